@@ -1,0 +1,35 @@
+// Bundles the extension client, the language server and the CLI with esbuild, and copies the
+// tree-sitter WASM files they load next to the bundles.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // Node 20: newer targets make esbuild emit APIs (e.g. Uint8Array.fromBase64) it lacks.
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // The WASM lookup's require.resolve fallback only runs from unbundled sources (tests).
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
+
+const wasm = [
+  [path.dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm')), 'web-tree-sitter.wasm'],
+  [path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'), 'tree-sitter-python.wasm'],
+];
+for (const [dir, file] of wasm) copyFileSync(path.join(dir, file), path.join('dist', file));

@@ -1,0 +1,30 @@
+import type { CheckResult } from '../check';
+import type { Regions } from './location';
+
+/** Version of the JSON output's shape; bumped on any incompatible change. */
+export const JSON_FORMAT_VERSION = 1;
+
+export function formatJson(result: CheckResult, regions: Regions, toolVersion: string): string {
+  return (
+    JSON.stringify(
+      {
+        version: JSON_FORMAT_VERSION,
+        tool: { name: 'crownguard', version: toolVersion },
+        findings: result.findings.map((f) => ({
+          ruleId: f.ruleId,
+          severity: f.severity,
+          message: f.message,
+          path: f.path,
+          offset: f.span.offset,
+          length: f.span.length,
+          ...regions.of(f),
+          fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits })),
+        })),
+        notes: result.notes,
+        summary: { filesChecked: result.filesChecked, skipped: Object.fromEntries(result.skipped) },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}

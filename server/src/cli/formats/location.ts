@@ -1,0 +1,27 @@
+import { LineIndex, type Finding } from '../../core';
+
+/** 1-based line and column span of a finding, as CLI text and SARIF want them. */
+export interface Region {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Converts offsets to 1-based regions, building each file's line index once. */
+export class Regions {
+  private readonly indexes = new Map<string, LineIndex>();
+
+  constructor(private readonly textOf: (path: string) => string | undefined) {}
+
+  of(f: Finding): Region {
+    let index = this.indexes.get(f.path);
+    if (!index) {
+      index = new LineIndex(this.textOf(f.path) ?? '');
+      this.indexes.set(f.path, index);
+    }
+    const s = index.position(f.span.offset);
+    const e = index.position(f.span.offset + f.span.length);
+    return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+  }
+}

@@ -1,0 +1,64 @@
+import { pathToFileURL } from 'node:url';
+import { RULES, type Severity } from '../../core';
+import { ruleDocText, ruleDocUrl } from '../../host/docs';
+import type { CheckResult } from '../check';
+import type { Regions } from './location';
+
+const levels: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'note' };
+
+/** SARIF 2.1.0: one run, the rules it used, one result per finding. */
+export function formatSarif(result: CheckResult, regions: Regions, toolVersion: string, cwd: string): string {
+  const used = RULES.filter((r) => result.findings.some((f) => f.ruleId === r.id));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'CrownGuard',
+            version: toolVersion,
+            rules: used.map((r) => {
+              const page = ruleDocText(r.id);
+              return {
+                id: r.id,
+                name: r.name,
+                shortDescription: { text: r.summary },
+                helpUri: ruleDocUrl(r.id),
+                ...(page ? { help: { text: page, markdown: page } } : {}),
+                defaultConfiguration: { level: levels[r.defaultSeverity] },
+              };
+            }),
+          },
+        },
+        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd.endsWith('/') ? cwd : cwd + '/').href } },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: result.notes.map((n) => ({
+              level: 'note',
+              message: { text: n.message },
+              locations: [{ physicalLocation: { artifactLocation: { uri: n.path, uriBaseId: 'SRCROOT' } } }],
+            })),
+          },
+        ],
+        results: result.findings.map((f) => ({
+          ruleId: f.ruleId,
+          ruleIndex: used.findIndex((r) => r.id === f.ruleId),
+          level: levels[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: encodeURI(f.path), uriBaseId: 'SRCROOT' },
+                region: regions.of(f),
+              },
+            },
+          ],
+        })),
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

@@ -1,0 +1,68 @@
+import type { Span } from '../types';
+
+/** The parsed governance manifest: what is sensitive, how sensitive, and how to redact it. */
+
+export interface Tier {
+  readonly id: string;
+  /** Position in the declared order: higher is more sensitive. */
+  readonly rank: number;
+  readonly crownJewel: boolean;
+}
+
+export interface Asset {
+  readonly id: string;
+  readonly kind?: string;
+  readonly tier: string;
+  readonly owner?: string;
+  readonly fields: readonly string[];
+  readonly locations: readonly string[];
+  readonly allowedUses: readonly string[];
+  /** Where the asset's id is declared in the manifest. */
+  readonly span: Span;
+}
+
+export type Category = 'credential' | 'government-id' | 'contact' | 'financial' | 'health' | 'personal' | 'proprietary';
+
+export interface SensitiveIdentifier {
+  readonly name: string;
+  readonly category?: Category;
+  readonly tier?: string;
+}
+
+export type RedactionLanguage = 'python' | 'typescript' | 'javascript';
+
+export interface RedactionFunction {
+  readonly function: string;
+  readonly import?: string;
+}
+
+export interface Governance {
+  /** The manifest's path, or undefined when the built-in default is in force. */
+  readonly path?: string;
+  readonly tiers: readonly Tier[];
+  readonly assets: readonly Asset[];
+  readonly identifiers: readonly SensitiveIdentifier[];
+  readonly redaction: Partial<Record<RedactionLanguage, RedactionFunction>>;
+  readonly builtinNames: boolean;
+}
+
+/** The tiers in force when a manifest declares none. */
+export const DEFAULT_TIERS: readonly Tier[] = [
+  { id: 'public', rank: 0, crownJewel: false },
+  { id: 'internal', rank: 1, crownJewel: false },
+  { id: 'confidential', rank: 2, crownJewel: false },
+  { id: 'restricted', rank: 3, crownJewel: true },
+];
+
+/** What applies with no governance manifest in the workspace. */
+export const DEFAULT_GOVERNANCE: Governance = {
+  tiers: DEFAULT_TIERS,
+  assets: [],
+  identifiers: [],
+  redaction: {},
+  builtinNames: true,
+};
+
+export function findTier(g: Governance, id: string | undefined): Tier | undefined {
+  return id === undefined ? undefined : g.tiers.find((t) => t.id === id);
+}

@@ -1,0 +1,11 @@
+/**
+ * The analysis core: parse, validate, classify, detect and fix. It imports nothing from the
+ * editor or the language-server protocol and does no I/O; `test/core/boundary.test.ts`
+ * keeps it that way.
+ */
+export { Engine, isAnalysable, isGovernanceManifest, type FileResult, type WorkspaceResult } from './engine';
+export type { WasmLoader } from './languages/parsers';
+export type { Governance } from './governance/model';
+export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules';
+export { LineIndex, applyEdits } from './text';
+export * from './types';

@@ -1,0 +1,31 @@
+import type { RedactionFunction } from '../governance/model';
+import { splitWords } from '../sensitivity/words';
+import type { Span } from '../types';
+import type { SyntaxNode } from './parsers';
+
+export function spanOf(node: SyntaxNode): Span {
+  return { offset: node.startIndex, length: node.endIndex - node.startIndex };
+}
+
+export function lastSegment(dotted: string): string {
+  const i = dotted.lastIndexOf('.');
+  return i < 0 ? dotted : dotted.slice(i + 1);
+}
+
+/** Words in a callee's name that say it redacts, masks or reduces the data to a digest. */
+const REDACTING_WORDS = new Set([
+  'redact', 'redacted', 'mask', 'masked', 'anonymize', 'anonymise', 'anonymized', 'anonymised', 'pseudonymize', 'pseudonymise',
+  'scrub', 'sanitize', 'sanitise', 'hash', 'hashed', 'digest', 'hexdigest', 'sha1', 'sha256', 'sha512', 'md5', 'blake2b', 'blake2s',
+  'encrypt', 'encrypted', 'len', 'bool', 'isinstance', 'type', 'id',
+]);
+const REDACTING_MODULES = new Set(['hashlib', 'hmac', 'bcrypt', 'argon2', 'crypto', 'secrets']);
+
+/**
+ * True when a call cuts the flow of sensitive data: the declared redaction function, or a
+ * built-in default that hashes, masks or only measures its argument.
+ */
+export function isRedactingCall(callee: string, declared: RedactionFunction | undefined): boolean {
+  if (declared && (callee === declared.function || lastSegment(callee) === lastSegment(declared.function))) return true;
+  if (REDACTING_MODULES.has(callee.split('.')[0])) return true;
+  return splitWords(lastSegment(callee)).some((w) => REDACTING_WORDS.has(w));
+}

@@ -1,0 +1,27 @@
+import type { Category } from '../governance/model';
+
+/**
+ * The built-in names that are sensitive without any governance manifest: credentials and
+ * common PII. Each entry is a run of words matched against an identifier split into words.
+ * Bare `token` and `key` are left out on purpose: in ML code they usually mean tokenizer
+ * tokens and dictionary keys.
+ */
+export interface BuiltinName {
+  readonly words: readonly string[];
+  readonly category: Category;
+}
+
+const entries: [Category, string[]][] = [
+  ['credential', ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'client secret', 'api key', 'apikey', 'access key', 'secret key', 'private key',
+    'access token', 'refresh token', 'auth token', 'bearer token', 'api token', 'session token', 'id token', 'hf token', 'github token', 'slack token',
+    'credentials', 'credential', 'connection string', 'conn str', 'dsn']],
+  ['government-id', ['ssn', 'social security number', 'national id', 'passport number', 'tax id', 'tin', 'driver license', 'drivers license', 'nino']],
+  ['financial', ['card number', 'credit card', 'cc number', 'cvv', 'cvc', 'iban', 'account number', 'routing number', 'bank account']],
+  ['contact', ['email', 'email address', 'phone', 'phone number', 'mobile number', 'home address', 'street address', 'postal address']],
+  ['personal', ['date of birth', 'dob', 'birth date', 'birthdate', 'full name', 'first name', 'last name', 'maiden name']],
+  ['health', ['diagnosis', 'medical record number', 'mrn', 'health record', 'prescription']],
+];
+
+export const BUILTIN_NAMES: readonly BuiltinName[] = entries.flatMap(([category, names]) =>
+  names.map((n) => ({ words: n.split(' '), category })),
+);

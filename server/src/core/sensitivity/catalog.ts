@@ -1,0 +1,81 @@
+import { findTier, type Category, type Governance } from '../governance/model';
+import { BUILTIN_NAMES } from './builtin';
+import { NOT_THE_DATA, runIndex, splitWords } from './words';
+
+/** Why a name is sensitive, in words that never include a value. */
+export interface Classification {
+  /** The declared field or built-in name that matched, e.g. `ssn`. */
+  readonly name: string;
+  readonly category?: Category;
+  /** The asset that declares the field, when a manifest does. */
+  readonly asset?: string;
+  readonly tier?: string;
+  readonly crownJewel: boolean;
+  /** Which source decided: the governance manifest or the built-in default. */
+  readonly source: 'governance' | 'builtin';
+}
+
+interface Entry {
+  readonly words: readonly string[];
+  readonly classification: Classification;
+}
+
+/**
+ * Everything the workspace treats as sensitive, in order of authority: fields of declared
+ * assets, declared identifiers, then the built-in names. `classify` is called for every
+ * identifier the analysers meet, so entries are pre-split and results memoised.
+ */
+export class Catalog {
+  private readonly entries: Entry[] = [];
+  private readonly memo = new Map<string, Classification | null>();
+
+  constructor(readonly governance: Governance) {
+    const ranked = [...governance.assets].sort((a, b) => (findTier(governance, b.tier)?.rank ?? 0) - (findTier(governance, a.tier)?.rank ?? 0));
+    for (const asset of ranked) {
+      const tier = findTier(governance, asset.tier);
+      for (const field of asset.fields) {
+        this.entries.push({
+          words: splitWords(field),
+          classification: { name: field, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance' },
+        });
+      }
+    }
+    for (const id of governance.identifiers) {
+      const tier = findTier(governance, id.tier);
+      this.entries.push({
+        words: splitWords(id.name),
+        classification: { name: id.name, category: id.category, tier: id.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance' },
+      });
+    }
+    if (governance.builtinNames) {
+      for (const b of BUILTIN_NAMES) {
+        this.entries.push({ words: b.words, classification: { name: b.words.join('_'), category: b.category, crownJewel: false, source: 'builtin' } });
+      }
+    }
+  }
+
+  /** The classification of an identifier or key name, or undefined when it is not sensitive. */
+  classify(name: string): Classification | undefined {
+    const cached = this.memo.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const result = this.compute(name);
+    this.memo.set(name, result ?? null);
+    return result;
+  }
+
+  private compute(name: string): Classification | undefined {
+    const words = splitWords(name);
+    if (words.length === 0) return undefined;
+    // Glued names such as `apikey` or `creditcardnumber` are compared without separators too.
+    const glued = words.join('');
+    for (const e of this.entries) {
+      const at = glued === e.words.join('') ? 0 : runIndex(words, e.words);
+      if (at < 0) continue;
+      // The words around the match decide whether the name holds the data or something about it.
+      const around = [...words.slice(0, at), ...words.slice(at + e.words.length)];
+      if (around.some((w) => NOT_THE_DATA.has(w))) return undefined;
+      return e.classification;
+    }
+    return undefined;
+  }
+}

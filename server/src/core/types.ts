@@ -1,0 +1,63 @@
+/**
+ * The vocabulary shared by every part of the analysis core. Everything here is plain data:
+ * offsets into the file's text (UTF-16 code units, as JavaScript strings index them), never
+ * editor positions. The shells convert offsets to lines and columns at their edge.
+ */
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** Severities from the most to the least serious, for thresholds and sorting. */
+export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'note'];
+
+export function severityRank(s: Severity): number {
+  return SEVERITY_ORDER.indexOf(s);
+}
+
+/** A file handed to the core. `path` identifies it (a relative path, an absolute path or a URI). */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** A half-open span `[offset, offset + length)` in a file's text. */
+export interface Span {
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface TextEdit extends Span {
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** The fix a user most likely wants; editors offer it first. */
+  readonly preferred?: boolean;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** Never contains a detected sensitive value: names, kinds and masked forms only. */
+  readonly message: string;
+  readonly path: string;
+  readonly span: Span;
+  readonly fixes: readonly Fix[];
+}
+
+/** Something the user should know that is not a finding, e.g. a file that was skipped. */
+export interface Note {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Settings that apply to one resource (a file, or the folder it lives in). */
+export interface Settings {
+  /** When false, no findings are produced for the resource. */
+  readonly enable: boolean;
+  /** Path of the governance manifest; empty for the first `governance.yaml`/`.yml` found. */
+  readonly governanceManifest: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = { enable: true, governanceManifest: '' };

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { rulePagePath } from '../core';
+
+/**
+ * The folder holding `docs/` and `package.json`: one level above the bundle in dist/, or the
+ * repository root when running from compiled sources (out/server/src/host).
+ */
+let root: string | undefined;
+export function packageRoot(): string {
+  if (root) return root;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'docs'))) return (root = dir);
+    if (path.dirname(dir) === dir) return (root = path.resolve(__dirname, '..'));
+  }
+}
+
+/** The rule's page as shipped with the package, as a URL editors and SARIF viewers can open. */
+export function ruleDocUrl(ruleId: string): string {
+  return pathToFileURL(path.join(packageRoot(), rulePagePath(ruleId))).href;
+}
+
+/** The rule page's Markdown, for SARIF's `help`; empty if the page is missing. */
+export function ruleDocText(ruleId: string): string {
+  try {
+    return readFileSync(path.join(packageRoot(), rulePagePath(ruleId)), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,16 @@
+import type { Connection } from 'vscode-languageserver';
+import type { Workspace } from './workspace';
+
+/** What the client can do, read once from its initialize request. */
+export interface ClientCapabilities {
+  pullDiagnostics: boolean;
+  diagnosticRefresh: boolean;
+  watchedFilesRegistration: boolean;
+}
+
+/** Passed to every handler: the connection, the workspace state and the client's capabilities. */
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly workspace: Workspace;
+  readonly capabilities: ClientCapabilities;
+}

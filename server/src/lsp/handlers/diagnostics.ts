@@ -1,0 +1,51 @@
+import { DocumentDiagnosticReportKind, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerContext } from '../context';
+
+/** textDocument/diagnostic: the client pulls a document's diagnostics when it wants them. */
+export async function onDocumentDiagnostic(ctx: ServerContext, params: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {
+  const doc = ctx.workspace.documents.get(params.textDocument.uri);
+  if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  return { kind: DocumentDiagnosticReportKind.Full, items: await ctx.workspace.diagnose(doc) };
+}
+
+const PUSH_DELAY_MS = 150;
+const pending = new Map<string, NodeJS.Timeout>();
+
+/**
+ * For clients without pull diagnostics: publish after a short pause in typing. A result is
+ * dropped when the document moved on while it was computed, so no stale version is shown.
+ */
+export function schedulePush(ctx: ServerContext, doc: TextDocument): void {
+  clearTimeout(pending.get(doc.uri));
+  pending.set(
+    doc.uri,
+    setTimeout(async () => {
+      pending.delete(doc.uri);
+      const version = doc.version;
+      try {
+        const items = await ctx.workspace.diagnose(doc);
+        const current = ctx.workspace.documents.get(doc.uri);
+        if (!current || current.version !== version) return;
+        await ctx.connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: items });
+      } catch (err) {
+        // A timer callback has no caller to report to: log, and keep the server alive.
+        ctx.connection.console.error(`diagnostics failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+      }
+    }, PUSH_DELAY_MS),
+  );
+}
+
+export function cancelPush(uri: string): void {
+  clearTimeout(pending.get(uri));
+  pending.delete(uri);
+}
+
+/** Something that affects every document changed (settings, the governance manifest). */
+export function refreshAll(ctx: ServerContext): void {
+  if (ctx.capabilities.pullDiagnostics) {
+    if (ctx.capabilities.diagnosticRefresh) void ctx.connection.languages.diagnostics.refresh();
+    return;
+  }
+  for (const doc of ctx.workspace.documents.all()) schedulePush(ctx, doc);
+}

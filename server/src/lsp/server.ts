@@ -1,0 +1,89 @@
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { Engine } from '../core';
+import { packageVersion } from '../host/docs';
+import { loadWasm } from '../host/wasm';
+import type { ClientCapabilities, ServerContext } from './context';
+import { onCodeAction } from './handlers/codeAction';
+import { onDidChangeConfiguration } from './handlers/configuration';
+import { onDocumentDiagnostic } from './handlers/diagnostics';
+import { onDidChangeContent, onDidClose } from './handlers/documents';
+import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
+import { Workspace } from './workspace';
+
+function readCapabilities(params: InitializeParams): ClientCapabilities {
+  const c = params.capabilities;
+  return {
+    pullDiagnostics: c.textDocument?.diagnostic !== undefined,
+    diagnosticRefresh: c.workspace?.diagnostics?.refreshSupport === true,
+    watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+  };
+}
+
+/**
+ * Wires the CrownGuard language server onto a connection. Every LSP method has one handler,
+ * registered in the table below; the handlers hold no analysis logic of their own.
+ */
+export function startServer(connection: Connection): void {
+  let ctx: ServerContext | undefined;
+  const withContext =
+    <A extends unknown[], R>(handler: (ctx: ServerContext, ...args: A) => R, fallback: R) =>
+    (...args: A): R =>
+      ctx ? handler(ctx, ...args) : fallback;
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    const engine = await Engine.create(loadWasm);
+    const capabilities = readCapabilities(params);
+    const workspace = new Workspace(connection, engine);
+    workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
+    workspace.folders = (params.workspaceFolders ?? []).map((f) => f.uri);
+    if (workspace.folders.length === 0 && params.rootUri) workspace.folders = [params.rootUri];
+    ctx = { connection, workspace, capabilities };
+    wireDocuments(ctx);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'crownguard', version: packageVersion() },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (!ctx) return;
+    if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
+    if (ctx.capabilities.watchedFilesRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/governance.{yaml,yml}' }] });
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      if (!ctx) return;
+      const removed = new Set(e.removed.map((f) => f.uri));
+      ctx.workspace.folders = [...ctx.workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
+      onDidChangeConfiguration(ctx);
+    });
+  });
+
+  // The handler table: one line per LSP method.
+  connection.languages.diagnostics.on(withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] })));
+  connection.onCodeAction(withContext(onCodeAction, []));
+  connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
+  connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
+
+  connection.listen();
+}
+
+function wireDocuments(ctx: ServerContext): void {
+  const docs = ctx.workspace.documents;
+  docs.onDidChangeContent((e) => onDidChangeContent(ctx, e));
+  docs.onDidClose((e) => onDidClose(ctx, e));
+  docs.listen(ctx.connection);
+}

@@ -1,0 +1,110 @@
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocuments, type Connection, type Diagnostic } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Settings } from '../core';
+import type { GovernanceResult } from '../core/governance/load';
+import { findGovernanceManifest } from '../host/discover';
+import { readText } from '../host/read';
+import { noteDiagnostic, toDiagnostic } from './convert';
+
+function fsPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The server's view of the workspace: open documents, per-resource settings, and the
+ * governance manifest of each folder. Caches are keyed so that a change can clear them
+ * wholesale (`invalidate`) rather than patch them.
+ */
+export class Workspace {
+  readonly documents = new TextDocuments(TextDocument);
+  folders: string[] = [];
+  configurationSupported = false;
+  private readonly settingsCache = new Map<string, Promise<Settings>>();
+  private readonly manifestPaths = new Map<string, string | undefined>();
+  private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly engine: Engine,
+  ) {}
+
+  /** Settings for a resource, asked of the client once per resource until they change. */
+  settings(uri: string): Promise<Settings> {
+    if (!this.configurationSupported) return Promise.resolve(DEFAULT_SETTINGS);
+    let s = this.settingsCache.get(uri);
+    if (!s) {
+      s = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'crownguard' })
+        .then((c: Partial<Settings> | null) => ({
+          enable: typeof c?.enable === 'boolean' ? c.enable : DEFAULT_SETTINGS.enable,
+          governanceManifest: typeof c?.governanceManifest === 'string' ? c.governanceManifest : DEFAULT_SETTINGS.governanceManifest,
+        }))
+        .catch(() => DEFAULT_SETTINGS);
+      this.settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  /** Forgets cached settings and manifests; the next diagnostics request recomputes them. */
+  invalidate(): void {
+    this.settingsCache.clear();
+    this.manifestPaths.clear();
+    this.governanceCache.clear();
+  }
+
+  /** The workspace folder containing `uri` (the innermost, for nested folders). */
+  folderOf(uri: string): string | undefined {
+    return this.folders.filter((f) => uri.startsWith(f.endsWith('/') ? f : f + '/')).sort((a, b) => b.length - a.length)[0];
+  }
+
+  /** The governance in force for a document: its folder's manifest, or the built-in default. */
+  async governanceFor(uri: string): Promise<GovernanceResult> {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    if (!root) return this.engine.governance(undefined);
+    const settings = await this.settings(folder!);
+    if (!this.manifestPaths.has(root)) this.manifestPaths.set(root, findGovernanceManifest(root, settings));
+    const manifest = this.manifestPaths.get(root);
+    if (!manifest) return this.engine.governance(undefined);
+    const manifestUri = pathToFileURL(manifest).href;
+    const open = this.documents.get(manifestUri);
+    let text: string;
+    if (open) text = open.getText();
+    else {
+      const read = readText(manifest);
+      // An unreadable manifest on disk is reported when it is opened; code keeps the default.
+      if (!read.ok) return this.engine.governance(undefined);
+      text = read.text;
+    }
+    const cached = this.governanceCache.get(manifestUri);
+    if (cached && cached.text === text) return cached.result;
+    const result = this.engine.governance({ path: path.relative(root, manifest) || manifest, text });
+    this.governanceCache.set(manifestUri, { text, result });
+    return result;
+  }
+
+  /** Diagnostics for one open document at its current version. */
+  async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
+    const settings = await this.settings(doc.uri);
+    if (!settings.enable) return [];
+    const file = { path: doc.uri, text: doc.getText() };
+    if (isGovernanceManifest(doc.uri, settings)) {
+      return this.engine.governance(file).findings.map((f) => toDiagnostic(doc, f));
+    }
+    const governance = await this.governanceFor(doc.uri);
+    const result = this.engine.analyzeFile(file, governance.governance, settings);
+    return [...result.findings.map((f) => toDiagnostic(doc, f)), ...result.notes.map(noteDiagnostic)];
+  }
+
+  /** True when a changed file may change the governance of other documents. */
+  affectsGovernance(uri: string): boolean {
+    const base = uri.slice(uri.lastIndexOf('/') + 1);
+    return /^governance\.ya?ml$/.test(base) || [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri);
+  }
+}
