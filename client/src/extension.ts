@@ -53,7 +53,7 @@ class RestartingErrorHandler implements ErrorHandler {
 }
 
 export async function activate(context: ExtensionContext): Promise<void> {
-  const output = window.createOutputChannel('CrownGuard');
+  const output = window.createOutputChannel('CrownGuard', { log: true });
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

@@ -42,7 +42,7 @@ export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; 
   try {
     const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: true, strict: true });
     for (const e of [...doc.errors, ...doc.warnings]) {
-      const [start, end] = e.pos;
+      const [start, end] = widenToToken(file.text, e.pos[0], e.pos[1]);
       const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       findings.push(finding(manifestSyntax, file.path, { offset: start, length: Math.max(0, end - start) }, `YAML: ${message}`));
     }
@@ -55,6 +55,13 @@ export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; 
     findings.push(finding(manifestSyntax, file.path, { offset: 0, length: 0 }, `YAML could not be loaded: ${reason}`));
     return { findings };
   }
+}
+
+/** yaml reports some errors at a single character; widen those to the word they start. */
+function widenToToken(text: string, start: number, end: number): [number, number] {
+  if (end - start > 1) return [start, end];
+  const word = /^[^\s:,[\]{}#]+/.exec(text.slice(start, start + 200));
+  return word ? [start, start + word[0].length] : [start, end];
 }
 
 /**
