@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Engine } from '../../server/src/core';
+import { engine } from '../support/engine';
+
+let e: Engine;
+before(async () => {
+  e = await engine();
+});
+
+describe('bad input never crashes the engine', () => {
+  it('an alias bomb is reported, not expanded', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [*${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}]`);
+    const text = `apiVersion: crownguard/v1\nkind: Governance\nmetadata:\n  description: x\n${levels.join('\n')}\n`;
+    const r = e.governance({ path: 'governance.yaml', text });
+    assert.equal(r.broken, true);
+    assert.ok(r.findings.some((f) => f.ruleId === 'CG001' && /alias/i.test(f.message)), JSON.stringify(r.findings.map((f) => f.message)));
+  });
+
+  it('absurdly deep nesting is reported, not a stack overflow', () => {
+    const depth = 20000;
+    const text = `apiVersion: crownguard/v1\nkind: Governance\nmetadata: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+    const r = e.governance({ path: 'governance.yaml', text });
+    assert.equal(r.broken, true);
+    assert.ok(r.findings.length > 0);
+  });
+
+  it('tabs used for indentation are a syntax finding at their place', () => {
+    const text = 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n\t- id: a\n';
+    const r = e.governance({ path: 'governance.yaml', text });
+    assert.equal(r.broken, true);
+    const f = r.findings.find((x) => x.ruleId === 'CG001');
+    assert.ok(f);
+    assert.equal(text.slice(0, f.span.offset).split('\n').length, 4);
+  });
+
+  it('a manifest that is not a mapping is a schema finding', () => {
+    const r = e.governance({ path: 'governance.yaml', text: '- just\n- a list\n' });
+    assert.equal(r.broken, true);
+    assert.ok(r.findings.some((f) => f.ruleId === 'CG002' && f.message.includes('must be a mapping')));
+  });
+
+  it('empty, binary and oversized source files are skipped with a note', () => {
+    const r = e.analyze([
+      { path: 'empty.py', text: '' },
+      { path: 'binary.py', text: 'print(password)\u0000\u0001' },
+      { path: 'huge.py', text: 'x = 1\n'.repeat(400_000) },
+    ]);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(
+      r.notes.map((n) => `${n.path}: ${n.message}`),
+      ['empty.py: skipped: empty file', 'binary.py: skipped: binary file', 'huge.py: skipped: larger than 2 MiB'],
+    );
+  });
+
+  it('Python with syntax errors still yields the findings of the parts that parse', () => {
+    const r = e.analyze([{ path: 'broken.py', text: 'def f(:\n    pass\nprint(password)\n' }]);
+    assert.equal(r.findings.filter((f) => f.ruleId === 'CG101').length, 1);
+  });
+
+  it('a broken manifest leaves the built-in default in force for code', () => {
+    const r = e.analyze([
+      { path: 'governance.yaml', text: 'apiVersion: [\n' },
+      { path: 'app.py', text: 'print(password)\n' },
+    ]);
+    assert.equal(r.configurationBroken, true);
+    assert.ok(r.findings.some((f) => f.path === 'app.py' && f.ruleId === 'CG101'));
+  });
+});
+
+describe('sensitive values never reach a message', () => {
+  it('a literal assigned to a sensitive name is named, never shown', () => {
+    const secret = 'hunter2-very-secret-value';
+    const r = e.analyze([{ path: 'app.py', text: `password = "${secret}"\nprint(password)\nprint(f"{password}")\n` }]);
+    assert.ok(r.findings.length >= 2);
+    for (const f of r.findings) {
+      assert.ok(!f.message.includes(secret), f.message);
+      for (const fix of f.fixes) assert.ok(!fix.title.includes(secret), fix.title);
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionRequest,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticRequest,
+  type CodeAction,
+  type Diagnostic,
+  type FullDocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol/node';
+import { TestClient } from '../support/lsp-client';
+import { copyOfExamples } from '../support/workspace';
+
+describe('language server over stdio, push diagnostics', () => {
+  let ws: ReturnType<typeof copyOfExamples>;
+  let client: TestClient;
+  before(async () => {
+    ws = copyOfExamples();
+    client = await TestClient.start({ folder: ws.dir, pull: false });
+  });
+  after(() => ws.remove());
+
+  let prepUri: string;
+  let prepText: string;
+  let leak: Diagnostic;
+
+  it('publishes the leak in the example with rule id, rule page and no value', async () => {
+    prepText = readFileSync(`${ws.dir}/src/prepare_data.py`, 'utf8');
+    prepUri = await client.open('src/prepare_data.py', 'python', prepText);
+    const published = await client.waitFor('diagnostics for prepare_data.py', () => client.diagnosticsAt(prepUri, 1));
+    assert.equal(published.diagnostics.length, 1, JSON.stringify(published.diagnostics));
+    leak = published.diagnostics[0];
+    assert.equal(leak.code, 'CG101');
+    assert.equal(leak.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(leak.range, { start: { line: 12, character: 16 }, end: { line: 12, character: 23 } });
+    assert.match(String(leak.message), /field `ssn` of asset `customer-profiles`/);
+    const page = fileURLToPath(leak.codeDescription!.href);
+    assert.ok(page.endsWith('docs/rules/CG101.md') && existsSync(page), page);
+  });
+
+  it('offers the redaction quick fix, and applying it clears the diagnostic', async () => {
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: prepUri },
+      range: leak.range,
+      context: { diagnostics: [leak] },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].title, 'Wrap in redact()');
+    assert.equal(actions[0].isPreferred, true);
+    const edits = actions[0].edit!.changes![prepUri];
+    const fixed = TextDocument.applyEdits(TextDocument.create(prepUri, 'python', 1, prepText), edits);
+    assert.equal(fixed, prepText.replace('logger.info(summary)', 'logger.info(redact(summary))'));
+    const version = await client.change(prepUri, fixed);
+    const after = await client.waitFor('diagnostics after the fix', () => client.diagnosticsAt(prepUri, version));
+    assert.deepEqual(after.diagnostics, []);
+  });
+
+  it('publishes only for the latest version when edits come quickly', async () => {
+    const leaky = prepText;
+    const published = client.published.length;
+    const v1 = await client.change(prepUri, leaky.replace('customer.ssn', 'customer.id'));
+    const v2 = await client.change(prepUri, leaky);
+    const latest = await client.waitFor('diagnostics for the latest version', () => client.diagnosticsAt(prepUri, v2));
+    assert.equal(latest.diagnostics.length, 1);
+    assert.equal(client.diagnosticsAt(prepUri, v1), undefined, 'a stale version was published');
+    assert.ok(client.published.slice(published).every((p) => p.uri !== prepUri || p.version === v2));
+  });
+
+  it('applies unsaved governance edits to other open documents at once', async () => {
+    const govPath = `${ws.dir}/governance.yaml`;
+    const gov = readFileSync(govPath, 'utf8');
+    const govUri = await client.open('governance.yaml', 'yaml', gov);
+    await client.waitFor('manifest diagnostics', () => client.diagnosticsAt(govUri, 1));
+    const before = client.published.length;
+    // The restricted tier stops being crown-jewel: the same leak becomes a warning.
+    await client.change(govUri, gov.replace('    crownJewel: true\n', ''));
+    const updated = await client.waitFor('re-published diagnostics', () =>
+      client.published.slice(before).find((p) => p.uri === prepUri && p.diagnostics.length === 1),
+    );
+    assert.equal(updated.diagnostics[0].severity, DiagnosticSeverity.Warning);
+  });
+
+  it('reports a broken manifest at the exact node', async () => {
+    const govUri = client.uri('governance.yaml');
+    const text = readFileSync(`${ws.dir}/governance.yaml`, 'utf8').replace('kind: table', 'kind: tabel');
+    const version = await client.change(govUri, text);
+    const published = await client.waitFor('manifest diagnostics', () => client.diagnosticsAt(govUri, version));
+    assert.equal(published.diagnostics.length, 1);
+    const d = published.diagnostics[0];
+    assert.equal(d.code, 'CG002');
+    const line = text.split('\n').findIndex((l) => l.includes('kind: tabel'));
+    assert.deepEqual(d.range, { start: { line, character: 10 }, end: { line, character: 15 } });
+    assert.match(String(d.message), /did you mean table/);
+  });
+
+  it('shuts down cleanly', async () => {
+    assert.equal(await client.stop(), 0);
+  });
+});
+
+describe('language server over stdio, pull diagnostics and settings', () => {
+  let ws: ReturnType<typeof copyOfExamples>;
+  let client: TestClient;
+  let enabled = true;
+  before(async () => {
+    ws = copyOfExamples();
+    client = await TestClient.start({ folder: ws.dir, pull: true, configuration: () => ({ enable: enabled }) });
+  });
+  after(() => ws.remove());
+
+  const pull = async (uri: string) =>
+    ((await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport).items;
+
+  it('answers textDocument/diagnostic', async () => {
+    const uri = await client.open('src/train.py', 'python');
+    const items = await pull(uri);
+    assert.deepEqual(
+      items.map((d) => [d.code, d.range.start.line]),
+      [
+        ['CG101', 8],
+        ['CG101', 9],
+      ],
+    );
+    assert.equal(client.published.length, 0, 'a pull client must not be pushed diagnostics');
+  });
+
+  it('re-reads per-resource settings when they change, and asks the client to refresh', async () => {
+    enabled = false;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.waitFor('a refresh request', () => client.refreshRequests > 0 || undefined);
+    assert.deepEqual(await pull(client.uri('src/train.py')), []);
+    enabled = true;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.waitFor('a second refresh request', () => client.refreshRequests > 1 || undefined);
+    assert.equal((await pull(client.uri('src/train.py'))).length, 2);
+  });
+
+  it('shuts down cleanly', async () => {
+    assert.equal(await client.stop(), 0);
+  });
+});

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { CLI } from './paths';
+
+export interface ClientOptions {
+  /** The workspace folder the client opens. */
+  readonly folder: string;
+  /** Whether the client supports pull diagnostics (textDocument/diagnostic). */
+  readonly pull: boolean;
+  /** Answers workspace/configuration; undefined means the client does not support it. */
+  readonly configuration?: (scopeUri: string | undefined) => unknown;
+}
+
+/**
+ * A minimal LSP client over the real JSON-RPC implementation, talking to the built server
+ * (`crownguard lsp --stdio`) in a child process.
+ */
+export class TestClient {
+  readonly published: PublishDiagnosticsParams[] = [];
+  refreshRequests = 0;
+  private readonly waiters: (() => void)[] = [];
+  private readonly versions = new Map<string, number>();
+  private readonly stderr: string[] = [];
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: ProtocolConnection,
+    readonly options: ClientOptions,
+  ) {}
+
+  static async start(options: ClientOptions): Promise<TestClient> {
+    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: options.folder, stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new TestClient(child, connection, options);
+    child.stderr!.on('data', (d) => client.stderr.push(String(d)));
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      client.published.push(p);
+      client.wake();
+    });
+    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) => p.items.map((i) => options.configuration?.(i.scopeUri) ?? null));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => {
+      client.refreshRequests++;
+      client.wake();
+      return null;
+    });
+    connection.listen();
+    const capabilities: ClientCapabilities = {
+      textDocument: {
+        synchronization: { dynamicRegistration: false },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+        ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
+      },
+      workspace: {
+        configuration: options.configuration !== undefined,
+        didChangeConfiguration: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}),
+        workspaceFolders: true,
+      },
+    };
+    const uri = pathToFileURL(options.folder).href;
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: uri,
+      capabilities,
+      workspaceFolders: [{ uri, name: path.basename(options.folder) }],
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  uri(relative: string): string {
+    return pathToFileURL(path.join(this.options.folder, relative)).href;
+  }
+
+  async open(relative: string, languageId: string, text?: string): Promise<string> {
+    const uri = this.uri(relative);
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text: text ?? readFileSync(path.join(this.options.folder, relative), 'utf8') },
+    });
+    return uri;
+  }
+
+  async change(uri: string, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  /** Waits until `predicate` holds, woken by each message from the server; fails after `ms`. */
+  async waitFor<T>(what: string, predicate: () => T | undefined, ms = 15000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = predicate();
+      if (v !== undefined && v !== false) return v;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; server stderr: ${this.stderr.join('')}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** The diagnostics the server published for `uri` at `version`. */
+  diagnosticsAt(uri: string, version: number): PublishDiagnosticsParams | undefined {
+    return this.published.find((p) => p.uri === uri && p.version === version);
+  }
+
+  /** Shuts the server down the polite way and returns its exit code. */
+  async stop(): Promise<number | null> {
+    const exited = once(this.process, 'exit');
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    const [code] = await exited;
+    this.connection.dispose();
+    return code as number | null;
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
