@@ -59,7 +59,17 @@ describe('bad input never crashes the engine', () => {
     assert.equal(r.findings.filter((f) => f.ruleId === 'CG101').length, 1);
   });
 
-  it('a broken manifest leaves the built-in default in force for code', () => {
+  it('a schema error keeps the well-formed rest of the manifest in force', () => {
+    const r = e.analyze([
+      { path: 'governance.yaml', text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\n    kind: tabel\n    fields: [loyalty_id]\n' },
+      { path: 'app.py', text: 'print(loyalty_id)\n' },
+    ]);
+    assert.equal(r.configurationBroken, true);
+    const f = r.findings.find((x) => x.path === 'app.py');
+    assert.ok(f && f.severity === 'error' && f.message.includes('asset `crm`'), JSON.stringify(f));
+  });
+
+  it('an unparseable manifest leaves the built-in default in force for code', () => {
     const r = e.analyze([
       { path: 'governance.yaml', text: 'apiVersion: [\n' },
       { path: 'app.py', text: 'print(password)\n' },

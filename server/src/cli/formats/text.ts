@@ -8,11 +8,12 @@ export function formatText(result: CheckResult, regions: Regions, elapsedMs: num
     const r = regions.of(f);
     return `${f.path}:${r.startLine}:${r.startColumn}: ${f.severity} ${f.ruleId} ${f.message}`;
   });
-  const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const count = (s: string) => plural(result.findings.filter((f) => f.severity === s).length, s);
   const skipped = [...result.skipped].map(([why, n]) => `${n} ${why}`);
   const summary = [
-    `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} (${count('error')} errors, ${count('warning')} warnings, ${count('note')} notes)`,
-    `in ${result.filesChecked} file${result.filesChecked === 1 ? '' : 's'}`,
+    `${plural(result.findings.length, 'finding')} (${count('error')}, ${count('warning')}, ${count('note')})`,
+    `in ${plural(result.filesChecked, 'file')}`,
     skipped.length ? `passed over ${skipped.join(', ')}` : '',
     `${(elapsedMs / 1000).toFixed(2)} s`,
   ].filter(Boolean);

@@ -8,7 +8,7 @@ import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
 import type { Finding, SourceFile, Span } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
-import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Governance, type SensitiveIdentifier, type Tier } from './model';
+import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Tier } from './model';
 
 /** Manifests larger than this are refused with a finding rather than parsed. */
 export const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
@@ -65,50 +65,73 @@ function widenToToken(text: string, start: number, end: number): [number, number
 }
 
 /**
- * Reads a governance manifest into the model, reporting every problem at its node. A broken
- * manifest yields the default governance (so code checks keep working) plus its findings.
+ * Reads a governance manifest into the model, reporting every problem at its node. Schema
+ * errors do not discard the rest: every well-formed part still applies, so one typo does not
+ * switch off the assets and redaction functions declared around it.
  */
 export function loadGovernance(file: SourceFile): GovernanceResult {
   const parsed = parseYaml(file);
   if (!parsed.doc || parsed.value === undefined) return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: parsed.findings, broken: true };
   const { doc, value } = parsed;
   const check = validate();
-  if (!check(value)) {
-    const findings = [...parsed.findings, ...schemaFindings(file.path, doc, check.errors ?? [])];
-    return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings, broken: true };
-  }
-  const findings = [...parsed.findings];
-  const g = value as GovernanceManifest;
+  const valid = check(value);
+  const findings = [...parsed.findings, ...(valid ? [] : schemaFindings(file.path, doc, check.errors ?? []))];
+  const g = (isRecord(value) ? value : {}) as Record<string, unknown>;
 
-  const tiers: Tier[] = g.tiers ? g.tiers.map((t, rank) => ({ id: t.id, rank, crownJewel: t.crownJewel === true })) : [...DEFAULT_TIERS];
-  findings.push(...duplicates(file.path, doc, 'tiers', tiers.map((t) => t.id)));
+  const declaredTiers = records(g.tiers).filter((t) => typeof t.id === 'string');
+  const tiers: Tier[] = declaredTiers.length
+    ? declaredTiers.map((t, rank) => ({ id: String(t.id), rank, crownJewel: t.crownJewel === true }))
+    : [...DEFAULT_TIERS];
+  findings.push(...duplicates(file.path, doc, 'tiers', records(g.tiers).map((t) => (typeof t.id === 'string' ? t.id : undefined))));
   const tierIds = tiers.map((t) => t.id);
 
-  const assets: Asset[] = (g.assets ?? []).map((a, i) => ({
-    id: a.id,
-    kind: a.kind,
-    tier: a.tier,
-    owner: a.owner,
-    fields: a.fields ?? [],
-    locations: a.locations ?? [],
-    allowedUses: a.allowedUses ?? [],
-    span: valueSpan(doc, ['assets', i, 'id']),
-  }));
-  findings.push(...duplicates(file.path, doc, 'assets', assets.map((a) => a.id)));
-  assets.forEach((a, i) => findings.push(...unknownTier(file.path, doc, ['assets', i, 'tier'], a.tier, tierIds)));
+  const assets: Asset[] = [];
+  records(g.assets).forEach((a, i) => {
+    if (typeof a.id !== 'string' || typeof a.tier !== 'string') return;
+    assets.push({
+      id: a.id,
+      kind: typeof a.kind === 'string' ? a.kind : undefined,
+      tier: a.tier,
+      owner: typeof a.owner === 'string' ? a.owner : undefined,
+      fields: strings(a.fields),
+      locations: strings(a.locations),
+      allowedUses: strings(a.allowedUses),
+      span: valueSpan(doc, ['assets', i, 'id']),
+    });
+    findings.push(...unknownTier(file.path, doc, ['assets', i, 'tier'], a.tier, tierIds));
+  });
+  findings.push(...duplicates(file.path, doc, 'assets', records(g.assets).map((a) => (typeof a.id === 'string' ? a.id : undefined))));
 
-  const identifiers: SensitiveIdentifier[] = (g.sensitiveIdentifiers ?? []).map((s) => ({ name: s.name, category: s.category, tier: s.tier }));
-  identifiers.forEach((s, i) => findings.push(...unknownTier(file.path, doc, ['sensitiveIdentifiers', i, 'tier'], s.tier, tierIds)));
+  const identifiers: SensitiveIdentifier[] = [];
+  records(g.sensitiveIdentifiers).forEach((s, i) => {
+    if (typeof s.name !== 'string') return;
+    const tier = typeof s.tier === 'string' ? s.tier : undefined;
+    identifiers.push({ name: s.name, category: typeof s.category === 'string' ? (s.category as Category) : undefined, tier });
+    findings.push(...unknownTier(file.path, doc, ['sensitiveIdentifiers', i, 'tier'], tier, tierIds));
+  });
 
-  const governance: Governance = {
-    path: file.path,
-    tiers,
-    assets,
-    identifiers,
-    redaction: g.redaction ?? {},
-    builtinNames: g.defaults?.builtinNames !== false,
-  };
-  return { governance, findings, broken: false };
+  const redaction: Governance['redaction'] = {};
+  const declared = isRecord(g.redaction) ? g.redaction : {};
+  for (const lang of ['python', 'typescript', 'javascript'] as const) {
+    const r = declared[lang];
+    if (isRecord(r) && typeof r.function === 'string') redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };
+  }
+
+  const defaults = isRecord(g.defaults) ? g.defaults : {};
+  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false };
+  return { governance, findings, broken: !valid || findings.some((f) => f.severity === 'error') };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function records(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.filter(isRecord) : [];
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function unknownTier(path: string, doc: Document, at: (string | number)[], tier: string | undefined, known: string[]): Finding[] {
@@ -120,11 +143,12 @@ function unknownTier(path: string, doc: Document, at: (string | number)[], tier:
   return [finding(unknownReference, path, span, message, fixes)];
 }
 
-function duplicates(path: string, doc: Document, list: string, ids: string[]): Finding[] {
+function duplicates(path: string, doc: Document, list: string, ids: (string | undefined)[]): Finding[] {
   const out: Finding[] = [];
   const seq = doc.get(list, true);
   if (!isSeq(seq)) return out;
   ids.forEach((id, i) => {
+    if (id === undefined) return;
     const others = ids.map((x, j) => (x === id && j !== i ? j : -1)).filter((j) => j >= 0);
     if (others.length === 0) return;
     const item = seq.items[i];
@@ -133,13 +157,3 @@ function duplicates(path: string, doc: Document, list: string, ids: string[]): F
   });
   return out;
 }
-
-/** The manifest's shape after schema validation; the schema guarantees these types. */
-interface GovernanceManifest {
-  tiers?: { id: string; crownJewel?: boolean }[];
-  assets?: { id: string; kind?: string; tier: string; owner?: string; fields?: string[]; locations?: string[]; allowedUses?: string[] }[];
-  sensitiveIdentifiers?: { name: string; category?: SensitiveIdentifier['category']; tier?: string }[];
-  redaction?: Governance['redaction'];
-  defaults?: { builtinNames?: boolean };
-}
-

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { CLI, REPO } from '../support/paths';
+import { copyOfExamples } from '../support/workspace';
+
+function run(args: string[], cwd = REPO) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempDir(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-cli-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+describe('crownguard check: text output and exit codes', () => {
+  it('reports the example leaks as file:line:col: severity rule-id message, exit 1', () => {
+    const r = run(['check', 'examples']);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.deepEqual(lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')), [
+      'examples/src/prepare_data.py:13:17: error CG101',
+      'examples/src/train.py:9:38: error CG101',
+      'examples/src/train.py:10:39: error CG101',
+    ]);
+    assert.match(lines[lines.length - 1], /^3 findings \(3 errors, 0 warnings, 0 notes\); in 3 files; .* s$/);
+  });
+
+  it('honours --fail-on', () => {
+    assert.equal(run(['check', 'examples', '--fail-on', 'none']).code, 0);
+    assert.equal(run(['check', 'examples', '--fail-on', 'error']).code, 1);
+    const warningsOnly = tempDir({ 'app.py': 'print(password)\n' });
+    try {
+      assert.equal(run(['check', warningsOnly, '--fail-on', 'error']).code, 0);
+      assert.equal(run(['check', warningsOnly]).code, 1, 'warnings fail by default');
+      assert.equal(run(['check', warningsOnly, '--fail-on', 'note']).code, 1);
+    } finally {
+      rmSync(warningsOnly, { recursive: true });
+    }
+  });
+
+  it('exits 0 on a clean folder and checks the current folder by default', () => {
+    const clean = tempDir({ 'app.py': 'import logging\nlogging.info("ready")\n' });
+    try {
+      const r = run(['check'], clean);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^0 findings .* in 1 file;/);
+    } finally {
+      rmSync(clean, { recursive: true });
+    }
+  });
+
+  it('exits 2 on usage errors, with a one-line reason', () => {
+    for (const args of [['check', '--format', 'xml'], ['check', '--fail-on', 'sometimes'], ['frobnicate'], ['check', 'no/such/path'], ['check', '--bogus']]) {
+      const r = run(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr.split('\n')[0], /^crownguard: /);
+    }
+  });
+
+  it('exits 2 on a broken governance manifest, naming file and line', () => {
+    const ws = copyOfExamples();
+    try {
+      const gov = path.join(ws.dir, 'governance.yaml');
+      writeFileSync(gov, readFileSync(gov, 'utf8').replace('    tier: restricted\n', '    tier: restricted\n    teir: public\n'));
+      const r = run(['check', '.'], ws.dir);
+      assert.equal(r.code, 2);
+      const line = readFileSync(gov, 'utf8').split('\n').findIndex((l) => l.includes('teir:')) + 1;
+      assert.equal(r.stderr.trim().split('\n').pop(), `crownguard: configuration error: governance.yaml:${line}: Unknown key \`teir\` in assets[0] (did you mean \`tier\`?)`);
+      assert.match(r.stdout, new RegExp(`^governance.yaml:${line}:5: error CG002 `, 'm'));
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('skips empty, binary, non-UTF-8 and oversized files with a note, never a crash', () => {
+    const dir = tempDir({
+      'empty.py': '',
+      'binary.py': Buffer.from([0x70, 0x72, 0x00, 0x01, 0x02]),
+      'latin1.py': Buffer.from('print("caf\xe9")\n', 'latin1'),
+      'huge.py': 'x = 1\n'.repeat(500_000),
+      'ok.py': 'print(password)\n',
+    });
+    try {
+      const r = run(['check', '.', '--fail-on', 'none'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^ok\.py:1:7: warning CG101 /m);
+      const notes = r.stderr.trim().split('\n').sort();
+      assert.deepEqual(notes, [
+        'binary.py: note: skipped: binary file',
+        'empty.py: note: skipped: empty file',
+        'huge.py: note: skipped: 2930 KiB is over the 2048 KiB limit',
+        'latin1.py: note: skipped: not valid UTF-8 text',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('passes over dependency and build folders, and says so', () => {
+    const dir = tempDir({ 'app.py': 'x = 1\n' });
+    try {
+      for (const d of ['node_modules', '.venv']) {
+        const sub = path.join(dir, d);
+        mkdirSync(sub);
+        writeFileSync(path.join(sub, 'lib.py'), 'print(password)\n');
+      }
+      const r = run(['check', '.'], dir);
+      assert.equal(r.code, 0, r.stdout);
+      assert.match(r.stdout, /passed over 2 dependency or build folders/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('never prints the value of a detected secret', () => {
+    const secret = 'sk-live-THIS-MUST-NOT-APPEAR';
+    const dir = tempDir({ 'app.py': `api_key = "${secret}"\nprint(api_key)\n` });
+    try {
+      for (const format of ['text', 'json', 'sarif']) {
+        const r = run(['check', '.', '--format', format], dir);
+        assert.equal(r.code, 1);
+        assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), format);
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('crownguard check: json and sarif', () => {
+  it('json: a versioned document with 1-based regions and offsets', () => {
+    const r = run(['check', 'examples', '--format', 'json']);
+    assert.equal(r.code, 1);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.version, 1);
+    assert.equal(doc.findings.length, 3);
+    assert.deepEqual(
+      { path: doc.findings[0].path, startLine: doc.findings[0].startLine, startColumn: doc.findings[0].startColumn, ruleId: doc.findings[0].ruleId },
+      { path: 'examples/src/prepare_data.py', startLine: 13, startColumn: 17, ruleId: 'CG101' },
+    );
+    assert.equal(doc.findings[0].fixes[0].title, 'Wrap in redact()');
+  });
+
+  let validate: ReturnType<Ajv['compile']>;
+  before(() => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, 'test', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')));
+  });
+
+  it('sarif: valid SARIF 2.1.0 with one run, the rules used and a region per result', () => {
+    const r = run(['check', 'examples', '--format', 'sarif']);
+    assert.equal(r.code, 1);
+    const sarif = JSON.parse(r.stdout);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+    assert.equal(sarif.runs.length, 1);
+    const run0 = sarif.runs[0];
+    assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['CG101']);
+    assert.match(run0.tool.driver.rules[0].help.markdown, /^# CG101 sensitive-data-in-log/);
+    assert.equal(run0.results.length, 3);
+    assert.deepEqual(run0.results[0].locations[0].physicalLocation, {
+      artifactLocation: { uri: 'examples/src/prepare_data.py', uriBaseId: 'SRCROOT' },
+      region: { startLine: 13, startColumn: 17, endLine: 13, endColumn: 24 },
+    });
+  });
+
+  it('sarif with notes and manifest errors is still valid', () => {
+    const dir = tempDir({ 'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governanse\n', 'empty.py': '' });
+    try {
+      const r = run(['check', '.', '--format', 'sarif'], dir);
+      assert.equal(r.code, 2);
+      const sarif = JSON.parse(r.stdout);
+      assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+      assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, 'skipped: empty file');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('test hygiene', () => {
+  it('the CLI tests leave examples/ untouched', () => {
+    assert.equal(spawnSync('git', ['status', '--porcelain', 'examples'], { cwd: REPO, encoding: 'utf8' }).stdout, '');
+  });
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { after, before, it } from 'node:test';
+import { DocumentDiagnosticRequest, type FullDocumentDiagnosticReport } from 'vscode-languageserver-protocol/node';
+import { CLI } from '../support/paths';
+import { TestClient } from '../support/lsp-client';
+import { copyOfExamples } from '../support/workspace';
+
+let ws: ReturnType<typeof copyOfExamples>;
+before(() => {
+  ws = copyOfExamples();
+  // A broken manifest entry too, so manifest findings are compared as well as code findings.
+  const gov = `${ws.dir}/governance.yaml`;
+  writeFileSync(gov, readFileSync(gov, 'utf8').replace('kind: dataset', 'kind: datasett'));
+});
+after(() => ws.remove());
+
+it('the CLI and the language server give the same findings for the same files', async () => {
+  const cli = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: ws.dir, encoding: 'utf8' });
+  const fromCli = (JSON.parse(cli.stdout).findings as { path: string; startLine: number; startColumn: number; ruleId: string; severity: string; message: string }[])
+    .map((f) => `${f.path}:${f.startLine}:${f.startColumn} ${f.severity} ${f.ruleId} ${f.message}`)
+    .sort();
+
+  const client = await TestClient.start({ folder: ws.dir, pull: true });
+  const severities = ['', 'error', 'warning', 'note'];
+  const fromServer: string[] = [];
+  for (const [file, lang] of [['governance.yaml', 'yaml'], ['src/prepare_data.py', 'python'], ['src/train.py', 'python']]) {
+    const uri = await client.open(file, lang);
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    for (const d of report.items) fromServer.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${severities[d.severity!]} ${d.code} ${d.message}`);
+  }
+  await client.stop();
+  fromServer.sort();
+
+  assert.ok(fromCli.length >= 4, fromCli.join('\n'));
+  assert.deepEqual(fromServer, fromCli);
+});
