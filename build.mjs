@@ -30,6 +30,6 @@ await Promise.all([
 
 const wasm = [
   [path.dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm')), 'web-tree-sitter.wasm'],
-  [path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'), 'tree-sitter-python.wasm'],
+  ...['python', 'typescript', 'tsx', 'javascript'].map((g) => [path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'), `tree-sitter-${g}.wasm`]),
 ];
 for (const [dir, file] of wasm) copyFileSync(path.join(dir, file), path.join('dist', file));

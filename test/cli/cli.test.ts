@@ -6,7 +6,10 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { CLI, REPO } from '../support/paths';
+import { CLI, EXAMPLES, REPO } from '../support/paths';
+import { hashTree } from '../support/workspace';
+
+const examplesBefore = hashTree(EXAMPLES);
 import { copyOfExamples } from '../support/workspace';
 
 function run(args: string[], cwd = REPO) {
@@ -26,11 +29,14 @@ describe('crownguard check: text output and exit codes', () => {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')), [
+      'examples/prompts/support_reply.prompt:3:14: note CG106',
+      'examples/prompts/support_reply.prompt:5:21: error CG106',
+      'examples/src/notify.ts:12:46: error CG101',
       'examples/src/prepare_data.py:13:17: error CG101',
       'examples/src/train.py:9:38: error CG101',
       'examples/src/train.py:10:39: error CG101',
     ]);
-    assert.match(lines[lines.length - 1], /^3 findings \(3 errors, 0 warnings, 0 notes\); in 3 files; .* s$/);
+    assert.match(lines[lines.length - 1], /^6 findings \(5 errors, 0 warnings, 1 note\); in 7 files; .* s$/);
   });
 
   it('honours --fail-on', () => {
@@ -141,12 +147,13 @@ describe('crownguard check: json and sarif', () => {
     assert.equal(r.code, 1);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.version, 1);
-    assert.equal(doc.findings.length, 3);
+    assert.equal(doc.findings.length, 6);
+    const prep = doc.findings.find((f: { path: string }) => f.path === 'examples/src/prepare_data.py');
     assert.deepEqual(
-      { path: doc.findings[0].path, startLine: doc.findings[0].startLine, startColumn: doc.findings[0].startColumn, ruleId: doc.findings[0].ruleId },
-      { path: 'examples/src/prepare_data.py', startLine: 13, startColumn: 17, ruleId: 'CG101' },
+      { startLine: prep.startLine, startColumn: prep.startColumn, endLine: prep.endLine, endColumn: prep.endColumn, ruleId: prep.ruleId },
+      { startLine: 13, startColumn: 17, endLine: 13, endColumn: 24, ruleId: 'CG101' },
     );
-    assert.equal(doc.findings[0].fixes[0].title, 'Wrap in redact()');
+    assert.deepEqual(prep.fixes.map((f: { title: string }) => f.title), ['Wrap in redact()', 'Waive CG101 for this statement (write the reason)']);
   });
 
   let validate: ReturnType<Ajv['compile']>;
@@ -163,10 +170,10 @@ describe('crownguard check: json and sarif', () => {
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
     assert.equal(sarif.runs.length, 1);
     const run0 = sarif.runs[0];
-    assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['CG101']);
+    assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['CG101', 'CG106']);
     assert.match(run0.tool.driver.rules[0].help.markdown, /^# CG101 sensitive-data-in-log/);
-    assert.equal(run0.results.length, 3);
-    assert.deepEqual(run0.results[0].locations[0].physicalLocation, {
+    assert.equal(run0.results.length, 6);
+    assert.deepEqual(run0.results[3].locations[0].physicalLocation, {
       artifactLocation: { uri: 'examples/src/prepare_data.py', uriBaseId: 'SRCROOT' },
       region: { startLine: 13, startColumn: 17, endLine: 13, endColumn: 24 },
     });
@@ -188,6 +195,6 @@ describe('crownguard check: json and sarif', () => {
 
 describe('test hygiene', () => {
   it('the CLI tests leave examples/ untouched', () => {
-    assert.equal(spawnSync('git', ['status', '--porcelain', 'examples'], { cwd: REPO, encoding: 'utf8' }).stdout, '');
+    assert.equal(hashTree(EXAMPLES), examplesBefore);
   });
 });

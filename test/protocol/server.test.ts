@@ -48,9 +48,10 @@ describe('language server over stdio, push diagnostics', () => {
       range: leak.range,
       context: { diagnostics: [leak] },
     })) as CodeAction[];
-    assert.equal(actions.length, 1);
-    assert.equal(actions[0].title, 'Wrap in redact()');
-    assert.equal(actions[0].isPreferred, true);
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [
+      ['Wrap in redact()', true],
+      ['Waive CG101 for this statement (write the reason)', false],
+    ]);
     const edits = actions[0].edit!.changes![prepUri];
     const fixed = TextDocument.applyEdits(TextDocument.create(prepUri, 'python', 1, prepText), edits);
     assert.equal(fixed, prepText.replace('logger.info(summary)', 'logger.info(redact(summary))'));

@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXAMPLES } from './paths';
@@ -8,4 +9,18 @@ export function copyOfExamples(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-test-'));
   cpSync(EXAMPLES, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A hash of every file's path and content under `dir`, to prove a test changed nothing. */
+export function hashTree(dir: string): string {
+  const h = createHash('sha256');
+  const visit = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else h.update(path.relative(dir, p)).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  visit(dir);
+  return h.digest('hex');
 }

@@ -6,6 +6,6 @@
 export { Engine, isAnalysable, isGovernanceManifest, type FileResult, type WorkspaceResult } from './engine';
 export type { WasmLoader } from './languages/parsers';
 export type { Governance } from './governance/model';
-export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules';
+export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { LineIndex, applyEdits } from './text';
 export * from './types';

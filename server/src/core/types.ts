@@ -34,6 +34,27 @@ export interface Fix {
   readonly edits: readonly TextEdit[];
   /** The fix a user most likely wants; editors offer it first. */
   readonly preferred?: boolean;
+  /** Safe to apply without review: `fix all` and `check --fix` apply only these. */
+  readonly safe?: boolean;
+}
+
+/** A policy annotation in a file's comments that waives findings of the statement below it. */
+export interface Waiver {
+  readonly path: string;
+  /** The annotation itself. */
+  readonly span: Span;
+  /** 1-based line of the annotation. */
+  readonly line: number;
+  readonly rules: readonly string[];
+  readonly policy?: string;
+  readonly reason?: string;
+  /** YYYY-MM-DD. */
+  readonly expires?: string;
+  readonly approver?: string;
+  /** The code it applies to. */
+  readonly covers: Span;
+  /** False when the annotation itself is broken (no reason, expired, ...): it waives nothing. */
+  readonly valid: boolean;
 }
 
 export interface Finding {
@@ -44,6 +65,10 @@ export interface Finding {
   readonly path: string;
   readonly span: Span;
   readonly fixes: readonly Fix[];
+  /** How sensitive the data is, for waiver rules and reports. */
+  readonly classification?: { readonly tier?: string; readonly crownJewel: boolean };
+  /** Set when a valid waiver covers the finding: editors hide it, SARIF suppresses it. */
+  readonly waiver?: Waiver;
 }
 
 /** Something the user should know that is not a finding, e.g. a file that was skipped. */
@@ -58,6 +83,10 @@ export interface Settings {
   readonly enable: boolean;
   /** Path of the governance manifest; empty for the first `governance.yaml`/`.yml` found. */
   readonly governanceManifest: string;
+  /** When false, waivers written in files are reported but waive nothing (`--no-inline-waivers`). */
+  readonly inlineWaivers?: boolean;
+  /** Today's date (YYYY-MM-DD) for waiver expiry; the shells pass the clock's, tests a fixed one. */
+  readonly today?: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = { enable: true, governanceManifest: '' };

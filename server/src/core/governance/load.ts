@@ -8,7 +8,7 @@ import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
 import type { Finding, SourceFile, Span } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
-import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Tier } from './model';
+import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Tier, type WaiverPolicy } from './model';
 
 /** Manifests larger than this are refused with a finding rather than parsed. */
 export const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
@@ -112,13 +112,28 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
 
   const redaction: Governance['redaction'] = {};
   const declared = isRecord(g.redaction) ? g.redaction : {};
-  for (const lang of ['python', 'typescript', 'javascript'] as const) {
+  for (const lang of ['python', 'typescript', 'javascript', 'templates'] as const) {
     const r = declared[lang];
     if (isRecord(r) && typeof r.function === 'string') redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };
   }
 
+  const policies = records(g.policies)
+    .filter((p) => typeof p.id === 'string')
+    .map((p) => ({ id: String(p.id), description: typeof p.description === 'string' ? p.description : undefined, rules: strings(p.rules) }));
+  findings.push(...duplicates(file.path, doc, 'policies', records(g.policies).map((p) => (typeof p.id === 'string' ? p.id : undefined))));
+  const w = isRecord(g.waivers) ? g.waivers : {};
+  const waiverPolicy: WaiverPolicy = {
+    reasonRequired: w.reasonRequired !== false,
+    requirePolicy: w.requirePolicy === true,
+    maxDays: typeof w.maxDays === 'number' ? w.maxDays : undefined,
+    requireApproverForCrownJewel: w.requireApproverForCrownJewel === true,
+    approvers: strings(w.approvers),
+    forbidInlineForTiers: strings(w.forbidInlineForTiers),
+  };
+  strings(w.forbidInlineForTiers).forEach((t, i) => findings.push(...unknownTier(file.path, doc, ['waivers', 'forbidInlineForTiers', i], t, tierIds)));
+
   const defaults = isRecord(g.defaults) ? g.defaults : {};
-  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false };
+  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy };
   return { governance, findings, broken: !valid || findings.some((f) => f.severity === 'error') };
 }
 

@@ -31,10 +31,38 @@ export interface SensitiveIdentifier {
 
 export type RedactionLanguage = 'python' | 'typescript' | 'javascript';
 
+/** Where redaction functions are declared: per language, and the filter for prompt templates. */
+export type RedactionTarget = RedactionLanguage | 'templates';
+
 export interface RedactionFunction {
   readonly function: string;
   readonly import?: string;
 }
+
+/** A named governance policy; waivers cite it, and it says which rules enforce it. */
+export interface Policy {
+  readonly id: string;
+  readonly description?: string;
+  readonly rules: readonly string[];
+}
+
+/** What the manifest demands of waivers written in code. */
+export interface WaiverPolicy {
+  readonly reasonRequired: boolean;
+  readonly requirePolicy: boolean;
+  readonly maxDays?: number;
+  readonly requireApproverForCrownJewel: boolean;
+  readonly approvers: readonly string[];
+  readonly forbidInlineForTiers: readonly string[];
+}
+
+export const DEFAULT_WAIVER_POLICY: WaiverPolicy = {
+  reasonRequired: true,
+  requirePolicy: false,
+  requireApproverForCrownJewel: false,
+  approvers: [],
+  forbidInlineForTiers: [],
+};
 
 export interface Governance {
   /** The manifest's path, or undefined when the built-in default is in force. */
@@ -42,8 +70,10 @@ export interface Governance {
   readonly tiers: readonly Tier[];
   readonly assets: readonly Asset[];
   readonly identifiers: readonly SensitiveIdentifier[];
-  readonly redaction: Partial<Record<RedactionLanguage, RedactionFunction>>;
+  readonly redaction: Partial<Record<RedactionTarget, RedactionFunction>>;
   readonly builtinNames: boolean;
+  readonly policies: readonly Policy[];
+  readonly waiverPolicy: WaiverPolicy;
 }
 
 /** The tiers in force when a manifest declares none. */
@@ -61,6 +91,8 @@ export const DEFAULT_GOVERNANCE: Governance = {
   identifiers: [],
   redaction: {},
   builtinNames: true,
+  policies: [],
+  waiverPolicy: DEFAULT_WAIVER_POLICY,
 };
 
 export function findTier(g: Governance, id: string | undefined): Tier | undefined {

@@ -1,11 +1,15 @@
 import type { RedactionFunction, RedactionLanguage } from '../governance/model';
-import type { Catalog, Classification } from '../sensitivity/catalog';
+import type { Classification } from '../sensitivity/catalog';
 import type { Span, TextEdit } from '../types';
-import type { Tree } from './parsers';
+import type { Dialect } from './flow';
+import type { SyntaxNode, Tree } from './parsers';
 
-/** A call that sends its arguments somewhere sensitive data must not go. */
+/** Where data goes that must not carry sensitive values. Each kind has its own rule. */
+export type SinkKind = 'log' | 'exception' | 'tracker' | 'llm' | 'upload';
+
+/** A call that sends its arguments to a sink. */
 export interface Sink {
-  readonly kind: 'log';
+  readonly kind: SinkKind;
   /** The callee as written, e.g. `logger.info`; code, never data. */
   readonly callee: string;
   readonly span: Span;
@@ -25,16 +29,20 @@ export interface Flow {
 
 /**
  * Everything that differs between programming languages. Rules speak only to this interface,
- * so a new language is a new adapter, not a change to the rules.
+ * so a new language is a new adapter (a dialect table, a sink list, import insertion), not a
+ * change to the rules.
  */
 export interface LanguageAdapter {
+  /** The language whose redaction function applies, as named in the governance manifest. */
   readonly id: RedactionLanguage;
-  /** The tree-sitter grammar, as named in `tree-sitter-<grammar>.wasm`. */
-  readonly grammar: string;
   readonly extensions: readonly string[];
+  /** The tree-sitter grammar for a file, as named in `tree-sitter-<grammar>.wasm`. */
+  grammarFor(path: string): string;
+  readonly grammars: readonly string[];
   readonly lineComment: string;
-  /** Sensitive values reaching sinks, following local assignments within a scope. */
-  findFlows(tree: Tree, catalog: Catalog, redaction: RedactionFunction | undefined): Flow[];
+  readonly dialect: Dialect;
+  /** String literal nodes whose text is data (not docstrings' or imports' module names). */
+  literals(tree: Tree): { node: SyntaxNode; value: string }[];
   /** The edit that adds `redaction.import`, or undefined when its name is already in scope. */
   importEdit(tree: Tree, text: string, redaction: RedactionFunction): TextEdit | undefined;
   /** A string literal in this language holding `value` (which needs no escaping). */

@@ -4,24 +4,28 @@ import type { Category } from '../governance/model';
  * The built-in names that are sensitive without any governance manifest: credentials and
  * common PII. Each entry is a run of words matched against an identifier split into words.
  * Bare `token` and `key` are left out on purpose: in ML code they usually mean tokenizer
- * tokens and dictionary keys.
+ * tokens and dictionary keys. Account numbers and similar ids are low confidence: often they
+ * are internal references, not personal data, so their findings are notes.
  */
 export interface BuiltinName {
   readonly words: readonly string[];
   readonly category: Category;
+  readonly lowConfidence: boolean;
 }
 
-const entries: [Category, string[]][] = [
+const entries: [Category, string[], string[]][] = [
   ['credential', ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'client secret', 'api key', 'apikey', 'access key', 'secret key', 'private key',
     'access token', 'refresh token', 'auth token', 'bearer token', 'api token', 'session token', 'id token', 'hf token', 'github token', 'slack token',
-    'credentials', 'credential', 'connection string', 'conn str', 'dsn']],
-  ['government-id', ['ssn', 'social security number', 'national id', 'passport number', 'tax id', 'tin', 'driver license', 'drivers license', 'nino']],
-  ['financial', ['card number', 'credit card', 'cc number', 'cvv', 'cvc', 'iban', 'account number', 'routing number', 'bank account']],
-  ['contact', ['email', 'email address', 'phone', 'phone number', 'mobile number', 'home address', 'street address', 'postal address']],
-  ['personal', ['date of birth', 'dob', 'birth date', 'birthdate', 'full name', 'first name', 'last name', 'maiden name']],
-  ['health', ['diagnosis', 'medical record number', 'mrn', 'health record', 'prescription']],
+    'credentials', 'credential', 'connection string', 'conn str', 'dsn'], []],
+  ['government-id', ['ssn', 'social security number', 'national id', 'passport number', 'tax id', 'driver license', 'drivers license', 'nino'], ['tin']],
+  ['financial', ['card number', 'credit card', 'cc number', 'cvv', 'cvc', 'iban', 'bank account'], ['account number', 'routing number']],
+  ['contact', ['email', 'email address', 'phone', 'phone number', 'mobile number', 'home address', 'street address', 'postal address'], []],
+  ['personal', ['date of birth', 'dob', 'birth date', 'birthdate', 'full name', 'maiden name'], ['first name', 'last name']],
+  ['health', ['diagnosis', 'medical record number', 'mrn', 'health record', 'prescription'], []],
+  ['proprietary', ['trade secret', 'proprietary'], []],
 ];
 
-export const BUILTIN_NAMES: readonly BuiltinName[] = entries.flatMap(([category, names]) =>
-  names.map((n) => ({ words: n.split(' '), category })),
-);
+export const BUILTIN_NAMES: readonly BuiltinName[] = entries.flatMap(([category, names, low]) => [
+  ...names.map((n) => ({ words: n.split(' '), category, lowConfidence: false })),
+  ...low.map((n) => ({ words: n.split(' '), category, lowConfidence: true })),
+]);

@@ -13,6 +13,27 @@ export interface Classification {
   readonly crownJewel: boolean;
   /** Which source decided: the governance manifest or the built-in default. */
   readonly source: 'governance' | 'builtin';
+  /** A built-in guess that is often wrong (account numbers, first names): reported as a note. */
+  readonly lowConfidence?: boolean;
+  /** True when the data was recognised by the asset's declared location, not by a name. */
+  readonly viaLocation?: boolean;
+}
+
+/** `s3://bucket/crm/**` matches everything below crm/; `*` stays within one path segment. */
+export function globToRegExp(pattern: string): RegExp {
+  const glob = pattern.replace(/^\.\//, '');
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
 }
 
 interface Entry {
@@ -27,12 +48,19 @@ interface Entry {
  */
 export class Catalog {
   private readonly entries: Entry[] = [];
+  private readonly locations: { pattern: RegExp; classification: Classification }[] = [];
   private readonly memo = new Map<string, Classification | null>();
 
   constructor(readonly governance: Governance) {
     const ranked = [...governance.assets].sort((a, b) => (findTier(governance, b.tier)?.rank ?? 0) - (findTier(governance, a.tier)?.rank ?? 0));
     for (const asset of ranked) {
       const tier = findTier(governance, asset.tier);
+      for (const location of asset.locations) {
+        this.locations.push({
+          pattern: globToRegExp(location),
+          classification: { name: asset.id, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance', viaLocation: true },
+        });
+      }
       for (const field of asset.fields) {
         this.entries.push({
           words: splitWords(field),
@@ -49,7 +77,7 @@ export class Catalog {
     }
     if (governance.builtinNames) {
       for (const b of BUILTIN_NAMES) {
-        this.entries.push({ words: b.words, classification: { name: b.words.join('_'), category: b.category, crownJewel: false, source: 'builtin' } });
+        this.entries.push({ words: b.words, classification: { name: b.words.join('_'), category: b.category, crownJewel: false, source: 'builtin', lowConfidence: b.lowConfidence } });
       }
     }
   }
@@ -61,6 +89,14 @@ export class Catalog {
     const result = this.compute(name);
     this.memo.set(name, result ?? null);
     return result;
+  }
+
+  /** The asset whose declared location (path or URI glob) contains `path`, if any. */
+  classifyLocation(path: string): Classification | undefined {
+    if (this.locations.length === 0 || path.length > 2048 || !/[/\\]/.test(path)) return undefined;
+    const p = path.replace(/\\/g, '/').replace(/^\.\//, '');
+    for (const l of this.locations) if (l.pattern.test(p) || l.pattern.test(p + '/')) return l.classification;
+    return undefined;
   }
 
   private compute(name: string): Classification | undefined {

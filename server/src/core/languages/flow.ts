@@ -1,0 +1,255 @@
+import type { RedactionFunction } from '../governance/model';
+import type { Catalog, Classification } from '../sensitivity/catalog';
+import type { Flow, Sink, SinkKind } from './adapter';
+import { isRedactingCall, lastSegment, spanOf } from './common';
+import type { SyntaxNode } from './parsers';
+
+/**
+ * What a language's syntax tree looks like, as far as following data is concerned: which node
+ * types assign, read members, call, interpolate. The walker below is the same for every
+ * language; a dialect is the table that tells it how to read one grammar.
+ */
+export interface Dialect {
+  /** Node types that open a scope: functions, classes, lambdas. */
+  readonly scopes: ReadonlySet<string>;
+  /** Assignment-like nodes, with the fields holding the target and the value. */
+  readonly assignments: Readonly<Record<string, { target: string; value: string; augmented?: boolean }>>;
+  readonly identifiers: ReadonlySet<string>;
+  /** Member reads such as `a.b`: node type -> object and property fields. */
+  readonly members: Readonly<Record<string, { object: string; property: string }>>;
+  /** Index reads such as `a["b"]`: node type -> object and index fields. */
+  readonly subscripts: Readonly<Record<string, { object: string; index: string }>>;
+  /** Calls (and `new`): node type -> callee and arguments fields. */
+  readonly calls: Readonly<Record<string, { callee: string; args: string }>>;
+  /** String interpolation nodes (`{...}` in an f-string, `${...}` in a template literal). */
+  readonly interpolations: ReadonlySet<string>;
+  /** Key-value nodes whose value is data (`key=value`, `{key: value}`): node type -> value field. */
+  readonly pairs: Readonly<Record<string, string>>;
+  /** Statements whose call becomes an exception message: `raise X(...)`, `throw new X(...)`. */
+  readonly raises: ReadonlySet<string>;
+  /** True for expressions whose value is never the data itself (comparisons, negations, numbers). */
+  isOpaque(node: SyntaxNode): boolean;
+  /** The text of a string literal without interpolation, or undefined. */
+  stringValue(node: SyntaxNode): string | undefined;
+  /** Variables assigned from these callees become sinks of that kind (loggers, trackers). */
+  readonly factories: readonly { readonly pattern: RegExp; readonly kind: SinkKind }[];
+  /** The kind of sink a call is, from its callee, or undefined. */
+  sinkOf(call: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined;
+}
+
+/** A call, split the way sink tables want it: `self.logger.info` is receiver `self.logger`, method `info`. */
+export interface CallShape {
+  readonly callee: string;
+  readonly receiver: string;
+  readonly method: string;
+}
+
+/** Calls that return their argument's data in another shape: taint passes through. */
+const PASS_THROUGH = new Set([
+  'str', 'repr', 'format', 'dumps', 'pformat', 'dict', 'list', 'tuple', 'set', 'sorted', 'reversed', 'vars', 'asdict', 'join', 'encode', 'decode',
+  'stringify', 'String', 'concat', 'toString', 'from', 'assign', 'values', 'entries', 'DataFrame', 'Series', 'json', 'to_json', 'to_dict', 'model_dump',
+]);
+/** Methods that take more data as arguments: `"{}".format(ssn)`, `", ".join(emails)`, `parts.push(ssn)`. */
+const ARGUMENT_METHODS = new Set(['format', 'format_map', 'join', 'replace', 'append', 'extend', 'update', 'concat', 'push', 'assign', 'add', 'insert']);
+/** Methods whose result says something about the data, not the data itself. */
+const SUMMARY_METHODS = new Set([
+  'count', 'startswith', 'endswith', 'isdigit', 'isalpha', 'isalnum', 'isnumeric', 'islower', 'isupper', 'find', 'index', 'keys', '__len__',
+  'startsWith', 'endsWith', 'includes', 'indexOf', 'test', 'has', 'size', 'length',
+]);
+
+interface Taint {
+  readonly classification: Classification;
+  readonly offset: number;
+}
+
+interface Hit {
+  readonly node: SyntaxNode;
+  readonly classification: Classification;
+  readonly via?: { name: string; offset: number };
+}
+
+/** Sinks whose receiver carries the data too: `dataset.push_to_hub(...)` uploads `dataset`. */
+const RECEIVER_SINKS = new Set<SinkKind>(['upload']);
+
+/**
+ * Follows sensitive values through one file, scope by scope, in source order: an assignment
+ * taints only what comes after it, and a reassignment with clean data clears it.
+ */
+export class FlowWalker {
+  readonly flows: Flow[] = [];
+  private readonly bound = new Map<string, SinkKind>();
+
+  constructor(
+    private readonly d: Dialect,
+    private readonly catalog: Catalog,
+    private readonly redaction: RedactionFunction | undefined,
+  ) {}
+
+  walk(node: SyntaxNode, env: Map<string, Taint>): void {
+    const t = node.type;
+    if (this.d.scopes.has(t)) {
+      // A nested scope sees the enclosing taints; its own assignments stay inside it.
+      const inner = new Map(env);
+      for (const c of node.namedChildren) this.walk(c, inner);
+      return;
+    }
+    const assignment = this.d.assignments[t];
+    if (assignment) {
+      const target = node.childForFieldName(assignment.target);
+      const value = node.childForFieldName(assignment.value);
+      if (value) this.walk(value, env);
+      if (target && value) this.assign(target, value, env, assignment.augmented === true);
+      return;
+    }
+    if (this.d.raises.has(t)) {
+      const thrown = node.namedChildren[0];
+      if (thrown && this.d.calls[thrown.type]) {
+        const shape = this.shape(thrown);
+        if (shape) this.report(thrown, { kind: 'exception', callee: `${t.startsWith('raise') ? 'raise' : 'throw'} ${shape.callee}`, span: spanOf(thrown) }, env);
+      }
+    } else if (this.d.calls[t]) {
+      const shape = this.shape(node);
+      const kind = shape && this.d.sinkOf(shape, this.bound);
+      if (shape && kind) this.report(node, { kind, callee: shape.callee, span: spanOf(node) }, env);
+    }
+    for (const c of node.namedChildren) this.walk(c, env);
+  }
+
+  private shape(call: SyntaxNode): CallShape | undefined {
+    const fn = call.childForFieldName(this.d.calls[call.type].callee);
+    if (!fn) return undefined;
+    const callee = fn.text.replace(/\s+/g, '');
+    const dot = callee.lastIndexOf('.');
+    return { callee: callee.length > 80 ? lastSegment(callee) : callee, receiver: dot < 0 ? '' : callee.slice(0, dot), method: lastSegment(callee) };
+  }
+
+  private assign(target: SyntaxNode, value: SyntaxNode, env: Map<string, Taint>, augmented: boolean): void {
+    const valueCall = this.d.calls[value.type] ? this.shape(value) : undefined;
+    if (valueCall && this.d.identifiers.has(target.type)) {
+      const factory = this.d.factories.find((f) => f.pattern.test(valueCall.callee));
+      if (factory) this.bound.set(target.text, factory.kind);
+    }
+    const hits = this.hits(value, env);
+    const names = this.d.identifiers.has(target.type) ? [target] : target.descendantsOfType([...this.d.identifiers]);
+    for (const n of names) {
+      if (hits.length > 0) env.set(n.text, { classification: hits[0].classification, offset: n.startIndex });
+      else if (!augmented) env.delete(n.text);
+    }
+  }
+
+  private report(call: SyntaxNode, sink: Sink, env: Map<string, Taint>): void {
+    const fields = this.d.calls[call.type];
+    const args = call.childForFieldName(fields.args);
+    const seen = new Set<number>();
+    const push = (h: Hit, within: SyntaxNode) => {
+      if (seen.has(h.node.startIndex)) return;
+      seen.add(h.node.startIndex);
+      const interpolation = this.enclosingInterpolation(h.node, within);
+      this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via });
+    };
+    for (const arg of args?.namedChildren ?? []) {
+      for (const h of this.hits(arg, env)) push(h, arg);
+      if (sink.kind === 'upload') {
+        // Uploading a path that is an asset's location uploads the asset.
+        const value = this.d.stringValue(arg) ?? this.pairValue(arg);
+        const located = value !== undefined ? this.catalog.classifyLocation(value) : undefined;
+        if (located) push({ node: arg, classification: located }, arg);
+      }
+    }
+    if (RECEIVER_SINKS.has(sink.kind)) {
+      const fn = call.childForFieldName(fields.callee);
+      const member = fn && this.d.members[fn.type];
+      const receiver = member && fn.childForFieldName(member.object);
+      if (receiver) for (const h of this.hits(receiver, env)) push(h, receiver);
+    }
+  }
+
+  private pairValue(n: SyntaxNode): string | undefined {
+    const field = this.d.pairs[n.type];
+    const v = field ? n.childForFieldName(field) : null;
+    return v ? this.d.stringValue(v) : undefined;
+  }
+
+  /** The sensitive values an expression carries, each at the smallest node that carries it. */
+  private hits(n: SyntaxNode, env: Map<string, Taint>): Hit[] {
+    const t = n.type;
+    if (this.d.isOpaque(n)) return [];
+    if (this.d.identifiers.has(t)) {
+      const taint = env.get(n.text);
+      if (taint) return [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset } }];
+      return this.named(n, n.text);
+    }
+    const member = this.d.members[t];
+    if (member) {
+      const prop = n.childForFieldName(member.property);
+      const own = prop ? this.named(n, prop.text) : [];
+      if (own.length) return own;
+      const obj = n.childForFieldName(member.object);
+      return obj ? this.hits(obj, env) : [];
+    }
+    const subscript = this.d.subscripts[t];
+    if (subscript) {
+      const index = n.childForFieldName(subscript.index);
+      const key = index ? this.d.stringValue(index) : undefined;
+      const own = key ? this.named(n, key) : [];
+      if (own.length) return own;
+      const obj = n.childForFieldName(subscript.object);
+      return obj ? this.hits(obj, env) : [];
+    }
+    if (this.d.calls[t]) return this.callHits(n, env);
+    if (this.d.interpolations.has(t)) return n.namedChildren.flatMap((c) => this.hits(c, env));
+    const pairValue = this.d.pairs[t];
+    if (pairValue) {
+      const v = n.childForFieldName(pairValue);
+      return v ? this.hits(v, env) : [];
+    }
+    return n.namedChildren.flatMap((c) => this.hits(c, env));
+  }
+
+  private callHits(n: SyntaxNode, env: Map<string, Taint>): Hit[] {
+    const fields = this.d.calls[n.type];
+    const shape = this.shape(n);
+    if (!shape) return [];
+    if (isRedactingCall(shape.callee, this.redaction)) return [];
+    const args = n.childForFieldName(fields.args)?.namedChildren ?? [];
+    const name = shape.method;
+    // row.get("ssn") reads a field as surely as row["ssn"].
+    if (name === 'get' && args[0]) {
+      const key = this.d.stringValue(args[0]);
+      const own = key ? this.named(n, key) : [];
+      if (own.length) return own;
+    }
+    // A getter whose name names the data: get_password(), loadApiKey().
+    const own = this.named(n, name);
+    if (own.length) return own;
+    // Reading from an asset's location yields the asset's data: read_parquet("s3://crm/...").
+    for (const a of args) {
+      const value = this.d.stringValue(a) ?? this.pairValue(a);
+      const located = value !== undefined ? this.catalog.classifyLocation(value) : undefined;
+      if (located) return [{ node: n, classification: located }];
+    }
+    const argHits = () => args.flatMap((a) => this.hits(a, env));
+    const fn = n.childForFieldName(fields.callee);
+    const member = fn && this.d.members[fn.type];
+    if (member) {
+      if (SUMMARY_METHODS.has(name)) return [];
+      const receiver = fn.childForFieldName(member.object);
+      const receiverHits = receiver ? this.hits(receiver, env) : [];
+      return ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverHits, ...argHits()] : receiverHits;
+    }
+    return PASS_THROUGH.has(name) ? argHits() : [];
+  }
+
+  private named(node: SyntaxNode, name: string): Hit[] {
+    const c = this.catalog.classify(name);
+    return c ? [{ node, classification: c }] : [];
+  }
+
+  /** The nearest interpolation around `node`, without leaving `limit`. */
+  private enclosingInterpolation(node: SyntaxNode, limit: SyntaxNode): SyntaxNode | undefined {
+    for (let p = node.parent; p && p.startIndex >= limit.startIndex && p.endIndex <= limit.endIndex; p = p.parent) {
+      if (this.d.interpolations.has(p.type)) return p;
+    }
+    return undefined;
+  }
+}

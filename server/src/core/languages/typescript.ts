@@ -1,0 +1,164 @@
+import type { RedactionFunction } from '../governance/model';
+import type { TextEdit } from '../types';
+import type { LanguageAdapter, SinkKind } from './adapter';
+import { lastSegment } from './common';
+import type { CallShape, Dialect } from './flow';
+import type { SyntaxNode, Tree } from './parsers';
+
+const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table']);
+const LOG_METHODS = new Set(['debug', 'info', 'warn', 'warning', 'error', 'fatal', 'trace', 'log', 'verbose', 'silly', 'http', 'notice', 'crit', 'alert', 'emerg']);
+const LLM_CALLS = /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$/;
+const AI_SDK = /(^|\.)(generateText|streamText|generateObject|streamObject|embed|embedMany)$/;
+const PROMPT_BUILDERS = /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(fromTemplate|fromMessages))?$/;
+const LLM_METHODS = new Set(['invoke', 'stream', 'batch', 'call', 'query', 'chat', 'complete', 'generateContent', 'sendMessage']);
+const LLM_RECEIVERS = /(llm|chain|chat|agent|engine|gemini|claude|gpt|openai|anthropic|model)$/i;
+const UPLOAD_CALLS = /(^|\.)(uploadFile|uploadFiles|uploadFilesWithProgress)$|(^|\.)files\.create$/;
+const COMPARISONS = new Set(['===', '!==', '==', '!=', '<', '>', '<=', '>=', 'instanceof', 'in']);
+const OPAQUE = new Set(['number', 'true', 'false', 'null', 'undefined', 'arrow_function', 'function_expression', 'regex', 'type_annotation']);
+
+function isLoggerName(receiver: string): boolean {
+  const last = lastSegment(receiver).replace(/^_+/, '').toLowerCase();
+  return last === 'log' || last === 'logger' || last.endsWith('logger') || last === 'winston' || last === 'pino' || last === 'bunyan';
+}
+
+function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined {
+  if ((receiver === 'console' && CONSOLE_METHODS.has(method)) || /^process\.(stdout|stderr)\.write$/.test(callee) || bound.get(callee) === 'log') return 'log';
+  if (LOG_METHODS.has(method) && (isLoggerName(receiver) || bound.get(receiver) === 'log')) return 'log';
+  if (LLM_CALLS.test(callee) || AI_SDK.test(callee) || PROMPT_BUILDERS.test(callee)) return 'llm';
+  if (LLM_METHODS.has(method) && LLM_RECEIVERS.test(lastSegment(receiver))) return 'llm';
+  if (UPLOAD_CALLS.test(callee)) return 'upload';
+  return undefined;
+}
+
+function stringValue(n: SyntaxNode): string | undefined {
+  if (n.type !== 'string' && n.type !== 'template_string') return undefined;
+  let out = '';
+  for (const c of n.namedChildren) {
+    if (c.type === 'template_substitution') return undefined;
+    if (c.type === 'string_fragment' || c.type === 'escape_sequence') out += c.text;
+  }
+  return out;
+}
+
+export const typescriptDialect: Dialect = {
+  scopes: new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'class_declaration', 'class']),
+  assignments: {
+    variable_declarator: { target: 'name', value: 'value' },
+    assignment_expression: { target: 'left', value: 'right' },
+    augmented_assignment_expression: { target: 'left', value: 'right', augmented: true },
+  },
+  identifiers: new Set(['identifier', 'shorthand_property_identifier']),
+  members: { member_expression: { object: 'object', property: 'property' } },
+  subscripts: { subscript_expression: { object: 'object', index: 'index' } },
+  calls: { call_expression: { callee: 'function', args: 'arguments' }, new_expression: { callee: 'constructor', args: 'arguments' } },
+  interpolations: new Set(['template_substitution']),
+  pairs: { pair: 'value' },
+  raises: new Set(['throw_statement']),
+  isOpaque(n) {
+    if (OPAQUE.has(n.type)) return true;
+    const op = n.childForFieldName('operator')?.text;
+    if (n.type === 'binary_expression') return op !== undefined && COMPARISONS.has(op);
+    if (n.type === 'unary_expression') return op === '!' || op === 'typeof' || op === 'void';
+    return false;
+  },
+  stringValue,
+  factories: [
+    { pattern: /(^|\.)(getLogger|createLogger|child)$|^(pino|debug|bunyan|winston)$|^require\(["'](pino|debug|bunyan)["']\)$/, kind: 'log' },
+  ],
+  sinkOf,
+};
+
+/** Names bound at the top of a module by `import` or `require`. */
+function boundNames(tree: Tree): Set<string> {
+  const names = new Set<string>();
+  for (const stmt of tree.rootNode.namedChildren) {
+    if (stmt.type === 'import_statement') {
+      for (const id of stmt.descendantsOfType(['identifier'])) names.add(id.text);
+    } else if (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') {
+      for (const decl of stmt.namedChildren) {
+        const value = decl.childForFieldName('value');
+        if (!value || !/^(await\s+)?(require|import)\(/.test(value.text)) continue;
+        const name = decl.childForFieldName('name');
+        for (const id of name ? (name.type === 'identifier' ? [name] : name.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) : []) names.add(id.text);
+      }
+    }
+  }
+  return names;
+}
+
+function isRequireDeclaration(stmt: SyntaxNode): boolean {
+  return (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') && /=\s*require\(/.test(stmt.text);
+}
+
+/**
+ * Writes the declared import in the file's own style: CommonJS `require` when the file uses
+ * it and has no `import`, and the file's quote and semicolon habits.
+ */
+function importInFileStyle(declared: string, tree: Tree): string {
+  const top = tree.rootNode.namedChildren;
+  const imports = top.filter((s) => s.type === 'import_statement');
+  const requires = top.filter(isRequireDeclaration);
+  const sample = imports[0] ?? requires[0];
+  const quote = sample && /'/.test(sample.text) && !/"/.test(sample.text) ? "'" : sample ? '"' : undefined;
+  const semicolon = sample ? sample.text.trimEnd().endsWith(';') : /;\s*$/.test(declared);
+  const m = /^import\s+(\{[^}]*\}|[\w$]+|\*\s+as\s+[\w$]+)\s+from\s+(['"])(.+?)\2\s*;?\s*$/.exec(declared.trim());
+  if (!m) return declared.trim();
+  const [, clause, declaredQuote, module] = m;
+  const q = quote ?? declaredQuote;
+  const end = semicolon ? ';' : '';
+  if (imports.length === 0 && requires.length > 0) {
+    const binding = clause.startsWith('* as') ? clause.replace(/^\*\s+as\s+/, '') : clause.replace(/\s+as\s+/g, ': ');
+    return `const ${binding} = require(${q}${module}${q})${end}`;
+  }
+  return `import ${clause} from ${q}${module}${q}${end}`;
+}
+
+function makeAdapter(id: 'typescript' | 'javascript', extensions: string[], grammarFor: (path: string) => string, grammars: string[]): LanguageAdapter {
+  return {
+    id,
+    extensions,
+    grammars,
+    grammarFor,
+    lineComment: '//',
+    dialect: typescriptDialect,
+
+    literals(tree: Tree) {
+      const out: { node: SyntaxNode; value: string }[] = [];
+      for (const n of tree.rootNode.descendantsOfType(['string', 'template_string'])) {
+        if (n.parent?.type === 'import_statement' || n.parent?.type === 'export_statement') continue;
+        const value = stringValue(n);
+        if (value !== undefined) out.push({ node: n, value });
+      }
+      return out;
+    },
+
+    importEdit(tree: Tree, text: string, redaction: RedactionFunction): TextEdit | undefined {
+      if (!redaction.import) return undefined;
+      if (boundNames(tree).has(redaction.function.split('.')[0])) return undefined;
+      const line = importInFileStyle(redaction.import, tree);
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      const top = tree.rootNode.namedChildren;
+      const last = [...top].reverse().find((s) => s.type === 'import_statement' || isRequireDeclaration(s));
+      if (last) return { offset: last.endIndex, length: 0, newText: eol + line };
+      // Below a leading 'use strict' / shebang / header comment block, else at the very top.
+      let offset = 0;
+      for (const s of top) {
+        if (s.type === 'comment' || (s.type === 'expression_statement' && /^['"]use \w+['"];?$/.test(s.text))) offset = s.endIndex;
+        else break;
+      }
+      if (offset === 0 && text.startsWith('#!')) offset = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
+      return offset === 0 ? { offset: 0, length: 0, newText: line + eol } : { offset, length: 0, newText: eol + line };
+    },
+
+    stringLiteral: (value) => JSON.stringify(value),
+  };
+}
+
+export const typescript = makeAdapter(
+  'typescript',
+  ['.ts', '.tsx', '.mts', '.cts'],
+  (path) => (path.toLowerCase().endsWith('.tsx') ? 'tsx' : 'typescript'),
+  ['typescript', 'tsx'],
+);
+
+export const javascript = makeAdapter('javascript', ['.js', '.jsx', '.mjs', '.cjs'], () => 'javascript', ['javascript']);

@@ -1,0 +1,66 @@
+import type { Span } from '../types';
+
+/** A `{{ ... }}` placeholder in a Jinja, Mustache or Handlebars prompt template. */
+export interface Placeholder {
+  /** The whole tag, braces included. */
+  readonly tag: Span;
+  /** The variable path, e.g. `customer.ssn` or `row['ssn']`. */
+  readonly variable: Span;
+  /** The field the path ends in: `ssn`. */
+  readonly field: string;
+  /** Filters applied to it: `{{ x | upper | redact }}` has [upper, redact]. */
+  readonly filters: readonly string[];
+  /** Where a further filter would be inserted: after the last filter or the variable. */
+  readonly filterInsertAt: number;
+}
+
+const EXTENSIONS = ['.prompt', '.prompty', '.jinja', '.jinja2', '.j2', '.mustache', '.hbs', '.handlebars'];
+const PROMPT_DIR_EXTENSIONS = ['.txt', '.md', '.tmpl', '.tpl', '.template'];
+
+/** True for prompt-template files: by extension, or text files under a `prompts/` folder. */
+export function isPromptTemplate(path: string): boolean {
+  const p = path.toLowerCase().replace(/\\/g, '/');
+  if (EXTENSIONS.some((e) => p.endsWith(e))) return true;
+  return /(^|\/)prompts\//.test(p) && PROMPT_DIR_EXTENSIONS.some((e) => p.endsWith(e));
+}
+
+/** Regions that are not template text: `{# comments #}`, `{{! comments }}`, front matter. */
+function ignoredRegions(text: string): Span[] {
+  const out: Span[] = [];
+  const front = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(text);
+  if (front) out.push({ offset: 0, length: front[0].length });
+  for (const m of text.matchAll(/\{#[\s\S]*?#\}|\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g)) out.push({ offset: m.index, length: m[0].length });
+  return out;
+}
+
+const PATH = /^([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*(['"])[^'"\]]+\2\s*\])*)/;
+
+/** The placeholders of a template, in order. Statements (`{% %}`) and sections are skipped. */
+export function placeholders(text: string): Placeholder[] {
+  const ignored = ignoredRegions(text);
+  const out: Placeholder[] = [];
+  const tag = /\{\{(\{)?([-~]?)([\s\S]*?)([-~]?)\}\}(\})?/g;
+  for (let m = tag.exec(text); m; m = tag.exec(text)) {
+    const start = m.index;
+    if (ignored.some((r) => start >= r.offset && start < r.offset + r.length)) continue;
+    let inner = m[3];
+    let innerStart = start + 2 + (m[1] ? 1 : 0) + m[2].length;
+    // Mustache sections, partials and comments are not values; `&` marks an unescaped value.
+    if (/^\s*[#/^>!=]/.test(inner)) continue;
+    const amp = /^\s*&/.exec(inner);
+    if (amp) {
+      innerStart += amp[0].length;
+      inner = inner.slice(amp[0].length);
+    }
+    const lead = inner.length - inner.trimStart().length;
+    const path = PATH.exec(inner.slice(lead));
+    if (!path) continue;
+    const variable = { offset: innerStart + lead, length: path[1].length };
+    const segments = path[1].split(/\s*\.\s*|\s*\[\s*['"]|['"]\s*\]/).filter(Boolean);
+    const rest = inner.slice(lead + path[1].length);
+    const filters = [...rest.matchAll(/\|\s*([A-Za-z_]\w*)/g)].map((f) => f[1]);
+    const trimmedEnd = innerStart + inner.trimEnd().length;
+    out.push({ tag: { offset: start, length: m[0].length }, variable, field: segments[segments.length - 1], filters, filterInsertAt: trimmedEnd });
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+import type { Governance, RedactionFunction } from '../governance/model';
+import type { Flow, LanguageAdapter, SinkKind } from '../languages/adapter';
+import type { Tree } from '../languages/parsers';
+import type { Classification } from '../sensitivity/catalog';
+import type { LineIndex } from '../text';
+import type { Finding, Fix, Severity } from '../types';
+import type { RuleMeta } from './rule';
+
+/** A rule about sensitive data reaching one kind of sink. */
+export interface FlowRule extends RuleMeta {
+  readonly sink: SinkKind;
+  /** How the message says where the data went, e.g. `reaches logger.info`. */
+  describeSink(callee: string): string;
+}
+
+export interface FileContext {
+  readonly path: string;
+  readonly text: string;
+  readonly tree: Tree;
+  readonly lines: LineIndex;
+  readonly adapter: LanguageAdapter;
+  readonly governance: Governance;
+}
+
+/** The redaction function for a language; TypeScript and JavaScript stand in for each other. */
+export function redactionFor(governance: Governance, language: LanguageAdapter['id']): RedactionFunction | undefined {
+  const r = governance.redaction;
+  return r[language] ?? (language === 'javascript' ? r.typescript : language === 'typescript' ? r.javascript : undefined);
+}
+
+/** Crown-jewel data is an error; other declared data a warning; built-in guesses by confidence. */
+export function severityOf(c: Classification): Severity {
+  if (c.crownJewel) return 'error';
+  if (c.source === 'builtin' && c.lowConfidence) return 'note';
+  return 'warning';
+}
+
+/** Names what the value is and who said so; never the value. */
+export function describe(c: Classification): string {
+  const level = c.crownJewel ? 'Crown-jewel' : 'Sensitive';
+  if (c.viaLocation) return `${level} data of asset \`${c.asset}\` (tier ${c.tier}, read from its declared location)`;
+  if (c.source === 'governance' && c.asset) return `${level} field \`${c.name}\` of asset \`${c.asset}\` (tier ${c.tier})`;
+  if (c.source === 'governance') return `${level} identifier \`${c.name}\`${c.tier ? ` (tier ${c.tier})` : ''}`;
+  return `Possible ${c.category ?? 'sensitive'} value \`${c.name}\` (built-in name list)`;
+}
+
+/** Turns the flows of one sink kind into findings, each with its redaction fix. */
+export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly Flow[]): Finding[] {
+  const mine = flows.filter((f) => f.sink.kind === rule.sink);
+  if (mine.length === 0) return [];
+  const redaction = redactionFor(ctx.governance, ctx.adapter.id);
+  const importEdit = redaction ? ctx.adapter.importEdit(ctx.tree, ctx.text, redaction) : undefined;
+  return mine.map((f) => {
+    const via = f.via ? ` through local variable \`${f.via.name}\` (assigned on line ${ctx.lines.position(f.via.offset).line + 1})` : '';
+    const advice = redaction
+      ? `; wrap it in ${redaction.function}()`
+      : `; declare your redaction function under \`redaction.${ctx.adapter.id}\` in the governance manifest`;
+    const message = `${describe(f.classification)} ${rule.describeSink(f.sink.callee)}${via} without redaction${advice}`;
+    const fixes: Fix[] = [];
+    if (redaction) {
+      const edits = [
+        { offset: f.span.offset, length: 0, newText: `${redaction.function}(` },
+        { offset: f.span.offset + f.span.length, length: 0, newText: ')' },
+      ];
+      if (importEdit) edits.unshift(importEdit);
+      fixes.push({ title: `Wrap in ${redaction.function}()`, edits, preferred: true, safe: true });
+    } else {
+      // Inside an interpolation the placeholder replaces the whole `{...}`, so no quotes nest.
+      const placeholder = `<redacted:${f.classification.name}>`;
+      const edit = f.interpolation ? { ...f.interpolation, newText: placeholder } : { ...f.span, newText: ctx.adapter.stringLiteral(placeholder) };
+      fixes.push({ title: `Replace with the placeholder "${placeholder}"`, edits: [edit], preferred: true, safe: true });
+    }
+    const classification = { tier: f.classification.tier, crownJewel: f.classification.crownJewel };
+    return { ruleId: rule.id, severity: severityOf(f.classification), message, path: ctx.path, span: f.span, fixes, classification };
+  });
+}

@@ -1,0 +1,36 @@
+import { duplicateId } from './duplicate-id';
+import type { FlowRule } from './flow-findings';
+import { invalidWaiver } from './invalid-waiver';
+import { piiLiteral, secretLiteral } from './literal-findings';
+import { manifestSchema } from './manifest-schema';
+import { manifestSyntax } from './manifest-syntax';
+import type { RuleMeta } from './rule';
+import { sensitiveDataInException } from './sensitive-data-in-exception';
+import { sensitiveDataInLlmCall } from './sensitive-data-in-llm-call';
+import { sensitiveDataInLog } from './sensitive-data-in-log';
+import { sensitiveDataInTracker } from './sensitive-data-in-tracker';
+import { sensitiveDataUpload } from './sensitive-data-upload';
+import { sensitiveFieldInPromptTemplate } from './sensitive-field-in-prompt-template';
+import { unknownReference } from './unknown-reference';
+
+/** The rules about sensitive data reaching a sink, one per kind of sink. */
+export const FLOW_RULES: readonly FlowRule[] = [sensitiveDataInLog, sensitiveDataInException, sensitiveDataInTracker, sensitiveDataInLlmCall, sensitiveDataUpload];
+
+/** Every rule, by id. Each has a page at `docs/rules/<id>.md`; a test keeps the two in step. */
+export const RULES: readonly RuleMeta[] = [
+  manifestSyntax,
+  manifestSchema,
+  unknownReference,
+  duplicateId,
+  ...FLOW_RULES,
+  sensitiveFieldInPromptTemplate,
+  secretLiteral,
+  piiLiteral,
+  invalidWaiver,
+];
+
+export function ruleById(id: string): RuleMeta | undefined {
+  return RULES.find((r) => r.id === id);
+}
+
+export { rulePagePath, type RuleMeta } from './rule';

@@ -1,0 +1,178 @@
+import type { Governance } from './governance/model';
+import type { SyntaxNode, Tree } from './languages/parsers';
+import { RULES } from './rules/registry';
+import { invalidWaiver } from './rules/invalid-waiver';
+import { LineIndex } from './text';
+import type { Finding, Fix, Span, Waiver } from './types';
+
+/**
+ * Policy annotations (waivers): one comment line in the file's own comment syntax,
+ *
+ *     # crownguard: waive CG101 policy=pii-logging reason="ids only, checked" expires=2027-03-31 approver=jane
+ *
+ * covering the statement on the line below it (or, written at the end of a line, that line).
+ * Anchoring to the statement rather than to a line number means a formatter that moves the
+ * comment or wraps the statement does not detach it.
+ */
+const ANNOTATION = /(#|\/\/|\{#)[ \t]*crownguard:[ \t]*waive\b([^\n]*)/g;
+const ATTRIBUTE = /([a-z]+)=("([^"]*)"|(\S+))/g;
+
+interface Parsed {
+  readonly waiver: Waiver;
+  /** Problems with the annotation itself (no reason, unknown rule, ...), as messages. */
+  readonly problems: string[];
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The largest syntax node starting at `offset`: the statement a waiver above it covers. */
+function statementAt(tree: Tree | undefined, offset: number): Span | undefined {
+  if (!tree) return undefined;
+  let node: SyntaxNode | null = tree.rootNode.descendantForIndex(offset);
+  while (node?.parent && node.parent.startIndex === node.startIndex && node.parent.type !== tree.rootNode.type) node = node.parent;
+  if (!node || node.startIndex !== offset) return undefined;
+  return { offset: node.startIndex, length: node.endIndex - node.startIndex };
+}
+
+/** Parses every annotation in a file and decides what each one covers. */
+export function parseWaivers(path: string, text: string, tree: Tree | undefined, governance: Governance, today: string): Parsed[] {
+  if (!text.includes('crownguard:')) return [];
+  const lines = new LineIndex(text);
+  const knownRules = new Set(RULES.map((r) => r.id));
+  const policy = governance.waiverPolicy;
+  const policies = new Set(governance.policies.map((p) => p.id));
+  const out: Parsed[] = [];
+  for (const m of text.matchAll(ANNOTATION)) {
+    const start = m.index;
+    const body = m[2].replace(/#\}\s*$/, '');
+    const line = lines.position(start).line;
+    const rulesText = /^\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)/.exec(body);
+    const attrs = new Map<string, string>();
+    for (const a of body.matchAll(ATTRIBUTE)) attrs.set(a[1], a[3] ?? a[4]);
+    const rules = rulesText ? rulesText[1].split(/\s*,\s*/) : [];
+
+    // Written after code: covers that line. On its own line: the next line with code on it.
+    const before = text.slice(lines.lineStart(line), start);
+    let covers: Span;
+    if (before.trim() !== '') {
+      covers = { offset: lines.lineStart(line), length: lines.lineEnd(line) - lines.lineStart(line) };
+    } else {
+      let next = line + 1;
+      while (next < lines.lineCount && /^\s*(#|\/\/|\{#|$)/.test(text.slice(lines.lineStart(next), lines.lineEnd(next)))) next++;
+      const first = lines.lineStart(next) + (/^\s*/.exec(text.slice(lines.lineStart(next), lines.lineEnd(next)))?.[0].length ?? 0);
+      covers = statementAt(tree, first) ?? { offset: lines.lineStart(next), length: lines.lineEnd(next) - lines.lineStart(next) };
+    }
+
+    const problems: string[] = [];
+    if (rules.length === 0) problems.push('names no rule; write the rule id after `waive`, e.g. `waive CG101`');
+    for (const r of rules) if (!knownRules.has(r)) problems.push(`names an unknown rule \`${r}\``);
+    const policyId = attrs.get('policy');
+    if (policyId !== undefined && policies.size > 0 && !policies.has(policyId)) problems.push(`names an unknown policy \`${policyId}\``);
+    if (policyId === undefined && policy.requirePolicy) problems.push('names no policy; the governance manifest requires `policy=<id>`');
+    const reason = attrs.get('reason')?.trim();
+    if (!reason && policy.reasonRequired) problems.push('gives no reason; write `reason="..."`');
+    const expires = attrs.get('expires');
+    if (!expires) problems.push('has no expiry; write `expires=YYYY-MM-DD`');
+    else if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`))) problems.push(`has an expiry that is not a date: \`${expires}\``);
+    else if (expires < today) problems.push(`expired on ${expires}`);
+    else if (policy.maxDays !== undefined && daysBetween(today, expires) > policy.maxDays) problems.push(`runs ${daysBetween(today, expires)} days, longer than the ${policy.maxDays} the governance manifest allows`);
+    const approver = attrs.get('approver');
+    if (approver && policy.approvers.length > 0 && !policy.approvers.includes(approver)) problems.push(`is approved by \`${approver}\`, who is not among the manifest's approvers`);
+
+    out.push({
+      waiver: {
+        path,
+        span: { offset: start, length: m[0].trimEnd().length },
+        line: line + 1,
+        rules,
+        policy: policyId,
+        reason,
+        expires,
+        approver,
+        covers,
+        valid: problems.length === 0,
+      },
+      problems,
+    });
+  }
+  return out;
+}
+
+/**
+ * Applies a file's waivers to its findings: a covered finding gets its waiver attached (and is
+ * then hidden in the editor and suppressed in SARIF); each invalid annotation, one that may not
+ * waive what it covers, and one that covers nothing become findings of their own.
+ */
+export function applyWaivers(
+  path: string,
+  text: string,
+  tree: Tree | undefined,
+  findings: Finding[],
+  governance: Governance,
+  opts: { today: string; inline: boolean },
+): { findings: Finding[]; waivers: Waiver[] } {
+  const parsed = parseWaivers(path, text, tree, governance, opts.today);
+  if (parsed.length === 0) return { findings, waivers: [] };
+  const policy = governance.waiverPolicy;
+  const out: Finding[] = [];
+  const used = new Set<Parsed>();
+  const extra: Finding[] = [];
+  for (const f of findings) {
+    const p = parsed.find(
+      (w) => w.waiver.rules.includes(f.ruleId) && f.span.offset >= w.waiver.covers.offset && f.span.offset < w.waiver.covers.offset + Math.max(1, w.waiver.covers.length),
+    );
+    if (!p || !opts.inline || !p.waiver.valid) {
+      out.push(f);
+      if (p) used.add(p);
+      continue;
+    }
+    used.add(p);
+    const tier = f.classification?.tier;
+    if (tier && policy.forbidInlineForTiers.includes(tier)) {
+      extra.push(problem(path, p, `may not waive ${f.ruleId} here: the governance manifest forbids inline waivers for tier ${tier}`));
+      out.push(f);
+    } else if (f.classification?.crownJewel && policy.requireApproverForCrownJewel && !p.waiver.approver) {
+      extra.push(problem(path, p, `waives crown-jewel data without an approver; write \`approver=<name>\``));
+      out.push(f);
+    } else {
+      out.push({ ...f, waiver: p.waiver });
+    }
+  }
+  for (const p of parsed) {
+    if (p.problems.length) extra.push(problem(path, p, p.problems.join('; ')));
+    else if (!used.has(p)) extra.push({ ...problem(path, p, `covers no ${p.waiver.rules.join('/')} finding; remove it if the code it waived has changed`), severity: 'note' });
+  }
+  return { findings: [...out, ...extra], waivers: parsed.map((p) => p.waiver) };
+}
+
+function problem(path: string, p: Parsed, what: string): Finding {
+  return { ruleId: invalidWaiver.id, severity: 'warning', message: `Waiver ${what}`, path, span: p.waiver.span, fixes: [] };
+}
+
+/**
+ * The fix that writes a waiver for `finding` on the line above it. Its reason is left empty on
+ * purpose: the waiver only takes effect once a person has written why.
+ */
+export function waiverFix(text: string, finding: Finding, comment: { open: string; close?: string }, governance: Governance, today: string): Fix {
+  const lines = new LineIndex(text);
+  const line = lines.position(finding.span.offset).line;
+  const start = lines.lineStart(line);
+  const indent = /^[ \t]*/.exec(text.slice(start, lines.lineEnd(line)))?.[0] ?? '';
+  const policyId = governance.policies.find((p) => p.rules.includes(finding.ruleId))?.id;
+  const days = Math.min(30, governance.waiverPolicy.maxDays ?? 30);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const annotation = [`crownguard: waive ${finding.ruleId}`, policyId ? `policy=${policyId}` : '', 'reason=""', `expires=${addDays(today, days)}`].filter(Boolean).join(' ');
+  return {
+    title: `Waive ${finding.ruleId} for this statement (write the reason)`,
+    edits: [{ offset: start, length: 0, newText: `${indent}${comment.open} ${annotation}${comment.close ? ` ${comment.close}` : ''}${eol}` }],
+    safe: false,
+  };
+}
