@@ -1,10 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { Engine, SourceFile } from '../../server/src/core';
+import { DEFAULT_SETTINGS, type Engine, type SourceFile } from '../../server/src/core';
 import { engine } from '../support/engine';
 import { assertExpectations } from '../support/expectations';
 import { FIXTURES } from '../support/paths';
+
+/** Fixtures are checked on a fixed day, so waiver expiry does not depend on the calendar. */
+const SETTINGS = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
+
+/** Files below `dir`, as paths relative to it. */
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? listFiles(path.join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
+  );
+}
 
 let e: Engine;
 before(async () => {
@@ -18,13 +28,13 @@ function read(dir: string, name: string): SourceFile {
 /** Every file of a fixture folder is checked against its inline expectations. */
 function fixtureFolder(dir: string): void {
   describe(`fixtures in test/fixtures/${dir}`, () => {
-    const names = readdirSync(path.join(FIXTURES, dir)).filter((n) => n.endsWith('.py'));
+    const names = listFiles(path.join(FIXTURES, dir)).filter((n) => n !== 'governance.yaml');
     for (const name of names) {
       it(name, () => {
-        const files = readdirSync(path.join(FIXTURES, dir))
+        const files = listFiles(path.join(FIXTURES, dir))
           .filter((n) => n === 'governance.yaml' || n === name)
           .map((n) => read(dir, n));
-        const result = e.analyze(files);
+        const result = e.analyze(files, SETTINGS);
         const file = files.find((f) => f.path.endsWith(name))!;
         assertExpectations(file.path, file.text, result.findings.filter((f) => f.path === file.path));
       });
@@ -34,9 +44,13 @@ function fixtureFolder(dir: string): void {
 
 fixtureFolder('cg101');
 fixtureFolder('cg101-default');
+fixtureFolder('sinks');
+fixtureFolder('literals');
+fixtureFolder('prompts');
+fixtureFolder('waivers');
 
 describe('fixtures in test/fixtures/manifests', () => {
-  for (const name of readdirSync(path.join(FIXTURES, 'manifests'))) {
+  for (const name of listFiles(path.join(FIXTURES, 'manifests'))) {
     it(name, () => {
       const file = read('manifests', name);
       const result = e.governance(file);

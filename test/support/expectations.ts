@@ -8,7 +8,9 @@ import { LineIndex, type Finding } from '../../server/src/core';
  *     logger.info(summary)
  *     #           ^^^^^^^ CG101 error: through local variable `summary`
  *
- * The annotation lines stay in the text the engine sees (they are comments), so offsets match.
+ * Python and YAML use `#`, TypeScript `//`, prompt templates `{# ... #}`. The severity may be
+ * `waived`: the finding exists and a valid waiver covers it. The annotation lines stay in the
+ * text the engine sees (they are comments), so offsets match.
  */
 export interface Expectation {
   line: number;
@@ -19,7 +21,7 @@ export interface Expectation {
   contains?: string;
 }
 
-const ANNOTATION = /^(\s*#\s*?)(\s*)(\^+)\s+(CG\d{3})\s+(error|warning|note)(?::\s*(.*))?$/;
+const ANNOTATION = /^(\s*(?:#|\/\/|\{#)\s*?)(\s*)(\^+)\s+(CG\d{3})\s+(error|warning|note|waived)(?::\s*(.*?))?(\s*#\})?$/;
 
 export function parseExpectations(text: string): Expectation[] {
   const lines = text.split(/\r?\n/);
@@ -44,7 +46,7 @@ export function assertExpectations(name: string, text: string, findings: readonl
     const s = index.position(f.span.offset);
     const e = index.position(f.span.offset + f.span.length);
     const end = e.line === s.line ? e.character : index.lineEnd(s.line) - index.lineStart(s.line);
-    return { line: s.line, start: s.character, end, ruleId: f.ruleId, severity: f.severity, message: f.message };
+    return { line: s.line, start: s.character, end, ruleId: f.ruleId, severity: f.waiver ? 'waived' : f.severity, message: f.message };
   });
   const expected = parseExpectations(text);
   const show = (x: { line: number; start: number; end: number; ruleId: string; severity: string; message?: string }) =>

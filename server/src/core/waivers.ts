@@ -33,11 +33,14 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** The largest syntax node starting at `offset`: the statement a waiver above it covers. */
+/** Nodes that hold a list of statements: a waiver covers one statement, never the list. */
+const CONTAINERS = new Set(['block', 'statement_block', 'module', 'program', 'class_body', 'switch_body']);
+
+/** The largest syntax node starting at `offset` below its statement list: what a waiver covers. */
 function statementAt(tree: Tree | undefined, offset: number): Span | undefined {
   if (!tree) return undefined;
   let node: SyntaxNode | null = tree.rootNode.descendantForIndex(offset);
-  while (node?.parent && node.parent.startIndex === node.startIndex && node.parent.type !== tree.rootNode.type) node = node.parent;
+  while (node?.parent && node.parent.startIndex === node.startIndex && !CONTAINERS.has(node.parent.type)) node = node.parent;
   if (!node || node.startIndex !== offset) return undefined;
   return { offset: node.startIndex, length: node.endIndex - node.startIndex };
 }

@@ -140,21 +140,18 @@ export class FlowWalker {
   private report(call: SyntaxNode, sink: Sink, env: Map<string, Taint>): void {
     const fields = this.d.calls[call.type];
     const args = call.childForFieldName(fields.args);
-    const seen = new Set<number>();
+    const reported: [number, number][] = [];
     const push = (h: Hit, within: SyntaxNode) => {
-      if (seen.has(h.node.startIndex)) return;
-      seen.add(h.node.startIndex);
+      // One finding per value: a hit inside one already reported is the same data.
+      if (reported.some(([s, e]) => h.node.startIndex >= s && h.node.endIndex <= e)) return;
+      reported.push([h.node.startIndex, h.node.endIndex]);
       const interpolation = this.enclosingInterpolation(h.node, within);
       this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via });
     };
     for (const arg of args?.namedChildren ?? []) {
       for (const h of this.hits(arg, env)) push(h, arg);
-      if (sink.kind === 'upload') {
-        // Uploading a path that is an asset's location uploads the asset.
-        const value = this.d.stringValue(arg) ?? this.pairValue(arg);
-        const located = value !== undefined ? this.catalog.classifyLocation(value) : undefined;
-        if (located) push({ node: arg, classification: located }, arg);
-      }
+      // Uploading a path that is an asset's location uploads the asset.
+      if (sink.kind === 'upload') for (const h of this.locatedStrings(arg)) push(h, arg);
     }
     if (RECEIVER_SINKS.has(sink.kind)) {
       const fn = call.childForFieldName(fields.callee);
@@ -162,6 +159,16 @@ export class FlowWalker {
       const receiver = member && fn.childForFieldName(member.object);
       if (receiver) for (const h of this.hits(receiver, env)) push(h, receiver);
     }
+  }
+
+  /** String literals under `n` that name an asset's location. */
+  private locatedStrings(n: SyntaxNode): Hit[] {
+    const value = this.d.stringValue(n);
+    if (value !== undefined) {
+      const located = this.catalog.classifyLocation(value);
+      return located ? [{ node: n, classification: located }] : [];
+    }
+    return n.namedChildren.flatMap((c) => this.locatedStrings(c));
   }
 
   private pairValue(n: SyntaxNode): string | undefined {
@@ -182,6 +189,8 @@ export class FlowWalker {
     const member = this.d.members[t];
     if (member) {
       const prop = n.childForFieldName(member.property);
+      // `ssn.length` is a fact about the value, not the value.
+      if (prop && SUMMARY_METHODS.has(prop.text)) return [];
       const own = prop ? this.named(n, prop.text) : [];
       if (own.length) return own;
       const obj = n.childForFieldName(member.object);

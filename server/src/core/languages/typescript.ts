@@ -63,7 +63,7 @@ export const typescriptDialect: Dialect = {
   },
   stringValue,
   factories: [
-    { pattern: /(^|\.)(getLogger|createLogger|child)$|^(pino|debug|bunyan|winston)$|^require\(["'](pino|debug|bunyan)["']\)$/, kind: 'log' },
+    { pattern: /(^|\.)(getLogger|createLogger|child)$|^(pino|debug|createDebug|bunyan|winston)$|^require\(["'](pino|debug|bunyan)["']\)$/, kind: 'log' },
   ],
   sinkOf,
 };

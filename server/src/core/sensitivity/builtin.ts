@@ -16,7 +16,7 @@ export interface BuiltinName {
 const entries: [Category, string[], string[]][] = [
   ['credential', ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'client secret', 'api key', 'apikey', 'access key', 'secret key', 'private key',
     'access token', 'refresh token', 'auth token', 'bearer token', 'api token', 'session token', 'id token', 'hf token', 'github token', 'slack token',
-    'credentials', 'credential', 'connection string', 'conn str', 'dsn'], []],
+    'credentials', 'credential', 'connection string', 'conn str', 'dsn', 'authorization', 'cookie'], []],
   ['government-id', ['ssn', 'social security number', 'national id', 'passport number', 'tax id', 'driver license', 'drivers license', 'nino'], ['tin']],
   ['financial', ['card number', 'credit card', 'cc number', 'cvv', 'cvc', 'iban', 'bank account'], ['account number', 'routing number']],
   ['contact', ['email', 'email address', 'phone', 'phone number', 'mobile number', 'home address', 'street address', 'postal address'], []],
