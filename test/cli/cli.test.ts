@@ -3,14 +3,24 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { CLI, EXAMPLES, REPO } from '../support/paths';
-import { hashTree } from '../support/workspace';
+import { copyOfExamples, hashTree } from '../support/workspace';
 
 const examplesBefore = hashTree(EXAMPLES);
-import { copyOfExamples } from '../support/workspace';
+
+/** The official SARIF 2.1.0 schema, kept in the repository as test data. */
+const validate = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(path.join(REPO, 'test', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')));
+})();
+
+function assertValidSarif(doc: unknown): void {
+  assert.ok(validate(doc), JSON.stringify(validate.errors, null, 2));
+}
 
 function run(args: string[], cwd = REPO) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -156,18 +166,12 @@ describe('crownguard check: json and sarif', () => {
     assert.deepEqual(prep.fixes.map((f: { title: string }) => f.title), ['Wrap in redact()', 'Waive CG101 for this statement (write the reason)']);
   });
 
-  let validate: ReturnType<Ajv['compile']>;
-  before(() => {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, 'test', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')));
-  });
 
   it('sarif: valid SARIF 2.1.0 with one run, the rules used and a region per result', () => {
     const r = run(['check', 'examples', '--format', 'sarif']);
     assert.equal(r.code, 1);
     const sarif = JSON.parse(r.stdout);
-    assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+    assertValidSarif(sarif);
     assert.equal(sarif.runs.length, 1);
     const run0 = sarif.runs[0];
     assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['CG101', 'CG106']);
@@ -185,8 +189,64 @@ describe('crownguard check: json and sarif', () => {
       const r = run(['check', '.', '--format', 'sarif'], dir);
       assert.equal(r.code, 2);
       const sarif = JSON.parse(r.stdout);
-      assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+      assertValidSarif(sarif);
       assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, 'skipped: empty file');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('crownguard check: fixes and waivers', () => {
+  it('--fix applies the safe fixes, adds each import once, and reports what is left', () => {
+    const ws = copyOfExamples();
+    try {
+      const r = run(['check', '.', '--fix'], ws.dir);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stderr, /^crownguard: fixed 6 findings in 4 files$/m);
+      const train = readFileSync(path.join(ws.dir, 'src/train.py'), 'utf8');
+      assert.equal(train.split('from acme_privacy import redact').length - 1, 1);
+      assert.match(train, /print\("first sample belongs to", redact\(customer_record\["date_of_birth"\]\)\)/);
+      assert.match(readFileSync(path.join(ws.dir, 'prompts/support_reply.prompt'), 'utf8'), /\{\{ customer\.account_number \| redact \}\}/);
+      // A second run finds nothing left to fix and changes nothing.
+      const before = hashTree(ws.dir);
+      assert.equal(run(['check', '.', '--fix'], ws.dir).code, 0);
+      assert.equal(hashTree(ws.dir), before);
+    } finally {
+      ws.remove();
+    }
+  });
+
+  const WAIVED = `import logging
+# crownguard: waive CG101 reason="reviewed in DPR-142" expires=2099-01-01 approver=jane
+logging.info(password)
+`;
+
+  it('a valid waiver hides the finding from text output and the exit code, and SARIF records the suppression', () => {
+    const dir = tempDir({ 'app.py': WAIVED });
+    try {
+      const text = run(['check', '.'], dir);
+      assert.equal(text.code, 0, text.stdout);
+      assert.match(text.stdout, /^0 findings .*; 1 waived; /m);
+      const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout);
+      assertValidSarif(sarif);
+      assert.deepEqual(sarif.runs[0].results[0].suppressions, [
+        { kind: 'inSource', status: 'accepted', justification: 'reviewed in DPR-142 (policy none, expires 2099-01-01, approved by jane)' },
+      ]);
+      const json = JSON.parse(run(['check', '.', '--format', 'json'], dir).stdout);
+      assert.equal(json.waivers.length, 1);
+      assert.equal(json.findings[0].waiver.reason, 'reviewed in DPR-142');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('--no-inline-waivers reports what the waivers would hide', () => {
+    const dir = tempDir({ 'app.py': WAIVED });
+    try {
+      const r = run(['check', '.', '--no-inline-waivers'], dir);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /^app\.py:3:14: warning CG101 /m);
     } finally {
       rmSync(dir, { recursive: true });
     }

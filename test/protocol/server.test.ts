@@ -60,6 +60,35 @@ describe('language server over stdio, push diagnostics', () => {
     assert.deepEqual(after.diagnostics, []);
   });
 
+  it('offers fix-all as source.fixAll.crownguard, combining the safe fixes once', async () => {
+    const trainUri = await client.open('src/train.py', 'python');
+    await client.waitFor('diagnostics for train.py', () => client.diagnosticsAt(trainUri, 1));
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: trainUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].kind, 'source.fixAll.crownguard');
+    const text = readFileSync(`${ws.dir}/src/train.py`, 'utf8');
+    const fixed = TextDocument.applyEdits(TextDocument.create(trainUri, 'python', 1, text), actions[0].edit!.changes![trainUri]);
+    assert.equal(fixed.split('from acme_privacy import redact').length - 1, 1);
+    assert.equal(fixed.split('redact(customer_record').length - 1, 2);
+  });
+
+  it('hides waived findings', async () => {
+    // The example manifest allows waivers of at most 90 days.
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const text = readFileSync(`${ws.dir}/src/train.py`, 'utf8').replace(
+      '    print("first sample',
+      `    # crownguard: waive CG101 reason="synthetic record in this test" expires=${expires} approver=privacy-office\n    print("first sample`,
+    );
+    const uri = client.uri('src/train.py');
+    const version = await client.change(uri, text);
+    const published = await client.waitFor('diagnostics with the waiver', () => client.diagnosticsAt(uri, version));
+    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.range.start.line]), [['CG101', 10]]);
+  });
+
   it('publishes only for the latest version when edits come quickly', async () => {
     const leaky = prepText;
     const published = client.published.length;

@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings, type SourceFile } from '../core';
+import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings, type SourceFile, type Waiver } from '../core';
 import { discover, findGovernanceManifest } from '../host/discover';
 import { readText } from '../host/read';
 
 export interface CheckResult {
+  /** Every finding, waived ones included (with `waiver` set). */
   readonly findings: Finding[];
+  readonly waivers: Waiver[];
   readonly notes: Note[];
   /** Governance manifests that are broken: the run is a configuration error. */
   readonly brokenManifests: string[];
@@ -80,6 +82,7 @@ export function runCheck(engine: Engine, paths: readonly string[], cwd: string, 
   for (const m of ordered) if (!groups.has(m)) groups.set(m, []);
 
   const findings: Finding[] = [];
+  const waivers: Waiver[] = [];
   const brokenManifests: string[] = [];
   let filesChecked = 0;
   for (const [manifest, files] of groups) {
@@ -90,9 +93,10 @@ export function runCheck(engine: Engine, paths: readonly string[], cwd: string, 
     const result = engine.analyze(manifestFile ? [manifestFile, ...sourceFiles] : sourceFiles, settingsForGroup);
     findings.push(...result.findings);
     notes.push(...result.notes);
+    waivers.push(...result.waivers);
     if (result.configurationBroken && manifestFile) brokenManifests.push(manifestFile.path);
   }
   findings.sort((a, b) => (a.path === b.path ? a.span.offset - b.span.offset : a.path < b.path ? -1 : 1));
   const texts = new Map([...sources.values()].map((f) => [f.path, f.text]));
-  return { findings, notes, brokenManifests, filesChecked, skipped: found.skipped, missing: found.missing.map(rel), texts };
+  return { findings, waivers, notes, brokenManifests, filesChecked, skipped: found.skipped, missing: found.missing.map(rel), texts };
 }

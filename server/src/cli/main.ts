@@ -5,6 +5,7 @@ import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
 import { startServer } from '../lsp/server';
 import { runCheck, type CheckResult } from './check';
+import { applySafeFixes } from './fix';
 import { formatJson } from './formats/json';
 import { Regions } from './formats/location';
 import { formatSarif } from './formats/sarif';
@@ -23,6 +24,8 @@ Options for check:
   --format text|json|sarif          Output format (default: text)
   --fail-on error|warning|note|none Lowest severity that makes the exit code 1 (default: warning)
   --governance FILE                 Governance manifest to use instead of the nearest governance.yaml
+  --fix                             Apply every safe fix (redaction wraps, manifest renames), then report what is left
+  --no-inline-waivers               Ignore waivers written in files: report what they would waive
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration
 error; 3 internal error.
@@ -44,6 +47,8 @@ async function check(args: string[]): Promise<number> {
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string', default: 'warning' },
         governance: { type: 'string' },
+        fix: { type: 'boolean', default: false },
+        'no-inline-waivers': { type: 'boolean', default: false },
       },
     });
   } catch (err) {
@@ -58,9 +63,16 @@ async function check(args: string[]): Promise<number> {
   const started = Date.now();
   const cwd = process.cwd();
   const engine = await Engine.create(loadWasm);
-  const settings = { enable: true, governanceManifest: (values.governance as string | undefined) ?? '' };
-  const result = runCheck(engine, positionals, cwd, settings);
+  const settings = { enable: true, governanceManifest: (values.governance as string | undefined) ?? '', inlineWaivers: !values['no-inline-waivers'] };
+  let result = runCheck(engine, positionals, cwd, settings);
   if (result.missing.length) fail(`no such file or folder: ${result.missing.join(', ')}`);
+  if (values.fix) {
+    const fixed = applySafeFixes(result, cwd);
+    if (fixed.files > 0) {
+      process.stderr.write(`crownguard: fixed ${fixed.findings} finding${fixed.findings === 1 ? '' : 's'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`);
+      result = runCheck(engine, positionals, cwd, settings);
+    }
+  }
 
   const regions = new Regions((p) => result.texts.get(p));
   const out =
@@ -81,7 +93,7 @@ async function check(args: string[]): Promise<number> {
 
 export function exitCodeFor(result: CheckResult, failOn: Severity | 'none'): number {
   if (failOn === 'none') return EXIT.clean;
-  return result.findings.some((f) => severityRank(f.severity) <= severityRank(failOn)) ? EXIT.findings : EXIT.clean;
+  return result.findings.some((f) => !f.waiver && severityRank(f.severity) <= severityRank(failOn)) ? EXIT.findings : EXIT.clean;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,5 +7,6 @@ export { Engine, isAnalysable, isGovernanceManifest, type FileResult, type Works
 export type { WasmLoader } from './languages/parsers';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
+export { combineFixes } from './fixes';
 export { LineIndex, applyEdits } from './text';
 export * from './types';

@@ -11,7 +11,7 @@ import { Engine } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
 import type { ClientCapabilities, ServerContext } from './context';
-import { onCodeAction } from './handlers/codeAction';
+import { FIX_ALL_KIND, onCodeAction } from './handlers/codeAction';
 import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
@@ -50,7 +50,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -74,7 +74,7 @@ export function startServer(connection: Connection): void {
 
   // The handler table: one line per LSP method.
   connection.languages.diagnostics.on(withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] })));
-  connection.onCodeAction(withContext(onCodeAction, []));
+  connection.onCodeAction(withContext(onCodeAction, Promise.resolve([])));
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Settings } from '../core';
+import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { findGovernanceManifest } from '../host/discover';
 import { readText } from '../host/read';
@@ -89,17 +89,20 @@ export class Workspace {
     return result;
   }
 
-  /** Diagnostics for one open document at its current version. */
-  async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
+  /** The core's findings and notes for one open document at its current version. */
+  async analyze(doc: TextDocument): Promise<{ findings: Finding[]; notes: Note[] }> {
     const settings = await this.settings(doc.uri);
-    if (!settings.enable) return [];
+    if (!settings.enable) return { findings: [], notes: [] };
     const file = { path: doc.uri, text: doc.getText() };
-    if (isGovernanceManifest(doc.uri, settings)) {
-      return this.engine.governance(file).findings.map((f) => toDiagnostic(doc, f));
-    }
+    if (isGovernanceManifest(doc.uri, settings)) return { findings: this.engine.governance(file).findings, notes: [] };
     const governance = await this.governanceFor(doc.uri);
-    const result = this.engine.analyzeFile(file, governance.governance, settings);
-    return [...result.findings.map((f) => toDiagnostic(doc, f)), ...result.notes.map(noteDiagnostic)];
+    return this.engine.analyzeFile(file, governance.governance, settings);
+  }
+
+  /** Diagnostics for one open document; waived findings are not problems and are not shown. */
+  async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
+    const { findings, notes } = await this.analyze(doc);
+    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f)), ...notes.map(noteDiagnostic)];
   }
 
   /** True when a changed file may change the governance of other documents. */

@@ -1,8 +1,13 @@
+import type { Waiver } from '../../core';
 import type { CheckResult } from '../check';
 import type { Regions } from './location';
 
 /** Version of the JSON output's shape; bumped on any incompatible change. */
 export const JSON_FORMAT_VERSION = 1;
+
+function waiverJson(w: Waiver) {
+  return { path: w.path, line: w.line, rules: w.rules, policy: w.policy ?? null, reason: w.reason ?? null, expires: w.expires ?? null, approver: w.approver ?? null, valid: w.valid };
+}
 
 export function formatJson(result: CheckResult, regions: Regions, toolVersion: string): string {
   return (
@@ -18,8 +23,10 @@ export function formatJson(result: CheckResult, regions: Regions, toolVersion: s
           offset: f.span.offset,
           length: f.span.length,
           ...regions.of(f),
-          fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits })),
+          fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe === true, edits: x.edits })),
+          ...(f.waiver ? { waiver: waiverJson(f.waiver) } : {}),
         })),
+        waivers: result.waivers.map(waiverJson),
         notes: result.notes,
         summary: { filesChecked: result.filesChecked, skipped: Object.fromEntries(result.skipped) },
       },

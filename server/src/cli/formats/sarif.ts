@@ -55,6 +55,9 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
               },
             },
           ],
+          ...(f.waiver
+            ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: `${f.waiver.reason ?? ''} (policy ${f.waiver.policy ?? 'none'}, expires ${f.waiver.expires}${f.waiver.approver ? `, approved by ${f.waiver.approver}` : ''})` }] }
+            : {}),
         })),
         columnKind: 'utf16CodeUnits',
       },

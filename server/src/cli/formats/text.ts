@@ -4,15 +4,18 @@ import type { Regions } from './location';
 
 /** `file:line:col: severity rule-id message`, one line per finding: clickable in terminals and CI logs. */
 export function formatText(result: CheckResult, regions: Regions, elapsedMs: number): string {
-  const lines = result.findings.map((f: Finding) => {
+  const active = result.findings.filter((f) => !f.waiver);
+  const lines = active.map((f: Finding) => {
     const r = regions.of(f);
     return `${f.path}:${r.startLine}:${r.startColumn}: ${f.severity} ${f.ruleId} ${f.message}`;
   });
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const count = (s: string) => plural(result.findings.filter((f) => f.severity === s).length, s);
+  const count = (s: string) => plural(active.filter((f) => f.severity === s).length, s);
+  const waived = result.findings.length - active.length;
   const skipped = [...result.skipped].map(([why, n]) => `${n} ${why}`);
   const summary = [
-    `${plural(result.findings.length, 'finding')} (${count('error')}, ${count('warning')}, ${count('note')})`,
+    `${plural(active.length, 'finding')} (${count('error')}, ${count('warning')}, ${count('note')})`,
+    waived ? `${waived} waived` : '',
     `in ${plural(result.filesChecked, 'file')}`,
     skipped.length ? `passed over ${skipped.join(', ')}` : '',
     `${(elapsedMs / 1000).toFixed(2)} s`,

@@ -1,11 +1,37 @@
-import type { CodeAction, CodeActionParams } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
+import { combineFixes } from '../../core';
 import type { ServerContext } from '../context';
-import { toCodeActions } from '../convert';
+import { toCodeActions, toRange } from '../convert';
 
-/** textDocument/codeAction: decodes the fixes each CrownGuard diagnostic carries. */
-export function onCodeAction(ctx: ServerContext, params: CodeActionParams): CodeAction[] {
+/** The kind editors ask for on "fix all" (e.g. `editor.codeActionsOnSave`). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.crownguard`;
+
+function wants(only: readonly string[] | undefined, kind: string): boolean {
+  return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+}
+
+/**
+ * textDocument/codeAction: quick fixes are decoded from the diagnostics that carry them; "fix
+ * all" combines the safe fixes of the whole document.
+ */
+export async function onCodeAction(ctx: ServerContext, params: CodeActionParams): Promise<CodeAction[]> {
   const doc = ctx.workspace.documents.get(params.textDocument.uri);
   if (!doc) return [];
-  if (params.context.only && !params.context.only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(k + '.') || k === '')) return [];
-  return params.context.diagnostics.filter((d) => d.source === 'crownguard').flatMap((d) => toCodeActions(doc.uri, doc.version, d));
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  if (wants(only, CodeActionKind.QuickFix)) {
+    actions.push(...params.context.diagnostics.filter((d) => d.source === 'crownguard').flatMap((d) => toCodeActions(doc.uri, doc.version, d)));
+  }
+  // "Fix all" is offered only when asked for, since computing it re-analyses the document.
+  if (only && wants(only, FIX_ALL_KIND)) {
+    const edits = combineFixes((await ctx.workspace.analyze(doc)).findings);
+    if (edits.length > 0) {
+      actions.push({
+        title: 'Fix all CrownGuard problems that have a safe fix',
+        kind: FIX_ALL_KIND,
+        edit: { changes: { [doc.uri]: edits.map((e) => ({ range: toRange(doc, e), newText: e.newText })) } },
+      });
+    }
+  }
+  return actions;
 }
