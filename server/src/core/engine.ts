@@ -1,7 +1,7 @@
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { FlowWalker } from './languages/flow';
+import { FlowWalker, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { python } from './languages/python';
 import { javascript, typescript } from './languages/typescript';
@@ -21,6 +21,26 @@ export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascr
 export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
 /** Time one file's parse may take before it is abandoned with a note. */
 export const PARSE_BUDGET_MS = 2000;
+/** Open documents whose tree and flows are kept for fast re-analysis; the oldest is dropped. */
+const MAX_RETAINED = 32;
+
+/** What is kept of an open document between analyses. */
+interface Retained {
+  readonly text: string;
+  readonly grammar: string;
+  readonly tree: Tree;
+  readonly catalog: Catalog;
+  readonly definitions: Map<string, CachedDefinition>;
+}
+
+export interface AnalyzeOptions {
+  /**
+   * Keep this file's syntax tree and per-definition results, so that analysing the next
+   * version re-parses incrementally and re-walks only what changed. For documents open in an
+   * editor; release them with `Engine.release`.
+   */
+  readonly retain?: boolean;
+}
 
 export interface FileResult {
   /** Findings, waived ones included (with `waiver` set). */
@@ -76,6 +96,7 @@ function today(settings: Settings): string {
  */
 export class Engine {
   private catalogFor: { governance: Governance; catalog: Catalog } | undefined;
+  private readonly retained = new Map<string, Retained>();
 
   private constructor(private readonly parsers: Parsers) {}
 
@@ -93,13 +114,13 @@ export class Engine {
   }
 
   /** Findings for one file (code, prompt template or config) under the given governance. */
-  analyzeFile(file: SourceFile, governance: Governance, settings: Settings = DEFAULT_SETTINGS): FileResult {
+  analyzeFile(file: SourceFile, governance: Governance, settings: Settings = DEFAULT_SETTINGS, options: AnalyzeOptions = {}): FileResult {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (!settings.enable) return none;
     const skipped = skipReason(file.text);
     if (skipped) return { ...none, notes: [{ path: file.path, message: skipped }] };
     const adapter = adapterFor(file.path);
-    if (adapter) return this.analyzeCode(file, adapter, governance, settings);
+    if (adapter) return this.analyzeCode(file, adapter, governance, settings, options.retain === true);
     if (isPromptTemplate(file.path)) {
       const findings = [
         ...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance),
@@ -113,33 +134,51 @@ export class Engine {
     return none;
   }
 
-  private analyzeCode(file: SourceFile, adapter: LanguageAdapter, governance: Governance, settings: Settings): FileResult {
-    const tree = this.parsers.parse(adapter.grammarFor(file.path), file.text, PARSE_BUDGET_MS);
+  /** Forgets what was retained for a file (its document was closed). */
+  release(path: string): void {
+    this.retained.get(path)?.tree.delete();
+    this.retained.delete(path);
+  }
+
+  private analyzeCode(file: SourceFile, adapter: LanguageAdapter, governance: Governance, settings: Settings, retain: boolean): FileResult {
+    const grammar = adapter.grammarFor(file.path);
+    const catalog = this.catalog(governance);
+    const previous = retain ? this.retained.get(file.path) : undefined;
+    const reusable = previous?.grammar === grammar ? previous : undefined;
+    const tree = this.parsers.parse(grammar, file.text, PARSE_BUDGET_MS, reusable);
+    // The previous tree was edited in place for the re-parse: it is of no further use.
+    this.release(file.path);
     if (!tree) return { findings: [], waivers: [], notes: [{ path: file.path, message: `not analysed: parsing took longer than ${PARSE_BUDGET_MS} ms` }] };
+    let keep = false;
     try {
-      const walker = new FlowWalker(adapter.dialect, this.catalog(governance), redactionFor(governance, adapter.id));
-      walker.walk(tree.rootNode, new Map());
+      const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id));
+      const definitions = walker.walkModule(tree.rootNode, catalog.prefilter, reusable?.catalog === catalog ? reusable.definitions : undefined);
+      if (retain) {
+        this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions });
+        keep = true;
+        if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
+      }
       const ctx: FileContext = { path: file.path, text: file.text, tree, lines: new LineIndex(file.text), adapter, governance };
-      const literals = adapter.literals(tree).map((l) => ({ offset: l.node.startIndex, length: l.node.endIndex - l.node.startIndex }));
       const findings = [
         ...FLOW_RULES.flatMap((rule) => flowFindings(rule, ctx, walker.flows)),
         // Secrets anywhere in the file, comments included; personal data only in string literals.
         ...literalFindings(file.path, file.text, 'code', { classes: ['secret'] }),
-        ...literalFindings(file.path, file.text, 'code', { classes: ['pii'], regions: literals }),
+        ...literalFindings(file.path, file.text, 'code', { classes: ['pii'] }).filter((f) => adapter.isInLiteral(tree, f.span.offset)),
       ];
       return this.finish(file, tree, findings, governance, settings, { open: adapter.lineComment });
     } catch (err) {
       // A bug in a rule must cost one file's findings, never the whole run.
       return { findings: [], waivers: [], notes: [{ path: file.path, message: `not analysed: internal error (${err instanceof Error ? err.message : 'unknown'})` }] };
     } finally {
-      tree.delete();
+      if (!keep) tree.delete();
     }
   }
 
   /** Adds the waiver fix to every finding, then applies the file's waivers. */
   private finish(file: SourceFile, tree: Tree | undefined, findings: Finding[], governance: Governance, settings: Settings, comment: { open: string; close?: string }): FileResult {
     const day = today(settings);
-    const withWaiverFix = findings.map((f) => ({ ...f, fixes: [...f.fixes, waiverFix(file.text, f, comment, governance, day)] }));
+    const lines = findings.length > 0 ? new LineIndex(file.text) : undefined;
+    const withWaiverFix = lines ? findings.map((f) => ({ ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] })) : findings;
     const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
     return { findings: waived.findings, notes: [], waivers: waived.waivers };
   }

@@ -3,7 +3,7 @@
  * editor or the language-server protocol and does no I/O; `test/core/boundary.test.ts`
  * keeps it that way.
  */
-export { Engine, isAnalysable, isGovernanceManifest, type FileResult, type WorkspaceResult } from './engine';
+export { Engine, isAnalysable, isGovernanceManifest, type AnalyzeOptions, type FileResult, type WorkspaceResult } from './engine';
 export type { WasmLoader } from './languages/parsers';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';

@@ -164,8 +164,7 @@ function problem(path: string, p: Parsed, what: string): Finding {
  * The fix that writes a waiver for `finding` on the line above it. Its reason is left empty on
  * purpose: the waiver only takes effect once a person has written why.
  */
-export function waiverFix(text: string, finding: Finding, comment: { open: string; close?: string }, governance: Governance, today: string): Fix {
-  const lines = new LineIndex(text);
+export function waiverFix(text: string, lines: LineIndex, finding: Finding, comment: { open: string; close?: string }, governance: Governance, today: string): Fix {
   const line = lines.position(finding.span.offset).line;
   const start = lines.lineStart(line);
   const indent = /^[ \t]*/.exec(text.slice(start, lines.lineEnd(line)))?.[0] ?? '';

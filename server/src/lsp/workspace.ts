@@ -96,7 +96,13 @@ export class Workspace {
     const file = { path: doc.uri, text: doc.getText() };
     if (isGovernanceManifest(doc.uri, settings)) return { findings: this.engine.governance(file).findings, notes: [] };
     const governance = await this.governanceFor(doc.uri);
-    return this.engine.analyzeFile(file, governance.governance, settings);
+    // Open documents keep their tree, so the next keystroke re-parses only what changed.
+    return this.engine.analyzeFile(file, governance.governance, settings, { retain: true });
+  }
+
+  /** The document was closed: drop what the engine kept for it. */
+  release(uri: string): void {
+    this.engine.release(uri);
   }
 
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */

@@ -2,7 +2,7 @@ import type { RedactionFunction, RedactionLanguage } from '../governance/model';
 import type { Classification } from '../sensitivity/catalog';
 import type { Span, TextEdit } from '../types';
 import type { Dialect } from './flow';
-import type { SyntaxNode, Tree } from './parsers';
+import type { Tree } from './parsers';
 
 /** Where data goes that must not carry sensitive values. Each kind has its own rule. */
 export type SinkKind = 'log' | 'exception' | 'tracker' | 'llm' | 'upload';
@@ -41,8 +41,8 @@ export interface LanguageAdapter {
   readonly grammars: readonly string[];
   readonly lineComment: string;
   readonly dialect: Dialect;
-  /** String literal nodes whose text is data (not docstrings' or imports' module names). */
-  literals(tree: Tree): { node: SyntaxNode; value: string }[];
+  /** True when `offset` lies in a string literal that holds data (not a docstring or an import). */
+  isInLiteral(tree: Tree, offset: number): boolean;
   /** The edit that adds `redaction.import`, or undefined when its name is already in scope. */
   importEdit(tree: Tree, text: string, redaction: RedactionFunction): TextEdit | undefined;
   /** A string literal in this language holding `value` (which needs no escaping). */

@@ -68,6 +68,23 @@ interface Hit {
   readonly via?: { name: string; offset: number };
 }
 
+/** What walking one top-level definition produced, with offsets relative to its start. */
+export interface CachedDefinition {
+  readonly flows: readonly Flow[];
+  readonly bound: readonly [string, SinkKind][];
+}
+
+function moveFlow(f: Flow, by: number): Flow {
+  const move = <T extends { offset: number }>(x: T): T => ({ ...x, offset: x.offset + by });
+  return {
+    ...f,
+    sink: { ...f.sink, span: move(f.sink.span) },
+    span: move(f.span),
+    interpolation: f.interpolation && move(f.interpolation),
+    via: f.via && move(f.via),
+  };
+}
+
 /** Sinks whose receiver carries the data too: `dataset.push_to_hub(...)` uploads `dataset`. */
 const RECEIVER_SINKS = new Set<SinkKind>(['upload']);
 
@@ -84,6 +101,44 @@ export class FlowWalker {
     private readonly catalog: Catalog,
     private readonly redaction: RedactionFunction | undefined,
   ) {}
+
+  /**
+   * Walks a whole file. A top-level function or class whose text cannot mention anything
+   * sensitive (the catalog's prefilter) or any variable tainted so far is skipped unread:
+   * most of a large file is, and reading a node costs a call into WASM.
+   */
+  walkModule(root: SyntaxNode, prefilter: RegExp, previous?: ReadonlyMap<string, CachedDefinition>): Map<string, CachedDefinition> {
+    const env = new Map<string, Taint>();
+    const next = new Map<string, CachedDefinition>();
+    for (const child of root.namedChildren) {
+      if (!(this.d.scopes.has(child.type) || child.type === 'decorated_definition' || child.type === 'export_statement')) {
+        this.walk(child, env);
+        continue;
+      }
+      const text = child.text;
+      const taintedHere = [...env.keys()].filter((name) => text.includes(name));
+      if (!prefilter.test(text) && taintedHere.length === 0) continue;
+      // A definition reads only its own text, the taints and the sink bindings it names: with
+      // those unchanged, its flows are the same as last time, moved to where it now starts.
+      const boundHere = [...this.bound].filter(([name]) => text.includes(name)).map(([n, k]) => `${n}=${k}`);
+      const key = `${text}\u0000${taintedHere.map((n) => `${n}:${env.get(n)!.classification.name}`).join(',')}\u0000${boundHere.join(',')}`;
+      const cached = previous?.get(key);
+      if (cached) {
+        for (const f of cached.flows) this.flows.push(moveFlow(f, child.startIndex));
+        for (const [n, k] of cached.bound) this.bound.set(n, k);
+        next.set(key, cached);
+        continue;
+      }
+      const flowsBefore = this.flows.length;
+      const boundBefore = new Map(this.bound);
+      this.walk(child, env);
+      next.set(key, {
+        flows: this.flows.slice(flowsBefore).map((f) => moveFlow(f, -child.startIndex)),
+        bound: [...this.bound].filter(([n, k]) => boundBefore.get(n) !== k),
+      });
+    }
+    return next;
+  }
 
   walk(node: SyntaxNode, env: Map<string, Taint>): void {
     const t = node.type;

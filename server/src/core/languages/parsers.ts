@@ -33,13 +33,52 @@ export class Parsers {
    * Parses `text`, giving up after `budgetMs`. The caller owns the tree and must `delete()` it:
    * trees live in WASM memory, which the garbage collector never sees.
    */
-  parse(grammar: string, text: string, budgetMs: number): Tree | undefined {
+  parse(grammar: string, text: string, budgetMs: number, previous?: { text: string; tree: Tree }): Tree | undefined {
     const parser = this.parsers.get(grammar);
     if (!parser) return undefined;
+    // Re-parsing after an edit reuses every part of the old tree the edit did not touch.
+    const old = previous ? editTree(previous.tree, previous.text, text) : null;
     const deadline = Date.now() + budgetMs;
-    const tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
+    const tree = parser.parse(text, old, { progressCallback: () => Date.now() > deadline });
     // A cancelled parse leaves the parser mid-document; reset it for the next file.
     if (!tree) parser.reset();
     return tree ?? undefined;
   }
+}
+
+function pointAt(text: string, offset: number): TreeSitter.Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/**
+ * Tells `tree` how `oldText` became `newText` (one replaced range, found from the common
+ * prefix and suffix), so the next parse can reuse it. Returns the tree, now edited.
+ */
+function editTree(tree: Tree, oldText: string, newText: string): Tree {
+  let start = 0;
+  const max = Math.min(oldText.length, newText.length);
+  while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  tree.edit(
+    new TreeSitter.Edit({
+      startIndex: start,
+      oldEndIndex: oldEnd,
+      newEndIndex: newEnd,
+      startPosition: pointAt(oldText, start),
+      oldEndPosition: pointAt(oldText, oldEnd),
+      newEndPosition: pointAt(newText, newEnd),
+    }),
+  );
+  return tree;
 }

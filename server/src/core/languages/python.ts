@@ -92,16 +92,16 @@ export const python: LanguageAdapter = {
   lineComment: '#',
   dialect: pythonDialect,
 
-  literals(tree: Tree) {
-    const out: { node: SyntaxNode; value: string }[] = [];
-    for (const n of tree.rootNode.descendantsOfType('string')) {
-      // Module and function docstrings are prose about the code, not data in it.
-      const parent = n.parent;
-      if (parent?.type === 'expression_statement' && parent.namedChildCount === 1) continue;
-      const value = stringValue(n);
-      if (value !== undefined) out.push({ node: n, value });
+  isInLiteral(tree: Tree, offset: number): boolean {
+    for (let n: SyntaxNode | null = tree.rootNode.descendantForIndex(offset); n; n = n.parent) {
+      if (n.type === 'comment') return false;
+      if (n.type === 'string') {
+        // Module and function docstrings are prose about the code, not data in it.
+        const parent = n.parent;
+        return !(parent?.type === 'expression_statement' && parent.namedChildCount === 1);
+      }
     }
-    return out;
+    return false;
   },
 
   importEdit(tree: Tree, text: string, redaction: RedactionFunction): TextEdit | undefined {

@@ -122,14 +122,12 @@ function makeAdapter(id: 'typescript' | 'javascript', extensions: string[], gram
     lineComment: '//',
     dialect: typescriptDialect,
 
-    literals(tree: Tree) {
-      const out: { node: SyntaxNode; value: string }[] = [];
-      for (const n of tree.rootNode.descendantsOfType(['string', 'template_string'])) {
-        if (n.parent?.type === 'import_statement' || n.parent?.type === 'export_statement') continue;
-        const value = stringValue(n);
-        if (value !== undefined) out.push({ node: n, value });
+    isInLiteral(tree: Tree, offset: number): boolean {
+      for (let n: SyntaxNode | null = tree.rootNode.descendantForIndex(offset); n; n = n.parent) {
+        if (n.type === 'comment') return false;
+        if (n.type === 'string' || n.type === 'template_string') return n.parent?.type !== 'import_statement' && n.parent?.type !== 'export_statement';
       }
-      return out;
+      return false;
     },
 
     importEdit(tree: Tree, text: string, redaction: RedactionFunction): TextEdit | undefined {

@@ -19,6 +19,10 @@ export interface Classification {
   readonly viaLocation?: boolean;
 }
 
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** `s3://bucket/crm/**` matches everything below crm/; `*` stays within one path segment. */
 export function globToRegExp(pattern: string): RegExp {
   const glob = pattern.replace(/^\.\//, '');
@@ -48,7 +52,8 @@ interface Entry {
  */
 export class Catalog {
   private readonly entries: Entry[] = [];
-  private readonly locations: { pattern: RegExp; classification: Classification }[] = [];
+  private readonly locations: { pattern: RegExp; source: string; classification: Classification }[] = [];
+  private prefilterRe: RegExp | undefined;
   private readonly memo = new Map<string, Classification | null>();
 
   constructor(readonly governance: Governance) {
@@ -58,6 +63,7 @@ export class Catalog {
       for (const location of asset.locations) {
         this.locations.push({
           pattern: globToRegExp(location),
+          source: location.replace(/^\.\//, '').split('*')[0],
           classification: { name: asset.id, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance', viaLocation: true },
         });
       }
@@ -80,6 +86,23 @@ export class Catalog {
         this.entries.push({ words: b.words, classification: { name: b.words.join('_'), category: b.category, crownJewel: false, source: 'builtin', lowConfidence: b.lowConfidence } });
       }
     }
+  }
+
+  /**
+   * Matches any text that could hold a sensitive name or an asset location: a cheap test that
+   * lets the analysers skip code that cannot produce a finding. It may match more than
+   * `classify` does, never less.
+   */
+  get prefilter(): RegExp {
+    if (!this.prefilterRe) {
+      const words = new Set<string>();
+      for (const e of this.entries) words.add(e.words[0]);
+      // Glued spellings (`apikey`, `creditCardNumber`) begin with the same letters.
+      const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
+      const alternatives = [...[...words].map(escape), ...locationHeads.map(escape)];
+      this.prefilterRe = new RegExp(alternatives.length ? alternatives.join('|') : '(?!)', 'i');
+    }
+    return this.prefilterRe;
   }
 
   /** The classification of an identifier or key name, or undefined when it is not sensitive. */

@@ -12,6 +12,7 @@ export function onDidChangeContent(ctx: ServerContext, e: TextDocumentChangeEven
 
 /** textDocument/didClose: the manifest falls back to its saved text; pushed diagnostics are cleared. */
 export function onDidClose(ctx: ServerContext, e: TextDocumentChangeEvent<TextDocument>): void {
+  ctx.workspace.release(e.document.uri);
   if (ctx.workspace.affectsGovernance(e.document.uri)) refreshAll(ctx);
   if (!ctx.capabilities.pullDiagnostics) {
     cancelPush(e.document.uri);
