@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { applyEdits, type Engine, type SourceFile } from '../../server/src/core';
+import { applyEdits, DEFAULT_SETTINGS, type Engine, type Finding, type SourceFile } from '../../server/src/core';
 import { Parsers } from '../../server/src/core/languages/parsers';
 import { loadWasm } from '../../server/src/host/wasm';
 import { engine } from '../support/engine';
@@ -9,7 +9,7 @@ let e: Engine;
 let parsers: Parsers;
 before(async () => {
   e = await engine();
-  parsers = await Parsers.create(loadWasm, ['python']);
+  parsers = await Parsers.create(loadWasm, ['python', 'typescript', 'javascript']);
 });
 
 const GOVERNANCE = `apiVersion: crownguard/v1
@@ -28,21 +28,40 @@ redaction:
  * Applies the preferred fix of the finding on `line` (1-based) and compares the result with
  * `after`. The fixed text must parse cleanly and must no longer have that finding.
  */
-function checkFix(before: string, after: string, opts: { line: number; governance?: string }): void {
-  const files: SourceFile[] = [{ path: 'app.py', text: before }];
+function checkFix(before: string, after: string, opts: { line: number; governance?: string; path?: string; fix?: string }): string {
+  const file = opts.path ?? 'app.py';
+  const files: SourceFile[] = [{ path: file, text: before }];
   if (opts.governance) files.push({ path: 'governance.yaml', text: opts.governance });
+  const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
   const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
-  const finding = e.analyze(files).findings.find((f) => f.path === 'app.py' && lineOf(before, f.span.offset) === opts.line);
+  const active = (fs: Finding[]) => fs.filter((f) => f.path === file && !f.waiver && f.ruleId !== 'CG301');
+  const finding = e.analyze(files, settings).findings.find((f) => f.path === file && lineOf(before, f.span.offset) === opts.line);
   assert.ok(finding, `no finding on line ${opts.line}`);
-  const fix = finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
-  assert.ok(fix, 'the finding has no fix');
+  const fix = opts.fix ? finding.fixes.find((f) => f.title.startsWith(opts.fix!)) : finding.fixes.find((f) => f.preferred);
+  assert.ok(fix, 'the finding has no such fix');
   const fixed = applyEdits(before, fix.edits);
   assert.equal(fixed, after);
-  const tree = parsers.parse('python', fixed, 1000)!;
-  assert.equal(tree.rootNode.hasError, false, 'the fixed code does not parse');
-  tree.delete();
-  const again = e.analyze([{ path: 'app.py', text: fixed }, ...files.slice(1)]).findings.filter((f) => f.path === 'app.py');
-  assert.equal(again.length, e.analyze(files).findings.filter((f) => f.path === 'app.py').length - 1, 'the fix did not remove its finding');
+  const grammar = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : file.endsWith('.js') ? 'javascript' : undefined;
+  if (grammar) {
+    const tree = parsers.parse(grammar, fixed, 1000)!;
+    assert.equal(tree.rootNode.hasError, false, 'the fixed code does not parse');
+    tree.delete();
+  }
+  if (opts.fix === 'Waive') return fixed;
+  const again = active(e.analyze([{ path: file, text: fixed }, ...files.slice(1)], settings).findings);
+  assert.equal(again.length, active(e.analyze(files, settings).findings).length - 1, 'the fix did not remove its finding');
+  return fixed;
+}
+
+/** A waiver written by the fix takes effect only once its reason is filled in. */
+function checkWaiverTakesEffectWithReason(path: string, text: string, governance: string): void {
+  const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
+  const run = (t: string) => e.analyze([{ path, text: t }, { path: 'governance.yaml', text: governance }], settings).findings.filter((f) => f.path === path);
+  const empty = run(text);
+  assert.ok(empty.some((f) => f.ruleId === 'CG101' && !f.waiver), 'an empty reason must not waive');
+  assert.ok(empty.some((f) => f.ruleId === 'CG301' && f.message.includes('gives no reason')));
+  const filled = run(text.replace('reason=""', 'reason="reviewed" approver=jane'));
+  assert.ok(filled.length > 0 && filled.every((f) => f.waiver !== undefined), JSON.stringify(filled.map((f) => f.message)));
 }
 
 describe('CG101 fix with a declared redaction function', () => {
@@ -120,6 +139,70 @@ describe('CG101 fix with the built-in default (no redaction function declared)',
 
   it('leaves the rest of the line untouched when the value is used further', () => {
     checkFix('print(password.strip())\n', 'print("<redacted:password>".strip())\n', { line: 1 });
+  });
+});
+
+const TS_GOVERNANCE = GOVERNANCE + `  typescript:
+    function: redact
+    import: import { redact } from "@acme/privacy";
+`;
+
+describe('CG101 fix in TypeScript and JavaScript, in the file\'s own import style', () => {
+  it('an ES module with single quotes and no semicolons gets its import that way', () => {
+    checkFix(
+      "import pino from 'pino'\nconst log = pino()\nlog.info(`c ${customer.ssn}`)\n",
+      "import pino from 'pino'\nimport { redact } from '@acme/privacy'\nconst log = pino()\nlog.info(`c ${redact(customer.ssn)}`)\n",
+      { line: 3, governance: TS_GOVERNANCE, path: 'app.ts' },
+    );
+  });
+
+  it('a CommonJS file gets a require', () => {
+    checkFix(
+      'const pino = require("pino");\nconsole.log(user.ssn);\n',
+      'const pino = require("pino");\nconst { redact } = require("@acme/privacy");\nconsole.log(redact(user.ssn));\n',
+      { line: 2, governance: TS_GOVERNANCE, path: 'app.js' },
+    );
+  });
+
+  it('a file without imports gets the import below its "use strict"', () => {
+    checkFix(
+      '"use strict";\nconsole.log(user.ssn);\n',
+      '"use strict";\nimport { redact } from "@acme/privacy";\nconsole.log(redact(user.ssn));\n',
+      { line: 2, governance: TS_GOVERNANCE, path: 'app.ts' },
+    );
+  });
+});
+
+describe('the waiver fix', () => {
+  it('writes the annotation above the statement in Python, with the policy that covers the rule', () => {
+    const governance = GOVERNANCE + 'policies:\n  - id: no-pii-in-logs\n    rules: [CG101]\n';
+    const fixed = checkFix(
+      'def f(c):\n    print(c.ssn)\n',
+      'def f(c):\n    # crownguard: waive CG101 policy=no-pii-in-logs reason="" expires=2026-12-28\n    print(c.ssn)\n',
+      { line: 2, governance, fix: 'Waive' },
+    );
+    checkWaiverTakesEffectWithReason('app.py', fixed, governance);
+  });
+
+  it('uses // in TypeScript and {# #} in prompt templates', () => {
+    const fixed = checkFix(
+      '  console.log(c.ssn);\n',
+      '  // crownguard: waive CG101 reason="" expires=2026-12-28\n  console.log(c.ssn);\n',
+      { line: 1, governance: TS_GOVERNANCE, path: 'a.ts', fix: 'Waive' },
+    );
+    checkWaiverTakesEffectWithReason('a.ts', fixed, TS_GOVERNANCE);
+    checkFix(
+      'Hi {{ customer.ssn }}\n',
+      '{# crownguard: waive CG106 reason="" expires=2026-12-28 #}\nHi {{ customer.ssn }}\n',
+      { line: 1, governance: GOVERNANCE, path: 'reply.prompt', fix: 'Waive' },
+    );
+  });
+});
+
+describe('CG106 fix', () => {
+  it('appends the declared filter after the last one', () => {
+    const governance = GOVERNANCE + '  templates:\n    function: redact\n';
+    checkFix('Hi {{- customer.ssn | trim -}}!\n', 'Hi {{- customer.ssn | trim | redact -}}!\n', { line: 1, governance, path: 'reply.j2' });
   });
 });
 
