@@ -48,6 +48,7 @@ fixtureFolder('sinks');
 fixtureFolder('literals');
 fixtureFolder('prompts');
 fixtureFolder('waivers');
+fixtureFolder('records');
 
 describe('fixtures in test/fixtures/manifests', () => {
   for (const name of listFiles(path.join(FIXTURES, 'manifests'))) {

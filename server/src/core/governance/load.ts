@@ -94,6 +94,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       tier: a.tier,
       owner: typeof a.owner === 'string' ? a.owner : undefined,
       fields: strings(a.fields),
+      records: strings(a.records),
       locations: strings(a.locations),
       allowedUses: strings(a.allowedUses),
       span: valueSpan(doc, ['assets', i, 'id']),

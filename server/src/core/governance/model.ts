@@ -15,6 +15,8 @@ export interface Asset {
   readonly tier: string;
   readonly owner?: string;
   readonly fields: readonly string[];
+  /** Type names whose instances are whole records of the asset. */
+  readonly records: readonly string[];
   readonly locations: readonly string[];
   readonly allowedUses: readonly string[];
   /** Where the asset's id is declared in the manifest. */

@@ -31,6 +31,8 @@ export interface Dialect {
   isOpaque(node: SyntaxNode): boolean;
   /** The text of a string literal without interpolation, or undefined. */
   stringValue(node: SyntaxNode): string | undefined;
+  /** A scope's parameters that carry a type annotation: the name node and the type's text. */
+  typedParameters(scope: SyntaxNode): { name: SyntaxNode; type: string }[];
   /** Variables assigned from these callees become sinks of that kind (loggers, trackers). */
   readonly factories: readonly { readonly pattern: RegExp; readonly kind: SinkKind }[];
   /** The kind of sink a call is, from its callee, or undefined. */
@@ -60,6 +62,30 @@ const SUMMARY_METHODS = new Set([
 interface Taint {
   readonly classification: Classification;
   readonly offset: number;
+}
+
+/**
+ * How an expression is used where it is read. A whole record (or a dataset read from an
+ * asset's location) leaks as a value or through a method that returns it whole
+ * (`customer.to_dict()`, `df.head()`), not through `customer.id`.
+ */
+type Use = { readonly as: 'value' } | { readonly as: 'object' } | { readonly as: 'receiver'; readonly method: string };
+const VALUE: Use = { as: 'value' };
+const OBJECT: Use = { as: 'object' };
+
+/** Methods that return the whole of the data they are called on, or a sample of it. */
+const WHOLE_METHODS = new Set([
+  'head', 'tail', 'sample', 'to_dict', 'to_json', 'to_string', 'to_csv', 'to_markdown', 'to_records', 'to_list', 'tolist', 'dict', 'json',
+  'model_dump', 'model_dump_json', 'values', 'items', 'collect', 'show', 'take', 'toJSON', 'toString', 'copy', 'select', 'filter', 'map',
+]);
+
+function isWhole(c: Classification): boolean {
+  return c.record === true || c.viaLocation === true;
+}
+
+/** Whether a whole record reaches its use: as a value, or through a method that returns it whole. */
+function wholeReaches(use: Use): boolean {
+  return use.as === 'value' || (use.as === 'receiver' && (WHOLE_METHODS.has(use.method) || PASS_THROUGH.has(use.method)));
 }
 
 interface Hit {
@@ -145,6 +171,12 @@ export class FlowWalker {
     if (this.d.scopes.has(t)) {
       // A nested scope sees the enclosing taints; its own assignments stay inside it.
       const inner = new Map(env);
+      // A parameter annotated with a record type holds a whole record: `def f(c: Customer)`.
+      for (const p of this.d.typedParameters(node)) {
+        const record = this.catalog.classifyRecord(p.type);
+        if (record) inner.set(p.name.text, { classification: record, offset: p.name.startIndex });
+        else inner.delete(p.name.text);
+      }
       for (const c of node.namedChildren) this.walk(c, inner);
       return;
     }
@@ -233,13 +265,19 @@ export class FlowWalker {
   }
 
   /** The sensitive values an expression carries, each at the smallest node that carries it. */
-  private hits(n: SyntaxNode, env: Map<string, Taint>): Hit[] {
+  private hits(n: SyntaxNode, env: Map<string, Taint>, use: Use = VALUE): Hit[] {
     const t = n.type;
     if (this.d.isOpaque(n)) return [];
     if (this.d.identifiers.has(t)) {
       const taint = env.get(n.text);
-      if (taint) return [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset } }];
-      return this.named(n, n.text);
+      if (taint) {
+        if (isWhole(taint.classification) && !wholeReaches(use)) return [];
+        return [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset } }];
+      }
+      const own = this.named(n, n.text);
+      if (own.length || !wholeReaches(use)) return own;
+      const record = this.catalog.classifyRecord(n.text);
+      return record ? [{ node: n, classification: record }] : [];
     }
     const member = this.d.members[t];
     if (member) {
@@ -249,7 +287,7 @@ export class FlowWalker {
       const own = prop ? this.named(n, prop.text) : [];
       if (own.length) return own;
       const obj = n.childForFieldName(member.object);
-      return obj ? this.hits(obj, env) : [];
+      return obj ? this.hits(obj, env, OBJECT) : [];
     }
     const subscript = this.d.subscripts[t];
     if (subscript) {
@@ -258,9 +296,9 @@ export class FlowWalker {
       const own = key ? this.named(n, key) : [];
       if (own.length) return own;
       const obj = n.childForFieldName(subscript.object);
-      return obj ? this.hits(obj, env) : [];
+      return obj ? this.hits(obj, env, OBJECT) : [];
     }
-    if (this.d.calls[t]) return this.callHits(n, env);
+    if (this.d.calls[t]) return this.callHits(n, env, use);
     if (this.d.interpolations.has(t)) return n.namedChildren.flatMap((c) => this.hits(c, env));
     const pairValue = this.d.pairs[t];
     if (pairValue) {
@@ -270,7 +308,7 @@ export class FlowWalker {
     return n.namedChildren.flatMap((c) => this.hits(c, env));
   }
 
-  private callHits(n: SyntaxNode, env: Map<string, Taint>): Hit[] {
+  private callHits(n: SyntaxNode, env: Map<string, Taint>, use: Use = VALUE): Hit[] {
     const fields = this.d.calls[n.type];
     const shape = this.shape(n);
     if (!shape) return [];
@@ -290,7 +328,7 @@ export class FlowWalker {
     for (const a of args) {
       const value = this.d.stringValue(a) ?? this.pairValue(a);
       const located = value !== undefined ? this.catalog.classifyLocation(value) : undefined;
-      if (located) return [{ node: n, classification: located }];
+      if (located) return wholeReaches(use) ? [{ node: n, classification: located }] : [];
     }
     const argHits = () => args.flatMap((a) => this.hits(a, env));
     const fn = n.childForFieldName(fields.callee);
@@ -298,7 +336,7 @@ export class FlowWalker {
     if (member) {
       if (SUMMARY_METHODS.has(name)) return [];
       const receiver = fn.childForFieldName(member.object);
-      const receiverHits = receiver ? this.hits(receiver, env) : [];
+      const receiverHits = receiver ? this.hits(receiver, env, { as: 'receiver', method: name }) : [];
       return ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverHits, ...argHits()] : receiverHits;
     }
     return PASS_THROUGH.has(name) ? argHits() : [];

@@ -62,6 +62,15 @@ export const pythonDialect: Dialect = {
   pairs: { keyword_argument: 'value', pair: 'value' },
   raises: new Set(['raise_statement']),
   isOpaque: (n) => OPAQUE.has(n.type),
+  typedParameters(scope) {
+    const params = scope.childForFieldName('parameters')?.namedChildren ?? [];
+    return params.flatMap((p) => {
+      if (p.type !== 'typed_parameter' && p.type !== 'typed_default_parameter') return [];
+      const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier');
+      const type = p.childForFieldName('type');
+      return name && type ? [{ name, type: type.text }] : [];
+    });
+  },
   stringValue,
   factories: [
     { pattern: /(^|\.)(getLogger|get_logger|getChild|bind)$/, kind: 'log' },

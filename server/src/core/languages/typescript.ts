@@ -62,6 +62,14 @@ export const typescriptDialect: Dialect = {
     return false;
   },
   stringValue,
+  typedParameters(scope) {
+    const params = scope.childForFieldName('parameters')?.namedChildren ?? [];
+    return params.flatMap((p) => {
+      const name = p.childForFieldName('pattern');
+      const type = p.childForFieldName('type');
+      return name?.type === 'identifier' && type ? [{ name, type: type.text.replace(/^:\s*/, '') }] : [];
+    });
+  },
   factories: [
     { pattern: /(^|\.)(getLogger|createLogger|child)$|^(pino|debug|createDebug|bunyan|winston)$|^require\(["'](pino|debug|bunyan)["']\)$/, kind: 'log' },
   ],

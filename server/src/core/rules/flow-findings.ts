@@ -38,6 +38,7 @@ export function severityOf(c: Classification): Severity {
 /** Names what the value is and who said so; never the value. */
 export function describe(c: Classification): string {
   const level = c.crownJewel ? 'Crown-jewel' : 'Sensitive';
+  if (c.record) return `${level} record \`${c.name}\` of asset \`${c.asset}\` (tier ${c.tier}, every field)`;
   if (c.viaLocation) return `${level} data of asset \`${c.asset}\` (tier ${c.tier}, read from its declared location)`;
   if (c.source === 'governance' && c.asset) return `${level} field \`${c.name}\` of asset \`${c.asset}\` (tier ${c.tier})`;
   if (c.source === 'governance') return `${level} identifier \`${c.name}\`${c.tier ? ` (tier ${c.tier})` : ''}`;

@@ -17,6 +17,8 @@ export interface Classification {
   readonly lowConfidence?: boolean;
   /** True when the data was recognised by the asset's declared location, not by a name. */
   readonly viaLocation?: boolean;
+  /** True for a whole record of the asset (by its record type), not one field. */
+  readonly record?: boolean;
 }
 
 function escape(s: string): string {
@@ -54,6 +56,7 @@ export class Catalog {
   private readonly entries: Entry[] = [];
   private readonly locations: { pattern: RegExp; source: string; classification: Classification }[] = [];
   private prefilterRe: RegExp | undefined;
+  private readonly records: { words: string; classification: Classification }[] = [];
   private readonly memo = new Map<string, Classification | null>();
 
   constructor(readonly governance: Governance) {
@@ -65,6 +68,12 @@ export class Catalog {
           pattern: globToRegExp(location),
           source: location.replace(/^\.\//, '').split('*')[0],
           classification: { name: asset.id, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance', viaLocation: true },
+        });
+      }
+      for (const record of asset.records) {
+        this.records.push({
+          words: splitWords(record).join(' '),
+          classification: { name: record, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance', record: true },
         });
       }
       for (const field of asset.fields) {
@@ -97,6 +106,7 @@ export class Catalog {
     if (!this.prefilterRe) {
       const words = new Set<string>();
       for (const e of this.entries) words.add(e.words[0]);
+      for (const r of this.records) words.add(r.words.split(' ')[0]);
       // Glued spellings (`apikey`, `creditCardNumber`) begin with the same letters.
       const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
       const alternatives = [...[...words].map(escape), ...locationHeads.map(escape)];
@@ -112,6 +122,20 @@ export class Catalog {
     const result = this.compute(name);
     this.memo.set(name, result ?? null);
     return result;
+  }
+
+  /**
+   * The record type a variable name or a type annotation names: `customer`, `customer_profile`
+   * and `CustomerProfile` for record `CustomerProfile`; `customers` and `list[Customer]` too.
+   */
+  classifyRecord(nameOrType: string): Classification | undefined {
+    if (this.records.length === 0) return undefined;
+    for (const token of nameOrType.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+      const words = splitWords(token).join(' ');
+      const match = this.records.find((r) => r.words === words || `${r.words}s` === words);
+      if (match) return match.classification;
+    }
+    return undefined;
   }
 
   /** The asset whose declared location (path or URI glob) contains `path`, if any. */
