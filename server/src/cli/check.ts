@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings, type SourceFile, type Waiver } from '../core';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings, type Waiver } from '../core';
 import { discover, findGovernanceManifest } from '../host/discover';
-import { readText } from '../host/read';
+import { runTask, type Task, type TaskResult } from './task';
 
 export interface CheckResult {
   /** Every finding, waived ones included (with `waiver` set). */
@@ -14,18 +15,21 @@ export interface CheckResult {
   readonly filesChecked: number;
   readonly skipped: Map<string, number>;
   readonly missing: string[];
-  /** The text of every file read, by its reported path, for turning offsets into lines. */
+  /** The text of every file with findings, by its reported path, for regions and fixes. */
   readonly texts: ReadonlyMap<string, string>;
 }
 
-/** The nearest governance manifest at or above `dir`, stopping at a repository's top. */
-function manifestAbove(dir: string, settings: Settings): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    const found = findGovernanceManifest(d, settings);
-    if (found) return found;
-    if (path.dirname(d) === d || isDir(path.join(d, '.git'))) return undefined;
-  }
+export interface CheckOptions {
+  readonly settings?: Settings;
+  /** Worker threads to use; 1 checks in this thread. */
+  readonly jobs?: number;
+  /** When set, only these files (absolute paths) are checked; manifests are always read. */
+  readonly only?: ReadonlySet<string>;
+  readonly onProgress?: (done: number, total: number) => void;
 }
+
+/** Files per task: large enough to amortise messaging, small enough to balance the workers. */
+const TASK_SIZE = 64;
 
 function isDir(p: string): boolean {
   try {
@@ -40,63 +44,111 @@ function isUnder(file: string, dir: string): boolean {
   return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/**
- * Reads the files under `paths` and runs the engine over them. Each file is checked under the
- * governance manifest of the nearest folder above it; paths in results are relative to `cwd`.
- */
-export function runCheck(engine: Engine, paths: readonly string[], cwd: string, settings: Settings = DEFAULT_SETTINGS): CheckResult {
-  const roots = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
-  const found = discover(roots, settings);
-  const rel = (p: string) => path.relative(cwd, p).split(path.sep).join('/') || '.';
+/** The nearest governance manifest at or above `dir`, stopping at a repository's top. */
+function manifestAbove(dir: string, settings: Settings): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const found = findGovernanceManifest(d, settings);
+    if (found) return found;
+    if (path.dirname(d) === d || isDir(path.join(d, '.git'))) return undefined;
+  }
+}
 
-  const notes: Note[] = [];
-  const sources = new Map<string, SourceFile>();
-  const read = (abs: string): SourceFile | undefined => {
-    if (sources.has(abs)) return sources.get(abs);
-    const r = readText(abs);
-    if (!r.ok) {
-      notes.push({ path: rel(abs), message: r.reason });
-      return undefined;
-    }
-    const file = { path: rel(abs), text: r.text };
-    sources.set(abs, file);
-    return file;
-  };
-
-  // Group the files by the manifest that governs them (deepest manifest wins).
+/** Splits the files into tasks, each under the governance manifest nearest above its files. */
+function plan(roots: string[], files: string[], cwd: string, settings: Settings, only?: ReadonlySet<string>): Task[] {
   const manifests = new Set<string>();
   for (const root of roots) {
     const m = manifestAbove(isDir(root) ? root : path.dirname(root), settings);
     if (m) manifests.add(m);
   }
-  for (const f of found.files) {
-    if (isGovernanceManifest(f, settings)) manifests.add(f);
-  }
+  for (const f of files) if (isGovernanceManifest(f, settings)) manifests.add(f);
+  // The deepest manifest governs the files below it.
   const ordered = [...manifests].sort((a, b) => path.dirname(b).length - path.dirname(a).length);
-  const groups = new Map<string | undefined, string[]>();
-  for (const f of found.files) {
-    if (manifests.has(f)) continue;
+  const groups = new Map<string | undefined, string[]>(ordered.map((m) => [m, []]));
+  for (const f of files) {
+    if (manifests.has(f) || (only && !only.has(f))) continue;
     const m = ordered.find((x) => isUnder(f, path.dirname(x)));
     groups.set(m, [...(groups.get(m) ?? []), f]);
   }
-  for (const m of ordered) if (!groups.has(m)) groups.set(m, []);
+  const tasks: Task[] = [];
+  for (const [manifest, list] of groups) {
+    for (let i = 0; i === 0 || i < list.length; i += TASK_SIZE) {
+      tasks.push({ cwd, manifest, reportManifest: i === 0, files: list.slice(i, i + TASK_SIZE), settings });
+    }
+  }
+  return tasks;
+}
+
+/** Runs tasks on a pool of worker threads, each with its own engine. */
+async function runParallel(tasks: Task[], jobs: number, onDone: (r: TaskResult, files: number) => void): Promise<void> {
+  const queue = [...tasks];
+  const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () => new Worker(path.join(__dirname, 'worker.js')));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            let current: Task | undefined;
+            const next = () => {
+              current = queue.shift();
+              if (!current) {
+                w.postMessage(null);
+                return resolve();
+              }
+              w.postMessage(current);
+            };
+            w.on('message', (m: { ok: true; result: TaskResult } | { ok: false; error: string }) => {
+              if (!m.ok) return reject(new Error(m.error));
+              onDone(m.result, current?.files.length ?? 0);
+              next();
+            });
+            w.on('error', reject);
+            next();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Checks the files under `paths`: each under the governance manifest of the nearest folder
+ * above it, in this thread or on worker threads. Paths in results are relative to `cwd`.
+ */
+export async function runCheck(engine: () => Promise<Engine>, paths: readonly string[], cwd: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const roots = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
+  const found = discover(roots, settings);
+  const tasks = plan(roots, found.files, cwd, settings, options.only);
+  const total = tasks.reduce((n, t) => n + t.files.length, 0);
 
   const findings: Finding[] = [];
+  const notes: Note[] = [];
   const waivers: Waiver[] = [];
   const brokenManifests: string[] = [];
+  const texts = new Map<string, string>();
   let filesChecked = 0;
-  for (const [manifest, files] of groups) {
-    const manifestFile = manifest ? read(manifest) : undefined;
-    const sourceFiles = files.map(read).filter((f): f is SourceFile => f !== undefined);
-    filesChecked += sourceFiles.length + (manifestFile ? 1 : 0);
-    const settingsForGroup = manifestFile ? { ...settings, governanceManifest: manifestFile.path } : settings;
-    const result = engine.analyze(manifestFile ? [manifestFile, ...sourceFiles] : sourceFiles, settingsForGroup);
-    findings.push(...result.findings);
-    notes.push(...result.notes);
-    waivers.push(...result.waivers);
-    if (result.configurationBroken && manifestFile) brokenManifests.push(manifestFile.path);
+  let done = 0;
+  const collect = (r: TaskResult, files: number) => {
+    findings.push(...r.findings);
+    notes.push(...r.notes);
+    waivers.push(...r.waivers);
+    if (r.brokenManifest) brokenManifests.push(r.brokenManifest);
+    for (const [p, t] of r.texts) texts.set(p, t);
+    filesChecked += r.filesChecked;
+    done += files;
+    options.onProgress?.(done, total);
+  };
+  const jobs = Math.max(1, options.jobs ?? 1);
+  if (jobs > 1 && tasks.length > 1) await runParallel(tasks, jobs, collect);
+  else {
+    const e = await engine();
+    for (const t of tasks) collect(runTask(e, t), t.files.length);
   }
-  findings.sort((a, b) => (a.path === b.path ? a.span.offset - b.span.offset : a.path < b.path ? -1 : 1));
-  const texts = new Map([...sources.values()].map((f) => [f.path, f.text]));
-  return { findings, waivers, notes, brokenManifests, filesChecked, skipped: found.skipped, missing: found.missing.map(rel), texts };
+  const byPosition = (a: { path: string; span?: { offset: number } }, b: { path: string; span?: { offset: number } }) =>
+    a.path === b.path ? (a.span?.offset ?? 0) - (b.span?.offset ?? 0) : a.path < b.path ? -1 : 1;
+  findings.sort(byPosition);
+  notes.sort(byPosition);
+  waivers.sort(byPosition);
+  return { findings, waivers, notes, brokenManifests, filesChecked, skipped: found.skipped, missing: found.missing.map((p) => path.relative(cwd, p) || '.'), texts };
 }

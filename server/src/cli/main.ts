@@ -1,15 +1,20 @@
-import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { Engine, severityRank, type Severity } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
 import { startServer } from '../lsp/server';
+import { applyBaseline, readBaseline, writeBaseline } from './baseline';
 import { runCheck, type CheckResult } from './check';
 import { applySafeFixes } from './fix';
 import { formatJson } from './formats/json';
 import { Regions } from './formats/location';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
+import { formatWaivers } from './formats/waivers';
+import { changedFiles } from './git';
+import { progressReporter } from './progress';
 
 /** Exit codes: the contract CI scripts rely on. */
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -17,8 +22,9 @@ export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 const HELP = `Usage: crownguard <command> [options]
 
 Commands:
-  check [paths...]   Check files and folders (default: the current folder)
-  lsp --stdio        Run the language server on stdin/stdout, for any LSP editor
+  check [paths...]     Check files and folders (default: the current folder)
+  waivers [paths...]   List every waiver with its rule, policy, reason, expiry and place
+  lsp --stdio          Run the language server on stdin/stdout, for any LSP editor
 
 Options for check:
   --format text|json|sarif          Output format (default: text)
@@ -26,6 +32,13 @@ Options for check:
   --governance FILE                 Governance manifest to use instead of the nearest governance.yaml
   --fix                             Apply every safe fix (redaction wraps, manifest renames), then report what is left
   --no-inline-waivers               Ignore waivers written in files: report what they would waive
+  --baseline FILE                   Report and fail only on findings that are not in this baseline
+  --write-baseline FILE             Record today's findings as the baseline, and exit 0
+  --changed-since REF               Check only files changed since the git ref (manifests are always read)
+  --jobs N                          Worker threads (default: the number of cores)
+
+Options for waivers:
+  --format text|json                Output format (default: text); exit code 1 when a waiver has expired
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration
 error; 3 internal error.
@@ -37,48 +50,84 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-async function check(args: string[]): Promise<number> {
-  let parsed;
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'fail-on': { type: 'string', default: 'warning' },
-        governance: { type: 'string' },
-        fix: { type: 'boolean', default: false },
-        'no-inline-waivers': { type: 'boolean', default: false },
-      },
-    });
+    return parseArgs({ args, allowPositionals: true, options });
   } catch (err) {
     fail((err as Error).message);
   }
-  const { values, positionals } = parsed;
-  const format = values.format as string;
-  if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format '${format}'; use text, json or sarif`);
-  const failOn = values['fail-on'] as string;
-  if (!['error', 'warning', 'note', 'none'].includes(failOn)) fail(`unknown --fail-on '${failOn}'; use error, warning, note or none`);
+}
+
+function oneOf(value: unknown, allowed: string[], flag: string): string {
+  if (typeof value !== 'string' || !allowed.includes(value)) fail(`unknown ${flag} '${String(value)}'; use ${allowed.join(', ')}`);
+  return value;
+}
+
+const engine = () => Engine.create(loadWasm);
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    format: { type: 'string', default: 'text' },
+    'fail-on': { type: 'string', default: 'warning' },
+    governance: { type: 'string' },
+    fix: { type: 'boolean', default: false },
+    'no-inline-waivers': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+    'write-baseline': { type: 'string' },
+    'changed-since': { type: 'string' },
+    jobs: { type: 'string' },
+  });
+  const format = oneOf(values.format, ['text', 'json', 'sarif'], '--format');
+  const failOn = oneOf(values['fail-on'], ['error', 'warning', 'note', 'none'], '--fail-on') as Severity | 'none';
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) fail(`--jobs takes a whole number of 1 or more, not '${String(values.jobs)}'`);
 
   const started = Date.now();
   const cwd = process.cwd();
-  const engine = await Engine.create(loadWasm);
+  let only: Set<string> | undefined;
+  if (typeof values['changed-since'] === 'string') {
+    try {
+      only = changedFiles(cwd, values['changed-since']);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
+  let baseline: Map<string, number> | undefined;
+  if (typeof values.baseline === 'string') {
+    try {
+      baseline = readBaseline(values.baseline);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
   const settings = { enable: true, governanceManifest: (values.governance as string | undefined) ?? '', inlineWaivers: !values['no-inline-waivers'] };
-  let result = runCheck(engine, positionals, cwd, settings);
+  const options = { settings, jobs, only, onProgress: progressReporter(process.stderr) };
+  let result = await runCheck(engine, positionals, cwd, options);
   if (result.missing.length) fail(`no such file or folder: ${result.missing.join(', ')}`);
   if (values.fix) {
     const fixed = applySafeFixes(result, cwd);
     if (fixed.files > 0) {
       process.stderr.write(`crownguard: fixed ${fixed.findings} finding${fixed.findings === 1 ? '' : 's'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`);
-      result = runCheck(engine, positionals, cwd, settings);
+      result = await runCheck(engine, positionals, cwd, options);
     }
+  }
+  if (typeof values['write-baseline'] === 'string') {
+    const n = writeBaseline(values['write-baseline'], result.findings);
+    process.stderr.write(`crownguard: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
+    return EXIT.clean;
+  }
+  let known = 0;
+  if (baseline) {
+    const split = applyBaseline(result.findings, baseline);
+    known = split.known;
+    result = { ...result, findings: split.fresh };
   }
 
   const regions = new Regions((p) => result.texts.get(p));
   const out =
     format === 'json' ? formatJson(result, regions, packageVersion())
     : format === 'sarif' ? formatSarif(result, regions, packageVersion(), cwd)
-    : formatText(result, regions, Date.now() - started);
+    : formatText(result, regions, Date.now() - started, known);
   process.stdout.write(out);
   if (format === 'text') for (const n of result.notes) process.stderr.write(`${n.path}: note: ${n.message}\n`);
 
@@ -88,7 +137,18 @@ async function check(args: string[]): Promise<number> {
     process.stderr.write(`crownguard: configuration error: ${where}: ${first?.message ?? 'the governance manifest is invalid'}\n`);
     return EXIT.usage;
   }
-  return exitCodeFor(result, failOn as Severity | 'none');
+  return exitCodeFor(result, failOn);
+}
+
+async function waivers(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: 'string', default: 'text' }, jobs: { type: 'string' } });
+  const format = oneOf(values.format, ['text', 'json'], '--format');
+  const cwd = process.cwd();
+  const today = new Date().toISOString().slice(0, 10);
+  const result = await runCheck(engine, positionals, cwd, { jobs: values.jobs ? Number(values.jobs) : availableParallelism() });
+  if (result.missing.length) fail(`no such file or folder: ${result.missing.join(', ')}`);
+  process.stdout.write(formatWaivers(result.waivers, format as 'text' | 'json', today));
+  return result.waivers.some((w) => w.expires !== undefined && w.expires < today) ? EXIT.findings : EXIT.clean;
 }
 
 export function exitCodeFor(result: CheckResult, failOn: Severity | 'none'): number {
@@ -102,11 +162,12 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'check':
         return await check(rest);
-      case 'lsp': {
+      case 'waivers':
+        return await waivers(rest);
+      case 'lsp':
         if (!rest.includes('--stdio')) fail('lsp needs --stdio');
         startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
         return -1; // The server runs until the client says exit.
-      }
       case '--version':
       case '-v':
         process.stdout.write(packageVersion() + '\n');

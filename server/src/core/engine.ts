@@ -14,6 +14,7 @@ import { Catalog } from './sensitivity/catalog';
 import { LineIndex } from './text';
 import { DEFAULT_SETTINGS, type Finding, type Note, type Settings, type SourceFile, type Waiver } from './types';
 import { applyWaivers, waiverFix } from './waivers';
+import { withFingerprints } from './fingerprint';
 
 export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascript];
 
@@ -110,7 +111,8 @@ export class Engine {
     if (file.text.trim() === '') return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: [], broken: false };
     const result = loadGovernance(file);
     // A manifest is a file like any other: a secret pasted into it is still a secret.
-    return { ...result, findings: [...result.findings, ...literalFindings(file.path, file.text, 'a manifest', { classes: ['secret'] })] };
+    const findings = [...result.findings, ...literalFindings(file.path, file.text, 'a manifest', { classes: ['secret'] })];
+    return { ...result, findings: withFingerprints(file.path, file.text, findings) };
   }
 
   /** Findings for one file (code, prompt template or config) under the given governance. */
@@ -141,8 +143,16 @@ export class Engine {
   }
 
   private analyzeCode(file: SourceFile, adapter: LanguageAdapter, governance: Governance, settings: Settings, retain: boolean): FileResult {
-    const grammar = adapter.grammarFor(file.path);
     const catalog = this.catalog(governance);
+    // Secrets anywhere in the file, comments included; personal data only in string literals.
+    const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'] });
+    const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'] });
+    // The cheap test first: most files name nothing sensitive and need no syntax tree at all.
+    if (!catalog.prefilter.test(file.text) && piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
+      this.release(file.path);
+      return this.finish(file, undefined, secrets, governance, settings, { open: adapter.lineComment });
+    }
+    const grammar = adapter.grammarFor(file.path);
     const previous = retain ? this.retained.get(file.path) : undefined;
     const reusable = previous?.grammar === grammar ? previous : undefined;
     const tree = this.parsers.parse(grammar, file.text, PARSE_BUDGET_MS, reusable);
@@ -161,9 +171,8 @@ export class Engine {
       const ctx: FileContext = { path: file.path, text: file.text, tree, lines: new LineIndex(file.text), adapter, governance };
       const findings = [
         ...FLOW_RULES.flatMap((rule) => flowFindings(rule, ctx, walker.flows)),
-        // Secrets anywhere in the file, comments included; personal data only in string literals.
-        ...literalFindings(file.path, file.text, 'code', { classes: ['secret'] }),
-        ...literalFindings(file.path, file.text, 'code', { classes: ['pii'] }).filter((f) => adapter.isInLiteral(tree, f.span.offset)),
+        ...secrets,
+        ...piiCandidates.filter((f) => adapter.isInLiteral(tree, f.span.offset)),
       ];
       return this.finish(file, tree, findings, governance, settings, { open: adapter.lineComment });
     } catch (err) {
@@ -180,7 +189,7 @@ export class Engine {
     const lines = findings.length > 0 ? new LineIndex(file.text) : undefined;
     const withWaiverFix = lines ? findings.map((f) => ({ ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] })) : findings;
     const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
-    return { findings: waived.findings, notes: [], waivers: waived.waivers };
+    return { findings: withFingerprints(file.path, file.text, waived.findings), notes: [], waivers: waived.waivers };
   }
 
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */

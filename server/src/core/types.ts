@@ -69,6 +69,8 @@ export interface Finding {
   readonly classification?: { readonly tier?: string; readonly crownJewel: boolean };
   /** Set when a valid waiver covers the finding: editors hide it, SARIF suppresses it. */
   readonly waiver?: Waiver;
+  /** Stable across unrelated edits; baselines and SARIF match findings by it. */
+  readonly fingerprint?: string;
 }
 
 /** Something the user should know that is not a finding, e.g. a file that was skipped. */

@@ -6,6 +6,12 @@ import type { Regions } from './location';
 
 const levels: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'note' };
 
+/** The first paragraph under "What it checks" on a rule page, as plain text. */
+function whatItChecks(page: string): string {
+  const section = page.split(/^## What it checks\s*$/m)[1] ?? '';
+  return section.trim().split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
+}
+
 /** SARIF 2.1.0: one run, the rules it used, one result per finding. */
 export function formatSarif(result: CheckResult, regions: Regions, toolVersion: string, cwd: string): string {
   const used = RULES.filter((r) => result.findings.some((f) => f.ruleId === r.id));
@@ -24,6 +30,7 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
                 id: r.id,
                 name: r.name,
                 shortDescription: { text: r.summary },
+                fullDescription: { text: whatItChecks(page) || r.summary },
                 helpUri: ruleDocUrl(r.id),
                 ...(page ? { help: { text: page, markdown: page } } : {}),
                 defaultConfiguration: { level: levels[r.defaultSeverity] },
@@ -45,6 +52,7 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
         results: result.findings.map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: used.findIndex((r) => r.id === f.ruleId),
+          ...(f.fingerprint ? { partialFingerprints: { 'crownguard/v1': f.fingerprint } } : {}),
           level: levels[f.severity],
           message: { text: f.message },
           locations: [

@@ -2,8 +2,18 @@ import type { Finding } from '../../core';
 import type { CheckResult } from '../check';
 import type { Regions } from './location';
 
+/** A skipped file's note, reduced to its kind for the summary line. */
+function noteKind(message: string): [string, string] {
+  if (message.includes('binary')) return ['binary file', 'binary files'];
+  if (message.includes('empty')) return ['empty file', 'empty files'];
+  if (message.includes('limit') || message.includes('larger than')) return ['file over the size limit', 'files over the size limit'];
+  if (message.includes('UTF-8')) return ['file that is not UTF-8', 'files that are not UTF-8'];
+  if (message.startsWith('not analysed')) return ['file not analysed', 'files not analysed'];
+  return ['unreadable file', 'unreadable files'];
+}
+
 /** `file:line:col: severity rule-id message`, one line per finding: clickable in terminals and CI logs. */
-export function formatText(result: CheckResult, regions: Regions, elapsedMs: number): string {
+export function formatText(result: CheckResult, regions: Regions, elapsedMs: number, inBaseline = 0): string {
   const active = result.findings.filter((f) => !f.waiver);
   const lines = active.map((f: Finding) => {
     const r = regions.of(f);
@@ -12,10 +22,16 @@ export function formatText(result: CheckResult, regions: Regions, elapsedMs: num
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const count = (s: string) => plural(active.filter((f) => f.severity === s).length, s);
   const waived = result.findings.length - active.length;
-  const skipped = [...result.skipped].map(([why, n]) => `${n} ${why}`);
+  const skippedFiles = new Map<string, [number, string, string]>();
+  for (const n of result.notes) {
+    const [one, many] = noteKind(n.message);
+    skippedFiles.set(one, [(skippedFiles.get(one)?.[0] ?? 0) + 1, one, many]);
+  }
+  const skipped = [...[...result.skipped].map(([why, n]) => `${n} ${why}`), ...[...skippedFiles.values()].map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)];
   const summary = [
     `${plural(active.length, 'finding')} (${count('error')}, ${count('warning')}, ${count('note')})`,
     waived ? `${waived} waived` : '',
+    inBaseline ? `${inBaseline} in the baseline` : '',
     `in ${plural(result.filesChecked, 'file')}`,
     skipped.length ? `passed over ${skipped.join(', ')}` : '',
     `${(elapsedMs / 1000).toFixed(2)} s`,

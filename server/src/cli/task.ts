@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import type { Engine, Finding, Note, Settings, SourceFile, Waiver } from '../core';
+import { readText } from '../host/read';
+
+/** A slice of a check: some files, and the governance manifest that applies to them. */
+export interface Task {
+  readonly cwd: string;
+  readonly manifest?: string;
+  /** Whether this task reports the manifest's own findings (one task per manifest does). */
+  readonly reportManifest: boolean;
+  readonly files: readonly string[];
+  readonly settings: Settings;
+}
+
+export interface TaskResult {
+  readonly findings: Finding[];
+  readonly notes: Note[];
+  readonly waivers: Waiver[];
+  readonly brokenManifest?: string;
+  readonly filesChecked: number;
+  /** The text of each file with findings, by reported path, for regions and fixes. */
+  readonly texts: [string, string][];
+}
+
+/** Reads a task's files and runs the engine over them; the same code in-process and in workers. */
+export function runTask(engine: Engine, task: Task): TaskResult {
+  const rel = (p: string) => path.relative(task.cwd, p).split(path.sep).join('/') || '.';
+  const notes: Note[] = [];
+  const read = (abs: string, report = true): SourceFile | undefined => {
+    const r = readText(abs);
+    if (r.ok) return { path: rel(abs), text: r.text };
+    if (report) notes.push({ path: rel(abs), message: r.reason });
+    return undefined;
+  };
+  const manifest = task.manifest ? read(task.manifest, task.reportManifest) : undefined;
+  const sources = task.files.map((f) => read(f)).filter((f): f is SourceFile => f !== undefined);
+  const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
+  const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings);
+  const findings = task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path);
+  const withFindings = new Set(findings.map((f) => f.path));
+  const texts = [...(manifest ? [manifest] : []), ...sources].filter((f) => withFindings.has(f.path)).map((f): [string, string] => [f.path, f.text]);
+  return {
+    findings,
+    notes: [...notes, ...result.notes],
+    waivers: result.waivers,
+    brokenManifest: task.reportManifest && result.configurationBroken && manifest ? manifest.path : undefined,
+    filesChecked: sources.length + (manifest && task.reportManifest ? 1 : 0),
+    texts,
+  };
+}

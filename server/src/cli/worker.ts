@@ -1,0 +1,18 @@
+import { parentPort } from 'node:worker_threads';
+import { Engine } from '../core';
+import { loadWasm } from '../host/wasm';
+import { runTask, type Task } from './task';
+
+/** A check worker: one engine, then tasks from the main thread until it is told to stop. */
+const port = parentPort;
+if (port) {
+  const ready = Engine.create(loadWasm);
+  port.on('message', async (task: Task | null) => {
+    if (task === null) return port.close();
+    try {
+      port.postMessage({ ok: true, result: runTask(await ready, task) });
+    } catch (err) {
+      port.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+}
