@@ -158,6 +158,18 @@ describe('language server over stdio, pull diagnostics and settings', () => {
     assert.equal(client.published.length, 0, 'a pull client must not be pushed diagnostics');
   });
 
+  it('offers the quick fix for a diagnostic sent back without its data (clients without dataSupport)', async () => {
+    const uri = client.uri('src/train.py');
+    const [first] = await pull(uri);
+    const { data: _dropped, source: _alsoDropped, ...bare } = first;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: bare.range,
+      context: { diagnostics: [bare] },
+    })) as CodeAction[];
+    assert.equal(actions[0]?.title, 'Wrap in redact()');
+  });
+
   it('re-reads per-resource settings when they change, and asks the client to refresh', async () => {
     enabled = false;
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });

@@ -1,10 +1,14 @@
-import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Range } from 'vscode-languageserver';
 import { combineFixes } from '../../core';
 import type { ServerContext } from '../context';
-import { toCodeActions, toRange } from '../convert';
+import { toCodeActions, toDiagnostic, toRange } from '../convert';
 
 /** The kind editors ask for on "fix all" (e.g. `editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.crownguard`;
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
 
 function wants(only: readonly string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
@@ -20,7 +24,16 @@ export async function onCodeAction(ctx: ServerContext, params: CodeActionParams)
   const only = params.context.only;
   const actions: CodeAction[] = [];
   if (wants(only, CodeActionKind.QuickFix)) {
-    actions.push(...params.context.diagnostics.filter((d) => d.source === 'crownguard').flatMap((d) => toCodeActions(doc.uri, doc.version, d)));
+    // Some clients do not send `source` back: a CrownGuard rule id is enough to know the diagnostic.
+    const ours = params.context.diagnostics.filter((d) => d.source === 'crownguard' || (d.source === undefined && /^CG\d{3}$/.test(String(d.code))));
+    // Clients without `dataSupport` (Neovim 0.7, for one) drop the fixes a diagnostic carries:
+    // for those, find the finding again by rule and range.
+    const withoutData = ours.some((d) => d.data === undefined);
+    const current = withoutData ? (await ctx.workspace.analyze(doc)).findings.map((f) => toDiagnostic(doc, f)) : [];
+    for (const d of ours) {
+      const carrier = d.data !== undefined ? d : current.find((c) => c.code === d.code && sameRange(c.range, d.range));
+      if (carrier) actions.push(...toCodeActions(doc.uri, doc.version, { ...d, data: carrier.data }));
+    }
   }
   // "Fix all" is offered only when asked for, since computing it re-analyses the document.
   if (only && wants(only, FIX_ALL_KIND)) {
