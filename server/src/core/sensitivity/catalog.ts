@@ -21,6 +21,18 @@ export interface Classification {
   readonly record?: boolean;
 }
 
+/** One word as it can start within an identifier: `ssn` after a non-letter, `Ssn` anywhere, `SSN` after a non-capital. */
+function wordPattern(word: string, first: boolean): string {
+  const w = escape(word);
+  const cap = escape(word[0].toUpperCase() + word.slice(1));
+  const upper = escape(word.toUpperCase());
+  return first ? `(?:(?<![A-Za-z])${w}|${cap}|(?<![A-Z])${upper})` : `(?:${w}|${cap}|${upper})`;
+}
+
+function namePattern(words: readonly string[]): string {
+  return words.map((w, i) => wordPattern(w, i === 0)).join('[\\W_]*');
+}
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -104,13 +116,15 @@ export class Catalog {
    */
   get prefilter(): RegExp {
     if (!this.prefilterRe) {
-      const words = new Set<string>();
-      for (const e of this.entries) words.add(e.words[0]);
-      for (const r of this.records) words.add(r.words.split(' ')[0]);
-      // Glued spellings (`apikey`, `creditCardNumber`) begin with the same letters.
+      // Each name as identifiers spell it, with the words in order and any separators between:
+      // `id_token`, `idToken`, `ID_TOKEN`, `idtoken`. A word starts a name only where a new word
+      // can start, so `tin` does not match inside `setting`.
+      const names = new Set<string>();
+      for (const e of this.entries) names.add(namePattern(e.words));
+      for (const r of this.records) names.add(namePattern(r.words.split(' ')));
       const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
-      const alternatives = [...[...words].map(escape), ...locationHeads.map(escape)];
-      this.prefilterRe = new RegExp(alternatives.length ? alternatives.join('|') : '(?!)', 'i');
+      const alternatives = [...names, ...locationHeads.map(escape)];
+      this.prefilterRe = new RegExp(alternatives.length ? alternatives.join('|') : '(?!)');
     }
     return this.prefilterRe;
   }
