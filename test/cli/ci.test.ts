@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -65,6 +65,17 @@ describe('ignore files and skipped kinds', () => {
     const r = run(['check', '.'], dir);
     assert.deepEqual(ruleLines(r.stdout), ['app.py:1:7 CG101', 'pkg/kept.py:1:7 CG101']);
     assert.match(r.stdout, /passed over 4 ignored entries/);
+  });
+});
+
+describe('symlinks', () => {
+  it('follows no symlink loop, and counts the folder reached twice', () => {
+    const dir = workspace({ 'a/app.py': 'print(password)\n' });
+    symlinkSync('..', path.join(dir, 'a', 'loop'));
+    const r = run(['check', '.'], dir);
+    assert.equal(r.code, 1);
+    assert.deepEqual(ruleLines(r.stdout), ['a/app.py:1:7 CG101']);
+    assert.match(r.stdout, /1 folder reached twice through a link/);
   });
 });
 

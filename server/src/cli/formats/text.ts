@@ -2,6 +2,14 @@ import type { Finding } from '../../core';
 import type { CheckResult } from '../check';
 import type { Regions } from './location';
 
+/** The discovery's reasons for passing something over, in the singular. */
+const SINGULAR: Record<string, string> = {
+  'dependency or build folders': 'dependency or build folder',
+  'ignored entries': 'ignored entry',
+  'folders reached twice through links': 'folder reached twice through a link',
+  'unreadable entries': 'unreadable entry',
+};
+
 /** A skipped file's note, reduced to its kind for the summary line. */
 function noteKind(message: string): [string, string] {
   if (message.includes('binary')) return ['binary file', 'binary files'];
@@ -27,7 +35,7 @@ export function formatText(result: CheckResult, regions: Regions, elapsedMs: num
     const [one, many] = noteKind(n.message);
     skippedFiles.set(one, [(skippedFiles.get(one)?.[0] ?? 0) + 1, one, many]);
   }
-  const skipped = [...[...result.skipped].map(([why, n]) => `${n} ${why}`), ...[...skippedFiles.values()].map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)];
+  const skipped = [...[...result.skipped].map(([why, n]) => `${n} ${n === 1 ? SINGULAR[why] ?? why : why}`), ...[...skippedFiles.values()].map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)];
   const summary = [
     `${plural(active.length, 'finding')} (${count('error')}, ${count('warning')}, ${count('note')})`,
     waived ? `${waived} waived` : '',
