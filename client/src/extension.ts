@@ -64,7 +64,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: new RestartingErrorHandler(output),
-    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/governance.{yaml,yml}') },
+    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml}') },
   };
   client = new LanguageClient('crownguard', 'CrownGuard', serverOptions, clientOptions);
 

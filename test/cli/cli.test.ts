@@ -46,7 +46,7 @@ describe('crownguard check: text output and exit codes', () => {
       'examples/src/train.py:9:38: error CG101',
       'examples/src/train.py:10:39: error CG101',
     ]);
-    assert.match(lines[lines.length - 1], /^6 findings \(5 errors, 0 warnings, 1 note\); in 7 files; .* s$/);
+    assert.match(lines[lines.length - 1], /^6 findings \(5 errors, 0 warnings, 1 note\); in 8 files; .* s$/);
   });
 
   it('honours --fail-on', () => {

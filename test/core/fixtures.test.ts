@@ -50,6 +50,19 @@ fixtureFolder('prompts');
 fixtureFolder('waivers');
 fixtureFolder('records');
 
+/** A folder analysed as one workspace (cross-file checks need every file); each file's expectations hold. */
+function workspaceFolder(dir: string): void {
+  describe(`workspace fixture test/fixtures/${dir}`, () => {
+    it('every file matches its inline expectations', () => {
+      const files = listFiles(path.join(FIXTURES, dir)).map((n) => read(dir, n));
+      const result = e.analyze(files, SETTINGS);
+      for (const file of files) assertExpectations(file.path, file.text, result.findings.filter((f) => f.path === file.path));
+    });
+  });
+}
+
+workspaceFolder('workspace-manifests');
+
 describe('fixtures in test/fixtures/manifests', () => {
   for (const name of listFiles(path.join(FIXTURES, 'manifests'))) {
     it(name, () => {

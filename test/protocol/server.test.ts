@@ -114,6 +114,24 @@ describe('language server over stdio, push diagnostics', () => {
     assert.equal(updated.diagnostics[0].severity, DiagnosticSeverity.Warning);
   });
 
+  it('checks pipeline manifests across files, and re-checks them when an asset is renamed elsewhere', async () => {
+    const pipelineUri = await client.open('pipelines/support-bot.pipeline.yaml', 'yaml');
+    const clean = await client.waitFor('pipeline diagnostics', () => client.diagnosticsAt(pipelineUri, 1));
+    assert.deepEqual(clean.diagnostics, []);
+    const govUri = client.uri('governance.yaml');
+    const gov = readFileSync(`${ws.dir}/governance.yaml`, 'utf8');
+    const before = client.published.length;
+    await client.change(govUri, gov.replace('- id: support-tickets', '- id: support-ticket'));
+    const updated = await client.waitFor('re-published pipeline diagnostics', () =>
+      client.published.slice(before).find((p) => p.uri === pipelineUri && p.diagnostics.length > 0),
+    );
+    assert.deepEqual(
+      updated.diagnostics.map((d) => [d.code, d.range.start.line, String(d.message)]),
+      [['CG003', 8, 'Unknown id `support-tickets`: no asset or stage output has this id (did you mean `support-ticket`?)']],
+    );
+    await client.change(govUri, gov);
+  });
+
   it('reports a broken manifest at the exact node', async () => {
     const govUri = client.uri('governance.yaml');
     const text = readFileSync(`${ws.dir}/governance.yaml`, 'utf8').replace('kind: table', 'kind: tabel');

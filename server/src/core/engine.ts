@@ -5,6 +5,8 @@ import { FlowWalker, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { python } from './languages/python';
 import { javascript, typescript } from './languages/typescript';
+import { loadManifest, manifestKindOf, type Declaration } from './manifests/load';
+import { checkReferences } from './manifests/references';
 import { isPromptTemplate } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
 import { literalFindings } from './rules/literal-findings';
@@ -192,6 +194,41 @@ export class Engine {
     return { findings: withFingerprints(file.path, file.text, waived.findings), notes: [], waivers: waived.waivers };
   }
 
+  /**
+   * Pipeline and model manifests, checked together: each file's syntax and schema findings,
+   * and the workspace-wide ones (references to undeclared ids, duplicate ids), by path.
+   */
+  manifestFindings(manifests: readonly SourceFile[], governance: GovernanceResult, governanceText?: string): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    const declarations: Declaration[] = [];
+    const references = [];
+    const texts = new Map<string, string>(manifests.map((m) => [m.path, m.text]));
+    const gov = governance.governance;
+    if (gov.path && governanceText !== undefined) {
+      texts.set(gov.path, governanceText);
+      for (const a of gov.assets) declarations.push({ id: a.id, kind: 'asset', path: gov.path, span: a.span });
+    }
+    for (const m of manifests) {
+      const kind = manifestKindOf(m.path, m.text);
+      if (!kind) continue;
+      const loaded = loadManifest(m, kind);
+      out.set(m.path, [...loaded.findings, ...literalFindings(m.path, m.text, 'a manifest')]);
+      declarations.push(...loaded.declarations);
+      references.push(...loaded.references);
+    }
+    const lines = new Map<string, LineIndex>();
+    const lineOf = (d: Declaration) => {
+      if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? ''));
+      return lines.get(d.path)!.position(d.span.offset).line + 1;
+    };
+    for (const f of checkReferences(declarations, references, lineOf)) {
+      if (out.has(f.path)) out.get(f.path)!.push(f);
+      else if (f.path === gov.path) out.set(f.path, [f]);
+    }
+    for (const [path, list] of out) out.set(path, withFingerprints(path, texts.get(path) ?? '', list));
+    return out;
+  }
+
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */
   analyze(files: readonly SourceFile[], settings: Settings = DEFAULT_SETTINGS): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
@@ -200,8 +237,11 @@ export class Engine {
     const notes: Note[] = [];
     const waivers: Waiver[] = [];
     if (manifest && manifest.text.trim() === '') notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
+    const manifests = files.filter((f) => f !== manifest && manifestKindOf(f.path, f.text) !== undefined);
+    const byManifest = this.manifestFindings(manifests, gov, manifest?.text);
+    for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
-      if (file === manifest) continue;
+      if (file === manifest || byManifest.has(file.path)) continue;
       const r = this.analyzeFile(file, gov.governance, settings);
       findings.push(...r.findings);
       notes.push(...r.notes);

@@ -62,7 +62,7 @@ export function startServer(connection: Connection): void {
     if (!ctx) return;
     if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
     if (ctx.capabilities.watchedFilesRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/governance.{yaml,yml}' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
     }
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       if (!ctx) return;

@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings } from '../core';
+import { DEFAULT_SETTINGS, isGovernanceManifest, manifestKindOf, type Engine, type Finding, type Note, type Settings } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
-import { findGovernanceManifest } from '../host/discover';
+import { discover, findGovernanceManifest } from '../host/discover';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic } from './convert';
 
@@ -28,6 +28,8 @@ export class Workspace {
   private readonly settingsCache = new Map<string, Promise<Settings>>();
   private readonly manifestPaths = new Map<string, string | undefined>();
   private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
+  /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
+  private readonly manifestLists = new Map<string, string[]>();
 
   constructor(
     private readonly connection: Connection,
@@ -56,11 +58,53 @@ export class Workspace {
     this.settingsCache.clear();
     this.manifestPaths.clear();
     this.governanceCache.clear();
+    this.manifestLists.clear();
   }
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
   folderOf(uri: string): string | undefined {
     return this.folders.filter((f) => uri.startsWith(f.endsWith('/') ? f : f + '/')).sort((a, b) => b.length - a.length)[0];
+  }
+
+  /** The governance in force for a document, with the manifest's text (for cross-file messages). */
+  private async governanceWithText(uri: string): Promise<{ result: GovernanceResult; text?: string }> {
+    const result = await this.governanceFor(uri);
+    return { result, text: result.governance.path ? this.governanceCache.get(this.governanceUri(uri) ?? '')?.text : undefined };
+  }
+
+  private governanceUri(uri: string): string | undefined {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const manifest = root ? this.manifestPaths.get(root) : undefined;
+    return manifest ? pathToFileURL(manifest).href : undefined;
+  }
+
+  /**
+   * Findings of the pipeline and model manifests of a document's folder, checked together,
+   * for the file at `relative`: open documents count with their unsaved text.
+   */
+  private async manifestFindings(uri: string, relative: string): Promise<Finding[]> {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    if (!root || !folder) return [];
+    const settings = await this.settings(folder);
+    if (!this.manifestLists.has(root)) {
+      const yaml = discover([root], settings).files.filter((f) => /\.ya?ml$/i.test(f) && !isGovernanceManifest(f, settings));
+      this.manifestLists.set(root, yaml);
+    }
+    const sources = [];
+    for (const abs of this.manifestLists.get(root)!) {
+      const open = this.documents.get(pathToFileURL(abs).href);
+      const read = open ? undefined : readText(abs);
+      const text = open ? open.getText() : read?.ok ? read.text : undefined;
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      if (text !== undefined && manifestKindOf(rel, text)) sources.push({ path: rel, text });
+    }
+    // A document not yet on disk (new, unsaved) counts too.
+    const doc = this.documents.get(uri);
+    if (doc && !sources.some((s) => s.path === relative)) sources.push({ path: relative, text: doc.getText() });
+    const governance = await this.governanceWithText(uri);
+    return this.engine.manifestFindings(sources, governance.result, governance.text).get(relative) ?? [];
   }
 
   /** The governance in force for a document: its folder's manifest, or the built-in default. */
@@ -94,7 +138,15 @@ export class Workspace {
     const settings = await this.settings(doc.uri);
     if (!settings.enable) return { findings: [], notes: [] };
     const file = { path: doc.uri, text: doc.getText() };
-    if (isGovernanceManifest(doc.uri, settings)) return { findings: this.engine.governance(file).findings, notes: [] };
+    const folder = this.folderOf(doc.uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const own = fsPath(doc.uri);
+    const relative = root && own ? path.relative(root, own).split(path.sep).join('/') : doc.uri;
+    if (isGovernanceManifest(doc.uri, settings)) {
+      // The manifest's own findings, and those of the workspace-wide checks about its assets.
+      return { findings: [...this.engine.governance(file).findings, ...(await this.manifestFindings(doc.uri, relative))], notes: [] };
+    }
+    if (manifestKindOf(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: true });
@@ -111,9 +163,10 @@ export class Workspace {
     return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f)), ...notes.map(noteDiagnostic)];
   }
 
-  /** True when a changed file may change the governance of other documents. */
-  affectsGovernance(uri: string): boolean {
+  /** True when a changed file may change other documents' findings: the governance manifest, or any manifest. */
+  affectsOthers(uri: string, text?: string): boolean {
     const base = uri.slice(uri.lastIndexOf('/') + 1);
-    return /^governance\.ya?ml$/.test(base) || [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri);
+    if (/^governance\.ya?ml$/.test(base) || [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)) return true;
+    return /\.ya?ml$/i.test(base) && (text === undefined || manifestKindOf(base, text) !== undefined);
   }
 }

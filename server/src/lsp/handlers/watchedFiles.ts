@@ -2,9 +2,9 @@ import type { DidChangeWatchedFilesParams } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { refreshAll } from './diagnostics';
 
-/** workspace/didChangeWatchedFiles: a governance manifest changed on disk (saved, created, deleted). */
+/** workspace/didChangeWatchedFiles: a manifest changed on disk (saved, created, deleted, renamed). */
 export function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): void {
-  if (!params.changes.some((c) => ctx.workspace.affectsGovernance(c.uri))) return;
+  if (!params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) return;
   ctx.workspace.invalidate();
   refreshAll(ctx);
 }

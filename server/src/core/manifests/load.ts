@@ -1,0 +1,106 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import { isMap, isSeq, type Document } from 'yaml';
+import modelSchema from '../../../../schemas/model.schema.json';
+import pipelineSchema from '../../../../schemas/pipeline.schema.json';
+import { parseYaml } from '../governance/load';
+import { schemaFindings } from '../rules/manifest-schema';
+import type { Finding, SourceFile, Span } from '../types';
+import { valueSpan, type YamlPath } from '../yaml/locate';
+
+export type ManifestKind = 'pipeline' | 'model';
+
+/** A pipeline or model manifest: by its file name, or by its `kind` when the name says nothing. */
+export function manifestKindOf(path: string, text: string): ManifestKind | undefined {
+  const lower = path.toLowerCase();
+  if (/\.pipeline\.ya?ml$/.test(lower)) return 'pipeline';
+  if (/\.model\.ya?ml$/.test(lower)) return 'model';
+  if (!/\.ya?ml$/.test(lower) || !/^apiVersion:\s*crownguard\//m.test(text)) return undefined;
+  const kind = /^kind:\s*(\w+)\s*$/m.exec(text)?.[1];
+  return kind === 'Pipeline' ? 'pipeline' : kind === 'ModelRelease' ? 'model' : undefined;
+}
+
+/** An id declared somewhere in the workspace, and where. */
+export interface Declaration {
+  readonly id: string;
+  readonly kind: 'asset' | 'output' | 'pipeline' | 'release' | 'stage';
+  readonly path: string;
+  readonly span: Span;
+  /** Stage ids are only unique within their pipeline: their scope is the pipeline's file. */
+  readonly scope?: string;
+}
+
+/** An id used somewhere, and what it must name. */
+export interface Reference {
+  readonly id: string;
+  readonly wants: readonly Declaration['kind'][];
+  /** What the reference must name, in words: `asset or stage output`. */
+  readonly what: string;
+  readonly path: string;
+  readonly span: Span;
+}
+
+export interface LoadedManifest {
+  readonly kind: ManifestKind;
+  readonly findings: Finding[];
+  readonly declarations: Declaration[];
+  readonly references: Reference[];
+}
+
+let validators: Record<ManifestKind, ValidateFunction> | undefined;
+function validatorFor(kind: ManifestKind): ValidateFunction {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    validators = { pipeline: ajv.compile(pipelineSchema), model: ajv.compile(modelSchema) };
+  }
+  return validators[kind];
+}
+
+function items(doc: Document, path: YamlPath): number {
+  const node = doc.getIn(path, true);
+  return isSeq(node) ? node.items.length : 0;
+}
+
+function str(doc: Document, path: YamlPath): string | undefined {
+  const v = doc.getIn(path);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Reads a pipeline or model manifest: syntax and schema findings at their nodes, and the ids it
+ * declares and refers to, for the workspace-wide checks. Never throws.
+ */
+export function loadManifest(file: SourceFile, kind: ManifestKind): LoadedManifest {
+  const parsed = parseYaml(file);
+  const out: LoadedManifest = { kind, findings: [...parsed.findings], declarations: [], references: [] };
+  const doc = parsed.doc;
+  if (!doc || parsed.value === undefined) return out;
+  const check = validatorFor(kind);
+  if (!check(parsed.value)) out.findings.push(...schemaFindings(file.path, doc, check.errors ?? []));
+  if (!isMap(doc.contents)) return out;
+
+  const declare = (kind: Declaration['kind'], at: YamlPath, scope?: string, id = str(doc, at)) => {
+    if (id) out.declarations.push({ id, kind, path: file.path, span: valueSpan(doc, at), scope });
+  };
+  const refer = (wants: Declaration['kind'][], what: string, at: YamlPath) => {
+    const id = str(doc, at);
+    if (id) out.references.push({ id, wants, what, path: file.path, span: valueSpan(doc, at) });
+  };
+
+  if (kind === 'pipeline') {
+    declare('pipeline', ['metadata', 'name']);
+    for (let s = 0; s < items(doc, ['stages']); s++) {
+      declare('stage', ['stages', s, 'id'], file.path);
+      for (let i = 0; i < items(doc, ['stages', s, 'outputs']); i++) declare('output', ['stages', s, 'outputs', i]);
+      for (let i = 0; i < items(doc, ['stages', s, 'inputs']); i++) refer(['asset', 'output'], 'asset or stage output', ['stages', s, 'inputs', i]);
+    }
+  } else {
+    // A release shares its name with the stage output it ships: releases are unique by name and version.
+    const name = str(doc, ['name']);
+    const version = doc.getIn(['version']);
+    if (name) declare('release', ['name'], undefined, `${name}@${String(version ?? '')}`);
+    refer(['pipeline'], 'pipeline', ['pipeline']);
+    for (let i = 0; i < items(doc, ['datasets']); i++) refer(['asset', 'output'], 'asset or stage output', ['datasets', i]);
+    for (let i = 0; i < items(doc, ['evaluation']); i++) refer(['asset', 'output'], 'asset or stage output', ['evaluation', i, 'dataset']);
+  }
+  return out;
+}
