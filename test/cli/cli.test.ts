@@ -39,6 +39,7 @@ describe('crownguard check: text output and exit codes', () => {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')), [
+      'examples/pipelines/support-bot.pipeline.yaml:7:5: error CG401',
       'examples/prompts/support_reply.prompt:3:14: note CG106',
       'examples/prompts/support_reply.prompt:5:21: error CG106',
       'examples/src/notify.ts:12:46: error CG101',
@@ -46,7 +47,7 @@ describe('crownguard check: text output and exit codes', () => {
       'examples/src/train.py:9:38: error CG101',
       'examples/src/train.py:10:39: error CG101',
     ]);
-    assert.match(lines[lines.length - 1], /^6 findings \(5 errors, 0 warnings, 1 note\); in 8 files; .* s$/);
+    assert.match(lines[lines.length - 1], /^7 findings \(6 errors, 0 warnings, 1 note\); in 8 files; .* s$/);
   });
 
   it('honours --fail-on', () => {
@@ -157,7 +158,7 @@ describe('crownguard check: json and sarif', () => {
     assert.equal(r.code, 1);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.version, 1);
-    assert.equal(doc.findings.length, 6);
+    assert.equal(doc.findings.length, 7);
     const prep = doc.findings.find((f: { path: string }) => f.path === 'examples/src/prepare_data.py');
     assert.deepEqual(
       { startLine: prep.startLine, startColumn: prep.startColumn, endLine: prep.endLine, endColumn: prep.endColumn, ruleId: prep.ruleId },
@@ -174,10 +175,10 @@ describe('crownguard check: json and sarif', () => {
     assertValidSarif(sarif);
     assert.equal(sarif.runs.length, 1);
     const run0 = sarif.runs[0];
-    assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['CG101', 'CG106']);
+    assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['CG101', 'CG106', 'CG401']);
     assert.match(run0.tool.driver.rules[0].help.markdown, /^# CG101 sensitive-data-in-log/);
-    assert.equal(run0.results.length, 6);
-    assert.deepEqual(run0.results[3].locations[0].physicalLocation, {
+    assert.equal(run0.results.length, 7);
+    assert.deepEqual(run0.results[4].locations[0].physicalLocation, {
       artifactLocation: { uri: 'examples/src/prepare_data.py', uriBaseId: 'SRCROOT' },
       region: { startLine: 13, startColumn: 17, endLine: 13, endColumn: 24 },
     });
@@ -202,15 +203,17 @@ describe('crownguard check: fixes and waivers', () => {
     const ws = copyOfExamples();
     try {
       const r = run(['check', '.', '--fix'], ws.dir);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stderr, /^crownguard: fixed 6 findings in 4 files$/m);
+      // What is left has no safe fix: the pipeline's policy violation.
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n').slice(0, -1).map((l) => l.split(' ')[2]), ['CG401']);
       const train = readFileSync(path.join(ws.dir, 'src/train.py'), 'utf8');
       assert.equal(train.split('from acme_privacy import redact').length - 1, 1);
       assert.match(train, /print\("first sample belongs to", redact\(customer_record\["date_of_birth"\]\)\)/);
       assert.match(readFileSync(path.join(ws.dir, 'prompts/support_reply.prompt'), 'utf8'), /\{\{ customer\.account_number \| redact \}\}/);
       // A second run finds nothing left to fix and changes nothing.
       const before = hashTree(ws.dir);
-      assert.equal(run(['check', '.', '--fix'], ws.dir).code, 0);
+      assert.doesNotMatch(run(['check', '.', '--fix'], ws.dir).stderr, /fixed/);
       assert.equal(hashTree(ws.dir), before);
     } finally {
       ws.remove();

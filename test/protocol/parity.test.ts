@@ -32,6 +32,8 @@ it('the CLI and the language server give the same findings for the same files', 
     ['src/notify.ts', 'typescript'],
     ['prompts/support_reply.prompt', 'crownguard-prompt'],
     ['configs/axolotl-support-bot.yaml', 'yaml'],
+    ['pipelines/support-bot.pipeline.yaml', 'yaml'],
+    ['models/support-bot.model.yaml', 'yaml'],
   ];
   for (const [file, lang] of files) {
     const uri = await client.open(file, lang);

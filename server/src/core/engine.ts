@@ -5,7 +5,9 @@ import { FlowWalker, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { python } from './languages/python';
 import { javascript, typescript } from './languages/typescript';
-import { loadManifest, manifestKindOf, type Declaration } from './manifests/load';
+import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest } from './manifests/load';
+import { evaluatePolicies } from './policies/evaluate';
+import { propagate } from './policies/propagate';
 import { checkReferences } from './manifests/references';
 import { isPromptTemplate } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
@@ -198,7 +200,7 @@ export class Engine {
    * Pipeline and model manifests, checked together: each file's syntax and schema findings,
    * and the workspace-wide ones (references to undeclared ids, duplicate ids), by path.
    */
-  manifestFindings(manifests: readonly SourceFile[], governance: GovernanceResult, governanceText?: string): Map<string, Finding[]> {
+  manifestFindings(manifests: readonly SourceFile[], governance: GovernanceResult, governanceText?: string, settings: Settings = DEFAULT_SETTINGS): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
     const declarations: Declaration[] = [];
     const references = [];
@@ -208,14 +210,19 @@ export class Engine {
       texts.set(gov.path, governanceText);
       for (const a of gov.assets) declarations.push({ id: a.id, kind: 'asset', path: gov.path, span: a.span });
     }
+    const loadedAll: LoadedManifest[] = [];
     for (const m of manifests) {
       const kind = manifestKindOf(m.path, m.text);
       if (!kind) continue;
       const loaded = loadManifest(m, kind);
+      loadedAll.push(loaded);
       out.set(m.path, [...loaded.findings, ...literalFindings(m.path, m.text, 'a manifest')]);
       declarations.push(...loaded.declarations);
       references.push(...loaded.references);
     }
+    // Policies see the classification each stage's data carries through every pipeline.
+    const stages = propagate(gov, loadedAll.filter((l) => l.kind === 'pipeline'));
+    for (const f of evaluatePolicies(gov, stages, loadedAll.filter((l) => l.kind === 'model'), today(settings))) out.get(f.path)?.push(f);
     const lines = new Map<string, LineIndex>();
     const lineOf = (d: Declaration) => {
       if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? ''));
@@ -238,7 +245,7 @@ export class Engine {
     const waivers: Waiver[] = [];
     if (manifest && manifest.text.trim() === '') notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
     const manifests = files.filter((f) => f !== manifest && manifestKindOf(f.path, f.text) !== undefined);
-    const byManifest = this.manifestFindings(manifests, gov, manifest?.text);
+    const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings);
     for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;

@@ -8,7 +8,7 @@ import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
 import type { Finding, SourceFile, Span } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
-import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Tier, type WaiverPolicy } from './model';
+import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Policy, type Tier, type WaiverPolicy } from './model';
 
 /** Manifests larger than this are refused with a finding rather than parsed. */
 export const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
@@ -97,6 +97,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       records: strings(a.records),
       locations: strings(a.locations),
       allowedUses: strings(a.allowedUses),
+      retentionDays: typeof a.retentionDays === 'number' ? a.retentionDays : undefined,
       span: valueSpan(doc, ['assets', i, 'id']),
     });
     findings.push(...unknownTier(file.path, doc, ['assets', i, 'tier'], a.tier, tierIds));
@@ -120,7 +121,17 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
 
   const policies = records(g.policies)
     .filter((p) => typeof p.id === 'string')
-    .map((p) => ({ id: String(p.id), description: typeof p.description === 'string' ? p.description : undefined, rules: strings(p.rules) }));
+    .map((p) => ({
+      id: String(p.id),
+      description: typeof p.description === 'string' ? p.description : undefined,
+      rules: strings(p.rules),
+      enabled: typeof p.enabled === 'boolean' ? p.enabled : undefined,
+      severity: p.severity === 'error' || p.severity === 'warning' || p.severity === 'note' ? (p.severity as Policy['severity']) : undefined,
+      target: p.target === 'release' ? ('release' as const) : p.target === 'stage' ? ('stage' as const) : undefined,
+      when: isRecord(p.when) ? p.when : undefined,
+      require: isRecord(p.require) ? p.require : undefined,
+      at: Array.isArray(p.at) ? strings(p.at) : undefined,
+    }));
   findings.push(...duplicates(file.path, doc, 'policies', records(g.policies).map((p) => (typeof p.id === 'string' ? p.id : undefined))));
   const w = isRecord(g.waivers) ? g.waivers : {};
   const waiverPolicy: WaiverPolicy = {

@@ -19,6 +19,7 @@ export interface Asset {
   readonly records: readonly string[];
   readonly locations: readonly string[];
   readonly allowedUses: readonly string[];
+  readonly retentionDays?: number;
   /** Where the asset's id is declared in the manifest. */
   readonly span: Span;
 }
@@ -46,6 +47,13 @@ export interface Policy {
   readonly id: string;
   readonly description?: string;
   readonly rules: readonly string[];
+  readonly enabled?: boolean;
+  readonly severity?: 'error' | 'warning' | 'note';
+  readonly target?: 'stage' | 'release';
+  /** JSON Schema fragments, evaluated with ajv: never code. */
+  readonly when?: object;
+  readonly require?: object;
+  readonly at?: readonly string[];
 }
 
 /** What the manifest demands of waivers written in code. */

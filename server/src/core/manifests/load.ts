@@ -41,9 +41,13 @@ export interface Reference {
 
 export interface LoadedManifest {
   readonly kind: ManifestKind;
+  readonly path: string;
   readonly findings: Finding[];
   readonly declarations: Declaration[];
   readonly references: Reference[];
+  /** The parsed document and its plain value, for policies; absent when it did not parse. */
+  readonly doc?: Document;
+  readonly value?: Record<string, unknown>;
 }
 
 let validators: Record<ManifestKind, ValidateFunction> | undefined;
@@ -71,8 +75,9 @@ function str(doc: Document, path: YamlPath): string | undefined {
  */
 export function loadManifest(file: SourceFile, kind: ManifestKind): LoadedManifest {
   const parsed = parseYaml(file);
-  const out: LoadedManifest = { kind, findings: [...parsed.findings], declarations: [], references: [] };
   const doc = parsed.doc;
+  const value = parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
+  const out: LoadedManifest = { kind, path: file.path, findings: [...parsed.findings], declarations: [], references: [], doc, value };
   if (!doc || parsed.value === undefined) return out;
   const check = validatorFor(kind);
   if (!check(parsed.value)) out.findings.push(...schemaFindings(file.path, doc, check.errors ?? []));

@@ -2,6 +2,7 @@ import { duplicateId } from './duplicate-id';
 import type { FlowRule } from './flow-findings';
 import { invalidWaiver } from './invalid-waiver';
 import { piiLiteral, secretLiteral } from './literal-findings';
+import { policyViolation } from './policy-violation';
 import { manifestSchema } from './manifest-schema';
 import { manifestSyntax } from './manifest-syntax';
 import type { RuleMeta } from './rule';
@@ -27,6 +28,7 @@ export const RULES: readonly RuleMeta[] = [
   secretLiteral,
   piiLiteral,
   invalidWaiver,
+  policyViolation,
 ];
 
 export function ruleById(id: string): RuleMeta | undefined {

@@ -1,0 +1,93 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Governance } from '../governance/model';
+import type { LoadedManifest } from '../manifests/load';
+import { policyViolation } from '../rules/policy-violation';
+import type { Finding } from '../types';
+import { valueSpan } from '../yaml/locate';
+import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
+import type { StageContext } from './propagate';
+
+interface Compiled {
+  readonly policy: PolicyDefinition;
+  readonly when: ValidateFunction;
+  readonly require: ValidateFunction;
+}
+
+const ajv = addFormats(new Ajv({ $data: true, allErrors: true, strict: false }), { keywords: true });
+const compiledFor = new WeakMap<Governance, Compiled[]>();
+
+/**
+ * The policies in force: the built-in pack minus those the manifest switches off
+ * (`enabled: false`), with severities it overrides, plus its own policies that carry a
+ * `when` and `require`. Compiled once per governance model.
+ */
+export function policiesFor(governance: Governance): { compiled: Compiled[]; problems: string[] } {
+  const problems: string[] = [];
+  let compiled = compiledFor.get(governance);
+  if (!compiled) {
+    compiled = [];
+    const declared = new Map(governance.policies.map((p) => [p.id, p]));
+    const all: PolicyDefinition[] = [
+      ...BUILTIN_POLICIES.map((b) => ({ ...b, severity: declared.get(b.id)?.severity ?? b.severity })),
+      ...governance.policies.filter((p) => p.when && p.require && !BUILTIN_POLICIES.some((b) => b.id === p.id)).map((p) => ({
+        id: p.id,
+        description: p.description ?? p.id,
+        severity: p.severity ?? 'error',
+        target: p.target ?? 'stage',
+        when: p.when!,
+        require: p.require!,
+        at: p.at ?? [],
+      })),
+    ];
+    for (const policy of all) {
+      if (declared.get(policy.id)?.enabled === false) continue;
+      try {
+        compiled.push({ policy, when: ajv.compile(policy.when), require: ajv.compile(policy.require) });
+      } catch (err) {
+        problems.push(`policy \`${policy.id}\` is not a valid JSON Schema: ${err instanceof Error ? err.message : 'unknown error'}`);
+      }
+    }
+    compiledFor.set(governance, compiled);
+  }
+  return { compiled, problems };
+}
+
+function violation(m: LoadedManifest, at: (string | number)[], policy: PolicyDefinition, detail: string): Finding | undefined {
+  if (!m.doc) return undefined;
+  return {
+    ruleId: policyViolation.id,
+    severity: policy.severity,
+    message: `Violates policy \`${policy.id}\`: ${policy.description}${detail}`,
+    path: m.path,
+    span: valueSpan(m.doc, at),
+    fixes: [],
+  };
+}
+
+/** Every policy violation of the workspace's stages and releases, at the node that violates it. */
+export function evaluatePolicies(governance: Governance, stages: readonly StageContext[], releases: readonly LoadedManifest[], today: string): Finding[] {
+  const { compiled } = policiesFor(governance);
+  const out: Finding[] = [];
+  for (const c of compiled) {
+    if (c.policy.target === 'stage') {
+      for (const s of stages) {
+        const context = { stage: s.stage, data: s.data, today };
+        if (!c.when(context) || c.require(context)) continue;
+        const from = s.data.assets.length ? ` from ${s.data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
+        const detail = ` (stage \`${String(s.stage.id)}\` uses data of tier ${s.data.tier ?? 'unknown'}${from})`;
+        const f = violation(s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail);
+        if (f) out.push(f);
+      }
+    } else {
+      for (const r of releases) {
+        const context = { release: r.value, today };
+        if (!r.value || !c.when(context) || c.require(context)) continue;
+        const missing = (c.require.errors ?? []).map((e) => (e.params as { missingProperty?: string }).missingProperty).filter(Boolean);
+        const f = violation(r, [...c.policy.at], c.policy, missing.length ? ` (missing: ${missing.join(', ')})` : '');
+        if (f) out.push(f);
+      }
+    }
+  }
+  return out;
+}
