@@ -1,8 +1,9 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import governanceSchema from '../../../../schemas/governance.schema.json';
 import { duplicateId } from '../rules/duplicate-id';
 import { schemaFindings } from '../rules/manifest-schema';
+import { ajv } from '../schema/ajv';
 import { manifestSyntax } from '../rules/manifest-syntax';
 import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
@@ -25,7 +26,7 @@ export interface GovernanceResult {
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
   // Compiled once per process: compiling is the expensive part of ajv.
-  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(governanceSchema);
+  validator ??= ajv.compile(governanceSchema);
   return validator;
 }
 

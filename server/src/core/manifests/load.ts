@@ -1,9 +1,10 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { isMap, isSeq, type Document } from 'yaml';
 import modelSchema from '../../../../schemas/model.schema.json';
 import pipelineSchema from '../../../../schemas/pipeline.schema.json';
 import { parseYaml } from '../governance/load';
 import { schemaFindings } from '../rules/manifest-schema';
+import { ajv } from '../schema/ajv';
 import type { Finding, SourceFile, Span } from '../types';
 import { valueSpan, type YamlPath } from '../yaml/locate';
 
@@ -52,10 +53,7 @@ export interface LoadedManifest {
 
 let validators: Record<ManifestKind, ValidateFunction> | undefined;
 function validatorFor(kind: ManifestKind): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-    validators = { pipeline: ajv.compile(pipelineSchema), model: ajv.compile(modelSchema) };
-  }
+  validators ??= { pipeline: ajv.compile(pipelineSchema), model: ajv.compile(modelSchema) };
   return validators[kind];
 }
 

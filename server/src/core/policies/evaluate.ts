@@ -1,8 +1,8 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { Governance } from '../governance/model';
 import type { LoadedManifest } from '../manifests/load';
 import { policyViolation } from '../rules/policy-violation';
+import { ajv } from '../schema/ajv';
 import type { Finding } from '../types';
 import { valueSpan } from '../yaml/locate';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
@@ -14,7 +14,6 @@ interface Compiled {
   readonly require: ValidateFunction;
 }
 
-const ajv = addFormats(new Ajv({ $data: true, allErrors: true, strict: false }), { keywords: true });
 const compiledFor = new WeakMap<Governance, Compiled[]>();
 
 /**
