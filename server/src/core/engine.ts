@@ -5,7 +5,8 @@ import { FlowWalker, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { python } from './languages/python';
 import { javascript, typescript } from './languages/typescript';
-import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest } from './manifests/load';
+import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest, type Reference } from './manifests/load';
+import type { ManifestIndex } from './manifests/navigate';
 import { evaluatePolicies } from './policies/evaluate';
 import { propagate } from './policies/propagate';
 import { checkReferences } from './manifests/references';
@@ -221,7 +222,7 @@ export class Engine {
       references.push(...loaded.references);
     }
     // Policies see the classification each stage's data carries through every pipeline.
-    const stages = propagate(gov, loadedAll.filter((l) => l.kind === 'pipeline'));
+    const { stages } = propagate(gov, loadedAll.filter((l) => l.kind === 'pipeline'));
     for (const f of evaluatePolicies(gov, stages, loadedAll.filter((l) => l.kind === 'model'), today(settings))) out.get(f.path)?.push(f);
     const lines = new Map<string, LineIndex>();
     const lineOf = (d: Declaration) => {
@@ -234,6 +235,27 @@ export class Engine {
     }
     for (const [path, list] of out) out.set(path, withFingerprints(path, texts.get(path) ?? '', list));
     return out;
+  }
+
+  /**
+   * The ids of the workspace's manifests: where each is declared and used, and what each
+   * dataset carries, for navigation and hovers.
+   */
+  manifestIndex(manifests: readonly SourceFile[], governance: GovernanceResult): ManifestIndex {
+    const gov = governance.governance;
+    const declarations: Declaration[] = gov.path ? gov.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: gov.path!, span: a.span })) : [];
+    const references: Reference[] = [];
+    const loaded: LoadedManifest[] = [];
+    for (const m of manifests) {
+      const kind = manifestKindOf(m.path, m.text);
+      if (!kind) continue;
+      const l = loadManifest(m, kind);
+      loaded.push(l);
+      declarations.push(...l.declarations);
+      references.push(...l.references);
+    }
+    const { carried } = propagate(gov, loaded.filter((l) => l.kind === 'pipeline'));
+    return { declarations, references, carried, governance: gov };
   }
 
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */

@@ -6,6 +6,7 @@
 export { Engine, isAnalysable, isGovernanceManifest, type AnalyzeOptions, type FileResult, type WorkspaceResult } from './engine';
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
+export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';

@@ -15,6 +15,7 @@ import { FIX_ALL_KIND, onCodeAction } from './handlers/codeAction';
 import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
+import { onDefinition, onHover, onReferences } from './handlers/navigation';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { Workspace } from './workspace';
 
@@ -51,6 +52,9 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        definitionProvider: true,
+        referencesProvider: true,
+        hoverProvider: true,
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -75,6 +79,9 @@ export function startServer(connection: Connection): void {
   // The handler table: one line per LSP method.
   connection.languages.diagnostics.on(withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] })));
   connection.onCodeAction(withContext(onCodeAction, Promise.resolve([])));
+  connection.onDefinition(withContext(onDefinition, Promise.resolve([])));
+  connection.onReferences(withContext(onReferences, Promise.resolve([])));
+  connection.onHover(withContext(onHover, Promise.resolve(null)));
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 

@@ -1,12 +1,26 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocuments, type Connection, type Diagnostic } from 'vscode-languageserver';
+import { TextDocuments, type Connection, type Diagnostic, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, isGovernanceManifest, manifestKindOf, type Engine, type Finding, type Note, type Settings } from '../core';
+import { DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { discover, findGovernanceManifest } from '../host/discover';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic } from './convert';
+
+interface ManifestContext {
+  readonly root: string;
+  readonly sources: SourceFile[];
+  readonly governance: GovernanceResult;
+  readonly governanceText?: string;
+}
+
+export interface Navigation {
+  readonly index: ManifestIndex;
+  readonly at: NonNullable<ReturnType<typeof idAt>>;
+  toLocation(path: string, span: Span): Location;
+  lineOf(d: { path: string; span: Span }): number;
+}
 
 function fsPath(uri: string): string | undefined {
   try {
@@ -80,31 +94,65 @@ export class Workspace {
   }
 
   /**
-   * Findings of the pipeline and model manifests of a document's folder, checked together,
-   * for the file at `relative`: open documents count with their unsaved text.
+   * The pipeline and model manifests of a document's folder (open documents with their unsaved
+   * text), and the governance in force: what the workspace-wide checks and navigation read.
    */
-  private async manifestFindings(uri: string, relative: string): Promise<Finding[]> {
+  private async manifestContext(uri: string): Promise<ManifestContext | undefined> {
     const folder = this.folderOf(uri);
     const root = folder ? fsPath(folder) : undefined;
-    if (!root || !folder) return [];
+    if (!root || !folder) return undefined;
     const settings = await this.settings(folder);
     if (!this.manifestLists.has(root)) {
       const yaml = discover([root], settings).files.filter((f) => /\.ya?ml$/i.test(f) && !isGovernanceManifest(f, settings));
       this.manifestLists.set(root, yaml);
     }
-    const sources = [];
+    const relative = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+    const sources: SourceFile[] = [];
     for (const abs of this.manifestLists.get(root)!) {
       const open = this.documents.get(pathToFileURL(abs).href);
       const read = open ? undefined : readText(abs);
       const text = open ? open.getText() : read?.ok ? read.text : undefined;
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      if (text !== undefined && manifestKindOf(rel, text)) sources.push({ path: rel, text });
+      if (text !== undefined && manifestKindOf(relative(abs), text)) sources.push({ path: relative(abs), text });
     }
     // A document not yet on disk (new, unsaved) counts too.
+    const own = fsPath(uri);
     const doc = this.documents.get(uri);
-    if (doc && !sources.some((s) => s.path === relative)) sources.push({ path: relative, text: doc.getText() });
+    if (doc && own && !sources.some((s) => s.path === relative(own)) && manifestKindOf(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
     const governance = await this.governanceWithText(uri);
-    return this.engine.manifestFindings(sources, governance.result, governance.text).get(relative) ?? [];
+    return { root, sources, governance: governance.result, governanceText: governance.text };
+  }
+
+  /** Findings of the workspace-wide manifest checks for the file at `relative`. */
+  private async manifestFindings(uri: string, relative: string): Promise<Finding[]> {
+    const c = await this.manifestContext(uri);
+    if (!c) return [];
+    const settings = await this.settings(uri);
+    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings).get(relative) ?? [];
+  }
+
+  /**
+   * What navigation in a manifest needs: the workspace's id index, the id under `offset` of the
+   * document, and a way to turn a span of any manifest into an LSP location.
+   */
+  async navigation(doc: TextDocument, offset: number): Promise<Navigation | undefined> {
+    const c = await this.manifestContext(doc.uri);
+    const own = fsPath(doc.uri);
+    if (!c || !own) return undefined;
+    const index = this.engine.manifestIndex(c.sources, c.governance);
+    const at = idAt(index, path.relative(c.root, own).split(path.sep).join('/'), offset);
+    if (!at) return undefined;
+    const texts = new Map(c.sources.map((s) => [s.path, s.text]));
+    if (c.governance.governance.path && c.governanceText !== undefined) texts.set(c.governance.governance.path, c.governanceText);
+    const lines = new Map<string, LineIndex>();
+    const indexOf = (p: string) => {
+      if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
+      return lines.get(p)!;
+    };
+    const toLocation = (p: string, span: Span): Location => {
+      const li = indexOf(p);
+      return { uri: pathToFileURL(path.join(c.root, p)).href, range: { start: li.position(span.offset), end: li.position(span.offset + span.length) } };
+    };
+    return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
   }
 
   /** The governance in force for a document: its folder's manifest, or the built-in default. */

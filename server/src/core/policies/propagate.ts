@@ -54,7 +54,7 @@ export interface StageContext {
  * tier that is not). Computed to a fixed point across every pipeline; a cycle cannot loop, as
  * the number of rounds is bounded by the number of stages.
  */
-export function propagate(governance: Governance, pipelines: readonly LoadedManifest[]): StageContext[] {
+export function propagate(governance: Governance, pipelines: readonly LoadedManifest[]): { stages: StageContext[]; carried: ReadonlyMap<string, Carried> } {
   const carried = new Map<string, Carried>();
   for (const a of governance.assets) {
     const tier = findTier(governance, a.tier);
@@ -96,5 +96,5 @@ export function propagate(governance: Governance, pipelines: readonly LoadedMani
     }
     if (!changed) break;
   }
-  return stages.map((s) => ({ ...s, data: inputsOf(s.stage) }));
+  return { stages: stages.map((s) => ({ ...s, data: inputsOf(s.stage) })), carried };
 }

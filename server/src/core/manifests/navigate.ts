@@ -1,0 +1,64 @@
+import { findTier, type Governance } from '../governance/model';
+import type { Carried } from '../policies/propagate';
+import type { Span } from '../types';
+import type { Declaration, Reference } from './load';
+
+/** Every id of the workspace's manifests: declared where, used where, carrying what. */
+export interface ManifestIndex {
+  readonly declarations: readonly Declaration[];
+  readonly references: readonly Reference[];
+  readonly carried: ReadonlyMap<string, Carried>;
+  readonly governance: Governance;
+}
+
+export interface IdAt {
+  readonly id: string;
+  readonly span: Span;
+  /** The kinds of declaration the id can name here. */
+  readonly kinds: readonly Declaration['kind'][];
+}
+
+function contains(span: Span, offset: number): boolean {
+  return offset >= span.offset && offset <= span.offset + span.length;
+}
+
+/** The id declared or used at `offset` of the file at `path`, if any. */
+export function idAt(index: ManifestIndex, path: string, offset: number): IdAt | undefined {
+  const d = index.declarations.find((x) => x.path === path && contains(x.span, offset));
+  if (d) return { id: d.id, span: d.span, kinds: d.kind === 'output' || d.kind === 'asset' ? ['asset', 'output'] : [d.kind] };
+  const r = index.references.find((x) => x.path === path && contains(x.span, offset));
+  return r ? { id: r.id, span: r.span, kinds: r.wants } : undefined;
+}
+
+/** Where an id is declared (for go to definition). Releases are declared as `name@version`. */
+export function declarationsOf(index: ManifestIndex, at: IdAt): Declaration[] {
+  return index.declarations.filter((d) => at.kinds.includes(d.kind) && (d.id === at.id || (d.kind === 'release' && d.id.startsWith(`${at.id}@`))));
+}
+
+/** Every place an id is used, and declared (for find references). */
+export function usesOf(index: ManifestIndex, at: IdAt): { path: string; span: Span }[] {
+  return [...declarationsOf(index, at), ...index.references.filter((r) => r.id === at.id && r.wants.some((k) => at.kinds.includes(k)))];
+}
+
+/** A Markdown description of an id: what it is, its tier, and where the tier comes from. */
+export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declaration) => number): string {
+  const decls = declarationsOf(index, at);
+  if (decls.length === 0) return `\`${at.id}\`: not declared anywhere in the workspace`;
+  const parts = decls.map((d) => {
+    const where = `declared in \`${d.path}\` line ${lineOf(d)}`;
+    if (d.kind === 'asset') {
+      const asset = index.governance.assets.find((a) => a.id === d.id);
+      const tier = findTier(index.governance, asset?.tier);
+      const facts = [asset?.kind, asset?.owner ? `owner ${asset.owner}` : undefined].filter(Boolean).join(', ');
+      return `**asset** \`${d.id}\`${facts ? ` (${facts})` : ''}: tier **${asset?.tier ?? 'unknown'}**${tier?.crownJewel ? ' (crown-jewel)' : ''}; ${where}`;
+    }
+    if (d.kind === 'output') {
+      const c = index.carried.get(d.id);
+      const from = c && c.assets.length ? `, from ${c.assets.map((a) => `\`${a}\``).join(', ')}` : '';
+      const tier = c?.tier ? `carries tier **${c.tier}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}` : 'carries no classified data';
+      return `**stage output** \`${d.id}\`: ${tier}; ${where}`;
+    }
+    return `**${d.kind === 'release' ? 'model release' : d.kind}** \`${d.id}\`; ${where}`;
+  });
+  return parts.join('\n\n');
+}

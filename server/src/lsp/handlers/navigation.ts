@@ -1,0 +1,31 @@
+import type { DefinitionParams, Hover, HoverParams, Location, ReferenceParams } from 'vscode-languageserver';
+import { declarationsOf, describeId, usesOf } from '../../core';
+import type { ServerContext } from '../context';
+
+async function navigate(ctx: ServerContext, uri: string, position: { line: number; character: number }) {
+  const doc = ctx.workspace.documents.get(uri);
+  return doc ? ctx.workspace.navigation(doc, doc.offsetAt(position)) : undefined;
+}
+
+/** textDocument/definition: from an id in a manifest to where it is declared. */
+export async function onDefinition(ctx: ServerContext, params: DefinitionParams): Promise<Location[]> {
+  const nav = await navigate(ctx, params.textDocument.uri, params.position);
+  return nav ? declarationsOf(nav.index, nav.at).map((d) => nav.toLocation(d.path, d.span)) : [];
+}
+
+/** textDocument/references: every manifest that declares or uses the id. */
+export async function onReferences(ctx: ServerContext, params: ReferenceParams): Promise<Location[]> {
+  const nav = await navigate(ctx, params.textDocument.uri, params.position);
+  return nav ? usesOf(nav.index, nav.at).map((u) => nav.toLocation(u.path, u.span)) : [];
+}
+
+/** textDocument/hover: what an id names, its tier, and where the tier comes from. */
+export async function onHover(ctx: ServerContext, params: HoverParams): Promise<Hover | null> {
+  const nav = await navigate(ctx, params.textDocument.uri, params.position);
+  if (!nav) return null;
+  const doc = ctx.workspace.documents.get(params.textDocument.uri)!;
+  return {
+    contents: { kind: 'markdown', value: describeId(nav.index, nav.at, nav.lineOf) },
+    range: { start: doc.positionAt(nav.at.span.offset), end: doc.positionAt(nav.at.span.offset + nav.at.span.length) },
+  };
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { DefinitionRequest, HoverRequest, ReferencesRequest, type Hover, type Location } from 'vscode-languageserver-protocol/node';
+import { TestClient } from '../support/lsp-client';
+import { copyOfExamples } from '../support/workspace';
+
+describe('navigation in manifests', () => {
+  let ws: ReturnType<typeof copyOfExamples>;
+  let client: TestClient;
+  let pipelineUri: string;
+  let pipeline: string[];
+  before(async () => {
+    ws = copyOfExamples();
+    client = await TestClient.start({ folder: ws.dir, pull: true });
+    pipelineUri = await client.open('pipelines/support-bot.pipeline.yaml', 'yaml');
+    pipeline = readFileSync(`${ws.dir}/pipelines/support-bot.pipeline.yaml`, 'utf8').split('\n');
+  });
+  after(async () => {
+    await client.stop();
+    ws.remove();
+  });
+
+  /** The position of the `nth` occurrence of `needle` in the pipeline. */
+  const at = (needle: string, nth = 1) => {
+    let seen = 0;
+    for (const [line, text] of pipeline.entries()) {
+      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) if (++seen === nth) return { line, character: i + 1 };
+    }
+    throw new Error(`${needle} not in the pipeline`);
+  };
+  const governanceLine = (needle: string) => readFileSync(`${ws.dir}/governance.yaml`, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+
+  it('goes from an input to the asset declared in the governance manifest', async () => {
+    const locations = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: pipelineUri }, position: at('customer-profiles') })) as Location[];
+    assert.deepEqual(locations.map((l) => [l.uri, l.range.start.line]), [[client.uri('governance.yaml'), governanceLine('- id: customer-profiles')]]);
+  });
+
+  it('finds every use of an id across files', async () => {
+    const locations = (await client.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: pipelineUri },
+      position: at('sft-train'),
+      context: { includeDeclaration: true },
+    })) as Location[];
+    const model = readFileSync(`${ws.dir}/models/support-bot.model.yaml`, 'utf8').split('\n');
+    assert.deepEqual(
+      locations.map((l) => [l.uri.slice(l.uri.lastIndexOf('/') + 1), l.range.start.line]).sort(),
+      [
+        ['support-bot.model.yaml', model.findIndex((l) => l.startsWith('datasets: [sft-train]'))],
+        ['support-bot.model.yaml', model.findIndex((l) => l.includes('dataset: sft-train'))],
+        ['support-bot.pipeline.yaml', at('sft-train', 1).line],
+        ['support-bot.pipeline.yaml', at('sft-train', 2).line],
+      ].sort(),
+    );
+  });
+
+  it('hovers show what a dataset carries and where it comes from, through a redacting stage', async () => {
+    const hover = async (needle: string, nth = 1) => {
+      const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: pipelineUri }, position: at(needle, nth) })) as Hover | null;
+      return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    };
+    assert.match(await hover('raw-joined'), /^\*\*stage output\*\* `raw-joined`: carries tier \*\*restricted\*\* \(crown-jewel, from `customer-profiles`\); declared in `pipelines\/support-bot\.pipeline\.yaml` line 10$/);
+    assert.match(await hover('sft-train'), /^\*\*stage output\*\* `sft-train`: carries tier \*\*confidential\*\*; declared in/);
+    assert.match(await hover('customer-profiles'), /^\*\*asset\*\* `customer-profiles` \(table, owner data-platform\): tier \*\*restricted\*\* \(crown-jewel\); declared in `governance\.yaml` line \d+$/);
+  });
+});
