@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -176,6 +177,31 @@ describe('parallel scans', () => {
 
   it('--jobs must be a whole number', () => {
     assert.equal(run(['check', '.', '--jobs', 'many'], tmpdir()).code, 2);
+  });
+});
+
+describe('model release artifacts', () => {
+  it('checks a release\'s sha256 against its artifact file, and notes one it cannot verify', () => {
+    const weights = 'weights v1\n';
+    const digest = createHash('sha256').update(weights).digest('hex');
+    const release = (name: string, artifact: string, sha: string) =>
+      `apiVersion: crownguard/v1\nkind: ModelRelease\nname: ${name}\nversion: "1"\nartifact:\n  path: ${artifact}\n  sha256: ${sha}\n`;
+    const dir = workspace({
+      'out/model.bin': weights,
+      'good.model.yaml': release('good', 'out/model.bin', digest),
+      'stale.model.yaml': release('stale', 'out/model.bin', 'a'.repeat(64)),
+      'remote.model.yaml': release('remote', 'store/remote.bin', digest),
+    });
+    const r = run(['check', '.', '--format', 'json'], dir);
+    const digests = JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'CG402');
+    assert.deepEqual(
+      digests.map((f: { path: string; startLine: number; severity: string }) => [f.path, f.startLine, f.severity]),
+      [
+        ['remote.model.yaml', 6, 'note'],
+        ['stale.model.yaml', 7, 'error'],
+      ],
+    );
+    assert.match(digests[1].message, /does not match this sha256/);
   });
 });
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Engine, Finding, Note, Settings, SourceFile, Waiver } from '../core';
+import { artifactLookup } from '../host/digest';
 import { readText } from '../host/read';
 
 /** A slice of a check: some files, and the governance manifest that applies to them. */
@@ -35,7 +36,9 @@ export function runTask(engine: Engine, task: Task): TaskResult {
   const manifest = task.manifest ? read(task.manifest, task.reportManifest) : undefined;
   const sources = task.files.map((f) => read(f)).filter((f): f is SourceFile => f !== undefined);
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
-  const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings);
+  // Releases' artifacts are looked up from the folder of the manifest that governs them.
+  const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
+  const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root));
   const findings = task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path);
   const withFindings = new Set(findings.map((f) => f.path));
   const texts = [...(manifest ? [manifest] : []), ...sources].filter((f) => withFindings.has(f.path)).map((f): [string, string] => [f.path, f.text]);
@@ -48,3 +51,4 @@ export function runTask(engine: Engine, task: Task): TaskResult {
     texts,
   };
 }
+

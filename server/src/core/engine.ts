@@ -17,7 +17,8 @@ import { FLOW_RULES } from './rules/registry';
 import { checkPromptTemplate } from './rules/sensitive-field-in-prompt-template';
 import { Catalog } from './sensitivity/catalog';
 import { LineIndex } from './text';
-import { DEFAULT_SETTINGS, type Finding, type Note, type Settings, type SourceFile, type Waiver } from './types';
+import { DEFAULT_SETTINGS, type ArtifactLookup, type Finding, type Note, type Settings, type SourceFile, type Waiver } from './types';
+import { checkArtifacts } from './manifests/artifacts';
 import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
 
@@ -201,7 +202,13 @@ export class Engine {
    * Pipeline and model manifests, checked together: each file's syntax and schema findings,
    * and the workspace-wide ones (references to undeclared ids, duplicate ids), by path.
    */
-  manifestFindings(manifests: readonly SourceFile[], governance: GovernanceResult, governanceText?: string, settings: Settings = DEFAULT_SETTINGS): Map<string, Finding[]> {
+  manifestFindings(
+    manifests: readonly SourceFile[],
+    governance: GovernanceResult,
+    governanceText?: string,
+    settings: Settings = DEFAULT_SETTINGS,
+    artifacts?: ArtifactLookup,
+  ): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
     const declarations: Declaration[] = [];
     const references = [];
@@ -224,6 +231,7 @@ export class Engine {
     // Policies see the classification each stage's data carries through every pipeline.
     const { stages } = propagate(gov, loadedAll.filter((l) => l.kind === 'pipeline'));
     for (const f of evaluatePolicies(gov, stages, loadedAll.filter((l) => l.kind === 'model'), today(settings))) out.get(f.path)?.push(f);
+    if (artifacts) for (const f of checkArtifacts(loadedAll.filter((l) => l.kind === 'model'), artifacts)) out.get(f.path)?.push(f);
     const lines = new Map<string, LineIndex>();
     const lineOf = (d: Declaration) => {
       if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? ''));
@@ -259,7 +267,7 @@ export class Engine {
   }
 
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */
-  analyze(files: readonly SourceFile[], settings: Settings = DEFAULT_SETTINGS): WorkspaceResult {
+  analyze(files: readonly SourceFile[], settings: Settings = DEFAULT_SETTINGS, artifacts?: ArtifactLookup): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
     const gov = this.governance(manifest);
     const findings: Finding[] = [...gov.findings];
@@ -267,7 +275,7 @@ export class Engine {
     const waivers: Waiver[] = [];
     if (manifest && manifest.text.trim() === '') notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
     const manifests = files.filter((f) => f !== manifest && manifestKindOf(f.path, f.text) !== undefined);
-    const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings);
+    const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts);
     for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;

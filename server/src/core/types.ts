@@ -92,3 +92,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = { enable: true, governanceManifest: '' };
+
+/** What a shell knows of a release's artifact file (the core reads no files itself). */
+export type ArtifactStatus = { status: 'ok'; sha256: string } | { status: 'missing' | 'too-large' | 'outside' };
+export type ArtifactLookup = (pathFromRoot: string) => ArtifactStatus;

@@ -4,6 +4,7 @@ import { TextDocuments, type Connection, type Diagnostic, type Location } from '
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
+import { artifactLookup } from '../host/digest';
 import { discover, findGovernanceManifest } from '../host/discover';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic } from './convert';
@@ -127,7 +128,7 @@ export class Workspace {
     const c = await this.manifestContext(uri);
     if (!c) return [];
     const settings = await this.settings(uri);
-    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings).get(relative) ?? [];
+    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root)).get(relative) ?? [];
   }
 
   /**

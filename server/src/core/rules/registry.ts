@@ -2,6 +2,7 @@ import { duplicateId } from './duplicate-id';
 import type { FlowRule } from './flow-findings';
 import { invalidWaiver } from './invalid-waiver';
 import { piiLiteral, secretLiteral } from './literal-findings';
+import { artifactDigest } from './artifact-digest';
 import { policyViolation } from './policy-violation';
 import { manifestSchema } from './manifest-schema';
 import { manifestSyntax } from './manifest-syntax';
@@ -29,6 +30,7 @@ export const RULES: readonly RuleMeta[] = [
   piiLiteral,
   invalidWaiver,
   policyViolation,
+  artifactDigest,
 ];
 
 export function ruleById(id: string): RuleMeta | undefined {
