@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { DefinitionRequest, HoverRequest, ReferencesRequest, type Hover, type Location } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, DefinitionRequest, HoverRequest, ReferencesRequest, type CompletionItem, type Hover, type Location } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
 
@@ -52,6 +52,25 @@ describe('navigation in manifests', () => {
         ['support-bot.pipeline.yaml', at('sft-train', 2).line],
       ].sort(),
     );
+  });
+
+  it('completes ids where an id belongs, and schema values where a value does', async () => {
+    const lines = [...pipeline];
+    const stage = lines.findIndex((l) => l.includes('- id: finetune'));
+    lines.splice(stage, 0, '  - id: extra', '    type: fin', '    inputs: [cust', '    outputs:', '      - x');
+    const text = lines.join('\n');
+    const version = await client.change(pipelineUri, text);
+    assert.ok(version > 1);
+    const complete = async (line: number) => {
+      const items = (await client.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri: pipelineUri },
+        position: { line, character: lines[line].length },
+      })) as CompletionItem[];
+      return items.map((i) => `${i.label} (${i.detail})`);
+    };
+    assert.deepEqual(await complete(stage + 1), ['fine-tune (type value)']);
+    assert.deepEqual(await complete(stage + 2), ['customer-profiles (asset, tier restricted)']);
+    await client.change(pipelineUri, pipeline.join('\n'));
   });
 
   it('hovers show what a dataset carries and where it comes from, through a redacting stage', async () => {

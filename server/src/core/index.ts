@@ -7,6 +7,7 @@ export { Engine, isAnalysable, isGovernanceManifest, type AnalyzeOptions, type F
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
 export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
+export { completeAt, type Completion } from './manifests/complete';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';

@@ -12,6 +12,7 @@ import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
 import type { ClientCapabilities, ServerContext } from './context';
 import { FIX_ALL_KIND, onCodeAction } from './handlers/codeAction';
+import { onCompletion } from './handlers/completion';
 import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
@@ -55,6 +56,7 @@ export function startServer(connection: Connection): void {
         definitionProvider: true,
         referencesProvider: true,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', '[', ','] },
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -82,6 +84,7 @@ export function startServer(connection: Connection): void {
   connection.onDefinition(withContext(onDefinition, Promise.resolve([])));
   connection.onReferences(withContext(onReferences, Promise.resolve([])));
   connection.onHover(withContext(onHover, Promise.resolve(null)));
+  connection.onCompletion(withContext(onCompletion, Promise.resolve([])));
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span } from '../core';
+import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, findGovernanceManifest } from '../host/discover';
@@ -154,6 +154,15 @@ export class Workspace {
       return { uri: pathToFileURL(path.join(c.root, p)).href, range: { start: li.position(span.offset), end: li.position(span.offset + span.length) } };
     };
     return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
+  }
+
+  /** Completions in a manifest document: ids where an id belongs, schema values where a value does. */
+  async completions(doc: TextDocument, offset: number): Promise<Completion[]> {
+    const settings = await this.settings(doc.uri);
+    const kind = isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+    const c = kind ? await this.manifestContext(doc.uri) : undefined;
+    if (!kind || !c) return [];
+    return completeAt(doc.getText(), offset, kind, this.engine.manifestIndex(c.sources, c.governance));
   }
 
   /** The governance in force for a document: its folder's manifest, or the built-in default. */
