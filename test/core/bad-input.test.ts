@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Engine } from '../../server/src/core';
+import { combineFixes, type Engine } from '../../server/src/core';
 import { engine } from '../support/engine';
 
 let e: Engine;
@@ -79,7 +79,45 @@ describe('bad input never crashes the engine', () => {
   });
 });
 
+describe('inputs that used to take super-linear time finish (sizes that took minutes before)', () => {
+  it('a one-line JSON with thousands of e-mail addresses', () => {
+    const text = JSON.stringify(Array.from({ length: 3000 }, (_, i) => `user${i}@acme-corp.com`));
+    assert.equal(e.analyze([{ path: 'users.json', text }]).findings.length, 3000);
+  });
+
+  it('thousands of duplicate ids', () => {
+    const text = 'apiVersion: crownguard/v1\nkind: Governance\ntiers:\n' + '  - id: a\n'.repeat(8000);
+    const r = e.governance({ path: 'governance.yaml', text });
+    assert.equal(r.findings.length, 8000);
+    assert.ok(r.findings.every((f) => f.message.length < 200));
+  });
+
+  it('a very long misspelt id, a run of unclosed template tags, a long capitalised name', () => {
+    const long = 'x'.repeat(10_000);
+    const gov = `apiVersion: crownguard/v1\nkind: Governance\ntiers:\n  - id: ${long}a\nassets:\n  - id: a\n    tier: ${long}b\n`;
+    assert.equal(e.governance({ path: 'governance.yaml', text: gov }).findings.filter((f) => f.ruleId === 'CG003').length, 1);
+    assert.deepEqual(e.analyze([{ path: 'x.prompt', text: '{{ '.repeat(30_000) }]).findings, []);
+    assert.deepEqual(e.analyze([{ path: 'x.py', text: `print(${'A'.repeat(40_000)})\n` }]).findings, []);
+    assert.deepEqual(e.analyze([{ path: 'x.yaml', text: `url: a://${':'.repeat(200_000)}\n` }]).findings, []);
+  });
+
+  it('fix-all over thousands of findings in one file', () => {
+    const text = 'print(password)\n'.repeat(10_000);
+    const edits = combineFixes(e.analyze([{ path: 'app.py', text }]).findings);
+    assert.equal(edits.length, 10_000);
+  });
+});
+
 describe('sensitive values never reach a message', () => {
+  it('manifest errors that quote what was written mask what the detectors recognise', () => {
+    const ssn = '219-45-6781';
+    const token = 'ghp_R4nd0mT0k3nV4lu3Xy9Qw2Er5Ty7Ui8Op1As';
+    const text = `apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: a\n    tier: ${ssn}\n    allowedUses: [${token}]\n${token}: 1\n`;
+    const r = e.governance({ path: 'governance.yaml', text });
+    assert.ok(r.findings.length >= 3);
+    for (const f of r.findings) assert.ok(!f.message.includes(ssn) && !f.message.includes(token) && f.fixes.every((x) => !x.title.includes(token)), f.message);
+  });
+
   it('a literal assigned to a sensitive name is named, never shown', () => {
     const secret = 'hunter2-very-secret-value';
     const r = e.analyze([{ path: 'app.py', text: `password = "${secret}"\nprint(password)\nprint(f"{password}")\n` }]);

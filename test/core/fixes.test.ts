@@ -137,8 +137,15 @@ describe('CG101 fix with the built-in default (no redaction function declared)',
     checkFix(`print(f'key={settings["api_key"]} ok')\n`, `print(f'key=<redacted:api_key> ok')\n`, { line: 1 });
   });
 
-  it('leaves the rest of the line untouched when the value is used further', () => {
-    checkFix('print(password.strip())\n', 'print("<redacted:password>".strip())\n', { line: 1 });
+  it('offers no placeholder for the object of a method call, which may not be a string', () => {
+    for (const text of ['print(password.strip())\n', 'print(row["email"].lower())\n']) {
+      const [finding] = e.analyze([{ path: 'app.py', text }]).findings;
+      assert.deepEqual(finding.fixes.map((f) => f.title), [`Waive ${finding.ruleId} for this statement (write the reason)`], text);
+    }
+  });
+
+  it('rewrites a shorthand property as key: value', () => {
+    checkFix('console.log({ password });\n', 'console.log({ password: "<redacted:password>" });\n', { line: 1, path: 'app.ts' });
   });
 });
 

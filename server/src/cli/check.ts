@@ -67,7 +67,9 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
   for (const f of files) {
     if (manifests.has(f) || (only && !only.has(f))) continue;
     const m = ordered.find((x) => isUnder(f, path.dirname(x)));
-    groups.set(m, [...(groups.get(m) ?? []), f]);
+    const list = groups.get(m);
+    if (list) list.push(f);
+    else groups.set(m, [f]);
   }
   const tasks: Task[] = [];
   for (const [manifest, list] of groups) {

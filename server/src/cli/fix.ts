@@ -10,7 +10,11 @@ import type { CheckResult } from './check';
  */
 export function applySafeFixes(result: CheckResult, cwd: string): { files: number; findings: number } {
   const byFile = new Map<string, typeof result.findings>();
-  for (const f of result.findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  for (const f of result.findings) {
+    const list = byFile.get(f.path);
+    if (list) list.push(f);
+    else byFile.set(f.path, [f]);
+  }
   let files = 0;
   let findings = 0;
   for (const [file, list] of byFile) {

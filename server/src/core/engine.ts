@@ -21,6 +21,7 @@ import { DEFAULT_SETTINGS, type ArtifactLookup, type Finding, type Note, type Se
 import { checkArtifacts } from './manifests/artifacts';
 import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
+import { masked } from './safe';
 
 export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascript];
 
@@ -118,7 +119,7 @@ export class Engine {
     const result = loadGovernance(file);
     // A manifest is a file like any other: a secret pasted into it is still a secret.
     const findings = [...result.findings, ...literalFindings(file.path, file.text, 'a manifest', { classes: ['secret'] })];
-    return { ...result, findings: withFingerprints(file.path, file.text, findings) };
+    return { ...result, findings: masked(withFingerprints(file.path, file.text, findings)) };
   }
 
   /** Findings for one file (code, prompt template or config) under the given governance. */
@@ -137,7 +138,9 @@ export class Engine {
       return this.finish(file, undefined, findings, governance, settings, { open: '{#', close: '#}' });
     }
     if (isConfig(file.path)) {
-      return this.finish(file, undefined, literalFindings(file.path, file.text, 'a config file'), governance, settings, { open: '#' });
+      // JSON has no comments, so no waiver can be written there.
+      const comment = /\.jsonc?$/i.test(file.path) ? undefined : { open: '#' };
+      return this.finish(file, undefined, literalFindings(file.path, file.text, 'a config file'), governance, settings, comment);
     }
     return none;
   }
@@ -180,7 +183,7 @@ export class Engine {
         ...secrets,
         ...piiCandidates.filter((f) => adapter.isInLiteral(tree, f.span.offset)),
       ];
-      return this.finish(file, tree, findings, governance, settings, { open: adapter.lineComment });
+      return this.finish(file, tree, findings, governance, settings, { open: adapter.lineComment }, adapter);
     } catch (err) {
       // A bug in a rule must cost one file's findings, never the whole run.
       return { findings: [], waivers: [], notes: [{ path: file.path, message: `not analysed: internal error (${err instanceof Error ? err.message : 'unknown'})` }] };
@@ -190,12 +193,23 @@ export class Engine {
   }
 
   /** Adds the waiver fix to every finding, then applies the file's waivers. */
-  private finish(file: SourceFile, tree: Tree | undefined, findings: Finding[], governance: Governance, settings: Settings, comment: { open: string; close?: string }): FileResult {
+  private finish(
+    file: SourceFile,
+    tree: Tree | undefined,
+    findings: Finding[],
+    governance: Governance,
+    settings: Settings,
+    comment: { open: string; close?: string } | undefined,
+    adapter?: LanguageAdapter,
+  ): FileResult {
     const day = today(settings);
-    const lines = findings.length > 0 ? new LineIndex(file.text) : undefined;
-    const withWaiverFix = lines ? findings.map((f) => ({ ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] })) : findings;
+    const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
+    // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
+    const canAnnotate = (f: Finding) => !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
+    const withWaiverFix =
+      lines && comment ? findings.map((f) => (canAnnotate(f) ? { ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] } : f)) : findings;
     const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
-    return { findings: withFingerprints(file.path, file.text, waived.findings), notes: [], waivers: waived.waivers };
+    return { findings: masked(withFingerprints(file.path, file.text, waived.findings)), notes: [], waivers: waived.waivers };
   }
 
   /**
@@ -241,7 +255,7 @@ export class Engine {
       if (out.has(f.path)) out.get(f.path)!.push(f);
       else if (f.path === gov.path) out.set(f.path, [f]);
     }
-    for (const [path, list] of out) out.set(path, withFingerprints(path, texts.get(path) ?? '', list));
+    for (const [path, list] of out) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
     return out;
   }
 

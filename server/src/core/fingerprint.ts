@@ -27,11 +27,13 @@ export function withFingerprints(path: string, text: string, findings: readonly 
     const end = lines.lineEnd(line);
     const from = Math.max(start, f.span.offset);
     const to = Math.min(end, f.span.offset + f.span.length);
-    const context = (text.slice(start, from) + '\u0000' + text.slice(to, end)).replace(/\s+/g, ' ').trim();
+    // At most 100 characters either side: enough to tell findings apart, bounded on long lines.
+    const context = (text.slice(Math.max(start, from - 100), from) + '\u0000' + text.slice(to, Math.min(end, to + 100))).replace(/\s+/g, ' ').trim();
     const base = `${f.ruleId}\u0000${path}\u0000${context}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    const key = `${base}\u0000${n}`;
+    const baseHash = fnv(base, 0x811c9dc5) + fnv(base, 0x050c5d1f);
+    const n = seen.get(baseHash) ?? 0;
+    seen.set(baseHash, n + 1);
+    const key = `${baseHash}\u0000${n}`;
     return { ...f, fingerprint: fnv(key, 0x811c9dc5) + fnv(key, 0x050c5d1f) };
   });
 }

@@ -83,7 +83,10 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   let best: string | undefined;
   let bestDistance = Infinity;
   const limit = input.length <= 3 ? 1 : input.length <= 6 ? 2 : Math.floor(input.length / 3);
+  // Suggestions are for typos in ids and keys: long inputs and far lengths are not worth a matrix.
+  if (input.length > 64) return undefined;
   for (const c of candidates) {
+    if (c.length > 64 || Math.abs(c.length - input.length) > limit) continue;
     const d = editDistance(input.toLowerCase(), c.toLowerCase());
     if (d < bestDistance && d <= limit) {
       best = c;

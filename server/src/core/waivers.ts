@@ -2,6 +2,7 @@ import type { Governance } from './governance/model';
 import type { SyntaxNode, Tree } from './languages/parsers';
 import { RULES } from './rules/registry';
 import { invalidWaiver } from './rules/invalid-waiver';
+import { maskSensitive } from './sensitivity/literals';
 import { LineIndex } from './text';
 import type { Finding, Fix, Span, Waiver } from './types';
 
@@ -59,7 +60,8 @@ export function parseWaivers(path: string, text: string, tree: Tree | undefined,
     const line = lines.position(start).line;
     const rulesText = /^\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)/.exec(body);
     const attrs = new Map<string, string>();
-    for (const a of body.matchAll(ATTRIBUTE)) attrs.set(a[1], a[3] ?? a[4]);
+    // What people wrote in a waiver is shown in reports: mask anything sensitive in it.
+    for (const a of body.matchAll(ATTRIBUTE)) attrs.set(a[1], maskSensitive(a[3] ?? a[4]));
     const rules = rulesText ? rulesText[1].split(/\s*,\s*/) : [];
 
     // Written after code: covers that line. On its own line: the next line with code on it.

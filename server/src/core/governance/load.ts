@@ -175,13 +175,19 @@ function duplicates(path: string, doc: Document, list: string, ids: (string | un
   const out: Finding[] = [];
   const seq = doc.get(list, true);
   if (!isSeq(seq)) return out;
+  const at = new Map<string, number[]>();
   ids.forEach((id, i) => {
-    if (id === undefined) return;
-    const others = ids.map((x, j) => (x === id && j !== i ? j : -1)).filter((j) => j >= 0);
-    if (others.length === 0) return;
-    const item = seq.items[i];
-    const span = isMap(item) ? valueSpan(doc, [list, i, 'id']) : keySpan(doc, [list, i]);
-    out.push(finding(duplicateId, path, span, `Duplicate id \`${id}\` in ${list} (also at item ${others.map((j) => j + 1).join(', ')})`));
+    if (id !== undefined) at.set(id, [...(at.get(id) ?? []), i]);
   });
+  for (const [id, places] of at) {
+    if (places.length < 2) continue;
+    for (const i of places) {
+      const others = places.filter((j) => j !== i);
+      const shown = others.slice(0, 5).map((j) => j + 1).join(', ') + (others.length > 5 ? ` and ${others.length - 5} more` : '');
+      const item = seq.items[i];
+      const span = isMap(item) ? valueSpan(doc, [list, i, 'id']) : keySpan(doc, [list, i]);
+      out.push(finding(duplicateId, path, span, `Duplicate id \`${id}\` in ${list} (also at item ${shown})`));
+    }
+  }
   return out;
 }

@@ -25,6 +25,8 @@ export interface Flow {
   readonly classification: Classification;
   /** The local variable the value travelled through, and where it was assigned. */
   readonly via?: { readonly name: string; readonly offset: number };
+  /** How the flagged expression is written, which decides what a fix may do with it. */
+  readonly form: 'value' | 'shorthand' | 'object';
 }
 
 /**

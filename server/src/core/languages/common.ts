@@ -29,3 +29,10 @@ export function isRedactingCall(callee: string, declared: RedactionFunction | un
   if (REDACTING_MODULES.has(callee.split('.')[0])) return true;
   return splitWords(lastSegment(callee)).some((w) => REDACTING_WORDS.has(w));
 }
+
+/** The end of the line holding `offset`, before its line break: where a new line is inserted after a statement and its trailing comment. */
+export function endOfLine(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  if (nl < 0) return text.length;
+  return text[nl - 1] === '\r' ? nl - 1 : nl;
+}

@@ -57,6 +57,7 @@ const ARGUMENT_METHODS = new Set(['format', 'format_map', 'join', 'replace', 'ap
 const SUMMARY_METHODS = new Set([
   'count', 'startswith', 'endswith', 'isdigit', 'isalpha', 'isalnum', 'isnumeric', 'islower', 'isupper', 'find', 'index', 'keys', '__len__',
   'startsWith', 'endsWith', 'includes', 'indexOf', 'test', 'has', 'size', 'length',
+  'sum', 'mean', 'median', 'std', 'var', 'min', 'max', 'nunique', 'isna', 'isnull', 'notna', 'notnull', 'any', 'all', 'shape', 'dtype', 'dtypes',
 ]);
 
 interface Taint {
@@ -233,7 +234,7 @@ export class FlowWalker {
       if (reported.some(([s, e]) => h.node.startIndex >= s && h.node.endIndex <= e)) return;
       reported.push([h.node.startIndex, h.node.endIndex]);
       const interpolation = this.enclosingInterpolation(h.node, within);
-      this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via });
+      this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via, form: this.formOf(h.node) });
     };
     for (const arg of args?.namedChildren ?? []) {
       for (const h of this.hits(arg, env)) push(h, arg);
@@ -246,6 +247,15 @@ export class FlowWalker {
       const receiver = member && fn.childForFieldName(member.object);
       if (receiver) for (const h of this.hits(receiver, env)) push(h, receiver);
     }
+  }
+
+  /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
+  private formOf(node: SyntaxNode): Flow['form'] {
+    if (node.type === 'shorthand_property_identifier') return 'shorthand';
+    const parent = node.parent;
+    const member = parent ? this.d.members[parent.type] ?? this.d.subscripts[parent.type] : undefined;
+    const object = member && parent ? parent.childForFieldName('object' in member ? member.object : '') : null;
+    return object && object.startIndex === node.startIndex && object.endIndex === node.endIndex ? 'object' : 'value';
   }
 
   /** String literals under `n` that name an asset's location. */

@@ -1,7 +1,7 @@
 import type { RedactionFunction } from '../governance/model';
 import type { TextEdit } from '../types';
 import type { LanguageAdapter, SinkKind } from './adapter';
-import { lastSegment } from './common';
+import { endOfLine, lastSegment } from './common';
 import type { CallShape, Dialect } from './flow';
 import type { SyntaxNode, Tree } from './parsers';
 
@@ -121,11 +121,12 @@ export const python: LanguageAdapter = {
     if (imports.some((i) => importedNames(i).includes(bound) || i.text.trim() === redaction.import?.trim())) return undefined;
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const lastImport = imports[imports.length - 1];
-    if (lastImport) return { offset: lastImport.endIndex, length: 0, newText: eol + redaction.import };
+    // After the whole line, so a trailing `# isort: skip` stays with its own import.
+    if (lastImport) return { offset: endOfLine(text, lastImport.endIndex), length: 0, newText: eol + redaction.import };
     // No imports yet: after the module docstring, or at the top below shebang and coding lines.
     const first = top.find((c) => c.type !== 'comment');
     if (first && first.type === 'expression_statement' && first.namedChildren[0]?.type === 'string') {
-      return { offset: first.endIndex, length: 0, newText: eol + redaction.import };
+      return { offset: endOfLine(text, first.endIndex), length: 0, newText: eol + redaction.import };
     }
     let offset = 0;
     for (const line of text.split(/(?<=\n)/)) {

@@ -1,7 +1,7 @@
 import type { RedactionFunction } from '../governance/model';
 import type { TextEdit } from '../types';
 import type { LanguageAdapter, SinkKind } from './adapter';
-import { lastSegment } from './common';
+import { endOfLine, lastSegment } from './common';
 import type { CallShape, Dialect } from './flow';
 import type { SyntaxNode, Tree } from './parsers';
 
@@ -145,7 +145,7 @@ function makeAdapter(id: 'typescript' | 'javascript', extensions: string[], gram
       const eol = text.includes('\r\n') ? '\r\n' : '\n';
       const top = tree.rootNode.namedChildren;
       const last = [...top].reverse().find((s) => s.type === 'import_statement' || isRequireDeclaration(s));
-      if (last) return { offset: last.endIndex, length: 0, newText: eol + line };
+      if (last) return { offset: endOfLine(text, last.endIndex), length: 0, newText: eol + line };
       // Below a leading 'use strict' / shebang / header comment block, else at the very top.
       let offset = 0;
       for (const s of top) {

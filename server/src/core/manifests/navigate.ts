@@ -1,5 +1,6 @@
 import { findTier, type Governance } from '../governance/model';
 import type { Carried } from '../policies/propagate';
+import { maskSensitive } from '../sensitivity/literals';
 import type { Span } from '../types';
 import type { Declaration, Reference } from './load';
 
@@ -60,5 +61,5 @@ export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declarati
     }
     return `**${d.kind === 'release' ? 'model release' : d.kind}** \`${d.id}\`; ${where}`;
   });
-  return parts.join('\n\n');
+  return maskSensitive(parts.join('\n\n'));
 }

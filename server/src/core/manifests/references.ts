@@ -38,8 +38,9 @@ export function checkReferences(declarations: readonly Declaration[], references
   for (const list of groups.values()) {
     if (list.length < 2) continue;
     for (const d of list) {
-      const others = list.filter((o) => o !== d).map((o) => `${KIND_NAMES[o.kind]} in ${o.path}:${lineOf(o)}`);
-      findings.push({ ruleId: duplicateId.id, severity: 'error', message: `Duplicate id \`${d.id}\`: also declared as ${others.join(', ')}`, path: d.path, span: d.span, fixes: [] });
+      const others = list.filter((o) => o !== d);
+      const shown = others.slice(0, 5).map((o) => `${KIND_NAMES[o.kind]} in ${o.path}:${lineOf(o)}`).join(', ') + (others.length > 5 ? ` and ${others.length - 5} more` : '');
+      findings.push({ ruleId: duplicateId.id, severity: 'error', message: `Duplicate id \`${d.id}\`: also declared as ${shown}`, path: d.path, span: d.span, fixes: [] });
     }
   }
   return findings;

@@ -12,6 +12,8 @@ export interface Placeholder {
   readonly filters: readonly string[];
   /** Where a further filter would be inserted: after the last filter or the variable. */
   readonly filterInsertAt: number;
+  /** True when the tag is the variable and filters only, so a filter can safely be appended. */
+  readonly simple: boolean;
 }
 
 const EXTENSIONS = ['.prompt', '.prompty', '.jinja', '.jinja2', '.j2', '.mustache', '.hbs', '.handlebars'];
@@ -29,7 +31,8 @@ function ignoredRegions(text: string): Span[] {
   const out: Span[] = [];
   const front = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(text);
   if (front) out.push({ offset: 0, length: front[0].length });
-  for (const m of text.matchAll(/\{#[\s\S]*?#\}|\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g)) out.push({ offset: m.index, length: m[0].length });
+  // Bounded, so a file full of unclosed `{#` costs linear time, not quadratic.
+  for (const m of text.matchAll(/\{#[\s\S]{0,20000}?#\}|\{\{!--[\s\S]{0,20000}?--\}\}|\{\{![\s\S]{0,20000}?\}\}/g)) out.push({ offset: m.index, length: m[0].length });
   return out;
 }
 
@@ -39,9 +42,12 @@ const PATH = /^([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*(['"])[^'"\]]+\2\s
 export function placeholders(text: string): Placeholder[] {
   const ignored = ignoredRegions(text);
   const out: Placeholder[] = [];
-  const tag = /\{\{(\{)?([-~]?)([\s\S]*?)([-~]?)\}\}(\})?/g;
+  const tag = /\{\{(\{)?([-~]?)([\s\S]{0,1000}?)([-~]?)\}\}(\})?/g;
   for (let m = tag.exec(text); m; m = tag.exec(text)) {
     const start = m.index;
+    // A third closing brace belongs to the tag only when it opened with three (`{{{x}}}`).
+    if (!m[1] && m[5]) tag.lastIndex--;
+    const tagLength = m[0].length - (!m[1] && m[5] ? 1 : 0);
     if (ignored.some((r) => start >= r.offset && start < r.offset + r.length)) continue;
     let inner = m[3];
     let innerStart = start + 2 + (m[1] ? 1 : 0) + m[2].length;
@@ -58,9 +64,12 @@ export function placeholders(text: string): Placeholder[] {
     const variable = { offset: innerStart + lead, length: path[1].length };
     const segments = path[1].split(/\s*\.\s*|\s*\[\s*['"]|['"]\s*\]/).filter(Boolean);
     const rest = inner.slice(lead + path[1].length);
-    const filters = [...rest.matchAll(/\|\s*([A-Za-z_]\w*)/g)].map((f) => f[1]);
+    // Filters count only when they apply to the variable itself: `{{ ssn if x else "-" | redact }}`
+    // filters the fallback, and `{{ x | default(ssn) }}` is not the variable's filter either.
+    const simple = /^\s*(\|\s*[A-Za-z_]\w*\s*)*$/.test(rest);
+    const filters = simple ? [...rest.matchAll(/\|\s*([A-Za-z_]\w*)/g)].map((f) => f[1]) : [];
     const trimmedEnd = innerStart + inner.trimEnd().length;
-    out.push({ tag: { offset: start, length: m[0].length }, variable, field: segments[segments.length - 1], filters, filterInsertAt: trimmedEnd });
+    out.push({ tag: { offset: start, length: tagLength }, variable, field: segments[segments.length - 1], filters, filterInsertAt: trimmedEnd, simple });
   }
   return out;
 }

@@ -58,18 +58,38 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
       : `; declare your redaction function under \`redaction.${ctx.adapter.id}\` in the governance manifest`;
     const message = `${describe(f.classification)} ${rule.describeSink(f.sink.callee)}${via} without redaction${advice}`;
     const fixes: Fix[] = [];
-    if (redaction) {
-      const edits = [
-        { offset: f.span.offset, length: 0, newText: `${redaction.function}(` },
-        { offset: f.span.offset + f.span.length, length: 0, newText: ')' },
-      ];
+    const name = ctx.text.slice(f.span.offset, f.span.offset + f.span.length);
+    // The object of `ds.push_to_hub()` or `df["email"].isna()` may not be a string: no placeholder
+    // for it, and a wrap is offered but never applied unasked.
+    if (f.form === 'object') {
+      if (redaction) {
+        const edits = [
+          ...(importEdit ? [importEdit] : []),
+          { offset: f.span.offset, length: 0, newText: `${redaction.function}(` },
+          { offset: f.span.offset + f.span.length, length: 0, newText: ')' },
+        ];
+        fixes.push({ title: `Wrap in ${redaction.function}()`, edits, preferred: true, safe: false });
+      }
+    } else if (redaction) {
+      const edits =
+        f.form === 'shorthand'
+          ? [{ ...f.span, newText: `${name}: ${redaction.function}(${name})` }]
+          : [
+              { offset: f.span.offset, length: 0, newText: `${redaction.function}(` },
+              { offset: f.span.offset + f.span.length, length: 0, newText: ')' },
+            ];
       if (importEdit) edits.unshift(importEdit);
       fixes.push({ title: `Wrap in ${redaction.function}()`, edits, preferred: true, safe: true });
     } else {
       // Inside an interpolation the placeholder replaces the whole `{...}`, so no quotes nest.
       const placeholder = `<redacted:${f.classification.name}>`;
-      const edit = f.interpolation ? { ...f.interpolation, newText: placeholder } : { ...f.span, newText: ctx.adapter.stringLiteral(placeholder) };
-      fixes.push({ title: `Replace with the placeholder "${placeholder}"`, edits: [edit], preferred: true, safe: true });
+      const literal = ctx.adapter.stringLiteral(placeholder);
+      const edit = f.interpolation
+        ? { ...f.interpolation, newText: placeholder }
+        : { ...f.span, newText: f.form === 'shorthand' ? `${name}: ${literal}` : literal };
+      // A placeholder for a variable or a whole record changes what the code does: offer it, never apply it unasked.
+      const safe = !f.via && !f.classification.record && !f.classification.viaLocation;
+      fixes.push({ title: `Replace with the placeholder "${placeholder}"`, edits: [edit], preferred: true, safe });
     }
     const classification = { tier: f.classification.tier, crownJewel: f.classification.crownJewel };
     return { ruleId: rule.id, severity: severityOf(f.classification), message, path: ctx.path, span: f.span, fixes, classification };

@@ -45,7 +45,7 @@ export function schemaFindings(path: string, doc: Document, errors: readonly Err
         const guess = didYouMean(key, known);
         span = childKeySpan(doc, at, key);
         message = `Unknown key \`${key}\` in ${where}` + (guess ? ` (did you mean \`${guess}\`?)` : `; allowed keys: ${known.join(', ')}`);
-        if (guess) fixes = [{ title: `Rename \`${key}\` to \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true }];
+        if (guess) fixes = [{ title: `Rename \`${key}\` to \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true, safe: true }];
         break;
       }
       case 'required': {
@@ -59,13 +59,15 @@ export function schemaFindings(path: string, doc: Document, errors: readonly Err
         const got = show(e.data);
         const guess = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
         message = `\`${where}\` must be one of ${allowed.join(', ')}; got \`${got}\`` + (guess ? ` (did you mean ${guess}?)` : '');
-        if (guess) fixes = [{ title: `Change to \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true }];
+        if (guess) fixes = [{ title: `Change to \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true, safe: true }];
         break;
       }
       case 'const': {
         const expected = show((e.params as { allowedValue: unknown }).allowedValue);
         message = `\`${where}\` must be \`${expected}\`; got \`${show(e.data)}\``;
-        fixes = [{ title: `Change to \`${expected}\``, edits: [{ ...span, newText: expected }], preferred: true }];
+        // With no value written, the span is the key: replacing it would destroy the key.
+        const node = doc.getIn(at, true) as { range?: [number, number, number] } | undefined;
+        if (node?.range && node.range[1] > node.range[0]) fixes = [{ title: `Change to \`${expected}\``, edits: [{ ...span, newText: expected }], preferred: true, safe: true }];
         break;
       }
       case 'type': {

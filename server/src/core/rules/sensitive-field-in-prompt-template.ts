@@ -19,9 +19,11 @@ export function checkPromptTemplate(path: string, text: string, catalog: Catalog
   return placeholders(text).flatMap((p) => {
     const c = catalog.classify(p.field);
     if (!c || p.filters.some((f) => isRedactingCall(f, filter))) return [];
-    const fixes: Fix[] = filter
-      ? [{ title: `Apply the ${filter.function} filter`, edits: [{ offset: p.filterInsertAt, length: 0, newText: ` | ${filter.function}` }], preferred: true, safe: true }]
-      : [{ title: `Replace with the placeholder <redacted:${c.name}>`, edits: [{ ...p.tag, newText: `<redacted:${c.name}>` }], preferred: true, safe: true }];
+    const fixes: Fix[] = !p.simple
+      ? []
+      : filter
+        ? [{ title: `Apply the ${filter.function} filter`, edits: [{ offset: p.filterInsertAt, length: 0, newText: ` | ${filter.function}` }], preferred: true, safe: true }]
+        : [{ title: `Replace with the placeholder <redacted:${c.name}>`, edits: [{ ...p.tag, newText: `<redacted:${c.name}>` }], preferred: true, safe: true }];
     const advice = filter ? `; apply the ${filter.function} filter` : '; declare a template filter under `redaction.templates` in the governance manifest';
     return [{ ruleId: sensitiveFieldInPromptTemplate.id, severity: severityOf(c), message: `${describe(c)} is interpolated into a prompt template${advice}`, path, span: p.variable, fixes, classification: { tier: c.tier, crownJewel: c.crownJewel } }];
   });

@@ -161,6 +161,8 @@ export class Catalog {
   }
 
   private compute(name: string): Classification | undefined {
+    // Names are identifiers and keys: anything longer is not one, and would cost regex time.
+    if (name.length > 128) return undefined;
     const words = splitWords(name);
     if (words.length === 0) return undefined;
     // Glued names such as `apikey` or `creditcardnumber` are compared without separators too.

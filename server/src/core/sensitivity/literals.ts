@@ -130,8 +130,8 @@ const DETECTORS: readonly Detector[] = [
   { class: 'secret', kind: 'private key', key: 'private_key', hint: /PRIVATE KEY/, pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g },
   { class: 'secret', kind: 'JSON Web Token', key: 'jwt', hint: /eyJ/, pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g, group: 1, validate: isJwt },
   {
-    class: 'secret', kind: 'connection string with a password', key: 'connection_string', hint: /:\/\/[^\s/]*:[^\s/]*@/,
-    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[^\s/'"]+/gi, group: 1, validate: (v) => !isPlaceholder(v) && v.length >= 4,
+    class: 'secret', kind: 'connection string with a password', key: 'connection_string', hint: /:\/\/[^\s/]{0,256}:[^\s/]{0,256}@/,
+    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:([^\s@/'"]{1,256})@[^\s/'"]{1,256}/gi, group: 1, validate: (v) => !isPlaceholder(v) && v.length >= 4,
   },
   { class: 'pii', kind: 'US social security number', key: 'ssn', hint: /\d{3}-\d{2}-\d{4}/, pattern: /(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])/g, group: 1, validate: isSsn, mask: true },
   { class: 'pii', kind: 'payment card number', key: 'card_number', hint: /\d{4}/, pattern: /(?<![\d-])((?:\d[ -]?){12,18}\d)(?![\d-])/g, group: 1, validate: isCardNumber, mask: true },
@@ -179,4 +179,23 @@ export function scanLiterals(text: string, classes: readonly LiteralClass[] = ['
     }
   }
   return out.sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * Replaces every secret and personal value that the detectors recognise in `text` with its
+ * kind. The last line of defence for anything shown to a person (messages, fix titles,
+ * hovers, waiver fields): a message that quotes user text (an unknown key, a callee, a
+ * variable name, an id) never carries a value out.
+ */
+export function maskSensitive(text: string): string {
+  if (text.length === 0) return text;
+  const found = scanLiterals(text);
+  if (found.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const m of found) {
+    out += text.slice(at, m.offset) + `[${m.kind}${m.masked ? ` ${m.masked}` : ''}]`;
+    at = m.offset + m.length;
+  }
+  return out + text.slice(at);
 }
