@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, it } from 'node:test';
 import { DocumentDiagnosticRequest, type FullDocumentDiagnosticReport } from 'vscode-languageserver-protocol/node';
 import { CLI } from '../support/paths';
@@ -45,4 +45,26 @@ it('the CLI and the language server give the same findings for the same files', 
 
   assert.ok(fromCli.length >= 7, fromCli.join('\n'));
   assert.deepEqual(fromServer, fromCli);
+});
+
+it('a file under a nested governance manifest is checked under it by both shells', async () => {
+  const nested = copyOfExamples();
+  try {
+    mkdirSync(`${nested.dir}/teams/loyalty`, { recursive: true });
+    writeFileSync(
+      `${nested.dir}/teams/loyalty/governance.yaml`,
+      'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: loyalty\n    tier: restricted\n    fields: [loyalty_points]\n',
+    );
+    writeFileSync(`${nested.dir}/teams/loyalty/report.py`, 'print(member.loyalty_points)\n');
+    const cli = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: nested.dir, encoding: 'utf8' });
+    const fromCli = JSON.parse(cli.stdout).findings.filter((f: { path: string }) => f.path === 'teams/loyalty/report.py').map((f: { message: string }) => f.message);
+    const client = await TestClient.start({ folder: nested.dir, pull: true });
+    const uri = await client.open('teams/loyalty/report.py', 'python');
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    await client.stop();
+    assert.deepEqual(report.items.map((d) => d.message), fromCli);
+    assert.match(String(fromCli[0]), /field `loyalty_points` of asset `loyalty`/);
+  } finally {
+    nested.remove();
+  }
 });

@@ -1,8 +1,7 @@
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings, type Waiver } from '../core';
-import { discover, findGovernanceManifest } from '../host/discover';
+import { discover, nearestGovernanceManifest } from '../host/discover';
 import { runTask, type Task, type TaskResult } from './task';
 
 export interface CheckResult {
@@ -31,33 +30,16 @@ export interface CheckOptions {
 /** Files per task: large enough to amortise messaging, small enough to balance the workers. */
 const TASK_SIZE = 64;
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function isUnder(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
   return !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
-/** The nearest governance manifest at or above `dir`, stopping at a repository's top. */
-function manifestAbove(dir: string, settings: Settings): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    const found = findGovernanceManifest(d, settings);
-    if (found) return found;
-    if (path.dirname(d) === d || isDir(path.join(d, '.git'))) return undefined;
-  }
 }
 
 /** Splits the files into tasks, each under the governance manifest nearest above its files. */
 function plan(roots: string[], files: string[], cwd: string, settings: Settings, only?: ReadonlySet<string>): Task[] {
   const manifests = new Set<string>();
   for (const root of roots) {
-    const m = manifestAbove(isDir(root) ? root : path.dirname(root), settings);
+    const m = nearestGovernanceManifest(root, settings);
     if (m) manifests.add(m);
   }
   for (const f of files) if (isGovernanceManifest(f, settings)) manifests.add(f);

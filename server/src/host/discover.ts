@@ -132,3 +132,18 @@ export function findGovernanceManifest(root: string, settings: Settings): string
   }
   return undefined;
 }
+
+/**
+ * The governance manifest that governs a file or folder: the nearest one at or above it,
+ * stopping at the repository's top (or at `stopAt`). The CLI and the language server both
+ * decide this way, so a file is checked under the same manifest in CI and in the editor.
+ */
+export function nearestGovernanceManifest(fileOrDir: string, settings: Settings, stopAt?: string): string | undefined {
+  let d = isDirectory(fileOrDir) ? path.resolve(fileOrDir) : path.dirname(path.resolve(fileOrDir));
+  for (;;) {
+    const found = findGovernanceManifest(d, settings);
+    if (found) return found;
+    if (path.dirname(d) === d || isDirectory(path.join(d, '.git')) || (stopAt && path.resolve(stopAt) === d)) return undefined;
+    d = path.dirname(d);
+  }
+}

@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
-import { discover, findGovernanceManifest } from '../host/discover';
+import { discover, nearestGovernanceManifest } from '../host/discover';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic } from './convert';
 
@@ -88,9 +88,8 @@ export class Workspace {
   }
 
   private governanceUri(uri: string): string | undefined {
-    const folder = this.folderOf(uri);
-    const root = folder ? fsPath(folder) : undefined;
-    const manifest = root ? this.manifestPaths.get(root) : undefined;
+    const own = fsPath(uri);
+    const manifest = own ? this.manifestPaths.get(path.dirname(own)) : undefined;
     return manifest ? pathToFileURL(manifest).href : undefined;
   }
 
@@ -169,10 +168,13 @@ export class Workspace {
   async governanceFor(uri: string): Promise<GovernanceResult> {
     const folder = this.folderOf(uri);
     const root = folder ? fsPath(folder) : undefined;
-    if (!root) return this.engine.governance(undefined);
+    const own = fsPath(uri);
+    if (!root || !own) return this.engine.governance(undefined);
     const settings = await this.settings(folder!);
-    if (!this.manifestPaths.has(root)) this.manifestPaths.set(root, findGovernanceManifest(root, settings));
-    const manifest = this.manifestPaths.get(root);
+    // The nearest manifest at or above the document, as the CLI decides, within the folder.
+    const dir = path.dirname(own);
+    if (!this.manifestPaths.has(dir)) this.manifestPaths.set(dir, nearestGovernanceManifest(dir, settings, root));
+    const manifest = this.manifestPaths.get(dir);
     if (!manifest) return this.engine.governance(undefined);
     const manifestUri = pathToFileURL(manifest).href;
     const open = this.documents.get(manifestUri);
@@ -186,7 +188,7 @@ export class Workspace {
     }
     const cached = this.governanceCache.get(manifestUri);
     if (cached && cached.text === text) return cached.result;
-    const result = this.engine.governance({ path: path.relative(root, manifest) || manifest, text });
+    const result = this.engine.governance({ path: path.relative(root, manifest).split(path.sep).join('/') || manifest, text });
     this.governanceCache.set(manifestUri, { text, result });
     return result;
   }
