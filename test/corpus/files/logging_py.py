@@ -50,3 +50,18 @@ def negatives(c, user, config, rows, tokenizer, batch):
     log.info("uuid %s", c.uuid)
     print("Enter your password:")
     print(f"{len(c.email)} characters")
+
+
+def review_additions(c, config, rows, df):
+    from pprint import pprint
+    import litellm
+    import openai
+    pprint(c.ssn)  # expect: CG101
+    logging.getLogger(__name__).info("acct %s", c.account_number)  # expect: CG101
+    openai.ChatCompletion.create(model="m", messages=[{"role": "user", "content": c.email}])  # expect: CG104
+    litellm.completion(model="m", messages=[{"role": "user", "content": c.home_address}])  # expect: CG104
+    log.info("verified %s", c.email_verified)
+    log.info("cwd %s", pwd)
+    log.info("remote %s", "git@github.com:acme/models.git")
+    log.info("nulls %d", df["email"].isna().sum())
+    log.info("distinct %d", df.email.nunique())

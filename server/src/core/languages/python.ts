@@ -6,9 +6,9 @@ import type { CallShape, Dialect } from './flow';
 import type { SyntaxNode, Tree } from './parsers';
 
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'trace', 'success', 'msg']);
-const STREAM_WRITES = new Set(['sys.stdout.write', 'sys.stderr.write', 'sys.stdout.writelines', 'sys.stderr.writelines', 'warnings.warn']);
+const STREAM_WRITES = new Set(['sys.stdout.write', 'sys.stderr.write', 'sys.stdout.writelines', 'sys.stderr.writelines', 'warnings.warn', 'pprint', 'pprint.pprint', 'pp', 'pprint.pp']);
 const MLFLOW_METHODS = new Set(['log_param', 'log_params', 'log_text', 'log_dict', 'log_table', 'log_input', 'set_tag', 'set_tags', 'log_metric', 'log_metrics']);
-const LLM_CALLS = /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$/;
+const LLM_CALLS = /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$|(^|\.)(ChatCompletion|Completion)\.create$|^litellm\.a?completion$/;
 const PROMPT_BUILDERS = /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(from_template|from_messages))?$/;
 const LLM_METHODS = new Set(['invoke', 'ainvoke', 'stream', 'astream', 'batch', 'abatch', 'query', 'aquery', 'chat', 'achat', 'complete', 'acomplete', 'generate_content', 'send_message']);
 const LLM_RECEIVERS = /(llm|chain|chat|agent|engine|gemini|claude|gpt|openai|anthropic|model)$/i;
@@ -23,7 +23,7 @@ function isLoggerName(receiver: string): boolean {
 
 function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined {
   if (callee === 'print' || STREAM_WRITES.has(callee) || bound.get(callee) === 'log') return 'log';
-  if (LOG_METHODS.has(method) && (isLoggerName(receiver) || bound.get(receiver) === 'log')) return 'log';
+  if (LOG_METHODS.has(method) && (isLoggerName(receiver) || bound.get(receiver) === 'log' || /(getLogger|get_logger)\(/.test(receiver))) return 'log';
   if (receiver === 'mlflow' && MLFLOW_METHODS.has(method)) return 'tracker';
   if ((receiver === 'wandb' || bound.get(receiver) === 'tracker') && (method === 'log' || method === 'Table' || method === 'alert')) return 'tracker';
   if ((method === 'add_text' || method === 'add_embedding') && (bound.get(receiver) === 'tracker' || /writer$/i.test(receiver))) return 'tracker';

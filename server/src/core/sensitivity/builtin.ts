@@ -4,7 +4,7 @@ import type { Category } from '../governance/model';
  * The built-in names that are sensitive without any governance manifest: credentials and
  * common PII. Each entry is a run of words matched against an identifier split into words.
  * Bare `token` and `key` are left out on purpose: in ML code they usually mean tokenizer
- * tokens and dictionary keys. Account numbers and similar ids are low confidence: often they
+ * tokens and dictionary keys, and `pwd` usually means the working directory. Account numbers and similar ids are low confidence: often they
  * are internal references, not personal data, so their findings are notes.
  */
 export interface BuiltinName {
@@ -14,7 +14,7 @@ export interface BuiltinName {
 }
 
 const entries: [Category, string[], string[]][] = [
-  ['credential', ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'client secret', 'api key', 'apikey', 'access key', 'secret key', 'private key',
+  ['credential', ['password', 'passwd', 'passphrase', 'secret', 'client secret', 'api key', 'apikey', 'access key', 'secret key', 'private key',
     'access token', 'refresh token', 'auth token', 'bearer token', 'api token', 'session token', 'id token', 'hf token', 'github token', 'slack token',
     'credentials', 'credential', 'connection string', 'conn str', 'dsn', 'authorization', 'cookie'], []],
   ['government-id', ['ssn', 'social security number', 'national id', 'passport number', 'tax id', 'driver license', 'drivers license', 'nino'], ['tin']],

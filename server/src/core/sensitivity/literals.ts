@@ -136,7 +136,7 @@ const DETECTORS: readonly Detector[] = [
   { class: 'pii', kind: 'US social security number', key: 'ssn', hint: /\d{3}-\d{2}-\d{4}/, pattern: /(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])/g, group: 1, validate: isSsn, mask: true },
   { class: 'pii', kind: 'payment card number', key: 'card_number', hint: /\d{4}/, pattern: /(?<![\d-])((?:\d[ -]?){12,18}\d)(?![\d-])/g, group: 1, validate: isCardNumber, mask: true },
   { class: 'pii', kind: 'IBAN', key: 'iban', hint: /[A-Z]{2}\d{2}/, pattern: /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b/g, group: 1, validate: isIban, mask: true },
-  { class: 'pii', kind: 'email address', key: 'email', hint: /@/, pattern: /(?<![\w.%+:/-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g, group: 1, validate: (v) => !EXAMPLE_DOMAINS.test(v), lowConfidence: true },
+  { class: 'pii', kind: 'email address', key: 'email', hint: /@/, pattern: /(?<![\w.%+:/-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g, group: 1, validate: (v) => !EXAMPLE_DOMAINS.test(v) && !/^git@/i.test(v), lowConfidence: true },
   {
     class: 'pii', kind: 'phone number', key: 'phone', hint: /\+\d|\(\d{3}\)/,
     pattern: /(?<![\w+])(\+[1-9]\d{0,2}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\) ?\d{3}-\d{4})(?![\w-])/g, group: 1,

@@ -31,4 +31,5 @@ export const NOT_THE_DATA = new Set([
   'len', 'length', 'count', 'size', 'min', 'max', 'expiry', 'expires', 'ttl', 'age',
   'path', 'file', 'filename', 'dir', 'url', 'uri', 'env', 'var', 'name', 'label', 'field', 'column', 'header',
   'prompt', 'placeholder', 'hint', 'help', 'error', 'errors', 'valid', 'is', 'has', 'present', 'required', 'enabled',
+  'verified', 'validated', 'confirmed', 'consent', 'opt', 'domain', 'template', 'regexp', 'validator', 'input', 'widget',
 ]);
