@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { CompletionRequest, DefinitionRequest, HoverRequest, ReferencesRequest, type CompletionItem, type Hover, type Location } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, DefinitionRequest, DocumentSymbolRequest, type DocumentSymbol, HoverRequest, ReferencesRequest, type CompletionItem, type Hover, type Location } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
 
@@ -71,6 +71,19 @@ describe('navigation in manifests', () => {
     assert.deepEqual(await complete(stage + 1), ['fine-tune (type value)']);
     assert.deepEqual(await complete(stage + 2), ['customer-profiles (asset, tier restricted)']);
     await client.change(pipelineUri, pipeline.join('\n'));
+  });
+
+  it('outlines a manifest: its sections, and the ids of the items under them', async () => {
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: pipelineUri } })) as DocumentSymbol[];
+    assert.deepEqual(
+      symbols.map((s) => [s.name, (s.children ?? []).map((c) => c.name)]),
+      [
+        ['apiVersion', []],
+        ['kind', []],
+        ['metadata', []],
+        ['stages', ['ingest', 'redact-pii', 'finetune']],
+      ],
+    );
   });
 
   it('hovers show what a dataset carries and where it comes from, through a redacting stage', async () => {

@@ -8,6 +8,7 @@ export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
 export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
 export { completeAt, type Completion } from './manifests/complete';
+export { outline, type OutlineEntry } from './manifests/outline';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';

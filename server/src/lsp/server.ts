@@ -17,6 +17,7 @@ import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
+import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { Workspace } from './workspace';
 
@@ -57,6 +58,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         hoverProvider: true,
         completionProvider: { triggerCharacters: [' ', '[', ','] },
+        documentSymbolProvider: true,
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -85,6 +87,7 @@ export function startServer(connection: Connection): void {
   connection.onReferences(withContext(onReferences, Promise.resolve([])));
   connection.onHover(withContext(onHover, Promise.resolve(null)));
   connection.onCompletion(withContext(onCompletion, Promise.resolve([])));
+  connection.onDocumentSymbol(withContext(onDocumentSymbol, Promise.resolve([])));
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 
