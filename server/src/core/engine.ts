@@ -224,24 +224,11 @@ export class Engine {
     artifacts?: ArtifactLookup,
   ): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
-    const declarations: Declaration[] = [];
-    const references = [];
     const texts = new Map<string, string>(manifests.map((m) => [m.path, m.text]));
     const gov = governance.governance;
-    if (gov.path && governanceText !== undefined) {
-      texts.set(gov.path, governanceText);
-      for (const a of gov.assets) declarations.push({ id: a.id, kind: 'asset', path: gov.path, span: a.span });
-    }
-    const loadedAll: LoadedManifest[] = [];
-    for (const m of manifests) {
-      const kind = manifestKindOf(m.path, m.text);
-      if (!kind) continue;
-      const loaded = loadManifest(m, kind);
-      loadedAll.push(loaded);
-      out.set(m.path, [...loaded.findings, ...literalFindings(m.path, m.text, 'a manifest')]);
-      declarations.push(...loaded.declarations);
-      references.push(...loaded.references);
-    }
+    if (gov.path && governanceText !== undefined) texts.set(gov.path, governanceText);
+    const { loaded: loadedAll, declarations, references } = loadManifests(manifests, gov);
+    for (const l of loadedAll) out.set(l.path, [...l.findings, ...literalFindings(l.path, texts.get(l.path) ?? '', 'a manifest')]);
     // Policies see the classification each stage's data carries through every pipeline.
     const { stages } = propagate(gov, loadedAll.filter((l) => l.kind === 'pipeline'));
     for (const f of evaluatePolicies(gov, stages, loadedAll.filter((l) => l.kind === 'model'), today(settings))) out.get(f.path)?.push(f);
@@ -265,17 +252,7 @@ export class Engine {
    */
   manifestIndex(manifests: readonly SourceFile[], governance: GovernanceResult): ManifestIndex {
     const gov = governance.governance;
-    const declarations: Declaration[] = gov.path ? gov.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: gov.path!, span: a.span })) : [];
-    const references: Reference[] = [];
-    const loaded: LoadedManifest[] = [];
-    for (const m of manifests) {
-      const kind = manifestKindOf(m.path, m.text);
-      if (!kind) continue;
-      const l = loadManifest(m, kind);
-      loaded.push(l);
-      declarations.push(...l.declarations);
-      references.push(...l.references);
-    }
+    const { loaded, declarations, references } = loadManifests(manifests, gov);
     const { carried } = propagate(gov, loaded.filter((l) => l.kind === 'pipeline'));
     return { declarations, references, carried, governance: gov };
   }
@@ -305,6 +282,22 @@ export class Engine {
     if (this.catalogFor?.governance !== governance) this.catalogFor = { governance, catalog: new Catalog(governance) };
     return this.catalogFor.catalog;
   }
+}
+
+/** Loads every pipeline and model manifest; with the governance manifest's assets, the workspace's ids. */
+function loadManifests(manifests: readonly SourceFile[], gov: Governance): { loaded: LoadedManifest[]; declarations: Declaration[]; references: Reference[] } {
+  const declarations: Declaration[] = gov.path ? gov.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: gov.path!, span: a.span })) : [];
+  const references: Reference[] = [];
+  const loaded: LoadedManifest[] = [];
+  for (const m of manifests) {
+    const kind = manifestKindOf(m.path, m.text);
+    if (!kind) continue;
+    const l = loadManifest(m, kind);
+    loaded.push(l);
+    declarations.push(...l.declarations);
+    references.push(...l.references);
+  }
+  return { loaded, declarations, references };
 }
 
 /** Why a text is not worth analysing, or undefined when it is. */
