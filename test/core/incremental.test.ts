@@ -47,6 +47,9 @@ def b(user):
     'import logging\nlog = logging.getLogger(__name__)\n\n\n\ndef c():\n    pass\n' + base.slice(base.indexOf('def a')).replace('user.name', 'user.api_key'),
     '',
     base,
+    // A cached definition must bring back its literal credential, not only its flows.
+    base + '\ndef c():\n    password = "Zx81kq02Lm"\n',
+    base.replace('user.name', 'user.id') + '\ndef c():\n    password = "Zx81kq02Lm"\n',
   ]);
 });
 

@@ -12,7 +12,7 @@ import { propagate } from './policies/propagate';
 import { checkReferences } from './manifests/references';
 import { isPromptTemplate } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
-import { literalFindings } from './rules/literal-findings';
+import { assignedCredentials, literalFindings } from './rules/literal-findings';
 import { FLOW_RULES } from './rules/registry';
 import { checkPromptTemplate } from './rules/sensitive-field-in-prompt-template';
 import { Catalog } from './sensitivity/catalog';
@@ -178,9 +178,12 @@ export class Engine {
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
       }
       const ctx: FileContext = { path: file.path, text: file.text, tree, lines: new LineIndex(file.text), adapter, governance };
+      const isCredential = (name: string) => catalog.classify(name)?.category === 'credential';
       const findings = [
         ...FLOW_RULES.flatMap((rule) => flowFindings(rule, ctx, walker.flows)),
         ...secrets,
+        // A credential-named variable given a literal, unless a token pattern already found it.
+        ...assignedCredentials(file.path, walker.literalAssignments, isCredential).filter((f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length)),
         ...piiCandidates.filter((f) => adapter.isInLiteral(tree, f.span.offset)),
       ];
       return this.finish(file, tree, findings, governance, settings, { open: adapter.lineComment }, adapter);

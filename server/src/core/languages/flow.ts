@@ -99,6 +99,7 @@ interface Hit {
 export interface CachedDefinition {
   readonly flows: readonly Flow[];
   readonly bound: readonly [string, SinkKind][];
+  readonly literals: readonly { name: string; value: string; span: { offset: number; length: number } }[];
 }
 
 function moveFlow(f: Flow, by: number): Flow {
@@ -121,6 +122,8 @@ const RECEIVER_SINKS = new Set<SinkKind>(['upload']);
  */
 export class FlowWalker {
   readonly flows: Flow[] = [];
+  /** Plain string literals assigned to a single name, for the hard-coded credential check. */
+  readonly literalAssignments: { name: string; value: string; span: { offset: number; length: number } }[] = [];
   private readonly bound = new Map<string, SinkKind>();
 
   constructor(
@@ -153,15 +156,18 @@ export class FlowWalker {
       if (cached) {
         for (const f of cached.flows) this.flows.push(moveFlow(f, child.startIndex));
         for (const [n, k] of cached.bound) this.bound.set(n, k);
+        for (const l of cached.literals) this.literalAssignments.push({ ...l, span: { ...l.span, offset: l.span.offset + child.startIndex } });
         next.set(key, cached);
         continue;
       }
       const flowsBefore = this.flows.length;
+      const literalsBefore = this.literalAssignments.length;
       const boundBefore = new Map(this.bound);
       this.walk(child, env);
       next.set(key, {
         flows: this.flows.slice(flowsBefore).map((f) => moveFlow(f, -child.startIndex)),
         bound: [...this.bound].filter(([n, k]) => boundBefore.get(n) !== k),
+        literals: this.literalAssignments.slice(literalsBefore).map((l) => ({ ...l, span: { ...l.span, offset: l.span.offset - child.startIndex } })),
       });
     }
     return next;
@@ -212,6 +218,10 @@ export class FlowWalker {
   }
 
   private assign(target: SyntaxNode, value: SyntaxNode, env: Map<string, Taint>, augmented: boolean): void {
+    if (this.d.identifiers.has(target.type)) {
+      const literal = this.d.stringValue(value);
+      if (literal !== undefined) this.literalAssignments.push({ name: target.text, value: literal, span: spanOf(value) });
+    }
     const valueCall = this.d.calls[value.type] ? this.shape(value) : undefined;
     if (valueCall && this.d.identifiers.has(target.type)) {
       const factory = this.d.factories.find((f) => f.pattern.test(valueCall.callee));

@@ -1,4 +1,4 @@
-import { scanLiterals, type LiteralClass, type LiteralMatch } from '../sensitivity/literals';
+import { isPlaceholderValue, scanLiterals, type LiteralClass, type LiteralMatch } from '../sensitivity/literals';
 import type { Finding, Fix, Severity, Span } from '../types';
 import type { RuleMeta } from './rule';
 
@@ -49,6 +49,31 @@ export function literalFindings(
         opts.placeholderFix && m.class === 'pii' ? [{ title: `Replace with the placeholder <redacted:${m.key}>`, edits: [{ ...span, newText: `<redacted:${m.key}>` }], preferred: true, safe: false }] : [];
       out.push({ ruleId: m.class === 'secret' ? secretLiteral.id : piiLiteral.id, severity: severity(m), message: message(m, place), path, span, fixes });
     }
+  }
+  return out;
+}
+
+/**
+ * String literals assigned to a name that is a credential (`DB_PASSWORD = "..."`,
+ * `const apiKey = "..."`): a secret written into code even when no token pattern matches it.
+ * Empty strings, short ones and placeholders (`changeme`, `${VAR}`, `<password>`) are left alone.
+ */
+export function assignedCredentials(
+  path: string,
+  assignments: readonly { name: string; value: string; span: Span }[],
+  isCredential: (name: string) => boolean,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const a of assignments) {
+    if (a.value.length < 8 || /\s/.test(a.value) || isPlaceholderValue(a.value) || !isCredential(a.name)) continue;
+    out.push({
+      ruleId: secretLiteral.id,
+      severity: 'error',
+      message: `Literal credential assigned to \`${a.name}\` in code; revoke it, and load it from a secret store or the environment instead`,
+      path,
+      span: a.span,
+      fixes: [],
+    });
   }
   return out;
 }

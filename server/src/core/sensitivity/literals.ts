@@ -48,8 +48,8 @@ export function entropy(s: string): number {
 }
 
 /** Values that are obviously placeholders rather than real secrets. */
-function isPlaceholder(value: string): boolean {
-  return /^(x+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[^}]*\}|\$[A-Z_]+|%\([^)]*\)s|changeme|password|secret|example|dummy|redacted|test)$/i.test(value) || /(.)\1{7,}/.test(value);
+export function isPlaceholderValue(value: string): boolean {
+  return /^(x+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[^}]*\}|\$[A-Z_]+|%\([^)]*\)s|changeme|password|secret|example|dummy|redacted|test|todo|fixme|none|null|undefined|your[-_ ]?\w*|x{3,}\w*)$/i.test(value) || /(.)\1{7,}/.test(value);
 }
 
 export function luhn(digits: string): boolean {
@@ -131,7 +131,7 @@ const DETECTORS: readonly Detector[] = [
   { class: 'secret', kind: 'JSON Web Token', key: 'jwt', hint: /eyJ/, pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g, group: 1, validate: isJwt },
   {
     class: 'secret', kind: 'connection string with a password', key: 'connection_string', hint: /:\/\/[^\s/]{0,256}:[^\s/]{0,256}@/,
-    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:([^\s@/'"]{1,256})@[^\s/'"]{1,256}/gi, group: 1, validate: (v) => !isPlaceholder(v) && v.length >= 4,
+    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:([^\s@/'"]{1,256})@[^\s/'"]{1,256}/gi, group: 1, validate: (v) => !isPlaceholderValue(v) && v.length >= 4,
   },
   { class: 'pii', kind: 'US social security number', key: 'ssn', hint: /\d{3}-\d{2}-\d{4}/, pattern: /(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])/g, group: 1, validate: isSsn, mask: true },
   { class: 'pii', kind: 'payment card number', key: 'card_number', hint: /\d{4}/, pattern: /(?<![\d-])((?:\d[ -]?){12,18}\d)(?![\d-])/g, group: 1, validate: isCardNumber, mask: true },
