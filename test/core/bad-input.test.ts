@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { combineFixes, type Engine } from '../../server/src/core';
+import { combineFixes, outline, type Engine } from '../../server/src/core';
 import { engine } from '../support/engine';
 
 let e: Engine;
@@ -118,6 +118,12 @@ describe('sensitive values never reach a message', () => {
     for (const f of r.findings) assert.ok(!f.message.includes(ssn) && !f.message.includes(token) && f.fixes.every((x) => !x.title.includes(token)), f.message);
   });
 
+  it('an outline of a manifest masks an id that is a secret', () => {
+    const token = 'ghp_R4nd0mT0k3nV4lu3Xy9Qw2Er5Ty7Ui8Op1As';
+    const [stages] = outline(`stages:\n  - id: ${token}\n`);
+    assert.deepEqual(stages.children.map((c) => c.name), ['[GitHub token]']);
+  });
+
   it('a literal assigned to a sensitive name is named, never shown', () => {
     const secret = 'hunter2-very-secret-value';
     const r = e.analyze([{ path: 'app.py', text: `password = "${secret}"\nprint(password)\nprint(f"{password}")\n` }]);
@@ -126,5 +132,15 @@ describe('sensitive values never reach a message', () => {
       assert.ok(!f.message.includes(secret), f.message);
       for (const fix of f.fixes) assert.ok(!fix.title.includes(secret), fix.title);
     }
+  });
+});
+
+describe('team policies', () => {
+  it('a policy whose JSON Schema does not compile is a finding at its node, not silently ignored', async () => {
+    const text = 'apiVersion: crownguard/v1\nkind: Governance\npolicies:\n  - id: broken\n    when: { type: stage }\n    require: { required: [stage] }\n';
+    const r = e.governance({ path: 'governance.yaml', text });
+    const f = r.findings.find((x) => x.message.includes('policies[0].when'));
+    assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
+    assert.equal(text.slice(f.span.offset, f.span.offset + f.span.length), '{ type: stage }');
   });
 });

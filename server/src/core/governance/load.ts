@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import governanceSchema from '../../../../schemas/governance.schema.json';
 import { duplicateId } from '../rules/duplicate-id';
-import { schemaFindings } from '../rules/manifest-schema';
+import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
 import { ajv } from '../schema/ajv';
 import { manifestSyntax } from '../rules/manifest-syntax';
 import { unknownReference } from '../rules/unknown-reference';
@@ -134,6 +134,18 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       at: Array.isArray(p.at) ? strings(p.at) : undefined,
     }));
   findings.push(...duplicates(file.path, doc, 'policies', records(g.policies).map((p) => (typeof p.id === 'string' ? p.id : undefined))));
+  // A team's policy is evaluated as JSON Schema: one that does not compile is reported here, at its node.
+  records(g.policies).forEach((p, i) => {
+    for (const part of ['when', 'require'] as const) {
+      if (!isRecord(p[part])) continue;
+      try {
+        ajv.compile(p[part]);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message.split('\n')[0] : 'not a valid JSON Schema';
+        findings.push(finding(manifestSchema, file.path, valueSpan(doc, ['policies', i, part]), `\`policies[${i}].${part}\` is not a valid JSON Schema: ${reason}`));
+      }
+    }
+  });
   const w = isRecord(g.waivers) ? g.waivers : {};
   const waiverPolicy: WaiverPolicy = {
     reasonRequired: w.reasonRequired !== false,

@@ -1,6 +1,7 @@
 import governanceSchema from '../../../../schemas/governance.schema.json';
 import modelSchema from '../../../../schemas/model.schema.json';
 import pipelineSchema from '../../../../schemas/pipeline.schema.json';
+import { maskSensitive } from '../sensitivity/literals';
 import type { Span } from '../types';
 import type { Declaration } from './load';
 import type { ManifestIndex } from './navigate';
@@ -73,7 +74,8 @@ export function completeAt(text: string, offset: number, kind: 'governance' | 'p
       const carried = d.kind === 'output' ? index.carried.get(d.id) : undefined;
       ids.set(d.id, d.kind === 'asset' ? `asset, tier ${index.governance.assets.find((a) => a.id === d.id)?.tier}` : `${d.kind === 'output' ? 'stage output' : d.kind}${carried?.tier ? `, carries ${carried.tier}` : ''}`);
     }
-    return [...ids].filter(([id]) => id.startsWith(word)).map(([label, detail]) => ({ label, detail, replace }));
+    // An id a detector recognises (a token pasted as an id) is not offered back.
+    return [...ids].filter(([id]) => id.startsWith(word) && maskSensitive(id) === id).map(([label, detail]) => ({ label, detail, replace }));
   }
   const values = ENUMS[kind].get(key);
   return values ? values.filter((v) => v.startsWith(word)).map((label) => ({ label, detail: `${key} value`, replace })) : [];

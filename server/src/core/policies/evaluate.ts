@@ -19,10 +19,10 @@ const compiledFor = new WeakMap<Governance, Compiled[]>();
 /**
  * The policies in force: the built-in pack minus those the manifest switches off
  * (`enabled: false`), with severities it overrides, plus its own policies that carry a
- * `when` and `require`. Compiled once per governance model.
+ * `when` and `require`. Compiled once per governance model; a policy that does not compile
+ * is left out here and reported by the governance manifest's own checks.
  */
-export function policiesFor(governance: Governance): { compiled: Compiled[]; problems: string[] } {
-  const problems: string[] = [];
+function policiesFor(governance: Governance): Compiled[] {
   let compiled = compiledFor.get(governance);
   if (!compiled) {
     compiled = [];
@@ -43,13 +43,13 @@ export function policiesFor(governance: Governance): { compiled: Compiled[]; pro
       if (declared.get(policy.id)?.enabled === false) continue;
       try {
         compiled.push({ policy, when: ajv.compile(policy.when), require: ajv.compile(policy.require) });
-      } catch (err) {
-        problems.push(`policy \`${policy.id}\` is not a valid JSON Schema: ${err instanceof Error ? err.message : 'unknown error'}`);
+      } catch {
+        // Reported at its node by loadGovernance.
       }
     }
     compiledFor.set(governance, compiled);
   }
-  return { compiled, problems };
+  return compiled;
 }
 
 function violation(m: LoadedManifest, at: (string | number)[], policy: PolicyDefinition, detail: string): Finding | undefined {
@@ -66,7 +66,7 @@ function violation(m: LoadedManifest, at: (string | number)[], policy: PolicyDef
 
 /** Every policy violation of the workspace's stages and releases, at the node that violates it. */
 export function evaluatePolicies(governance: Governance, stages: readonly StageContext[], releases: readonly LoadedManifest[], today: string): Finding[] {
-  const { compiled } = policiesFor(governance);
+  const compiled = policiesFor(governance);
   const out: Finding[] = [];
   for (const c of compiled) {
     if (c.policy.target === 'stage') {

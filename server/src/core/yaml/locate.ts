@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, type Document, type Node, type Pair } from 'yaml';
 import type { Span } from '../types';
 
 /** A path into a YAML document: map keys as strings, sequence indexes as numbers. */
@@ -81,4 +81,3 @@ export function describeValueKind(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-export { isSeq };
