@@ -47,7 +47,7 @@ describe('crownguard check: text output and exit codes', () => {
       'examples/src/train.py:9:38: error CG101',
       'examples/src/train.py:10:39: error CG101',
     ]);
-    assert.match(lines[lines.length - 1], /^7 findings \(6 errors, 0 warnings, 1 note\); in 8 files; .* s$/);
+    assert.match(lines[lines.length - 1], /^7 findings \(6 errors, 0 warnings, 1 note\); in 9 files; .* s$/);
   });
 
   it('honours --fail-on', () => {

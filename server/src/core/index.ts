@@ -6,6 +6,7 @@
 export { Engine, isAnalysable, isGovernanceManifest, type AnalyzeOptions, type FileResult, type WorkspaceResult } from './engine';
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
+export { isWorkspaceFile } from './lineage/workspace';
 export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
 export { completeAt, type Completion } from './manifests/complete';
 export { outline, type OutlineEntry } from './manifests/outline';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
+import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
@@ -22,6 +22,9 @@ export interface Navigation {
   toLocation(path: string, span: Span): Location;
   lineOf(d: { path: string; span: Span }): number;
 }
+
+/** Files that may be a manifest, a fine-tuning config, a DVC pipeline or a model card. */
+const WORKSPACE_FILE = /\.(ya?ml|json|md)$/i;
 
 function fsPath(uri: string): string | undefined {
   try {
@@ -103,7 +106,7 @@ export class Workspace {
     if (!root || !folder) return undefined;
     const settings = await this.settings(folder);
     if (!this.manifestLists.has(root)) {
-      const yaml = discover([root], settings).files.filter((f) => /\.ya?ml$/i.test(f) && !isGovernanceManifest(f, settings));
+      const yaml = discover([root], settings).files.filter((f) => WORKSPACE_FILE.test(f) && !isGovernanceManifest(f, settings));
       this.manifestLists.set(root, yaml);
     }
     const relative = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
@@ -112,12 +115,12 @@ export class Workspace {
       const open = this.documents.get(pathToFileURL(abs).href);
       const read = open ? undefined : readText(abs);
       const text = open ? open.getText() : read?.ok ? read.text : undefined;
-      if (text !== undefined && manifestKindOf(relative(abs), text)) sources.push({ path: relative(abs), text });
+      if (text !== undefined && isWorkspaceFile(relative(abs), text)) sources.push({ path: relative(abs), text });
     }
     // A document not yet on disk (new, unsaved) counts too.
     const own = fsPath(uri);
     const doc = this.documents.get(uri);
-    if (doc && own && !sources.some((s) => s.path === relative(own)) && manifestKindOf(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
+    if (doc && own && !sources.some((s) => s.path === relative(own)) && isWorkspaceFile(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
     const governance = await this.governanceWithText(uri);
     return { root, sources, governance: governance.result, governanceText: governance.text };
   }
@@ -206,7 +209,7 @@ export class Workspace {
       // The manifest's own findings, and those of the workspace-wide checks about its assets.
       return { findings: [...this.engine.governance(file).findings, ...(await this.manifestFindings(doc.uri, relative))], notes: [] };
     }
-    if (manifestKindOf(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
+    if (isWorkspaceFile(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: true });
@@ -227,6 +230,6 @@ export class Workspace {
   affectsOthers(uri: string, text?: string): boolean {
     const base = uri.slice(uri.lastIndexOf('/') + 1);
     if (/^governance\.ya?ml$/.test(base) || [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)) return true;
-    return /\.ya?ml$/i.test(base) && (text === undefined || manifestKindOf(base, text) !== undefined);
+    return WORKSPACE_FILE.test(base) && (text === undefined || isWorkspaceFile(base, text));
   }
 }
