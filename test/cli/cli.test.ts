@@ -256,6 +256,27 @@ logging.info(password)
   });
 });
 
+describe('crownguard check: workspace-wide checks in a large folder', () => {
+  it('sees every manifest and config together, however many code files are split across workers', () => {
+    const files: Record<string, string> = {
+      'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: chats\n    tier: restricted\n    locations: [data/chats/**]\n',
+      'z.pipeline.yaml': 'apiVersion: crownguard/v1\nkind: Pipeline\nmetadata: { name: p }\nstages:\n  - id: prep\n    type: transform\n    inputs: [chats]\n    outputs: [prepared]\n    compute: { confidential: true }\n',
+      // A full fine-tune of data derived from a crown-jewel asset two files away.
+      'zz-train.yaml': 'base_model: a/b\ndatasets:\n  - path: data/chats/all.jsonl\nmicro_batch_size: 1\n',
+    };
+    for (let i = 0; i < 150; i++) files[`m${String(i).padStart(3, '0')}.py`] = `x = ${i}\n`;
+    const dir = tempDir(files);
+    try {
+      const r = run(['check', '.', '--format', 'json', '--jobs', '2'], dir);
+      const findings = JSON.parse(r.stdout).findings as { ruleId: string; path: string; message: string }[];
+      assert.deepEqual(findings.map((f) => `${f.path} ${f.ruleId}`), ['zz-train.yaml CG401'], r.stdout);
+      assert.match(findings[0].message, /finetune-method.*`adapter` is not set/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
 describe('test hygiene', () => {
   it('the CLI tests leave examples/ untouched', () => {
     assert.equal(hashTree(EXAMPLES), examplesBefore);
