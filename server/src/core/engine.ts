@@ -277,7 +277,7 @@ export class Engine {
     const gov = governance.governance;
     const { declarations, references, graph } = this.workspace.model(manifests, gov);
     const carried = graph.carried;
-    return { declarations, references, carried, governance: gov };
+    return { declarations, references, carried, governance: gov, graph };
   }
 
   /**

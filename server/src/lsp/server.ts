@@ -17,9 +17,11 @@ import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
+import { lineageHandlers, onWorkspaceSymbol } from './handlers/lineage';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { Workspace } from './workspace';
+import { LineageRequests } from '../../../shared/lineage-protocol';
 
 function readCapabilities(params: InitializeParams): ClientCapabilities {
   const c = params.capabilities;
@@ -59,6 +61,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         completionProvider: { triggerCharacters: [' ', '[', ','] },
         documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -70,7 +73,7 @@ export function startServer(connection: Connection): void {
     if (!ctx) return;
     if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
     if (ctx.capabilities.watchedFilesRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json,md,py,ts,js}' }] });
     }
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       if (!ctx) return;
@@ -88,6 +91,11 @@ export function startServer(connection: Connection): void {
   connection.onHover(withContext(onHover, Promise.resolve(null)));
   connection.onCompletion(withContext(onCompletion, Promise.resolve([])));
   connection.onDocumentSymbol(withContext(onDocumentSymbol, Promise.resolve([])));
+  connection.onWorkspaceSymbol(withContext(onWorkspaceSymbol, Promise.resolve([])));
+  // CrownGuard's own requests (shared/lineage-protocol.ts), one handler each.
+  for (const method of Object.values(LineageRequests)) {
+    connection.onRequest(method, (params: never) => (ctx ? lineageHandlers(ctx)[method](params) : null));
+  }
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 

@@ -2,12 +2,21 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
+import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
+import { readWorkspace } from '../host/workspace-files';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic } from './convert';
+
+/** A folder's lineage graph, and how to turn its spans into LSP locations. */
+export interface LineageView {
+  readonly graph: LineageGraph;
+  toLocation(path: string, span: Span): Location;
+  /** A document's path relative to the folder, as the graph names files. */
+  relative(uri: string): string | undefined;
+}
 
 interface ManifestContext {
   readonly root: string;
@@ -48,6 +57,8 @@ export class Workspace {
   private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
   /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
   private readonly manifestLists = new Map<string, string[]>();
+  /** Per folder: the lineage graph, until a file that contributes to it changes. */
+  private readonly lineageCache = new Map<string, Promise<LineageView>>();
 
   constructor(
     private readonly connection: Connection,
@@ -77,6 +88,45 @@ export class Workspace {
     this.manifestPaths.clear();
     this.governanceCache.clear();
     this.manifestLists.clear();
+    this.lineageCache.clear();
+  }
+
+  /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
+  invalidateLineage(): void {
+    this.lineageCache.clear();
+  }
+
+  /**
+   * The lineage graph of the folder containing `uri` (or of the first folder): every file of the
+   * folder, open documents with their unsaved text. Kept until a contributing file changes.
+   */
+  lineage(uri: string | undefined): Promise<LineageView | undefined> {
+    const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
+    const root = folder ? fsPath(folder) : undefined;
+    if (!folder || !root) return Promise.resolve(undefined);
+    let view = this.lineageCache.get(root);
+    if (!view) {
+      view = this.settings(folder).then((settings) => {
+        const overlay = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText();
+        const ws = readWorkspace(root, settings, overlay, settings.governanceManifest || undefined);
+        const graph = this.engine.lineage(ws.files, this.engine.governance(ws.governance));
+        const texts = new Map(ws.files.map((f) => [f.path, f.text]));
+        if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
+        const lines = new Map<string, LineIndex>();
+        const toLocation = (p: string, span: Span): Location => {
+          if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
+          const li = lines.get(p)!;
+          return { uri: pathToFileURL(path.join(root, p)).href, range: { start: li.position(span.offset), end: li.position(span.offset + span.length) } };
+        };
+        const relative = (u: string) => {
+          const own = fsPath(u);
+          return own ? path.relative(root, own).split(path.sep).join('/') : undefined;
+        };
+        return { graph, toLocation, relative };
+      });
+      this.lineageCache.set(root, view);
+    }
+    return view;
   }
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
