@@ -73,3 +73,19 @@ describe('lineage queries', () => {
     assert.equal(graph.node('workspace-formats/configs/trl-faq.yaml')?.crownJewel, true);
   });
 });
+
+describe('one file at a time', () => {
+  it("gives a file the same findings whether the whole workspace or only that file is asked for", () => {
+    for (const dir of ['lineage-cycle', 'workspace-formats', 'workspace-manifests']) {
+      const files = folder(dir);
+      const gov = e.governance(files.find((f) => f.path.endsWith('governance.yaml')));
+      const others = files.filter((f) => !f.path.endsWith('governance.yaml'));
+      const all = e.manifestFindings(others, gov, undefined, { enable: true, governanceManifest: '', today: '2026-11-28' });
+      for (const f of others) {
+        const one = e.manifestFindings(others, gov, undefined, { enable: true, governanceManifest: '', today: '2026-11-28' }, undefined, f.path);
+        const show = (list: { ruleId: string; span: { offset: number }; message: string }[] = []) => list.map((x) => `${x.ruleId}@${x.span.offset} ${x.message}`).sort();
+        assert.deepEqual(show(one.get(f.path)), show(all.get(f.path)), f.path);
+      }
+    }
+  });
+});

@@ -232,40 +232,46 @@ export class Engine {
     governanceText?: string,
     settings: Settings = DEFAULT_SETTINGS,
     artifacts?: ArtifactLookup,
+    /** Only this file's findings are wanted (an editor asking for one document): the rest is not computed. */
+    only?: string,
   ): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
-    const texts = new Map<string, string>(manifests.map((m) => [m.path, m.text]));
+    const wanted = (p: { path: string }) => only === undefined || p.path === only;
+    const texts = new Map<string, string>(manifests.filter(wanted).map((m) => [m.path, m.text]));
     const gov = governance.governance;
     if (gov.path && governanceText !== undefined) texts.set(gov.path, governanceText);
     const model = this.workspace.model(manifests, gov);
     const day = today(settings);
-    for (const l of model.manifests) out.set(l.path, [...l.findings, ...literalFindings(l.path, texts.get(l.path) ?? '', 'a manifest')]);
-    for (const c of model.configs) out.set(c.path, [...c.findings, ...literalFindings(c.path, texts.get(c.path) ?? '', c.format === 'model-card' ? 'a model card' : 'a config file')]);
+    const ownManifests = model.manifests.filter(wanted);
+    const ownConfigs = model.configs.filter(wanted);
+    for (const l of ownManifests) out.set(l.path, [...l.findings, ...literalFindings(l.path, texts.get(l.path) ?? '', 'a manifest')]);
+    for (const c of ownConfigs) out.set(c.path, [...c.findings, ...literalFindings(c.path, texts.get(c.path) ?? '', c.format === 'model-card' ? 'a model card' : 'a config file')]);
     // Policies see the classification each stage's data carries through the workspace's lineage.
-    const pipelines = model.manifests.filter((l) => l.kind === 'pipeline');
-    const releases = model.manifests.filter((l) => l.kind === 'model');
+    const pipelines = ownManifests.filter((l) => l.kind === 'pipeline');
+    const releases = ownManifests.filter((l) => l.kind === 'model');
     const releaseData = (r: (typeof releases)[number]) => model.graph.carried.get(r.declarations.find((d) => d.kind === 'release')?.id ?? '') ?? NOTHING;
     for (const f of evaluatePolicies(gov, stageContexts(model.graph, pipelines), releases, day, releaseData)) out.get(f.path)?.push(f);
-    for (const f of evaluateConfigs(gov, model.configs, model.graph, day)) out.get(f.path)?.push(f);
-    for (const f of cycleFindings(model.graph)) out.get(f.path)?.push(f);
+    for (const f of evaluateConfigs(gov, ownConfigs, model.graph, day)) out.get(f.path)?.push(f);
+    for (const f of only === undefined ? cycleFindings(model.graph) : cycleFindingsIn(model.graph, only)) out.get(f.path)?.push(f);
     if (artifacts) for (const f of checkArtifacts(releases, artifacts)) out.get(f.path)?.push(f);
-    const { declarations, references } = model;
     const lines = new Map<string, LineIndex>();
     const lineOf = (d: Declaration) => {
-      if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? ''));
+      if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? manifests.find((m) => m.path === d.path)?.text ?? ''));
       return lines.get(d.path)!.position(d.span.offset).line + 1;
     };
-    for (const f of checkReferences(declarations, references, lineOf)) {
+    for (const f of checkReferences(model.declarations, model.references, lineOf, only)) {
       if (out.has(f.path)) out.get(f.path)!.push(f);
       else if (f.path === gov.path) out.set(f.path, [f]);
     }
-    for (const c of model.configs) {
+    const configPaths = new Set<string>();
+    for (const c of ownConfigs) {
       // A config is a file like code: its findings can be waived in its own comments (not JSON's).
       const comment = /\.json$/i.test(c.path) ? undefined : c.format === 'model-card' ? { open: '<!--', close: '-->' } : { open: '#' };
       const file = { path: c.path, text: texts.get(c.path) ?? '' };
       out.set(c.path, this.finish(file, undefined, out.get(c.path) ?? [], gov, settings, comment).findings);
+      configPaths.add(c.path);
     }
-    for (const [path, list] of out) if (!model.configs.some((c) => c.path === path)) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
+    for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
     return out;
   }
 
@@ -322,15 +328,25 @@ export class Engine {
 
 /** A finding on every node of each lineage cycle, where its file declares it. */
 function cycleFindings(graph: LineageGraph): Finding[] {
+  // Each member names the cycle as a path starting from itself, as an editor's single document would.
+  return graph.cycles.flatMap((cycle) => cycle.map((id) => cycleFinding(graph, id, graph.cycleThrough(id) ?? cycle)));
+}
+
+/** The cycle findings of one file's nodes, found from those nodes alone (an editor's single document). */
+function cycleFindingsIn(graph: LineageGraph, path: string): Finding[] {
   const out: Finding[] = [];
-  for (const cycle of graph.cycles) {
-    const shown = cycle.slice(0, 6).map((id) => `\`${id}\``).join(' -> ') + (cycle.length > 6 ? ` and ${cycle.length - 6} more` : '');
-    for (const id of cycle) {
-      const n = graph.nodes.get(id)!;
-      out.push({ ruleId: lineageCycle.id, severity: 'error', message: `\`${id}\` is upstream of itself: a lineage cycle through ${shown}`, path: n.path, span: n.span, fixes: [] });
-    }
+  for (const n of graph.nodes.values()) {
+    if (n.path !== path) continue;
+    const cycle = graph.cycleThrough(n.id);
+    if (cycle) out.push(cycleFinding(graph, n.id, cycle));
   }
   return out;
+}
+
+function cycleFinding(graph: LineageGraph, id: string, cycle: readonly string[]): Finding {
+  const n = graph.nodes.get(id)!;
+  const shown = cycle.slice(0, 6).map((c) => `\`${c}\``).join(' -> ') + (cycle.length > 6 ? ` and ${cycle.length - 6} more` : '');
+  return { ruleId: lineageCycle.id, severity: 'error', message: `\`${id}\` is upstream of itself: a lineage cycle through ${shown}`, path: n.path, span: n.span, fixes: [] };
 }
 
 /** Why a text is not worth analysing, or undefined when it is. */

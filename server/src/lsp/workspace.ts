@@ -57,6 +57,8 @@ export class Workspace {
   private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
   /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
   private readonly manifestLists = new Map<string, string[]>();
+  /** Saved texts of the workspace's manifests, until a watched file changes on disk. */
+  private readonly diskTexts = new Map<string, string | undefined>();
   /** Per folder: the lineage graph, until a file that contributes to it changes. */
   private readonly lineageCache = new Map<string, Promise<LineageView>>();
 
@@ -89,6 +91,16 @@ export class Workspace {
     this.governanceCache.clear();
     this.manifestLists.clear();
     this.lineageCache.clear();
+    this.diskTexts.clear();
+  }
+
+  /** A file's saved text (undefined when unreadable), read once until files change on disk. */
+  private diskText(abs: string): string | undefined {
+    if (!this.diskTexts.has(abs)) {
+      const read = readText(abs);
+      this.diskTexts.set(abs, read.ok ? read.text : undefined);
+    }
+    return this.diskTexts.get(abs);
   }
 
   /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
@@ -163,8 +175,7 @@ export class Workspace {
     const sources: SourceFile[] = [];
     for (const abs of this.manifestLists.get(root)!) {
       const open = this.documents.get(pathToFileURL(abs).href);
-      const read = open ? undefined : readText(abs);
-      const text = open ? open.getText() : read?.ok ? read.text : undefined;
+      const text = open ? open.getText() : this.diskText(abs);
       if (text !== undefined && isWorkspaceFile(relative(abs), text)) sources.push({ path: relative(abs), text });
     }
     // A document not yet on disk (new, unsaved) counts too.
@@ -180,7 +191,7 @@ export class Workspace {
     const c = await this.manifestContext(uri);
     if (!c) return [];
     const settings = await this.settings(uri);
-    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root)).get(relative) ?? [];
+    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative).get(relative) ?? [];
   }
 
   /**

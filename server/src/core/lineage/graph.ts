@@ -2,7 +2,7 @@ import { findTier, type Governance } from '../governance/model';
 import { globToRegExp } from '../sensitivity/catalog';
 import { hubNodeId } from './contribute';
 import type { Carried } from './carried';
-import { classify } from './propagate';
+import { Classifier, type Because } from './propagate';
 import type { Classified, Contribution, DataRef, End, Hop, LineageEdge, LineageNode, NodeKind } from './model';
 
 /** Normalises a path written in a file: relative to `base`, `.` and `..` resolved, no trailing `/`. */
@@ -36,11 +36,11 @@ export class LineageGraph {
   readonly edges: LineageEdge[] = [];
   private readonly outgoing = new Map<string, LineageEdge[]>();
   private readonly incoming = new Map<string, LineageEdge[]>();
-  /** What each node carries after propagation, and the predecessor that decided it. */
-  readonly carried = new Map<string, Carried>();
-  readonly because = new Map<string, { from: string; relation: LineageEdge['relation'] | 'redacted' } | 'declared'>();
-  /** Strongly connected groups of two or more nodes (or a node feeding itself). */
-  readonly cycles: string[][] = [];
+  private readonly classifier: Classifier;
+  /** What each node carries after propagation (computed when first asked). */
+  readonly carried: { get(id: string): Carried | undefined } = { get: (id) => this.classifier.carriedOf(id) };
+  /** The predecessor that decided each node's tier, or `declared`. */
+  readonly because: { get(id: string): Because | undefined } = { get: (id) => this.classifier.becauseOf(id) };
 
   constructor(
     readonly governance: Governance,
@@ -67,7 +67,12 @@ export class LineageGraph {
       push(this.outgoing, from, edge);
       push(this.incoming, to, edge);
     }
-    classify(this);
+    this.classifier = new Classifier(this);
+  }
+
+  /** Strongly connected groups of two or more nodes (or a node feeding itself). */
+  get cycles(): readonly string[][] {
+    return this.classifier.cycles();
   }
 
   private resolveRef(r: DataRef, locations: { re: RegExp; asset: string }[], at: { path: string; span: LineageEdge['span'] }, producer: boolean): string {
@@ -162,6 +167,27 @@ export class LineageGraph {
       }
       const ids = [from, ...edges.map((e) => (direction === 'downstream' ? e.to : e.from))];
       return { nodes: ids.map((n) => this.node(n)!), edges };
+    }
+    return undefined;
+  }
+
+  /** A cycle through `id` (the ids from `id` round to just before it again), if the node is on one. */
+  cycleThrough(id: string): string[] | undefined {
+    const previous = new Map<string, string>([[id, '']]);
+    const queue = [id];
+    for (let q = 0; q < queue.length; q++) {
+      const at = queue[q];
+      for (const e of this.outOf(at)) {
+        if (e.to === id) {
+          const chain: string[] = [];
+          for (let p = at; p !== ''; p = previous.get(p)!) chain.unshift(p);
+          return chain;
+        }
+        if (!previous.has(e.to)) {
+          previous.set(e.to, at);
+          queue.push(e.to);
+        }
+      }
     }
     return undefined;
   }

@@ -1,68 +1,140 @@
-import { findTier } from '../governance/model';
+import { findTier, type Tier } from '../governance/model';
 import { merge, methodsFor, NOTHING, ALL_METHODS, type Carried } from './carried';
 import type { LineageGraph } from './graph';
 import type { LineageEdge } from './model';
+
+export type Because = { from: string; relation: LineageEdge['relation'] | 'redacted' } | 'declared';
 
 /**
  * Classification follows lineage: each node carries the highest tier of what flows into it,
  * except that what leaves a stage declared to redact or anonymise (and saying what it removes)
  * is no longer crown-jewel and keeps at most the highest tier that is not.
  *
- * Strongly connected components (Tarjan's algorithm, iterative so that a long chain cannot
- * exhaust the stack) are visited upstream first; the members of a cycle share what flows into
- * the cycle, and the cycle is recorded for a finding. Linear in nodes and edges; never loops.
+ * Lazy: a node is classified when asked, from its upstream only, so that the diagnostics of one
+ * edited manifest cost what lies upstream of it, not the whole workspace. Walking upstream is
+ * iterative (a long chain cannot exhaust the stack). Meeting a cycle, or being asked for the
+ * cycles, classifies everything at once: strongly connected components (Tarjan's algorithm),
+ * upstream first, the members of a cycle sharing what flows into it. Never loops.
  */
-export function classify(graph: LineageGraph): void {
-  const g = graph.governance;
-  const highestPlain = [...g.tiers].filter((t) => !t.crownJewel).sort((a, b) => b.rank - a.rank)[0];
-  const declared = (id: string): Carried => {
-    const n = graph.nodes.get(id)!;
-    if (n.declaredTier === undefined) return NOTHING;
-    const tier = findTier(g, n.declaredTier);
-    const crownJewel = tier?.crownJewel ?? false;
-    const asset = n.kind === 'asset' ? g.assets.find((a) => a.id === id) : undefined;
-    return {
-      tier: n.declaredTier,
-      rank: tier?.rank ?? 0,
-      crownJewel,
-      assets: crownJewel ? [id] : [],
-      allowedMethods: crownJewel ? methodsFor(asset?.allowedUses ?? []) : ALL_METHODS,
-      maxRetentionDays: asset?.retentionDays,
-    };
-  };
-  const along = (e: LineageEdge): Carried => {
-    const c = graph.carried.get(e.from) ?? NOTHING;
-    const from = graph.nodes.get(e.from)!;
-    if (!from.redacts || !c.crownJewel) return c;
-    return { ...c, crownJewel: false, assets: [], allowedMethods: ALL_METHODS, tier: highestPlain?.id, rank: Math.min(c.rank, highestPlain?.rank ?? 0) };
-  };
+export class Classifier {
+  private readonly carried = new Map<string, Carried>();
+  private readonly because = new Map<string, Because>();
+  private readonly own = new Map<string, Carried>();
+  private readonly highestPlain: Tier | undefined;
+  private cycleList: string[][] | undefined;
 
-  for (const component of components(graph)) {
-    const members = new Set(component);
-    const cyclic = component.length > 1 || graph.outOf(component[0]).some((e) => e.to === component[0]);
-    if (cyclic) graph.cycles.push(component);
+  constructor(private readonly graph: LineageGraph) {
+    this.highestPlain = [...graph.governance.tiers].filter((t) => !t.crownJewel).sort((a, b) => b.rank - a.rank)[0];
+  }
+
+  /** What a node carries; undefined for an unknown node. */
+  carriedOf(id: string): Carried | undefined {
+    if (!this.graph.nodes.has(id)) return undefined;
+    if (!this.carried.has(id)) this.upstreamFirst(id);
+    return this.carried.get(id);
+  }
+
+  /** Why a node carries its tier: declared on it, or the predecessor it came from. */
+  becauseOf(id: string): Because | undefined {
+    this.carriedOf(id);
+    return this.because.get(id);
+  }
+
+  /** Every cycle (strongly connected groups of two or more nodes, or a node feeding itself). */
+  cycles(): readonly string[][] {
+    if (!this.cycleList) this.all();
+    return this.cycleList!;
+  }
+
+  private declared(id: string): Carried {
+    const n = this.graph.nodes.get(id)!;
+    if (n.declaredTier === undefined) return NOTHING;
+    let c = this.own.get(id);
+    if (!c) {
+      const g = this.graph.governance;
+      const tier = findTier(g, n.declaredTier);
+      const crownJewel = tier?.crownJewel ?? false;
+      const asset = n.kind === 'asset' ? g.assets.find((a) => a.id === id) : undefined;
+      c = {
+        tier: n.declaredTier,
+        rank: tier?.rank ?? 0,
+        crownJewel,
+        assets: crownJewel ? [id] : [],
+        allowedMethods: crownJewel ? methodsFor(asset?.allowedUses ?? []) : ALL_METHODS,
+        maxRetentionDays: asset?.retentionDays,
+      };
+      this.own.set(id, c);
+    }
+    return c;
+  }
+
+  /** What an edge carries into its target: its source's data, redacted when the source is a redacting stage. */
+  private along(e: LineageEdge): { carried: Carried; redacted: boolean } {
+    const c = this.carried.get(e.from) ?? NOTHING;
+    if (!this.graph.nodes.get(e.from)!.redacts || !c.crownJewel) return { carried: c, redacted: false };
+    const plain = this.highestPlain;
+    return { carried: { ...c, crownJewel: false, assets: [], allowedMethods: ALL_METHODS, tier: plain?.id, rank: Math.min(c.rank, plain?.rank ?? 0) }, redacted: true };
+  }
+
+  /** Classifies a group whose upstream is classified: one node, or the members of a cycle. */
+  private component(members: readonly string[]): void {
+    const inside = members.length > 1 ? new Set(members) : undefined;
     let carried = NOTHING;
-    let because: { from: string; relation: LineageEdge['relation'] | 'redacted' } | 'declared' | undefined;
-    for (const id of component) {
-      const own = declared(id);
+    let because: Because | undefined;
+    for (const id of members) {
+      const own = this.declared(id);
       if (own !== NOTHING && own.rank > carried.rank) because = 'declared';
       carried = merge(carried, own);
-      for (const e of graph.into(id)) {
-        if (members.has(e.from)) continue;
-        const c = along(e);
-        if (c !== NOTHING && c.rank > carried.rank) because = { from: e.from, relation: graph.nodes.get(e.from)!.redacts && (graph.carried.get(e.from)?.crownJewel ?? false) ? 'redacted' : e.relation };
+      for (const e of this.graph.into(id)) {
+        if (inside?.has(e.from) || e.from === id) continue;
+        const { carried: c, redacted } = this.along(e);
+        if (c !== NOTHING && c.rank > carried.rank) because = { from: e.from, relation: redacted ? 'redacted' : e.relation };
         carried = merge(carried, c);
       }
     }
-    for (const id of component) {
-      graph.carried.set(id, carried);
-      const own = declared(id);
-      if (own !== NOTHING && own.rank >= carried.rank) graph.because.set(id, 'declared');
+    for (const id of members) {
+      this.carried.set(id, carried);
+      const own = this.declared(id);
+      if (own !== NOTHING && own.rank >= carried.rank) this.because.set(id, 'declared');
       else if (because === 'declared') {
         // In a cycle, a member declared with the top tier explains the others.
-        const source = component.find((m) => declared(m) !== NOTHING && declared(m).rank === carried.rank)!;
-        graph.because.set(id, { from: source, relation: 'input' });
-      } else if (because) graph.because.set(id, because);
+        const source = members.find((m) => this.declared(m) !== NOTHING && this.declared(m).rank === carried.rank)!;
+        this.because.set(id, { from: source, relation: 'input' });
+      } else if (because) this.because.set(id, because);
+    }
+  }
+
+  /** Classifies `id` and its unclassified upstream, depth first; on a cycle, everything. */
+  private upstreamFirst(id: string): void {
+    const onPath = new Set<string>([id]);
+    const frames: [string, number][] = [[id, 0]];
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const [v, i] = frame;
+      const into = this.graph.into(v);
+      if (i < into.length) {
+        frame[1]++;
+        const u = into[i].from;
+        if (this.carried.has(u)) continue;
+        if (onPath.has(u)) return this.all();
+        onPath.add(u);
+        frames.push([u, 0]);
+        continue;
+      }
+      frames.pop();
+      onPath.delete(v);
+      this.component([v]);
+    }
+  }
+
+  /** Classifies every node, component by component, upstream first, and records the cycles. */
+  private all(): void {
+    this.carried.clear();
+    this.because.clear();
+    this.cycleList = [];
+    for (const component of components(this.graph)) {
+      if (component.length > 1 || this.graph.outOf(component[0]).some((e) => e.to === component[0])) this.cycleList.push(component);
+      this.component(component);
     }
   }
 }

@@ -39,6 +39,8 @@ const MAX_ENTRIES = 50_000;
  */
 export class WorkspaceCache {
   private readonly entries = new Map<string, Entry>();
+  /** The last model, reused while every input is the same (several documents asking after one edit). */
+  private last: { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
 
   private entry(file: SourceFile, make: () => Omit<Entry, 'text'>): Entry {
     const cached = this.entries.get(file.path);
@@ -52,13 +54,8 @@ export class WorkspaceCache {
 
   /** Loads `files` (manifests and configs; code files for lineage) under `governance`. */
   model(files: readonly SourceFile[], governance: Governance, code: readonly SourceFile[] = []): WorkspaceModel {
-    const manifests: LoadedManifest[] = [];
-    const configs: LoadedConfig[] = [];
-    const contributions: Contribution[] = [];
-    const own = governanceContribution(governance);
-    if (own) contributions.push(own);
-    for (const f of files) {
-      const e = this.entry(f, () => {
+    const used = files.map((f) =>
+      this.entry(f, () => {
         const kind = manifestKindOf(f.path, f.text);
         if (kind) {
           const loaded = loadManifest(f, kind);
@@ -68,7 +65,16 @@ export class WorkspaceCache {
         if (!format) return {};
         const loaded = loadConfig(f, format);
         return { loaded, contribution: configContribution(loaded) };
-      });
+      }),
+    );
+    const last = this.last;
+    if (last && last.governance === governance && last.code.length === 0 && code.length === 0 && last.used.length === used.length && last.used.every((e, i) => e === used[i])) return last.model;
+    const manifests: LoadedManifest[] = [];
+    const configs: LoadedConfig[] = [];
+    const contributions: Contribution[] = [];
+    const own = governanceContribution(governance);
+    if (own) contributions.push(own);
+    for (const e of used) {
       if (!e.loaded) continue;
       if ('kind' in e.loaded) manifests.push(e.loaded);
       else configs.push(e.loaded);
@@ -89,6 +95,8 @@ export class WorkspaceCache {
       references.push(...m.references);
     }
     const root = governance.path ? folderOf(governance.path) : '';
-    return { manifests, configs, declarations, references, graph: new LineageGraph(governance, contributions, root) };
+    const model = { manifests, configs, declarations, references, graph: new LineageGraph(governance, contributions, root) };
+    this.last = { used, governance, code, model };
+    return model;
   }
 }

@@ -9,7 +9,7 @@ import type { Declaration, Reference } from './load';
 export interface ManifestIndex {
   readonly declarations: readonly Declaration[];
   readonly references: readonly Reference[];
-  readonly carried: ReadonlyMap<string, Carried>;
+  readonly carried: { get(id: string): Carried | undefined };
   readonly governance: Governance;
   /** The workspace's lineage, for "where the tier comes from". */
   readonly graph?: LineageGraph;
