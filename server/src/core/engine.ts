@@ -292,7 +292,8 @@ export class Engine {
    */
   lineage(files: readonly SourceFile[], governance: GovernanceResult): LineageGraph {
     const code = files.filter((f) => adapterFor(f.path) && skipReason(f.text) === undefined);
-    return this.model(files.filter((f) => isWorkspaceFile(f.path, f.text)), governance, code).graph;
+    // The model's cache remembers, per text, whether a file is a manifest or config at all.
+    return this.model(files.filter((f) => !adapterFor(f.path)), governance, code).graph;
   }
 
   private model(files: readonly SourceFile[], governance: GovernanceResult, code: readonly SourceFile[] = []): WorkspaceModel {

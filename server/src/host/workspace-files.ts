@@ -11,18 +11,28 @@ export interface WorkspaceFiles {
   readonly governance?: SourceFile;
 }
 
+function readFromDisk(abs: string): string | undefined {
+  const r = readText(abs);
+  return r.ok ? r.text : undefined;
+}
+
 /**
  * Reads the workspace under `root` for the workspace-wide views (lineage): every analysable
- * file, with `overlay` giving the unsaved text of open documents by absolute path. The
- * governance manifest is `governanceFile` when given, else the nearest at or above `root`.
+ * file (`list`, when the caller keeps the listing), each through `read` (the language server
+ * gives open documents' unsaved text and its cache of saved ones). The governance manifest is
+ * `governanceFile` when given, else the nearest at or above `root`.
  */
-export function readWorkspace(root: string, settings: Settings, overlay: (abs: string) => string | undefined = () => undefined, governanceFile?: string): WorkspaceFiles {
+export function readWorkspace(
+  root: string,
+  settings: Settings,
+  read: (abs: string) => string | undefined = readFromDisk,
+  governanceFile?: string,
+  list: readonly string[] = discover([root], settings).files,
+): WorkspaceFiles {
   const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
   const files: SourceFile[] = [];
-  for (const abs of discover([root], settings).files) {
-    const open = overlay(abs);
-    const r = open === undefined ? readText(abs) : undefined;
-    const text = open ?? (r?.ok ? r.text : undefined);
+  for (const abs of list) {
+    const text = read(abs);
     if (text !== undefined) files.push({ path: rel(abs), text });
   }
   const manifest = governanceFile ? path.resolve(root, governanceFile) : nearestGovernanceManifest(root, settings);
@@ -30,10 +40,7 @@ export function readWorkspace(root: string, settings: Settings, overlay: (abs: s
   if (manifest) {
     governance = files.find((f) => f.path === rel(manifest));
     if (!governance) {
-      const text = overlay(manifest) ?? (() => {
-        const r = readText(manifest);
-        return r.ok ? r.text : undefined;
-      })();
+      const text = read(manifest);
       if (text !== undefined) governance = { path: rel(manifest), text };
     }
   }

@@ -57,6 +57,8 @@ export class Workspace {
   private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
   /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
   private readonly manifestLists = new Map<string, string[]>();
+  /** Per folder: every analysable file (for lineage), until files change on disk. */
+  private readonly fileLists = new Map<string, string[]>();
   /** Saved texts of the workspace's manifests, until a watched file changes on disk. */
   private readonly diskTexts = new Map<string, string | undefined>();
   /** Per folder: the lineage graph, until a file that contributes to it changes. */
@@ -92,6 +94,19 @@ export class Workspace {
     this.manifestLists.clear();
     this.lineageCache.clear();
     this.diskTexts.clear();
+    this.fileLists.clear();
+  }
+
+  /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
+  forgetSaved(changes: readonly { uri: string; listing: boolean }[]): void {
+    for (const c of changes) {
+      const abs = fsPath(c.uri);
+      if (abs) this.diskTexts.delete(abs);
+      if (c.listing) {
+        this.fileLists.clear();
+        this.manifestLists.clear();
+      }
+    }
   }
 
   /** A file's saved text (undefined when unreadable), read once until files change on disk. */
@@ -119,8 +134,9 @@ export class Workspace {
     let view = this.lineageCache.get(root);
     if (!view) {
       view = this.settings(folder).then((settings) => {
-        const overlay = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText();
-        const ws = readWorkspace(root, settings, overlay, settings.governanceManifest || undefined);
+        const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.diskText(abs);
+        if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
+        const ws = readWorkspace(root, settings, read, settings.governanceManifest || undefined, this.fileLists.get(root));
         const graph = this.engine.lineage(ws.files, this.engine.governance(ws.governance));
         const texts = new Map(ws.files.map((f) => [f.path, f.text]));
         if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
