@@ -99,6 +99,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       locations: strings(a.locations),
       allowedUses: strings(a.allowedUses),
       retentionDays: typeof a.retentionDays === 'number' ? a.retentionDays : undefined,
+      domain: typeof a.domain === 'string' && a.domain !== '' ? a.domain : undefined,
       span: valueSpan(doc, ['assets', i, 'id']),
     });
     findings.push(...unknownTier(file.path, doc, ['assets', i, 'tier'], a.tier, tierIds));
@@ -158,7 +159,8 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   strings(w.forbidInlineForTiers).forEach((t, i) => findings.push(...unknownTier(file.path, doc, ['waivers', 'forbidInlineForTiers', i], t, tierIds)));
 
   const defaults = isRecord(g.defaults) ? g.defaults : {};
-  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy };
+  const approvalRoles = strings(isRecord(g.approvals) ? g.approvals.roles : undefined);
+  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy, approvalRoles };
   return { governance, findings, broken: !valid || findings.some((f) => f.severity === 'error') };
 }
 

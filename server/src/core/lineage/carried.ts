@@ -9,12 +9,14 @@ export interface Carried {
   readonly allowedMethods: readonly string[];
   /** The shortest retention among its sources, in days, when any declares one. */
   readonly maxRetentionDays?: number;
+  /** The domains of the crown-jewel assets it derives from (through no redacting stage). */
+  readonly domains: readonly string[];
 }
 
 export const ALL_METHODS: readonly string[] = ['full', 'lora', 'qlora', 'adapter', 'prompt-tuning', 'rag'];
 
 /** Data that derives from nothing classified. */
-export const NOTHING: Carried = { rank: -1, crownJewel: false, assets: [], allowedMethods: ALL_METHODS };
+export const NOTHING: Carried = { rank: -1, crownJewel: false, assets: [], allowedMethods: ALL_METHODS, domains: [] };
 
 /** An asset's allowed uses as fine-tuning methods; crown-jewel data defaults to parameter-efficient ones. */
 export function methodsFor(uses: readonly string[]): string[] {
@@ -40,5 +42,6 @@ export function merge(a: Carried, b: Carried): Carried {
     assets: a.assets.length === 0 ? b.assets : b.assets.length === 0 ? a.assets : [...new Set([...a.assets, ...b.assets])],
     allowedMethods: a.allowedMethods.length === ALL_METHODS.length ? b.allowedMethods : a.allowedMethods.filter((m) => b.allowedMethods.includes(m)),
     maxRetentionDays: a.maxRetentionDays === undefined ? b.maxRetentionDays : b.maxRetentionDays === undefined ? a.maxRetentionDays : Math.min(a.maxRetentionDays, b.maxRetentionDays),
+    domains: a.domains.length === 0 ? b.domains : b.domains.length === 0 ? a.domains : [...new Set([...a.domains, ...b.domains])],
   };
 }

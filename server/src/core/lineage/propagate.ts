@@ -62,6 +62,7 @@ export class Classifier {
         assets: crownJewel ? [id] : [],
         allowedMethods: crownJewel ? methodsFor(asset?.allowedUses ?? []) : ALL_METHODS,
         maxRetentionDays: asset?.retentionDays,
+        domains: crownJewel && asset?.domain ? [asset.domain] : [],
       };
       this.own.set(id, c);
     }
@@ -73,7 +74,7 @@ export class Classifier {
     const c = this.carried.get(e.from) ?? NOTHING;
     if (!this.graph.nodes.get(e.from)!.redacts || !c.crownJewel) return { carried: c, redacted: false };
     const plain = this.highestPlain;
-    return { carried: { ...c, crownJewel: false, assets: [], allowedMethods: ALL_METHODS, tier: plain?.id, rank: Math.min(c.rank, plain?.rank ?? 0) }, redacted: true };
+    return { carried: { ...c, crownJewel: false, assets: [], domains: [], allowedMethods: ALL_METHODS, tier: plain?.id, rank: Math.min(c.rank, plain?.rank ?? 0) }, redacted: true };
   }
 
   /** Classifies a group whose upstream is classified: one node, or the members of a cycle. */

@@ -48,7 +48,7 @@ export function evaluateConfigs(governance: Governance, configs: readonly Loaded
     for (const place of placesOf(t)) {
       for (const p of compiled) {
         if (p.policy.at[0] !== place.at) continue;
-        const context = { stage: place.stage, data, today };
+        const context = { stage: place.stage, data, today, approvalRoles: governance.approvalRoles.length ? governance.approvalRoles : undefined };
         if (!p.when(context) || p.require(context)) continue;
         const from = data.assets.length ? ` from ${data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
         out.push({

@@ -78,7 +78,7 @@ export function evaluatePolicies(
   for (const c of compiled) {
     if (c.policy.target === 'stage') {
       for (const s of stages) {
-        const context = { stage: s.stage, data: s.data, today };
+        const context = { stage: s.stage, data: s.data, today, approvalRoles: governance.approvalRoles.length ? governance.approvalRoles : undefined };
         if (!c.when(context) || c.require(context)) continue;
         const from = s.data.assets.length ? ` from ${s.data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
         const detail = ` (stage \`${String(s.stage.id)}\` uses data of tier ${s.data.tier ?? 'unknown'}${from})`;

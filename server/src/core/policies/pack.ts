@@ -1,7 +1,7 @@
 /**
  * A policy is data: a JSON Schema fragment saying when it applies (`when`) and one saying what
  * must hold then (`require`), both evaluated with ajv against a context, never code that is run.
- * For a stage the context is `{ stage, data, today }`, `data` being what the stage's inputs
+ * For a stage the context is `{ stage, data, today, approvalRoles }`, `data` being what the stage's inputs
  * carry (see propagate.ts); for a model release, `{ release, today }`. `at` is where, within the
  * stage or release, a violation is reported. A fine-tuning config (Axolotl, LLaMA-Factory, TRL) is
  * checked as a `fine-tune` stage whose `method`, `logging.payloads` (sample logging) and `hub`
@@ -70,7 +70,7 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   },
   {
     id: 'approvals',
-    description: 'Fine-tuning on crown-jewel data is approved, and the approval has not expired',
+    description: 'Fine-tuning on crown-jewel data is approved, by a role the governance manifest accepts, and the approval has not expired',
     severity: 'error',
     target: 'stage',
     when: crownJewelStage(['fine-tune', 'deploy']),
@@ -81,8 +81,20 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
           properties: { approvals: { minItems: 1, items: { properties: { expires: { format: 'date', formatMinimum: { $data: '/today' } } } } } },
         },
       },
+      // With `approvals.roles` declared, each approval names one of them.
+      if: { required: ['approvalRoles'] },
+      then: { properties: { stage: { properties: { approvals: { items: { required: ['role'], properties: { role: { enum: { $data: '/approvalRoles' } } } } } } } } },
     },
     at: ['approvals'],
+  },
+  {
+    id: 'redact-before-leaving-domain',
+    description: 'Crown-jewel data leaves the domain of its asset only after a stage that redacts or anonymises it',
+    severity: 'error',
+    target: 'stage',
+    when: { required: ['stage', 'data'], properties: { stage: { required: ['domain'] }, data: { properties: { crownJewel: { const: true } } } } },
+    require: { properties: { data: { properties: { domains: { items: { const: { $data: '/stage/domain' } } } } } } },
+    at: ['domain'],
   },
   {
     id: 'retention-limit',
