@@ -16,6 +16,7 @@ import { onCompletion } from './handlers/completion';
 import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
+import { onDocumentLinks } from './handlers/links';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
@@ -27,6 +28,7 @@ function readCapabilities(params: InitializeParams): ClientCapabilities {
     pullDiagnostics: c.textDocument?.diagnostic !== undefined,
     diagnosticRefresh: c.workspace?.diagnostics?.refreshSupport === true,
     watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    snippets: c.textDocument?.completion?.completionItem?.snippetSupport === true,
   };
 }
 
@@ -59,6 +61,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         completionProvider: { triggerCharacters: [' ', '[', ','] },
         documentSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -88,6 +91,7 @@ export function startServer(connection: Connection): void {
   connection.onHover(withContext(onHover, Promise.resolve(null)));
   connection.onCompletion(withContext(onCompletion, Promise.resolve([])));
   connection.onDocumentSymbol(withContext(onDocumentSymbol, Promise.resolve([])));
+  connection.onDocumentLinks(withContext(onDocumentLinks, Promise.resolve([])));
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 

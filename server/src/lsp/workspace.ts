@@ -1,13 +1,14 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocuments, type Connection, type Diagnostic, type Location } from 'vscode-languageserver';
+import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
+import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, type SchemaKind, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
+import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
-import { noteDiagnostic, toDiagnostic } from './convert';
+import { noteDiagnostic, toDiagnostic, toRange } from './convert';
 
 interface ManifestContext {
   readonly root: string;
@@ -155,13 +156,37 @@ export class Workspace {
     return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
   }
 
-  /** Completions in a manifest document: ids where an id belongs, schema values where a value does. */
-  async completions(doc: TextDocument, offset: number): Promise<Completion[]> {
+  /** Which manifest schema a document follows, if any. */
+  async schemaKind(doc: TextDocument): Promise<SchemaKind | undefined> {
     const settings = await this.settings(doc.uri);
-    const kind = isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+    return isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+  }
+
+  /** Completions in a manifest document: keys, ids where an id belongs, schema values where a value does. */
+  async completions(doc: TextDocument, offset: number): Promise<Completion[]> {
+    const kind = await this.schemaKind(doc);
     const c = kind ? await this.manifestContext(doc.uri) : undefined;
     if (!kind || !c) return [];
     return completeAt(doc.getText(), offset, kind, this.engine.manifestIndex(c.sources, c.governance));
+  }
+
+  /** The schema's documentation of the key under `offset` of a manifest document. */
+  async keyDocumentation(doc: TextDocument, offset: number): Promise<{ markdown: string; span: Span } | undefined> {
+    const kind = await this.schemaKind(doc);
+    return kind ? describeKeyAt(doc.getText(), offset, kind) : undefined;
+  }
+
+  /** Links to the files a manifest names that exist in its workspace folder. */
+  async links(doc: TextDocument): Promise<DocumentLink[]> {
+    const kind = await this.schemaKind(doc);
+    const folder = this.folderOf(doc.uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const own = fsPath(doc.uri);
+    if (!kind || !root || !own) return [];
+    return linkCandidates(doc.getText(), kind).flatMap((candidate) => {
+      const file = resolveLink(candidate, own, root);
+      return file ? [{ range: toRange(doc, candidate.span), target: pathToFileURL(file).href, tooltip: path.relative(root, file).split(path.sep).join('/') }] : [];
+    });
   }
 
   /** The governance in force for a document: its folder's manifest, or the built-in default. */
