@@ -76,7 +76,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   const { doc, value } = parsed;
   const check = validate();
   const valid = check(value);
-  const findings = [...parsed.findings, ...(valid ? [] : schemaFindings(file.path, doc, check.errors ?? []))];
+  const findings = [...parsed.findings, ...(valid ? [] : schemaFindings(file.path, doc, check.errors ?? [], { text: file.text, kind: 'governance' }))];
   const g = (isRecord(value) ? value : {}) as Record<string, unknown>;
 
   const declaredTiers = records(g.tiers).filter((t) => typeof t.id === 'string');

@@ -2,6 +2,7 @@ import governanceSchema from '../../../../schemas/governance.schema.json';
 import modelSchema from '../../../../schemas/model.schema.json';
 import pipelineSchema from '../../../../schemas/pipeline.schema.json';
 import { stringify } from 'yaml';
+import type { Block } from '../yaml/edit';
 import type { YamlPath } from '../yaml/locate';
 
 /** The three manifests CrownGuard publishes a JSON Schema for. */
@@ -192,3 +193,36 @@ export function documentKey(root: JsonSchema, key: string, schemas: readonly Jso
   return parts.join('\n\n');
 }
 
+/** What a placeholder for a date looks like: it fails the pattern until a real date is written. */
+export const DATE_PLACEHOLDER = 'YYYY-MM-DD';
+export const TEXT_PLACEHOLDER = 'TODO';
+
+/**
+ * A value of the shape the schema wants, for a key a quick fix adds. Only a `const` or a
+ * `default` is a real value; anything the user must decide is a placeholder that the schema
+ * or the policies still reject (`TODO`, `YYYY-MM-DD`), so it cannot pass unnoticed. Mappings
+ * get their required keys, lists with `minItems` one item.
+ */
+export function placeholder(root: JsonSchema, schema: JsonSchema, depth = 0): Block {
+  const s = resolve(root, schema);
+  if (s.const !== undefined) return s.const as Block;
+  if (s.default !== undefined && (s.default === null || typeof s.default !== 'object')) return s.default as Block;
+  if (s.enum) return TEXT_PLACEHOLDER;
+  if (s.type === 'object' || s.properties) {
+    if (depth > 3) return {};
+    const out: Record<string, Block> = {};
+    for (const name of s.required ?? []) {
+      const p = s.properties?.[name];
+      if (p) out[name] = placeholder(root, p, depth + 1);
+    }
+    return out;
+  }
+  if (s.type === 'array') {
+    const items = s.items && !Array.isArray(s.items) ? (s.items as JsonSchema) : undefined;
+    return (s.minItems ?? 0) > 0 && items && depth <= 3 ? [placeholder(root, items, depth + 1)] : [];
+  }
+  if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 0;
+  if (s.type === 'boolean') return false;
+  if (s.pattern?.includes('\\d{4}-\\d{2}-\\d{2}')) return DATE_PLACEHOLDER;
+  return TEXT_PLACEHOLDER;
+}

@@ -5,6 +5,7 @@ import { policyViolation } from '../rules/policy-violation';
 import { ajv } from '../schema/ajv';
 import type { Finding } from '../types';
 import { valueSpan } from '../yaml/locate';
+import { stagePolicyFixes } from './fixes';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
 import type { StageContext } from './propagate';
 
@@ -76,7 +77,9 @@ export function evaluatePolicies(governance: Governance, stages: readonly StageC
         const from = s.data.assets.length ? ` from ${s.data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
         const detail = ` (stage \`${String(s.stage.id)}\` uses data of tier ${s.data.tier ?? 'unknown'}${from})`;
         const f = violation(s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail);
-        if (f) out.push(f);
+        // Only the built-in policies have fixes: what a team's own policy wants is not known.
+        const builtin = BUILTIN_POLICIES.some((b) => b.id === c.policy.id);
+        if (f) out.push(builtin ? { ...f, fixes: stagePolicyFixes(c.policy.id, s) } : f);
       }
     } else {
       for (const r of releases) {
