@@ -2,13 +2,14 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, type SchemaKind, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
+import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, type RelatedInformation, type SchemaKind, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
+import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
-import { noteDiagnostic, toDiagnostic, toRange } from './convert';
+import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
 
 interface ManifestContext {
   readonly root: string;
@@ -189,6 +190,47 @@ export class Workspace {
     });
   }
 
+  /**
+   * Resolves what a finding points at besides itself: a span of another manifest of the
+   * document's folder (paths are relative to it), or the entry of a rule page.
+   */
+  private async relatedResolver(uri: string): Promise<RelatedResolver> {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const governance = await this.governanceWithText(uri);
+    const lines = new Map<string, LineIndex | undefined>();
+    const pages = new Map<string, string[]>();
+    const indexOf = (key: string, read: () => string | undefined) => {
+      if (!lines.has(key)) {
+        const text = read();
+        lines.set(key, text === undefined ? undefined : new LineIndex(text));
+      }
+      return lines.get(key);
+    };
+    return (r: RelatedInformation): Location | undefined => {
+      if (r.rulePage) {
+        const { ruleId, anchor } = r.rulePage;
+        if (!pages.has(ruleId)) pages.set(ruleId, ruleDocText(ruleId).split(/\r?\n/));
+        const page = pages.get(ruleId)!;
+        // The policy's row in the page's table of policies, else the page's title.
+        const line = Math.max(0, anchor ? page.findIndex((l) => l.startsWith('|') && l.includes(`\`${anchor}\``)) : 0);
+        return { uri: ruleDocUrl(ruleId), range: { start: { line, character: 0 }, end: { line, character: (page[line] ?? '').length } } };
+      }
+      if (!r.path || !r.span || !root) return undefined;
+      const abs = path.join(root, r.path);
+      const target = pathToFileURL(abs).href;
+      const index = indexOf(r.path, () => {
+        const open = this.documents.get(target);
+        if (open) return open.getText();
+        if (r.path === governance.result.governance.path && governance.text !== undefined) return governance.text;
+        const read = readText(abs);
+        return read.ok ? read.text : undefined;
+      });
+      if (!index) return undefined;
+      return { uri: target, range: { start: index.position(r.span.offset), end: index.position(r.span.offset + r.span.length) } };
+    };
+  }
+
   /** The governance in force for a document: its folder's manifest, or the built-in default. */
   async governanceFor(uri: string): Promise<GovernanceResult> {
     const folder = this.folderOf(uri);
@@ -245,7 +287,8 @@ export class Workspace {
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */
   async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
     const { findings, notes } = await this.analyze(doc);
-    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f)), ...notes.map(noteDiagnostic)];
+    const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
+    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)), ...notes.map(noteDiagnostic)];
   }
 
   /** True when a changed file may change other documents' findings: the governance manifest, or any manifest. */

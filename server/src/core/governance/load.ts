@@ -120,10 +120,13 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     if (isRecord(r) && typeof r.function === 'string') redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };
   }
 
-  const policies = records(g.policies)
-    .filter((p) => typeof p.id === 'string')
-    .map((p) => ({
+  // Each policy keeps the span of its entry: findings of the policy point back at it.
+  const policies = (Array.isArray(g.policies) ? (g.policies as unknown[]) : [])
+    .map((p, i) => ({ p, span: valueSpan(doc, ['policies', i]) }))
+    .filter((x): x is { p: Record<string, unknown>; span: Span } => isRecord(x.p) && typeof x.p.id === 'string')
+    .map(({ p, span }) => ({
       id: String(p.id),
+      span,
       description: typeof p.description === 'string' ? p.description : undefined,
       rules: strings(p.rules),
       enabled: typeof p.enabled === 'boolean' ? p.enabled : undefined,
