@@ -35,14 +35,16 @@ export interface SchemaContext {
 
 /**
  * Adds a missing required key with a value of the right shape. `apiVersion` and `kind` go at
- * the top, where every manifest has them; other keys below the mapping's last entry. Only a
+ * the top (`kind` below `apiVersion`), where every manifest has them; other keys below the
+ * mapping's last entry. Only a
  * key whose value the schema fixes (a `const`) is safe to add unreviewed.
  */
 function addRequired(context: SchemaContext, doc: Document, at: YamlPath, missing: string, parent: JsonSchema | undefined): Fix | undefined {
   const root = SCHEMAS[context.kind];
   const property = parent?.properties?.[missing];
   if (!property) return undefined;
-  const edit = addPair(context.text, doc, at, missing, placeholder(root, property), { first: at.length === 0 && (missing === 'apiVersion' || missing === 'kind') });
+  const header = at.length === 0 && (missing === 'apiVersion' || missing === 'kind');
+  const edit = addPair(context.text, doc, at, missing, placeholder(root, property), header ? (missing === 'kind' && doc.has('apiVersion') ? { after: 'apiVersion' } : { first: true }) : {});
   if (!edit) return undefined;
   const fixed = resolve(root, property).const !== undefined;
   return { title: `Add the required key \`${missing}\`${fixed ? '' : ' (with a placeholder to fill in)'}`, edits: [edit], preferred: true, safe: fixed };

@@ -101,9 +101,10 @@ function collection(doc: Document, path: YamlPath): unknown {
 
 /**
  * Adds `key: value` to the mapping at `path`: below its last entry for a block mapping (or
- * above its first, with `first`), before the closing brace for a flow mapping.
+ * below the entry `after`, or above its first with `first`), before the closing brace for a
+ * flow mapping.
  */
-export function addPair(text: string, doc: Document, path: YamlPath, key: string, value: Block, options: { first?: boolean } = {}): TextEdit | undefined {
+export function addPair(text: string, doc: Document, path: YamlPath, key: string, value: Block, options: { first?: boolean; after?: string } = {}): TextEdit | undefined {
   const map = collection(doc, path);
   if (!isMap(map) || !map.range) return undefined;
   if (map.flow) {
@@ -121,7 +122,8 @@ export function addPair(text: string, doc: Document, path: YamlPath, key: string
     const nl = newline(text);
     return { offset: firstKey.range[0], length: 0, newText: lines.join(nl).slice(indent) + nl + ' '.repeat(indent) };
   }
-  const last = map.items[map.items.length - 1];
+  const after = options.after === undefined ? undefined : map.items.find((p) => isScalar(p.key) && String(p.key.value) === options.after);
+  const last = after ?? map.items[map.items.length - 1];
   const end = Math.max(endOf(last.value as Node) ?? 0, endOf(last.key as Node) ?? 0);
   return afterLine(text, end, lines);
 }
