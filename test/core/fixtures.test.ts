@@ -62,6 +62,7 @@ function workspaceFolder(dir: string): void {
 }
 
 workspaceFolder('workspace-manifests');
+workspaceFolder('workspace-policies');
 
 describe('fixtures in test/fixtures/manifests', () => {
   for (const name of listFiles(path.join(FIXTURES, 'manifests'))) {

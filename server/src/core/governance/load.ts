@@ -122,7 +122,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
 
   // Each policy keeps the span of its entry: findings of the policy point back at it.
   const policies = (Array.isArray(g.policies) ? (g.policies as unknown[]) : [])
-    .map((p, i) => ({ p, span: valueSpan(doc, ['policies', i]) }))
+    .map((p, i) => ({ p, span: withoutTrailingSpace(file.text, valueSpan(doc, ['policies', i])) }))
     .filter((x): x is { p: Record<string, unknown>; span: Span } => isRecord(x.p) && typeof x.p.id === 'string')
     .map(({ p, span }) => ({
       id: String(p.id),
@@ -167,6 +167,13 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A block node's span ends after its line break; a span the editor shows should not. */
+function withoutTrailingSpace(text: string, span: Span): Span {
+  let end = span.offset + span.length;
+  while (end > span.offset && /\s/.test(text[end - 1])) end--;
+  return { offset: span.offset, length: end - span.offset };
 }
 
 function records(v: unknown): Record<string, unknown>[] {
