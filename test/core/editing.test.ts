@@ -89,6 +89,17 @@ describe('completion of keys', () => {
     ]);
   });
 
+  it('replaces the whole word under the cursor, and only renames a key that has its value', () => {
+    const { text, offset } = cursor(`${STAGE}    me$0thod: lora\n`);
+    const method = completeAt(text, offset, 'pipeline', INDEX).find((c) => c.label === 'method')!;
+    assert.equal(text.slice(method.replace.offset, method.replace.offset + method.replace.length), 'method');
+    assert.equal(method.insert, undefined);
+    const value = cursor(`${STAGE}    method: lo$0ra\n`);
+    const [lora] = completeAt(value.text, value.offset, 'pipeline', INDEX);
+    assert.equal(lora.label, 'lora');
+    assert.equal(value.text.slice(lora.replace.offset, lora.replace.offset + lora.replace.length), 'lora');
+  });
+
   it('offers nothing inside a block scalar', () => {
     assert.deepEqual(labels('pipeline', `${STAGE}    description: |\n      Trains the $0\n`), []);
   });

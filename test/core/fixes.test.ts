@@ -300,6 +300,13 @@ describe('the finetune-method fix', () => {
   });
 });
 
+describe('the finetune-method fix on a key with no value', () => {
+  it('writes the method after the colon, keeping the comment', () => {
+    const before = STAGE.replace('method: lora', 'method: # which one?');
+    checkManifestFix(before, STAGE.replace('method: lora', 'method: lora # which one?'), { line: 6, finding: 'policy `finetune-method`', fix: 'Set `method: lora`' });
+  });
+});
+
 describe('the differential-privacy fix', () => {
   const bare = STAGE.replace('    privacy:\n      differentialPrivacy: { epsilon: 8 }\n', '');
 
@@ -346,6 +353,11 @@ describe('the approvals fix', () => {
     const filled = fixed.replace('role: TODO', 'role: privacy').replace('by: TODO', 'by: jane').replace('date: YYYY-MM-DD', 'date: "2026-11-20"').replace('expires: YYYY-MM-DD', 'expires: "2027-02-20"');
     const left = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: filled }], { ...DEFAULT_SETTINGS, today: '2026-11-28' }).findings;
     assert.deepEqual(left.map((f) => f.message), []);
+  });
+
+  it('fills an approvals key that has no value', () => {
+    const before = STAGE.replace('    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n', '    approvals:\n');
+    checkManifestFix(before, before.replace('    approvals:\n', skeleton), { line: 11, finding: 'policy `approvals`', stays: true });
   });
 
   it('adds an approval to fill in after an expired one, in the list\'s own style', () => {

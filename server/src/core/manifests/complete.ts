@@ -98,7 +98,7 @@ export function completeAt(text: string, offset: number, kind: SchemaKind, index
   const cursor = cursorAt(text, offset);
   if (!cursor) return [];
   const root = SCHEMAS[kind];
-  const word = text.slice(cursor.replace.offset, offset);
+  const word = text.slice(cursor.replace.offset, Math.max(cursor.replace.offset, offset));
   const atValue = cursor.at === 'value' || (cursor.item && !schemasAt(root, cursor.path).some((s) => s.type === 'object' || s.properties));
   if (!atValue && cursor.at === 'key') {
     const out: Completion[] = [];
@@ -112,7 +112,8 @@ export function completeAt(text: string, offset: number, kind: SchemaKind, index
         replace: cursor.replace,
         kind: 'key',
         documentation: documentKey(root, name, schemas),
-        insert: insertFor(root, name, schemas, cursor.column),
+        // Renaming a key that has its value already: the name alone.
+        insert: cursor.keyed ? undefined : insertFor(root, name, schemas, cursor.column),
       });
     }
     return out;

@@ -18,6 +18,8 @@ export type Cursor =
       readonly replace: Span;
       /** True when the line starts a new `- ` item: the item may as well be a scalar. */
       readonly item: boolean;
+      /** True when the word is a key that already has its `:` (the user is renaming it). */
+      readonly keyed: boolean;
     }
   | {
       readonly at: 'value';
@@ -119,7 +121,10 @@ export function cursorAt(text: string, offset: number): Cursor | undefined {
   if (blockScalar !== undefined && /^ */.exec(prefix)![0].length > blockScalar) return undefined;
 
   const word = /[\w.$/-]*$/.exec(prefix)![0];
-  const replace = { offset: offset - word.length, length: word.length };
+  // The whole word is replaced, also the part after the cursor.
+  const rest = (lines[cursorLine] ?? '').slice(prefix.length);
+  const tail = /^[\w.$/-]*/.exec(rest)![0];
+  const replace = { offset: offset - word.length, length: word.length + tail.length };
   const line = scan(prefix + 'x');
   if (!line) return undefined;
   if (line.key === undefined) {
@@ -127,7 +132,8 @@ export function cursorAt(text: string, offset: number): Cursor | undefined {
     if (!/^[\w.$/-]*$/.test(prefix.slice(line.keyColumn))) return undefined;
     enter(stack, line, false);
     const path = stack.map((f) => f.segment);
-    return { at: 'key', path, present: presentKeys(lines, cursorLine, line.keyColumn, line.dashes.length > 0), column: line.keyColumn, replace, item: line.dashes.length > 0 };
+    const keyed = /^[ \t]*:/.test(rest.slice(tail.length));
+    return { at: 'key', path, present: presentKeys(lines, cursorLine, line.keyColumn, line.dashes.length > 0), column: line.keyColumn, replace, item: line.dashes.length > 0, keyed };
   }
   enter(stack, line, true);
   const path = stack.map((f) => f.segment);

@@ -20,8 +20,10 @@ function fix(title: string, edit: TextEdit | undefined, preferred: boolean): Fix
 /** One fix per method the stage's data allows: the method is the user's choice, not ours. */
 function switchMethod(m: LoadedManifest, text: string, stage: YamlPath, allowed: readonly string[]): Fix[] {
   const doc = m.doc!;
-  const present = isScalar(doc.getIn([...stage, 'method'], true));
-  return allowed.flatMap((method) => fix(present ? `Switch to \`${method}\`, which the data allows` : `Set \`method: ${method}\`, which the data allows`, present ? replaceScalar(doc, [...stage, 'method'], method) : setKey(text, doc, stage, 'method', method), allowed.length === 1));
+  const node = doc.getIn([...stage, 'method'], true);
+  const written = isScalar(node) && !!node.range && node.range[1] > node.range[0];
+  const title = (method: string) => (written ? `Switch to \`${method}\`, which the data allows` : `Set \`method: ${method}\`, which the data allows`);
+  return allowed.flatMap((method) => fix(title(method), setKey(text, doc, stage, 'method', method), allowed.length === 1));
 }
 
 /** Adds `privacy.differentialPrivacy.epsilon` at whichever level is missing, or lowers epsilon. */
