@@ -12,6 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerLineage } from './lineage/commands';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
 const DOCUMENT_SELECTOR = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'crownguard-prompt'].map(
@@ -64,7 +65,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: new RestartingErrorHandler(output),
-    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml}') },
+    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml,json,md,py,ts,js}') },
   };
   client = new LanguageClient('crownguard', 'CrownGuard', serverOptions, clientOptions);
 
@@ -76,6 +77,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
   );
   await client.start();
+  registerLineage(context, client);
 }
 
 export async function deactivate(): Promise<void> {

@@ -63,6 +63,8 @@ function workspaceFolder(dir: string): void {
 
 workspaceFolder('workspace-manifests');
 workspaceFolder('workspace-policies');
+workspaceFolder('workspace-formats');
+workspaceFolder('lineage-cycle');
 
 describe('fixtures in test/fixtures/manifests', () => {
   for (const name of listFiles(path.join(FIXTURES, 'manifests'))) {

@@ -92,6 +92,14 @@ export class TestClient {
     return client;
   }
 
+  /** Listens to a server notification; each one also wakes `waitFor`. */
+  onNotification(method: string, handler: () => void): void {
+    this.connection.onNotification(method, () => {
+      handler();
+      this.wake();
+    });
+  }
+
   uri(relative: string): string {
     return pathToFileURL(path.join(this.options.folder, relative)).href;
   }

@@ -6,6 +6,7 @@
 export { Engine, isAnalysable, isGovernanceManifest, type AnalyzeOptions, type FileResult, type WorkspaceResult } from './engine';
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
+export { isWorkspaceFile } from './lineage/workspace';
 export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
 export { completeAt, type Completion } from './manifests/complete';
 export { describeKeyAt } from './manifests/hover';
@@ -15,5 +16,8 @@ export { outline, type OutlineEntry } from './manifests/outline';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
-export { LineIndex, applyEdits } from './text';
+export { LineIndex, applyEdits, didYouMean } from './text';
+export { LineageGraph, type Subgraph } from './lineage/graph';
+export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';
+export { MODEL_KINDS, NODE_KINDS } from './lineage/model';
 export * from './types';

@@ -18,9 +18,11 @@ import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
 import { onDocumentLinks } from './handlers/links';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
+import { lineageHandlers, onWorkspaceSymbol } from './handlers/lineage';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { Workspace } from './workspace';
+import { LineageRequests } from '../../../shared/lineage-protocol';
 
 function readCapabilities(params: InitializeParams): ClientCapabilities {
   const c = params.capabilities;
@@ -62,6 +64,7 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: [' ', '[', ','] },
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
+        workspaceSymbolProvider: true,
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -73,7 +76,7 @@ export function startServer(connection: Connection): void {
     if (!ctx) return;
     if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
     if (ctx.capabilities.watchedFilesRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json,md,py,ts,js}' }] });
     }
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       if (!ctx) return;
@@ -92,6 +95,11 @@ export function startServer(connection: Connection): void {
   connection.onCompletion(withContext(onCompletion, Promise.resolve([])));
   connection.onDocumentSymbol(withContext(onDocumentSymbol, Promise.resolve([])));
   connection.onDocumentLinks(withContext(onDocumentLinks, Promise.resolve([])));
+  connection.onWorkspaceSymbol(withContext(onWorkspaceSymbol, Promise.resolve([])));
+  // CrownGuard's own requests (shared/lineage-protocol.ts), one handler each.
+  for (const method of Object.values(LineageRequests)) {
+    connection.onRequest(method, (params: never) => (ctx ? lineageHandlers(ctx)[method](params) : null));
+  }
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 

@@ -2,14 +2,23 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, type RelatedInformation, type SchemaKind, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
+import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type RelatedInformation, type SchemaKind, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { resolveLink } from '../host/links';
+import { readWorkspace } from '../host/workspace-files';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
+
+/** A folder's lineage graph, and how to turn its spans into LSP locations. */
+export interface LineageView {
+  readonly graph: LineageGraph;
+  toLocation(path: string, span: Span): Location;
+  /** A document's path relative to the folder, as the graph names files. */
+  relative(uri: string): string | undefined;
+}
 
 interface ManifestContext {
   readonly root: string;
@@ -24,6 +33,9 @@ export interface Navigation {
   toLocation(path: string, span: Span): Location;
   lineOf(d: { path: string; span: Span }): number;
 }
+
+/** Files that may be a manifest, a fine-tuning config, a DVC pipeline or a model card. */
+const WORKSPACE_FILE = /\.(ya?ml|json|md)$/i;
 
 function fsPath(uri: string): string | undefined {
   try {
@@ -47,6 +59,8 @@ export class Workspace {
   private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
   /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
   private readonly manifestLists = new Map<string, string[]>();
+  /** Per folder: the lineage graph, until a file that contributes to it changes. */
+  private readonly lineageCache = new Map<string, Promise<LineageView>>();
 
   constructor(
     private readonly connection: Connection,
@@ -76,6 +90,45 @@ export class Workspace {
     this.manifestPaths.clear();
     this.governanceCache.clear();
     this.manifestLists.clear();
+    this.lineageCache.clear();
+  }
+
+  /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
+  invalidateLineage(): void {
+    this.lineageCache.clear();
+  }
+
+  /**
+   * The lineage graph of the folder containing `uri` (or of the first folder): every file of the
+   * folder, open documents with their unsaved text. Kept until a contributing file changes.
+   */
+  lineage(uri: string | undefined): Promise<LineageView | undefined> {
+    const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
+    const root = folder ? fsPath(folder) : undefined;
+    if (!folder || !root) return Promise.resolve(undefined);
+    let view = this.lineageCache.get(root);
+    if (!view) {
+      view = this.settings(folder).then((settings) => {
+        const overlay = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText();
+        const ws = readWorkspace(root, settings, overlay, settings.governanceManifest || undefined);
+        const graph = this.engine.lineage(ws.files, this.engine.governance(ws.governance));
+        const texts = new Map(ws.files.map((f) => [f.path, f.text]));
+        if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
+        const lines = new Map<string, LineIndex>();
+        const toLocation = (p: string, span: Span): Location => {
+          if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
+          const li = lines.get(p)!;
+          return { uri: pathToFileURL(path.join(root, p)).href, range: { start: li.position(span.offset), end: li.position(span.offset + span.length) } };
+        };
+        const relative = (u: string) => {
+          const own = fsPath(u);
+          return own ? path.relative(root, own).split(path.sep).join('/') : undefined;
+        };
+        return { graph, toLocation, relative };
+      });
+      this.lineageCache.set(root, view);
+    }
+    return view;
   }
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
@@ -105,7 +158,7 @@ export class Workspace {
     if (!root || !folder) return undefined;
     const settings = await this.settings(folder);
     if (!this.manifestLists.has(root)) {
-      const yaml = discover([root], settings).files.filter((f) => /\.ya?ml$/i.test(f) && !isGovernanceManifest(f, settings));
+      const yaml = discover([root], settings).files.filter((f) => WORKSPACE_FILE.test(f) && !isGovernanceManifest(f, settings));
       this.manifestLists.set(root, yaml);
     }
     const relative = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
@@ -114,12 +167,12 @@ export class Workspace {
       const open = this.documents.get(pathToFileURL(abs).href);
       const read = open ? undefined : readText(abs);
       const text = open ? open.getText() : read?.ok ? read.text : undefined;
-      if (text !== undefined && manifestKindOf(relative(abs), text)) sources.push({ path: relative(abs), text });
+      if (text !== undefined && isWorkspaceFile(relative(abs), text)) sources.push({ path: relative(abs), text });
     }
     // A document not yet on disk (new, unsaved) counts too.
     const own = fsPath(uri);
     const doc = this.documents.get(uri);
-    if (doc && own && !sources.some((s) => s.path === relative(own)) && manifestKindOf(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
+    if (doc && own && !sources.some((s) => s.path === relative(own)) && isWorkspaceFile(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
     const governance = await this.governanceWithText(uri);
     return { root, sources, governance: governance.result, governanceText: governance.text };
   }
@@ -273,7 +326,7 @@ export class Workspace {
       // The manifest's own findings, and those of the workspace-wide checks about its assets.
       return { findings: [...this.engine.governance(file).findings, ...(await this.manifestFindings(doc.uri, relative))], notes: [] };
     }
-    if (manifestKindOf(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
+    if (isWorkspaceFile(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: true });
@@ -295,6 +348,6 @@ export class Workspace {
   affectsOthers(uri: string, text?: string): boolean {
     const base = uri.slice(uri.lastIndexOf('/') + 1);
     if (/^governance\.ya?ml$/.test(base) || [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)) return true;
-    return /\.ya?ml$/i.test(base) && (text === undefined || manifestKindOf(base, text) !== undefined);
+    return WORKSPACE_FILE.test(base) && (text === undefined || isWorkspaceFile(base, text));
   }
 }

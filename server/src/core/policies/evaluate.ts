@@ -8,9 +8,10 @@ import type { Finding, RelatedInformation } from '../types';
 import { valueSpan } from '../yaml/locate';
 import { stagePolicyFixes } from './fixes';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
-import type { StageContext } from './propagate';
+import { NOTHING } from '../lineage/carried';
+import type { Carried, StageContext } from './propagate';
 
-interface Compiled {
+export interface Compiled {
   readonly policy: PolicyDefinition;
   readonly when: ValidateFunction;
   readonly require: ValidateFunction;
@@ -24,7 +25,7 @@ const compiledFor = new WeakMap<Governance, Compiled[]>();
  * `when` and `require`. Compiled once per governance model; a policy that does not compile
  * is left out here and reported by the governance manifest's own checks.
  */
-function policiesFor(governance: Governance): Compiled[] {
+export function policiesFor(governance: Governance): Compiled[] {
   let compiled = compiledFor.get(governance);
   if (!compiled) {
     compiled = [];
@@ -78,7 +79,13 @@ function violation(governance: Governance, m: LoadedManifest, at: (string | numb
 }
 
 /** Every policy violation of the workspace's stages and releases, at the node that violates it. */
-export function evaluatePolicies(governance: Governance, stages: readonly StageContext[], releases: readonly LoadedManifest[], today: string): Finding[] {
+export function evaluatePolicies(
+  governance: Governance,
+  stages: readonly StageContext[],
+  releases: readonly LoadedManifest[],
+  today: string,
+  releaseData: (release: LoadedManifest) => Carried = () => NOTHING,
+): Finding[] {
   const compiled = policiesFor(governance);
   const out: Finding[] = [];
   for (const c of compiled) {
@@ -95,7 +102,7 @@ export function evaluatePolicies(governance: Governance, stages: readonly StageC
       }
     } else {
       for (const r of releases) {
-        const context = { release: r.value, today };
+        const context = { release: r.value, data: releaseData(r), today };
         if (!r.value || !c.when(context) || c.require(context)) continue;
         const missing = (c.require.errors ?? []).map((e) => (e.params as { missingProperty?: string }).missingProperty).filter(Boolean);
         const f = violation(governance, r, [...c.policy.at], c.policy, missing.length ? ` (missing: ${missing.join(', ')})` : '');

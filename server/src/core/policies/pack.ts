@@ -3,7 +3,10 @@
  * must hold then (`require`), both evaluated with ajv against a context, never code that is run.
  * For a stage the context is `{ stage, data, today }`, `data` being what the stage's inputs
  * carry (see propagate.ts); for a model release, `{ release, today }`. `at` is where, within the
- * stage or release, a violation is reported.
+ * stage or release, a violation is reported. A fine-tuning config (Axolotl, LLaMA-Factory, TRL) is
+ * checked as a `fine-tune` stage whose `method`, `logging.payloads` (sample logging) and `hub`
+ * (`{ public }`, one per push) come from the config; policies about anything else it cannot say
+ * (privacy, compute, approvals) apply to the pipeline stage that runs it.
  */
 export interface PolicyDefinition {
   readonly id: string;
@@ -95,6 +98,24 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     when: { required: ['stage', 'data'], properties: { stage: { required: ['retentionDays'] }, data: { required: ['maxRetentionDays'] } } },
     require: { properties: { stage: { properties: { retentionDays: { maximum: { $data: '/data/maxRetentionDays' } } } } } },
     at: ['retentionDays'],
+  },
+  {
+    id: 'no-public-model',
+    description: 'A model trained on crown-jewel data is not pushed to a public hub repository',
+    severity: 'error',
+    target: 'stage',
+    when: crownJewelStage(['fine-tune', 'register', 'deploy']),
+    require: { properties: { stage: { properties: { hub: { properties: { public: { const: false } } } } } } },
+    at: ['hub'],
+  },
+  {
+    id: 'no-public-model',
+    description: 'A model trained on crown-jewel data is not deployed where the public can reach it',
+    severity: 'error',
+    target: 'release',
+    when: { required: ['release', 'data'], properties: { data: { properties: { crownJewel: { const: true } } } } },
+    require: { properties: { release: { properties: { deployments: { items: { properties: { visibility: { not: { const: 'public' } } } } } } } } },
+    at: ['deployments'],
   },
   {
     id: 'release-provenance',
