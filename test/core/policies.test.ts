@@ -61,3 +61,14 @@ describe('a block written with no value does not satisfy a policy', () => {
     assert.deepEqual(found.sort(), ['approvals', 'confidential-compute', 'differential-privacy']);
   });
 });
+
+describe('a fine-tuning config\'s policy findings point at the policy too', () => {
+  it('the built-in policy\'s row on the rule page', () => {
+    const governance = 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: chats\n    tier: restricted\n    locations: [data/chats/**]\n';
+    const config = 'base_model: meta-llama/Llama-3.1-8B\ndatasets:\n  - path: data/chats/train.jsonl\n    type: chat_template\noutput_dir: ./out\n';
+    const findings = e.analyze([{ path: 'governance.yaml', text: governance }, { path: 'axolotl.yaml', text: config }], { ...DEFAULT_SETTINGS, today: '2026-11-28' }).findings;
+    const method = findings.find((f) => f.path === 'axolotl.yaml' && f.message.startsWith('Violates policy `finetune-method`'));
+    assert.ok(method, JSON.stringify(findings.map((f) => f.message)));
+    assert.deepEqual(method.related, [{ message: 'built-in policy `finetune-method`, described in docs/rules/CG401.md', rulePage: { ruleId: 'CG401', anchor: 'finetune-method' } }]);
+  });
+});

@@ -59,7 +59,7 @@ export function policiesFor(governance: Governance): Compiled[] {
  * Where a policy is defined: its entry in the governance manifest when the manifest declares
  * or overrides it, else the built-in pack's row on the rule page.
  */
-function definitionOf(governance: Governance, policy: PolicyDefinition): RelatedInformation {
+export function definitionOf(governance: Governance, policy: PolicyDefinition): RelatedInformation {
   const declared = governance.policies.find((p) => p.id === policy.id);
   if (declared?.span && governance.path) return { message: `policy \`${policy.id}\` is declared here`, path: governance.path, span: declared.span };
   return { message: `built-in policy \`${policy.id}\`, described in ${rulePagePath(policyViolation.id)}`, rulePage: { ruleId: policyViolation.id, anchor: policy.id } };
