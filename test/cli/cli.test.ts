@@ -184,6 +184,27 @@ describe('crownguard check: json and sarif', () => {
     });
   });
 
+  it('sarif: a policy finding relates to the policy\'s entry in the governance manifest', () => {
+    const dir = tempDir({
+      'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\npolicies:\n  - id: confidential-compute\n    severity: warning\n',
+      'train.pipeline.yaml': 'apiVersion: crownguard/v1\nkind: Pipeline\nstages:\n  - id: load\n    type: ingest\n    inputs: [crm]\n',
+    });
+    try {
+      const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout);
+      assertValidSarif(sarif);
+      const result = sarif.runs[0].results.find((x: { message: { text: string } }) => x.message.text.startsWith('Violates policy `confidential-compute`'));
+      assert.deepEqual(result.relatedLocations, [
+        {
+          id: 0,
+          message: { text: 'policy `confidential-compute` is declared here' },
+          physicalLocation: { artifactLocation: { uri: 'governance.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 7, startColumn: 5, endLine: 8, endColumn: 22 } },
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   it('sarif with notes and manifest errors is still valid', () => {
     const dir = tempDir({ 'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governanse\n', 'empty.py': '' });
     try {

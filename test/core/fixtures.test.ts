@@ -62,6 +62,7 @@ function workspaceFolder(dir: string): void {
 }
 
 workspaceFolder('workspace-manifests');
+workspaceFolder('workspace-policies');
 workspaceFolder('workspace-formats');
 workspaceFolder('lineage-cycle');
 workspaceFolder('workspace-domains');

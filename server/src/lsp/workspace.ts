@@ -1,14 +1,16 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocuments, type Connection, type Diagnostic, type Location } from 'vscode-languageserver';
+import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
+import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type RelatedInformation, type SchemaKind, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
+import { ruleDocText, ruleDocUrl } from '../host/docs';
+import { resolveLink } from '../host/links';
 import { readWorkspace } from '../host/workspace-files';
 import { readText } from '../host/read';
-import { noteDiagnostic, toDiagnostic } from './convert';
+import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
 
 /** A folder's lineage graph, and how to turn its spans into LSP locations. */
 export interface LineageView {
@@ -235,13 +237,78 @@ export class Workspace {
     return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
   }
 
-  /** Completions in a manifest document: ids where an id belongs, schema values where a value does. */
-  async completions(doc: TextDocument, offset: number): Promise<Completion[]> {
+  /** Which manifest schema a document follows, if any. */
+  async schemaKind(doc: TextDocument): Promise<SchemaKind | undefined> {
     const settings = await this.settings(doc.uri);
-    const kind = isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+    return isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+  }
+
+  /** Completions in a manifest document: keys, ids where an id belongs, schema values where a value does. */
+  async completions(doc: TextDocument, offset: number): Promise<Completion[]> {
+    const kind = await this.schemaKind(doc);
     const c = kind ? await this.manifestContext(doc.uri) : undefined;
     if (!kind || !c) return [];
     return completeAt(doc.getText(), offset, kind, this.engine.manifestIndex(c.sources, c.governance));
+  }
+
+  /** The schema's documentation of the key under `offset` of a manifest document. */
+  async keyDocumentation(doc: TextDocument, offset: number): Promise<{ markdown: string; span: Span } | undefined> {
+    const kind = await this.schemaKind(doc);
+    return kind ? describeKeyAt(doc.getText(), offset, kind) : undefined;
+  }
+
+  /** Links to the files a manifest names that exist in its workspace folder. */
+  async links(doc: TextDocument): Promise<DocumentLink[]> {
+    const kind = await this.schemaKind(doc);
+    const folder = this.folderOf(doc.uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const own = fsPath(doc.uri);
+    if (!kind || !root || !own) return [];
+    return linkCandidates(doc.getText(), kind).flatMap((candidate) => {
+      const file = resolveLink(candidate, own, root);
+      return file ? [{ range: toRange(doc, candidate.span), target: pathToFileURL(file).href, tooltip: path.relative(root, file).split(path.sep).join('/') }] : [];
+    });
+  }
+
+  /**
+   * Resolves what a finding points at besides itself: a span of another manifest of the
+   * document's folder (paths are relative to it), or the entry of a rule page.
+   */
+  private async relatedResolver(uri: string): Promise<RelatedResolver> {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const governance = await this.governanceWithText(uri);
+    const lines = new Map<string, LineIndex | undefined>();
+    const pages = new Map<string, string[]>();
+    const indexOf = (key: string, read: () => string | undefined) => {
+      if (!lines.has(key)) {
+        const text = read();
+        lines.set(key, text === undefined ? undefined : new LineIndex(text));
+      }
+      return lines.get(key);
+    };
+    return (r: RelatedInformation): Location | undefined => {
+      if (r.rulePage) {
+        const { ruleId, anchor } = r.rulePage;
+        if (!pages.has(ruleId)) pages.set(ruleId, ruleDocText(ruleId).split(/\r?\n/));
+        const page = pages.get(ruleId)!;
+        // The policy's row in the page's table of policies, else the page's title.
+        const line = Math.max(0, anchor ? page.findIndex((l) => l.startsWith('|') && l.includes(`\`${anchor}\``)) : 0);
+        return { uri: ruleDocUrl(ruleId), range: { start: { line, character: 0 }, end: { line, character: (page[line] ?? '').length } } };
+      }
+      if (!r.path || !r.span || !root) return undefined;
+      const abs = path.join(root, r.path);
+      const target = pathToFileURL(abs).href;
+      const index = indexOf(r.path, () => {
+        const open = this.documents.get(target);
+        if (open) return open.getText();
+        if (r.path === governance.result.governance.path && governance.text !== undefined) return governance.text;
+        const read = readText(abs);
+        return read.ok ? read.text : undefined;
+      });
+      if (!index) return undefined;
+      return { uri: target, range: { start: index.position(r.span.offset), end: index.position(r.span.offset + r.span.length) } };
+    };
   }
 
   /** The governance in force for a document: its folder's manifest, or the built-in default. */
@@ -300,7 +367,8 @@ export class Workspace {
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */
   async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
     const { findings, notes } = await this.analyze(doc);
-    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f)), ...notes.map(noteDiagnostic)];
+    const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
+    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)), ...notes.map(noteDiagnostic)];
   }
 
   /** True when a changed file may change other documents' findings: the governance manifest, or any manifest. */

@@ -56,6 +56,8 @@ export interface Policy {
   readonly when?: object;
   readonly require?: object;
   readonly at?: readonly string[];
+  /** Where the manifest declares (or overrides) the policy: its whole entry. */
+  readonly span?: Span;
 }
 
 /** What the manifest demands of waivers written in code. */

@@ -5,7 +5,7 @@ import type { LineageGraph } from '../lineage/graph';
 import { policyViolation } from '../rules/policy-violation';
 import { secretLiteral } from '../rules/literal-findings';
 import type { Finding, Span } from '../types';
-import { policiesFor } from './evaluate';
+import { definitionOf, policiesFor } from './evaluate';
 
 /** Where, in a training config, each part of the stage context a policy looks at comes from. */
 function placesOf(t: TrainingConfig): { at: string; stage: Record<string, unknown>; span: Span; detail: string }[] {
@@ -58,6 +58,7 @@ export function evaluateConfigs(governance: Governance, configs: readonly Loaded
           path: c.path,
           span: place.span,
           fixes: [],
+          related: [definitionOf(governance, p.policy)],
         });
       }
     }

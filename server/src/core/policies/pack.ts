@@ -23,7 +23,11 @@ const crownJewelStage = (types: string[]) => ({
   properties: { stage: { required: ['type'], properties: { type: { enum: types } } }, data: { properties: { crownJewel: { const: true } } } },
 });
 
-/** The built-in pack: the governance practices of fine-tuning on crown-jewel data. */
+/**
+ * The built-in pack: the governance practices of fine-tuning on crown-jewel data. A required
+ * block also states its type: `required` says nothing about a key written with no value
+ * (`privacy:`), which must not pass for a privacy block.
+ */
 export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   {
     id: 'finetune-method',
@@ -44,7 +48,9 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
       properties: {
         stage: {
           required: ['privacy'],
-          properties: { privacy: { required: ['differentialPrivacy'], properties: { differentialPrivacy: { required: ['epsilon'], properties: { epsilon: { maximum: 10 } } } } } },
+          properties: {
+            privacy: { type: 'object', required: ['differentialPrivacy'], properties: { differentialPrivacy: { type: 'object', required: ['epsilon'], properties: { epsilon: { type: 'number', maximum: 10 } } } } },
+          },
         },
       },
     },
@@ -56,7 +62,7 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     severity: 'error',
     target: 'stage',
     when: crownJewelStage(['ingest', 'transform', 'fine-tune', 'evaluate']),
-    require: { properties: { stage: { required: ['compute'], properties: { compute: { required: ['confidential'], properties: { confidential: { const: true } } } } } } },
+    require: { properties: { stage: { required: ['compute'], properties: { compute: { type: 'object', required: ['confidential'], properties: { confidential: { const: true } } } } } } },
     at: ['compute'],
   },
   {
@@ -78,7 +84,7 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
       properties: {
         stage: {
           required: ['approvals'],
-          properties: { approvals: { minItems: 1, items: { properties: { expires: { format: 'date', formatMinimum: { $data: '/today' } } } } } },
+          properties: { approvals: { type: 'array', minItems: 1, items: { properties: { expires: { format: 'date', formatMinimum: { $data: '/today' } } } } } },
         },
       },
       // With `approvals.roles` declared, each approval names one of them.
