@@ -50,7 +50,7 @@ stages:
 describe('completion of keys', () => {
   it('offers the keys a stage may still have, not those it has', () => {
     const got = labels('pipeline', `${STAGE}    $0\n    method: lora\n  - id: next\n    type: evaluate\n`);
-    assert.deepEqual(got, ['inputs', 'outputs', 'removes', 'config', 'baseModel', 'privacy', 'compute', 'logging', 'approvals', 'retentionDays', 'description']);
+    assert.deepEqual(got, ['inputs', 'outputs', 'removes', 'config', 'baseModel', 'privacy', 'compute', 'logging', 'approvals', 'retentionDays', 'description', 'domain']);
   });
 
   it('documents each key and inserts a value of its shape at the right indentation', () => {

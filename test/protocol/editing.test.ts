@@ -49,7 +49,7 @@ describe('editing help in manifests over the protocol', () => {
 
   it('completes the keys a stage lacks, as snippets with their documentation', async () => {
     const items = await complete(original.replace('    method: lora\n', '    method: lora\n    $0\n'));
-    assert.deepEqual(items.map((i) => i.label), ['removes', 'baseModel', 'approvals', 'retentionDays', 'description']);
+    assert.deepEqual(items.map((i) => i.label), ['removes', 'baseModel', 'approvals', 'retentionDays', 'description', 'domain']);
     const approvals = items.find((i) => i.label === 'approvals')!;
     assert.equal(approvals.kind, CompletionItemKind.Property);
     assert.equal(approvals.insertTextFormat, InsertTextFormat.Snippet);
