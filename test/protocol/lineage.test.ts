@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { WorkspaceSymbolRequest, type SymbolInformation } from 'vscode-languageserver-protocol/node';
+import { DefinitionRequest, HoverRequest, ReferencesRequest, WorkspaceSymbolRequest, type Hover, type Location, type SymbolInformation } from 'vscode-languageserver-protocol/node';
 import { LineageNotifications, LineageRequests, type ExplainHop, type LineageGraphInfo, type LineageNodeInfo } from '../../shared/lineage-protocol';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
@@ -61,6 +61,24 @@ describe('lineage requests over the protocol', () => {
     assert.deepEqual(await send(LineageRequests.nodeAt, { textDocument: { uri }, position: at('configs/axolotl') }), { id: 'configs/axolotl-support-bot.yaml' });
     const symbols = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'support-bot/' })) as SymbolInformation[];
     assert.deepEqual(symbols.map((s) => s.name).sort(), ['s3://acme-data/sft/support-bot/train.jsonl', 'support-bot/finetune', 'support-bot/ingest', 'support-bot/redact-pii']);
+  });
+
+  it('navigates lineage references outside manifest ids: a config path, a dataset path, an output folder', async () => {
+    const pipeline = await client.open('pipelines/support-bot.pipeline.yaml', 'yaml');
+    const pLines = readFileSync(`${ws.dir}/pipelines/support-bot.pipeline.yaml`, 'utf8').split('\n');
+    const line = pLines.findIndex((l) => l.includes('config: configs/axolotl'));
+    const defs = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: pipeline }, position: { line, character: pLines[line].indexOf('configs/') + 3 } })) as Location[];
+    assert.deepEqual(defs.map((d) => d.uri), [client.uri('configs/axolotl-support-bot.yaml')]);
+
+    const config = await client.open('configs/axolotl-support-bot.yaml', 'yaml');
+    const cLines = readFileSync(`${ws.dir}/configs/axolotl-support-bot.yaml`, 'utf8').split('\n');
+    const out = cLines.findIndex((l) => l.startsWith('output_dir:'));
+    const hover = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: config }, position: { line: out, character: 15 } })) as Hover;
+    const text = (hover.contents as { value: string }).value;
+    assert.match(text, /^\*\*dataset\*\* `outputs\/support-bot-lora`: carries tier \*\*confidential\*\*; declared in `configs\/axolotl-support-bot\.yaml` line \d+/);
+    assert.match(text, /Tier from: `configs\/axolotl-support-bot\.yaml` ← `support-bot\/finetune` ← `sft-train`/);
+    const refs = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: config }, position: { line: out, character: 15 }, context: { includeDeclaration: true } })) as Location[];
+    assert.deepEqual(refs.map((r) => r.uri.slice(r.uri.lastIndexOf('/') + 1)).sort(), ['axolotl-support-bot.yaml', 'support-bot.model.yaml']);
   });
 
   it('follows unsaved edits: a removed redaction stage makes the release crown-jewel, and the client hears of it', async () => {

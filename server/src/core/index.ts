@@ -17,6 +17,7 @@ export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
 export { LineIndex, applyEdits, didYouMean } from './text';
+export { maskSensitive } from './sensitivity/literals';
 export { LineageGraph, type Subgraph } from './lineage/graph';
 export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';
 export { MODEL_KINDS, NODE_KINDS } from './lineage/model';

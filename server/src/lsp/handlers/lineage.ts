@@ -33,9 +33,6 @@ function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
 
 const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
 
-/** Edges whose written span names the upstream end (an input, a dataset a release trains on). */
-const NAMES_SOURCE = new Set(['input', 'trains', 'base-model', 'reads']);
-
 /**
  * The lineage requests (see shared/lineage-protocol.ts): thin answers over the folder's graph.
  * Unknown ids and folders answer empty, never an error, so a stale client view is harmless.
@@ -74,18 +71,14 @@ export function lineageHandlers(ctx: ServerContext): Record<string, (params: nev
       return { nodes: v ? v.graph.modelsCarrying(p.id, MODEL_KINDS).map((n) => nodeInfo(v, n)) : [] };
     },
     [LineageRequests.nodeAt]: async (p: NodeAtParams) => {
-      const v = await view({ uri: p.textDocument.uri });
       const doc = ctx.workspace.documents.get(p.textDocument.uri);
-      const file = v?.relative(p.textDocument.uri);
-      if (!v || !doc || !file) return null;
-      const offset = doc.offsetAt(p.position);
-      const inside = (s: { offset: number; length: number }) => offset >= s.offset && offset <= s.offset + s.length;
-      const node = v.graph.all().find((n) => n.path === file && n.span.length > 0 && inside(n.span));
-      if (node) return { id: node.id };
-      const edge = v.graph.edges.find((e) => e.path === file && inside(e.span));
-      if (edge) return { id: NAMES_SOURCE.has(edge.relation) ? edge.from : edge.to };
+      if (!doc) return null;
+      const at = await ctx.workspace.lineageAt(p.textDocument.uri, doc.offsetAt(p.position));
+      if (at) return { id: at.id };
       // Anywhere else in a config or code file: the file's own node.
-      for (const id of [file, `code:${file}`]) if (v.graph.nodes.has(id)) return { id };
+      const v = await view({ uri: p.textDocument.uri });
+      const file = v?.relative(p.textDocument.uri);
+      for (const id of file ? [file, `code:${file}`] : []) if (v!.graph.nodes.has(id)) return { id };
       return null;
     },
   };
