@@ -39,6 +39,7 @@ const MAX_ENTRIES = 50_000;
  */
 export class WorkspaceCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly code = new Map<string, { text: string; key: string; contribution?: Contribution }>();
   /** The last model, reused while every input is the same (several documents asking after one edit). */
   private last: { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
 
@@ -83,10 +84,16 @@ export class WorkspaceCache {
     if (code.length > 0) {
       const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: globToRegExp(l), asset: a.id })));
       const match = (p: string) => locations.find((l) => l.re.test(p.replace(/^\.\//, '')) || l.re.test(p.replace(/^\.\//, '') + '/'))?.asset;
+      // Code is scanned again only when its text or the assets' locations change.
+      const key = JSON.stringify(governance.assets.map((a) => [a.id, a.locations]));
       for (const f of code) {
-        const c = codeContribution(f.path, f.text, match);
+        const cached = this.code.get(f.path);
+        const reuse = cached !== undefined && cached.text === f.text && cached.key === key;
+        const c = reuse ? cached.contribution : codeContribution(f.path, f.text, match);
+        if (!reuse) this.code.set(f.path, { text: f.text, key, contribution: c });
         if (c) contributions.push(c);
       }
+      if (this.code.size > MAX_ENTRIES) this.code.clear();
     }
     const declarations: Declaration[] = governance.path ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span })) : [];
     const references: Reference[] = [];
