@@ -398,3 +398,36 @@ describe('the missing required key fix', () => {
     checkManifestFix(governance, governance + '    tier: TODO\n', { line: 4, finding: 'missing the required key `tier`', path: 'governance.yaml' });
   });
 });
+
+describe('fixes in fine-tuning configs, in the config\'s own terms', () => {
+  const GOVERNANCE = `apiVersion: crownguard/v1
+kind: Governance
+assets:
+  - id: chats
+    tier: restricted
+    locations: [s3://acme/chats/**]
+    allowedUses: [lora-finetune]
+`;
+  const AXOLOTL = `# Full fine-tuning of the chats, pushed to a public repository.
+base_model: meta-llama/Llama-3.1-8B
+datasets:
+  - path: s3://acme/chats/train.jsonl
+    type: chat_template
+hub_model_id: acme/chat-full
+wandb_project: chats
+eval_table_size: 5
+`;
+  it('sets an adapter the data allows (Axolotl)', () => {
+    checkManifestFix(AXOLOTL, AXOLOTL + 'adapter: lora\n', { line: 2, finding: 'policy `finetune-method`', fix: 'Set `adapter: lora`', governance: GOVERNANCE, path: 'train.yaml' });
+  });
+  it('makes the hub repository private, and turns sample logging off', () => {
+    checkManifestFix(AXOLOTL, AXOLOTL + 'hub_private_repo: true\n', { line: 6, finding: 'policy `no-public-model`', fix: 'Set `hub_private_repo: true`', governance: GOVERNANCE, path: 'train.yaml' });
+    checkManifestFix(AXOLOTL, AXOLOTL.replace('eval_table_size: 5', 'eval_table_size: 0'), { line: 8, finding: 'policy `no-payload-logging`', fix: 'Turn off `eval_table_size`', governance: GOVERNANCE, path: 'train.yaml' });
+  });
+  it('switches LLaMA-Factory to LoRA and TRL to PEFT', () => {
+    const lf = 'model_name_or_path: Qwen/Qwen2.5-7B\nstage: sft\nfinetuning_type: full\ndataset_dir: s3://acme/chats\ndataset: s3://acme/chats/a.jsonl\ntemplate: qwen\n';
+    checkManifestFix(lf, lf.replace('finetuning_type: full', 'finetuning_type: lora'), { line: 3, finding: 'policy `finetune-method`', fix: 'Set `finetuning_type: lora`', governance: GOVERNANCE, path: 'lf.yaml' });
+    const trl = 'model_name_or_path: Qwen/Qwen2.5-7B\ndataset_name: s3://acme/chats/a.jsonl\noutput_dir: out/x\nuse_peft: false\nlearning_rate: 1.0e-5\n';
+    checkManifestFix(trl, trl.replace('use_peft: false', 'use_peft: true'), { line: 4, finding: 'policy `finetune-method`', fix: 'Set `use_peft: true`', governance: GOVERNANCE, path: 'trl.yaml' });
+  });
+});

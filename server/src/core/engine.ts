@@ -251,7 +251,7 @@ export class Engine {
     const releases = ownManifests.filter((l) => l.kind === 'model');
     const releaseData = (r: (typeof releases)[number]) => model.graph.carried.get(r.declarations.find((d) => d.kind === 'release')?.id ?? '') ?? NOTHING;
     for (const f of evaluatePolicies(gov, stageContexts(model.graph, pipelines), releases, day, releaseData)) out.get(f.path)?.push(f);
-    for (const f of evaluateConfigs(gov, ownConfigs, model.graph, day)) out.get(f.path)?.push(f);
+    for (const f of evaluateConfigs(gov, ownConfigs, model.graph, day, (p) => texts.get(p) ?? '')) out.get(f.path)?.push(f);
     for (const f of only === undefined ? cycleFindings(model.graph) : cycleFindingsIn(model.graph, only)) out.get(f.path)?.push(f);
     if (artifacts) for (const f of checkArtifacts(releases, artifacts)) out.get(f.path)?.push(f);
     const lines = new Map<string, LineIndex>();

@@ -4,7 +4,9 @@ import { NOTHING } from '../lineage/carried';
 import type { LineageGraph } from '../lineage/graph';
 import { policyViolation } from '../rules/policy-violation';
 import { secretLiteral } from '../rules/literal-findings';
-import type { Finding, Span } from '../types';
+import type { Finding, Fix, Span, TextEdit } from '../types';
+import { replaceScalar, setKey, type Block } from '../yaml/edit';
+import type { Carried } from '../lineage/carried';
 import { definitionOf, policiesFor } from './evaluate';
 
 /** Where, in a training config, each part of the stage context a policy looks at comes from. */
@@ -27,7 +29,36 @@ function placesOf(t: TrainingConfig): { at: string; stage: Record<string, unknow
  * `fine-tune` stage whose data is what its datasets (and the pipeline stage that runs it)
  * carry through the lineage. Also: credentials written into a config.
  */
-export function evaluateConfigs(governance: Governance, configs: readonly LoadedConfig[], graph: LineageGraph, today: string): Finding[] {
+/** The setting that makes each format train with `method`, where the format has one. */
+const METHOD_SETTING: Record<TrainingConfig['format'], Partial<Record<string, [string, Block]>>> = {
+  axolotl: { lora: ['adapter', 'lora'], qlora: ['adapter', 'qlora'] },
+  'llama-factory': { lora: ['finetuning_type', 'lora'] },
+  trl: { lora: ['use_peft', true] },
+};
+
+/**
+ * Fixes in the config's own terms: a parameter-efficient setting the data allows, a private
+ * hub repository, sample logging off. Never for JSON (its quoting is not YAML's flow style) and
+ * never safe: each changes how or where a model is trained, so a person reviews it.
+ */
+function configFixes(c: LoadedConfig & { training: TrainingConfig }, text: string, at: string, data: Carried): Fix[] {
+  if (!c.doc || /\.json$/i.test(c.path)) return [];
+  const doc = c.doc;
+  const fix = (title: string, edit: TextEdit | undefined): Fix[] => (edit ? [{ title, edits: [edit], preferred: false, safe: false }] : []);
+  if (at === 'method') {
+    return data.allowedMethods.flatMap((m) => {
+      const setting = METHOD_SETTING[c.training.format][m];
+      return setting ? fix(`Set \`${setting[0]}: ${String(setting[1])}\` (${m}, which the data allows)`, setKey(text, doc, [], setting[0], setting[1])) : [];
+    });
+  }
+  if (at === 'hub') return fix('Set `hub_private_repo: true`', setKey(text, doc, [], 'hub_private_repo', true));
+  if (at === 'logging') {
+    return c.training.sampleLogging.flatMap((k) => fix(`Turn off \`${k.value}\``, replaceScalar(doc, [k.value], typeof doc.get(k.value) === 'number' ? 0 : false)));
+  }
+  return [];
+}
+
+export function evaluateConfigs(governance: Governance, configs: readonly LoadedConfig[], graph: LineageGraph, today: string, textOf: (path: string) => string = () => ''): Finding[] {
   const compiled = policiesFor(governance).filter((c) => c.policy.target === 'stage');
   const out: Finding[] = [];
   for (const c of configs) {
@@ -57,7 +88,7 @@ export function evaluateConfigs(governance: Governance, configs: readonly Loaded
           message: `Violates policy \`${p.policy.id}\`: ${p.policy.description} (${place.detail}; the data is of tier ${data.tier ?? 'unknown'}${from})`,
           path: c.path,
           span: place.span,
-          fixes: [],
+          fixes: configFixes({ ...c, training: t }, textOf(c.path), place.at, data),
           related: [definitionOf(governance, p.policy)],
         });
       }
