@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configFormatOf } from '../../server/src/core/formats/recognise';
 import { loadConfig } from '../../server/src/core/formats/load';
+import { engine } from '../support/engine';
 
 /** What a format's mapping must find, written next to the file it is read from. */
 describe('known formats are recognised by content and mapped', () => {
@@ -71,6 +72,15 @@ describe('known formats are recognised by content and mapped', () => {
     const m = loadConfig({ path: 'm/README.md', text: card }, 'model-card');
     assert.ok(m.format === 'model-card' && m.card);
     assert.deepEqual([m.card.name.value, m.card.baseModels.map((b) => b.value), m.card.datasets.map((x) => x.value)], ['m', ['a/b', 'c/d'], ['acme/x']]);
+  });
+
+  it('reports a token under a credential key once, without its value', async () => {
+    const e = await engine();
+    const token = ['hf', 'AbCdEfGhIjKlMnOpQrStUvWxYz012345'].join('_');
+    const text = `base_model: a/b\nadapter: lora\ndatasets:\n  - path: data/x.jsonl\nhub_token: ${token}\n`;
+    const findings = e.analyze([{ path: 'train.yaml', text }]).findings.filter((f) => f.ruleId === 'CG201');
+    assert.equal(findings.length, 1, JSON.stringify(findings.map((f) => f.message)));
+    assert.ok(!JSON.stringify(findings).includes(token));
   });
 
   it('leaves alone what is not one of them', () => {

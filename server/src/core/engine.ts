@@ -268,7 +268,10 @@ export class Engine {
       // A config is a file like code: its findings can be waived in its own comments (not JSON's).
       const comment = /\.json$/i.test(c.path) ? undefined : c.format === 'model-card' ? { open: '<!--', close: '-->' } : { open: '#' };
       const file = { path: c.path, text: texts.get(c.path) ?? '' };
-      out.set(c.path, this.finish(file, undefined, out.get(c.path) ?? [], gov, settings, comment).findings);
+      // A token written under a credential key is found twice (by its key and by its pattern): once is enough.
+      const list = out.get(c.path) ?? [];
+      const unique = list.filter((f, i) => !list.some((g, j) => j < i && g.ruleId === f.ruleId && g.span.offset < f.span.offset + f.span.length && f.span.offset < g.span.offset + g.span.length));
+      out.set(c.path, this.finish(file, undefined, unique, gov, settings, comment).findings);
       configPaths.add(c.path);
     }
     for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
