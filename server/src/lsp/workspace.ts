@@ -212,7 +212,8 @@ export class Workspace {
     for (const abs of this.manifestLists.get(root)!) {
       const open = this.documents.get(pathToFileURL(abs).href);
       const text = open ? open.getText() : this.diskText(abs);
-      if (text !== undefined && isWorkspaceFile(relative(abs), text)) sources.push({ path: relative(abs), text });
+      // The engine remembers per text whether a file is a manifest or config at all.
+      if (text !== undefined) sources.push({ path: relative(abs), text });
     }
     // A document not yet on disk (new, unsaved) counts too.
     const own = fsPath(uri);
