@@ -21,6 +21,8 @@ export interface LineageNodeInfo {
   declaredTier?: string;
   /** The tier the node carries through lineage. */
   tier?: string;
+  /** The tier's position in the governance manifest's order (0 the least sensitive), for colouring. */
+  tierRank?: number;
   crownJewel: boolean;
   /** Where the node is declared. */
   location: LineageLocation;

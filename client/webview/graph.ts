@@ -38,12 +38,18 @@ function draw(g: LaidOut): void {
     `${g.nodes.length} node${g.nodes.length === 1 ? '' : 's'}` +
     (g.state.focus ? ` around ${g.state.focus} (${g.state.depth} hops)` : '') +
     (g.hidden ? `; ${g.hidden} more not shown: focus on a node or filter` : '');
-  $('legend').textContent = g.tiers.length ? `Tiers: ${g.tiers.join(', ')}` : '';
+  const legend = $('legend');
+  legend.replaceChildren(...g.tiers.map((t) => {
+    const item = document.createElement('span');
+    item.className = `swatch shade-${t.shade}${t.crownJewel ? ' crown' : ''}`;
+    item.textContent = t.crownJewel ? `${t.tier} (crown-jewel)` : t.tier;
+    return item;
+  }));
   ($('all') as HTMLButtonElement).disabled = !g.state.focus;
 }
 
 function drawNode(svg: Element, n: LaidOutNode): void {
-  const group = el('g', { class: `node ${n.crownJewel ? 'crown' : ''} ${n.role ?? ''}`, transform: `translate(${n.x},${n.y})`, tabindex: 0, role: 'button' }, svg);
+  const group = el('g', { class: `node ${n.shade !== undefined ? `shade-${n.shade}` : ''} ${n.crownJewel ? 'crown' : ''} ${n.role ?? ''}`, transform: `translate(${n.x},${n.y})`, tabindex: 0, role: 'button' }, svg);
   el('rect', { width: n.width, height: n.height, rx: 6 }, group);
   el('text', { x: 8, y: 15, class: 'id' }, group).textContent = n.id;
   el('text', { x: 8, y: 29, class: 'meta' }, group).textContent = `${n.kind}${n.tier ? ' · ' + n.tier : ''}`;

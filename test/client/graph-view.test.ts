@@ -43,7 +43,8 @@ describe('lineage graph view: webview messages', () => {
     // Layered left to right: an asset sits left of the stage that reads it, which sits left of its output.
     assert.ok(x('customer-profiles') < x('support-bot/ingest') && x('support-bot/ingest') < x('raw-joined'));
     assert.ok(g.edges.every((e) => e.points.length >= 2));
-    assert.deepEqual(g.tiers.sort(), ['confidential', 'restricted']);
+    assert.deepEqual(g.tiers, [{ tier: 'confidential', shade: 0, crownJewel: false }, { tier: 'restricted', shade: 3, crownJewel: true }]);
+    assert.equal(g.nodes.find((n) => n.id === 'raw-joined')?.shade, 3);
     assert.equal(g.nodes.find((n) => n.id === 'customer-profiles')?.crownJewel, true);
   });
 

@@ -26,6 +26,8 @@ export interface LaidOutNode {
   id: string;
   kind: string;
   tier?: string;
+  /** 0 to 3: the tier's place among the tiers in the graph, least sensitive first, for its colour. */
+  shade?: number;
   crownJewel: boolean;
   location: LineageLocation;
   x: number;
@@ -51,8 +53,8 @@ export interface LaidOut {
   height: number;
   /** Nodes that matched but were not drawn (over MAX_NODES). */
   hidden: number;
-  /** Every tier present, most sensitive last as the graph orders them, for the legend. */
-  tiers: string[];
+  /** Every tier present, least sensitive first, with its shade and whether it is crown-jewel, for the legend. */
+  tiers: { tier: string; shade: number; crownJewel: boolean }[];
   state: ViewState;
 }
 
@@ -102,10 +104,13 @@ export async function layout(g: LineageGraphInfo, state: ViewState): Promise<Lai
   const out = await elk.layout(graph);
   const pos = new Map((out.children ?? []).map((c) => [c.id, c]));
   const role = (id: string) => roles?.get(id);
+  // Shades spread the tiers present over four colours, least sensitive first.
+  const ranked = [...new Map(shown.filter((n) => n.tier !== undefined).map((n) => [n.tier!, { rank: n.tierRank ?? 0, crownJewel: n.crownJewel }])).entries()].sort((a, b) => a[1].rank - b[1].rank);
+  const shadeOf = new Map(ranked.map(([tier], i) => [tier, ranked.length <= 1 ? 3 : Math.round((i * 3) / (ranked.length - 1))]));
   return {
     nodes: shown.map((n) => {
       const p = pos.get(n.id)!;
-      return { id: n.id, kind: n.kind, tier: n.tier, crownJewel: n.crownJewel, location: n.location, x: p.x ?? 0, y: p.y ?? 0, width: p.width ?? 0, height: p.height ?? 0, role: role(n.id) };
+      return { id: n.id, kind: n.kind, tier: n.tier, shade: n.tier !== undefined ? shadeOf.get(n.tier) : undefined, crownJewel: n.crownJewel, location: n.location, x: p.x ?? 0, y: p.y ?? 0, width: p.width ?? 0, height: p.height ?? 0, role: role(n.id) };
     }),
     edges: edges.map((e, i) => {
       const section = (out.edges ?? []).find((x) => x.id === `e${i}`)?.sections?.[0];
@@ -116,7 +121,7 @@ export async function layout(g: LineageGraphInfo, state: ViewState): Promise<Lai
     width: out.width ?? 0,
     height: out.height ?? 0,
     hidden: matching.length - shown.length,
-    tiers: [...new Set(shown.map((n) => n.tier).filter((t): t is string => t !== undefined))],
+    tiers: ranked.map(([tier, r]) => ({ tier, shade: shadeOf.get(tier)!, crownJewel: r.crownJewel })),
     state,
   };
 }

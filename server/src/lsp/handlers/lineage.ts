@@ -16,7 +16,8 @@ import type { ServerContext } from '../context';
 import type { LineageView } from '../workspace';
 
 function nodeInfo(v: LineageView, n: Classified): LineageNodeInfo {
-  return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, crownJewel: n.crownJewel, location: v.toLocation(n.path, n.span) as LineageNodeInfo['location'] };
+  const rank = n.tier === undefined ? undefined : v.graph.tierRank(n.tier);
+  return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, tierRank: rank !== undefined && rank >= 0 ? rank : undefined, crownJewel: n.crownJewel, location: v.toLocation(n.path, n.span) as LineageNodeInfo['location'] };
 }
 
 function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
