@@ -114,6 +114,8 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
         const settings = editorSettings(uri);
         const items = doc && !inScope(doc, settings) ? [] : applyRuleSettings(report.items, settings);
         reports.fire({ uri, count: items.length });
+        // Paths and counts only: never a finding's text, which is about sensitive data.
+        output.debug(`${workspace.asRelativePath(uri)}: ${items.length} finding(s)`);
         return { ...report, items };
       },
     },
@@ -141,11 +143,15 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     // assets; until then, and for files that touch none, the Problems panel lists the findings.
     commands.registerCommand(STATUS_COMMAND, () => showProblems()),
     workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('crownguard')) return;
+      output.info('Settings changed; checking the open files again.');
       if (EDITOR_SETTINGS.some((s) => e.affectsConfiguration(s)) && client?.isRunning()) client.getFeature(DocumentDiagnosticRequest.method).refresh();
     }),
   );
   try {
     await client.start();
+    const folders = workspace.workspaceFolders?.length ?? 0;
+    output.info(`The CrownGuard server ${client.initializeResult?.serverInfo?.version ?? ''} is running for ${folders} workspace folder${folders === 1 ? '' : 's'}.`);
   } catch (err) {
     status.setState('failed');
     output.error(`The CrownGuard server did not start: ${err instanceof Error ? err.message : String(err)}`);

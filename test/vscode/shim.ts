@@ -11,6 +11,9 @@ import { CACHE, launchBrowser, newPage, startCodeServer } from './workbench';
 /** A whole run (start, activation, suite) longer than this is a hang, reported as a failure. */
 const RUN_LIMIT_MS = Number(process.env.CROWNGUARD_E2E_LIMIT_MS ?? 10 * 60 * 1000);
 
+/** Workbench chatter that says nothing about the suite (the gallery is disabled on purpose). */
+const NOISE = /^(Ignoring fetching additional builtin extensions from gallery|Creating a socket|Resolving connection token|Resolved connection token|ChatSessionStore: Migrating|\[Service Worker\] registered|Updating additional builtin extensions cache)/;
+
 function parse(argv: string[]): { folder?: string; flags: Map<string, string> } {
   const flags = new Map<string, string>();
   let folder: string | undefined;
@@ -50,6 +53,7 @@ async function main(): Promise<number> {
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       // The host's console calls arrive as their arguments, printf-style (mocha's reporter uses %s).
       const text = format(...(Array.isArray(args) ? args : [args]));
+      if (NOISE.test(text)) return;
       (type === 'error' ? console.error : console.log)(text);
     });
     const url = server.url(path.resolve(folder), [

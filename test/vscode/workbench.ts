@@ -52,8 +52,8 @@ const USER_SETTINGS = {
 export interface CodeServer {
   readonly port: number;
   readonly origin: string;
-  /** The workbench URL for a folder, with the extension-test payload when given. */
-  url(folder: string, payload?: [string, string][]): string;
+  /** The workbench URL for a folder or a .code-workspace file, with the extension-test payload when given. */
+  url(folderOrWorkspace: string, payload?: [string, string][]): string;
   /** A vscode-remote URI for a path on this machine (what the payload wants). */
   remote(fsPath: string): string;
   stop(): Promise<void>;
@@ -149,8 +149,8 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
     port,
     origin,
     remote,
-    url: (folder, payload) => {
-      const q = new URLSearchParams({ folder });
+    url: (target, payload) => {
+      const q = new URLSearchParams(target.endsWith('.code-workspace') ? { workspace: target } : { folder: target });
       if (payload) q.set('payload', JSON.stringify(payload));
       return `${origin}/?${q.toString()}`;
     },
