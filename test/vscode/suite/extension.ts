@@ -2,7 +2,7 @@
 // In-host end-to-end tests: the extension in a real VS Code, on a copy of examples/.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activate, folder, openAndReport, ours, ruleOf, setSetting, summary, uriOf, waitFor, waitForDiagnostics } from './helpers';
+import { activate, folder, nextReport, openAndReport, ours, ruleOf, setSetting, summary, uriOf, waitFor, waitForDiagnostics } from './helpers';
 
 /** The examples' leaks, as `npx crownguard check examples` reports them (rule@line). */
 const LEAKS: Record<string, string[]> = {
@@ -109,6 +109,30 @@ suite('CrownGuard in a real VS Code', () => {
     assert.equal(result?.toString(), uri.toString());
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
     assert.equal((await vscode.workspace.fs.readFile(uri)).toString(), before);
+  });
+
+  test('"Create Governance Manifest" writes the shipped template where there is none, and it is clean', async () => {
+    // Last in the suite: it moves the examples' manifest aside for the duration of the test.
+    const manifest = uriOf('governance.yaml');
+    const aside = uriOf('governance.yaml.bak');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.rename(manifest, aside);
+    try {
+      const report = nextReport(manifest);
+      const created = await vscode.commands.executeCommand<vscode.Uri | undefined>('crownguard.createGovernanceManifest');
+      assert.equal(created?.toString(), manifest.toString());
+      const ext = vscode.extensions.getExtension('crownguard.crownguard')!;
+      const template = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, 'templates', 'governance.yaml'));
+      assert.equal((await vscode.workspace.fs.readFile(manifest)).toString(), template.toString());
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), manifest.toString());
+      // The template is a valid manifest: once analysed, it has no findings.
+      assert.equal((await report).count, 0);
+      assert.deepEqual(summary(manifest), []);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(manifest).then(undefined, () => undefined);
+      await vscode.workspace.fs.rename(aside, manifest);
+    }
   });
 
   test('the commands are contributed under the CrownGuard category', async () => {

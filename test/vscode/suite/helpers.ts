@@ -76,31 +76,32 @@ export function waitForDiagnostics(uri: vscode.Uri, expected: string[]): Promise
   return waitFor(`${vscode.workspace.asRelativePath(uri)} to show ${want}`, () => (JSON.stringify(summary(uri)) === want ? ours(uri) : undefined), () => summary(uri));
 }
 
+/** The next report CrownGuard gives for a file (subscribe before causing it). */
+export function nextReport(uri: vscode.Uri): Promise<Report> {
+  assert.ok(api, 'activate() first');
+  const key = uri.toString();
+  return new Promise<Report>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for a CrownGuard report on ${vscode.workspace.asRelativePath(uri)}`));
+    }, STATE_TIMEOUT_MS);
+    const sub = api!.onDidReport((r) => {
+      if (r.uri.toString() !== key) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(r);
+    });
+  });
+}
+
 /**
  * Opens a file in an editor and resolves with the first report CrownGuard gives for it, so a
  * file with no findings is known to have been analysed rather than merely not yet reported.
  */
 export async function openAndReport(uri: vscode.Uri): Promise<{ editor: vscode.TextEditor; report: Report }> {
-  assert.ok(api, 'activate() first');
-  const key = uri.toString();
-  const report = new Promise<Report>((resolve) => {
-    const sub = api!.onDidReport((r) => {
-      if (r.uri.toString() === key) {
-        sub.dispose();
-        resolve(r);
-      }
-    });
-  });
+  const report = nextReport(uri);
   const editor = await vscode.window.showTextDocument(uri, { preview: false });
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for a CrownGuard report on ${vscode.workspace.asRelativePath(uri)}`)), STATE_TIMEOUT_MS);
-  });
-  try {
-    return { editor, report: await Promise.race([report, bound]) };
-  } finally {
-    clearTimeout(timer);
-  }
+  return { editor, report: await report };
 }
 
 /** Sets a CrownGuard setting in the workspace (undefined removes it). */
