@@ -130,4 +130,9 @@ async function workbenchFlow(): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CrownGuard: Show Output' }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.panel .view-lines', { hasText: 'The CrownGuard server' }).first().waitFor();
+
+  // The status bar item opens the Problems panel.
+  await page.locator('.markers-panel').waitFor({ state: 'hidden' });
+  await page.locator('.statusbar-item', { hasText: 'CrownGuard' }).first().click();
+  await page.locator('.markers-panel').waitFor();
 }
