@@ -42,6 +42,11 @@ async function main(): Promise<number> {
     extensionsDir: flags.get('extensions-dir') ? path.join(runDir, 'extensions') : undefined,
     log: (l) => serverLog.push(l),
   });
+  // Stopped from outside (runTests on Ctrl+C, CI's time limit): take code-server's process
+  // group down too, rather than leave it running detached.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void server.stop().finally(() => process.exit(1)));
+  }
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let code = 1;
   try {

@@ -28,6 +28,8 @@ before(async () => {
   copy = mkdtempSync(path.join(tmpdir(), 'crownguard-ui-'));
   cpSync(path.join(REPO, 'examples'), path.join(copy, 'examples'), { recursive: true });
   mkdirSync(SHOTS, { recursive: true });
+  // Stopped from outside (CI's time limit): take code-server's detached process group down too.
+  process.once('SIGTERM', () => void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(1)));
 });
 
 after(async () => {
@@ -72,6 +74,8 @@ it('in the workbench: squiggle, Problems entry, quick fix with Ctrl+., a palette
   server = await startCodeServer({ runDir: run, extensionsDir: path.join(run, 'extensions'), settings });
   browser = await launchBrowser();
   page = await newPage(browser);
+  // Generous: the workbench on a busy two-core machine; each wait still ends at its state.
+  page.setDefaultTimeout(90_000);
   const folder = path.join(copy, 'examples');
   await page.goto(server.url(folder));
   try {
