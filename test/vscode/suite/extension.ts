@@ -71,6 +71,30 @@ suite('CrownGuard in a real VS Code', () => {
     await waitForDiagnostics(uri, LEAKS['src/prepare_data.py']);
   });
 
+  test('with crownguard.run onSave, saving the file checks it', async () => {
+    const uri = uriOf('src/prepare_data.py');
+    const editor = await vscode.window.showTextDocument(uri, { preview: false });
+    await waitForDiagnostics(uri, LEAKS['src/prepare_data.py']);
+    const original = editor.document.getText();
+    // A settings change re-checks open files: let that happen before editing.
+    const rechecked = nextReport(uri);
+    await setSetting('run', 'onSave');
+    await rechecked;
+    try {
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+      await editor.edit((e) => e.insert(end, '\n\ndef audit(customer):\n    print(customer.account_number)\n'));
+      const leak = editor.document.getText().split('\n').findIndex((l) => l.includes('print(customer.account_number)'));
+      assert.ok(await editor.document.save());
+      await waitForDiagnostics(uri, [...LEAKS['src/prepare_data.py'], `CG101@${leak + 1}`]);
+    } finally {
+      // Put the file back as it was, on disk too.
+      const all = new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length));
+      await editor.edit((e) => e.replace(all, original));
+      await editor.document.save();
+    }
+    await waitForDiagnostics(uri, LEAKS['src/prepare_data.py']);
+  });
+
   test('crownguard.enable false clears the findings, and true brings them back', async () => {
     const uri = uriOf('src/train.py');
     await vscode.window.showTextDocument(uri, { preview: false });
