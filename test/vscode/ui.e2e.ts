@@ -1,6 +1,7 @@
 // UI smoke test: packages the extension as a .vsix, installs it into a real VS Code
 // (code-server) the way a user would, and drives the workbench in headless chromium: the
-// squiggle and the Problems entry appear, Ctrl+. applies the quick fix, a palette command runs.
+// squiggle and the Problems entry appear, Ctrl+. applies the quick fix, a palette command runs,
+// the status bar opens Problems, and the walkthrough opens.
 // Screenshots go to test-results/screenshots/ (CROWNGUARD_SCREENSHOTS=docs/images for the README).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -139,4 +140,18 @@ async function workbenchFlow(): Promise<void> {
   await page.locator('.markers-panel').waitFor({ state: 'hidden' });
   await page.locator('.statusbar-item', { hasText: 'CrownGuard' }).first().click();
   await page.locator('.markers-panel').waitFor();
+
+  // The walkthrough, from the palette (with the panel closed, for the screenshot).
+  await page.keyboard.press('Control+J');
+  await page.locator('.markers-panel').waitFor({ state: 'hidden' });
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').fill('>Welcome: Open Walkthrough');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with CrownGuard' }).first().waitFor();
+  await page.locator('.quick-input-widget input').fill('Get started with CrownGuard');
+  await page.keyboard.press('Enter');
+  await page.locator('.gettingStartedContainer', { hasText: 'Create a governance manifest' }).first().waitFor();
+  await page.locator('.gettingStartedContainer', { hasText: 'Create Governance Manifest' }).first().waitFor();
+  await shot('walkthrough.png');
 }

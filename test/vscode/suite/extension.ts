@@ -159,6 +159,18 @@ suite('CrownGuard in a real VS Code', () => {
     }
   });
 
+  test('"Restart Server" restarts it, and the new server checks edits', async () => {
+    const uri = uriOf('src/train.py');
+    const editor = await vscode.window.showTextDocument(uri, { preview: false });
+    await waitForDiagnostics(uri, LEAKS['src/train.py']);
+    await vscode.commands.executeCommand('crownguard.restartServer');
+    // Only a running server can flag a leak typed after the restart.
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    await editor.edit((e) => e.insert(end, '\n\ndef audit(customer):\n    print(customer.ssn)\n'));
+    const leak = editor.document.getText().split('\n').findIndex((l) => l.includes('print(customer.ssn)'));
+    await waitForDiagnostics(uri, [...LEAKS['src/train.py'], `CG101@${leak + 1}`]);
+  });
+
   test('the commands are contributed under the CrownGuard category', async () => {
     const all = await vscode.commands.getCommands(true);
     for (const c of ['crownguard.restartServer', 'crownguard.showOutput', 'crownguard.showFindings', 'crownguard.createGovernanceManifest']) assert.ok(all.includes(c), c);
