@@ -2,12 +2,12 @@
 // runTests. On this kind of machine the "VS Code executable" is code-server-shim (code-server
 // in headless chromium); with CROWNGUARD_VSCODE=download, runTests downloads VS Code 1.100.3
 // as it does on a connected machine with a display.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { it } from 'node:test';
 import { runTests } from '@vscode/test-electron';
-import { CACHE, REPO } from './workbench';
+import { REPO } from './workbench';
 
 /**
  * Copies the given folders into a temporary workspace and runs one suite there. The copy lives
@@ -15,8 +15,6 @@ import { CACHE, REPO } from './workbench';
  * would hide the copy's manifests from the server's workspace scan.
  */
 async function runSuite(suite: string, folders: Record<string, string>, open: (workspace: string) => string): Promise<void> {
-  mkdirSync(path.join(CACHE, 'runs'), { recursive: true });
-  const run = mkdtempSync(path.join(CACHE, 'runs', `${suite}-`));
   const copy = mkdtempSync(path.join(tmpdir(), 'crownguard-e2e-'));
   for (const [name, from] of Object.entries(folders)) cpSync(from, path.join(copy, name), { recursive: true });
   const download = process.env.CROWNGUARD_VSCODE === 'download';
@@ -27,7 +25,8 @@ async function runSuite(suite: string, folders: Record<string, string>, open: (w
       extensionDevelopmentPath: REPO,
       extensionTestsPath: path.join(REPO, 'out', 'test', 'vscode', 'suite', 'index.js'),
       extensionTestsEnv: { CROWNGUARD_E2E_SUITE: suite },
-      launchArgs: [open(copy), '--disable-extensions', `--user-data-dir=${path.join(run, 'user-data')}`, `--extensions-dir=${path.join(run, 'extensions')}`],
+      // Fresh profile folders for a downloaded VS Code; the code-server shim makes its own.
+      launchArgs: [open(copy), '--disable-extensions', `--user-data-dir=${path.join(copy, '.profile', 'user-data')}`, `--extensions-dir=${path.join(copy, '.profile', 'extensions')}`],
     });
   } finally {
     rmSync(copy, { recursive: true, force: true });

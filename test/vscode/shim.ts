@@ -3,7 +3,7 @@
 // --user-data-dir, --extensions-dir; the Electron flags are ignored), starts code-server on
 // loopback, opens the workbench in headless chromium with the extension-test payload in its
 // URL, prints what the extension host logs, and exits with the suite's code.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { CACHE, launchBrowser, newPage, startCodeServer } from './workbench';
@@ -36,12 +36,8 @@ async function main(): Promise<number> {
   mkdirSync(path.join(CACHE, 'runs'), { recursive: true });
   const runDir = mkdtempSync(path.join(CACHE, 'runs', 'host-'));
   const serverLog: string[] = [];
-  const server = await startCodeServer({
-    runDir,
-    userDataDir: flags.get('user-data-dir') ? path.join(runDir, 'user-data') : undefined,
-    extensionsDir: flags.get('extensions-dir') ? path.join(runDir, 'extensions') : undefined,
-    log: (l) => serverLog.push(l),
-  });
+  // --user-data-dir and --extensions-dir are not followed: every run gets fresh ones in runDir.
+  const server = await startCodeServer({ runDir, log: (l) => serverLog.push(l) });
   // Stopped from outside (runTests on Ctrl+C, CI's time limit): take code-server's process
   // group down too, rather than leave it running detached.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -81,7 +77,9 @@ async function main(): Promise<number> {
     await browser?.close().catch(() => undefined);
     await server.stop();
   }
-  if (code !== 0) console.error(`code-server's last lines:\n${serverLog.slice(-40).join('\n')}`);
+  // A failed run's folder (settings, logs) is kept for a look; a passing one is removed.
+  if (code !== 0) console.error(`code-server's last lines:\n${serverLog.slice(-40).join('\n')}\n(run folder kept: ${runDir})`);
+  else rmSync(runDir, { recursive: true, force: true });
   return code;
 }
 

@@ -33,10 +33,14 @@ before(async () => {
   process.once('SIGTERM', () => void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(1)));
 });
 
+/** Set when the last test passes (it needs the others): the run folder is then removed. */
+let flowPassed = false;
+
 after(async () => {
   await browser?.close().catch(() => undefined);
   await server?.stop();
   rmSync(copy, { recursive: true, force: true });
+  if (flowPassed) rmSync(run, { recursive: true, force: true });
 });
 
 it('npm run package produces a small, self-contained .vsix', () => {
@@ -81,6 +85,7 @@ it('in the workbench: squiggle, Problems entry, quick fix with Ctrl+., a palette
   await page.goto(server.url(folder));
   try {
     await workbenchFlow();
+    flowPassed = true;
   } catch (err) {
     await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => undefined);
     throw err;
