@@ -16,6 +16,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { createGovernanceManifest, showProblems } from './commands';
+import { registerLineage } from './lineage/commands';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
 
@@ -96,7 +97,7 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: new RestartingErrorHandler(output, () => status?.setState('failed')),
-    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml}') },
+    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml,json,md,py,ts,js}') },
     diagnosticPullOptions: {
       onChange: true,
       onSave: true,
@@ -157,6 +158,7 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     output.error(`The CrownGuard server did not start: ${err instanceof Error ? err.message : String(err)}`);
     offerRestart('The CrownGuard server did not start. See the CrownGuard output for details.', output);
   }
+  registerLineage(context, client);
   return { onDidReport: reports.event };
 }
 

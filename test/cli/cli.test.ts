@@ -47,7 +47,7 @@ describe('crownguard check: text output and exit codes', () => {
       'examples/src/train.py:9:38: error CG101',
       'examples/src/train.py:10:39: error CG101',
     ]);
-    assert.match(lines[lines.length - 1], /^7 findings \(6 errors, 0 warnings, 1 note\); in 8 files; .* s$/);
+    assert.match(lines[lines.length - 1], /^7 findings \(6 errors, 0 warnings, 1 note\); in 9 files; .* s$/);
   });
 
   it('honours --fail-on', () => {
@@ -184,6 +184,27 @@ describe('crownguard check: json and sarif', () => {
     });
   });
 
+  it('sarif: a policy finding relates to the policy\'s entry in the governance manifest', () => {
+    const dir = tempDir({
+      'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\npolicies:\n  - id: confidential-compute\n    severity: warning\n',
+      'train.pipeline.yaml': 'apiVersion: crownguard/v1\nkind: Pipeline\nstages:\n  - id: load\n    type: ingest\n    inputs: [crm]\n',
+    });
+    try {
+      const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout);
+      assertValidSarif(sarif);
+      const result = sarif.runs[0].results.find((x: { message: { text: string } }) => x.message.text.startsWith('Violates policy `confidential-compute`'));
+      assert.deepEqual(result.relatedLocations, [
+        {
+          id: 0,
+          message: { text: 'policy `confidential-compute` is declared here' },
+          physicalLocation: { artifactLocation: { uri: 'governance.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 7, startColumn: 5, endLine: 8, endColumn: 22 } },
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   it('sarif with notes and manifest errors is still valid', () => {
     const dir = tempDir({ 'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governanse\n', 'empty.py': '' });
     try {
@@ -250,6 +271,27 @@ logging.info(password)
       const r = run(['check', '.', '--no-inline-waivers'], dir);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /^app\.py:3:14: warning CG101 /m);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('crownguard check: workspace-wide checks in a large folder', () => {
+  it('sees every manifest and config together, however many code files are split across workers', () => {
+    const files: Record<string, string> = {
+      'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: chats\n    tier: restricted\n    locations: [data/chats/**]\n',
+      'z.pipeline.yaml': 'apiVersion: crownguard/v1\nkind: Pipeline\nmetadata: { name: p }\nstages:\n  - id: prep\n    type: transform\n    inputs: [chats]\n    outputs: [prepared]\n    compute: { confidential: true }\n',
+      // A full fine-tune of data derived from a crown-jewel asset two files away.
+      'zz-train.yaml': 'base_model: a/b\ndatasets:\n  - path: data/chats/all.jsonl\nmicro_batch_size: 1\n',
+    };
+    for (let i = 0; i < 150; i++) files[`m${String(i).padStart(3, '0')}.py`] = `x = ${i}\n`;
+    const dir = tempDir(files);
+    try {
+      const r = run(['check', '.', '--format', 'json', '--jobs', '2'], dir);
+      const findings = JSON.parse(r.stdout).findings as { ruleId: string; path: string; message: string }[];
+      assert.deepEqual(findings.map((f) => `${f.path} ${f.ruleId}`), ['zz-train.yaml CG401'], r.stdout);
+      assert.match(findings[0].message, /finetune-method.*`adapter` is not set/);
     } finally {
       rmSync(dir, { recursive: true });
     }

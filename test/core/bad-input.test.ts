@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { combineFixes, outline, type Engine } from '../../server/src/core';
+import { combineFixes, completeAt, describeKeyAt, linkCandidates, outline, type Engine, type ManifestIndex } from '../../server/src/core';
+import { DEFAULT_GOVERNANCE } from '../../server/src/core/governance/model';
 import { engine } from '../support/engine';
 
 let e: Engine;
@@ -142,5 +143,28 @@ describe('team policies', () => {
     const f = r.findings.find((x) => x.message.includes('policies[0].when'));
     assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
     assert.equal(text.slice(f.span.offset, f.span.offset + f.span.length), '{ type: stage }');
+  });
+});
+
+describe('editing help on hostile manifests', () => {
+  it('deep nesting, alias bombs and long documents are answered quickly, without a crash', () => {
+    const deep = `stages: ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 11 }, (_, i) => `l${i + 1}: &l${i + 1} [*${i ? `l${i}` : 'a'}, *${i ? `l${i}` : 'a'}, *${i ? `l${i}` : 'a'}]`)].join('\n');
+    const long = 'apiVersion: crownguard/v1\nkind: Pipeline\nstages:\n' + '  - id: s\n    type: ingest\n    config: configs/x.yaml\n'.repeat(5000);
+    const index: ManifestIndex = { declarations: [], references: [], carried: new Map(), governance: DEFAULT_GOVERNANCE };
+    const started = Date.now();
+    for (const text of [deep, bomb, long]) {
+      for (const offset of [0, Math.floor(text.length / 2), text.length]) {
+        completeAt(text, offset, 'pipeline', index);
+        describeKeyAt(text, offset, 'pipeline');
+      }
+      linkCandidates(text, 'pipeline');
+    }
+    assert.ok(Date.now() - started < 10000, `took ${Date.now() - started} ms`);
+  });
+
+  it('a hover never shows a secret written as a key', () => {
+    const text = 'stages:\n  - id: s\n    AKIAIOSFODNN7EXAMPLE: x\n';
+    assert.equal(describeKeyAt(text, text.indexOf('AKIA') + 2, 'pipeline'), undefined);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { parseDocument } from 'yaml';
 import { applyEdits, DEFAULT_SETTINGS, type Engine, type Finding, type SourceFile } from '../../server/src/core';
 import { Parsers } from '../../server/src/core/languages/parsers';
 import { loadWasm } from '../../server/src/host/wasm';
@@ -219,5 +220,214 @@ describe('manifest fixes', () => {
     const f = e.governance({ path: 'governance.yaml', text }).findings.find((x) => x.ruleId === 'CG002');
     assert.ok(f);
     assert.equal(applyEdits(text, f.fixes[0].edits), text.replace('feilds', 'fields'));
+  });
+});
+
+const POLICY_GOVERNANCE = `apiVersion: crownguard/v1
+kind: Governance
+tiers: [{ id: internal }, { id: restricted, crownJewel: true }]
+assets:
+  - id: crm
+    tier: restricted
+    allowedUses: [lora-finetune]
+`;
+
+/**
+ * Applies the fix titled `fix` (the preferred one without it) of the finding on `line` (1-based)
+ * of a pipeline whose message contains `finding`, and compares the result with `after`. The
+ * fixed text must parse, and only insert text or replace one scalar; unless `stays`, the
+ * finding must be gone.
+ */
+function checkManifestFix(before: string, after: string, opts: { line: number; finding: string; fix?: string; stays?: boolean; governance?: string; path?: string }): string {
+  const file = opts.path ?? 'train.pipeline.yaml';
+  const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
+  const run = (text: string) =>
+    e
+      .analyze(file === 'governance.yaml' ? [{ path: file, text }] : [{ path: 'governance.yaml', text: opts.governance ?? POLICY_GOVERNANCE }, { path: file, text }], settings)
+      .findings.filter((f) => f.path === file && f.message.includes(opts.finding));
+  const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+  const finding = run(before).find((f) => lineOf(before, f.span.offset) === opts.line);
+  assert.ok(finding, `no finding "${opts.finding}" on line ${opts.line}: ${run(before).map((f) => `${lineOf(before, f.span.offset)}: ${f.message}`).join('; ')}`);
+  const fix = opts.fix ? finding.fixes.find((f) => f.title.startsWith(opts.fix!)) : finding.fixes.find((f) => f.preferred);
+  assert.ok(fix, `no such fix among: ${finding.fixes.map((f) => f.title).join('; ')}`);
+  const fixed = applyEdits(before, fix.edits);
+  assert.equal(fixed, after);
+  assert.deepEqual(parseDocument(fixed).errors, [], 'the fixed manifest does not parse');
+  for (const edit of fix.edits) {
+    const replaced = before.slice(edit.offset, edit.offset + edit.length);
+    assert.ok(edit.length === 0 || /^[^\n:#{}[\],]+$/.test(replaced), `the fix replaces more than a scalar: ${JSON.stringify(replaced)}`);
+  }
+  assert.equal(run(fixed).length, run(before).length - (opts.stays ? 0 : 1), opts.stays ? 'the finding should stay until the placeholders are filled' : 'the fix did not remove its finding');
+  return fixed;
+}
+
+/** A compliant fine-tune stage on crown-jewel data, and the stage that follows it. */
+const STAGE = `apiVersion: crownguard/v1
+kind: Pipeline
+stages:
+  - id: tune
+    type: fine-tune
+    method: lora
+    inputs: [crm]
+    compute: { confidential: true }
+    privacy:
+      differentialPrivacy: { epsilon: 8 }
+    approvals:
+      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }
+  - id: eval
+    type: evaluate
+    inputs: [crm]
+    compute: { confidential: true }
+`;
+const without = (text: string, needle: string) => text.split('\n').filter((l) => !l.includes(needle)).join('\n');
+
+describe('the finetune-method fix', () => {
+  it('offers one fix per method the data allows, and switches to the one chosen', () => {
+    const before = STAGE.replace('method: lora', 'method: full');
+    checkManifestFix(before, STAGE.replace('method: lora', 'method: qlora'), { line: 6, finding: 'policy `finetune-method`', fix: 'Switch to `qlora`' });
+    const [finding] = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: before }]).findings.filter((f) => f.message.includes('finetune-method'));
+    assert.deepEqual(
+      finding.fixes.filter((f) => !f.title.startsWith('Waive')).map((f) => f.title),
+      ['lora', 'qlora', 'adapter', 'prompt-tuning'].map((m) => `Switch to \`${m}\`, which the data allows`),
+    );
+    assert.ok(finding.fixes.every((f) => !f.preferred && !f.safe), 'a choice between methods is the user\'s: none preferred, none safe');
+  });
+
+  it('adds the method below the stage\'s last key when the stage names none', () => {
+    const before = without(STAGE, 'method: lora');
+    const after = before.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    method: lora\n');
+    checkManifestFix(before, after, { line: 4, finding: 'policy `finetune-method`', fix: 'Set `method: lora`' });
+  });
+});
+
+describe('the finetune-method fix on a key with no value', () => {
+  it('writes the method after the colon, keeping the comment', () => {
+    const before = STAGE.replace('method: lora', 'method: # which one?');
+    checkManifestFix(before, STAGE.replace('method: lora', 'method: lora # which one?'), { line: 6, finding: 'policy `finetune-method`', fix: 'Set `method: lora`' });
+  });
+});
+
+describe('the differential-privacy fix', () => {
+  const bare = STAGE.replace('    privacy:\n      differentialPrivacy: { epsilon: 8 }\n', '');
+
+  it('adds a privacy block as block YAML at the stage\'s indentation, before the next stage', () => {
+    checkManifestFix(
+      bare,
+      bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    privacy:\n      differentialPrivacy:\n        epsilon: 8\n'),
+      { line: 4, finding: 'policy `differential-privacy`' },
+    );
+  });
+
+  it('keeps a comment on the last line, and CRLF line endings', () => {
+    const before = bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" } # signed off\n').replace(/\n/g, '\r\n');
+    const after = before.replace('# signed off\r\n', '# signed off\r\n    privacy:\r\n      differentialPrivacy:\r\n        epsilon: 8\r\n');
+    checkManifestFix(before, after, { line: 4, finding: 'policy `differential-privacy`' });
+  });
+
+  it('adds differential privacy to a flow privacy mapping, keeping what it has', () => {
+    const before = STAGE.replace('    privacy:\n      differentialPrivacy: { epsilon: 8 }\n', '    privacy: { redaction: true }\n');
+    checkManifestFix(before, before.replace('{ redaction: true }', '{ redaction: true, differentialPrivacy: { epsilon: 8 } }'), { line: 9, finding: 'policy `differential-privacy`' });
+  });
+
+  it('fills an empty privacy key below its comment', () => {
+    const before = STAGE.replace('    privacy:\n      differentialPrivacy: { epsilon: 8 }\n', '    privacy: # to do\n');
+    checkManifestFix(before, before.replace('    privacy: # to do\n', '    privacy: # to do\n      differentialPrivacy:\n        epsilon: 8\n'), { line: 9, finding: 'policy `differential-privacy`' });
+  });
+
+  it('lowers an epsilon over the limit, touching nothing else', () => {
+    const before = STAGE.replace('{ epsilon: 8 }', '{ epsilon: 50, delta: 1.0e-6 }');
+    checkManifestFix(before, before.replace('epsilon: 50', 'epsilon: 8'), { line: 10, finding: 'policy `differential-privacy`' });
+  });
+});
+
+describe('the approvals fix', () => {
+  const skeleton = '    approvals:\n      - role: TODO\n        by: TODO\n        date: YYYY-MM-DD\n        expires: YYYY-MM-DD\n';
+
+  it('adds an approvals skeleton that takes effect only once filled in', () => {
+    const before = STAGE.replace('    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n', '');
+    const fixed = checkManifestFix(before, before.replace('      differentialPrivacy: { epsilon: 8 }\n', `      differentialPrivacy: { epsilon: 8 }\n${skeleton}`), {
+      line: 4,
+      finding: 'policy `approvals`',
+      stays: true,
+    });
+    const filled = fixed.replace('role: TODO', 'role: privacy').replace('by: TODO', 'by: jane').replace('date: YYYY-MM-DD', 'date: "2026-11-20"').replace('expires: YYYY-MM-DD', 'expires: "2027-02-20"');
+    const left = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: filled }], { ...DEFAULT_SETTINGS, today: '2026-11-28' }).findings;
+    assert.deepEqual(left.map((f) => f.message), []);
+  });
+
+  it('fills an approvals key that has no value', () => {
+    const before = STAGE.replace('    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n', '    approvals:\n');
+    checkManifestFix(before, before.replace('    approvals:\n', skeleton), { line: 11, finding: 'policy `approvals`', stays: true });
+  });
+
+  it('adds an approval to fill in after an expired one, in the list\'s own style', () => {
+    const before = STAGE.replace('expires: "2027-02-01"', 'expires: "2026-06-01"');
+    checkManifestFix(
+      before,
+      before.replace('expires: "2026-06-01" }\n', 'expires: "2026-06-01" }\n      - role: TODO\n        by: TODO\n        date: YYYY-MM-DD\n        expires: YYYY-MM-DD\n'),
+      { line: 12, finding: 'policy `approvals`', stays: true },
+    );
+    const flow = STAGE.replace('    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n', '    approvals: [{ by: jane, date: "2026-01-01", expires: "2026-06-01" }]\n');
+    checkManifestFix(flow, flow.replace('"2026-06-01" }]', '"2026-06-01" }, { role: TODO, by: TODO, date: YYYY-MM-DD, expires: YYYY-MM-DD }]'), {
+      line: 11,
+      finding: 'policy `approvals`',
+      stays: true,
+    });
+  });
+});
+
+describe('the missing required key fix', () => {
+  it('adds a stage\'s type as a placeholder the schema still rejects', () => {
+    const before = without(STAGE, 'type: evaluate');
+    const fixed = checkManifestFix(before, before + '    type: TODO\n', { line: 13, finding: 'missing the required key `type`' });
+    const left = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: fixed }]).findings;
+    assert.ok(left.some((f) => f.message.startsWith('`stages[1].type` must be one of ingest, transform')), 'the placeholder must still be reported');
+  });
+
+  it('adds kind below apiVersion, and that fix is safe', () => {
+    const before = without(STAGE, 'kind: Pipeline');
+    checkManifestFix(before, STAGE, { line: 1, finding: 'missing the required key `kind`', path: 'train.pipeline.yaml' });
+    const [f] = e.analyze([{ path: 'train.pipeline.yaml', text: before }]).findings.filter((x) => x.message.includes('`kind`'));
+    assert.equal(f.fixes[0].safe, true);
+  });
+
+  it('adds a required key to a flow mapping, and to a governance asset', () => {
+    const flow = STAGE.replace('{ role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }', '{ role: privacy, by: jane, expires: "2027-02-01" }');
+    checkManifestFix(flow, flow.replace('expires: "2027-02-01" }', 'expires: "2027-02-01", date: YYYY-MM-DD }'), { line: 12, finding: 'missing the required key `date`' });
+    const governance = 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    owner: crm-team # the CRM squad\n';
+    checkManifestFix(governance, governance + '    tier: TODO\n', { line: 4, finding: 'missing the required key `tier`', path: 'governance.yaml' });
+  });
+});
+
+describe('fixes in fine-tuning configs, in the config\'s own terms', () => {
+  const GOVERNANCE = `apiVersion: crownguard/v1
+kind: Governance
+assets:
+  - id: chats
+    tier: restricted
+    locations: [s3://acme/chats/**]
+    allowedUses: [lora-finetune]
+`;
+  const AXOLOTL = `# Full fine-tuning of the chats, pushed to a public repository.
+base_model: meta-llama/Llama-3.1-8B
+datasets:
+  - path: s3://acme/chats/train.jsonl
+    type: chat_template
+hub_model_id: acme/chat-full
+wandb_project: chats
+eval_table_size: 5
+`;
+  it('sets an adapter the data allows (Axolotl)', () => {
+    checkManifestFix(AXOLOTL, AXOLOTL + 'adapter: lora\n', { line: 2, finding: 'policy `finetune-method`', fix: 'Set `adapter: lora`', governance: GOVERNANCE, path: 'train.yaml' });
+  });
+  it('makes the hub repository private, and turns sample logging off', () => {
+    checkManifestFix(AXOLOTL, AXOLOTL + 'hub_private_repo: true\n', { line: 6, finding: 'policy `no-public-model`', fix: 'Set `hub_private_repo: true`', governance: GOVERNANCE, path: 'train.yaml' });
+    checkManifestFix(AXOLOTL, AXOLOTL.replace('eval_table_size: 5', 'eval_table_size: 0'), { line: 8, finding: 'policy `no-payload-logging`', fix: 'Turn off `eval_table_size`', governance: GOVERNANCE, path: 'train.yaml' });
+  });
+  it('switches LLaMA-Factory to LoRA and TRL to PEFT', () => {
+    const lf = 'model_name_or_path: Qwen/Qwen2.5-7B\nstage: sft\nfinetuning_type: full\ndataset_dir: s3://acme/chats\ndataset: s3://acme/chats/a.jsonl\ntemplate: qwen\n';
+    checkManifestFix(lf, lf.replace('finetuning_type: full', 'finetuning_type: lora'), { line: 3, finding: 'policy `finetune-method`', fix: 'Set `finetuning_type: lora`', governance: GOVERNANCE, path: 'lf.yaml' });
+    const trl = 'model_name_or_path: Qwen/Qwen2.5-7B\ndataset_name: s3://acme/chats/a.jsonl\noutput_dir: out/x\nuse_peft: false\nlearning_rate: 1.0e-5\n';
+    checkManifestFix(trl, trl.replace('use_peft: false', 'use_peft: true'), { line: 4, finding: 'policy `finetune-method`', fix: 'Set `use_peft: true`', governance: GOVERNANCE, path: 'trl.yaml' });
   });
 });

@@ -62,6 +62,10 @@ function workspaceFolder(dir: string): void {
 }
 
 workspaceFolder('workspace-manifests');
+workspaceFolder('workspace-policies');
+workspaceFolder('workspace-formats');
+workspaceFolder('lineage-cycle');
+workspaceFolder('workspace-domains');
 
 describe('fixtures in test/fixtures/manifests', () => {
   for (const name of listFiles(path.join(FIXTURES, 'manifests'))) {

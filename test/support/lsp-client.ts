@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly pull: boolean;
   /** Answers workspace/configuration; undefined means the client does not support it. */
   readonly configuration?: (scopeUri: string | undefined) => unknown;
+  /** Whether completion items may be snippets. */
+  readonly snippets?: boolean;
 }
 
 /**
@@ -67,7 +69,8 @@ export class TestClient {
       textDocument: {
         synchronization: { dynamicRegistration: false },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
-        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true, relatedInformation: true },
+        ...(options.snippets ? { completion: { completionItem: { snippetSupport: true } } } : {}),
         ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
       },
       workspace: {
@@ -87,6 +90,14 @@ export class TestClient {
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
+  }
+
+  /** Listens to a server notification; each one also wakes `waitFor`. */
+  onNotification(method: string, handler: () => void): void {
+    this.connection.onNotification(method, () => {
+      handler();
+      this.wake();
+    });
   }
 
   uri(relative: string): string {

@@ -52,7 +52,7 @@ it('npm run package produces a small, self-contained .vsix', () => {
   console.log(`crownguard.vsix: ${(size / 1024 / 1024).toFixed(2)} MB`);
   const listing = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   assert.ok(!listing.some((f) => f.startsWith('node_modules/')), 'no node_modules in the package');
-  for (const f of ['dist/client.js', 'dist/server.js', 'dist/web-tree-sitter.wasm', 'templates/governance.yaml', 'syntaxes/crownguard-waiver.injection.tmLanguage.json', 'schemas/governance.schema.json', 'docs/rules/CG101.md', 'LICENSE', 'CHANGELOG.md', 'README.md']) {
+  for (const f of ['dist/client.js', 'dist/server.js', 'dist/lineage-view.js', 'dist/lineage-view.css', 'dist/web-tree-sitter.wasm', 'templates/governance.yaml', 'syntaxes/crownguard-waiver.injection.tmLanguage.json', 'schemas/governance.schema.json', 'docs/rules/CG101.md', 'LICENSE', 'CHANGELOG.md', 'README.md']) {
     assert.ok(listing.includes(f), `${f} is packaged`);
   }
   assert.ok(!listing.some((f) => /^(client|server|test|examples|bench|out)\//.test(f) || f.endsWith('.map')), `only runtime files: ${listing.join(' ')}`);

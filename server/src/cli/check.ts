@@ -35,6 +35,9 @@ function isUnder(file: string, dir: string): boolean {
   return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
+/** Files that may be a manifest, a fine-tuning config, a DVC pipeline or a model card. */
+const WORKSPACE_FILE = /\.(ya?ml|json|md)$/i;
+
 /** Splits the files into tasks, each under the governance manifest nearest above its files. */
 function plan(roots: string[], files: string[], cwd: string, settings: Settings, only?: ReadonlySet<string>): Task[] {
   const manifests = new Set<string>();
@@ -55,8 +58,13 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
   }
   const tasks: Task[] = [];
   for (const [manifest, list] of groups) {
-    for (let i = 0; i === 0 || i < list.length; i += TASK_SIZE) {
-      tasks.push({ cwd, manifest, reportManifest: i === 0, files: list.slice(i, i + TASK_SIZE), settings });
+    // Manifests, configs and model cards are checked against each other (references, lineage):
+    // they travel together in the group's first task; code is split across the others.
+    const together = list.filter((f) => WORKSPACE_FILE.test(f));
+    const code = list.filter((f) => !WORKSPACE_FILE.test(f));
+    tasks.push({ cwd, manifest, reportManifest: true, files: [...together, ...code.slice(0, Math.max(0, TASK_SIZE - together.length))], settings });
+    for (let i = Math.max(0, TASK_SIZE - together.length); i < code.length; i += TASK_SIZE) {
+      tasks.push({ cwd, manifest, reportManifest: false, files: code.slice(i, i + TASK_SIZE), settings });
     }
   }
   return tasks;

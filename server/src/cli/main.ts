@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { Engine, severityRank, type Severity } from '../core';
@@ -7,6 +9,7 @@ import { loadWasm } from '../host/wasm';
 import { startServer } from '../lsp/server';
 import { applyBaseline, readBaseline, writeBaseline } from './baseline';
 import { runCheck, type CheckResult } from './check';
+import { runLineage, type LineageOptions } from './lineage';
 import { applySafeFixes } from './fix';
 import { formatJson } from './formats/json';
 import { Regions } from './formats/location';
@@ -24,6 +27,7 @@ const HELP = `Usage: crownguard <command> [options]
 Commands:
   check [paths...]     Check files and folders (default: the current folder)
   waivers [paths...]   List every waiver with its rule, policy, reason, expiry and place
+  lineage [id]         The workspace's lineage graph, or one node's upstream and downstream
   lsp --stdio          Run the language server on stdin/stdout, for any LSP editor
 
 Options for check:
@@ -39,6 +43,14 @@ Options for check:
 
 Options for waivers:
   --format text|json                Output format (default: text); exit code 1 when a waiver has expired
+
+Options for lineage:
+  --upstream | --downstream         Only one direction from the node (default: both)
+  --depth N                         At most N hops from the node
+  --explain                         Why the node has its tier: the chain back to a declaration
+  --format text|json|mermaid|dot|openlineage   Output format (default: text)
+  --root DIR                        The workspace folder (default: the current folder)
+  --governance FILE                 Governance manifest to use instead of the nearest governance.yaml
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration
 error; 3 internal error.
@@ -151,6 +163,30 @@ async function waivers(args: string[]): Promise<number> {
   return result.waivers.some((w) => w.expires !== undefined && w.expires < today) ? EXIT.findings : EXIT.clean;
 }
 
+async function lineage(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    upstream: { type: 'boolean', default: false },
+    downstream: { type: 'boolean', default: false },
+    depth: { type: 'string' },
+    explain: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'text' },
+    root: { type: 'string' },
+    governance: { type: 'string' },
+  });
+  const format = oneOf(values.format, ['text', 'json', 'mermaid', 'dot', 'openlineage'], '--format') as LineageOptions['format'];
+  if (positionals.length > 1) fail('lineage takes at most one node id');
+  if (values.upstream && values.downstream) fail('use --upstream or --downstream, not both');
+  const depth = values.depth === undefined ? Infinity : Number(values.depth);
+  if (!(depth === Infinity || (Number.isInteger(depth) && depth >= 0))) fail(`--depth takes a whole number, not '${String(values.depth)}'`);
+  const root = path.resolve((values.root as string | undefined) ?? '.');
+  if (!existsSync(root)) fail(`no such folder: ${root}`);
+  const direction = values.upstream ? 'upstream' : values.downstream ? 'downstream' : 'both';
+  const r = await runLineage(engine, { root, id: positionals[0], direction, depth, format, explain: values.explain === true, governance: values.governance as string | undefined });
+  if (!r.ok) fail(r.message);
+  process.stdout.write(r.output);
+  return EXIT.clean;
+}
+
 export function exitCodeFor(result: CheckResult, failOn: Severity | 'none'): number {
   if (failOn === 'none') return EXIT.clean;
   return result.findings.some((f) => !f.waiver && severityRank(f.severity) <= severityRank(failOn)) ? EXIT.findings : EXIT.clean;
@@ -164,6 +200,8 @@ export async function main(argv: string[]): Promise<number> {
         return await check(rest);
       case 'waivers':
         return await waivers(rest);
+      case 'lineage':
+        return await lineage(rest);
       case 'lsp':
         if (!rest.includes('--stdio')) fail('lsp needs --stdio');
         startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));

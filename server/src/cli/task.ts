@@ -40,7 +40,8 @@ export function runTask(engine: Engine, task: Task): TaskResult {
   const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
   const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root));
   const findings = task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path);
-  const withFindings = new Set(findings.map((f) => f.path));
+  // The files findings are in, and those their related information points into (a governance entry).
+  const withFindings = new Set(findings.flatMap((f) => [f.path, ...(f.related ?? []).flatMap((r) => (r.path ? [r.path] : []))]));
   const texts = [...(manifest ? [manifest] : []), ...sources].filter((f) => withFindings.has(f.path)).map((f): [string, string] => [f.path, f.text]);
   return {
     findings,

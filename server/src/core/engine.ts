@@ -5,10 +5,14 @@ import { FlowWalker, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { python } from './languages/python';
 import { javascript, typescript } from './languages/typescript';
-import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest, type Reference } from './manifests/load';
+import type { Declaration } from './manifests/load';
 import type { ManifestIndex } from './manifests/navigate';
 import { evaluatePolicies } from './policies/evaluate';
-import { propagate } from './policies/propagate';
+import { stageContexts } from './policies/propagate';
+import { evaluateConfigs } from './policies/configs';
+import { isWorkspaceFile, WorkspaceCache, type WorkspaceModel } from './lineage/workspace';
+import type { LineageGraph } from './lineage/graph';
+import { lineageCycle } from './rules/lineage-cycle';
 import { checkReferences } from './manifests/references';
 import { isPromptTemplate } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
@@ -19,6 +23,7 @@ import { Catalog } from './sensitivity/catalog';
 import { LineIndex } from './text';
 import { DEFAULT_SETTINGS, type ArtifactLookup, type Finding, type Note, type Settings, type SourceFile, type Waiver } from './types';
 import { checkArtifacts } from './manifests/artifacts';
+import { NOTHING } from './lineage/carried';
 import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
 import { masked } from './safe';
@@ -91,7 +96,8 @@ function isConfig(path: string): boolean {
 
 /** True when the engine has something to say about a file with this path. */
 export function isAnalysable(path: string, settings: Settings = DEFAULT_SETTINGS): boolean {
-  return isGovernanceManifest(path, settings) || adapterFor(path) !== undefined || isPromptTemplate(path) || isConfig(path);
+  // Markdown only for a model card's front matter, recognised by content when read.
+  return isGovernanceManifest(path, settings) || adapterFor(path) !== undefined || isPromptTemplate(path) || isConfig(path) || path.toLowerCase().endsWith('.md');
 }
 
 function today(settings: Settings): string {
@@ -105,6 +111,7 @@ function today(settings: Settings): string {
 export class Engine {
   private catalogFor: { governance: Governance; catalog: Catalog } | undefined;
   private readonly retained = new Map<string, Retained>();
+  private readonly workspace = new WorkspaceCache();
 
   private constructor(private readonly parsers: Parsers) {}
 
@@ -225,27 +232,49 @@ export class Engine {
     governanceText?: string,
     settings: Settings = DEFAULT_SETTINGS,
     artifacts?: ArtifactLookup,
+    /** Only this file's findings are wanted (an editor asking for one document): the rest is not computed. */
+    only?: string,
   ): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
-    const texts = new Map<string, string>(manifests.map((m) => [m.path, m.text]));
+    const wanted = (p: { path: string }) => only === undefined || p.path === only;
+    const texts = new Map<string, string>(manifests.filter(wanted).map((m) => [m.path, m.text]));
     const gov = governance.governance;
     if (gov.path && governanceText !== undefined) texts.set(gov.path, governanceText);
-    const { loaded: loadedAll, declarations, references } = loadManifests(manifests, gov);
-    for (const l of loadedAll) out.set(l.path, [...l.findings, ...literalFindings(l.path, texts.get(l.path) ?? '', 'a manifest')]);
-    // Policies see the classification each stage's data carries through every pipeline.
-    const { stages } = propagate(gov, loadedAll.filter((l) => l.kind === 'pipeline'));
-    for (const f of evaluatePolicies(gov, stages, loadedAll.filter((l) => l.kind === 'model'), today(settings))) out.get(f.path)?.push(f);
-    if (artifacts) for (const f of checkArtifacts(loadedAll.filter((l) => l.kind === 'model'), artifacts)) out.get(f.path)?.push(f);
+    const model = this.workspace.model(manifests, gov);
+    const day = today(settings);
+    const ownManifests = model.manifests.filter(wanted);
+    const ownConfigs = model.configs.filter(wanted);
+    for (const l of ownManifests) out.set(l.path, [...l.findings, ...literalFindings(l.path, texts.get(l.path) ?? '', 'a manifest')]);
+    for (const c of ownConfigs) out.set(c.path, [...c.findings, ...literalFindings(c.path, texts.get(c.path) ?? '', c.format === 'model-card' ? 'a model card' : 'a config file')]);
+    // Policies see the classification each stage's data carries through the workspace's lineage.
+    const pipelines = ownManifests.filter((l) => l.kind === 'pipeline');
+    const releases = ownManifests.filter((l) => l.kind === 'model');
+    const releaseData = (r: (typeof releases)[number]) => model.graph.carried.get(r.declarations.find((d) => d.kind === 'release')?.id ?? '') ?? NOTHING;
+    for (const f of evaluatePolicies(gov, stageContexts(model.graph, pipelines), releases, day, releaseData)) out.get(f.path)?.push(f);
+    for (const f of evaluateConfigs(gov, ownConfigs, model.graph, day, (p) => texts.get(p) ?? '')) out.get(f.path)?.push(f);
+    for (const f of only === undefined ? cycleFindings(model.graph) : cycleFindingsIn(model.graph, only)) out.get(f.path)?.push(f);
+    if (artifacts) for (const f of checkArtifacts(releases, artifacts)) out.get(f.path)?.push(f);
     const lines = new Map<string, LineIndex>();
     const lineOf = (d: Declaration) => {
-      if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? ''));
+      if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? manifests.find((m) => m.path === d.path)?.text ?? ''));
       return lines.get(d.path)!.position(d.span.offset).line + 1;
     };
-    for (const f of checkReferences(declarations, references, lineOf)) {
+    for (const f of checkReferences(model.declarations, model.references, lineOf, only)) {
       if (out.has(f.path)) out.get(f.path)!.push(f);
       else if (f.path === gov.path) out.set(f.path, [f]);
     }
-    for (const [path, list] of out) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
+    const configPaths = new Set<string>();
+    for (const c of ownConfigs) {
+      // A config is a file like code: its findings can be waived in its own comments (not JSON's).
+      const comment = /\.json$/i.test(c.path) ? undefined : c.format === 'model-card' ? { open: '<!--', close: '-->' } : { open: '#' };
+      const file = { path: c.path, text: texts.get(c.path) ?? '' };
+      // A token written under a credential key is found twice (by its key and by its pattern): once is enough.
+      const list = out.get(c.path) ?? [];
+      const unique = list.filter((f, i) => !list.some((g, j) => j < i && g.ruleId === f.ruleId && g.span.offset < f.span.offset + f.span.length && f.span.offset < g.span.offset + g.span.length));
+      out.set(c.path, this.finish(file, undefined, unique, gov, settings, comment).findings);
+      configPaths.add(c.path);
+    }
+    for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
     return out;
   }
 
@@ -255,9 +284,23 @@ export class Engine {
    */
   manifestIndex(manifests: readonly SourceFile[], governance: GovernanceResult): ManifestIndex {
     const gov = governance.governance;
-    const { loaded, declarations, references } = loadManifests(manifests, gov);
-    const { carried } = propagate(gov, loaded.filter((l) => l.kind === 'pipeline'));
-    return { declarations, references, carried, governance: gov };
+    const { declarations, references, graph } = this.workspace.model(manifests, gov);
+    const carried = graph.carried;
+    return { declarations, references, carried, governance: gov, graph };
+  }
+
+  /**
+   * The workspace's lineage graph: manifests, fine-tuning configs, DVC pipelines and model
+   * cards among `files`, and the code files that read an asset's declared location.
+   */
+  lineage(files: readonly SourceFile[], governance: GovernanceResult): LineageGraph {
+    const code = files.filter((f) => adapterFor(f.path) && skipReason(f.text) === undefined);
+    // The model's cache remembers, per text, whether a file is a manifest or config at all.
+    return this.model(files.filter((f) => !adapterFor(f.path)), governance, code).graph;
+  }
+
+  private model(files: readonly SourceFile[], governance: GovernanceResult, code: readonly SourceFile[] = []): WorkspaceModel {
+    return this.workspace.model(files, governance.governance, code);
   }
 
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */
@@ -268,7 +311,7 @@ export class Engine {
     const notes: Note[] = [];
     const waivers: Waiver[] = [];
     if (manifest && manifest.text.trim() === '') notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
-    const manifests = files.filter((f) => f !== manifest && manifestKindOf(f.path, f.text) !== undefined);
+    const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
     const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts);
     for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
@@ -287,20 +330,27 @@ export class Engine {
   }
 }
 
-/** Loads every pipeline and model manifest; with the governance manifest's assets, the workspace's ids. */
-function loadManifests(manifests: readonly SourceFile[], gov: Governance): { loaded: LoadedManifest[]; declarations: Declaration[]; references: Reference[] } {
-  const declarations: Declaration[] = gov.path ? gov.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: gov.path!, span: a.span })) : [];
-  const references: Reference[] = [];
-  const loaded: LoadedManifest[] = [];
-  for (const m of manifests) {
-    const kind = manifestKindOf(m.path, m.text);
-    if (!kind) continue;
-    const l = loadManifest(m, kind);
-    loaded.push(l);
-    declarations.push(...l.declarations);
-    references.push(...l.references);
+/** A finding on every node of each lineage cycle, where its file declares it. */
+function cycleFindings(graph: LineageGraph): Finding[] {
+  // Each member names the cycle as a path starting from itself, as an editor's single document would.
+  return graph.cycles.flatMap((cycle) => cycle.map((id) => cycleFinding(graph, id, graph.cycleThrough(id) ?? cycle)));
+}
+
+/** The cycle findings of one file's nodes, found from those nodes alone (an editor's single document). */
+function cycleFindingsIn(graph: LineageGraph, path: string): Finding[] {
+  const out: Finding[] = [];
+  for (const n of graph.nodes.values()) {
+    if (n.path !== path) continue;
+    const cycle = graph.cycleThrough(n.id);
+    if (cycle) out.push(cycleFinding(graph, n.id, cycle));
   }
-  return { loaded, declarations, references };
+  return out;
+}
+
+function cycleFinding(graph: LineageGraph, id: string, cycle: readonly string[]): Finding {
+  const n = graph.nodes.get(id)!;
+  const shown = cycle.slice(0, 6).map((c) => `\`${c}\``).join(' -> ') + (cycle.length > 6 ? ` and ${cycle.length - 6} more` : '');
+  return { ruleId: lineageCycle.id, severity: 'error', message: `\`${id}\` is upstream of itself: a lineage cycle through ${shown}`, path: n.path, span: n.span, fixes: [] };
 }
 
 /** Why a text is not worth analysing, or undefined when it is. */

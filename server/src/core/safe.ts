@@ -10,5 +10,6 @@ export function masked(findings: readonly Finding[]): Finding[] {
     ...f,
     message: maskSensitive(f.message),
     fixes: f.fixes.map((x) => ({ ...x, title: maskSensitive(x.title) })),
+    ...(f.related ? { related: f.related.map((r) => ({ ...r, message: maskSensitive(r.message) })) } : {}),
   }));
 }

@@ -57,6 +57,17 @@ export interface Waiver {
   readonly valid: boolean;
 }
 
+/**
+ * Another place that explains a finding, e.g. where the policy it violates is defined: a span
+ * of a workspace file (`path` as in findings), or a rule's page at the entry named `anchor`.
+ */
+export interface RelatedInformation {
+  readonly message: string;
+  readonly path?: string;
+  readonly span?: Span;
+  readonly rulePage?: { readonly ruleId: string; readonly anchor?: string };
+}
+
 export interface Finding {
   readonly ruleId: string;
   readonly severity: Severity;
@@ -71,6 +82,8 @@ export interface Finding {
   readonly waiver?: Waiver;
   /** Stable across unrelated edits; baselines and SARIF match findings by it. */
   readonly fingerprint?: string;
+  /** Where to read more: the definition of the policy a finding violates, for one. */
+  readonly related?: readonly RelatedInformation[];
 }
 
 /** Something the user should know that is not a finding, e.g. a file that was skipped. */

@@ -37,3 +37,13 @@ export function packageVersion(): string {
     return '0.0.0';
   }
 }
+
+/** The repository URL from package.json, for the `producer` of exported lineage events. */
+export function packageRepository(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { repository?: { url?: string } };
+    return (pkg.repository?.url ?? 'https://example.invalid/crownguard').replace(/^git\+/, '').replace(/\.git$/, '');
+  } catch {
+    return 'https://example.invalid/crownguard';
+  }
+}

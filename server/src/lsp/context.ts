@@ -6,6 +6,8 @@ export interface ClientCapabilities {
   pullDiagnostics: boolean;
   diagnosticRefresh: boolean;
   watchedFilesRegistration: boolean;
+  /** Completion items may be snippets (tab stops, choices). */
+  snippets: boolean;
 }
 
 /** Passed to every handler: the connection, the workspace state and the client's capabilities. */

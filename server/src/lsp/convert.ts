@@ -1,6 +1,6 @@
-import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type Location, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Note, Severity, Span } from '../core';
+import type { Finding, Note, RelatedInformation, Severity, Span } from '../core';
 import { ruleDocUrl } from '../host/docs';
 
 /** The one place where core offsets become LSP positions (UTF-16, as the core's offsets are). */
@@ -20,7 +20,10 @@ export interface DiagnosticData {
   readonly fixes: { title: string; preferred: boolean; edits: TextEdit[] }[];
 }
 
-export function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
+/** Finds the place a related piece of information names, in another file or on a rule page. */
+export type RelatedResolver = (related: RelatedInformation) => Location | undefined;
+
+export function toDiagnostic(doc: TextDocument, f: Finding, resolve?: RelatedResolver): Diagnostic {
   const data: DiagnosticData = {
     version: doc.version,
     fixes: f.fixes.map((fix) => ({
@@ -37,7 +40,17 @@ export function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
     codeDescription: { href: ruleDocUrl(f.ruleId) },
     message: f.message,
     data,
+    relatedInformation: toRelated(f, resolve),
   };
+}
+
+function toRelated(f: Finding, resolve: RelatedResolver | undefined): Diagnostic['relatedInformation'] {
+  if (!resolve || !f.related?.length) return undefined;
+  const out = f.related.flatMap((r) => {
+    const location = resolve(r);
+    return location ? [{ location, message: r.message }] : [];
+  });
+  return out.length ? out : undefined;
 }
 
 /** A note about an open document (skipped, over budget) shown as an information line at the top. */

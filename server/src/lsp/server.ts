@@ -16,10 +16,13 @@ import { onCompletion } from './handlers/completion';
 import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
+import { onDocumentLinks } from './handlers/links';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
+import { lineageHandlers, onWorkspaceSymbol } from './handlers/lineage';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { Workspace } from './workspace';
+import { LineageRequests } from '../../../shared/lineage-protocol';
 
 function readCapabilities(params: InitializeParams): ClientCapabilities {
   const c = params.capabilities;
@@ -27,6 +30,7 @@ function readCapabilities(params: InitializeParams): ClientCapabilities {
     pullDiagnostics: c.textDocument?.diagnostic !== undefined,
     diagnosticRefresh: c.workspace?.diagnostics?.refreshSupport === true,
     watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    snippets: c.textDocument?.completion?.completionItem?.snippetSupport === true,
   };
 }
 
@@ -61,6 +65,8 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         completionProvider: { triggerCharacters: [' ', '[', ','] },
         documentSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        workspaceSymbolProvider: true,
         diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -72,7 +78,7 @@ export function startServer(connection: Connection): void {
     if (!ctx) return;
     if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
     if (ctx.capabilities.watchedFilesRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json,md,py,ts,js}' }] });
     }
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       if (!ctx) return;
@@ -90,6 +96,12 @@ export function startServer(connection: Connection): void {
   connection.onHover(withContext(onHover, Promise.resolve(null)));
   connection.onCompletion(withContext(onCompletion, Promise.resolve([])));
   connection.onDocumentSymbol(withContext(onDocumentSymbol, Promise.resolve([])));
+  connection.onDocumentLinks(withContext(onDocumentLinks, Promise.resolve([])));
+  connection.onWorkspaceSymbol(withContext(onWorkspaceSymbol, Promise.resolve([])));
+  // CrownGuard's own requests (shared/lineage-protocol.ts), one handler each.
+  for (const method of Object.values(LineageRequests)) {
+    connection.onRequest(method, (params: never) => (ctx ? lineageHandlers(ctx)[method](params) : null));
+  }
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
 

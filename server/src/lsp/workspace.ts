@@ -1,13 +1,24 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocuments, type Connection, type Diagnostic, type Location } from 'vscode-languageserver';
+import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, DEFAULT_SETTINGS, idAt, isGovernanceManifest, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type Settings, type SourceFile, type Span, type Completion } from '../core';
+import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type RelatedInformation, type SchemaKind, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
+import { ruleDocText, ruleDocUrl } from '../host/docs';
+import { resolveLink } from '../host/links';
+import { readWorkspace } from '../host/workspace-files';
 import { readText } from '../host/read';
-import { noteDiagnostic, toDiagnostic } from './convert';
+import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
+
+/** A folder's lineage graph, and how to turn its spans into LSP locations. */
+export interface LineageView {
+  readonly graph: LineageGraph;
+  toLocation(path: string, span: Span): Location;
+  /** A document's path relative to the folder, as the graph names files. */
+  relative(uri: string): string | undefined;
+}
 
 interface ManifestContext {
   readonly root: string;
@@ -22,6 +33,12 @@ export interface Navigation {
   toLocation(path: string, span: Span): Location;
   lineOf(d: { path: string; span: Span }): number;
 }
+
+/** Edges whose written span names the upstream end (an input, a dataset a release trains on). */
+const NAMES_SOURCE = new Set(['input', 'trains', 'base-model', 'reads']);
+
+/** Files that may be a manifest, a fine-tuning config, a DVC pipeline or a model card. */
+const WORKSPACE_FILE = /\.(ya?ml|json|md)$/i;
 
 function fsPath(uri: string): string | undefined {
   try {
@@ -45,6 +62,12 @@ export class Workspace {
   private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
   /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
   private readonly manifestLists = new Map<string, string[]>();
+  /** Per folder: every analysable file (for lineage), until files change on disk. */
+  private readonly fileLists = new Map<string, string[]>();
+  /** Saved texts of the workspace's manifests, until a watched file changes on disk. */
+  private readonly diskTexts = new Map<string, string | undefined>();
+  /** Per folder: the lineage graph, until a file that contributes to it changes. */
+  private readonly lineageCache = new Map<string, Promise<LineageView>>();
 
   constructor(
     private readonly connection: Connection,
@@ -74,6 +97,84 @@ export class Workspace {
     this.manifestPaths.clear();
     this.governanceCache.clear();
     this.manifestLists.clear();
+    this.lineageCache.clear();
+    this.diskTexts.clear();
+    this.fileLists.clear();
+  }
+
+  /**
+   * The lineage node named at `offset` of a document: a node it declares there, or the node an
+   * edge written there points at (an input, a dataset path in a config); with the span.
+   */
+  async lineageAt(uri: string, offset: number): Promise<{ view: LineageView; id: string; span: Span } | undefined> {
+    const view = await this.lineage(uri);
+    const file = view?.relative(uri);
+    if (!view || !file) return undefined;
+    const inside = (s: Span) => offset >= s.offset && offset <= s.offset + s.length;
+    const node = view.graph.all().find((n) => n.path === file && n.span.length > 0 && inside(n.span));
+    if (node) return { view, id: node.id, span: node.span };
+    const edge = view.graph.edges.find((e) => e.path === file && inside(e.span));
+    return edge ? { view, id: NAMES_SOURCE.has(edge.relation) ? edge.from : edge.to, span: edge.span } : undefined;
+  }
+
+  /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
+  forgetSaved(changes: readonly { uri: string; listing: boolean }[]): void {
+    for (const c of changes) {
+      const abs = fsPath(c.uri);
+      if (abs) this.diskTexts.delete(abs);
+      if (c.listing) {
+        this.fileLists.clear();
+        this.manifestLists.clear();
+      }
+    }
+  }
+
+  /** A file's saved text (undefined when unreadable), read once until files change on disk. */
+  private diskText(abs: string): string | undefined {
+    if (!this.diskTexts.has(abs)) {
+      const read = readText(abs);
+      this.diskTexts.set(abs, read.ok ? read.text : undefined);
+    }
+    return this.diskTexts.get(abs);
+  }
+
+  /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
+  invalidateLineage(): void {
+    this.lineageCache.clear();
+  }
+
+  /**
+   * The lineage graph of the folder containing `uri` (or of the first folder): every file of the
+   * folder, open documents with their unsaved text. Kept until a contributing file changes.
+   */
+  lineage(uri: string | undefined): Promise<LineageView | undefined> {
+    const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
+    const root = folder ? fsPath(folder) : undefined;
+    if (!folder || !root) return Promise.resolve(undefined);
+    let view = this.lineageCache.get(root);
+    if (!view) {
+      view = this.settings(folder).then((settings) => {
+        const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.diskText(abs);
+        if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
+        const ws = readWorkspace(root, settings, read, settings.governanceManifest || undefined, this.fileLists.get(root));
+        const graph = this.engine.lineage(ws.files, this.engine.governance(ws.governance));
+        const texts = new Map(ws.files.map((f) => [f.path, f.text]));
+        if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
+        const lines = new Map<string, LineIndex>();
+        const toLocation = (p: string, span: Span): Location => {
+          if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
+          const li = lines.get(p)!;
+          return { uri: pathToFileURL(path.join(root, p)).href, range: { start: li.position(span.offset), end: li.position(span.offset + span.length) } };
+        };
+        const relative = (u: string) => {
+          const own = fsPath(u);
+          return own ? path.relative(root, own).split(path.sep).join('/') : undefined;
+        };
+        return { graph, toLocation, relative };
+      });
+      this.lineageCache.set(root, view);
+    }
+    return view;
   }
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
@@ -103,21 +204,20 @@ export class Workspace {
     if (!root || !folder) return undefined;
     const settings = await this.settings(folder);
     if (!this.manifestLists.has(root)) {
-      const yaml = discover([root], settings).files.filter((f) => /\.ya?ml$/i.test(f) && !isGovernanceManifest(f, settings));
+      const yaml = discover([root], settings).files.filter((f) => WORKSPACE_FILE.test(f) && !isGovernanceManifest(f, settings));
       this.manifestLists.set(root, yaml);
     }
     const relative = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
     const sources: SourceFile[] = [];
     for (const abs of this.manifestLists.get(root)!) {
       const open = this.documents.get(pathToFileURL(abs).href);
-      const read = open ? undefined : readText(abs);
-      const text = open ? open.getText() : read?.ok ? read.text : undefined;
-      if (text !== undefined && manifestKindOf(relative(abs), text)) sources.push({ path: relative(abs), text });
+      const text = open ? open.getText() : this.diskText(abs);
+      if (text !== undefined && isWorkspaceFile(relative(abs), text)) sources.push({ path: relative(abs), text });
     }
     // A document not yet on disk (new, unsaved) counts too.
     const own = fsPath(uri);
     const doc = this.documents.get(uri);
-    if (doc && own && !sources.some((s) => s.path === relative(own)) && manifestKindOf(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
+    if (doc && own && !sources.some((s) => s.path === relative(own)) && isWorkspaceFile(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
     const governance = await this.governanceWithText(uri);
     return { root, sources, governance: governance.result, governanceText: governance.text };
   }
@@ -127,7 +227,7 @@ export class Workspace {
     const c = await this.manifestContext(uri);
     if (!c) return [];
     const settings = await this.settings(uri);
-    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root)).get(relative) ?? [];
+    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative).get(relative) ?? [];
   }
 
   /**
@@ -155,13 +255,78 @@ export class Workspace {
     return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
   }
 
-  /** Completions in a manifest document: ids where an id belongs, schema values where a value does. */
-  async completions(doc: TextDocument, offset: number): Promise<Completion[]> {
+  /** Which manifest schema a document follows, if any. */
+  async schemaKind(doc: TextDocument): Promise<SchemaKind | undefined> {
     const settings = await this.settings(doc.uri);
-    const kind = isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+    return isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+  }
+
+  /** Completions in a manifest document: keys, ids where an id belongs, schema values where a value does. */
+  async completions(doc: TextDocument, offset: number): Promise<Completion[]> {
+    const kind = await this.schemaKind(doc);
     const c = kind ? await this.manifestContext(doc.uri) : undefined;
     if (!kind || !c) return [];
     return completeAt(doc.getText(), offset, kind, this.engine.manifestIndex(c.sources, c.governance));
+  }
+
+  /** The schema's documentation of the key under `offset` of a manifest document. */
+  async keyDocumentation(doc: TextDocument, offset: number): Promise<{ markdown: string; span: Span } | undefined> {
+    const kind = await this.schemaKind(doc);
+    return kind ? describeKeyAt(doc.getText(), offset, kind) : undefined;
+  }
+
+  /** Links to the files a manifest names that exist in its workspace folder. */
+  async links(doc: TextDocument): Promise<DocumentLink[]> {
+    const kind = await this.schemaKind(doc);
+    const folder = this.folderOf(doc.uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const own = fsPath(doc.uri);
+    if (!kind || !root || !own) return [];
+    return linkCandidates(doc.getText(), kind).flatMap((candidate) => {
+      const file = resolveLink(candidate, own, root);
+      return file ? [{ range: toRange(doc, candidate.span), target: pathToFileURL(file).href, tooltip: path.relative(root, file).split(path.sep).join('/') }] : [];
+    });
+  }
+
+  /**
+   * Resolves what a finding points at besides itself: a span of another manifest of the
+   * document's folder (paths are relative to it), or the entry of a rule page.
+   */
+  private async relatedResolver(uri: string): Promise<RelatedResolver> {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const governance = await this.governanceWithText(uri);
+    const lines = new Map<string, LineIndex | undefined>();
+    const pages = new Map<string, string[]>();
+    const indexOf = (key: string, read: () => string | undefined) => {
+      if (!lines.has(key)) {
+        const text = read();
+        lines.set(key, text === undefined ? undefined : new LineIndex(text));
+      }
+      return lines.get(key);
+    };
+    return (r: RelatedInformation): Location | undefined => {
+      if (r.rulePage) {
+        const { ruleId, anchor } = r.rulePage;
+        if (!pages.has(ruleId)) pages.set(ruleId, ruleDocText(ruleId).split(/\r?\n/));
+        const page = pages.get(ruleId)!;
+        // The policy's row in the page's table of policies, else the page's title.
+        const line = Math.max(0, anchor ? page.findIndex((l) => l.startsWith('|') && l.includes(`\`${anchor}\``)) : 0);
+        return { uri: ruleDocUrl(ruleId), range: { start: { line, character: 0 }, end: { line, character: (page[line] ?? '').length } } };
+      }
+      if (!r.path || !r.span || !root) return undefined;
+      const abs = path.join(root, r.path);
+      const target = pathToFileURL(abs).href;
+      const index = indexOf(r.path, () => {
+        const open = this.documents.get(target);
+        if (open) return open.getText();
+        if (r.path === governance.result.governance.path && governance.text !== undefined) return governance.text;
+        const read = readText(abs);
+        return read.ok ? read.text : undefined;
+      });
+      if (!index) return undefined;
+      return { uri: target, range: { start: index.position(r.span.offset), end: index.position(r.span.offset + r.span.length) } };
+    };
   }
 
   /** The governance in force for a document: its folder's manifest, or the built-in default. */
@@ -206,7 +371,7 @@ export class Workspace {
       // The manifest's own findings, and those of the workspace-wide checks about its assets.
       return { findings: [...this.engine.governance(file).findings, ...(await this.manifestFindings(doc.uri, relative))], notes: [] };
     }
-    if (manifestKindOf(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
+    if (isWorkspaceFile(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: true });
@@ -220,13 +385,14 @@ export class Workspace {
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */
   async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
     const { findings, notes } = await this.analyze(doc);
-    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f)), ...notes.map(noteDiagnostic)];
+    const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
+    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)), ...notes.map(noteDiagnostic)];
   }
 
   /** True when a changed file may change other documents' findings: the governance manifest, or any manifest. */
   affectsOthers(uri: string, text?: string): boolean {
     const base = uri.slice(uri.lastIndexOf('/') + 1);
     if (/^governance\.ya?ml$/.test(base) || [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)) return true;
-    return /\.ya?ml$/i.test(base) && (text === undefined || manifestKindOf(base, text) !== undefined);
+    return WORKSPACE_FILE.test(base) && (text === undefined || isWorkspaceFile(base, text));
   }
 }

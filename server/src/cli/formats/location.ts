@@ -1,4 +1,4 @@
-import { LineIndex, type Finding } from '../../core';
+import { LineIndex, type Span } from '../../core';
 
 /** 1-based line and column span of a finding, as CLI text and SARIF want them. */
 export interface Region {
@@ -14,7 +14,7 @@ export class Regions {
 
   constructor(private readonly textOf: (path: string) => string | undefined) {}
 
-  of(f: Finding): Region {
+  of(f: { readonly path: string; readonly span: Span }): Region {
     let index = this.indexes.get(f.path);
     if (!index) {
       index = new LineIndex(this.textOf(f.path) ?? '');

@@ -63,6 +63,14 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
               },
             },
           ],
+          // Where the policy a finding violates is defined, when that is a file of the workspace.
+          ...(f.related?.some((r) => r.path && r.span)
+            ? {
+                relatedLocations: f.related
+                  .filter((r) => r.path && r.span)
+                  .map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: encodeURI(r.path!), uriBaseId: 'SRCROOT' }, region: regions.of({ path: r.path!, span: r.span! }) } })),
+              }
+            : {}),
           ...(f.waiver
             ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: `${f.waiver.reason ?? ''} (policy ${f.waiver.policy ?? 'none'}, expires ${f.waiver.expires}${f.waiver.approver ? `, approved by ${f.waiver.approver}` : ''})` }] }
             : {}),

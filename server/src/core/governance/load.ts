@@ -76,7 +76,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   const { doc, value } = parsed;
   const check = validate();
   const valid = check(value);
-  const findings = [...parsed.findings, ...(valid ? [] : schemaFindings(file.path, doc, check.errors ?? []))];
+  const findings = [...parsed.findings, ...(valid ? [] : schemaFindings(file.path, doc, check.errors ?? [], { text: file.text, kind: 'governance' }))];
   const g = (isRecord(value) ? value : {}) as Record<string, unknown>;
 
   const declaredTiers = records(g.tiers).filter((t) => typeof t.id === 'string');
@@ -99,6 +99,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       locations: strings(a.locations),
       allowedUses: strings(a.allowedUses),
       retentionDays: typeof a.retentionDays === 'number' ? a.retentionDays : undefined,
+      domain: typeof a.domain === 'string' && a.domain !== '' ? a.domain : undefined,
       span: valueSpan(doc, ['assets', i, 'id']),
     });
     findings.push(...unknownTier(file.path, doc, ['assets', i, 'tier'], a.tier, tierIds));
@@ -120,10 +121,13 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     if (isRecord(r) && typeof r.function === 'string') redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };
   }
 
-  const policies = records(g.policies)
-    .filter((p) => typeof p.id === 'string')
-    .map((p) => ({
+  // Each policy keeps the span of its entry: findings of the policy point back at it.
+  const policies = (Array.isArray(g.policies) ? (g.policies as unknown[]) : [])
+    .map((p, i) => ({ p, span: withoutTrailingSpace(file.text, valueSpan(doc, ['policies', i])) }))
+    .filter((x): x is { p: Record<string, unknown>; span: Span } => isRecord(x.p) && typeof x.p.id === 'string')
+    .map(({ p, span }) => ({
       id: String(p.id),
+      span,
       description: typeof p.description === 'string' ? p.description : undefined,
       rules: strings(p.rules),
       enabled: typeof p.enabled === 'boolean' ? p.enabled : undefined,
@@ -158,12 +162,20 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   strings(w.forbidInlineForTiers).forEach((t, i) => findings.push(...unknownTier(file.path, doc, ['waivers', 'forbidInlineForTiers', i], t, tierIds)));
 
   const defaults = isRecord(g.defaults) ? g.defaults : {};
-  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy };
+  const approvalRoles = strings(isRecord(g.approvals) ? g.approvals.roles : undefined);
+  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy, approvalRoles };
   return { governance, findings, broken: !valid || findings.some((f) => f.severity === 'error') };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A block node's span ends after its line break; a span the editor shows should not. */
+function withoutTrailingSpace(text: string, span: Span): Span {
+  let end = span.offset + span.length;
+  while (end > span.offset && /\s/.test(text[end - 1])) end--;
+  return { offset: span.offset, length: end - span.offset };
 }
 
 function records(v: unknown): Record<string, unknown>[] {

@@ -20,6 +20,8 @@ export interface Asset {
   readonly locations: readonly string[];
   readonly allowedUses: readonly string[];
   readonly retentionDays?: number;
+  /** The data domain that owns it; crown-jewel data leaves it only redacted. */
+  readonly domain?: string;
   /** Where the asset's id is declared in the manifest. */
   readonly span: Span;
 }
@@ -54,6 +56,8 @@ export interface Policy {
   readonly when?: object;
   readonly require?: object;
   readonly at?: readonly string[];
+  /** Where the manifest declares (or overrides) the policy: its whole entry. */
+  readonly span?: Span;
 }
 
 /** What the manifest demands of waivers written in code. */
@@ -84,6 +88,8 @@ export interface Governance {
   readonly builtinNames: boolean;
   readonly policies: readonly Policy[];
   readonly waiverPolicy: WaiverPolicy;
+  /** Roles whose approval counts for fine-tuning, deployment and releases; empty: any. */
+  readonly approvalRoles: readonly string[];
 }
 
 /** The tiers in force when a manifest declares none. */
@@ -103,6 +109,7 @@ export const DEFAULT_GOVERNANCE: Governance = {
   builtinNames: true,
   policies: [],
   waiverPolicy: DEFAULT_WAIVER_POLICY,
+  approvalRoles: [],
 };
 
 export function findTier(g: Governance, id: string | undefined): Tier | undefined {

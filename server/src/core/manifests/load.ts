@@ -49,6 +49,8 @@ export interface LoadedManifest {
   /** The parsed document and its plain value, for policies; absent when it did not parse. */
   readonly doc?: Document;
   readonly value?: Record<string, unknown>;
+  /** The manifest's text, for fixes that insert lines at the right indentation. */
+  readonly text?: string;
 }
 
 let validators: Record<ManifestKind, ValidateFunction> | undefined;
@@ -75,10 +77,10 @@ export function loadManifest(file: SourceFile, kind: ManifestKind): LoadedManife
   const parsed = parseYaml(file);
   const doc = parsed.doc;
   const value = parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
-  const out: LoadedManifest = { kind, path: file.path, findings: [...parsed.findings], declarations: [], references: [], doc, value };
+  const out: LoadedManifest = { kind, path: file.path, findings: [...parsed.findings], declarations: [], references: [], doc, value, text: file.text };
   if (!doc || parsed.value === undefined) return out;
   const check = validatorFor(kind);
-  if (!check(parsed.value)) out.findings.push(...schemaFindings(file.path, doc, check.errors ?? []));
+  if (!check(parsed.value)) out.findings.push(...schemaFindings(file.path, doc, check.errors ?? [], { text: file.text, kind }));
   if (!isMap(doc.contents)) return out;
 
   const declare = (kind: Declaration['kind'], at: YamlPath, scope?: string, id = str(doc, at)) => {

@@ -1,5 +1,6 @@
 import { findTier, type Governance } from '../governance/model';
 import type { Carried } from '../policies/propagate';
+import type { LineageGraph } from '../lineage/graph';
 import { maskSensitive } from '../sensitivity/literals';
 import type { Span } from '../types';
 import type { Declaration, Reference } from './load';
@@ -8,8 +9,10 @@ import type { Declaration, Reference } from './load';
 export interface ManifestIndex {
   readonly declarations: readonly Declaration[];
   readonly references: readonly Reference[];
-  readonly carried: ReadonlyMap<string, Carried>;
+  readonly carried: { get(id: string): Carried | undefined };
   readonly governance: Governance;
+  /** The workspace's lineage, for "where the tier comes from". */
+  readonly graph?: LineageGraph;
 }
 
 export interface IdAt {
@@ -41,6 +44,15 @@ export function usesOf(index: ManifestIndex, at: IdAt): { path: string; span: Sp
   return [...declarationsOf(index, at), ...index.references.filter((r) => r.id === at.id && r.wants.some((k) => at.kinds.includes(k)))];
 }
 
+/** "Tier from": the lineage hops back to the declaration that decided the tier, when there are any. */
+function tierSource(index: ManifestIndex, id: string): string {
+  const hops = index.graph?.explain(id) ?? [];
+  if (hops.length < 2 || hops[hops.length - 1].reason !== 'declared') return '';
+  // A hop whose reason is `redacted` got its tier from the redacting stage that follows it.
+  const chain = hops.slice(1).map((h, i) => `\`${h.id}\`${hops[i].reason === 'redacted' ? ' (redacted)' : ''}`);
+  return `\n\nTier from: ${chain.join(' ← ')} (declared ${hops[hops.length - 1].tier ?? ''} in \`${hops[hops.length - 1].path}\`)`;
+}
+
 /** A Markdown description of an id: what it is, its tier, and where the tier comes from. */
 export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declaration) => number): string {
   const decls = declarationsOf(index, at);
@@ -57,9 +69,13 @@ export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declarati
       const c = index.carried.get(d.id);
       const from = c && c.assets.length ? `, from ${c.assets.map((a) => `\`${a}\``).join(', ')}` : '';
       const tier = c?.tier ? `carries tier **${c.tier}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}` : 'carries no classified data';
-      return `**stage output** \`${d.id}\`: ${tier}; ${where}`;
+      return `**stage output** \`${d.id}\`: ${tier}; ${where}${tierSource(index, d.id)}`;
     }
-    return `**${d.kind === 'release' ? 'model release' : d.kind}** \`${d.id}\`; ${where}`;
+    if (d.kind === 'release') {
+      const c = index.carried.get(d.id);
+      return `**model release** \`${d.id}\`${c?.tier ? `: carries tier **${c.tier}**` : ''}; ${where}${tierSource(index, d.id)}`;
+    }
+    return `**${d.kind}** \`${d.id}\`; ${where}`;
   });
   return maskSensitive(parts.join('\n\n'));
 }

@@ -9,13 +9,15 @@ const KIND_NAMES: Record<Declaration['kind'], string> = { asset: 'asset', output
 /**
  * The workspace-wide checks: every reference names a declared id of the right kind, and no id
  * is declared twice. `lineOf` tells the line of a declaration in another file, for messages.
+ * With `only`, just the findings in that file.
  */
-export function checkReferences(declarations: readonly Declaration[], references: readonly Reference[], lineOf: (d: Declaration) => number): Finding[] {
+export function checkReferences(declarations: readonly Declaration[], references: readonly Reference[], lineOf: (d: Declaration) => number, only?: string): Finding[] {
   const findings: Finding[] = [];
   const byId = new Map<string, Declaration[]>();
-  for (const d of declarations) byId.set(d.id, [...(byId.get(d.id) ?? []), d]);
+  for (const d of declarations) add(byId, d.id, d);
 
   for (const r of references) {
+    if (only !== undefined && r.path !== only) continue;
     const matches = (byId.get(r.id) ?? []).filter((d) => r.wants.includes(d.kind));
     if (matches.length > 0) continue;
     const candidates = [...new Set(declarations.filter((d) => r.wants.includes(d.kind)).map((d) => d.id))];
@@ -33,15 +35,22 @@ export function checkReferences(declarations: readonly Declaration[], references
   const groups = new Map<string, Declaration[]>();
   for (const d of declarations) {
     const key = d.kind === 'stage' ? `stage\u0000${d.scope}\u0000${d.id}` : d.kind === 'release' || d.kind === 'pipeline' ? `${d.kind}\u0000${d.id}` : `id\u0000${d.id}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
+    add(groups, key, d);
   }
   for (const list of groups.values()) {
     if (list.length < 2) continue;
     for (const d of list) {
+      if (only !== undefined && d.path !== only) continue;
       const others = list.filter((o) => o !== d);
       const shown = others.slice(0, 5).map((o) => `${KIND_NAMES[o.kind]} in ${o.path}:${lineOf(o)}`).join(', ') + (others.length > 5 ? ` and ${others.length - 5} more` : '');
       findings.push({ ruleId: duplicateId.id, severity: 'error', message: `Duplicate id \`${d.id}\`: also declared as ${shown}`, path: d.path, span: d.span, fixes: [] });
     }
   }
   return findings;
+}
+
+function add<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -3,12 +3,15 @@ import type { Governance } from '../governance/model';
 import type { LoadedManifest } from '../manifests/load';
 import { policyViolation } from '../rules/policy-violation';
 import { ajv } from '../schema/ajv';
-import type { Finding } from '../types';
+import { rulePagePath } from '../rules/rule';
+import type { Finding, RelatedInformation } from '../types';
 import { valueSpan } from '../yaml/locate';
+import { stagePolicyFixes } from './fixes';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
-import type { StageContext } from './propagate';
+import { NOTHING } from '../lineage/carried';
+import type { Carried, StageContext } from './propagate';
 
-interface Compiled {
+export interface Compiled {
   readonly policy: PolicyDefinition;
   readonly when: ValidateFunction;
   readonly require: ValidateFunction;
@@ -22,7 +25,7 @@ const compiledFor = new WeakMap<Governance, Compiled[]>();
  * `when` and `require`. Compiled once per governance model; a policy that does not compile
  * is left out here and reported by the governance manifest's own checks.
  */
-function policiesFor(governance: Governance): Compiled[] {
+export function policiesFor(governance: Governance): Compiled[] {
   let compiled = compiledFor.get(governance);
   if (!compiled) {
     compiled = [];
@@ -52,7 +55,17 @@ function policiesFor(governance: Governance): Compiled[] {
   return compiled;
 }
 
-function violation(m: LoadedManifest, at: (string | number)[], policy: PolicyDefinition, detail: string): Finding | undefined {
+/**
+ * Where a policy is defined: its entry in the governance manifest when the manifest declares
+ * or overrides it, else the built-in pack's row on the rule page.
+ */
+export function definitionOf(governance: Governance, policy: PolicyDefinition): RelatedInformation {
+  const declared = governance.policies.find((p) => p.id === policy.id);
+  if (declared?.span && governance.path) return { message: `policy \`${policy.id}\` is declared here`, path: governance.path, span: declared.span };
+  return { message: `built-in policy \`${policy.id}\`, described in ${rulePagePath(policyViolation.id)}`, rulePage: { ruleId: policyViolation.id, anchor: policy.id } };
+}
+
+function violation(governance: Governance, m: LoadedManifest, at: (string | number)[], policy: PolicyDefinition, detail: string): Finding | undefined {
   if (!m.doc) return undefined;
   return {
     ruleId: policyViolation.id,
@@ -61,29 +74,38 @@ function violation(m: LoadedManifest, at: (string | number)[], policy: PolicyDef
     path: m.path,
     span: valueSpan(m.doc, at),
     fixes: [],
+    related: [definitionOf(governance, policy)],
   };
 }
 
 /** Every policy violation of the workspace's stages and releases, at the node that violates it. */
-export function evaluatePolicies(governance: Governance, stages: readonly StageContext[], releases: readonly LoadedManifest[], today: string): Finding[] {
+export function evaluatePolicies(
+  governance: Governance,
+  stages: readonly StageContext[],
+  releases: readonly LoadedManifest[],
+  today: string,
+  releaseData: (release: LoadedManifest) => Carried = () => NOTHING,
+): Finding[] {
   const compiled = policiesFor(governance);
   const out: Finding[] = [];
   for (const c of compiled) {
     if (c.policy.target === 'stage') {
       for (const s of stages) {
-        const context = { stage: s.stage, data: s.data, today };
+        const context = { stage: s.stage, data: s.data, today, approvalRoles: governance.approvalRoles.length ? governance.approvalRoles : undefined };
         if (!c.when(context) || c.require(context)) continue;
         const from = s.data.assets.length ? ` from ${s.data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
         const detail = ` (stage \`${String(s.stage.id)}\` uses data of tier ${s.data.tier ?? 'unknown'}${from})`;
-        const f = violation(s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail);
-        if (f) out.push(f);
+        const f = violation(governance, s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail);
+        // Only the built-in policies have fixes: what a team's own policy wants is not known.
+        const builtin = BUILTIN_POLICIES.some((b) => b.id === c.policy.id);
+        if (f) out.push(builtin ? { ...f, fixes: stagePolicyFixes(c.policy.id, s) } : f);
       }
     } else {
       for (const r of releases) {
-        const context = { release: r.value, today };
+        const context = { release: r.value, data: releaseData(r), today };
         if (!r.value || !c.when(context) || c.require(context)) continue;
         const missing = (c.require.errors ?? []).map((e) => (e.params as { missingProperty?: string }).missingProperty).filter(Boolean);
-        const f = violation(r, [...c.policy.at], c.policy, missing.length ? ` (missing: ${missing.join(', ')})` : '');
+        const f = violation(governance, r, [...c.policy.at], c.policy, missing.length ? ` (missing: ${missing.join(', ')})` : '');
         if (f) out.push(f);
       }
     }

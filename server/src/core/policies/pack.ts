@@ -1,9 +1,12 @@
 /**
  * A policy is data: a JSON Schema fragment saying when it applies (`when`) and one saying what
  * must hold then (`require`), both evaluated with ajv against a context, never code that is run.
- * For a stage the context is `{ stage, data, today }`, `data` being what the stage's inputs
+ * For a stage the context is `{ stage, data, today, approvalRoles }`, `data` being what the stage's inputs
  * carry (see propagate.ts); for a model release, `{ release, today }`. `at` is where, within the
- * stage or release, a violation is reported.
+ * stage or release, a violation is reported. A fine-tuning config (Axolotl, LLaMA-Factory, TRL) is
+ * checked as a `fine-tune` stage whose `method`, `logging.payloads` (sample logging) and `hub`
+ * (`{ public }`, one per push) come from the config; policies about anything else it cannot say
+ * (privacy, compute, approvals) apply to the pipeline stage that runs it.
  */
 export interface PolicyDefinition {
   readonly id: string;
@@ -20,7 +23,11 @@ const crownJewelStage = (types: string[]) => ({
   properties: { stage: { required: ['type'], properties: { type: { enum: types } } }, data: { properties: { crownJewel: { const: true } } } },
 });
 
-/** The built-in pack: the governance practices of fine-tuning on crown-jewel data. */
+/**
+ * The built-in pack: the governance practices of fine-tuning on crown-jewel data. A required
+ * block also states its type: `required` says nothing about a key written with no value
+ * (`privacy:`), which must not pass for a privacy block.
+ */
 export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   {
     id: 'finetune-method',
@@ -41,7 +48,9 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
       properties: {
         stage: {
           required: ['privacy'],
-          properties: { privacy: { required: ['differentialPrivacy'], properties: { differentialPrivacy: { required: ['epsilon'], properties: { epsilon: { maximum: 10 } } } } } },
+          properties: {
+            privacy: { type: 'object', required: ['differentialPrivacy'], properties: { differentialPrivacy: { type: 'object', required: ['epsilon'], properties: { epsilon: { type: 'number', maximum: 10 } } } } },
+          },
         },
       },
     },
@@ -53,7 +62,7 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     severity: 'error',
     target: 'stage',
     when: crownJewelStage(['ingest', 'transform', 'fine-tune', 'evaluate']),
-    require: { properties: { stage: { required: ['compute'], properties: { compute: { required: ['confidential'], properties: { confidential: { const: true } } } } } } },
+    require: { properties: { stage: { required: ['compute'], properties: { compute: { type: 'object', required: ['confidential'], properties: { confidential: { const: true } } } } } } },
     at: ['compute'],
   },
   {
@@ -67,7 +76,7 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   },
   {
     id: 'approvals',
-    description: 'Fine-tuning on crown-jewel data is approved, and the approval has not expired',
+    description: 'Fine-tuning on crown-jewel data is approved, by a role the governance manifest accepts, and the approval has not expired',
     severity: 'error',
     target: 'stage',
     when: crownJewelStage(['fine-tune', 'deploy']),
@@ -75,11 +84,23 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
       properties: {
         stage: {
           required: ['approvals'],
-          properties: { approvals: { minItems: 1, items: { properties: { expires: { format: 'date', formatMinimum: { $data: '/today' } } } } } },
+          properties: { approvals: { type: 'array', minItems: 1, items: { properties: { expires: { format: 'date', formatMinimum: { $data: '/today' } } } } } },
         },
       },
+      // With `approvals.roles` declared, each approval names one of them.
+      if: { required: ['approvalRoles'] },
+      then: { properties: { stage: { properties: { approvals: { items: { required: ['role'], properties: { role: { enum: { $data: '/approvalRoles' } } } } } } } } },
     },
     at: ['approvals'],
+  },
+  {
+    id: 'redact-before-leaving-domain',
+    description: 'Crown-jewel data leaves the domain of its asset only after a stage that redacts or anonymises it',
+    severity: 'error',
+    target: 'stage',
+    when: { required: ['stage', 'data'], properties: { stage: { required: ['domain'] }, data: { properties: { crownJewel: { const: true } } } } },
+    require: { properties: { data: { properties: { domains: { items: { const: { $data: '/stage/domain' } } } } } } },
+    at: ['domain'],
   },
   {
     id: 'retention-limit',
@@ -89,6 +110,24 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     when: { required: ['stage', 'data'], properties: { stage: { required: ['retentionDays'] }, data: { required: ['maxRetentionDays'] } } },
     require: { properties: { stage: { properties: { retentionDays: { maximum: { $data: '/data/maxRetentionDays' } } } } } },
     at: ['retentionDays'],
+  },
+  {
+    id: 'no-public-model',
+    description: 'A model trained on crown-jewel data is not pushed to a public hub repository',
+    severity: 'error',
+    target: 'stage',
+    when: crownJewelStage(['fine-tune', 'register', 'deploy']),
+    require: { properties: { stage: { properties: { hub: { properties: { public: { const: false } } } } } } },
+    at: ['hub'],
+  },
+  {
+    id: 'no-public-model',
+    description: 'A model trained on crown-jewel data is not deployed where the public can reach it',
+    severity: 'error',
+    target: 'release',
+    when: { required: ['release', 'data'], properties: { data: { properties: { crownJewel: { const: true } } } } },
+    require: { properties: { release: { properties: { deployments: { items: { properties: { visibility: { not: { const: 'public' } } } } } } } } },
+    at: ['deployments'],
   },
   {
     id: 'release-provenance',

@@ -17,7 +17,7 @@ export const piiLiteral: RuleMeta = {
 };
 
 /** Where a scanned text lives, for the message: `code`, `a prompt template`, `a config`. */
-export type LiteralPlace = 'code' | 'a prompt template' | 'a config file' | 'a manifest';
+export type LiteralPlace = 'code' | 'a prompt template' | 'a config file' | 'a manifest' | 'a model card';
 
 function severity(m: LiteralMatch): Severity {
   if (m.class === 'secret') return 'error';

@@ -1,8 +1,10 @@
 import type { ErrorObject } from 'ajv';
 import type { Document } from 'yaml';
+import { placeholder, resolve, SCHEMAS, type JsonSchema, type SchemaKind } from '../manifests/schema';
 import { didYouMean } from '../text';
 import type { Finding, Fix } from '../types';
-import { childKeySpan, describePath, describeValueKind, keySpan, pathFromPointer, valueSpan } from '../yaml/locate';
+import { addPair } from '../yaml/edit';
+import { childKeySpan, describePath, describeValueKind, keySpan, pathFromPointer, valueSpan, type YamlPath } from '../yaml/locate';
 import type { RuleMeta } from './rule';
 
 export const manifestSchema: RuleMeta = {
@@ -25,11 +27,35 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** What the fixes of schema findings need beyond the document: its text, and which schema it has. */
+export interface SchemaContext {
+  readonly text: string;
+  readonly kind: SchemaKind;
+}
+
+/**
+ * Adds a missing required key with a value of the right shape. `apiVersion` and `kind` go at
+ * the top (`kind` below `apiVersion`), where every manifest has them; other keys below the
+ * mapping's last entry. Only a
+ * key whose value the schema fixes (a `const`) is safe to add unreviewed.
+ */
+function addRequired(context: SchemaContext, doc: Document, at: YamlPath, missing: string, parent: JsonSchema | undefined): Fix | undefined {
+  const root = SCHEMAS[context.kind];
+  const property = parent?.properties?.[missing];
+  if (!property) return undefined;
+  const header = at.length === 0 && (missing === 'apiVersion' || missing === 'kind');
+  const edit = addPair(context.text, doc, at, missing, placeholder(root, property), header ? (missing === 'kind' && doc.has('apiVersion') ? { after: 'apiVersion' } : { first: true }) : {});
+  if (!edit) return undefined;
+  const fixed = resolve(root, property).const !== undefined;
+  return { title: `Add the required key \`${missing}\`${fixed ? '' : ' (with a placeholder to fill in)'}`, edits: [edit], preferred: true, safe: fixed };
+}
+
 /**
  * Turns ajv's errors into findings at the exact YAML node, in words a person understands.
- * ajv is run with `verbose` so each error carries the data and the schema it failed.
+ * ajv is run with `verbose` so each error carries the data and the schema it failed. With the
+ * document's text and kind, findings carry fixes that add text (a missing required key).
  */
-export function schemaFindings(path: string, doc: Document, errors: readonly ErrorObject[]): Finding[] {
+export function schemaFindings(path: string, doc: Document, errors: readonly ErrorObject[], context?: SchemaContext): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -52,6 +78,8 @@ export function schemaFindings(path: string, doc: Document, errors: readonly Err
         const missing = String((e.params as { missingProperty: string }).missingProperty);
         span = keySpan(doc, at);
         message = `${where === 'the document' ? 'The document' : `\`${where}\``} is missing the required key \`${missing}\``;
+        const fix = context ? addRequired(context, doc, at, missing, e.parentSchema as JsonSchema | undefined) : undefined;
+        if (fix) fixes = [fix];
         break;
       }
       case 'enum': {

@@ -1,6 +1,7 @@
 import { duplicateId } from './duplicate-id';
 import type { FlowRule } from './flow-findings';
 import { invalidWaiver } from './invalid-waiver';
+import { lineageCycle } from './lineage-cycle';
 import { piiLiteral, secretLiteral } from './literal-findings';
 import { artifactDigest } from './artifact-digest';
 import { policyViolation } from './policy-violation';
@@ -31,6 +32,7 @@ export const RULES: readonly RuleMeta[] = [
   invalidWaiver,
   policyViolation,
   artifactDigest,
+  lineageCycle,
 ];
 
 export function ruleById(id: string): RuleMeta | undefined {

@@ -8,3 +8,10 @@ import addFormats from 'ajv-formats';
  * by a test instead. `$data` lets a policy compare with values from its context.
  */
 export const ajv = addFormats(new Ajv({ allErrors: true, verbose: true, strict: false, $data: true }), { keywords: true });
+
+/**
+ * CrownGuard's own annotation in the published schemas: the value names a file (`file`) or an
+ * import line whose module is one (`import`). It validates nothing; the editor links it.
+ */
+export const PATH_KEYWORD = 'x-crownguard-path';
+ajv.addKeyword({ keyword: PATH_KEYWORD, schemaType: 'string' });

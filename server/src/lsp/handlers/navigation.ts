@@ -1,29 +1,69 @@
 import type { DefinitionParams, Hover, HoverParams, Location, ReferenceParams } from 'vscode-languageserver';
-import { declarationsOf, describeId, usesOf } from '../../core';
+import { declarationsOf, describeId, maskSensitive, usesOf, type Span } from '../../core';
 import type { ServerContext } from '../context';
+import { toRange } from '../convert';
 
 async function navigate(ctx: ServerContext, uri: string, position: { line: number; character: number }) {
   const doc = ctx.workspace.documents.get(uri);
   return doc ? ctx.workspace.navigation(doc, doc.offsetAt(position)) : undefined;
 }
 
-/** textDocument/definition: from an id in a manifest to where it is declared. */
+/** The lineage node at a position, when no manifest id is there (a dataset path in a config, a DVC dependency). */
+async function lineageNode(ctx: ServerContext, uri: string, position: { line: number; character: number }) {
+  const doc = ctx.workspace.documents.get(uri);
+  return doc ? ctx.workspace.lineageAt(uri, doc.offsetAt(position)) : undefined;
+}
+
+/** textDocument/definition: from an id in a manifest, or a lineage reference in any file, to where it is declared. */
 export async function onDefinition(ctx: ServerContext, params: DefinitionParams): Promise<Location[]> {
   const nav = await navigate(ctx, params.textDocument.uri, params.position);
-  return nav ? declarationsOf(nav.index, nav.at).map((d) => nav.toLocation(d.path, d.span)) : [];
+  if (nav) return declarationsOf(nav.index, nav.at).map((d) => nav.toLocation(d.path, d.span));
+  const at = await lineageNode(ctx, params.textDocument.uri, params.position);
+  const node = at?.view.graph.nodes.get(at.id);
+  return at && node ? [at.view.toLocation(node.path, node.span)] : [];
 }
 
-/** textDocument/references: every manifest that declares or uses the id. */
+/** textDocument/references: every file that declares or uses the id (manifests, configs, DVC stages, model cards). */
 export async function onReferences(ctx: ServerContext, params: ReferenceParams): Promise<Location[]> {
   const nav = await navigate(ctx, params.textDocument.uri, params.position);
-  return nav ? usesOf(nav.index, nav.at).map((u) => nav.toLocation(u.path, u.span)) : [];
+  if (nav) return usesOf(nav.index, nav.at).map((u) => nav.toLocation(u.path, u.span));
+  const at = await lineageNode(ctx, params.textDocument.uri, params.position);
+  const node = at?.view.graph.nodes.get(at.id);
+  if (!at || !node) return [];
+  const g = at.view.graph;
+  const uses = [...g.into(at.id).filter((e) => e.relation !== 'output'), ...g.outOf(at.id).filter((e) => e.relation !== 'output')];
+  const seen = new Set<string>();
+  return [{ path: node.path, span: node.span }, ...uses]
+    .filter((u) => (seen.has(`${u.path}:${u.span.offset}`) ? false : (seen.add(`${u.path}:${u.span.offset}`), true)))
+    .map((u) => at.view.toLocation(u.path, u.span));
 }
 
-/** textDocument/hover: what an id names, its tier, and where the tier comes from. */
+/** A lineage node's kind, tier and where the tier comes from, in Markdown, masked. */
+function describeNode(at: NonNullable<Awaited<ReturnType<typeof lineageNode>>>): string | undefined {
+  const n = at.view.graph.node(at.id);
+  if (!n) return undefined;
+  const hops = at.view.graph.explain(at.id);
+  const where = (h: { path: string; span: Span }) => `\`${h.path}\` line ${at.view.toLocation(h.path, h.span).range.start.line + 1}`;
+  const tier = n.tier ? `carries tier **${n.tier}**${n.crownJewel ? ' (crown-jewel)' : ''}` : 'carries no classified data';
+  const from = hops.length > 1 && hops[hops.length - 1].reason === 'declared' ? `\n\nTier from: ${hops.slice(1).map((h) => `\`${h.id}\``).join(' ← ')} (declared in ${where(hops[hops.length - 1])})` : '';
+  return maskSensitive(`**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}`);
+}
+
+/**
+ * textDocument/hover: on an id, what it names, its tier, and where the tier comes from; on a
+ * key, the schema's documentation of it.
+ */
 export async function onHover(ctx: ServerContext, params: HoverParams): Promise<Hover | null> {
   const nav = await navigate(ctx, params.textDocument.uri, params.position);
-  if (!nav) return null;
-  const doc = ctx.workspace.documents.get(params.textDocument.uri)!;
+  const doc = ctx.workspace.documents.get(params.textDocument.uri);
+  if (!doc) return null;
+  if (!nav) {
+    const at = await lineageNode(ctx, params.textDocument.uri, params.position);
+    const node = at && describeNode(at);
+    if (at && node) return { contents: { kind: 'markdown', value: node }, range: toRange(doc, at.span) };
+    const key = await ctx.workspace.keyDocumentation(doc, doc.offsetAt(params.position));
+    return key ? { contents: { kind: 'markdown', value: key.markdown }, range: toRange(doc, key.span) } : null;
+  }
   return {
     contents: { kind: 'markdown', value: describeId(nav.index, nav.at, nav.lineOf) },
     range: { start: doc.positionAt(nav.at.span.offset), end: doc.positionAt(nav.at.span.offset + nav.at.span.length) },

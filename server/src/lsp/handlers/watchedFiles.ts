@@ -1,9 +1,12 @@
-import type { DidChangeWatchedFilesParams } from 'vscode-languageserver';
+import { FileChangeType, type DidChangeWatchedFilesParams } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { refreshAll } from './diagnostics';
+import { lineageChanged } from './lineage';
 
 /** workspace/didChangeWatchedFiles: a manifest changed on disk (saved, created, deleted, renamed). */
 export function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): void {
+  ctx.workspace.forgetSaved(params.changes.map((c) => ({ uri: c.uri, listing: c.type !== FileChangeType.Changed })));
+  lineageChanged(ctx);
   if (!params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) return;
   ctx.workspace.invalidate();
   refreshAll(ctx);

@@ -1,0 +1,122 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import type { LineageGraphInfo, LineageLocation } from '../../../shared/lineage-protocol';
+
+/**
+ * What the graph view shows: a filtered, laid-out lineage graph. Pure (no VS Code API): the
+ * extension computes it with elkjs's layered layout, the webview only draws it.
+ */
+export interface ViewState {
+  /** The node whose neighbourhood is shown; every node when absent. */
+  focus?: string;
+  /** Hops around the focus. */
+  depth: number;
+  /** Only nodes whose id contains this text (and the focus). */
+  filter: string;
+  /** Kinds left out (e.g. `code`, base models' `model`). */
+  hiddenKinds: string[];
+}
+
+export const DEFAULT_STATE: ViewState = { depth: 2, filter: '', hiddenKinds: [] };
+
+/** More nodes than this are not drawn at once: the view asks to focus or filter instead. */
+export const MAX_NODES = 200;
+
+export interface LaidOutNode {
+  id: string;
+  kind: string;
+  tier?: string;
+  crownJewel: boolean;
+  location: LineageLocation;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Its place relative to the focus: the focus itself, upstream of it, downstream of it. */
+  role?: 'focus' | 'upstream' | 'downstream';
+}
+
+export interface LaidOutEdge {
+  from: string;
+  to: string;
+  relation: string;
+  points: { x: number; y: number }[];
+  role?: 'upstream' | 'downstream';
+}
+
+export interface LaidOut {
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+  width: number;
+  height: number;
+  /** Nodes that matched but were not drawn (over MAX_NODES). */
+  hidden: number;
+  /** Every tier present, most sensitive last as the graph orders them, for the legend. */
+  tiers: string[];
+  state: ViewState;
+}
+
+const NODE_HEIGHT = 36;
+const CHAR_WIDTH = 7;
+
+/** The node ids within `depth` hops of `focus`, each marked upstream or downstream. */
+function neighbourhood(g: LineageGraphInfo, focus: string, depth: number): Map<string, 'focus' | 'upstream' | 'downstream'> {
+  const roles = new Map<string, 'focus' | 'upstream' | 'downstream'>([[focus, 'focus']]);
+  for (const direction of ['upstream', 'downstream'] as const) {
+    let frontier = [focus];
+    for (let d = 0; d < depth && frontier.length > 0; d++) {
+      const next: string[] = [];
+      for (const id of frontier) {
+        for (const e of g.edges) {
+          const other = direction === 'upstream' ? (e.to === id ? e.from : undefined) : e.from === id ? e.to : undefined;
+          if (other !== undefined && !roles.has(other)) {
+            roles.set(other, direction);
+            next.push(other);
+          }
+        }
+      }
+      frontier = next;
+    }
+  }
+  return roles;
+}
+
+const elk = new ELK();
+
+/** Filters the graph by the view state and lays it out left to right. */
+export async function layout(g: LineageGraphInfo, state: ViewState): Promise<LaidOut> {
+  const roles = state.focus && g.nodes.some((n) => n.id === state.focus) ? neighbourhood(g, state.focus, state.depth) : undefined;
+  const text = state.filter.trim().toLowerCase();
+  const matching = g.nodes.filter(
+    (n) => (!roles || roles.has(n.id)) && (n.id === state.focus || (!state.hiddenKinds.includes(n.kind) && (!text || n.id.toLowerCase().includes(text)))),
+  );
+  const shown = matching.slice(0, MAX_NODES);
+  const ids = new Set(shown.map((n) => n.id));
+  const edges = g.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
+  const graph: ElkNode = {
+    id: 'root',
+    layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.layered.spacing.nodeNodeBetweenLayers': '60', 'elk.spacing.nodeNode': '18', 'elk.edgeRouting': 'POLYLINE' },
+    children: shown.map((n) => ({ id: n.id, width: Math.min(320, 24 + CHAR_WIDTH * Math.max(n.id.length, n.kind.length + (n.tier?.length ?? 0) + 3)), height: NODE_HEIGHT })),
+    edges: edges.map((e, i): ElkExtendedEdge => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+  };
+  const out = await elk.layout(graph);
+  const pos = new Map((out.children ?? []).map((c) => [c.id, c]));
+  const role = (id: string) => roles?.get(id);
+  return {
+    nodes: shown.map((n) => {
+      const p = pos.get(n.id)!;
+      return { id: n.id, kind: n.kind, tier: n.tier, crownJewel: n.crownJewel, location: n.location, x: p.x ?? 0, y: p.y ?? 0, width: p.width ?? 0, height: p.height ?? 0, role: role(n.id) };
+    }),
+    edges: edges.map((e, i) => {
+      const section = (out.edges ?? []).find((x) => x.id === `e${i}`)?.sections?.[0];
+      const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [];
+      const r = role(e.from) === 'upstream' || role(e.to) === 'upstream' ? 'upstream' : role(e.from) === 'downstream' || role(e.to) === 'downstream' ? 'downstream' : undefined;
+      return { from: e.from, to: e.to, relation: e.relation, points, role: r };
+    }),
+    width: out.width ?? 0,
+    height: out.height ?? 0,
+    hidden: matching.length - shown.length,
+    tiers: [...new Set(shown.map((n) => n.tier).filter((t): t is string => t !== undefined))],
+    state,
+  };
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { Range, Uri, ViewColumn, window, workspace, type ExtensionContext, type WebviewPanel } from 'vscode';
+import type { LineageClient } from './requests';
+import { GraphController } from './messages';
+
+/**
+ * The lineage graph in a webview: one panel, re-focused when asked again. The page runs only
+ * our bundled script (nonce-checked), loads nothing remote, and draws in the theme's colours.
+ */
+export class GraphPanel {
+  private static current: GraphPanel | undefined;
+  private readonly controller: GraphController;
+
+  private constructor(
+    private readonly panel: WebviewPanel,
+    lineage: LineageClient,
+    context: ExtensionContext,
+    focus: string | undefined,
+  ) {
+    this.controller = new GraphController(
+      {
+        graph: () => lineage.graph(),
+        open: async (location) => {
+          const doc = await workspace.openTextDocument(Uri.parse(location.uri));
+          const { start, end } = location.range;
+          await window.showTextDocument(doc, { viewColumn: ViewColumn.One, selection: new Range(start.line, start.character, end.line, end.character) });
+        },
+        post: (message) => void this.panel.webview.postMessage(message),
+      },
+      { focus },
+    );
+    const dist = Uri.joinPath(context.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    panel.webview.html = html(panel, dist);
+    panel.webview.onDidReceiveMessage((m) => void this.controller.receive(m));
+    panel.onDidDispose(() => {
+      if (GraphPanel.current === this) GraphPanel.current = undefined;
+    });
+    context.subscriptions.push(lineage.onDidChange(() => void this.controller.render()));
+  }
+
+  /** Opens the graph (or brings it forward), focused on a node's neighbourhood when given one. */
+  static show(context: ExtensionContext, lineage: LineageClient, focus?: string): GraphPanel {
+    if (GraphPanel.current) {
+      GraphPanel.current.panel.reveal(ViewColumn.Beside);
+      void GraphPanel.current.controller.receive({ type: 'focus', id: focus });
+      return GraphPanel.current;
+    }
+    const panel = window.createWebviewPanel('crownguard.lineage', 'CrownGuard Lineage', ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: true });
+    GraphPanel.current = new GraphPanel(panel, lineage, context, focus);
+    return GraphPanel.current;
+  }
+}
+
+function html(panel: WebviewPanel, dist: Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [`default-src 'none'`, `img-src ${panel.webview.cspSource}`, `style-src ${panel.webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const script = panel.webview.asWebviewUri(Uri.joinPath(dist, 'lineage-view.js'));
+  const style = panel.webview.asWebviewUri(Uri.joinPath(dist, 'lineage-view.css'));
+  const kinds = ['asset', 'dataset', 'stage', 'training-run', 'model', 'release', 'deployment', 'hub-repo', 'code'];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>CrownGuard Lineage</title>
+</head>
+<body>
+<header>
+  <input id="filter" type="text" placeholder="Filter by id" aria-label="Filter nodes by id">
+  ${kinds.map((k) => `<label><input type="checkbox" data-kind="${k}" checked> ${k}</label>`).join('\n  ')}
+  <label>Hops <select id="depth">${[1, 2, 3, 4, 6].map((d) => `<option${d === 2 ? ' selected' : ''}>${d}</option>`).join('')}</select></label>
+  <button id="all" disabled>Show all</button>
+  <span id="status">Loading…</span>
+  <span id="legend"></span>
+</header>
+<main><svg id="graph" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Lineage graph"></svg></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,58 @@
+import { EventEmitter, window, type Event, type TextEditor } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  LineageNotifications,
+  LineageRequests,
+  type ExplainHop,
+  type LineageGraphInfo,
+  type LineageNodeInfo,
+} from '../../../shared/lineage-protocol';
+
+/** The lineage requests, typed, for the folder of the active editor. */
+export class LineageClient {
+  private readonly changed = new EventEmitter<void>();
+  readonly onDidChange: Event<void> = this.changed.event;
+
+  constructor(private readonly client: LanguageClient) {
+    client.onNotification(LineageNotifications.didChange, () => this.changed.fire());
+  }
+
+  private scope(): { uri?: string } {
+    return { uri: window.activeTextEditor?.document.uri.toString() };
+  }
+
+  async nodes(): Promise<LineageNodeInfo[]> {
+    return (await this.client.sendRequest<{ nodes: LineageNodeInfo[] }>(LineageRequests.nodes, this.scope())).nodes;
+  }
+
+  graph(): Promise<LineageGraphInfo> {
+    return this.client.sendRequest<LineageGraphInfo>(LineageRequests.graph, this.scope());
+  }
+
+  walk(id: string, direction: 'upstream' | 'downstream', depth?: number): Promise<LineageGraphInfo> {
+    return this.client.sendRequest<LineageGraphInfo>(LineageRequests[direction], { ...this.scope(), id, depth });
+  }
+
+  async explain(id: string): Promise<ExplainHop[]> {
+    return (await this.client.sendRequest<{ hops: ExplainHop[] }>(LineageRequests.explain, { ...this.scope(), id })).hops;
+  }
+
+  async modelsCarrying(id: string): Promise<LineageNodeInfo[]> {
+    return (await this.client.sendRequest<{ nodes: LineageNodeInfo[] }>(LineageRequests.modelsCarrying, { ...this.scope(), id })).nodes;
+  }
+
+  /** The node named under the cursor of `editor`, if any. */
+  async nodeAt(editor: TextEditor | undefined): Promise<string | undefined> {
+    if (!editor) return undefined;
+    const position = editor.selection.active;
+    const r = await this.client.sendRequest<{ id: string } | null>(LineageRequests.nodeAt, {
+      textDocument: { uri: editor.document.uri.toString() },
+      position: { line: position.line, character: position.character },
+    });
+    return r?.id;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+import { didYouMean, LineIndex, type Engine, type Hop, type Subgraph } from '../core';
+import { packageRepository, packageVersion } from '../host/docs';
+import { readWorkspace } from '../host/workspace-files';
+import { lineageDot, lineageJson, lineageMermaid, lineageOpenLineage, lineageText, type LineOf } from './formats/lineage';
+
+export interface LineageOptions {
+  readonly root: string;
+  readonly id?: string;
+  readonly direction: 'upstream' | 'downstream' | 'both';
+  readonly depth: number;
+  readonly format: 'text' | 'json' | 'mermaid' | 'dot' | 'openlineage';
+  readonly explain: boolean;
+  readonly governance?: string;
+}
+
+export type LineageOutcome = { ok: true; output: string } | { ok: false; message: string };
+
+/** `crownguard lineage`: the workspace's lineage graph, or one node's neighbourhood, in a chosen format. */
+export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOptions): Promise<LineageOutcome> {
+  const engine = await makeEngine();
+  const ws = readWorkspace(o.root, { enable: true, governanceManifest: '' }, undefined, o.governance);
+  const gov = engine.governance(ws.governance);
+  const graph = engine.lineage(ws.files, gov);
+  const texts = new Map(ws.files.map((f) => [f.path, f.text]));
+  if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
+  const indexes = new Map<string, LineIndex>();
+  const lineOf: LineOf = (p, offset) => {
+    if (!indexes.has(p)) indexes.set(p, new LineIndex(texts.get(p) ?? ''));
+    return indexes.get(p)!.position(offset).line + 1;
+  };
+
+  let sub: Subgraph = { nodes: graph.all(), edges: [...graph.edges] };
+  if (o.id !== undefined) {
+    if (!graph.nodes.has(o.id)) {
+      const guess = didYouMean(o.id, [...graph.nodes.keys()]);
+      return { ok: false, message: `no node \`${o.id}\` in the lineage of ${o.root}${guess ? ` (did you mean \`${guess}\`?)` : ''}` };
+    }
+    if (o.explain) return { ok: true, output: explain(graph.explain(o.id), lineOf, o.format) };
+    const up = o.direction === 'downstream' ? undefined : graph.walk(o.id, 'upstream', o.depth);
+    const down = o.direction === 'upstream' ? undefined : graph.walk(o.id, 'downstream', o.depth);
+    const nodes = new Map([...(up?.nodes ?? []), ...(down?.nodes ?? [])].map((n) => [n.id, n]));
+    sub = { nodes: [...nodes.values()], edges: [...(up?.edges ?? []), ...(down?.edges ?? [])] };
+  } else if (o.explain) return { ok: false, message: '--explain needs a node id' };
+
+  switch (o.format) {
+    case 'json':
+      return { ok: true, output: lineageJson(sub, lineOf) };
+    case 'mermaid':
+      return { ok: true, output: lineageMermaid(sub) };
+    case 'dot':
+      return { ok: true, output: lineageDot(sub) };
+    case 'openlineage':
+      return {
+        ok: true,
+        output: lineageOpenLineage(sub, { namespace: `crownguard://${path.basename(path.resolve(o.root))}`, producer: `${packageRepository()}/tree/v${packageVersion()}`, eventTime: new Date().toISOString() }),
+      };
+    default:
+      return { ok: true, output: lineageText(sub, lineOf) };
+  }
+}
+
+function explain(hops: readonly Hop[], lineOf: LineOf, format: string): string {
+  const rows = hops.map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, file: h.path, line: lineOf(h.path, h.span.offset) }));
+  if (format === 'json') return JSON.stringify({ chain: rows }, null, 2) + '\n';
+  return rows.map((r, i) => `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.reason}) ${r.file}:${r.line}`).join('\n') + '\n';
+}

@@ -1,0 +1,226 @@
+import { findTier, type Governance } from '../governance/model';
+import { globToRegExp } from '../sensitivity/catalog';
+import { hubNodeId } from './contribute';
+import type { Carried } from './carried';
+import { Classifier, type Because } from './propagate';
+import type { Classified, Contribution, DataRef, End, Hop, LineageEdge, LineageNode, NodeKind } from './model';
+
+/** Normalises a path written in a file: relative to `base`, `.` and `..` resolved, no trailing `/`. */
+export function normalisePath(ref: string, base: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) return ref.replace(/\/+$/, '');
+  const parts: string[] = [];
+  const start = ref.startsWith('/') ? [] : base.split('/').filter(Boolean);
+  for (const seg of [...start, ...ref.split('/')]) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return (ref.startsWith('/') ? '/' : '') + parts.join('/');
+}
+
+/** `org/name` with no file extension and no `./`: a Hugging Face Hub id rather than a local folder. */
+const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+
+export interface Subgraph {
+  readonly nodes: Classified[];
+  readonly edges: LineageEdge[];
+}
+
+/**
+ * The workspace's lineage, built from each file's contribution and classified. Building is
+ * linear in nodes and edges; a changed file replaces only its own contribution (the caller
+ * keeps contributions per file), and classification is recomputed over the whole graph.
+ */
+export class LineageGraph {
+  readonly nodes = new Map<string, LineageNode>();
+  readonly edges: LineageEdge[] = [];
+  private readonly outgoing = new Map<string, LineageEdge[]>();
+  private readonly incoming = new Map<string, LineageEdge[]>();
+  private readonly classifier: Classifier;
+  /** What each node carries after propagation (computed when first asked). */
+  readonly carried: { get(id: string): Carried | undefined } = { get: (id) => this.classifier.carriedOf(id) };
+  /** The predecessor that decided each node's tier, or `declared`. */
+  readonly because: { get(id: string): Because | undefined } = { get: (id) => this.classifier.becauseOf(id) };
+
+  constructor(
+    readonly governance: Governance,
+    contributions: Iterable<Contribution>,
+    /** The workspace folder that paths written as workspace-relative start from. */
+    private readonly root = '',
+  ) {
+    const list = [...contributions];
+    for (const c of list) for (const n of c.nodes) if (!this.nodes.has(n.id)) this.nodes.set(n.id, n);
+    const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: globToRegExp(l), asset: a.id })));
+    const resolve = (end: End, c: { path: string; span: LineageEdge['span'] }, producer: boolean): string => {
+      if (typeof end === 'string') return end;
+      return this.resolveRef(end, locations, c, producer);
+    };
+    // Outputs first, so that a reference elsewhere finds the node a producer declared.
+    const specs = list.flatMap((c) => c.edges);
+    const ordered = [...specs.filter((e) => typeof e.to !== 'string'), ...specs.filter((e) => typeof e.to === 'string')];
+    for (const e of ordered) {
+      const from = resolve(e.from, e, false);
+      const to = resolve(e.to, e, true);
+      if (!this.nodes.has(from) || !this.nodes.has(to) || from === to) continue;
+      const edge: LineageEdge = { from, to, relation: e.relation, path: e.path, span: e.span };
+      this.edges.push(edge);
+      push(this.outgoing, from, edge);
+      push(this.incoming, to, edge);
+    }
+    this.classifier = new Classifier(this);
+  }
+
+  /** Strongly connected groups of two or more nodes (or a node feeding itself). */
+  get cycles(): readonly string[][] {
+    return this.classifier.cycles();
+  }
+
+  private resolveRef(r: DataRef, locations: { re: RegExp; asset: string }[], at: { path: string; span: LineageEdge['span'] }, producer: boolean): string {
+    if (this.nodes.has(r.ref)) return r.ref;
+    const candidates = [...new Set([normalisePath(r.ref, r.base || this.root), normalisePath(r.ref, this.root)])];
+    for (const p of candidates) {
+      // Assets' local locations are written relative to the workspace folder, like the refs.
+      const rel = this.root && p.startsWith(this.root + '/') ? p.slice(this.root.length + 1) : p;
+      const asset = locations.find((l) => l.re.test(rel) || l.re.test(rel + '/'));
+      if (asset) return asset.asset;
+      if (this.nodes.has(p)) return p;
+      // A file inside a folder another file produces (a model under its output_dir).
+      for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1)) if (this.nodes.get(p.slice(0, cut))?.kind === 'dataset') return p.slice(0, cut);
+    }
+    // A bare name (`alpaca_en`, a LLaMA-Factory dataset_info entry) names a dataset as written.
+    if (!producer && /^[\w-]+$/.test(r.ref)) {
+      if (!this.nodes.has(r.ref)) this.nodes.set(r.ref, { id: r.ref, kind: 'dataset', detail: 'named dataset', path: at.path, span: at.span });
+      return r.ref;
+    }
+    if (!producer && HUB_ID.test(r.ref) && !/\.\w{1,8}$/.test(r.ref)) {
+      const id = hubNodeId(r.ref);
+      if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: 'dataset', detail: 'hub dataset', path: at.path, span: at.span });
+      return id;
+    }
+    const id = candidates[0];
+    if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: producer && /\.(safetensors|bin|gguf|pt|ckpt)$/.test(id) ? 'model' : 'dataset', path: at.path, span: at.span });
+    return id;
+  }
+
+  node(id: string): Classified | undefined {
+    const n = this.nodes.get(id);
+    if (!n) return undefined;
+    const c = this.carried.get(id);
+    return { ...n, tier: c?.tier, crownJewel: c?.crownJewel ?? false };
+  }
+
+  all(): Classified[] {
+    return [...this.nodes.keys()].map((id) => this.node(id)!);
+  }
+
+  into(id: string): readonly LineageEdge[] {
+    return this.incoming.get(id) ?? [];
+  }
+
+  outOf(id: string): readonly LineageEdge[] {
+    return this.outgoing.get(id) ?? [];
+  }
+
+  /** Everything upstream (or downstream) of a node, up to `depth` hops. */
+  walk(id: string, direction: 'upstream' | 'downstream', depth = Infinity): Subgraph {
+    if (!this.nodes.has(id)) return { nodes: [], edges: [] };
+    const seen = new Map<string, number>([[id, 0]]);
+    const edges: LineageEdge[] = [];
+    const queue = [id];
+    while (queue.length > 0) {
+      const at = queue.shift()!;
+      const d = seen.get(at)!;
+      if (d >= depth) continue;
+      for (const e of direction === 'upstream' ? this.into(at) : this.outOf(at)) {
+        edges.push(e);
+        const next = direction === 'upstream' ? e.from : e.to;
+        if (!seen.has(next)) {
+          seen.set(next, d + 1);
+          queue.push(next);
+        }
+      }
+    }
+    return { nodes: [...seen.keys()].map((n) => this.node(n)!), edges };
+  }
+
+  /** The shortest downstream path from one node to another (or upstream when none goes down). */
+  path(from: string, to: string): Subgraph | undefined {
+    for (const direction of ['downstream', 'upstream'] as const) {
+      const previous = new Map<string, LineageEdge | null>([[from, null]]);
+      const queue = [from];
+      while (queue.length > 0 && !previous.has(to)) {
+        const at = queue.shift()!;
+        for (const e of direction === 'downstream' ? this.outOf(at) : this.into(at)) {
+          const next = direction === 'downstream' ? e.to : e.from;
+          if (!previous.has(next)) {
+            previous.set(next, e);
+            queue.push(next);
+          }
+        }
+      }
+      if (!previous.has(to)) continue;
+      const edges: LineageEdge[] = [];
+      for (let at = to; previous.get(at); ) {
+        const e = previous.get(at)!;
+        edges.unshift(e);
+        at = direction === 'downstream' ? e.from : e.to;
+      }
+      const ids = [from, ...edges.map((e) => (direction === 'downstream' ? e.to : e.from))];
+      return { nodes: ids.map((n) => this.node(n)!), edges };
+    }
+    return undefined;
+  }
+
+  /** A cycle through `id` (the ids from `id` round to just before it again), if the node is on one. */
+  cycleThrough(id: string): string[] | undefined {
+    const previous = new Map<string, string>([[id, '']]);
+    const queue = [id];
+    for (let q = 0; q < queue.length; q++) {
+      const at = queue[q];
+      for (const e of this.outOf(at)) {
+        if (e.to === id) {
+          const chain: string[] = [];
+          for (let p = at; p !== ''; p = previous.get(p)!) chain.unshift(p);
+          return chain;
+        }
+        if (!previous.has(e.to)) {
+          previous.set(e.to, at);
+          queue.push(e.to);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The models (releases, deployments, hub repositories, model nodes) downstream of an asset. */
+  modelsCarrying(id: string, kinds: readonly NodeKind[]): Classified[] {
+    return this.walk(id, 'downstream').nodes.filter((n) => n.id !== id && kinds.includes(n.kind));
+  }
+
+  /** Why a node has its tier: the chain back to the declaration that decided it. */
+  explain(id: string): Hop[] {
+    const hops: Hop[] = [];
+    const seen = new Set<string>();
+    let at: string | undefined = id;
+    let reason: Hop['reason'] | undefined;
+    while (at && !seen.has(at)) {
+      seen.add(at);
+      const n = this.node(at)!;
+      const b = this.because.get(at);
+      reason = b === undefined ? 'unclassified' : b === 'declared' ? 'declared' : b.relation;
+      hops.push({ id: n.id, kind: n.kind, tier: n.tier, path: n.path, span: n.span, reason });
+      at = b && b !== 'declared' ? b.from : undefined;
+    }
+    return hops;
+  }
+
+  tierRank(tier: string | undefined): number {
+    return findTier(this.governance, tier)?.rank ?? -1;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

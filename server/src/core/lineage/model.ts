@@ -1,0 +1,85 @@
+import type { Span } from '../types';
+
+/**
+ * The lineage graph: what the workspace's files say about where data goes. Nodes are the
+ * things governance asks about (assets, datasets, stages, training runs, models, releases,
+ * deployments, hub repositories, code that reads an asset); edges point downstream.
+ */
+export type NodeKind = 'asset' | 'dataset' | 'stage' | 'training-run' | 'model' | 'release' | 'deployment' | 'hub-repo' | 'code';
+
+export const NODE_KINDS: readonly NodeKind[] = ['asset', 'dataset', 'stage', 'training-run', 'model', 'release', 'deployment', 'hub-repo', 'code'];
+
+/** Kinds that are a model in some form: what "which models carry this asset" lists. */
+export const MODEL_KINDS: readonly NodeKind[] = ['model', 'release', 'deployment', 'hub-repo'];
+
+export type Relation = 'input' | 'output' | 'runs' | 'trains' | 'base-model' | 'releases' | 'deploys' | 'pushes' | 'reads';
+
+export interface LineageNode {
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** A short description: the stage type, the config format, the repository's visibility. */
+  readonly detail?: string;
+  /** The file (workspace-relative) and span that declare it. */
+  readonly path: string;
+  readonly span: Span;
+  /** A tier set on the node itself (assets). */
+  readonly declaredTier?: string;
+  /** For a redact or anonymise stage that says what it removes: the removed fields. */
+  readonly redacts?: readonly string[];
+  /** For a hub repository or deployment: whether anyone can reach it. */
+  readonly public?: boolean;
+}
+
+export interface LineageEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly relation: Relation;
+  /** Where the edge is written. */
+  readonly path: string;
+  readonly span: Span;
+}
+
+/**
+ * An edge end that names data by reference as written (a path, a URI, a dataset name): resolved
+ * when the graph is built, against node ids, the assets' declared locations and other files'
+ * outputs.
+ */
+export interface DataRef {
+  readonly ref: string;
+  /** The folder (workspace-relative) of the file that wrote the reference, for relative paths. */
+  readonly base: string;
+}
+
+export type End = string | DataRef;
+
+export interface EdgeSpec {
+  readonly from: End;
+  readonly to: End;
+  readonly relation: Relation;
+  readonly path: string;
+  readonly span: Span;
+}
+
+/** What one file says: replaced whole when the file changes. */
+export interface Contribution {
+  readonly path: string;
+  readonly nodes: readonly LineageNode[];
+  readonly edges: readonly EdgeSpec[];
+}
+
+/** A node with the classification it carries after propagation. */
+export interface Classified extends LineageNode {
+  readonly tier?: string;
+  readonly crownJewel: boolean;
+}
+
+/** One hop of "explain classification": this node has its tier because of the previous one. */
+export interface Hop {
+  readonly id: string;
+  readonly kind: NodeKind;
+  readonly tier?: string;
+  readonly path: string;
+  readonly span: Span;
+  /** How this node got its tier: declared on it, or from the previous hop along `relation`. */
+  readonly reason: 'declared' | 'unclassified' | Relation | 'redacted';
+}

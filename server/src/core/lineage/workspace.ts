@@ -1,0 +1,109 @@
+import { configFormatOf } from '../formats/recognise';
+import { loadConfig } from '../formats/load';
+import type { LoadedConfig } from '../formats/model';
+import type { Governance } from '../governance/model';
+import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest, type Reference } from '../manifests/load';
+import { globToRegExp } from '../sensitivity/catalog';
+import type { SourceFile } from '../types';
+import { codeContribution, configContribution, folderOf, governanceContribution, manifestContribution } from './contribute';
+import { LineageGraph } from './graph';
+import type { Contribution } from './model';
+
+/** True when a file is one the workspace-wide checks read: a pipeline or release manifest, or a known format. */
+export function isWorkspaceFile(path: string, text: string): boolean {
+  return manifestKindOf(path, text) !== undefined || configFormatOf(path, text) !== undefined;
+}
+
+/** Everything the workspace-wide checks and lineage know about the workspace's files. */
+export interface WorkspaceModel {
+  readonly manifests: readonly LoadedManifest[];
+  readonly configs: readonly LoadedConfig[];
+  readonly declarations: readonly Declaration[];
+  readonly references: readonly Reference[];
+  readonly graph: LineageGraph;
+}
+
+interface Entry {
+  readonly text: string;
+  readonly loaded?: LoadedManifest | LoadedConfig;
+  readonly contribution?: Contribution;
+}
+
+/** Files kept parsed between runs: about 2,000 manifests of a large workspace, and room to spare. */
+const MAX_ENTRIES = 50_000;
+
+/**
+ * Reads the workspace's manifests and configs, each parsed and validated once per text: after
+ * an edit only the edited file is parsed and validated again, and the graph is reassembled
+ * from every file's cached contribution.
+ */
+export class WorkspaceCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly code = new Map<string, { text: string; key: string; contribution?: Contribution }>();
+  /** The last model, reused while every input is the same (several documents asking after one edit). */
+  private last: { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
+
+  private entry(file: SourceFile, make: () => Omit<Entry, 'text'>): Entry {
+    const cached = this.entries.get(file.path);
+    if (cached && cached.text === file.text) return cached;
+    const e = { text: file.text, ...make() };
+    this.entries.delete(file.path);
+    this.entries.set(file.path, e);
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return e;
+  }
+
+  /** Loads `files` (manifests and configs; code files for lineage) under `governance`. */
+  model(files: readonly SourceFile[], governance: Governance, code: readonly SourceFile[] = []): WorkspaceModel {
+    const used = files.map((f) =>
+      this.entry(f, () => {
+        const kind = manifestKindOf(f.path, f.text);
+        if (kind) {
+          const loaded = loadManifest(f, kind);
+          return { loaded, contribution: manifestContribution(loaded) };
+        }
+        const format = configFormatOf(f.path, f.text);
+        if (!format) return {};
+        const loaded = loadConfig(f, format);
+        return { loaded, contribution: configContribution(loaded) };
+      }),
+    );
+    const last = this.last;
+    if (last && last.governance === governance && last.code.length === 0 && code.length === 0 && last.used.length === used.length && last.used.every((e, i) => e === used[i])) return last.model;
+    const manifests: LoadedManifest[] = [];
+    const configs: LoadedConfig[] = [];
+    const contributions: Contribution[] = [];
+    const own = governanceContribution(governance);
+    if (own) contributions.push(own);
+    for (const e of used) {
+      if (!e.loaded) continue;
+      if ('kind' in e.loaded) manifests.push(e.loaded);
+      else configs.push(e.loaded);
+      contributions.push(e.contribution!);
+    }
+    if (code.length > 0) {
+      const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: globToRegExp(l), asset: a.id })));
+      const match = (p: string) => locations.find((l) => l.re.test(p.replace(/^\.\//, '')) || l.re.test(p.replace(/^\.\//, '') + '/'))?.asset;
+      // Code is scanned again only when its text or the assets' locations change.
+      const key = JSON.stringify(governance.assets.map((a) => [a.id, a.locations]));
+      for (const f of code) {
+        const cached = this.code.get(f.path);
+        const reuse = cached !== undefined && cached.text === f.text && cached.key === key;
+        const c = reuse ? cached.contribution : codeContribution(f.path, f.text, match);
+        if (!reuse) this.code.set(f.path, { text: f.text, key, contribution: c });
+        if (c) contributions.push(c);
+      }
+      if (this.code.size > MAX_ENTRIES) this.code.clear();
+    }
+    const declarations: Declaration[] = governance.path ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span })) : [];
+    const references: Reference[] = [];
+    for (const m of manifests) {
+      declarations.push(...m.declarations);
+      references.push(...m.references);
+    }
+    const root = governance.path ? folderOf(governance.path) : '';
+    const model = { manifests, configs, declarations, references, graph: new LineageGraph(governance, contributions, root) };
+    this.last = { used, governance, code, model };
+    return model;
+  }
+}

@@ -1,0 +1,125 @@
+import { SymbolKind, type Location, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
+import { MODEL_KINDS, type Classified, type LineageEdge, type NodeKind, type Subgraph } from '../../core';
+import {
+  LineageNotifications,
+  LineageRequests,
+  type ExplainHop,
+  type LineageGraphInfo,
+  type LineageNodeInfo,
+  type NodeAtParams,
+  type NodeParams,
+  type PathParams,
+  type ScopeParams,
+  type WalkParams,
+} from '../../../../shared/lineage-protocol';
+import type { ServerContext } from '../context';
+import type { LineageView } from '../workspace';
+
+function nodeInfo(v: LineageView, n: Classified): LineageNodeInfo {
+  return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, crownJewel: n.crownJewel, location: v.toLocation(n.path, n.span) as LineageNodeInfo['location'] };
+}
+
+function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
+  const seen = new Set<string>();
+  const edges = g.edges.filter((e) => {
+    const k = `${e.from}\u0000${e.to}\u0000${e.relation}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  return {
+    nodes: g.nodes.map((n) => nodeInfo(v, n)),
+    edges: edges.map((e: LineageEdge) => ({ from: e.from, to: e.to, relation: e.relation, location: v.toLocation(e.path, e.span) as Location })),
+  };
+}
+
+const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
+
+/**
+ * The lineage requests (see shared/lineage-protocol.ts): thin answers over the folder's graph.
+ * Unknown ids and folders answer empty, never an error, so a stale client view is harmless.
+ */
+export function lineageHandlers(ctx: ServerContext): Record<string, (params: never) => Promise<unknown>> {
+  const view = (p: ScopeParams) => ctx.workspace.lineage(p.uri);
+  return {
+    [LineageRequests.nodes]: async (p: ScopeParams) => {
+      const v = await view(p);
+      return { nodes: v ? v.graph.all().map((n) => nodeInfo(v, n)) : [] };
+    },
+    [LineageRequests.graph]: async (p: ScopeParams) => {
+      const v = await view(p);
+      return v ? graphInfo(v, { nodes: v.graph.all(), edges: [...v.graph.edges] }) : EMPTY;
+    },
+    [LineageRequests.upstream]: async (p: WalkParams) => {
+      const v = await view(p);
+      return v ? graphInfo(v, v.graph.walk(p.id, 'upstream', p.depth ?? Infinity)) : EMPTY;
+    },
+    [LineageRequests.downstream]: async (p: WalkParams) => {
+      const v = await view(p);
+      return v ? graphInfo(v, v.graph.walk(p.id, 'downstream', p.depth ?? Infinity)) : EMPTY;
+    },
+    [LineageRequests.path]: async (p: PathParams) => {
+      const v = await view(p);
+      const found = v?.graph.path(p.from, p.to);
+      return v && found ? graphInfo(v, found) : null;
+    },
+    [LineageRequests.explain]: async (p: NodeParams) => {
+      const v = await view(p);
+      const hops: ExplainHop[] = v && v.graph.nodes.has(p.id) ? v.graph.explain(p.id).map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, location: v.toLocation(h.path, h.span) as ExplainHop['location'] })) : [];
+      return { hops };
+    },
+    [LineageRequests.modelsCarrying]: async (p: NodeParams) => {
+      const v = await view(p);
+      return { nodes: v ? v.graph.modelsCarrying(p.id, MODEL_KINDS).map((n) => nodeInfo(v, n)) : [] };
+    },
+    [LineageRequests.nodeAt]: async (p: NodeAtParams) => {
+      const doc = ctx.workspace.documents.get(p.textDocument.uri);
+      if (!doc) return null;
+      const at = await ctx.workspace.lineageAt(p.textDocument.uri, doc.offsetAt(p.position));
+      if (at) return { id: at.id };
+      // Anywhere else in a config or code file: the file's own node.
+      const v = await view({ uri: p.textDocument.uri });
+      const file = v?.relative(p.textDocument.uri);
+      for (const id of file ? [file, `code:${file}`] : []) if (v!.graph.nodes.has(id)) return { id };
+      return null;
+    },
+  };
+}
+
+let pending: NodeJS.Timeout | undefined;
+
+/** The graph may have changed: drop it, and tell the client once things settle (views refresh). */
+export function lineageChanged(ctx: ServerContext): void {
+  ctx.workspace.invalidateLineage();
+  if (pending) clearTimeout(pending);
+  pending = setTimeout(() => {
+    pending = undefined;
+    void ctx.connection.sendNotification(LineageNotifications.didChange);
+  }, 300);
+}
+
+/** workspace/symbol: every lineage node of every folder whose id contains the query. */
+export async function onWorkspaceSymbol(ctx: ServerContext, params: WorkspaceSymbolParams): Promise<SymbolInformation[]> {
+  const query = params.query.toLowerCase();
+  const out: SymbolInformation[] = [];
+  for (const folder of ctx.workspace.folders) {
+    const v = await ctx.workspace.lineage(folder);
+    if (!v) continue;
+    for (const n of v.graph.all()) {
+      if (query && !n.id.toLowerCase().includes(query)) continue;
+      out.push({ name: n.id, kind: SYMBOL_KINDS[n.kind], location: v.toLocation(n.path, n.span), containerName: `${n.kind}${n.tier ? `, ${n.tier}` : ''}` });
+      if (out.length >= 1000) return out;
+    }
+  }
+  return out;
+}
+
+const SYMBOL_KINDS: Record<NodeKind, SymbolKind> = {
+  asset: SymbolKind.Struct,
+  dataset: SymbolKind.File,
+  stage: SymbolKind.Function,
+  'training-run': SymbolKind.Event,
+  model: SymbolKind.Class,
+  release: SymbolKind.Package,
+  deployment: SymbolKind.Interface,
+  'hub-repo': SymbolKind.Module,
+  code: SymbolKind.File,
+};

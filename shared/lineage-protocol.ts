@@ -1,0 +1,97 @@
+/**
+ * The lineage requests between the CrownGuard extension and its language server, defined once
+ * and imported by both sides. Every request travels client -> server; the one notification
+ * travels server -> client. Positions and ranges are LSP's (zero-based, UTF-16). Documented for
+ * other editors in docs/lineage-protocol.md.
+ */
+
+/** A position in a file, as LSP's `Location`. */
+export interface LineageLocation {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+export interface LineageNodeInfo {
+  id: string;
+  /** asset, dataset, stage, training-run, model, release, deployment, hub-repo or code. */
+  kind: string;
+  /** The stage type, the config format, a repository's visibility. */
+  detail?: string;
+  /** The tier written on the node (assets). */
+  declaredTier?: string;
+  /** The tier the node carries through lineage. */
+  tier?: string;
+  crownJewel: boolean;
+  /** Where the node is declared. */
+  location: LineageLocation;
+}
+
+export interface LineageEdgeInfo {
+  from: string;
+  to: string;
+  /** input, output, runs, trains, base-model, releases, deploys, pushes or reads. */
+  relation: string;
+  location: LineageLocation;
+}
+
+export interface LineageGraphInfo {
+  nodes: LineageNodeInfo[];
+  edges: LineageEdgeInfo[];
+}
+
+/** Which workspace folder to answer for: the folder of `uri`, or the first folder. */
+export interface ScopeParams {
+  uri?: string;
+}
+
+export interface NodeParams extends ScopeParams {
+  id: string;
+}
+
+export interface WalkParams extends NodeParams {
+  /** At most this many hops; every hop when absent. */
+  depth?: number;
+}
+
+export interface PathParams extends ScopeParams {
+  from: string;
+  to: string;
+}
+
+export interface ExplainHop {
+  id: string;
+  kind: string;
+  tier?: string;
+  /** `declared` on the node, `unclassified`, `redacted` by the stage before, or the relation to the previous hop's source. */
+  reason: string;
+  location: LineageLocation;
+}
+
+export interface NodeAtParams {
+  textDocument: { uri: string };
+  position: { line: number; character: number };
+}
+
+export const LineageRequests = {
+  /** client -> server. `ScopeParams` -> `{ nodes: LineageNodeInfo[] }`: every node of the folder's graph. */
+  nodes: 'crownguard/lineage/nodes',
+  /** client -> server. `WalkParams` -> `LineageGraphInfo`: the node and everything upstream of it. */
+  upstream: 'crownguard/lineage/upstream',
+  /** client -> server. `WalkParams` -> `LineageGraphInfo`: the node and everything downstream of it. */
+  downstream: 'crownguard/lineage/downstream',
+  /** client -> server. `PathParams` -> `LineageGraphInfo | null`: the shortest path between two nodes. */
+  path: 'crownguard/lineage/path',
+  /** client -> server. `NodeParams` -> `{ hops: ExplainHop[] }`: why the node has its tier, back to a declaration. */
+  explain: 'crownguard/lineage/explain',
+  /** client -> server. `NodeParams` -> `{ nodes: LineageNodeInfo[] }`: models, releases, deployments and hub repositories downstream. */
+  modelsCarrying: 'crownguard/lineage/modelsCarrying',
+  /** client -> server. `NodeAtParams` -> `{ id: string } | null`: the node under the cursor (an id, a config, a code file). */
+  nodeAt: 'crownguard/lineage/nodeAt',
+  /** client -> server. `ScopeParams` -> `LineageGraphInfo`: the whole graph, for the graph view. */
+  graph: 'crownguard/lineage/graph',
+} as const;
+
+export const LineageNotifications = {
+  /** server -> client. No parameters: the graph may have changed (a manifest or config changed); views refresh. */
+  didChange: 'crownguard/lineage/didChange',
+} as const;

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { Engine, SourceFile } from '../../server/src/core';
+import { engine } from '../support/engine';
+import { FIXTURES } from '../support/paths';
+
+/**
+ * Lineage fixtures: every file of a folder carries its expectations as comment lines,
+ *   `#= edge FROM -> TO`       the graph has this edge;
+ *   `#= tier ID TIER`          the node's propagated tier;
+ *   `#= explain ID < A < B`    "explain classification" walks back through these nodes.
+ */
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(path.join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`]));
+}
+
+function folder(dir: string): SourceFile[] {
+  return listFiles(path.join(FIXTURES, dir)).map((n) => ({ path: `${dir}/${n}`, text: readFileSync(path.join(FIXTURES, dir, n), 'utf8') }));
+}
+
+let e: Engine;
+before(async () => {
+  e = await engine();
+});
+
+for (const dir of ['workspace-formats', 'lineage-cycle']) {
+  describe(`lineage of test/fixtures/${dir}`, () => {
+    it('has the edges, tiers and explanations its files expect', () => {
+      const files = folder(dir);
+      const gov = e.governance(files.find((f) => f.path.endsWith('governance.yaml')));
+      const graph = e.lineage(files, gov);
+      const directives = files.flatMap((f) => [...f.text.matchAll(/^#= (\w+) (.*)$/gm)].map((m) => ({ file: f.path, verb: m[1], rest: m[2].trim() })));
+      assert.ok(directives.length > 0, 'the fixture states expectations');
+      for (const d of directives) {
+        if (d.verb === 'edge') {
+          const [from, to] = d.rest.split(' -> ');
+          assert.ok(graph.edges.some((x) => x.from === from && x.to === to), `${d.file}: expected an edge ${from} -> ${to}; edges into ${to}: ${graph.into(to).map((x) => x.from).join(', ') || 'none'}`);
+        } else if (d.verb === 'tier') {
+          const [id, tier] = d.rest.split(' ');
+          assert.equal(graph.node(id)?.tier, tier, `${d.file}: tier of ${id}`);
+        } else if (d.verb === 'explain') {
+          const [id, ...chain] = d.rest.split(' < ');
+          assert.deepEqual(graph.explain(id).map((h) => h.id), [id, ...chain], `${d.file}: explanation of ${id}`);
+        } else assert.fail(`${d.file}: unknown directive ${d.verb}`);
+      }
+    });
+  });
+}
+
+describe('lineage queries', () => {
+  it('walks upstream and downstream with a depth, finds a path, and lists the models an asset reaches', () => {
+    const files = folder('workspace-formats');
+    const graph = e.lineage(files, e.governance(files.find((f) => f.path.endsWith('governance.yaml'))));
+    const up = graph.walk('hf://acme/support-full', 'upstream', 2).nodes.map((n) => n.id);
+    assert.deepEqual(up.sort(), ['hf://acme/support-chats-sft', 'hf://acme/support-full', 'hf://meta-llama/Llama-3.1-8B-Instruct', 'workspace-formats/configs/axolotl-full.yaml', 'workspace-formats/data/prepared/train.jsonl'].sort());
+    const models = graph.modelsCarrying('support-chats', ['hub-repo', 'model']).map((n) => n.id);
+    assert.ok(models.includes('hf://acme/support-full') && models.includes('hf://acme/qwen-support-lora'), models.join(', '));
+    assert.ok(!models.includes('hf://acme/faq-bot'));
+    const p = graph.path('support-chats', 'hf://acme/support-full');
+    assert.deepEqual(p?.nodes.map((n) => n.id), ['support-chats', 'dvc:workspace-formats/prepare', 'workspace-formats/data/prepared/train.jsonl', 'workspace-formats/configs/axolotl-full.yaml', 'hf://acme/support-full']);
+    assert.equal(graph.path('hf://acme/faq-bot', 'crm-tickets'), undefined);
+  });
+
+  it('re-reads only the file that changed', () => {
+    const files = folder('workspace-formats');
+    const gov = e.governance(files.find((f) => f.path.endsWith('governance.yaml')));
+    e.lineage(files, gov);
+    const changed = files.map((f) => (f.path.endsWith('trl-faq.yaml') ? { ...f, text: f.text.replace('data/prepared/faq.jsonl', 'data/chats/raw.jsonl') } : f));
+    const graph = e.lineage(changed, gov);
+    assert.equal(graph.node('hf://acme/faq-bot')?.tier, 'restricted');
+    assert.equal(graph.node('workspace-formats/configs/trl-faq.yaml')?.crownJewel, true);
+  });
+});
+
+describe('one file at a time', () => {
+  it("gives a file the same findings whether the whole workspace or only that file is asked for", () => {
+    for (const dir of ['lineage-cycle', 'workspace-formats', 'workspace-manifests']) {
+      const files = folder(dir);
+      const gov = e.governance(files.find((f) => f.path.endsWith('governance.yaml')));
+      const others = files.filter((f) => !f.path.endsWith('governance.yaml'));
+      const all = e.manifestFindings(others, gov, undefined, { enable: true, governanceManifest: '', today: '2026-11-28' });
+      for (const f of others) {
+        const one = e.manifestFindings(others, gov, undefined, { enable: true, governanceManifest: '', today: '2026-11-28' }, undefined, f.path);
+        const show = (list: { ruleId: string; span: { offset: number }; message: string }[] = []) => list.map((x) => `${x.ruleId}@${x.span.offset} ${x.message}`).sort();
+        assert.deepEqual(show(one.get(f.path)), show(all.get(f.path)), f.path);
+      }
+    }
+  });
+});
