@@ -1,18 +1,24 @@
 import * as path from 'node:path';
-import { commands, window, workspace, type ExtensionContext, type OutputChannel } from 'vscode';
+import { commands, EventEmitter, window, workspace, type Event, type ExtensionContext, type OutputChannel, type TextDocument, type Uri } from 'vscode';
 import {
   CloseAction,
+  DiagnosticPullMode,
+  DocumentDiagnosticRequest,
   ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
   TransportKind,
+  vsdiag,
   type CloseHandlerResult,
   type ErrorHandler,
   type ErrorHandlerResult,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { createGovernanceManifest, showProblems } from './commands';
 import { registerLineage } from './lineage/commands';
+import { applyRuleSettings, editorSettings, inScope } from './settings';
+import { Status, STATUS_COMMAND } from './status';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
 const DOCUMENT_SELECTOR = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'crownguard-prompt'].map(
@@ -23,7 +29,30 @@ const DOCUMENT_SELECTOR = ['python', 'typescript', 'typescriptreact', 'javascrip
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
+/** Settings applied in the editor (the server reads the others): a change re-pulls diagnostics. */
+const EDITOR_SETTINGS = ['crownguard.run', 'crownguard.rules', 'crownguard.include', 'crownguard.exclude'];
+
+/** One diagnostics report the editor received for a document, after the editor-side settings. */
+export interface Report {
+  readonly uri: Uri;
+  readonly count: number;
+}
+
+/** What the extension returns from activate(): for other extensions and for the end-to-end tests. */
+export interface CrownGuardApi {
+  /** Fires each time a document's findings arrive from the server (also when there are none). */
+  readonly onDidReport: Event<Report>;
+}
+
 let client: LanguageClient | undefined;
+
+/** Offers what helps when the server cannot run: restart it, or read why in the output. */
+function offerRestart(message: string, output: OutputChannel): void {
+  void window.showErrorMessage(message, 'Restart Server', 'Show Output').then((choice) => {
+    if (choice === 'Restart Server') void commands.executeCommand('crownguard.restartServer');
+    if (choice === 'Show Output') output.show();
+  });
+}
 
 /**
  * Restarts a crashed server a few times, saying so each time; after that it stops and offers
@@ -32,7 +61,10 @@ let client: LanguageClient | undefined;
 class RestartingErrorHandler implements ErrorHandler {
   private crashes: number[] = [];
 
-  constructor(private readonly output: OutputChannel) {}
+  constructor(
+    private readonly output: OutputChannel,
+    private readonly onGiveUp: () => void,
+  ) {}
 
   error(): ErrorHandlerResult {
     return { action: ErrorAction.Continue };
@@ -45,39 +77,89 @@ class RestartingErrorHandler implements ErrorHandler {
       this.output.appendLine(`The CrownGuard server stopped unexpectedly; restarting (${this.crashes.length} of ${MAX_RESTARTS}).`);
       return { action: CloseAction.Restart, message: 'The CrownGuard server stopped unexpectedly and was restarted.' };
     }
-    void window.showErrorMessage('The CrownGuard server keeps stopping. See the CrownGuard output for details.', 'Restart Server', 'Show Output').then((choice) => {
-      if (choice === 'Restart Server') void commands.executeCommand('crownguard.restartServer');
-      if (choice === 'Show Output') this.output.show();
-    });
+    this.onGiveUp();
+    offerRestart('The CrownGuard server keeps stopping. See the CrownGuard output for details.', this.output);
     return { action: CloseAction.DoNotRestart, handled: true };
   }
 }
 
-export async function activate(context: ExtensionContext): Promise<void> {
+export async function activate(context: ExtensionContext): Promise<CrownGuardApi> {
   const output = window.createOutputChannel('CrownGuard', { log: true });
+  const reports = new EventEmitter<Report>();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  let status: Status | undefined;
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    errorHandler: new RestartingErrorHandler(output),
+    errorHandler: new RestartingErrorHandler(output, () => status?.setState('failed')),
     synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml,json,md,py,ts,js}') },
+    diagnosticPullOptions: {
+      onChange: true,
+      onSave: true,
+      // `crownguard.run: onSave` analyses a file when it is opened and saved, not as it is typed.
+      filter: (document: TextDocument, mode: DiagnosticPullMode) => mode === DiagnosticPullMode.onType && editorSettings(document.uri).run === 'onSave',
+    },
+    middleware: {
+      // The per-rule switches and severities and the include/exclude globs apply here, to what
+      // the server reports, so they take effect without a restart.
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        const uri = 'uri' in document ? document.uri : document;
+        if (!report || report.kind !== vsdiag.DocumentDiagnosticReportKind.full) return report;
+        const doc = 'uri' in document ? document : workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        const settings = editorSettings(uri);
+        const items = doc && !inScope(doc, settings) ? [] : applyRuleSettings(report.items, settings);
+        reports.fire({ uri, count: items.length });
+        // Paths and counts only: never a finding's text, which is about sensitive data.
+        output.debug(`${workspace.asRelativePath(uri)}: ${items.length} finding(s)`);
+        return { ...report, items };
+      },
+    },
   };
   client = new LanguageClient('crownguard', 'CrownGuard', serverOptions, clientOptions);
+  status = new Status(client);
 
   context.subscriptions.push(
     output,
+    reports,
+    status,
     commands.registerCommand('crownguard.restartServer', async () => {
       output.appendLine('Restarting the CrownGuard server.');
-      await client?.restart();
+      status?.setState('starting');
+      try {
+        await client?.restart();
+      } catch (err) {
+        status?.setState('failed');
+        offerRestart(`The CrownGuard server could not restart: ${err instanceof Error ? err.message : String(err)}`, output);
+      }
+    }),
+    commands.registerCommand('crownguard.showOutput', () => output.show()),
+    commands.registerCommand('crownguard.createGovernanceManifest', () => createGovernanceManifest(context)),
+    // The status bar's click. The lineage view (when present) is the richer answer for a file's
+    // assets; until then, and for files that touch none, the Problems panel lists the findings.
+    commands.registerCommand(STATUS_COMMAND, () => showProblems()),
+    workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('crownguard')) return;
+      output.info('Settings changed; checking the open files again.');
+      if (EDITOR_SETTINGS.some((s) => e.affectsConfiguration(s)) && client?.isRunning()) client.getFeature(DocumentDiagnosticRequest.method).refresh();
     }),
   );
-  await client.start();
+  try {
+    await client.start();
+    const folders = workspace.workspaceFolders?.length ?? 0;
+    output.info(`The CrownGuard server ${client.initializeResult?.serverInfo?.version ?? ''} is running for ${folders} workspace folder${folders === 1 ? '' : 's'}.`);
+  } catch (err) {
+    status.setState('failed');
+    output.error(`The CrownGuard server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    offerRestart('The CrownGuard server did not start. See the CrownGuard output for details.', output);
+  }
   registerLineage(context, client);
+  return { onDidReport: reports.event };
 }
 
 export async function deactivate(): Promise<void> {

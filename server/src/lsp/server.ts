@@ -56,7 +56,9 @@ export function startServer(connection: Connection): void {
     wireDocuments(ctx);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
+        // `save`: clients that pull diagnostics on save (VS Code with `crownguard.run: onSave`)
+        // only do so when the server asks to be told of saves.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         definitionProvider: true,
         referencesProvider: true,

@@ -1,0 +1,59 @@
+import { DiagnosticSeverity, languages, RelativePattern, workspace, type Diagnostic, type TextDocument, type Uri } from 'vscode';
+
+/** What `crownguard.rules` may say about one rule. */
+export type RuleSetting = 'default' | 'off' | 'error' | 'warning' | 'information' | 'hint';
+
+const SEVERITIES: Record<Exclude<RuleSetting, 'default' | 'off'>, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** The editor-side settings of one resource; the server reads `enable` and `governanceManifest` itself. */
+export interface EditorSettings {
+  readonly run: 'onType' | 'onSave';
+  readonly rules: Readonly<Record<string, RuleSetting>>;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
+}
+
+export function editorSettings(resource: Uri): EditorSettings {
+  const c = workspace.getConfiguration('crownguard', resource);
+  const rules = c.get<Record<string, unknown>>('rules') ?? {};
+  return {
+    run: c.get('run') === 'onSave' ? 'onSave' : 'onType',
+    rules: Object.fromEntries(Object.entries(rules).filter(([, v]) => typeof v === 'string' && (v === 'default' || v === 'off' || v in SEVERITIES))) as Record<string, RuleSetting>,
+    include: strings(c.get('include')),
+    exclude: strings(c.get('exclude')),
+  };
+}
+
+/** True when a file matches one of the globs, taken relative to its workspace folder. */
+function matchesAny(document: TextDocument, globs: readonly string[]): boolean {
+  const folder = workspace.getWorkspaceFolder(document.uri);
+  return globs.some((g) => languages.match({ pattern: folder ? new RelativePattern(folder, g) : g }, document) > 0);
+}
+
+/** Whether the include/exclude globs let CrownGuard report on a document. */
+export function inScope(document: TextDocument, s: EditorSettings = editorSettings(document.uri)): boolean {
+  if (s.include.length > 0 && !matchesAny(document, s.include)) return false;
+  return !matchesAny(document, s.exclude);
+}
+
+/** Applies the per-rule switches and severity overrides to a file's diagnostics. */
+export function applyRuleSettings(items: Diagnostic[], s: EditorSettings): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of items) {
+    const rule = typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? '');
+    const setting = s.rules[rule] ?? 'default';
+    if (setting === 'off') continue;
+    if (setting !== 'default') d.severity = SEVERITIES[setting];
+    out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+// UI smoke test: packages the extension as a .vsix, installs it into a real VS Code
+// (code-server) the way a user would, and drives the workbench in headless chromium: the
+// squiggle and the Problems entry appear, Ctrl+. applies the quick fix, a palette command runs,
+// the status bar opens Problems, and the walkthrough opens.
+// Screenshots go to test-results/screenshots/ (CROWNGUARD_SCREENSHOTS=docs/images for the README).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { CACHE, codeServerCli, launchBrowser, newPage, REPO, startCodeServer, type CodeServer } from './workbench';
+
+const VSIX = path.join(REPO, 'crownguard.vsix');
+const SHOTS = path.resolve(REPO, process.env.CROWNGUARD_SCREENSHOTS ?? path.join('test-results', 'screenshots'));
+const { publisher, name, version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+
+let run: string;
+let copy: string;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+
+before(async () => {
+  mkdirSync(path.join(CACHE, 'runs'), { recursive: true });
+  run = mkdtempSync(path.join(CACHE, 'runs', 'ui-'));
+  // Outside the repository, whose .gitignore would hide the copy from the workspace scan.
+  copy = mkdtempSync(path.join(tmpdir(), 'crownguard-ui-'));
+  cpSync(path.join(REPO, 'examples'), path.join(copy, 'examples'), { recursive: true });
+  mkdirSync(SHOTS, { recursive: true });
+  // Stopped from outside (CI's time limit): take code-server's detached process group down too.
+  process.once('SIGTERM', () => void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(1)));
+});
+
+/** Set when the last test passes (it needs the others): the run folder is then removed. */
+let flowPassed = false;
+
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  await server?.stop();
+  rmSync(copy, { recursive: true, force: true });
+  if (flowPassed) rmSync(run, { recursive: true, force: true });
+});
+
+it('npm run package produces a small, self-contained .vsix', () => {
+  rmSync(VSIX, { force: true });
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.ok(existsSync(VSIX));
+  const size = statSync(VSIX).size;
+  console.log(`crownguard.vsix: ${(size / 1024 / 1024).toFixed(2)} MB`);
+  const listing = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  assert.ok(!listing.some((f) => f.startsWith('node_modules/')), 'no node_modules in the package');
+  for (const f of ['dist/client.js', 'dist/server.js', 'dist/lineage-view.js', 'dist/lineage-view.css', 'dist/web-tree-sitter.wasm', 'templates/governance.yaml', 'syntaxes/crownguard-waiver.injection.tmLanguage.json', 'schemas/governance.schema.json', 'docs/rules/CG101.md', 'LICENSE', 'CHANGELOG.md', 'README.md']) {
+    assert.ok(listing.includes(f), `${f} is packaged`);
+  }
+  assert.ok(!listing.some((f) => /^(client|server|test|examples|bench|out)\//.test(f) || f.endsWith('.map')), `only runtime files: ${listing.join(' ')}`);
+  assert.ok(size < 8 * 1024 * 1024, `the .vsix is ${size} bytes`);
+});
+
+it('the .vsix installs into a real VS Code', () => {
+  const extensions = path.join(run, 'extensions');
+  const r = codeServerCli(['--extensions-dir', extensions, '--install-extension', VSIX], run);
+  assert.equal(r.status, 0, r.output);
+  assert.ok(existsSync(path.join(extensions, `${publisher}.${name}-${version}`, 'dist', 'server.js')), r.output);
+});
+
+async function shot(file: string): Promise<void> {
+  // Let the workbench's transitions finish: wait for no running animation, not for time.
+  // (The function runs in the page, where `document` exists; this file is compiled without DOM types.)
+  await page.waitForFunction('document.getAnimations().every((a) => a.playState !== "running")');
+  await page.screenshot({ path: path.join(SHOTS, file) });
+}
+
+it('in the workbench: squiggle, Problems entry, quick fix with Ctrl+., a palette command', async () => {
+  // TypeScript's own checks are off so that every squiggle and problem on screen is CrownGuard's.
+  const settings = { 'typescript.validate.enable': false, 'javascript.validate.enable': false };
+  server = await startCodeServer({ runDir: run, extensionsDir: path.join(run, 'extensions'), settings });
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  // Generous: the workbench on a busy two-core machine; each wait still ends at its state.
+  page.setDefaultTimeout(90_000);
+  const folder = path.join(copy, 'examples');
+  await page.goto(server.url(folder));
+  try {
+    await workbenchFlow();
+    flowPassed = true;
+  } catch (err) {
+    await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => undefined);
+    throw err;
+  }
+});
+
+async function workbenchFlow(): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: 120_000 });
+
+  // Open src/notify.ts with Quick Open.
+  await page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } });
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('notify.ts');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notify.ts' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.view-lines', { hasText: 'home_address' }).waitFor();
+
+  // The leak is squiggled, and the status bar counts it.
+  await editor.locator('.squiggly-error').first().waitFor({ timeout: 120_000 });
+  await page.locator('.statusbar-item', { hasText: 'CrownGuard: 1' }).waitFor();
+
+  // The Problems panel lists it with its rule id.
+  await page.keyboard.press('Control+Shift+M');
+  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'home_address' }).first();
+  await problem.waitFor();
+  assert.match((await problem.textContent()) ?? '', /CG101/);
+  await shot('problems.png');
+
+  // Ctrl+. on the finding offers the fix; Enter applies the preferred one.
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('F8'); // go to the next problem: the cursor lands on it
+  await page.locator('.marker-widget').waitFor();
+  await shot('squiggle.png');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.locator('.monaco-list-row', { hasText: 'Wrap in redact()' }).first().waitFor();
+  await shot('quick-fix.png');
+  const focused = (await menu.locator('.monaco-list-row.focused').first().textContent()) ?? '';
+  assert.match(focused, /Wrap in redact\(\)/, 'the preferred fix is the first in the menu');
+  await page.keyboard.press('Enter');
+  await editor.locator('.view-lines', { hasText: 'redact(customer.home_address)' }).waitFor();
+  await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 120_000 });
+  await page.locator('.statusbar-item', { hasText: /^\s*CrownGuard\s*$/ }).waitFor();
+
+  // A palette command: the status bar's command, by its title.
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').fill('>CrownGuard: Show Output');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CrownGuard: Show Output' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.panel .view-lines', { hasText: 'The CrownGuard server' }).first().waitFor();
+
+  // The status bar item opens the Problems panel.
+  await page.locator('.markers-panel').waitFor({ state: 'hidden' });
+  await page.locator('.statusbar-item', { hasText: 'CrownGuard' }).first().click();
+  await page.locator('.markers-panel').waitFor();
+
+  // The walkthrough, from the palette (with the panel closed, for the screenshot).
+  await page.keyboard.press('Control+J');
+  await page.locator('.markers-panel').waitFor({ state: 'hidden' });
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').fill('>Welcome: Open Walkthrough');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with CrownGuard' }).first().waitFor();
+  await page.locator('.quick-input-widget input').fill('Get started with CrownGuard');
+  await page.keyboard.press('Enter');
+  await page.locator('.gettingStartedContainer', { hasText: 'Create a governance manifest' }).first().waitFor();
+  await page.locator('.gettingStartedContainer', { hasText: 'Create Governance Manifest' }).first().waitFor();
+  await shot('walkthrough.png');
+}
