@@ -141,6 +141,17 @@ async function workbenchFlow(): Promise<void> {
   await page.keyboard.press('Enter');
   await page.locator('.panel .view-lines', { hasText: 'The CrownGuard server' }).first().waitFor();
 
+  // The lineage graph, from the palette: drawn in its webview, crown-jewel nodes marked.
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').fill('>CrownGuard: Show Lineage Graph');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CrownGuard: Show Lineage Graph' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const graph = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await graph.locator('g.node', { hasText: 'customer-profiles' }).first().waitFor({ timeout: 120_000 });
+  assert.ok((await graph.locator('g.node.crown').count()) > 0, 'crown-jewel nodes are marked');
+  await shot('lineage.png');
+  await page.keyboard.press('Control+W');
+
   // The status bar item opens the Problems panel.
   await page.locator('.markers-panel').waitFor({ state: 'hidden' });
   await page.locator('.statusbar-item', { hasText: 'CrownGuard' }).first().click();
