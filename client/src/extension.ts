@@ -17,6 +17,8 @@ import {
 } from 'vscode-languageclient/node';
 import { createGovernanceManifest, showProblems } from './commands';
 import { registerLineage } from './lineage/commands';
+import { GraphPanel } from './lineage/panel';
+import type { LineageClient } from './lineage/requests';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
 
@@ -45,6 +47,7 @@ export interface CrownGuardApi {
 }
 
 let client: LanguageClient | undefined;
+let lineage: LineageClient | undefined;
 
 /** Offers what helps when the server cannot run: restart it, or read why in the output. */
 function offerRestart(message: string, output: OutputChannel): void {
@@ -140,9 +143,13 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     }),
     commands.registerCommand('crownguard.showOutput', () => output.show()),
     commands.registerCommand('crownguard.createGovernanceManifest', () => createGovernanceManifest(context)),
-    // The status bar's click. The lineage view (when present) is the richer answer for a file's
-    // assets; until then, and for files that touch none, the Problems panel lists the findings.
-    commands.registerCommand(STATUS_COMMAND, () => showProblems()),
+    // The status bar's click: the lineage graph around what the file declares or reads (a config,
+    // code reading an asset, the id under the cursor); for files that touch no lineage, Problems.
+    commands.registerCommand(STATUS_COMMAND, async () => {
+      const id = lineage ? await lineage.nodeAt(window.activeTextEditor).catch(() => undefined) : undefined;
+      if (id && lineage) GraphPanel.show(context, lineage, id);
+      else await showProblems();
+    }),
     workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('crownguard')) return;
       output.info('Settings changed; checking the open files again.');
@@ -158,7 +165,7 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     output.error(`The CrownGuard server did not start: ${err instanceof Error ? err.message : String(err)}`);
     offerRestart('The CrownGuard server did not start. See the CrownGuard output for details.', output);
   }
-  registerLineage(context, client);
+  lineage = registerLineage(context, client);
   return { onDidReport: reports.event };
 }
 

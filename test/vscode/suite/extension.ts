@@ -14,6 +14,20 @@ const LEAKS: Record<string, string[]> = {
 };
 const CLEAN = ['governance.yaml', 'configs/axolotl-support-bot.yaml', 'models/support-bot.model.yaml'];
 
+/** Resolves when the lineage graph's tab is open; the tab model arrives by its own event, so wait for that, not for time. */
+async function graphTab(): Promise<void> {
+  const hasTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'CrownGuard Lineage');
+  if (hasTab()) return;
+  await new Promise<void>((resolve) => {
+    const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (hasTab()) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
 suite('CrownGuard in a real VS Code', () => {
   suiteSetup(async () => {
     await activate();
@@ -194,18 +208,13 @@ suite('CrownGuard in a real VS Code', () => {
 
     // "Show Lineage…" on an id opens the graph view.
     assert.equal(await vscode.commands.executeCommand('crownguard.showLineage', 'sft-train'), 'sft-train');
-    const hasTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'CrownGuard Lineage');
-    // The tab model reaches the extension host by its own event: wait for it, not for time.
-    if (!hasTab()) {
-      await new Promise<void>((resolve) => {
-        const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
-          if (hasTab()) {
-            sub.dispose();
-            resolve();
-          }
-        });
-      });
-    }
+    await graphTab();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    // The status bar's click on a file in the lineage (a training config) opens the graph around it.
+    await vscode.window.showTextDocument(uriOf('configs/axolotl-support-bot.yaml'), { preview: false });
+    await vscode.commands.executeCommand('crownguard.showFindings');
+    await graphTab();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
