@@ -10,27 +10,22 @@
 //
 //   node bench/edit-latency.mjs                     # 10,000 lines, 50 edits
 //   node bench/edit-latency.mjs --lines 400 --edits 5   # smoke run (CI)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pythonFile, typescriptFile } from './generate.mjs';
+import { quantile, rpc, startServer } from './lsp.mjs';
 
 const require = createRequire(import.meta.url);
-const rpc = require('vscode-languageserver-protocol/node');
 const TreeSitter = require('web-tree-sitter');
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '10000' }, edits: { type: 'string', default: '50' } } });
 const LINES = Number(values.lines);
 const EDITS = Number(values.edits);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function quantile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 async function treeSitterFullParse(grammar, text) {
   await TreeSitter.Parser.init();
@@ -49,19 +44,8 @@ async function treeSitterFullParse(grammar, text) {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-bench-'));
-const server = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
-const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
-conn.onRequest('client/registerCapability', () => null);
-conn.listen();
+const { conn, stop } = await startServer(dir);
 try {
-  await conn.sendRequest(rpc.InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
-    capabilities: { textDocument: { diagnostic: {} }, workspace: {} },
-  });
-  await conn.sendNotification(rpc.InitializedNotification.type, {});
-
   console.log(`edit-to-diagnostics over the protocol: ${LINES}-line files, ${EDITS} one-line edits each`);
   for (const [language, ext, grammar, generate, comment] of [
     ['python', 'py', 'python', pythonFile, '#'],
@@ -98,10 +82,7 @@ try {
         `(tree-sitter full parse ${parse.toFixed(1)} ms; ratio edit/full-parse ${(median / parse).toFixed(2)}, edit/first-analysis ${(median / full).toFixed(2)})`,
     );
   }
-  await conn.sendRequest(rpc.ShutdownRequest.type);
-  await conn.sendNotification(rpc.ExitNotification.type);
 } finally {
-  conn.dispose();
-  server.kill();
+  await stop();
   rmSync(dir, { recursive: true, force: true });
 }

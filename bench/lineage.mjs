@@ -12,25 +12,22 @@
 //
 //   node bench/lineage.mjs                          # 2,000 manifests, 20 edits, 200 queries
 //   node bench/lineage.mjs --manifests 100 --edits 3 --queries 10   # smoke run (CI)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { quantile, rpc, startServer } from './lsp.mjs';
 import { writeManifestWorkspace } from './manifests.mjs';
 
 const require = createRequire(import.meta.url);
-const rpc = require('vscode-languageserver-protocol/node');
 const YAML = require('yaml');
 
 const { values } = parseArgs({ options: { manifests: { type: 'string', default: '2000' }, edits: { type: 'string', default: '20' }, queries: { type: 'string', default: '200' } } });
 const MANIFESTS = Number(values.manifests);
 const EDITS = Number(values.edits);
 const QUERIES = Number(values.queries);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const stats = (times) => {
   const s = [...times].sort((a, b) => a - b);
   return `median ${quantile(s, 0.5).toFixed(1)} ms  p95 ${quantile(s, 0.95).toFixed(1)} ms`;
@@ -43,19 +40,8 @@ let t = performance.now();
 for (const f of all) YAML.parse(readFileSync(path.join(dir, f), 'utf8'));
 const floor = performance.now() - t;
 
-const server = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
-const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
-conn.onRequest('client/registerCapability', () => null);
-conn.onNotification(() => undefined);
-conn.listen();
+const { conn, stop } = await startServer(dir, { textDocument: {}, workspace: {} });
 try {
-  await conn.sendRequest(rpc.InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
-    capabilities: { textDocument: {}, workspace: {} },
-  });
-  await conn.sendNotification(rpc.InitializedNotification.type, {});
   t = performance.now();
   const { nodes } = await conn.sendRequest('crownguard/lineage/nodes', {});
   const build = performance.now() - t;
@@ -93,10 +79,7 @@ try {
   console.log(`build (first request: read, parse, graph) ${build.toFixed(0)} ms; reference: yaml parse of every manifest ${floor.toFixed(0)} ms (ratio ${(build / floor).toFixed(1)})`);
   console.log(`update after one manifest edit: ${stats(updates)}; the new edge seen ${seen}/${EDITS}`);
   console.log(`upstream query: ${stats(queries.upstream)}; downstream query: ${stats(queries.downstream)}; ${(reached / Math.max(1, 2 * QUERIES)).toFixed(0)} nodes per answer on average`);
-  await conn.sendRequest(rpc.ShutdownRequest.type);
-  await conn.sendNotification(rpc.ExitNotification.type);
 } finally {
-  conn.dispose();
-  server.kill();
+  await stop();
   rmSync(dir, { recursive: true, force: true });
 }

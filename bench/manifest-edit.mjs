@@ -12,17 +12,16 @@
 //
 //   node bench/manifest-edit.mjs                          # 2,000 manifests, 40 edits
 //   node bench/manifest-edit.mjs --manifests 100 --edits 4   # smoke run (CI)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { quantile, rpc, startServer } from './lsp.mjs';
 import { writeManifestWorkspace } from './manifests.mjs';
 
 const require = createRequire(import.meta.url);
-const rpc = require('vscode-languageserver-protocol/node');
 const YAML = require('yaml');
 const Ajv = require('ajv');
 
@@ -30,7 +29,6 @@ const { values } = parseArgs({ options: { manifests: { type: 'string', default: 
 const MANIFESTS = Number(values.manifests);
 const EDITS = Number(values.edits);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 function floor(text) {
   const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(path.join(repo, 'schemas', 'pipeline.schema.json'), 'utf8')));
@@ -45,19 +43,8 @@ function floor(text) {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-bench-'));
 const files = writeManifestWorkspace(dir, MANIFESTS);
-const server = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
-const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
-conn.onRequest('client/registerCapability', () => null);
-conn.onNotification(() => undefined);
-conn.listen();
+const { conn, stop } = await startServer(dir);
 try {
-  await conn.sendRequest(rpc.InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
-    capabilities: { textDocument: { diagnostic: {} }, workspace: {} },
-  });
-  await conn.sendNotification(rpc.InitializedNotification.type, {});
   const rel = files.pipelines[Math.floor(files.pipelines.length / 2)];
   const uri = pathToFileURL(path.join(dir, rel)).href;
   const original = readFileSync(path.join(dir, rel), 'utf8');
@@ -87,10 +74,7 @@ try {
       `edit median ${median.toFixed(1)} ms  p95 ${quantile(times, 0.95).toFixed(1)} ms; misspelt ids reported ${found}/${Math.ceil(EDITS / 2)}`,
   );
   console.log(`reference: yaml parse + ajv validate of the edited file alone ${f.toFixed(2)} ms; ratio edit/first-answer ${(median / cold).toFixed(3)}, edit/single-file-floor ${(median / f).toFixed(1)}`);
-  await conn.sendRequest(rpc.ShutdownRequest.type);
-  await conn.sendNotification(rpc.ExitNotification.type);
 } finally {
-  conn.dispose();
-  server.kill();
+  await stop();
   rmSync(dir, { recursive: true, force: true });
 }

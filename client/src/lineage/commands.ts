@@ -104,19 +104,15 @@ export function registerLineage(context: ExtensionContext, client: LanguageClien
     commands.registerCommand('crownguard.showLineageGraph', () => {
       GraphPanel.show(context, lineage);
     }),
-    commands.registerCommand('crownguard.showUpstream', async (arg?: unknown) => {
-      const id = await target(lineage, arg, 'Show Upstream');
-      if (!id) return undefined;
-      const nodes = (await lineage.walk(id, 'upstream')).nodes.filter((n) => n.id !== id);
-      void pickAndOpen(`Upstream of ${id}`, nodes);
-      return nodes.map((n) => n.id);
-    }),
-    commands.registerCommand('crownguard.showDownstream', async (arg?: unknown) => {
-      const id = await target(lineage, arg, 'Show Downstream');
-      if (!id) return undefined;
-      const nodes = (await lineage.walk(id, 'downstream')).nodes.filter((n) => n.id !== id);
-      void pickAndOpen(`Downstream of ${id}`, nodes);
-      return nodes.map((n) => n.id);
+    ...(['upstream', 'downstream'] as const).map((direction) => {
+      const title = direction === 'upstream' ? 'Show Upstream' : 'Show Downstream';
+      return commands.registerCommand(direction === 'upstream' ? 'crownguard.showUpstream' : 'crownguard.showDownstream', async (arg?: unknown) => {
+        const id = await target(lineage, arg, title);
+        if (!id) return undefined;
+        const nodes = (await lineage.walk(id, direction)).nodes.filter((n) => n.id !== id);
+        void pickAndOpen(`${direction === 'upstream' ? 'Upstream' : 'Downstream'} of ${id}`, nodes);
+        return nodes.map((n) => n.id);
+      });
     }),
     commands.registerCommand('crownguard.whichModels', async (arg?: unknown) => {
       const id = await target(lineage, arg, 'Which Models Carry This Asset?');
