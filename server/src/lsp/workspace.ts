@@ -34,9 +34,6 @@ export interface Navigation {
   lineOf(d: { path: string; span: Span }): number;
 }
 
-/** Edges whose written span names the upstream end (an input, a dataset a release trains on). */
-const NAMES_SOURCE = new Set(['input', 'trains', 'base-model', 'reads']);
-
 /** Files that may be a manifest, a fine-tuning config, a DVC pipeline or a model card. */
 const WORKSPACE_FILE = /\.(ya?ml|json|md)$/i;
 
@@ -110,11 +107,8 @@ export class Workspace {
     const view = await this.lineage(uri);
     const file = view?.relative(uri);
     if (!view || !file) return undefined;
-    const inside = (s: Span) => offset >= s.offset && offset <= s.offset + s.length;
-    const node = view.graph.all().find((n) => n.path === file && n.span.length > 0 && inside(n.span));
-    if (node) return { view, id: node.id, span: node.span };
-    const edge = view.graph.edges.find((e) => e.path === file && inside(e.span));
-    return edge ? { view, id: NAMES_SOURCE.has(edge.relation) ? edge.from : edge.to, span: edge.span } : undefined;
+    const at = view.graph.nameAt(file, offset);
+    return at ? { view, ...at } : undefined;
   }
 
   /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */

@@ -1,4 +1,5 @@
 import { findTier, type Governance } from '../governance/model';
+import type { Span } from '../types';
 import { globToRegExp } from '../sensitivity/catalog';
 import { hubNodeId } from './contribute';
 import type { Carried } from './carried';
@@ -17,6 +18,9 @@ export function normalisePath(ref: string, base: string): string {
   }
   return (ref.startsWith('/') ? '/' : '') + parts.join('/');
 }
+
+/** Edges whose written span names their upstream end (an input, a dataset a release trains on). */
+const NAMES_SOURCE = new Set<LineageEdge['relation']>(['input', 'trains', 'base-model', 'reads']);
 
 /** `org/name` with no file extension and no `./`: a Hugging Face Hub id rather than a local folder. */
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
@@ -169,6 +173,17 @@ export class LineageGraph {
       return { nodes: ids.map((n) => this.node(n)!), edges };
     }
     return undefined;
+  }
+
+  /**
+   * The node named at `offset` of the file at `path`: a node declared there, or the node an
+   * edge written there points at (an input id, a dataset path in a config), with the span.
+   */
+  nameAt(path: string, offset: number): { id: string; span: Span } | undefined {
+    const inside = (s: Span) => offset >= s.offset && offset <= s.offset + s.length;
+    for (const n of this.nodes.values()) if (n.path === path && n.span.length > 0 && inside(n.span)) return { id: n.id, span: n.span };
+    const edge = this.edges.find((e) => e.path === path && inside(e.span));
+    return edge ? { id: NAMES_SOURCE.has(edge.relation) ? edge.from : edge.to, span: edge.span } : undefined;
   }
 
   /** A cycle through `id` (the ids from `id` round to just before it again), if the node is on one. */
