@@ -89,3 +89,21 @@ describe('one file at a time', () => {
     }
   });
 });
+
+describe('lineage never echoes a sensitive value', () => {
+  it('names a dataset written with a password in its URI masked, and still links it', () => {
+    const password = ['Xk9', 'pQ2v', 'Lm7z'].join('');
+    const uri = `postgres://admin:${password}@db.acme.internal:5432/crm`;
+    const files = [
+      { path: 'governance.yaml', text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\n' },
+      { path: 'a.yaml', text: `model_name_or_path: q/q\ndataset_name: ${uri}\noutput_dir: out/a\nuse_peft: true\n` },
+      { path: 'b.yaml', text: `model_name_or_path: q/q\ndataset_name: ${uri}\noutput_dir: out/b\nuse_peft: true\n` },
+    ];
+    const graph = e.lineage(files, e.governance(files[0]));
+    const ids = [...graph.nodes.keys()];
+    assert.ok(!JSON.stringify(ids).includes(password), JSON.stringify(ids));
+    const masked = ids.find((id) => id.startsWith('postgres://'));
+    assert.ok(masked, ids.join(', '));
+    assert.deepEqual(graph.outOf(masked).map((x) => x.to).sort(), ['a.yaml', 'b.yaml']);
+  });
+});
