@@ -3,11 +3,12 @@ import type { ServerContext } from '../context';
 import { refreshAll } from './diagnostics';
 import { lineageChanged } from './lineage';
 
-/** workspace/didChangeWatchedFiles: a manifest changed on disk (saved, created, deleted, renamed). */
+/** workspace/didChangeWatchedFiles: a file changed on disk (saved, created, deleted, renamed). */
 export function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): void {
   ctx.workspace.forgetSaved(params.changes.map((c) => ({ uri: c.uri, listing: c.type !== FileChangeType.Changed })));
   lineageChanged(ctx);
-  if (!params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) return;
-  ctx.workspace.invalidate();
+  if (params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) ctx.workspace.invalidate();
+  // A file changed on disk that is not open: the workspace's problems are pulled again.
+  else if (params.changes.every((c) => ctx.workspace.documents.get(c.uri))) return;
   refreshAll(ctx);
 }
