@@ -54,8 +54,10 @@ describe('workspace diagnostics over stdio', () => {
     ws.remove();
   });
 
-  it('reports every file that is not open, with the findings the CLI reports, and shows progress', async () => {
+  it('reports every file that is not open, with the findings the CLI reports, and shows progress', async (t) => {
+    const start = Date.now();
     first = await pull(client);
+    t.diagnostic(`examples: first scan of ${first.items.length} files ${Date.now() - start} ms`);
     assert.ok(first.items.every((r) => r.version === null && r.resultId), 'every report has a result id and no version');
     assert.ok(!first.items.some((r) => r.uri === openUri), 'the open file is left to document pulls');
     const expected = cliFindings(ws.dir).filter((l) => !l.startsWith('src/notify.ts:'));
@@ -93,6 +95,17 @@ describe('workspace diagnostics over stdio', () => {
     assert.deepEqual(third.items.filter((r) => r.kind === 'full').map((r) => r.uri), [uri]);
     assert.deepEqual(serverFindings(ws.dir, third.items), cliFindings(ws.dir).filter((l) => l.startsWith('src/train.py:')));
     assert.deepEqual(serverFindings(ws.dir, third.items), ['src/train.py:9 CG101']);
+  });
+
+  it('an unsaved edit to a pipeline manifest recomputes the manifests, not the code', async () => {
+    const before = await pull(client, first.items);
+    const manifest = 'models/support-bot.model.yaml';
+    const uri = await client.open(manifest, 'yaml');
+    await client.change(uri, `${readFileSync(path.join(ws.dir, manifest), 'utf8')}\n# reviewed\n`);
+    const after = await pull(client, before.items);
+    const full = after.items.filter((r) => r.kind === 'full').map((r) => path.relative(ws.dir, fileURLToPath(r.uri)).split(path.sep).join('/'));
+    assert.ok(!full.some((f) => /\.(py|ts|prompt)$/.test(f)), full.join(', '));
+    assert.ok(full.includes('pipelines/support-bot.pipeline.yaml'), full.join(', '));
   });
 
   it('keeps a closed file problems: a document pull after close answers from the saved text', async () => {

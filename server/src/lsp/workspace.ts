@@ -28,6 +28,15 @@ export interface SavedResult {
   readonly computed: boolean;
 }
 
+/** What the diagnostics of a folder's saved files depend on besides each file's own text. */
+export interface FolderIdentity {
+  readonly settings: Settings;
+  /** Names the settings value. */
+  readonly id: string;
+  /** A digest of the folder's manifests' texts. */
+  readonly manifests: string;
+}
+
 interface ManifestContext {
   readonly root: string;
   readonly sources: SourceFile[];
@@ -420,31 +429,33 @@ export class Workspace {
   }
 
   /**
-   * What a saved file's diagnostics depend on besides its own text, for a folder: the settings,
-   * and the texts of the folder's manifests (the workspace-wide checks read them all). A scan
-   * computes it once per folder.
+   * What a saved file's diagnostics depend on besides its own text and governance, for a
+   * folder: its settings, and (for manifests and configs only) the texts of the folder's
+   * manifests, which the workspace-wide checks read. A scan computes it once per folder.
    */
-  async folderIdentity(folder: string): Promise<string> {
+  async folderIdentity(folder: string): Promise<FolderIdentity> {
     const settings = await this.settings(folder);
     // The context of a file at the folder's top: the manifests are listed per folder.
     const c = await this.manifestContext(`${folder.replace(/\/$/, '')}/.crownguard`);
     const hash = createHash('sha1');
     for (const s of c?.sources ?? []) hash.update(s.path).update('\0').update(s.text).update('\0');
-    return `${this.identity(settings)}.${hash.digest('hex').slice(0, 12)}`;
+    return { settings, id: String(this.identity(settings)), manifests: hash.digest('hex').slice(0, 12) };
   }
 
   /**
    * Diagnostics of a file that is not open, from its saved text; undefined for a file that is
    * not read (missing, empty, binary, over the size limit). The result id names the text, the
-   * governance in force and the folder's identity, so an unchanged file is answered from here.
+   * governance in force and what else the findings depend on, so an unchanged file is answered
+   * from here; editing a manifest does not make every code file's result new.
    */
-  async diagnoseSaved(uri: string, folderIdentity: string): Promise<SavedResult | undefined> {
+  async diagnoseSaved(uri: string, folder: FolderIdentity): Promise<SavedResult | undefined> {
     const abs = fsPath(uri);
     const text = abs ? this.diskText(abs) : undefined;
     if (!abs || text === undefined) return undefined;
     if (!this.digests.has(abs)) this.digests.set(abs, createHash('sha1').update(text).digest('hex').slice(0, 16));
     const governance = await this.governanceFor(uri);
-    const resultId = `${this.digests.get(abs)}.${this.identity(governance)}.${folderIdentity}`;
+    const readsManifests = isGovernanceManifest(uri, folder.settings) || isWorkspaceFile(uri, text);
+    const resultId = `${this.digests.get(abs)}.${this.identity(governance)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
     const cached = this.savedResults.get(uri);
     if (cached?.resultId === resultId) return cached;
     const doc = TextDocument.create(uri, 'plaintext', 0, text);
