@@ -19,6 +19,7 @@ import { createGovernanceManifest, showProblems } from './commands';
 import { registerLineage } from './lineage/commands';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
+import { WATCHED_FILES } from '../../shared/watched-files';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
 const DOCUMENT_SELECTOR = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'crownguard-prompt'].map(
@@ -98,7 +99,7 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: new RestartingErrorHandler(output, () => status?.setState('failed')),
-    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml,json,md,py,ts,js}') },
+    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher(WATCHED_FILES) },
     // Workspace diagnostics (the problems of files never opened) are on because the server
     // declares them; vscode-languageclient 11 has no client-side switch for them. When a file
     // is closed the client pulls it once more, and the server answers from the saved text.

@@ -24,6 +24,7 @@ import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { onWorkspaceDiagnostic } from './handlers/workspaceDiagnostics';
 import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
+import { WATCHED_FILES } from '../../../shared/watched-files';
 
 function readCapabilities(params: InitializeParams): ClientCapabilities {
   const c = params.capabilities;
@@ -80,7 +81,7 @@ export function startServer(connection: Connection): void {
     if (!ctx) return;
     if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
     if (ctx.capabilities.watchedFilesRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json,md,py,ts,js}' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
     }
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       if (!ctx) return;

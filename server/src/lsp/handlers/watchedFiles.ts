@@ -7,8 +7,11 @@ import { lineageChanged } from './lineage';
 export function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): void {
   ctx.workspace.forgetSaved(params.changes.map((c) => ({ uri: c.uri, listing: c.type !== FileChangeType.Changed })));
   lineageChanged(ctx);
-  if (params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) ctx.workspace.invalidate();
-  // A file changed on disk that is not open: the workspace's problems are pulled again.
-  else if (params.changes.every((c) => ctx.workspace.documents.get(c.uri))) return;
-  refreshAll(ctx);
+  if (params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) {
+    ctx.workspace.invalidate();
+    refreshAll(ctx);
+    return;
+  }
+  // A file that is not open changed on disk: a pull client asks for the workspace's problems again.
+  if (ctx.capabilities.pullDiagnostics && params.changes.some((c) => !ctx.workspace.documents.get(c.uri))) refreshAll(ctx);
 }
