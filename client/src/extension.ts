@@ -21,6 +21,7 @@ import { GraphPanel } from './lineage/panel';
 import type { LineageClient } from './lineage/requests';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
+import { WATCHED_FILES } from '../../shared/watched-files';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
 const DOCUMENT_SELECTOR = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'crownguard-prompt'].map(
@@ -95,12 +96,16 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   let status: Status | undefined;
+  let forgetWorkspaceResults = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: new RestartingErrorHandler(output, () => status?.setState('failed')),
-    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml,json,md,py,ts,js}') },
+    synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher(WATCHED_FILES) },
+    // Workspace diagnostics (the problems of files never opened) are on because the server
+    // declares them; vscode-languageclient 11 has no client-side switch for them. When a file
+    // is closed the client pulls it once more, and the server answers from the saved text.
     diagnosticPullOptions: {
       onChange: true,
       onSave: true,
@@ -121,6 +126,24 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
         // Paths and counts only: never a finding's text, which is about sensitive data.
         output.debug(`${workspace.asRelativePath(uri)}: ${items.length} finding(s)`);
         return { ...report, items };
+      },
+      provideWorkspaceDiagnostics: (resultIds, token, resultReporter, next) => {
+        // After an editor setting changed, ask for every file in full once: an unchanged report
+        // would keep problems filtered by the old settings.
+        const previous = forgetWorkspaceResults ? [] : resultIds;
+        forgetWorkspaceResults = false;
+        return next(previous, token, (chunk) => {
+          if (!chunk) return resultReporter(chunk);
+          const items = chunk.items.map((report) => {
+            if (report.kind !== vsdiag.DocumentDiagnosticReportKind.full) return report;
+            const settings = editorSettings(report.uri);
+            const open = workspace.textDocuments.find((d) => d.uri.toString() === report.uri.toString());
+            const filtered = inScope(open ?? { uri: report.uri, languageId: '' }, settings) ? applyRuleSettings(report.items, settings) : [];
+            reports.fire({ uri: report.uri, count: filtered.length });
+            return { ...report, items: filtered };
+          });
+          resultReporter({ items });
+        });
       },
     },
   };
@@ -153,7 +176,10 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('crownguard')) return;
       output.info('Settings changed; checking the open files again.');
-      if (EDITOR_SETTINGS.some((s) => e.affectsConfiguration(s)) && client?.isRunning()) client.getFeature(DocumentDiagnosticRequest.method).refresh();
+      if (EDITOR_SETTINGS.some((s) => e.affectsConfiguration(s)) && client?.isRunning()) {
+        forgetWorkspaceResults = true;
+        client.getFeature(DocumentDiagnosticRequest.method).refresh();
+      }
     }),
   );
   try {

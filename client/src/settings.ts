@@ -33,14 +33,18 @@ export function editorSettings(resource: Uri): EditorSettings {
   };
 }
 
+/** A document, or a file that is not open (as the workspace's problems name it). */
+export type Resource = TextDocument | { readonly uri: Uri; readonly languageId: string };
+
 /** True when a file matches one of the globs, taken relative to its workspace folder. */
-function matchesAny(document: TextDocument, globs: readonly string[]): boolean {
+function matchesAny(document: Resource, globs: readonly string[]): boolean {
   const folder = workspace.getWorkspaceFolder(document.uri);
-  return globs.some((g) => languages.match({ pattern: folder ? new RelativePattern(folder, g) : g }, document) > 0);
+  // The globs are patterns only, so a file that is not open is matched by its URI alone.
+  return globs.some((g) => languages.match({ pattern: folder ? new RelativePattern(folder, g) : g }, document as TextDocument) > 0);
 }
 
-/** Whether the include/exclude globs let CrownGuard report on a document. */
-export function inScope(document: TextDocument, s: EditorSettings = editorSettings(document.uri)): boolean {
+/** Whether the include/exclude globs let CrownGuard report on a document or file. */
+export function inScope(document: Resource, s: EditorSettings = editorSettings(document.uri)): boolean {
   if (s.include.length > 0 && !matchesAny(document, s.include)) return false;
   return !matchesAny(document, s.exclude);
 }

@@ -29,6 +29,8 @@ export interface ClientOptions {
   readonly configuration?: (scopeUri: string | undefined) => unknown;
   /** Whether completion items may be snippets. */
   readonly snippets?: boolean;
+  /** Whether the client shows progress the server starts (window/workDoneProgress/create). */
+  readonly workDoneProgress?: boolean;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface ClientOptions {
 export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   refreshRequests = 0;
+  /** The `$/progress` values the server sent, in order (begin, report, end). */
+  readonly progress: { kind: string; title?: string; message?: string; percentage?: number }[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   private readonly stderr: string[] = [];
@@ -59,6 +63,11 @@ export class TestClient {
     });
     connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) => p.items.map((i) => options.configuration?.(i.scopeUri) ?? null));
     connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onNotification('$/progress', (p: { value: TestClient['progress'][number] }) => {
+      client.progress.push(p.value);
+      client.wake();
+    });
     connection.onRequest('workspace/diagnostic/refresh', () => {
       client.refreshRequests++;
       client.wake();
@@ -66,6 +75,7 @@ export class TestClient {
     });
     connection.listen();
     const capabilities: ClientCapabilities = {
+      ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
       textDocument: {
         synchronization: { dynamicRegistration: false },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },

@@ -6,6 +6,8 @@ export interface ClientCapabilities {
   pullDiagnostics: boolean;
   diagnosticRefresh: boolean;
   watchedFilesRegistration: boolean;
+  /** The client shows progress the server starts (window/workDoneProgress/create). */
+  workDoneProgress: boolean;
   /** Completion items may be snippets (tab stops, choices). */
   snippets: boolean;
 }

@@ -21,8 +21,10 @@ import { onDefinition, onHover, onReferences } from './handlers/navigation';
 import { lineageHandlers, onWorkspaceSymbol } from './handlers/lineage';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
+import { onWorkspaceDiagnostic } from './handlers/workspaceDiagnostics';
 import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
+import { WATCHED_FILES } from '../../../shared/watched-files';
 
 function readCapabilities(params: InitializeParams): ClientCapabilities {
   const c = params.capabilities;
@@ -30,6 +32,7 @@ function readCapabilities(params: InitializeParams): ClientCapabilities {
     pullDiagnostics: c.textDocument?.diagnostic !== undefined,
     diagnosticRefresh: c.workspace?.diagnostics?.refreshSupport === true,
     watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    workDoneProgress: c.window?.workDoneProgress === true,
     snippets: c.textDocument?.completion?.completionItem?.snippetSupport === true,
   };
 }
@@ -67,7 +70,7 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
-        diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
+        diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: true } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'crownguard', version: packageVersion() },
@@ -78,7 +81,7 @@ export function startServer(connection: Connection): void {
     if (!ctx) return;
     if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
     if (ctx.capabilities.watchedFilesRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json,md,py,ts,js}' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
     }
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       if (!ctx) return;
@@ -90,6 +93,7 @@ export function startServer(connection: Connection): void {
 
   // The handler table: one line per LSP method.
   connection.languages.diagnostics.on(withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] })));
+  connection.languages.diagnostics.onWorkspace(withContext(onWorkspaceDiagnostic, Promise.resolve({ items: [] })));
   connection.onCodeAction(withContext(onCodeAction, Promise.resolve([])));
   connection.onDefinition(withContext(onDefinition, Promise.resolve([])));
   connection.onReferences(withContext(onReferences, Promise.resolve([])));

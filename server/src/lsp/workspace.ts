@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
@@ -18,6 +19,22 @@ export interface LineageView {
   toLocation(path: string, span: Span): Location;
   /** A document's path relative to the folder, as the graph names files. */
   relative(uri: string): string | undefined;
+}
+
+/** A saved file's diagnostics; `computed` is true when they were computed for this request. */
+export interface SavedResult {
+  readonly resultId: string;
+  readonly items: Diagnostic[];
+  readonly computed: boolean;
+}
+
+/** What the diagnostics of a folder's saved files depend on besides each file's own text. */
+export interface FolderIdentity {
+  readonly settings: Settings;
+  /** Names the settings value. */
+  readonly id: string;
+  /** A digest of the folder's manifests' texts. */
+  readonly manifests: string;
 }
 
 interface ManifestContext {
@@ -65,6 +82,13 @@ export class Workspace {
   private readonly diskTexts = new Map<string, string | undefined>();
   /** Per folder: the lineage graph, until a file that contributes to it changes. */
   private readonly lineageCache = new Map<string, Promise<LineageView>>();
+  /** Per file not open: its saved text's diagnostics, with the result id they answer to. */
+  private readonly savedResults = new Map<string, SavedResult>();
+  /** Digests of saved texts, dropped with the texts. */
+  private readonly digests = new Map<string, string>();
+  /** Small numbers naming the governance and settings objects a result was computed with. */
+  private readonly identities = new WeakMap<object, number>();
+  private nextIdentity = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -96,6 +120,7 @@ export class Workspace {
     this.manifestLists.clear();
     this.lineageCache.clear();
     this.diskTexts.clear();
+    this.digests.clear();
     this.fileLists.clear();
   }
 
@@ -115,7 +140,10 @@ export class Workspace {
   forgetSaved(changes: readonly { uri: string; listing: boolean }[]): void {
     for (const c of changes) {
       const abs = fsPath(c.uri);
-      if (abs) this.diskTexts.delete(abs);
+      if (abs) {
+        this.diskTexts.delete(abs);
+        this.digests.delete(abs);
+      }
       if (c.listing) {
         this.fileLists.clear();
         this.manifestLists.clear();
@@ -338,14 +366,10 @@ export class Workspace {
     if (!manifest) return this.engine.governance(undefined);
     const manifestUri = pathToFileURL(manifest).href;
     const open = this.documents.get(manifestUri);
-    let text: string;
-    if (open) text = open.getText();
-    else {
-      const read = readText(manifest);
-      // An unreadable manifest on disk is reported when it is opened; code keeps the default.
-      if (!read.ok) return this.engine.governance(undefined);
-      text = read.text;
-    }
+    // Read once until it changes on disk: a workspace scan asks for it once per file.
+    const text = open ? open.getText() : this.diskText(manifest);
+    // An unreadable manifest on disk is reported when it is opened; code keeps the default.
+    if (text === undefined) return this.engine.governance(undefined);
     const cached = this.governanceCache.get(manifestUri);
     if (cached && cached.text === text) return cached.result;
     const result = this.engine.governance({ path: path.relative(root, manifest).split(path.sep).join('/') || manifest, text });
@@ -353,12 +377,17 @@ export class Workspace {
     return result;
   }
 
-  /** The core's findings and notes for one open document at its current version. */
-  async analyze(doc: TextDocument): Promise<{ findings: Finding[]; notes: Note[] }> {
-    const settings = await this.settings(doc.uri);
+  /**
+   * The core's findings and notes for one document at its current version: an open one (whose
+   * tree is kept for the next keystroke) or a saved file's text (`open: false`).
+   */
+  async analyze(doc: TextDocument, open = true): Promise<{ findings: Finding[]; notes: Note[] }> {
+    const folder = this.folderOf(doc.uri);
+    // A saved file takes its folder's settings: asking the client once per file would cost a
+    // round trip per file of a workspace scan.
+    const settings = await this.settings(open || !folder ? doc.uri : folder);
     if (!settings.enable) return { findings: [], notes: [] };
     const file = { path: doc.uri, text: doc.getText() };
-    const folder = this.folderOf(doc.uri);
     const root = folder ? fsPath(folder) : undefined;
     const own = fsPath(doc.uri);
     const relative = root && own ? path.relative(root, own).split(path.sep).join('/') : doc.uri;
@@ -369,7 +398,7 @@ export class Workspace {
     if (isWorkspaceFile(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
-    return this.engine.analyzeFile(file, governance.governance, settings, { retain: true });
+    return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
   }
 
   /** The document was closed: drop what the engine kept for it. */
@@ -378,10 +407,62 @@ export class Workspace {
   }
 
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */
-  async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
-    const { findings, notes } = await this.analyze(doc);
+  async diagnose(doc: TextDocument, open = true): Promise<Diagnostic[]> {
+    const { findings, notes } = await this.analyze(doc, open);
     const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
     return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)), ...notes.map(noteDiagnostic)];
+  }
+
+  /** The analysable files of a workspace folder (from the folder's listing, kept until files are created or deleted). */
+  async folderFiles(folder: string): Promise<string[]> {
+    const root = fsPath(folder);
+    if (!root) return [];
+    const settings = await this.settings(folder);
+    if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
+    return this.fileLists.get(root)!;
+  }
+
+  /**
+   * What a saved file's diagnostics depend on besides its own text and governance, for a
+   * folder: its settings, and (for manifests and configs only) the texts of the folder's
+   * manifests, which the workspace-wide checks read. A scan computes it once per folder.
+   */
+  async folderIdentity(folder: string): Promise<FolderIdentity> {
+    const settings = await this.settings(folder);
+    // The context of a file at the folder's top: the manifests are listed per folder.
+    const c = await this.manifestContext(`${folder.replace(/\/$/, '')}/.crownguard`);
+    const hash = createHash('sha1');
+    for (const s of c?.sources ?? []) hash.update(s.path).update('\0').update(s.text).update('\0');
+    return { settings, id: String(this.identity(settings)), manifests: hash.digest('hex').slice(0, 12) };
+  }
+
+  /**
+   * Diagnostics of a file that is not open, from its saved text; undefined for a file that is
+   * not read (missing, empty, binary, over the size limit). The result id names the text, the
+   * governance in force and what else the findings depend on, so an unchanged file is answered
+   * from here; editing a manifest does not make every code file's result new.
+   */
+  async diagnoseSaved(uri: string, folder: FolderIdentity): Promise<SavedResult | undefined> {
+    const abs = fsPath(uri);
+    const text = abs ? this.diskText(abs) : undefined;
+    if (!abs || text === undefined) return undefined;
+    if (!this.digests.has(abs)) this.digests.set(abs, createHash('sha1').update(text).digest('hex').slice(0, 16));
+    const governance = await this.governanceFor(uri);
+    const readsManifests = isGovernanceManifest(uri, folder.settings) || isWorkspaceFile(uri, text);
+    const resultId = `${this.digests.get(abs)}.${this.identity(governance)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
+    const cached = this.savedResults.get(uri);
+    if (cached?.resultId === resultId) return cached;
+    const doc = TextDocument.create(uri, 'plaintext', 0, text);
+    const result = { resultId, items: await this.diagnose(doc, false), computed: true };
+    this.savedResults.set(uri, { ...result, computed: false });
+    return result;
+  }
+
+  /** A small number naming an object (a governance, a settings value) for as long as it is cached. */
+  private identity(o: object): number {
+    let id = this.identities.get(o);
+    if (id === undefined) this.identities.set(o, (id = ++this.nextIdentity));
+    return id;
   }
 
   /** True when a changed file may change other documents' findings: the governance manifest, or any manifest. */

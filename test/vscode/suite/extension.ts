@@ -39,6 +39,26 @@ suite('CrownGuard in a real VS Code', () => {
     }
   });
 
+  // First, before any test opens a file: the workspace's problems come from the server's scan.
+  test('files never opened have their problems, from the workspace scan', async () => {
+    for (const [file, expected] of Object.entries(LEAKS)) {
+      const uri = uriOf(file);
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), `${file} is not open`);
+      await waitForDiagnostics(uri, expected);
+    }
+  });
+
+  test('a leaking file keeps its problems after it is opened and closed', async () => {
+    const uri = uriOf('src/prepare_data.py');
+    await vscode.window.showTextDocument(uri, { preview: false });
+    await waitForDiagnostics(uri, LEAKS['src/prepare_data.py']);
+    // Closing the editor makes the client pull the file once more; wait for that answer.
+    const closed = nextReport(uri);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    assert.equal((await closed).count, LEAKS['src/prepare_data.py'].length);
+    assert.deepEqual(summary(uri), LEAKS['src/prepare_data.py']);
+  });
+
   test('the leaking example files get their findings, with rule ids and rule pages', async () => {
     for (const [file, expected] of Object.entries(LEAKS)) {
       const uri = uriOf(file);

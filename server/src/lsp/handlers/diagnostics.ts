@@ -1,12 +1,20 @@
+import { pathToFileURL } from 'node:url';
 import { DocumentDiagnosticReportKind, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../context';
 
-/** textDocument/diagnostic: the client pulls a document's diagnostics when it wants them. */
+/**
+ * textDocument/diagnostic: the client pulls a document's diagnostics when it wants them. A
+ * closed document (VS Code pulls once more on close) gets its saved text's problems, so they
+ * stay in the Problems panel; a file outside the workspace folders gets none.
+ */
 export async function onDocumentDiagnostic(ctx: ServerContext, params: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {
-  const doc = ctx.workspace.documents.get(params.textDocument.uri);
-  if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  return { kind: DocumentDiagnosticReportKind.Full, items: await ctx.workspace.diagnose(doc) };
+  const uri = params.textDocument.uri;
+  const doc = ctx.workspace.documents.get(uri);
+  if (doc) return { kind: DocumentDiagnosticReportKind.Full, items: await ctx.workspace.diagnose(doc) };
+  const folder = ctx.workspace.folderOf(uri);
+  const saved = folder && (await ctx.workspace.folderFiles(folder)).some((f) => pathToFileURL(f).href === uri) ? await ctx.workspace.diagnoseSaved(uri, await ctx.workspace.folderIdentity(folder)) : undefined;
+  return { kind: DocumentDiagnosticReportKind.Full, items: saved?.items ?? [] };
 }
 
 const PUSH_DELAY_MS = 150;

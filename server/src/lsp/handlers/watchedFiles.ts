@@ -3,11 +3,15 @@ import type { ServerContext } from '../context';
 import { refreshAll } from './diagnostics';
 import { lineageChanged } from './lineage';
 
-/** workspace/didChangeWatchedFiles: a manifest changed on disk (saved, created, deleted, renamed). */
+/** workspace/didChangeWatchedFiles: a file changed on disk (saved, created, deleted, renamed). */
 export function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): void {
   ctx.workspace.forgetSaved(params.changes.map((c) => ({ uri: c.uri, listing: c.type !== FileChangeType.Changed })));
   lineageChanged(ctx);
-  if (!params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) return;
-  ctx.workspace.invalidate();
-  refreshAll(ctx);
+  if (params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) {
+    ctx.workspace.invalidate();
+    refreshAll(ctx);
+    return;
+  }
+  // A file that is not open changed on disk: a pull client asks for the workspace's problems again.
+  if (ctx.capabilities.pullDiagnostics && params.changes.some((c) => !ctx.workspace.documents.get(c.uri))) refreshAll(ctx);
 }

@@ -1,0 +1,109 @@
+import { pathToFileURL } from 'node:url';
+import {
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type WorkDoneProgressReporter,
+  type WorkDoneProgressServerReporter,
+  type WorkspaceDiagnosticParams,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDocumentDiagnosticReport,
+} from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+
+/**
+ * At most this many files are reported per scan. Each file's problems live in the editor's
+ * memory and Problems panel, and the first scan costs a few milliseconds per file; a larger
+ * repository is better checked by `crownguard check` in CI. The files past the cap are named in
+ * the log, as a count.
+ */
+export const MAX_SCANNED_FILES = 5000;
+
+/** Yield to the event loop this often, so edits, saves and document pulls are served during a scan. */
+const SLICE_MS = 20;
+
+/** The result id of a file the scan no longer finds (deleted, or now ignored): reported empty once. */
+const GONE = 'gone';
+
+/**
+ * workspace/diagnostic: the problems of every analysable file of every folder that is not open
+ * (open documents are pulled one by one). Unchanged files answer `unchanged`; the work is
+ * sliced, cancellable between files, and reported as progress only when there is some.
+ */
+export async function onWorkspaceDiagnostic(
+  ctx: ServerContext,
+  params: WorkspaceDiagnosticParams,
+  token: CancellationToken,
+  workDone: WorkDoneProgressReporter,
+): Promise<WorkspaceDiagnosticReport> {
+  const ws = ctx.workspace;
+  const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+  const items: WorkspaceDocumentDiagnosticReport[] = [];
+  const seen = new Set<string>();
+  const progress = new LazyProgress(ctx, params.workDoneToken !== undefined ? workDone : undefined);
+  let sliceStart = Date.now();
+  try {
+    const listed: { folder: string; uris: string[] }[] = [];
+    for (const folder of ws.folders) listed.push({ folder, uris: (await ws.folderFiles(folder)).map((f) => pathToFileURL(f).href) });
+    const total = listed.reduce((n, l) => n + l.uris.length, 0);
+    if (total > MAX_SCANNED_FILES) ctx.connection.console.warn(`Workspace diagnostics: ${total} files; only the first ${MAX_SCANNED_FILES} are checked.`);
+    let done = 0;
+    for (const { folder, uris } of listed) {
+      const identity = await ws.folderIdentity(folder);
+      for (const uri of uris) {
+        if (done >= MAX_SCANNED_FILES) break;
+        done++;
+        seen.add(uri);
+        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
+        if (ws.documents.get(uri)) continue;
+        const result = await ws.diagnoseSaved(uri, identity);
+        if (!result) continue;
+        if (previous.get(uri) === result.resultId) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: result.resultId });
+        else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: result.resultId, items: result.items });
+        if (result.computed) progress.report(done, Math.min(total, MAX_SCANNED_FILES));
+        if (Date.now() - sliceStart > SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+      }
+    }
+    // Files reported before and gone since: their problems go with them.
+    for (const [uri, value] of previous) {
+      if (!seen.has(uri) && value !== GONE && !ws.documents.get(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: GONE, items: [] });
+    }
+    return { items };
+  } finally {
+    progress.done();
+  }
+}
+
+/** Work-done progress that begins only when a file is actually analysed, so an unchanged re-scan shows nothing. */
+class LazyProgress {
+  private reporter: Promise<WorkDoneProgressReporter | WorkDoneProgressServerReporter | undefined> | undefined;
+  private lastPercent = -1;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly given: WorkDoneProgressReporter | undefined,
+  ) {}
+
+  report(done: number, total: number): void {
+    if (!this.reporter) {
+      this.reporter = this.given
+        ? Promise.resolve(this.given)
+        : this.ctx.capabilities.workDoneProgress
+          ? this.ctx.connection.window.createWorkDoneProgress().catch(() => undefined)
+          : Promise.resolve(undefined);
+      void this.reporter.then((r) => r?.begin('CrownGuard: checking the workspace', 0, `${done} of ${total} files`, false));
+    }
+    const percent = Math.floor((done * 100) / Math.max(total, 1));
+    if (percent === this.lastPercent) return;
+    this.lastPercent = percent;
+    void this.reporter.then((r) => r?.report(percent, `${done} of ${total} files`));
+  }
+
+  done(): void {
+    void this.reporter?.then((r) => r?.done());
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The files whose changes on disk the server must hear of: everything it may analyse (code,
+ * manifests, configs, prompt templates, model cards), so the workspace's problems stay current.
+ * Used by the client's watcher and by the server's registration; the server checks what the
+ * files are, so the pattern may be broader than what is analysed.
+ */
+export const WATCHED_FILES =
+  '**/*.{py,pyw,ts,tsx,mts,cts,js,jsx,mjs,cjs,yaml,yml,json,jsonc,toml,ini,cfg,conf,properties,md,txt,tmpl,tpl,template,prompt,prompty,jinja,jinja2,j2,mustache,hbs,handlebars}';
