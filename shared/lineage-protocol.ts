@@ -11,9 +11,12 @@ export interface LineageLocation {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
+/** Every kind a lineage node can be, in the order views list them. */
+export const LINEAGE_NODE_KINDS = ['asset', 'dataset', 'stage', 'training-run', 'model', 'release', 'deployment', 'hub-repo', 'code'] as const;
+
 export interface LineageNodeInfo {
   id: string;
-  /** asset, dataset, stage, training-run, model, release, deployment, hub-repo or code. */
+  /** One of LINEAGE_NODE_KINDS. */
   kind: string;
   /** The stage type, the config format, a repository's visibility. */
   detail?: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Range, Uri, ViewColumn, window, workspace, type ExtensionContext, type WebviewPanel } from 'vscode';
+import { LINEAGE_NODE_KINDS } from '../../../shared/lineage-protocol';
 import type { LineageClient } from './requests';
 import { GraphController } from './messages';
 
@@ -57,7 +58,6 @@ function html(panel: WebviewPanel, dist: Uri): string {
   const csp = [`default-src 'none'`, `img-src ${panel.webview.cspSource}`, `style-src ${panel.webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
   const script = panel.webview.asWebviewUri(Uri.joinPath(dist, 'lineage-view.js'));
   const style = panel.webview.asWebviewUri(Uri.joinPath(dist, 'lineage-view.css'));
-  const kinds = ['asset', 'dataset', 'stage', 'training-run', 'model', 'release', 'deployment', 'hub-repo', 'code'];
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -70,7 +70,7 @@ function html(panel: WebviewPanel, dist: Uri): string {
 <body>
 <header>
   <input id="filter" type="text" placeholder="Filter by id" aria-label="Filter nodes by id">
-  ${kinds.map((k) => `<label><input type="checkbox" data-kind="${k}" checked> ${k}</label>`).join('\n  ')}
+  ${LINEAGE_NODE_KINDS.map((k) => `<label><input type="checkbox" data-kind="${k}" checked> ${k}</label>`).join('\n  ')}
   <label>Hops <select id="depth">${[1, 2, 3, 4, 6].map((d) => `<option${d === 2 ? ' selected' : ''}>${d}</option>`).join('')}</select></label>
   <button id="all" disabled>Show all</button>
   <span id="status">Loading…</span>

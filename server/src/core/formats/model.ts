@@ -9,13 +9,6 @@ import type { YamlPath } from '../yaml/locate';
  */
 export type ConfigFormat = 'axolotl' | 'llama-factory' | 'trl' | 'dvc' | 'model-card';
 
-export const FORMAT_NAMES: Record<ConfigFormat, string> = {
-  axolotl: 'Axolotl config',
-  'llama-factory': 'LLaMA-Factory config',
-  trl: 'Hugging Face TrainingArguments / TRL config',
-  dvc: 'DVC pipeline',
-  'model-card': 'Hugging Face model card',
-};
 
 /** A value found in the file, where it is, and the YAML path of its node. */
 export interface Located {

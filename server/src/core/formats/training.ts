@@ -30,8 +30,8 @@ class Reader {
     return v === true || (typeof v === 'string' && /^(true|yes|1|checkpoint|end|all)$/i.test(v.trim())) || (typeof v === 'number' && v > 0);
   }
 
-  located(at: YamlPath, value?: string): Located | undefined {
-    const v = value ?? this.doc.getIn(at);
+  located(at: YamlPath): Located | undefined {
+    const v = this.doc.getIn(at);
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
     return { value: String(v), span: valueSpan(this.doc, at), at };
   }

@@ -7,8 +7,6 @@ import type { Span } from '../types';
  */
 export type NodeKind = 'asset' | 'dataset' | 'stage' | 'training-run' | 'model' | 'release' | 'deployment' | 'hub-repo' | 'code';
 
-export const NODE_KINDS: readonly NodeKind[] = ['asset', 'dataset', 'stage', 'training-run', 'model', 'release', 'deployment', 'hub-repo', 'code'];
-
 /** Kinds that are a model in some form: what "which models carry this asset" lists. */
 export const MODEL_KINDS: readonly NodeKind[] = ['model', 'release', 'deployment', 'hub-repo'];
 
