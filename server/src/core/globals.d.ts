@@ -1,0 +1,4 @@
+// The web-standard globals the core may use. They exist in Node.js and in browsers alike, so
+// declaring them does not let Node's own APIs into the core (its tsconfig has `types: []`).
+declare function atob(data: string): string;
+declare function btoa(data: string): string;
