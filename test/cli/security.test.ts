@@ -123,6 +123,15 @@ describe('links out of the checked folder', () => {
     assert.match(r.stdout, /1 link leading outside the folder/);
   });
 
+  it('a file named on the command line that links outside its folder is not read', () => {
+    const outside = folder({ 'leak.py': 'print(password)\n' });
+    const dir = folder({ 'app.py': 'x = 1\n' });
+    symlinkSync(path.join(outside, 'leak.py'), path.join(dir, 'linked.py'));
+    const r = run(['check', 'linked.py', 'app.py'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^0 findings .*1 link leading outside the folder/m);
+  });
+
   it('--fix never rewrites a file outside the folder through a link', () => {
     const outside = folder();
     cpSync(EXAMPLES, outside, { recursive: true });

@@ -123,7 +123,6 @@ export function discover(roots: readonly string[], settings: Settings): Discover
   };
 
   for (const r of roots) {
-    // A root the user named is taken as named, links included: its real path bounds the walk.
     let st;
     try {
       st = statSync(r);
@@ -131,8 +130,14 @@ export function discover(roots: readonly string[], settings: Settings): Discover
       missing.push(r);
       continue;
     }
-    const real = realFolder(r);
-    if (!real) count('unreadable entries');
+    // A folder the user named (or opened in the editor) is taken as named, links included: its
+    // real path bounds the walk. A named file is a path a script may have listed from the
+    // repository, so a link there must stay in the file's own folder.
+    const parent = realFolder(path.dirname(r));
+    const target = st.isDirectory() ? undefined : parent ? resolveWithin(parent, path.basename(r)) : undefined;
+    const real = st.isDirectory() ? realFolder(r) : target?.status === 'ok' ? target.real : undefined;
+    if (target?.status === 'outside') count('links leading outside the folder');
+    else if (!real) count('unreadable entries');
     else if (st.isDirectory()) walk(r, real, real, false, ancestorsRules(r));
     else if (st.isFile()) addFile(r, real, false);
     else count('special files');
