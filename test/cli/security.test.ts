@@ -73,8 +73,8 @@ describe('--changed-since runs nothing the repository configures', () => {
     assert.deepEqual(findingLines(r.stdout), ['a.py:2:7 CG101', 'new.py:1:7 CG101']);
   });
 
-  it('counts a file committed, then changed only in the index or the work tree, as changed; an unchanged one not', () => {
-    const dir = folder({ 'staged.py': 'x = 1\n', 'committed.py': 'x = 1\n', 'kept.py': 'print(password)\n' });
+  it('counts a file changed in a commit, the index or the work tree as changed, and an unchanged one (line ends aside) not', () => {
+    const dir = folder({ 'staged.py': 'x = 1\n', 'committed.py': 'x = 1\n', 'kept.py': 'print(password)\n', 'crlf.py': 'print(password)\n', 'same-size.py': 'print(xxxxxxxx)\n' });
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
     git(dir, 'commit', '-qm', 'start');
@@ -82,9 +82,13 @@ describe('--changed-since runs nothing the repository configures', () => {
     git(dir, 'commit', '-qam', 'leak');
     writeFileSync(path.join(dir, 'staged.py'), 'print(password)\n');
     git(dir, 'add', 'staged.py');
+    // Same size as committed, written after the index: only its bytes tell it changed.
+    writeFileSync(path.join(dir, 'same-size.py'), 'print(password)\n');
+    // The committed text with the line ends a Windows checkout gives it: not a change.
+    writeFileSync(path.join(dir, 'crlf.py'), 'print(password)\r\n');
     const r = run(['check', '.', '--changed-since', 'HEAD~1'], dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingLines(r.stdout), ['committed.py:1:7 CG101', 'staged.py:1:7 CG101']);
+    assert.deepEqual(findingLines(r.stdout), ['committed.py:1:7 CG101', 'same-size.py:1:7 CG101', 'staged.py:1:7 CG101']);
   });
 });
 

@@ -54,11 +54,9 @@ export function readText(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
  * git's object id of the work-tree entry `name` (relative to the repository's real top), as
  * git would store it with no filter: a link's target text, or a regular file's bytes; with
  * the id of the bytes with CRLF line ends made LF, when they have any. Undefined for
- * anything else, for a path leading outside the repository, and for files git could not
- * hold unchanged (`expectedSize` says how big the stored blob is, to skip reading files
- * whose size alone shows a change).
+ * anything else, for a path leading outside the repository, and for files over `maxBytes`.
  */
-export function gitBlobId(topReal: string, name: string, link: boolean, algorithm: 'sha1' | 'sha256', expectedSize: number): { hash: string; crlf?: string } | undefined {
+export function gitBlobId(topReal: string, name: string, link: boolean, algorithm: 'sha1' | 'sha256', maxBytes: number): { hash: string; crlf?: string } | undefined {
   const id = (data: Buffer) => createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
   const parent = resolveWithin(topReal, path.dirname(name));
   if (parent.status !== 'ok') return undefined;
@@ -66,15 +64,14 @@ export function gitBlobId(topReal: string, name: string, link: boolean, algorith
   try {
     const st = lstatSync(abs);
     if (link) return st.isSymbolicLink() ? { hash: id(Buffer.from(readlinkSync(abs))) } : undefined;
-    // LF to CRLF at most doubles a file.
-    if (!st.isFile() || st.size < expectedSize || st.size > 2 * expectedSize) return undefined;
+    if (!st.isFile() || st.size > maxBytes) return undefined;
   } catch {
     return undefined;
   }
   const opened = openRegular(abs);
   if (!opened.ok) return undefined;
   try {
-    const data = readAll(opened.fd, opened.size);
+    const data = readAll(opened.fd, Math.min(opened.size, maxBytes));
     const hash = id(data);
     return data.includes('\r\n') ? { hash, crlf: id(Buffer.from(data.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')) } : { hash };
   } catch {
