@@ -26,9 +26,9 @@ interface Rules {
 function readIgnoreRules(dir: string): Rules | undefined {
   let found = false;
   const rules = ignore();
+  // Only a regular file in the folder itself: not a FIFO, not a link out of the folder.
+  const real = realFolder(dir);
   for (const name of IGNORE_FILES) {
-    // Only a regular file in the folder itself: not a FIFO, not a link out of the folder.
-    const real = realFolder(dir);
     if (!real || resolveWithin(real, name).status !== 'ok') continue;
     const r = readText(path.join(dir, name));
     if (r.ok) {

@@ -123,22 +123,21 @@ export function startServer(connection: Connection): void {
   });
 
   // The handler table: one line per LSP method, each with the shape its parameters must have.
-  const req = request;
   const note = <A extends unknown[]>(method: string, check: Check, handler: (...args: A) => void) => notification(connection, method, check, handler);
-  connection.languages.diagnostics.on(req('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] }))));
-  connection.languages.diagnostics.onWorkspace(req('workspace/diagnostic', workspaceDiagnosticParams, withContext(onWorkspaceDiagnostic, Promise.resolve({ items: [] }))));
-  connection.onCodeAction(req('textDocument/codeAction', codeActionParams, withContext(onCodeAction, Promise.resolve([]))));
-  connection.onDefinition(req('textDocument/definition', atPosition, withContext(onDefinition, Promise.resolve([]))));
-  connection.onReferences(req('textDocument/references', atPosition, withContext(onReferences, Promise.resolve([]))));
-  connection.onHover(req('textDocument/hover', atPosition, withContext(onHover, Promise.resolve(null))));
-  connection.onCompletion(req('textDocument/completion', atPosition, withContext(onCompletion, Promise.resolve([]))));
-  connection.onDocumentSymbol(req('textDocument/documentSymbol', onDocument, withContext(onDocumentSymbol, Promise.resolve([]))));
-  connection.onDocumentLinks(req('textDocument/documentLink', onDocument, withContext(onDocumentLinks, Promise.resolve([]))));
-  connection.onWorkspaceSymbol(req('workspace/symbol', workspaceSymbolParams, withContext(onWorkspaceSymbol, Promise.resolve([]))));
+  connection.languages.diagnostics.on(request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] }))));
+  connection.languages.diagnostics.onWorkspace(request('workspace/diagnostic', workspaceDiagnosticParams, withContext(onWorkspaceDiagnostic, Promise.resolve({ items: [] }))));
+  connection.onCodeAction(request('textDocument/codeAction', codeActionParams, withContext(onCodeAction, Promise.resolve([]))));
+  connection.onDefinition(request('textDocument/definition', atPosition, withContext(onDefinition, Promise.resolve([]))));
+  connection.onReferences(request('textDocument/references', atPosition, withContext(onReferences, Promise.resolve([]))));
+  connection.onHover(request('textDocument/hover', atPosition, withContext(onHover, Promise.resolve(null))));
+  connection.onCompletion(request('textDocument/completion', atPosition, withContext(onCompletion, Promise.resolve([]))));
+  connection.onDocumentSymbol(request('textDocument/documentSymbol', onDocument, withContext(onDocumentSymbol, Promise.resolve([]))));
+  connection.onDocumentLinks(request('textDocument/documentLink', onDocument, withContext(onDocumentLinks, Promise.resolve([]))));
+  connection.onWorkspaceSymbol(request('workspace/symbol', workspaceSymbolParams, withContext(onWorkspaceSymbol, Promise.resolve([]))));
   // CrownGuard's own requests (shared/lineage-protocol.ts), one handler each.
   for (const method of Object.values(LineageRequests)) {
     const handler = (params: never) => (ctx ? lineageHandlers(ctx)[method](params) : null);
-    connection.onRequest(method, req(method, LINEAGE_PARAMS[method], handler));
+    connection.onRequest(method, request(method, LINEAGE_PARAMS[method], handler));
   }
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
   connection.onDidChangeWatchedFiles(note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, withContext(onDidChangeWatchedFiles, undefined)));
