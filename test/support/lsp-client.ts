@@ -153,6 +153,11 @@ export class TestClient {
     return this.published.find((p) => p.uri === uri && p.version === version);
   }
 
+  /** What the server wrote to its stderr so far. */
+  serverStderr(): string {
+    return this.stderr.join('');
+  }
+
   /** Shuts the server down the polite way and returns its exit code. */
   async stop(): Promise<number | null> {
     const exited = once(this.process, 'exit');

@@ -16,6 +16,8 @@ export interface CheckResult {
   readonly missing: string[];
   /** The text of every file with findings, by its reported path, for regions and fixes. */
   readonly texts: ReadonlyMap<string, string>;
+  /** The folders and files checked, as absolute paths. */
+  readonly roots: readonly string[];
 }
 
 export interface CheckOptions {
@@ -142,5 +144,5 @@ export async function runCheck(engine: () => Promise<Engine>, paths: readonly st
   findings.sort(byPosition);
   notes.sort(byPosition);
   waivers.sort(byPosition);
-  return { findings, waivers, notes, brokenManifests, filesChecked, skipped: found.skipped, missing: found.missing.map((p) => path.relative(cwd, p) || '.'), texts };
+  return { findings, waivers, notes, brokenManifests, filesChecked, skipped: found.skipped, missing: found.missing.map((p) => path.relative(cwd, p) || '.'), texts, roots };
 }

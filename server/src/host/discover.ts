@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isAnalysable, type Settings } from '../core';
+import { readText } from './read';
+import { realFolder, resolveWithin } from './confine';
 
 /** Folders that hold dependencies, environments or build output, never the team's own code. */
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', 'site-packages', 'dist', 'build', 'out', '.next', '.cache']);
@@ -24,12 +26,14 @@ interface Rules {
 function readIgnoreRules(dir: string): Rules | undefined {
   let found = false;
   const rules = ignore();
+  // Only a regular file in the folder itself: not a FIFO, not a link out of the folder.
+  const real = realFolder(dir);
   for (const name of IGNORE_FILES) {
-    try {
-      rules.add(readFileSync(path.join(dir, name), 'utf8'));
+    if (!real || resolveWithin(real, name).status !== 'ok') continue;
+    const r = readText(path.join(dir, name));
+    if (r.ok) {
+      rules.add(r.text);
       found = true;
-    } catch {
-      // No such file in this folder.
     }
   }
   return found ? { dir, rules } : undefined;
@@ -47,52 +51,97 @@ function isIgnored(stack: readonly Rules[], p: string, isDir: boolean): boolean 
 /**
  * Lists the files under `roots` that the engine analyses. Honours .gitignore and
  * .crownguardignore files (in every folder, as git does), passes over dependency and build
- * folders, follows no symlink twice (no loops), and counts everything it passes over.
+ * folders, and counts everything it passes over. Links are followed only while they stay
+ * inside the root they were reached from (a link to `/` is not walked), no folder is walked
+ * twice (no loops), a file reached twice is listed once (by its own path rather than a
+ * link's), and only regular files are listed (no FIFO, socket or device).
  */
 export function discover(roots: readonly string[], settings: Settings): Discovery {
   const files: string[] = [];
   const skipped = new Map<string, number>();
   const missing: string[] = [];
   const seenDirs = new Set<string>();
+  /** Per real path: where in `files` it is listed, and whether through a link. */
+  const seenFiles = new Map<string, { index: number; linked: boolean }>();
   const count = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
 
-  const visit = (p: string, explicit: boolean, stack: readonly Rules[]) => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      if (explicit) missing.push(p);
-      else count('unreadable entries');
+  const addFile = (p: string, real: string, linked: boolean) => {
+    const seen = seenFiles.get(real);
+    if (!seen) {
+      seenFiles.set(real, { index: files.length, linked });
+      files.push(p);
       return;
     }
-    if (st.isDirectory()) {
-      if (!explicit && SKIPPED_DIRS.has(path.basename(p))) return count('dependency or build folders');
-      if (!explicit && isIgnored(stack, p, true)) return count('ignored entries');
-      let real: string;
-      try {
-        real = realpathSync(p);
-      } catch {
-        return count('unreadable entries');
-      }
-      if (seenDirs.has(real)) return count('folders reached twice through links');
-      seenDirs.add(real);
-      let entries: string[];
-      try {
-        entries = readdirSync(p).sort();
-      } catch {
-        return count('unreadable entries');
-      }
-      const own = readIgnoreRules(p);
-      const inner = own ? [...stack, own] : stack;
-      for (const e of entries) visit(path.join(p, e), false, inner);
-    } else if (st.isFile()) {
-      if (explicit) files.push(p);
-      else if (!isAnalysable(p, settings)) return;
-      else if (isIgnored(stack, p, false)) count('ignored entries');
-      else files.push(p);
+    count('files reached twice through links');
+    if (seen.linked && !linked) {
+      files[seen.index] = p;
+      seen.linked = false;
     }
   };
-  for (const r of roots) visit(r, true, ancestorsRules(r));
+
+  const walk = (dir: string, dirReal: string, rootReal: string, linked: boolean, stack: readonly Rules[]) => {
+    if (seenDirs.has(dirReal)) return count('folders reached twice through links');
+    seenDirs.add(dirReal);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return count('unreadable entries');
+    }
+    const own = readIgnoreRules(dir);
+    const inner = own ? [...stack, own] : stack;
+    for (const name of entries) {
+      const p = path.join(dir, name);
+      let real = path.join(dirReal, name);
+      let viaLink = linked;
+      let st;
+      try {
+        st = lstatSync(real);
+        if (st.isSymbolicLink()) {
+          const target = resolveWithin(rootReal, path.relative(rootReal, real));
+          if (target.status !== 'ok') {
+            count(target.status === 'outside' ? 'links leading outside the folder' : 'unreadable entries');
+            continue;
+          }
+          real = target.real;
+          viaLink = true;
+          st = statSync(real);
+        }
+      } catch {
+        count('unreadable entries');
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (SKIPPED_DIRS.has(name)) count('dependency or build folders');
+        else if (isIgnored(inner, p, true)) count('ignored entries');
+        else walk(p, real, rootReal, viaLink, inner);
+      } else if (!isAnalysable(p, settings)) continue;
+      else if (isIgnored(inner, p, false)) count('ignored entries');
+      else if (!st.isFile()) count('special files');
+      else addFile(p, real, viaLink);
+    }
+  };
+
+  for (const r of roots) {
+    let st;
+    try {
+      st = statSync(r);
+    } catch {
+      missing.push(r);
+      continue;
+    }
+    // A folder the user named (or opened in the editor) is taken as named, links included: its
+    // real path bounds the walk. A named file is a path a script may have listed from the
+    // repository, so a link there must stay in the file's own folder.
+    const parent = realFolder(path.dirname(r));
+    const target = st.isDirectory() ? undefined : parent ? resolveWithin(parent, path.basename(r)) : undefined;
+    const real = st.isDirectory() ? realFolder(r) : target?.status === 'ok' ? target.real : undefined;
+    if (target?.status === 'outside') count('links leading outside the folder');
+    else if (!real) count('unreadable entries');
+    else if (st.isDirectory()) walk(r, real, real, false, ancestorsRules(r));
+    else if (st.isFile()) addFile(r, real, false);
+    else count('special files');
+  }
   return { files, skipped, missing };
 }
 
@@ -119,18 +168,41 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** The governance manifest that applies to `root`: the configured one, or the first found. */
+/**
+ * The governance manifest that applies to `root`: the configured one (read where it is
+ * configured), or the first one found by its usual names. A found one is used only when it
+ * is a regular file that stays inside the repository (or the folder, outside a repository),
+ * links included, so a link cannot make anything outside the manifest of a workspace.
+ */
 export function findGovernanceManifest(root: string, settings: Settings): string | undefined {
-  const candidates = settings.governanceManifest ? [settings.governanceManifest] : ['governance.yaml', 'governance.yml'];
-  for (const c of candidates) {
-    const p = path.resolve(root, c);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      // Not there: try the next name.
-    }
+  if (settings.governanceManifest) {
+    const p = path.resolve(root, settings.governanceManifest);
+    return isFile(p) ? p : undefined;
+  }
+  for (const name of ['governance.yaml', 'governance.yml']) {
+    const p = path.resolve(root, name);
+    if (!isFile(p)) continue;
+    const top = realFolder(repositoryTop(root));
+    const dir = realFolder(root);
+    if (top && dir && resolveWithin(top, path.join(path.relative(top, dir), name)).status === 'ok') return p;
   }
   return undefined;
+}
+
+/** The top of the git repository holding `dir`, or `dir` itself outside a repository. */
+function repositoryTop(dir: string): string {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir);
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { Engine } from '../core';
 import { packageVersion } from '../host/docs';
@@ -22,9 +23,38 @@ import { lineageHandlers, onWorkspaceSymbol } from './handlers/lineage';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { onWorkspaceDiagnostic } from './handlers/workspaceDiagnostics';
+import {
+  atPosition,
+  checkedDocumentEvents,
+  codeActionParams,
+  didChangeWatchedFilesParams,
+  nodeParams,
+  notification,
+  onDocument,
+  pathParams,
+  request,
+  scopeParams,
+  walkParams,
+  workspaceDiagnosticParams,
+  workspaceFoldersChange,
+  workspaceSymbolParams,
+  type Check,
+} from './params';
 import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
 import { WATCHED_FILES } from '../../../shared/watched-files';
+
+/** What each lineage request's parameters must look like. */
+const LINEAGE_PARAMS: Record<string, Check> = {
+  [LineageRequests.nodes]: scopeParams,
+  [LineageRequests.graph]: scopeParams,
+  [LineageRequests.upstream]: walkParams,
+  [LineageRequests.downstream]: walkParams,
+  [LineageRequests.path]: pathParams,
+  [LineageRequests.explain]: nodeParams,
+  [LineageRequests.modelsCarrying]: nodeParams,
+  [LineageRequests.nodeAt]: atPosition,
+};
 
 function readCapabilities(params: InitializeParams): ClientCapabilities {
   const c = params.capabilities;
@@ -53,8 +83,9 @@ export function startServer(connection: Connection): void {
     const capabilities = readCapabilities(params);
     const workspace = new Workspace(connection, engine);
     workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
-    workspace.folders = (params.workspaceFolders ?? []).map((f) => f.uri);
-    if (workspace.folders.length === 0 && params.rootUri) workspace.folders = [params.rootUri];
+    // Folders whose uri is not a string are left out rather than trusted.
+    workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) => (typeof f?.uri === 'string' ? [f.uri] : []));
+    if (workspace.folders.length === 0 && typeof params.rootUri === 'string') workspace.folders = [params.rootUri];
     ctx = { connection, workspace, capabilities };
     wireDocuments(ctx);
     return {
@@ -83,31 +114,33 @@ export function startServer(connection: Connection): void {
     if (ctx.capabilities.watchedFilesRegistration) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
     }
-    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    connection.workspace.onDidChangeWorkspaceFolders(notification(connection, 'workspace/didChangeWorkspaceFolders', workspaceFoldersChange, (e: WorkspaceFoldersChangeEvent) => {
       if (!ctx) return;
       const removed = new Set(e.removed.map((f) => f.uri));
       ctx.workspace.folders = [...ctx.workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
       onDidChangeConfiguration(ctx);
-    });
+    }));
   });
 
-  // The handler table: one line per LSP method.
-  connection.languages.diagnostics.on(withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] })));
-  connection.languages.diagnostics.onWorkspace(withContext(onWorkspaceDiagnostic, Promise.resolve({ items: [] })));
-  connection.onCodeAction(withContext(onCodeAction, Promise.resolve([])));
-  connection.onDefinition(withContext(onDefinition, Promise.resolve([])));
-  connection.onReferences(withContext(onReferences, Promise.resolve([])));
-  connection.onHover(withContext(onHover, Promise.resolve(null)));
-  connection.onCompletion(withContext(onCompletion, Promise.resolve([])));
-  connection.onDocumentSymbol(withContext(onDocumentSymbol, Promise.resolve([])));
-  connection.onDocumentLinks(withContext(onDocumentLinks, Promise.resolve([])));
-  connection.onWorkspaceSymbol(withContext(onWorkspaceSymbol, Promise.resolve([])));
+  // The handler table: one line per LSP method, each with the shape its parameters must have.
+  const note = <A extends unknown[]>(method: string, check: Check, handler: (...args: A) => void) => notification(connection, method, check, handler);
+  connection.languages.diagnostics.on(request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] }))));
+  connection.languages.diagnostics.onWorkspace(request('workspace/diagnostic', workspaceDiagnosticParams, withContext(onWorkspaceDiagnostic, Promise.resolve({ items: [] }))));
+  connection.onCodeAction(request('textDocument/codeAction', codeActionParams, withContext(onCodeAction, Promise.resolve([]))));
+  connection.onDefinition(request('textDocument/definition', atPosition, withContext(onDefinition, Promise.resolve([]))));
+  connection.onReferences(request('textDocument/references', atPosition, withContext(onReferences, Promise.resolve([]))));
+  connection.onHover(request('textDocument/hover', atPosition, withContext(onHover, Promise.resolve(null))));
+  connection.onCompletion(request('textDocument/completion', atPosition, withContext(onCompletion, Promise.resolve([]))));
+  connection.onDocumentSymbol(request('textDocument/documentSymbol', onDocument, withContext(onDocumentSymbol, Promise.resolve([]))));
+  connection.onDocumentLinks(request('textDocument/documentLink', onDocument, withContext(onDocumentLinks, Promise.resolve([]))));
+  connection.onWorkspaceSymbol(request('workspace/symbol', workspaceSymbolParams, withContext(onWorkspaceSymbol, Promise.resolve([]))));
   // CrownGuard's own requests (shared/lineage-protocol.ts), one handler each.
   for (const method of Object.values(LineageRequests)) {
-    connection.onRequest(method, (params: never) => (ctx ? lineageHandlers(ctx)[method](params) : null));
+    const handler = (params: never) => (ctx ? lineageHandlers(ctx)[method](params) : null);
+    connection.onRequest(method, request(method, LINEAGE_PARAMS[method], handler));
   }
   connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
-  connection.onDidChangeWatchedFiles(withContext(onDidChangeWatchedFiles, undefined));
+  connection.onDidChangeWatchedFiles(note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, withContext(onDidChangeWatchedFiles, undefined)));
 
   connection.listen();
 }
@@ -116,5 +149,5 @@ function wireDocuments(ctx: ServerContext): void {
   const docs = ctx.workspace.documents;
   docs.onDidChangeContent((e) => onDidChangeContent(ctx, e));
   docs.onDidClose((e) => onDidClose(ctx, e));
-  docs.listen(ctx.connection);
+  docs.listen(checkedDocumentEvents(ctx.connection));
 }

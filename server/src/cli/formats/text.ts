@@ -8,6 +8,9 @@ const SINGULAR: Record<string, string> = {
   'ignored entries': 'ignored entry',
   'folders reached twice through links': 'folder reached twice through a link',
   'unreadable entries': 'unreadable entry',
+  'files reached twice through links': 'file reached twice through a link',
+  'links leading outside the folder': 'link leading outside the folder',
+  'special files': 'special file',
 };
 
 /** A skipped file's note, reduced to its kind for the summary line. */

@@ -1,0 +1,93 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** Where a path inside a folder really leads: a real path inside the folder, outside it, or nowhere. */
+export type Confined = { status: 'ok'; real: string } | { status: 'outside' | 'missing' };
+
+/** More links than this in one path is a loop. */
+const MAX_LINKS = 40;
+
+/** The real path of a folder the user named (a scanned root, a workspace folder), if it exists. */
+export function realFolder(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves `relative` (a path relative to the folder whose real path is `rootReal`) one
+ * component at a time, following links only while they stay inside the folder. Nothing
+ * outside the folder is looked at, not even to see whether it exists, so the answer says
+ * nothing about files outside: a link to /etc/passwd and a link to a file that does not
+ * exist outside are both just "outside".
+ */
+export function resolveWithin(rootReal: string, relative: string): Confined {
+  let current = rootReal;
+  const pending = relative.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  let links = 0;
+  while (pending.length) {
+    const part = pending.shift()!;
+    if (part === '..') {
+      if (current === rootReal) return { status: 'outside' };
+      current = path.dirname(current);
+      continue;
+    }
+    const next = path.join(current, part);
+    let st;
+    try {
+      st = lstatSync(next);
+    } catch {
+      return { status: 'missing' };
+    }
+    if (!st.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    if (++links > MAX_LINKS) return { status: 'missing' };
+    let target: string;
+    try {
+      target = readlinkSync(next);
+    } catch {
+      return { status: 'missing' };
+    }
+    if (path.isAbsolute(target)) {
+      const inside = path.relative(rootReal, target);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) return { status: 'outside' };
+      current = rootReal;
+      pending.unshift(...inside.split(/[\\/]+/).filter((s) => s !== '' && s !== '.'));
+    } else {
+      pending.unshift(...target.split(/[\\/]+/).filter((s) => s !== '' && s !== '.'));
+    }
+  }
+  return { status: 'ok', real: current };
+}
+
+export type Opened = { ok: true; fd: number; size: number } | { ok: false; reason: string };
+
+/**
+ * Opens a file for reading only if it is a regular file. The open never blocks (a FIFO or
+ * device swapped in between the check and the open opens at once and is then refused), and the caller reads
+ * at most `size` bytes, so a file that reports no size but never ends (/proc, /sys) cannot
+ * hold a reader either.
+ */
+export function openRegular(file: string): Opened {
+  let fd: number;
+  try {
+    // Devices and FIFOs are not opened at all: opening one can block or have effects.
+    if (!statSync(file).isFile()) return { ok: false, reason: 'skipped: not a regular file' };
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, reason: `not readable${code ? ` (${code})` : ''}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) return { ok: true, fd, size: st.size };
+  } catch {
+    // Reported below as not a regular file.
+  }
+  closeSync(fd);
+  return { ok: false, reason: 'skipped: not a regular file' };
+}
