@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { didYouMean, Engine, severityRank, type Severity } from '../core';
+import { didYouMean, Engine, plainText, severityRank, type Severity } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
 import { startServer } from '../lsp/server';
@@ -245,13 +245,13 @@ async function check(args: string[], started: number): Promise<number> {
   process.stdout.write(out);
   if (format === 'text') {
     // An empty file (a package's __init__.py) is routine: the summary counts them, --verbose lists them.
-    for (const n of result.notes) if (values.verbose || !isEmptyFileNote(n.message)) process.stderr.write(`${n.path}: note: ${n.message}\n`);
+    for (const n of result.notes) if (values.verbose || !isEmptyFileNote(n.message)) process.stderr.write(`${n.path}: note: ${plainText(n.message)}\n`);
   }
 
   if (result.brokenManifests.length) {
     const first = result.findings.find((f) => result.brokenManifests.includes(f.path) && f.severity === 'error');
     const where = first ? `${first.path}:${regions.of(first).startLine}` : result.brokenManifests[0];
-    process.stderr.write(`crownguard: configuration error: ${where}: ${first?.message ?? 'the governance manifest is invalid'}\n`);
+    process.stderr.write(`crownguard: configuration error: ${where}: ${first ? plainText(first.message) : 'the governance manifest is invalid'}\n`);
     return EXIT.usage;
   }
   return exitCodeFor(result, failOn);
