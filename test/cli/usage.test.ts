@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, EXAMPLES, REPO } from '../support/paths';
+import { copyOfExamples } from '../support/workspace';
 
 function run(args: string[], cwd = REPO) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -135,6 +136,26 @@ describe('crownguard: output as a user reads it', () => {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       assert.doesNotMatch(stderr, /EPIPE|at .*\.js:\d+/, `${args[0]}: ${stderr}`);
       assert.ok(code === 0 || code === 1, `${args[0]} exited ${code}`);
+    }
+  });
+});
+
+describe('crownguard check: a governance manifest that is not YAML', () => {
+  it('reports its one syntax error at the unclosed bracket and exits 2, without a cascade in other files', () => {
+    const ws = copyOfExamples();
+    try {
+      const gov = path.join(ws.dir, 'governance.yaml');
+      const broken = readFileSync(gov, 'utf8').replace('records: [Customer, CustomerProfile]', 'records: [Customer, CustomerProfile');
+      writeFileSync(gov, broken);
+      const line = broken.split('\n').findIndex((l) => l.includes('records: [')) + 1;
+      const column = broken.split('\n')[line - 1].indexOf('[') + 1;
+      const r = run(['check', '.'], ws.dir);
+      assert.equal(r.code, 2);
+      const lines = r.stdout.trim().split('\n');
+      assert.deepEqual(lines.slice(0, -1), [`governance.yaml:${line}:${column}: error CG001 YAML: this '[' is never closed with ']'`]);
+      assert.equal(r.stderr, `crownguard: configuration error: governance.yaml:${line}: YAML: this '[' is never closed with ']' (not YAML, so the files it governs were not checked)\n`);
+    } finally {
+      ws.remove();
     }
   });
 });

@@ -251,7 +251,8 @@ async function check(args: string[], started: number): Promise<number> {
   if (result.brokenManifests.length) {
     const first = result.findings.find((f) => result.brokenManifests.includes(f.path) && f.severity === 'error');
     const where = first ? `${first.path}:${regions.of(first).startLine}` : result.brokenManifests[0];
-    process.stderr.write(`crownguard: configuration error: ${where}: ${first ? plainText(first.message) : 'the governance manifest is invalid'}\n`);
+    const unchecked = first?.ruleId === 'CG001' ? ' (not YAML, so the files it governs were not checked)' : '';
+    process.stderr.write(`crownguard: configuration error: ${where}: ${first ? plainText(first.message) : 'the governance manifest is invalid'}${unchecked}\n`);
     return EXIT.usage;
   }
   return exitCodeFor(result, failOn);
