@@ -332,7 +332,8 @@ export async function main(argv: string[], started = 0): Promise<number> {
       case 'lineage':
         return await lineage(rest);
       case 'lsp':
-        if (!parse('lsp', rest).values.stdio) fail('lsp needs --stdio');
+        // Not parsed strictly: language clients may add their own flags (--clientProcessId=N).
+        if (!rest.includes('--stdio')) fail('lsp needs --stdio');
         startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
         return -1; // The server runs until the client says exit.
       case '--version':
