@@ -121,7 +121,7 @@ describe('--changed-since', () => {
     assert.equal(r.code, 1);
     assert.deepEqual(ruleLines(r.stdout), ['new.py:1:7 CG101', 'touched.py:2:7 CG101']);
     // The manifest was read: the findings carry the asset's tier, not the built-in guess.
-    assert.match(r.stdout, /Crown-jewel field `loyalty_id` of asset `crm`/);
+    assert.match(r.stdout, /Crown-jewel field 'loyalty_id' of asset 'crm'/);
   });
 
   it('an unknown ref is a usage error with git\'s reason', () => {

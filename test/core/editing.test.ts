@@ -139,6 +139,12 @@ describe('hover on keys', () => {
     assert.match(hover('governance', 'redaction:\n  python:\n    imp$0ort: from acme import redact\n') ?? '', /^\*\*Import line\*\* \(`import`\)/);
   });
 
+  it('states a one-sided bound as a minimum, not as a range ending in dots', () => {
+    const doc = hover('governance', 'assets:\n  - id: a\n    tier: t\n    retent$0ionDays: 30\n') ?? '';
+    assert.match(doc, /Value: whole number\. Minimum: 0\.$/m);
+    assert.doesNotMatch(doc, /Range:|\.\.\./);
+  });
+
   it('renders a structured example as YAML', () => {
     assert.match(hover('governance', 'ti$0ers:\n  - id: public\n') ?? '', /Example:\n\n```yaml\ntiers:\n  - id: public\n  - id: internal\n  - id: restricted\n    crownJewel: true\n```$/);
   });

@@ -86,18 +86,18 @@ describe('editing help in manifests over the protocol', () => {
     const text = original.replace('inputs: [sft-train]', 'inputs: [raw-joined]').replace('    privacy:\n      differentialPrivacy: { epsilon: 8, delta: 1.0e-6 }\n', '');
     const version = await client.change(uri, text);
     const diagnose = async () => ((await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport).items;
-    const dp = (await diagnose()).find((d) => String(d.message).startsWith('Violates policy `differential-privacy`'));
+    const dp = (await diagnose()).find((d) => String(d.message).startsWith("Violates policy 'differential-privacy'"));
     assert.ok(dp, 'no differential-privacy finding');
     assert.equal(dp.relatedInformation?.length, 1);
     assert.match(dp.relatedInformation![0].location.uri, /\/docs\/rules\/CG401\.md$/);
-    assert.match(dp.relatedInformation![0].message, /built-in policy `differential-privacy`/);
+    assert.match(dp.relatedInformation![0].message, /built-in policy 'differential-privacy'/);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: dp.range, context: { diagnostics: [dp] } })) as CodeAction[];
     const fix = actions.find((a) => a.title.startsWith('Add a privacy block'));
     assert.ok(fix, `no privacy fix among ${actions.map((a) => a.title).join('; ')}`);
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', version, text), fix.edit!.changes![uri]);
     assert.equal(fixed, text.replace('      payloads: false\n', '      payloads: false\n    privacy:\n      differentialPrivacy:\n        epsilon: 8\n'));
     await client.change(uri, fixed);
-    assert.equal((await diagnose()).filter((d) => String(d.message).includes('`differential-privacy`')).length, 0);
+    assert.equal((await diagnose()).filter((d) => String(d.message).includes("'differential-privacy'")).length, 0);
   });
 
   it('points a policy the governance manifest overrides at its entry there, unsaved edits included', async () => {
@@ -105,11 +105,11 @@ describe('editing help in manifests over the protocol', () => {
     const governanceUri = await client.open('governance.yaml', 'yaml', governance);
     await client.change(uri, original.replace('inputs: [sft-train]', 'inputs: [raw-joined]').replace('{ epsilon: 8, delta: 1.0e-6 }', '{ epsilon: 50 }'));
     const items = ((await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport).items;
-    const dp = items.find((d) => String(d.message).startsWith('Violates policy `differential-privacy`'));
+    const dp = items.find((d) => String(d.message).startsWith("Violates policy 'differential-privacy'"));
     assert.ok(dp);
     const line = governance.split('\n').indexOf('  - id: differential-privacy');
     assert.deepEqual(dp.relatedInformation, [
-      { location: { uri: governanceUri, range: { start: { line, character: 4 }, end: { line: line + 1, character: 21 } } }, message: 'policy `differential-privacy` is declared here' },
+      { location: { uri: governanceUri, range: { start: { line, character: 4 }, end: { line: line + 1, character: 21 } } }, message: "policy 'differential-privacy' is declared here" },
     ]);
   });
 });

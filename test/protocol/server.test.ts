@@ -37,7 +37,7 @@ describe('language server over stdio, push diagnostics', () => {
     assert.equal(leak.code, 'CG101');
     assert.equal(leak.severity, DiagnosticSeverity.Error);
     assert.deepEqual(leak.range, { start: { line: 12, character: 16 }, end: { line: 12, character: 23 } });
-    assert.match(String(leak.message), /field `ssn` of asset `customer-profiles`/);
+    assert.match(String(leak.message), /field 'ssn' of asset 'customer-profiles'/);
     const page = fileURLToPath(leak.codeDescription!.href);
     assert.ok(page.endsWith('docs/rules/CG101.md') && existsSync(page), page);
   });
@@ -130,7 +130,7 @@ describe('language server over stdio, push diagnostics', () => {
     );
     assert.deepEqual(
       updated.diagnostics.filter((d) => d.code === 'CG003').map((d) => [d.range.start.line, String(d.message)]),
-      [[8, 'Unknown id `support-tickets`: no asset or stage output has this id (did you mean `support-ticket`?)']],
+      [[8, "Unknown id 'support-tickets': no asset or stage output has this id (did you mean 'support-ticket'?)"]],
     );
     await client.change(govUri, gov);
   });

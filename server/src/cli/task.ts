@@ -34,6 +34,12 @@ export function runTask(engine: Engine, task: Task): TaskResult {
     return undefined;
   };
   const manifest = task.manifest ? read(task.manifest, task.reportManifest) : undefined;
+  if (manifest && engine.governance(manifest).unparsed) {
+    // A manifest that is not YAML says nothing about the files it governs: checking them under
+    // the built-in default would bury its one syntax error under findings that are not real.
+    const own = task.reportManifest ? engine.governance(manifest).findings : [];
+    return { findings: own, notes, waivers: [], brokenManifest: task.reportManifest ? manifest.path : undefined, filesChecked: task.reportManifest ? 1 : 0, texts: own.length ? [[manifest.path, manifest.text]] : [] };
+  }
   const sources = task.files.map((f) => read(f)).filter((f): f is SourceFile => f !== undefined);
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
   // Releases' artifacts are looked up from the folder of the manifest that governs them.

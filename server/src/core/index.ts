@@ -16,7 +16,7 @@ export { outline, type OutlineEntry } from './manifests/outline';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
-export { LineIndex, applyEdits, didYouMean } from './text';
+export { LineIndex, applyEdits, didYouMean, plainText } from './text';
 export { maskSensitive } from './sensitivity/literals';
 export { LineageGraph, type Subgraph } from './lineage/graph';
 export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';

@@ -95,3 +95,11 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   }
   return best;
 }
+
+/**
+ * A finding's message as plain text. Messages mark names as Markdown code (`ssn`), which hovers
+ * render; diagnostics and terminal lines show text as it is, so names are quoted there instead.
+ */
+export function plainText(message: string): string {
+  return message.replace(/`([^`\n]*)`/g, "'$1'");
+}

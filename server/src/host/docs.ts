@@ -38,12 +38,17 @@ export function packageVersion(): string {
   }
 }
 
-/** The repository URL from package.json, for the `producer` of exported lineage events. */
+/**
+ * The repository URL, for the `producer` of exported lineage events. Its one source is
+ * `repository.url` in package.json; without one, the package's purl names the producer.
+ */
 export function packageRepository(): string {
   try {
-    const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { repository?: { url?: string } };
-    return (pkg.repository?.url ?? 'https://example.invalid/crownguard').replace(/^git\+/, '').replace(/\.git$/, '');
+    const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { name?: string; repository?: string | { url?: string } };
+    const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+    if (url) return url.replace(/^git\+/, '').replace(/\.git$/, '');
+    return `pkg:npm/${pkg.name ?? 'crownguard'}`;
   } catch {
-    return 'https://example.invalid/crownguard';
+    return 'pkg:npm/crownguard';
   }
 }

@@ -1,6 +1,6 @@
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type Location, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Note, RelatedInformation, Severity, Span } from '../core';
+import { plainText, type Finding, type Note, type RelatedInformation, type Severity, type Span } from '../core';
 import { ruleDocUrl } from '../host/docs';
 
 /** The one place where core offsets become LSP positions (UTF-16, as the core's offsets are). */
@@ -38,7 +38,7 @@ export function toDiagnostic(doc: TextDocument, f: Finding, resolve?: RelatedRes
     source: 'crownguard',
     code: f.ruleId,
     codeDescription: { href: ruleDocUrl(f.ruleId) },
-    message: f.message,
+    message: plainText(f.message),
     data,
     relatedInformation: toRelated(f, resolve),
   };
@@ -48,7 +48,7 @@ function toRelated(f: Finding, resolve: RelatedResolver | undefined): Diagnostic
   if (!resolve || !f.related?.length) return undefined;
   const out = f.related.flatMap((r) => {
     const location = resolve(r);
-    return location ? [{ location, message: r.message }] : [];
+    return location ? [{ location, message: plainText(r.message) }] : [];
   });
   return out.length ? out : undefined;
 }
@@ -59,7 +59,7 @@ export function noteDiagnostic(note: Note): Diagnostic {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,
     source: 'crownguard',
-    message: `CrownGuard ${note.message}`,
+    message: `CrownGuard ${plainText(note.message)}`,
   };
 }
 

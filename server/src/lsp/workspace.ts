@@ -73,7 +73,14 @@ export class Workspace {
   configurationSupported = false;
   private readonly settingsCache = new Map<string, Promise<Settings>>();
   private readonly manifestPaths = new Map<string, string | undefined>();
-  private governanceCache = new Map<string, { text: string; result: GovernanceResult }>();
+  /** Per manifest: its current text, the governance in force, and the text that governance was read from. */
+  private governanceCache = new Map<string, { text: string; result: GovernanceResult; source: string }>();
+  /**
+   * Per manifest: the last version that parsed as YAML, and its text. While a manifest does not
+   * parse (an unclosed bracket half typed), it stays in force: falling back to the built-in
+   * default would turn every other file's findings into a cascade of wrong ones.
+   */
+  private lastParsed = new Map<string, { text: string; result: GovernanceResult }>();
   /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
   private readonly manifestLists = new Map<string, string[]>();
   /** Per folder: every analysable file (for lineage), until files change on disk. */
@@ -179,9 +186,10 @@ export class Workspace {
         const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.diskText(abs);
         if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
         const ws = readWorkspace(root, settings, read, settings.governanceManifest || undefined, this.fileLists.get(root));
-        const graph = this.engine.lineage(ws.files, this.engine.governance(ws.governance));
+        const inForce = ws.governance ? this.governanceInForce(pathToFileURL(path.resolve(root, ws.governance.path)).href, ws.governance) : undefined;
+        const graph = this.engine.lineage(ws.files, inForce?.result ?? this.engine.governance(undefined));
         const texts = new Map(ws.files.map((f) => [f.path, f.text]));
-        if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
+        if (ws.governance && inForce) texts.set(ws.governance.path, inForce.text);
         const lines = new Map<string, LineIndex>();
         const toLocation = (p: string, span: Span): Location => {
           if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
@@ -207,7 +215,7 @@ export class Workspace {
   /** The governance in force for a document, with the manifest's text (for cross-file messages). */
   private async governanceWithText(uri: string): Promise<{ result: GovernanceResult; text?: string }> {
     const result = await this.governanceFor(uri);
-    return { result, text: result.governance.path ? this.governanceCache.get(this.governanceUri(uri) ?? '')?.text : undefined };
+    return { result, text: result.governance.path ? this.governanceCache.get(this.governanceUri(uri) ?? '')?.source : undefined };
   }
 
   private governanceUri(uri: string): string | undefined {
@@ -372,9 +380,28 @@ export class Workspace {
     if (text === undefined) return this.engine.governance(undefined);
     const cached = this.governanceCache.get(manifestUri);
     if (cached && cached.text === text) return cached.result;
-    const result = this.engine.governance({ path: path.relative(root, manifest).split(path.sep).join('/') || manifest, text });
-    this.governanceCache.set(manifestUri, { text, result });
-    return result;
+    const inForce = this.governanceInForce(manifestUri, { path: path.relative(root, manifest).split(path.sep).join('/') || manifest, text });
+    this.governanceCache.set(manifestUri, { text, result: inForce.result, source: inForce.text });
+    return inForce.result;
+  }
+
+  /** The governance a manifest's text puts in force: its own, or while it does not parse, the last that did. */
+  private governanceInForce(manifestUri: string, file: SourceFile): { result: GovernanceResult; text: string; stale: boolean } {
+    const result = this.engine.governance(file);
+    if (!result.unparsed) {
+      this.lastParsed.set(manifestUri, { text: file.text, result });
+      return { result, text: file.text, stale: false };
+    }
+    const last = this.lastParsed.get(manifestUri);
+    return last ? { result: { ...last.result, findings: result.findings, broken: true }, text: last.text, stale: true } : { result, text: file.text, stale: false };
+  }
+
+  /** The manifest's own findings; while it does not parse, the first says which version is in force. */
+  private manifestOwnFindings(manifestUri: string, file: SourceFile): Finding[] {
+    const own = this.engine.governance(file).findings;
+    if (!this.governanceInForce(manifestUri, file).stale) return own;
+    const first = own.findIndex((f) => f.ruleId === 'CG001');
+    return own.map((f, i) => (i === first ? { ...f, message: `${f.message}. Until the file parses again, CrownGuard checks the workspace against its last version that did` } : f));
   }
 
   /**
@@ -393,7 +420,7 @@ export class Workspace {
     const relative = root && own ? path.relative(root, own).split(path.sep).join('/') : doc.uri;
     if (isGovernanceManifest(doc.uri, settings)) {
       // The manifest's own findings, and those of the workspace-wide checks about its assets.
-      return { findings: [...this.engine.governance(file).findings, ...(await this.manifestFindings(doc.uri, relative))], notes: [] };
+      return { findings: [...this.manifestOwnFindings(doc.uri, file), ...(await this.manifestFindings(doc.uri, relative))], notes: [] };
     }
     if (isWorkspaceFile(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);

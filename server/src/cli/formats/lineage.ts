@@ -45,9 +45,9 @@ function uniqueEdges(edges: readonly LineageEdge[]): LineageEdge[] {
 export function lineageText(g: Subgraph, lineOf: LineOf): string {
   const nodes = g.nodes.map((n) => nodeOut(n, lineOf)).sort((a, b) => a.id.localeCompare(b.id));
   const width = Math.min(60, Math.max(0, ...nodes.map((n) => n.id.length)));
-  const lines = nodes.map((n) => `${n.id.padEnd(width)}  ${n.kind.padEnd(12)} ${(n.tier ?? '-').padEnd(12)} ${n.file}:${n.line}`);
+  const lines = nodes.map((n) => `  ${n.id.padEnd(width)}  ${n.kind.padEnd(12)} ${(n.tier ?? '-').padEnd(12)} ${n.file}:${n.line}`);
   const edges = uniqueEdges(g.edges).map((e) => `  ${e.from} -> ${e.to} (${e.relation})`);
-  return [...lines, ...(edges.length ? ['', `${edges.length} edge${edges.length === 1 ? '' : 's'}:`, ...edges] : [])].join('\n') + '\n';
+  return [`${nodes.length} node${nodes.length === 1 ? '' : 's'} (id, kind, tier, declared at):`, ...lines, ...(edges.length ? ['', `${edges.length} edge${edges.length === 1 ? '' : 's'}:`, ...edges] : [])].join('\n') + '\n';
 }
 
 /** Node ids become short identifiers; labels are quoted and escaped for each language. */

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { CST, isMap, isSeq, Parser, parseDocument, type Document } from 'yaml';
 import governanceSchema from '../../../../schemas/governance.schema.json';
 import { duplicateId } from '../rules/duplicate-id';
 import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
@@ -21,6 +21,8 @@ export interface GovernanceResult {
   readonly findings: Finding[];
   /** True when the manifest could not be read into a model (syntax or schema errors). */
   readonly broken: boolean;
+  /** True when the manifest is not YAML at all, so nothing of it could be read. */
+  readonly unparsed?: boolean;
 }
 
 let validator: ValidateFunction | undefined;
@@ -42,7 +44,14 @@ export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; 
   const findings: Finding[] = [];
   try {
     const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: true, strict: true });
+    // yaml reports an unclosed bracket where the text after it stops making sense (the next
+    // line, often three times over); the mistake is at the bracket, so it is reported there alone.
+    const unclosed = doc.errors.length > 0 ? firstUnclosedFlow(file.text) : undefined;
+    if (unclosed) {
+      findings.push(finding(manifestSyntax, file.path, { offset: unclosed.offset, length: 1 }, `YAML: this \`${unclosed.open}\` is never closed with \`${unclosed.close}\``));
+    }
     for (const e of [...doc.errors, ...doc.warnings]) {
+      if (unclosed && e.pos[0] >= unclosed.offset) continue;
       const [start, end] = widenToToken(file.text, e.pos[0], e.pos[1]);
       const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       findings.push(finding(manifestSyntax, file.path, { offset: start, length: Math.max(0, end - start) }, `YAML: ${message}`));
@@ -56,6 +65,22 @@ export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; 
     findings.push(finding(manifestSyntax, file.path, { offset: 0, length: 0 }, `YAML could not be loaded: ${reason}`));
     return { findings };
   }
+}
+
+/** The earliest `[` or `{` whose flow collection has no closing bracket, if any. */
+function firstUnclosedFlow(text: string): { offset: number; open: string; close: string } | undefined {
+  let found: { offset: number; open: string; close: string } | undefined;
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    CST.visit(token, (item) => {
+      for (const node of [item.key, item.value]) {
+        if (node?.type !== 'flow-collection') continue;
+        const close = node.start.source === '{' ? '}' : ']';
+        if (!node.end.some((t) => t.source === close) && (!found || node.offset < found.offset)) found = { offset: node.offset, open: node.start.source, close };
+      }
+    });
+  }
+  return found;
 }
 
 /** yaml reports some errors at a single character; widen those to the word they start. */
@@ -72,7 +97,7 @@ function widenToToken(text: string, start: number, end: number): [number, number
  */
 export function loadGovernance(file: SourceFile): GovernanceResult {
   const parsed = parseYaml(file);
-  if (!parsed.doc || parsed.value === undefined) return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: parsed.findings, broken: true };
+  if (!parsed.doc || parsed.value === undefined) return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: parsed.findings, broken: true, unparsed: true };
   const { doc, value } = parsed;
   const check = validate();
   const valid = check(value);

@@ -182,7 +182,10 @@ export function documentKey(root: JsonSchema, key: string, schemas: readonly Jso
   if (def !== undefined) facts.push(`Default: ${inline(def)}.`);
   const min = first(schemas, 'minimum');
   const max = first(schemas, 'maximum');
-  if (min !== undefined || max !== undefined) facts.push(`Range: ${min ?? '...'} to ${max ?? '...'}.`);
+  // A bound on one side only reads as a bound, not as a range ending in dots.
+  if (min !== undefined && max !== undefined) facts.push(`Range: ${min} to ${max}.`);
+  else if (min !== undefined) facts.push(`Minimum: ${min}.`);
+  else if (max !== undefined) facts.push(`Maximum: ${max}.`);
   parts.push(facts.join(' '));
   const examples = first(schemas, 'examples') ?? [];
   const scalars = examples.filter((e) => e === null || typeof e !== 'object');
