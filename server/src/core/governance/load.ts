@@ -4,6 +4,7 @@ import governanceSchema from '../../../../schemas/governance.schema.json';
 import { duplicateId } from '../rules/duplicate-id';
 import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
 import { ajv } from '../schema/ajv';
+import { compilePolicySchema } from '../policies/compile';
 import { manifestSyntax } from '../rules/manifest-syntax';
 import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
@@ -142,10 +143,8 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   records(g.policies).forEach((p, i) => {
     for (const part of ['when', 'require'] as const) {
       if (!isRecord(p[part])) continue;
-      try {
-        ajv.compile(p[part]);
-      } catch (err) {
-        const reason = err instanceof Error ? err.message.split('\n')[0] : 'not a valid JSON Schema';
+      const { error: reason } = compilePolicySchema(p[part]);
+      if (reason !== undefined) {
         findings.push(finding(manifestSchema, file.path, valueSpan(doc, ['policies', i, part]), `\`policies[${i}].${part}\` is not a valid JSON Schema: ${reason}`));
       }
     }
