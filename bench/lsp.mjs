@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 export const rpc = require('vscode-languageserver-protocol/node');
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Starts the server on `dir` and initializes it; `stop()` shuts it down politely. */
+/** Starts the server on `dir` and initializes it; `stop()` shuts it down politely; `pid` is the server's. */
 export async function startServer(dir, capabilities = { textDocument: { diagnostic: {} }, workspace: {} }) {
   const server = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
@@ -32,7 +32,7 @@ export async function startServer(dir, capabilities = { textDocument: { diagnost
       server.kill();
     }
   };
-  return { conn, stop };
+  return { conn, stop, pid: server.pid };
 }
 
 export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { combineFixes, completeAt, describeKeyAt, linkCandidates, outline, type Engine, type ManifestIndex } from '../../server/src/core';
 import { DEFAULT_GOVERNANCE } from '../../server/src/core/governance/model';
 import { engine } from '../support/engine';
+import { LARGE_MANIFESTS } from '../support/large-manifests';
 
 let e: Engine;
 before(async () => {
@@ -166,5 +167,41 @@ describe('editing help on hostile manifests', () => {
   it('a hover never shows a secret written as a key', () => {
     const text = 'stages:\n  - id: s\n    AKIAIOSFODNN7EXAMPLE: x\n';
     assert.equal(describeKeyAt(text, text.indexOf('AKIA') + 2, 'pipeline'), undefined);
+  });
+});
+
+describe('large manifests are checked in near-linear time', () => {
+  const cpuSeconds = (run: () => void) => {
+    const start = process.cpuUsage();
+    run();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1e6;
+  };
+
+  it('20,000 unknown keys: each reported at its key', () => {
+    const text = LARGE_MANIFESTS.unknownKeys();
+    let findings: { ruleId: string; message: string; span: { offset: number } }[] = [];
+    const s = cpuSeconds(() => (findings = e.analyze([{ path: 'big.pipeline.yaml', text }]).findings));
+    const unknown = findings.filter((f) => f.ruleId === 'CG002' && f.message.startsWith('Unknown key'));
+    assert.equal(unknown.length, 20_000);
+    assert.equal(text.slice(unknown[19_999].span.offset, unknown[19_999].span.offset + 6), 'k19999');
+    assert.ok(s < 5, `took ${s.toFixed(1)} s of CPU`);
+  });
+
+  it('5,000 stages with unknown inputs', () => {
+    const text = LARGE_MANIFESTS.stages();
+    let findings: { ruleId: string }[] = [];
+    const s = cpuSeconds(() => (findings = e.analyze([{ path: 'big.pipeline.yaml', text }]).findings));
+    assert.equal(findings.filter((f) => f.ruleId === 'CG003').length, 5_000);
+    assert.ok(s < 15, `took ${s.toFixed(1)} s of CPU`);
+  });
+
+  it('a 1.6 MB manifest', () => {
+    const text = LARGE_MANIFESTS.large();
+    assert.ok(text.length > 1.5e6);
+    let findings: { ruleId: string }[] = [];
+    const s = cpuSeconds(() => (findings = e.analyze([{ path: 'big.pipeline.yaml', text }]).findings));
+    assert.equal(findings.filter((f) => f.ruleId === 'CG002').length, 13_500);
+    assert.ok(s < 40, `took ${s.toFixed(1)} s of CPU`);
   });
 });

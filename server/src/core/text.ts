@@ -63,31 +63,58 @@ export function applyEdits(text: string, edits: readonly { offset: number; lengt
 
 /**
  * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
- * alignment), since `tabel` for `table` is one slip of the fingers, not two.
+ * alignment), since `tabel` for `table` is one slip of the fingers, not two. With a `limit`,
+ * stops as soon as the distance must exceed it and returns `limit + 1`: most candidates of a
+ * did-you-mean are far off, and this rejects them after a few rows.
  */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  // Three rolling rows (a swap looks back two rows) instead of a matrix.
+  let twoBack = new Int32Array(b.length + 1);
+  let prev = new Int32Array(b.length + 1);
+  let row = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  let prevLeast = 0;
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    let least = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, twoBack[j - 2] + 1);
+      row[j] = d;
+      if (d < least) least = d;
     }
+    // No later row can be below both this row's least and (through a swap) the previous one's.
+    if (least > limit && prevLeast >= limit) return limit + 1;
+    prevLeast = least;
+    [twoBack, prev, row] = [prev, row, twoBack];
   }
-  return d[a.length][b.length];
+  return Math.min(prev[b.length], limit + 1);
 }
 
-/** The closest candidate within a small edit distance, or undefined. */
-export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
+/** How many candidates did-you-mean may still compare, shared by the calls of one check. */
+export interface SuggestionBudget {
+  left: number;
+}
+
+/**
+ * The closest candidate within a small edit distance, or undefined. With a budget, looks at
+ * no more candidates than it has left: a manifest with thousands of unknown ids among
+ * thousands of declared ones would otherwise cost their product; past the budget, findings
+ * simply come without a suggestion.
+ */
+export function didYouMean(input: string, candidates: Iterable<string>, budget?: SuggestionBudget): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const limit = input.length <= 3 ? 1 : input.length <= 6 ? 2 : Math.floor(input.length / 3);
   // Suggestions are for typos in ids and keys: long inputs and far lengths are not worth a matrix.
   if (input.length > 64) return undefined;
+  const lower = input.toLowerCase();
   for (const c of candidates) {
+    if (budget && budget.left-- <= 0) return undefined;
     if (c.length > 64 || Math.abs(c.length - input.length) > limit) continue;
-    const d = editDistance(input.toLowerCase(), c.toLowerCase());
+    const d = editDistance(lower, c.toLowerCase(), Math.min(limit, bestDistance));
     if (d < bestDistance && d <= limit) {
       best = c;
       bestDistance = d;

@@ -1,7 +1,7 @@
 import { findTier, type Governance } from '../governance/model';
 import { maskSensitive } from '../sensitivity/literals';
 import type { Span } from '../types';
-import { globToRegExp } from '../sensitivity/catalog';
+import { compileGlob, type Glob } from '../sensitivity/glob';
 import { hubNodeId } from './contribute';
 import type { Carried } from './carried';
 import { Classifier, type Because } from './propagate';
@@ -55,7 +55,7 @@ export class LineageGraph {
   ) {
     const list = [...contributions];
     for (const c of list) for (const n of c.nodes) if (!this.nodes.has(n.id)) this.nodes.set(n.id, n);
-    const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: globToRegExp(l), asset: a.id })));
+    const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: compileGlob(l), asset: a.id })));
     const resolve = (end: End, c: { path: string; span: LineageEdge['span'] }, producer: boolean): string => {
       if (typeof end === 'string') return end;
       return this.resolveRef(end, locations, c, producer);
@@ -80,7 +80,7 @@ export class LineageGraph {
     return this.classifier.cycles();
   }
 
-  private resolveRef(r: DataRef, locations: { re: RegExp; asset: string }[], at: { path: string; span: LineageEdge['span'] }, producer: boolean): string {
+  private resolveRef(r: DataRef, locations: { re: Glob; asset: string }[], at: { path: string; span: LineageEdge['span'] }, producer: boolean): string {
     if (this.nodes.has(r.ref)) return r.ref;
     const candidates = [...new Set([normalisePath(r.ref, r.base || this.root), normalisePath(r.ref, this.root)])];
     for (const p of candidates) {

@@ -3,7 +3,7 @@ import { loadConfig } from '../formats/load';
 import type { LoadedConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
 import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest, type Reference } from '../manifests/load';
-import { globToRegExp } from '../sensitivity/catalog';
+import { compileGlob, type Glob } from '../sensitivity/glob';
 import type { SourceFile } from '../types';
 import { codeContribution, configContribution, folderOf, governanceContribution, manifestContribution } from './contribute';
 import { LineageGraph } from './graph';
@@ -82,7 +82,7 @@ export class WorkspaceCache {
       contributions.push(e.contribution!);
     }
     if (code.length > 0) {
-      const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: globToRegExp(l), asset: a.id })));
+      const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: compileGlob(l), asset: a.id })));
       const match = (p: string) => locations.find((l) => l.re.test(p.replace(/^\.\//, '')) || l.re.test(p.replace(/^\.\//, '') + '/'))?.asset;
       // Code is scanned again only when its text or the assets' locations change.
       const key = JSON.stringify(governance.assets.map((a) => [a.id, a.locations]));

@@ -1,8 +1,14 @@
 import { duplicateId } from '../rules/duplicate-id';
 import { unknownReference } from '../rules/unknown-reference';
-import { didYouMean } from '../text';
+import { didYouMean, type SuggestionBudget } from '../text';
 import type { Finding } from '../types';
 import type { Declaration, Reference } from './load';
+
+/**
+ * Candidates did-you-mean may look at in one check, in all: a few hundred milliseconds at most.
+ * Beyond it, unknown ids are still reported, without a suggestion.
+ */
+const SUGGESTION_BUDGET = 1_000_000;
 
 const KIND_NAMES: Record<Declaration['kind'], string> = { asset: 'asset', output: 'stage output', pipeline: 'pipeline', release: 'model release', stage: 'stage' };
 
@@ -15,13 +21,25 @@ export function checkReferences(declarations: readonly Declaration[], references
   const findings: Finding[] = [];
   const byId = new Map<string, Declaration[]>();
   for (const d of declarations) add(byId, d.id, d);
+  // The ids of each set of kinds a reference may name, and the suggestion for each unknown id:
+  // computed once, not once per reference.
+  const candidatesFor = new Map<string, string[]>();
+  const guesses = new Map<string, string | undefined>();
+  const budget: SuggestionBudget = { left: SUGGESTION_BUDGET };
 
   for (const r of references) {
     if (only !== undefined && r.path !== only) continue;
     const matches = (byId.get(r.id) ?? []).filter((d) => r.wants.includes(d.kind));
     if (matches.length > 0) continue;
-    const candidates = [...new Set(declarations.filter((d) => r.wants.includes(d.kind)).map((d) => d.id))];
-    const guess = didYouMean(r.id, candidates);
+    const wants = r.wants.join(' ');
+    let candidates = candidatesFor.get(wants);
+    if (!candidates) {
+      candidates = [...new Set(declarations.filter((d) => r.wants.includes(d.kind)).map((d) => d.id))];
+      candidatesFor.set(wants, candidates);
+    }
+    const guessKey = `${wants}\u0000${r.id}`;
+    if (!guesses.has(guessKey)) guesses.set(guessKey, didYouMean(r.id, candidates, budget));
+    const guess = guesses.get(guessKey);
     const wrongKind = byId.get(r.id)?.[0];
     const message = wrongKind
       ? `\`${r.id}\` is a ${KIND_NAMES[wrongKind.kind]}, not an ${r.what}`.replace(' an p', ' a p')
@@ -39,10 +57,13 @@ export function checkReferences(declarations: readonly Declaration[], references
   }
   for (const list of groups.values()) {
     if (list.length < 2) continue;
-    for (const d of list) {
+    for (const [at, d] of list.entries()) {
       if (only !== undefined && d.path !== only) continue;
-      const others = list.filter((o) => o !== d);
-      const shown = others.slice(0, 5).map((o) => `${KIND_NAMES[o.kind]} in ${o.path}:${lineOf(o)}`).join(', ') + (others.length > 5 ? ` and ${others.length - 5} more` : '');
+      // The first six others are all a message shows: filtering the whole list for each of
+      // thousands of copies of one id was quadratic.
+      const others = list.slice(0, 6).filter((_, i) => i !== at).slice(0, 5);
+      const more = list.length - 1 - 5;
+      const shown = others.map((o) => `${KIND_NAMES[o.kind]} in ${o.path}:${lineOf(o)}`).join(', ') + (more > 0 ? ` and ${more} more` : '');
       findings.push({ ruleId: duplicateId.id, severity: 'error', message: `Duplicate id \`${d.id}\`: also declared as ${shown}`, path: d.path, span: d.span, fixes: [] });
     }
   }

@@ -2,10 +2,10 @@ import type { ValidateFunction } from 'ajv';
 import type { Governance } from '../governance/model';
 import type { LoadedManifest } from '../manifests/load';
 import { policyViolation } from '../rules/policy-violation';
-import { ajv } from '../schema/ajv';
 import { rulePagePath } from '../rules/rule';
 import type { Finding, RelatedInformation } from '../types';
 import { valueSpan } from '../yaml/locate';
+import { compilePolicySchema } from './compile';
 import { stagePolicyFixes } from './fixes';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
 import { NOTHING } from '../lineage/carried';
@@ -44,11 +44,10 @@ export function policiesFor(governance: Governance): Compiled[] {
     ];
     for (const policy of all) {
       if (declared.get(policy.id)?.enabled === false) continue;
-      try {
-        compiled.push({ policy, when: ajv.compile(policy.when), require: ajv.compile(policy.require) });
-      } catch {
-        // Reported at its node by loadGovernance.
-      }
+      const when = compilePolicySchema(policy.when).validate;
+      const require = compilePolicySchema(policy.require).validate;
+      // One that does not compile is reported at its node by loadGovernance.
+      if (when && require) compiled.push({ policy, when, require });
     }
     compiledFor.set(governance, compiled);
   }

@@ -1,5 +1,6 @@
 import { findTier, type Category, type Governance } from '../governance/model';
 import { BUILTIN_NAMES } from './builtin';
+import { compileGlob, type Glob } from './glob';
 import { NOT_THE_DATA, runIndex, splitWords } from './words';
 
 /** Why a name is sensitive, in words that never include a value. */
@@ -37,23 +38,6 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** `s3://bucket/crm/**` matches everything below crm/; `*` stays within one path segment. */
-export function globToRegExp(pattern: string): RegExp {
-  const glob = pattern.replace(/^\.\//, '');
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i++;
-      if (glob[i + 1] === '/') i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 interface Entry {
   readonly words: readonly string[];
   readonly classification: Classification;
@@ -66,7 +50,7 @@ interface Entry {
  */
 export class Catalog {
   private readonly entries: Entry[] = [];
-  private readonly locations: { pattern: RegExp; source: string; classification: Classification }[] = [];
+  private readonly locations: { pattern: Glob; source: string; classification: Classification }[] = [];
   private prefilterRe: RegExp | undefined;
   private readonly records: { words: string; classification: Classification }[] = [];
   private readonly memo = new Map<string, Classification | null>();
@@ -77,7 +61,7 @@ export class Catalog {
       const tier = findTier(governance, asset.tier);
       for (const location of asset.locations) {
         this.locations.push({
-          pattern: globToRegExp(location),
+          pattern: compileGlob(location),
           source: location.replace(/^\.\//, '').split('*')[0],
           classification: { name: asset.id, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance', viaLocation: true },
         });

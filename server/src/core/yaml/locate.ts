@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Span } from '../types';
 
 /** A path into a YAML document: map keys as strings, sequence indexes as numbers. */
@@ -27,13 +27,42 @@ function nodeSpan(node: { range?: [number, number, number] | null } | null | und
   return { offset: r[0], length: r[1] - r[0] };
 }
 
+/**
+ * Each mapping's pairs by key, built on first lookup. A manifest with thousands of errors asks
+ * for thousands of nodes of the same mapping; scanning its pairs for each (as `getIn` does)
+ * made reporting 20,000 unknown keys quadratic. Documents are never changed once parsed.
+ */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string | number): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      // The first of duplicate keys wins, as a scan would find it.
+      if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(String(key));
+}
+
+/** The node at `path` (map keys compared as text, sequence items by index), or undefined. */
+export function nodeAt(doc: Document, path: YamlPath): unknown {
+  let node: unknown = doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) node = pairOf(node, seg)?.value;
+    else if (isSeq(node)) node = typeof seg === 'number' || /^\d+$/.test(seg) ? node.items[Number(seg)] : undefined;
+    else return undefined;
+  }
+  return node;
+}
+
 /** The pair whose value is at `path` (undefined for the root or a sequence item). */
 export function pairAt(doc: Document, path: YamlPath): Pair | undefined {
   if (path.length === 0) return undefined;
-  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-  const last = path[path.length - 1];
-  if (!isMap(parent)) return undefined;
-  return parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last));
+  const parent = nodeAt(doc, path.slice(0, -1));
+  return isMap(parent) ? pairOf(parent, path[path.length - 1]) : undefined;
 }
 
 /** The span of the key naming `path`, or of its closest ancestor that has one. */
@@ -43,7 +72,7 @@ export function keySpan(doc: Document, path: YamlPath): Span {
     const span = nodeSpan(pair?.key as Node | undefined);
     if (span) return span;
     // A sequence item has no key: point at its first key instead.
-    const item = doc.getIn(path.slice(0, n), true);
+    const item = nodeAt(doc, path.slice(0, n));
     if (isMap(item) && item.items.length > 0) {
       const first = nodeSpan(item.items[0].key as Node);
       if (first) return first;
@@ -54,8 +83,7 @@ export function keySpan(doc: Document, path: YamlPath): Span {
 
 /** The span of the value at `path`; falls back to its key when the value is empty. */
 export function valueSpan(doc: Document, path: YamlPath): Span {
-  const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
-  return nodeSpan(node as Node | undefined) ?? keySpan(doc, path);
+  return nodeSpan(nodeAt(doc, path) as Node | undefined) ?? keySpan(doc, path);
 }
 
 /** The span of the key `key` inside the map at `path`, or of the map itself. */
