@@ -81,6 +81,11 @@ export interface WorkspaceResult extends FileResult {
   readonly configurationBroken: boolean;
 }
 
+/** The CG005 finding for a file a shell could not hand to the core at all (too large, not text). */
+export function notAnalysed(path: string, shortfall: Shortfall): Finding {
+  return masked(withFingerprints(path, '', [notFullyAnalysedFinding(path, shortfall, false)]))[0];
+}
+
 function baseName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }

@@ -3,7 +3,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 /** Files larger than this are not read; the caller reports a note instead. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+/** `unanalysable` is set when the file holds something that was not read: a finding, not only a note. */
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string; unanalysable?: 'size' | 'binary' | 'encoding' };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -12,7 +13,7 @@ export function readText(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
   let fd: number | undefined;
   try {
     const size = statSync(file).size;
-    if (size > maxBytes) return { ok: false, reason: `skipped: ${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit` };
+    if (size > maxBytes) return { ok: false, reason: `skipped: ${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit`, unanalysable: 'size' };
     if (size === 0) return { ok: false, reason: 'skipped: empty file' };
     fd = openSync(file, 'r');
     const bytes = Buffer.alloc(size);
@@ -23,12 +24,12 @@ export function readText(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
       read += n;
     }
     const data = bytes.subarray(0, read);
-    if (data.subarray(0, 8192).includes(0)) return { ok: false, reason: 'skipped: binary file' };
+    if (data.subarray(0, 8192).includes(0)) return { ok: false, reason: 'skipped: binary file', unanalysable: 'binary' };
     let text: string;
     try {
       text = decoder.decode(data);
     } catch {
-      return { ok: false, reason: 'skipped: not valid UTF-8 text' };
+      return { ok: false, reason: 'skipped: not valid UTF-8 text', unanalysable: 'encoding' };
     }
     return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (err) {
