@@ -225,7 +225,9 @@ export class Engine {
     this.release(file.path);
     const comment = { open: adapter.lineComment };
     // Without a tree, the secrets found in the text are still the file's findings.
-    if (!tree) return this.shortOf(file, secrets, { cause: 'time', budgetMs: parseBudget, during: 'parsing' }, governance, settings, comment);
+    // The message names the limit that was reached: the parse's own, or what the file's budget had left.
+    const limit = parseBudget < PARSE_BUDGET_MS ? budget.ms : PARSE_BUDGET_MS;
+    if (!tree) return this.shortOf(file, secrets, { cause: 'time', budgetMs: limit, during: 'parsing' }, governance, settings, comment);
     let keep = false;
     try {
       const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget);
