@@ -53,7 +53,7 @@ describe('deep nesting does not hide a file', () => {
     const cg005 = r.findings.filter((f) => f.ruleId === 'CG005');
     assert.equal(cg005.length, 1);
     assert.equal(cg005[0].severity, 'warning');
-    assert.match(cg005[0].message, /^Only partly analysed, because values reach sinks in more than 2000 places/);
+    assert.match(cg005[0].message, /^Only partly analysed, because values reach sinks in more than 10000 places/);
   });
 });
 

@@ -133,7 +133,7 @@ const MAX_INTERPOLATION_DEPTH = 64;
  * Flows one file may yield. Past it the walk stops: thousands of values reaching sinks in one
  * file is generated or hostile code, and each finding costs fixes, fingerprints and masking.
  */
-export const MAX_FLOWS = 2000;
+export const MAX_FLOWS = 10_000;
 /** Nodes visited between two looks at the clock: often enough to stop on time, rarely enough to cost nothing. */
 const STEPS_PER_CLOCK_CHECK = 1024;
 
