@@ -36,13 +36,11 @@ describe('deep nesting does not hide a file', () => {
     assert.deepEqual(rules(r.findings), ['CG101 warning', 'CG201 error']);
   });
 
-  it('deeply nested calls and statements are walked without recursion', () => {
-    const ifs = Array.from({ length: 800 }, (_, i) => `${' '.repeat(i)}if x:\n`).join('');
-    const text = `${'print('.repeat(3000)}user.ssn${')'.repeat(3000)}\n${ifs}${' '.repeat(800)}print(user.ssn)\n`;
+  it('10,000 nested scopes are walked without recursion', () => {
+    const text = `f = ${'lambda: '.repeat(10_000)}print(user.ssn)\n`;
     const r = e.analyze([{ path: 'nested.py', text }]);
     assert.deepEqual(r.notes, []);
-    assert.ok(r.findings.filter((f) => f.ruleId === 'CG101').length >= 2, JSON.stringify(rules(r.findings)));
-    assert.ok(!r.findings.some((f) => f.ruleId === 'CG005'));
+    assert.deepEqual(rules(r.findings), ['CG101 warning']);
   });
 
   it('a long line of values reaching one sink keeps the token, reports the first flows and says it stopped (CG005)', () => {
