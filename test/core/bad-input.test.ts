@@ -43,17 +43,14 @@ describe('bad input never crashes the engine', () => {
     assert.ok(r.findings.some((f) => f.ruleId === 'CG002' && f.message.includes('must be a mapping')));
   });
 
-  it('empty, binary and oversized source files are skipped with a note', () => {
+  it('empty source files are skipped with a note; binary and oversized ones are a CG005 finding', () => {
     const r = e.analyze([
       { path: 'empty.py', text: '' },
       { path: 'binary.py', text: 'print(password)\u0000\u0001' },
       { path: 'huge.py', text: 'x = 1\n'.repeat(400_000) },
     ]);
-    assert.deepEqual(r.findings, []);
-    assert.deepEqual(
-      r.notes.map((n) => `${n.path}: ${n.message}`),
-      ['empty.py: skipped: empty file', 'binary.py: skipped: binary file', 'huge.py: skipped: larger than 2 MiB'],
-    );
+    assert.deepEqual(r.findings.map((f) => `${f.path}: ${f.ruleId}`), ['binary.py: CG005', 'huge.py: CG005']);
+    assert.deepEqual(r.notes.map((n) => `${n.path}: ${n.message}`), ['empty.py: skipped: empty file']);
   });
 
   it('Python with syntax errors still yields the findings of the parts that parse', () => {

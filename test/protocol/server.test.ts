@@ -148,6 +148,21 @@ describe('language server over stdio, push diagnostics', () => {
     assert.match(String(d.message), /did you mean table/);
   });
 
+  it('reports a deeply nested file in full, and a binary one as a CG005 warning, never a note', async () => {
+    // Built by concatenation so that this file itself holds no token.
+    const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    const deepUri = await client.open('src/deep.py', 'python', `TOKEN = "${token}"\nprint(user.ssn)\nx = ${'('.repeat(2000)}1${')'.repeat(2000)}\n`);
+    const deep = await client.waitFor('diagnostics for deep.py', () => client.diagnosticsAt(deepUri, 1));
+    assert.deepEqual(deep.diagnostics.map((d) => d.code).sort(), ['CG101', 'CG201']);
+    assert.ok(deep.diagnostics.every((d) => !String(d.message).includes(token)));
+    const blobUri = await client.open('src/blob.ts', 'typescript', `\u0000const TOKEN = "${token}";\n`);
+    const blob = await client.waitFor('diagnostics for blob.ts', () => client.diagnosticsAt(blobUri, 1));
+    assert.equal(blob.diagnostics.length, 1);
+    assert.equal(blob.diagnostics[0].code, 'CG005');
+    assert.equal(blob.diagnostics[0].severity, DiagnosticSeverity.Warning);
+    assert.equal(blob.diagnostics[0].message, 'Not analysed, because it is a binary file');
+  });
+
   it('shuts down cleanly', async () => {
     assert.equal(await client.stop(), 0);
   });

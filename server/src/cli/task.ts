@@ -1,7 +1,13 @@
 import * as path from 'node:path';
-import type { Engine, Finding, Note, Settings, SourceFile, Waiver } from '../core';
+import { notAnalysed, type Engine, type Shortfall, type Finding, type Note, type Settings, type SourceFile, type Waiver } from '../core';
 import { artifactLookup } from '../host/digest';
-import { readText } from '../host/read';
+import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
+
+/** What the CG005 finding for an unread file says. */
+function shortfallOf(cause: NonNullable<Extract<ReadResult, { ok: false }>['unanalysable']>): Shortfall {
+  if (cause === 'size') return { cause: 'size', limit: `${MAX_FILE_BYTES / 1024} KiB` };
+  return { cause: 'binary', detail: cause === 'binary' ? 'a binary file' : 'not valid UTF-8 text' };
+}
 
 /** A slice of a check: some files, and the governance manifest that applies to them. */
 export interface Task {
@@ -27,10 +33,13 @@ export interface TaskResult {
 export function runTask(engine: Engine, task: Task): TaskResult {
   const rel = (p: string) => path.relative(task.cwd, p).split(path.sep).join('/') || '.';
   const notes: Note[] = [];
+  const unread: Finding[] = [];
   const read = (abs: string, report = true): SourceFile | undefined => {
     const r = readText(abs);
     if (r.ok) return { path: rel(abs), text: r.text };
-    if (report) notes.push({ path: rel(abs), message: r.reason });
+    // A file too large or not text is a finding (CG005), so that it cannot slip through a check.
+    if (report && r.unanalysable) unread.push(notAnalysed(rel(abs), shortfallOf(r.unanalysable)));
+    else if (report) notes.push({ path: rel(abs), message: r.reason });
     return undefined;
   };
   const manifest = task.manifest ? read(task.manifest, task.reportManifest) : undefined;
@@ -45,7 +54,7 @@ export function runTask(engine: Engine, task: Task): TaskResult {
   // Releases' artifacts are looked up from the folder of the manifest that governs them.
   const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
   const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root));
-  const findings = task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path);
+  const findings = [...unread, ...(task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path))];
   // The files findings are in, and those their related information points into (a governance entry).
   const withFindings = new Set(findings.flatMap((f) => [f.path, ...(f.related ?? []).flatMap((r) => (r.path ? [r.path] : []))]));
   const texts = [...(manifest ? [manifest] : []), ...sources].filter((f) => withFindings.has(f.path)).map((f): [string, string] => [f.path, f.text]);

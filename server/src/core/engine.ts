@@ -1,7 +1,8 @@
+import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { FlowWalker, type CachedDefinition } from './languages/flow';
+import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { python } from './languages/python';
 import { javascript, typescript } from './languages/typescript';
@@ -27,13 +28,20 @@ import { NOTHING } from './lineage/carried';
 import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
 import { masked } from './safe';
+import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
 
 export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascript];
 
-/** Source files larger than this are not analysed; the note says so. */
+/** Source files larger than this are not analysed; a CG005 finding says so. */
 export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
-/** Time one file's parse may take before it is abandoned with a note. */
+/** Time one file's parse may take before it is abandoned (CG005); literal secrets are still reported. */
 export const PARSE_BUDGET_MS = 2000;
+/**
+ * Time one file's whole analysis may take, parse included. Past it the analysis stops with a
+ * CG005 finding and keeps what it found. It is generous, so that a busy CI machine does not
+ * turn an ordinary file into a finding; it exists to bound hostile input.
+ */
+export const FILE_BUDGET_MS = 10_000;
 /** Open documents whose tree and flows are kept for fast re-analysis; the oldest is dropped. */
 const MAX_RETAINED = 32;
 
@@ -44,6 +52,11 @@ interface Retained {
   readonly tree: Tree;
   readonly catalog: Catalog;
   readonly definitions: Map<string, CachedDefinition>;
+}
+
+export interface EngineOptions {
+  /** Overrides `FILE_BUDGET_MS` (tests use a small budget to reach it on small inputs). */
+  readonly fileBudgetMs?: number;
 }
 
 export interface AnalyzeOptions {
@@ -67,6 +80,11 @@ export interface WorkspaceResult extends FileResult {
   readonly governance: Governance;
   /** True when the governance manifest has errors. */
   readonly configurationBroken: boolean;
+}
+
+/** The CG005 finding for a file a shell could not hand to the core at all (too large, not text). */
+export function notAnalysed(path: string, shortfall: Shortfall): Finding {
+  return masked(withFingerprints(path, '', [notFullyAnalysedFinding(path, shortfall, false)]))[0];
 }
 
 function baseName(path: string): string {
@@ -109,14 +127,25 @@ function today(settings: Settings): string {
  * nothing from disk and never throws on bad input: a broken file becomes a finding or a note.
  */
 export class Engine {
-  private catalogFor: { governance: Governance; catalog: Catalog } | undefined;
+  /**
+   * One catalog per governance in use: a server with several folders, each with its own
+   * manifest, keeps each folder's catalog. A governance that is no longer held (its manifest
+   * was edited) takes its catalog with it.
+   */
+  private readonly catalogs = new WeakMap<Governance, Catalog>();
   private readonly retained = new Map<string, Retained>();
   private readonly workspace = new WorkspaceCache();
+  private readonly fileBudgetMs: number;
 
-  private constructor(private readonly parsers: Parsers) {}
+  private constructor(
+    private readonly parsers: Parsers,
+    options: EngineOptions,
+  ) {
+    this.fileBudgetMs = options.fileBudgetMs ?? FILE_BUDGET_MS;
+  }
 
-  static async create(loadWasm: WasmLoader): Promise<Engine> {
-    return new Engine(await Parsers.create(loadWasm, [...new Set(ADAPTERS.flatMap((a) => a.grammars))]));
+  static async create(loadWasm: WasmLoader, options: EngineOptions = {}): Promise<Engine> {
+    return new Engine(await Parsers.create(loadWasm, [...new Set(ADAPTERS.flatMap((a) => a.grammars))]), options);
   }
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
@@ -133,16 +162,21 @@ export class Engine {
   analyzeFile(file: SourceFile, governance: Governance, settings: Settings = DEFAULT_SETTINGS, options: AnalyzeOptions = {}): FileResult {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (!settings.enable) return none;
+    if (file.text.length === 0) return { ...none, notes: [{ path: file.path, message: 'skipped: empty file' }] };
     const skipped = skipReason(file.text);
-    if (skipped) return { ...none, notes: [{ path: file.path, message: skipped }] };
+    // A file too large or too strange to read is a finding, so that it cannot slip through a check unseen.
+    if (skipped) return { ...none, findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])) };
     const adapter = adapterFor(file.path);
     if (adapter) return this.analyzeCode(file, adapter, governance, settings, options.retain === true);
     if (isPromptTemplate(file.path)) {
-      const findings = [
-        ...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance),
-        ...literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true }),
-      ];
-      return this.finish(file, undefined, findings, governance, settings, { open: '{#', close: '#}' });
+      const literals = literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true });
+      const comment = { open: '{#', close: '#}' };
+      try {
+        const findings = [...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance), ...literals];
+        return this.finish(file, undefined, findings, governance, settings, comment);
+      } catch (err) {
+        return this.shortOf(file, literals, shortfallOf(err), governance, settings, comment);
+      }
     }
     if (isConfig(file.path)) {
       // JSON has no comments, so no waiver can be written there.
@@ -152,6 +186,20 @@ export class Engine {
     return none;
   }
 
+  /**
+   * The result of a file whose analysis stopped short: the findings it has (literal secrets
+   * at least, found from the text alone) and the CG005 finding that says why it stopped.
+   */
+  private shortOf(file: SourceFile, kept: Finding[], shortfall: Shortfall, governance: Governance, settings: Settings, comment: { open: string; close?: string } | undefined): FileResult {
+    const findings = [...kept, notFullyAnalysedFinding(file.path, shortfall, true)];
+    try {
+      return this.finish(file, undefined, findings, governance, settings, comment);
+    } catch {
+      // Waivers could not be read either: report everything, waived or not.
+      return { findings: masked(withFingerprints(file.path, file.text, findings)), notes: [], waivers: [] };
+    }
+  }
+
   /** Forgets what was retained for a file (its document was closed). */
   release(path: string): void {
     this.retained.get(path)?.tree.delete();
@@ -159,6 +207,7 @@ export class Engine {
   }
 
   private analyzeCode(file: SourceFile, adapter: LanguageAdapter, governance: Governance, settings: Settings, retain: boolean): FileResult {
+    const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
     // Secrets anywhere in the file, comments included; personal data only in string literals.
     const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'] });
@@ -171,15 +220,21 @@ export class Engine {
     const grammar = adapter.grammarFor(file.path);
     const previous = retain ? this.retained.get(file.path) : undefined;
     const reusable = previous?.grammar === grammar ? previous : undefined;
-    const tree = this.parsers.parse(grammar, file.text, PARSE_BUDGET_MS, reusable);
+    const parseBudget = Math.min(PARSE_BUDGET_MS, budget.remaining());
+    const tree = this.parsers.parse(grammar, file.text, parseBudget, reusable);
     // The previous tree was edited in place for the re-parse: it is of no further use.
     this.release(file.path);
-    if (!tree) return { findings: [], waivers: [], notes: [{ path: file.path, message: `not analysed: parsing took longer than ${PARSE_BUDGET_MS} ms` }] };
+    const comment = { open: adapter.lineComment };
+    // Without a tree, the secrets found in the text are still the file's findings.
+    // The message names the limit that was reached: the parse's own, or what the file's budget had left.
+    const limit = parseBudget < PARSE_BUDGET_MS ? budget.ms : PARSE_BUDGET_MS;
+    if (!tree) return this.shortOf(file, secrets, { cause: 'time', budgetMs: limit, during: 'parsing' }, governance, settings, comment);
     let keep = false;
     try {
-      const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id));
+      const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget);
       const definitions = walker.walkModule(tree.rootNode, catalog.prefilter, reusable?.catalog === catalog ? reusable.definitions : undefined);
-      if (retain) {
+      // A walk the budget cut short is not kept for the next edit: what it left unread must be read then.
+      if (retain && !walker.stopped) {
         this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
@@ -192,11 +247,15 @@ export class Engine {
         // A credential-named variable given a literal, unless a token pattern already found it.
         ...assignedCredentials(file.path, walker.literalAssignments, isCredential).filter((f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length)),
         ...piiCandidates.filter((f) => adapter.isInLiteral(tree, f.span.offset)),
+        // The flows found before the budget ran out are real; the finding says the rest was not read.
+        ...(walker.stoppedBy === 'time' ? [notFullyAnalysedFinding(file.path, { cause: 'time', budgetMs: budget.ms, during: 'analysis' }, true)] : []),
+        ...(walker.stoppedBy === 'flows' ? [notFullyAnalysedFinding(file.path, { cause: 'findings', limit: MAX_FLOWS }, true)] : []),
       ];
-      return this.finish(file, tree, findings, governance, settings, { open: adapter.lineComment }, adapter);
+      return this.finish(file, tree, findings, governance, settings, comment, adapter);
     } catch (err) {
-      // A bug in a rule must cost one file's findings, never the whole run.
-      return { findings: [], waivers: [], notes: [{ path: file.path, message: `not analysed: internal error (${err instanceof Error ? err.message : 'unknown'})` }] };
+      // A bug in a rule, or nesting deeper than a library can follow, costs the file's flow
+      // findings, never its literal secrets and never the run.
+      return this.shortOf(file, secrets, shortfallOf(err), governance, settings, comment);
     } finally {
       if (!keep) tree.delete();
     }
@@ -294,7 +353,7 @@ export class Engine {
    * cards among `files`, and the code files that read an asset's declared location.
    */
   lineage(files: readonly SourceFile[], governance: GovernanceResult): LineageGraph {
-    const code = files.filter((f) => adapterFor(f.path) && skipReason(f.text) === undefined);
+    const code = files.filter((f) => adapterFor(f.path) && f.text.length > 0 && skipReason(f.text) === undefined);
     // The model's cache remembers, per text, whether a file is a manifest or config at all.
     return this.model(files.filter((f) => !adapterFor(f.path)), governance, code).graph;
   }
@@ -325,8 +384,9 @@ export class Engine {
   }
 
   private catalog(governance: Governance): Catalog {
-    if (this.catalogFor?.governance !== governance) this.catalogFor = { governance, catalog: new Catalog(governance) };
-    return this.catalogFor.catalog;
+    let catalog = this.catalogs.get(governance);
+    if (!catalog) this.catalogs.set(governance, (catalog = new Catalog(governance)));
+    return catalog;
   }
 }
 
@@ -353,10 +413,9 @@ function cycleFinding(graph: LineageGraph, id: string, cycle: readonly string[])
   return { ruleId: lineageCycle.id, severity: 'error', message: `\`${id}\` is upstream of itself: a lineage cycle through ${shown}`, path: n.path, span: n.span, fixes: [] };
 }
 
-/** Why a text is not worth analysing, or undefined when it is. */
-function skipReason(text: string): string | undefined {
-  if (text.length === 0) return 'skipped: empty file';
-  if (text.length > MAX_SOURCE_CHARS) return `skipped: larger than ${MAX_SOURCE_CHARS / 1024 / 1024} MiB`;
-  if (text.slice(0, 8192).includes('\u0000')) return 'skipped: binary file';
+/** Why a non-empty text cannot be analysed, or undefined when it can. */
+function skipReason(text: string): Shortfall | undefined {
+  if (text.length > MAX_SOURCE_CHARS) return { cause: 'size', limit: `${MAX_SOURCE_CHARS / 1024 / 1024} MiB` };
+  if (text.slice(0, 8192).includes('\u0000')) return { cause: 'binary', detail: 'a binary file' };
   return undefined;
 }

@@ -3,7 +3,8 @@
  * editor or the language-server protocol and does no I/O; `test/core/boundary.test.ts`
  * keeps it that way.
  */
-export { Engine, isAnalysable, isGovernanceManifest, type AnalyzeOptions, type FileResult, type WorkspaceResult } from './engine';
+export type { Shortfall } from './rules/not-fully-analysed';
+export { Engine, isAnalysable, notAnalysed, isGovernanceManifest, type AnalyzeOptions, type FileResult, type WorkspaceResult } from './engine';
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
 export { isWorkspaceFile } from './lineage/workspace';

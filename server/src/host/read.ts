@@ -6,7 +6,8 @@ import { openRegular, resolveWithin } from './confine';
 /** Files larger than this are not read; the caller reports a note instead. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+/** `unanalysable` is set when the file holds something that was not read: a finding, not only a note. */
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string; unanalysable?: 'size' | 'binary' | 'encoding' };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,15 +32,15 @@ export function readText(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
   if (!opened.ok) return opened;
   const { fd, size } = opened;
   try {
-    if (size > maxBytes) return { ok: false, reason: `skipped: ${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit` };
+    if (size > maxBytes) return { ok: false, reason: `skipped: ${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit`, unanalysable: 'size' };
     if (size === 0) return { ok: false, reason: 'skipped: empty file' };
     const data = readAll(fd, size);
-    if (data.subarray(0, 8192).includes(0)) return { ok: false, reason: 'skipped: binary file' };
+    if (data.subarray(0, 8192).includes(0)) return { ok: false, reason: 'skipped: binary file', unanalysable: 'binary' };
     let text: string;
     try {
       text = decoder.decode(data);
     } catch {
-      return { ok: false, reason: 'skipped: not valid UTF-8 text' };
+      return { ok: false, reason: 'skipped: not valid UTF-8 text', unanalysable: 'encoding' };
     }
     return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (err) {

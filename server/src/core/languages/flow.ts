@@ -1,3 +1,4 @@
+import type { Budget } from '../budget';
 import type { RedactionFunction } from '../governance/model';
 import type { Catalog, Classification } from '../sensitivity/catalog';
 import type { Flow, Sink, SinkKind } from './adapter';
@@ -93,6 +94,12 @@ interface Hit {
   readonly node: SyntaxNode;
   readonly classification: Classification;
   readonly via?: { name: string; offset: number };
+  /**
+   * What the walk down to the node saw on the way: whether it is the object of a member read
+   * or call, and the nearest interpolation around it. Asking the node's parents instead costs
+   * a walk from the root per parent in tree-sitter, which is quadratic in a deep expression.
+   */
+  readonly found?: { readonly asObject: boolean; readonly interpolation?: SyntaxNode };
 }
 
 /** What walking one top-level definition produced, with offsets relative to its start. */
@@ -117,6 +124,28 @@ function moveFlow(f: Flow, by: number): Flow {
 const RECEIVER_SINKS = new Set<SinkKind>(['upload']);
 
 /**
+ * How far up from a value an enclosing interpolation is looked for. Interpolations sit a few
+ * levels above the value they hold; without a bound, a long chain of values in one expression
+ * would be walked up once per value, which is quadratic.
+ */
+const MAX_INTERPOLATION_DEPTH = 64;
+/**
+ * Flows one file may yield. Past it the walk stops: thousands of values reaching sinks in one
+ * file is generated or hostile code, and each finding costs fixes, fingerprints and masking.
+ */
+export const MAX_FLOWS = 10_000;
+/** Nodes visited between two looks at the clock: often enough to stop on time, rarely enough to cost nothing. */
+const STEPS_PER_CLOCK_CHECK = 1024;
+
+/** One pending step of the walk: a node to visit in an environment, or what to do once a subtree is done. */
+type Step = { readonly node: SyntaxNode; readonly env: Map<string, Taint> } | { readonly then: () => void };
+
+/** What an expression carries: the hits found at this node, or the parts whose hits, in order, are its own. */
+type Carried = { readonly hits: Hit[] } | { readonly parts: readonly (readonly [SyntaxNode, Use])[] };
+/** A part of an expression waiting to be read: the node, how it is used, and what was seen on the way to it. */
+type Pending = readonly [SyntaxNode, Use, Hit['found']];
+
+/**
  * Follows sensitive values through one file, scope by scope, in source order: an assignment
  * taints only what comes after it, and a reassignment with clean data clears it.
  */
@@ -125,12 +154,27 @@ export class FlowWalker {
   /** Plain string literals assigned to a single name, for the hard-coded credential check. */
   readonly literalAssignments: { name: string; value: string; span: { offset: number; length: number } }[] = [];
   private readonly bound = new Map<string, SinkKind>();
+  /** Set once the budget ran out or the flows reached `MAX_FLOWS`: the flows found so far are kept, the rest of the file is not read. */
+  stoppedBy: 'time' | 'flows' | undefined;
+  private steps = 0;
+
+  get stopped(): boolean {
+    return this.stoppedBy !== undefined;
+  }
 
   constructor(
     private readonly d: Dialect,
     private readonly catalog: Catalog,
     private readonly redaction: RedactionFunction | undefined,
+    private readonly budget?: Budget,
   ) {}
+
+  /** Counts one step of work and says whether to stop: the budget is looked at every so many steps. */
+  private mustStop(): boolean {
+    if (this.stopped) return true;
+    if (++this.steps % STEPS_PER_CLOCK_CHECK === 0 && this.budget?.expired()) this.stoppedBy = 'time';
+    return this.stopped;
+  }
 
   /**
    * Walks a whole file. A top-level function or class whose text cannot mention anything
@@ -141,6 +185,7 @@ export class FlowWalker {
     const env = new Map<string, Taint>();
     const next = new Map<string, CachedDefinition>();
     for (const child of root.namedChildren) {
+      if (this.stopped) break;
       if (!(this.d.scopes.has(child.type) || child.type === 'decorated_definition' || child.type === 'export_statement')) {
         this.walk(child, env);
         continue;
@@ -164,6 +209,8 @@ export class FlowWalker {
       const literalsBefore = this.literalAssignments.length;
       const boundBefore = new Map(this.bound);
       this.walk(child, env);
+      // A definition the budget cut short is not remembered: its flows are incomplete.
+      if (this.stopped) break;
       next.set(key, {
         flows: this.flows.slice(flowsBefore).map((f) => moveFlow(f, -child.startIndex)),
         bound: [...this.bound].filter(([n, k]) => boundBefore.get(n) !== k),
@@ -173,7 +220,26 @@ export class FlowWalker {
     return next;
   }
 
-  walk(node: SyntaxNode, env: Map<string, Taint>): void {
+  /**
+   * Walks a subtree in source order. The pending work is an explicit stack, not the call
+   * stack, so that no depth of nesting can overflow it.
+   */
+  walk(root: SyntaxNode, env: Map<string, Taint>): void {
+    const stack: Step[] = [{ node: root, env }];
+    while (stack.length > 0) {
+      if (this.mustStop()) return;
+      const step = stack.pop()!;
+      if ('then' in step) step.then();
+      else this.visit(step.node, step.env, stack);
+    }
+  }
+
+  /** One node of `walk`: what it does here, and its children pushed to be visited next, first child on top. */
+  private visit(node: SyntaxNode, env: Map<string, Taint>, stack: Step[]): void {
+    const children = (of: SyntaxNode, inEnv: Map<string, Taint>) => {
+      const list = of.namedChildren;
+      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], env: inEnv });
+    };
     const t = node.type;
     if (this.d.scopes.has(t)) {
       // A nested scope sees the enclosing taints; its own assignments stay inside it.
@@ -184,15 +250,16 @@ export class FlowWalker {
         if (record) inner.set(p.name.text, { classification: record, offset: p.name.startIndex });
         else inner.delete(p.name.text);
       }
-      for (const c of node.namedChildren) this.walk(c, inner);
+      children(node, inner);
       return;
     }
     const assignment = this.d.assignments[t];
     if (assignment) {
       const target = node.childForFieldName(assignment.target);
       const value = node.childForFieldName(assignment.value);
-      if (value) this.walk(value, env);
-      if (target && value) this.assign(target, value, env, assignment.augmented === true);
+      // The value is walked first; the target is assigned once all of it has been.
+      if (target && value) stack.push({ then: () => this.assign(target, value, env, assignment.augmented === true) });
+      if (value) stack.push({ node: value, env });
       return;
     }
     if (this.d.raises.has(t)) {
@@ -206,7 +273,7 @@ export class FlowWalker {
       const kind = shape && this.d.sinkOf(shape, this.bound);
       if (shape && kind) this.report(node, { kind, callee: shape.callee, span: spanOf(node) }, env);
     }
-    for (const c of node.namedChildren) this.walk(c, env);
+    children(node, env);
   }
 
   private shape(call: SyntaxNode): CallShape | undefined {
@@ -238,15 +305,30 @@ export class FlowWalker {
   private report(call: SyntaxNode, sink: Sink, env: Map<string, Taint>): void {
     const fields = this.d.calls[call.type];
     const args = call.childForFieldName(fields.args);
+    // The spans reported so far, by start: a call can carry very many values, so the lookup is a binary search.
     const reported: [number, number][] = [];
     const push = (h: Hit, within: SyntaxNode) => {
+      const start = h.node.startIndex;
+      const end = h.node.endIndex;
+      let lo = 0;
+      let hi = reported.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (reported[mid][0] <= start) lo = mid + 1;
+        else hi = mid;
+      }
       // One finding per value: a hit inside one already reported is the same data.
-      if (reported.some(([s, e]) => h.node.startIndex >= s && h.node.endIndex <= e)) return;
-      reported.push([h.node.startIndex, h.node.endIndex]);
-      const interpolation = this.enclosingInterpolation(h.node, within);
-      this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via, form: this.formOf(h.node) });
+      if (lo > 0 && reported[lo - 1][1] >= end) return;
+      reported.splice(lo, 0, [start, end]);
+      if (this.flows.length >= MAX_FLOWS) {
+        this.stoppedBy = 'flows';
+        return;
+      }
+      const interpolation = h.found ? h.found.interpolation : this.enclosingInterpolation(h.node, within);
+      this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via, form: this.formOf(h.node, h.found?.asObject) });
     };
     for (const arg of args?.namedChildren ?? []) {
+      if (this.stopped) return;
       for (const h of this.hits(arg, env)) push(h, arg);
       // Uploading a path that is an asset's location uploads the asset.
       if (sink.kind === 'upload') for (const h of this.locatedStrings(arg)) push(h, arg);
@@ -260,22 +342,31 @@ export class FlowWalker {
   }
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
-  private formOf(node: SyntaxNode): Flow['form'] {
+  private formOf(node: SyntaxNode, asObject?: boolean): Flow['form'] {
     if (node.type === 'shorthand_property_identifier') return 'shorthand';
+    if (asObject !== undefined) return asObject ? 'object' : 'value';
     const parent = node.parent;
     const member = parent ? this.d.members[parent.type] ?? this.d.subscripts[parent.type] : undefined;
     const object = member && parent ? parent.childForFieldName('object' in member ? member.object : '') : null;
     return object && object.startIndex === node.startIndex && object.endIndex === node.endIndex ? 'object' : 'value';
   }
 
-  /** String literals under `n` that name an asset's location. */
-  private locatedStrings(n: SyntaxNode): Hit[] {
-    const value = this.d.stringValue(n);
-    if (value !== undefined) {
-      const located = this.catalog.classifyLocation(value);
-      return located ? [{ node: n, classification: located }] : [];
+  /** String literals under `root` that name an asset's location, in source order. */
+  private locatedStrings(root: SyntaxNode): Hit[] {
+    const out: Hit[] = [];
+    const stack = [root];
+    while (stack.length > 0 && !this.mustStop()) {
+      const n = stack.pop()!;
+      const value = this.d.stringValue(n);
+      if (value !== undefined) {
+        const located = this.catalog.classifyLocation(value);
+        if (located) out.push({ node: n, classification: located });
+        continue;
+      }
+      const list = n.namedChildren;
+      for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]);
     }
-    return n.namedChildren.flatMap((c) => this.locatedStrings(c));
+    return out;
   }
 
   private pairValue(n: SyntaxNode): string | undefined {
@@ -284,82 +375,108 @@ export class FlowWalker {
     return v ? this.d.stringValue(v) : undefined;
   }
 
-  /** The sensitive values an expression carries, each at the smallest node that carries it. */
-  private hits(n: SyntaxNode, env: Map<string, Taint>, use: Use = VALUE): Hit[] {
+  /**
+   * The sensitive values an expression carries, each at the smallest node that carries it, in
+   * source order. Each node either carries hits itself or passes on to its parts (`carried`);
+   * the parts wait on an explicit stack, so no depth of nesting can overflow the call stack.
+   */
+  private hits(root: SyntaxNode, env: Map<string, Taint>, use: Use = VALUE): Hit[] {
+    const out: Hit[] = [];
+    const stack: Pending[] = [[root, use, undefined]];
+    while (stack.length > 0 && !this.mustStop()) {
+      const [n, u, found] = stack.pop()!;
+      const c = this.carried(n, env, u);
+      if ('hits' in c) {
+        for (const h of c.hits) out.push(found ? { ...h, found } : h);
+        continue;
+      }
+      const interpolation = this.d.interpolations.has(n.type) ? n : found?.interpolation;
+      for (let i = c.parts.length - 1; i >= 0; i--) {
+        const [part, partUse] = c.parts[i];
+        stack.push([part, partUse, { asObject: partUse.as !== 'value', interpolation }]);
+      }
+    }
+    return out;
+  }
+
+  /** What one node of an expression carries, or which of its parts carry it. */
+  private carried(n: SyntaxNode, env: Map<string, Taint>, use: Use): Carried {
+    const none: Carried = { hits: [] };
     const t = n.type;
-    if (this.d.isOpaque(n)) return [];
+    if (this.d.isOpaque(n)) return none;
     if (this.d.identifiers.has(t)) {
       const taint = env.get(n.text);
       if (taint) {
-        if (isWhole(taint.classification) && !wholeReaches(use)) return [];
-        return [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset } }];
+        if (isWhole(taint.classification) && !wholeReaches(use)) return none;
+        return { hits: [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset } }] };
       }
       const own = this.named(n, n.text);
-      if (own.length || !wholeReaches(use)) return own;
+      if (own.length || !wholeReaches(use)) return { hits: own };
       const record = this.catalog.classifyRecord(n.text);
-      return record ? [{ node: n, classification: record }] : [];
+      return { hits: record ? [{ node: n, classification: record }] : [] };
     }
     const member = this.d.members[t];
     if (member) {
       const prop = n.childForFieldName(member.property);
       // `ssn.length` is a fact about the value, not the value.
-      if (prop && SUMMARY_METHODS.has(prop.text)) return [];
+      if (prop && SUMMARY_METHODS.has(prop.text)) return none;
       const own = prop ? this.named(n, prop.text) : [];
-      if (own.length) return own;
+      if (own.length) return { hits: own };
       const obj = n.childForFieldName(member.object);
-      return obj ? this.hits(obj, env, OBJECT) : [];
+      return obj ? { parts: [[obj, OBJECT]] } : none;
     }
     const subscript = this.d.subscripts[t];
     if (subscript) {
       const index = n.childForFieldName(subscript.index);
       const key = index ? this.d.stringValue(index) : undefined;
       const own = key ? this.named(n, key) : [];
-      if (own.length) return own;
+      if (own.length) return { hits: own };
       const obj = n.childForFieldName(subscript.object);
-      return obj ? this.hits(obj, env, OBJECT) : [];
+      return obj ? { parts: [[obj, OBJECT]] } : none;
     }
-    if (this.d.calls[t]) return this.callHits(n, env, use);
-    if (this.d.interpolations.has(t)) return n.namedChildren.flatMap((c) => this.hits(c, env));
+    if (this.d.calls[t]) return this.callHits(n, use);
     const pairValue = this.d.pairs[t];
-    if (pairValue) {
+    if (pairValue && !this.d.interpolations.has(t)) {
       const v = n.childForFieldName(pairValue);
-      return v ? this.hits(v, env) : [];
+      return v ? { parts: [[v, VALUE]] } : none;
     }
-    return n.namedChildren.flatMap((c) => this.hits(c, env));
+    // An interpolation, or any other node: what its parts carry, each read as a value.
+    return { parts: n.namedChildren.map((c) => [c, VALUE] as const) };
   }
 
-  private callHits(n: SyntaxNode, env: Map<string, Taint>, use: Use = VALUE): Hit[] {
+  private callHits(n: SyntaxNode, use: Use = VALUE): Carried {
+    const none: Carried = { hits: [] };
     const fields = this.d.calls[n.type];
     const shape = this.shape(n);
-    if (!shape) return [];
-    if (isRedactingCall(shape.callee, this.redaction)) return [];
+    if (!shape) return none;
+    if (isRedactingCall(shape.callee, this.redaction)) return none;
     const args = n.childForFieldName(fields.args)?.namedChildren ?? [];
     const name = shape.method;
     // row.get("ssn") reads a field as surely as row["ssn"].
     if (name === 'get' && args[0]) {
       const key = this.d.stringValue(args[0]);
       const own = key ? this.named(n, key) : [];
-      if (own.length) return own;
+      if (own.length) return { hits: own };
     }
     // A getter whose name names the data: get_password(), loadApiKey().
     const own = this.named(n, name);
-    if (own.length) return own;
+    if (own.length) return { hits: own };
     // Reading from an asset's location yields the asset's data: read_parquet("s3://crm/...").
     for (const a of args) {
       const value = this.d.stringValue(a) ?? this.pairValue(a);
       const located = value !== undefined ? this.catalog.classifyLocation(value) : undefined;
-      if (located) return wholeReaches(use) ? [{ node: n, classification: located }] : [];
+      if (located) return { hits: wholeReaches(use) ? [{ node: n, classification: located }] : [] };
     }
-    const argHits = () => args.flatMap((a) => this.hits(a, env));
+    const argParts = args.map((a) => [a, VALUE] as const);
     const fn = n.childForFieldName(fields.callee);
     const member = fn && this.d.members[fn.type];
     if (member) {
-      if (SUMMARY_METHODS.has(name)) return [];
+      if (SUMMARY_METHODS.has(name)) return none;
       const receiver = fn.childForFieldName(member.object);
-      const receiverHits = receiver ? this.hits(receiver, env, { as: 'receiver', method: name }) : [];
-      return ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverHits, ...argHits()] : receiverHits;
+      const receiverParts = receiver ? [[receiver, { as: 'receiver', method: name }] as const] : [];
+      return { parts: ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverParts, ...argParts] : receiverParts };
     }
-    return PASS_THROUGH.has(name) ? argHits() : [];
+    return PASS_THROUGH.has(name) ? { parts: argParts } : none;
   }
 
   private named(node: SyntaxNode, name: string): Hit[] {
@@ -369,7 +486,8 @@ export class FlowWalker {
 
   /** The nearest interpolation around `node`, without leaving `limit`. */
   private enclosingInterpolation(node: SyntaxNode, limit: SyntaxNode): SyntaxNode | undefined {
-    for (let p = node.parent; p && p.startIndex >= limit.startIndex && p.endIndex <= limit.endIndex; p = p.parent) {
+    let up = 0;
+    for (let p = node.parent; p && up++ < MAX_INTERPOLATION_DEPTH && p.startIndex >= limit.startIndex && p.endIndex <= limit.endIndex; p = p.parent) {
       if (this.d.interpolations.has(p.type)) return p;
     }
     return undefined;

@@ -7,6 +7,7 @@ import { artifactDigest } from './artifact-digest';
 import { policyViolation } from './policy-violation';
 import { manifestSchema } from './manifest-schema';
 import { manifestSyntax } from './manifest-syntax';
+import { notFullyAnalysed } from './not-fully-analysed';
 import type { RuleMeta } from './rule';
 import { sensitiveDataInException } from './sensitive-data-in-exception';
 import { sensitiveDataInLlmCall } from './sensitive-data-in-llm-call';
@@ -25,6 +26,7 @@ export const RULES: readonly RuleMeta[] = [
   manifestSchema,
   unknownReference,
   duplicateId,
+  notFullyAnalysed,
   ...FLOW_RULES,
   sensitiveFieldInPromptTemplate,
   secretLiteral,
