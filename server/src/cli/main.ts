@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { Engine, severityRank, type Severity } from '../core';
+import { Engine, maskId, maskText, severityRank, type Severity } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
 import { startServer } from '../lsp/server';
@@ -141,11 +141,11 @@ async function check(args: string[]): Promise<number> {
     : format === 'sarif' ? formatSarif(result, regions, packageVersion(), cwd)
     : formatText(result, regions, Date.now() - started, known);
   process.stdout.write(out);
-  if (format === 'text') for (const n of result.notes) process.stderr.write(`${n.path}: note: ${n.message}\n`);
+  if (format === 'text') for (const n of result.notes) process.stderr.write(`${maskId(n.path)}: note: ${maskText(n.message)}\n`);
 
   if (result.brokenManifests.length) {
     const first = result.findings.find((f) => result.brokenManifests.includes(f.path) && f.severity === 'error');
-    const where = first ? `${first.path}:${regions.of(first).startLine}` : result.brokenManifests[0];
+    const where = maskId(first ? `${first.path}:${regions.of(first).startLine}` : result.brokenManifests[0]);
     process.stderr.write(`crownguard: configuration error: ${where}: ${first?.message ?? 'the governance manifest is invalid'}\n`);
     return EXIT.usage;
   }
@@ -221,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`crownguard: ${err.message}\nRun 'crownguard --help' for usage.\n`);
+      process.stderr.write(`crownguard: ${maskText(err.message)}\nRun 'crownguard --help' for usage.\n`);
       return EXIT.usage;
     }
     throw err;
@@ -234,7 +234,7 @@ if (require.main === module) {
       if (code >= 0) process.exitCode = code;
     },
     (err) => {
-      process.stderr.write(`crownguard: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`crownguard: internal error: ${maskText(err instanceof Error ? err.message : String(err))}\n`);
       process.exitCode = EXIT.internal;
     },
   );
