@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { didYouMean, LineIndex, maskedHop, maskId, unmaskId, type Engine, type Hop, type Subgraph } from '../core';
 import { packageRepository, packageVersion } from '../host/docs';
+import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
 import { lineageDot, lineageJson, lineageMermaid, lineageOpenLineage, lineageText, type LineOf } from './formats/lineage';
 
@@ -36,7 +37,8 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
     const id = unmaskId(graph.nodes.keys(), o.id);
     if (id === undefined) {
       const guess = didYouMean(maskId(o.id), [...graph.nodes.keys()].map((k) => maskId(k)));
-      return { ok: false, message: `no node \`${maskId(o.id)}\` in the lineage of ${maskId(o.root)}${guess ? ` (did you mean \`${guess}\`?)` : ''}` };
+      const hint = /<[a-z_]+:[0-9a-f]{8}>/.test(o.id) ? `; masked names differ between runs unless ${MASK_KEY_VARIABLE} is set, so name the node as its file writes it` : '';
+      return { ok: false, message: `no node \`${maskId(o.id)}\` in the lineage of ${maskId(o.root)}${guess ? ` (did you mean \`${guess}\`?)` : ''}${hint}` };
     }
     if (o.explain) return { ok: true, output: explain(graph.explain(id).map(maskedHop), lineOf, o.format) };
     const up = o.direction === 'downstream' ? undefined : graph.walk(id, 'upstream', o.depth);

@@ -6,6 +6,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { Engine, maskId, maskText, severityRank, type Severity } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
+import { useMaskKeyFromEnvironment } from '../host/mask-key';
 import { startServer } from '../lsp/server';
 import { applyBaseline, readBaseline, writeBaseline } from './baseline';
 import { runCheck, type CheckResult } from './check';
@@ -194,6 +195,7 @@ export function exitCodeFor(result: CheckResult, failOn: Severity | 'none'): num
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  useMaskKeyFromEnvironment();
   try {
     switch (command) {
       case 'check':
