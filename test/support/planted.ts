@@ -234,6 +234,15 @@ export function plantedWorkspace(): PlantedWorkspace {
   files.push({ path: 'governance.yaml', languageId: 'yaml' });
   write('pipelines/planted.pipeline.yaml', ['apiVersion: crownguard/v1', 'kind: Pipeline', 'metadata:', `  name: ${q(plant('github_token', 'pipeline name'))}`, 'stages:', ...stages, ''].join('\n'));
   files.push({ path: 'pipelines/planted.pipeline.yaml', languageId: 'yaml' });
+  // Files named by a value; a release's artifact links to the one of its kind.
+  const named = new Map<Kind, string>();
+  for (const kind of KINDS) {
+    if (NOT_IN_FILE_NAMES.includes(kind)) continue;
+    const rel = `data/${plant(kind, 'file name')}.py`;
+    write(rel, `import logging\nlogging.getLogger().info(${q(plant(kind, 'literal in a named file'))})\n`);
+    files.push({ path: rel, languageId: 'python' });
+    named.set(kind, rel);
+  }
   KINDS.forEach((kind, i) => {
     const rel = `models/release-${i}.model.yaml`;
     write(
@@ -246,6 +255,7 @@ export function plantedWorkspace(): PlantedWorkspace {
         `status: ${q(plant(kind, 'release status'))}`,
         `pipeline: ${q(plant(kind, 'release pipeline'))}`,
         `datasets: [${datasets[i]}, ${q(plant(kind, 'release dataset'))}]`,
+        ...(named.has(kind) ? ['artifact:', `  path: ${q('../' + named.get(kind)!)}`] : []),
         'deployments:',
         deployments[i],
         '',
@@ -263,12 +273,6 @@ export function plantedWorkspace(): PlantedWorkspace {
   );
   write('src/app.py', ['import logging', 'logger = logging.getLogger(__name__)', ...code, ''].join('\n'));
   files.push({ path: 'src/app.py', languageId: 'python' });
-  for (const kind of KINDS) {
-    if (NOT_IN_FILE_NAMES.includes(kind)) continue;
-    const rel = `data/${plant(kind, 'file name')}.py`;
-    write(rel, `import logging\nlogging.getLogger().info(${q(plant(kind, 'literal in a named file'))})\n`);
-    files.push({ path: rel, languageId: 'python' });
-  }
   return { dir, planted, files, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -194,9 +194,9 @@ export function maskedNote(n: Note): Note {
   return { ...n, message: maskText(n.message) };
 }
 
-/** A waiver's free-text fields masked; the policy is an id. */
+/** A waiver's fields masked as prose: the same in every thread, since prose needs no key. */
 export function maskedWaiver(w: Waiver): Waiver {
-  return { ...w, reason: maskText(w.reason), approver: maskText(w.approver), policy: maskId(w.policy) };
+  return { ...w, reason: maskText(w.reason), approver: maskText(w.approver), policy: maskText(w.policy) };
 }
 
 /** A lineage node as shown: id, detail and tiers masked. Its path stays, for the shell to locate it. */
