@@ -120,7 +120,8 @@ describe('sensitive values never reach a message', () => {
   it('an outline of a manifest masks an id that is a secret', () => {
     const token = 'ghp_R4nd0mT0k3nV4lu3Xy9Qw2Er5Ty7Ui8Op1As';
     const [stages] = outline(`stages:\n  - id: ${token}\n`);
-    assert.deepEqual(stages.children.map((c) => c.name), ['[GitHub token]']);
+    // An id is masked as a name: its kind and a keyed digest, so the outline still tells ids apart.
+    assert.match(stages.children[0].name, /^<github_token:[0-9a-f]{8}>$/);
   });
 
   it('a literal assigned to a sensitive name is named, never shown', () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_SETTINGS, isGovernanceManifest, type Engine, type Finding, type Note, type Settings, type Waiver } from '../core';
+import { DEFAULT_SETTINGS, isGovernanceManifest, maskKey, type Engine, type Finding, type Note, type Settings, type Waiver } from '../core';
 import { discover, nearestGovernanceManifest } from '../host/discover';
 import { runTask, type Task, type TaskResult } from './task';
 
@@ -75,7 +75,7 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
 /** Runs tasks on a pool of worker threads, each with its own engine. */
 async function runParallel(tasks: Task[], jobs: number, onDone: (r: TaskResult, files: number) => void): Promise<void> {
   const queue = [...tasks];
-  const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () => new Worker(path.join(__dirname, 'worker.js')));
+  const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () => new Worker(path.join(__dirname, 'worker.js'), { workerData: { maskKey: maskKey() } }));
   try {
     await Promise.all(
       workers.map(

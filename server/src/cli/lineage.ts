@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { didYouMean, LineIndex, type Engine, type Hop, type Subgraph } from '../core';
+import { didYouMean, LineIndex, maskedHop, maskId, unmaskId, type Engine, type Hop, type Subgraph } from '../core';
 import { packageRepository, packageVersion } from '../host/docs';
+import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
 import { lineageDot, lineageJson, lineageMermaid, lineageOpenLineage, lineageText, type LineOf } from './formats/lineage';
 
@@ -32,13 +33,16 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
 
   let sub: Subgraph = { nodes: graph.all(), edges: [...graph.edges] };
   if (o.id !== undefined) {
-    if (!graph.nodes.has(o.id)) {
-      const guess = didYouMean(o.id, [...graph.nodes.keys()]);
-      return { ok: false, message: `no node \`${o.id}\` in the lineage of ${o.root}${guess ? ` (did you mean \`${guess}\`?)` : ''}` };
+    // An id as printed (masked) or as written in the file.
+    const id = unmaskId(graph.nodes.keys(), o.id);
+    if (id === undefined) {
+      const guess = didYouMean(maskId(o.id), [...graph.nodes.keys()].map((k) => maskId(k)));
+      const hint = /<[a-z_]+:[0-9a-f]{8}>/.test(o.id) ? `; masked names differ between runs unless ${MASK_KEY_VARIABLE} is set, so name the node as its file writes it` : '';
+      return { ok: false, message: `no node \`${maskId(o.id)}\` in the lineage of ${maskId(o.root)}${guess ? ` (did you mean \`${guess}\`?)` : ''}${hint}` };
     }
-    if (o.explain) return { ok: true, output: explain(graph.explain(o.id), lineOf, o.format) };
-    const up = o.direction === 'downstream' ? undefined : graph.walk(o.id, 'upstream', o.depth);
-    const down = o.direction === 'upstream' ? undefined : graph.walk(o.id, 'downstream', o.depth);
+    if (o.explain) return { ok: true, output: explain(graph.explain(id).map(maskedHop), lineOf, o.format) };
+    const up = o.direction === 'downstream' ? undefined : graph.walk(id, 'upstream', o.depth);
+    const down = o.direction === 'upstream' ? undefined : graph.walk(id, 'downstream', o.depth);
     const nodes = new Map([...(up?.nodes ?? []), ...(down?.nodes ?? [])].map((n) => [n.id, n]));
     sub = { nodes: [...nodes.values()], edges: [...(up?.edges ?? []), ...(down?.edges ?? [])] };
   } else if (o.explain) return { ok: false, message: '--explain needs a node id' };
@@ -53,7 +57,7 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
     case 'openlineage':
       return {
         ok: true,
-        output: lineageOpenLineage(sub, { namespace: `crownguard://${path.basename(path.resolve(o.root))}`, producer: `${packageRepository()}/tree/v${packageVersion()}`, eventTime: new Date().toISOString() }),
+        output: lineageOpenLineage(sub, { namespace: `crownguard://${maskId(path.basename(path.resolve(o.root)))}`, producer: `${packageRepository()}/tree/v${packageVersion()}`, eventTime: new Date().toISOString() }),
       };
     default:
       return { ok: true, output: lineageText(sub, lineOf) };
@@ -61,7 +65,7 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
 }
 
 function explain(hops: readonly Hop[], lineOf: LineOf, format: string): string {
-  const rows = hops.map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, file: h.path, line: lineOf(h.path, h.span.offset) }));
+  const rows = hops.map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, file: maskId(h.path), line: lineOf(h.path, h.span.offset) }));
   if (format === 'json') return JSON.stringify({ chain: rows }, null, 2) + '\n';
   return rows.map((r, i) => `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.reason}) ${r.file}:${r.line}`).join('\n') + '\n';
 }

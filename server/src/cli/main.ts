@@ -3,9 +3,10 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { didYouMean, Engine, plainText, severityRank, type Severity } from '../core';
+import { didYouMean, Engine, maskId, maskText, plainText, severityRank, type Severity } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
+import { useMaskKeyFromEnvironment } from '../host/mask-key';
 import { startServer } from '../lsp/server';
 import { applyBaseline, readBaseline, writeBaseline } from './baseline';
 import { runCheck, type CheckResult } from './check';
@@ -245,12 +246,12 @@ async function check(args: string[], started: number): Promise<number> {
   process.stdout.write(out);
   if (format === 'text') {
     // An empty file (a package's __init__.py) is routine: the summary counts them, --verbose lists them.
-    for (const n of result.notes) if (values.verbose || !isEmptyFileNote(n.message)) process.stderr.write(`${n.path}: note: ${plainText(n.message)}\n`);
+    for (const n of result.notes) if (values.verbose || !isEmptyFileNote(n.message)) process.stderr.write(`${maskId(n.path)}: note: ${plainText(maskText(n.message))}\n`);
   }
 
   if (result.brokenManifests.length) {
     const first = result.findings.find((f) => result.brokenManifests.includes(f.path) && f.severity === 'error');
-    const where = first ? `${first.path}:${regions.of(first).startLine}` : result.brokenManifests[0];
+    const where = maskId(first ? `${first.path}:${regions.of(first).startLine}` : result.brokenManifests[0]);
     const unchecked = first?.ruleId === 'CG001' ? ' (not YAML, so the files it governs were not checked)' : '';
     process.stderr.write(`crownguard: configuration error: ${where}: ${first ? plainText(first.message) : 'the governance manifest is invalid'}${unchecked}\n`);
     return EXIT.usage;
@@ -319,6 +320,7 @@ const wantsHelp = (args: readonly string[]) => {
 /** `started` is when the process began (ms on the performance clock), so the summary's time is the whole command's. */
 export async function main(argv: string[], started = 0): Promise<number> {
   const [command, ...rest] = argv;
+  useMaskKeyFromEnvironment();
   try {
     if (command !== undefined && Object.hasOwn(COMMANDS, command) && wantsHelp(rest)) {
       process.stdout.write(commandHelp(command));
@@ -362,7 +364,7 @@ export async function main(argv: string[], started = 0): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       const topic = command !== undefined && Object.hasOwn(COMMANDS, command) ? `crownguard ${command} --help` : 'crownguard --help';
-      process.stderr.write(`crownguard: ${err.message}\nRun '${topic}' for usage.\n`);
+      process.stderr.write(`crownguard: ${maskText(err.message)}\nRun '${topic}' for usage.\n`);
       return EXIT.usage;
     }
     throw err;
@@ -388,7 +390,7 @@ if (require.main === module) {
       if (code >= 0) process.exitCode = code;
     },
     (err) => {
-      process.stderr.write(`crownguard: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`crownguard: internal error: ${maskText(err instanceof Error ? err.message : String(err))}\n`);
       process.exitCode = EXIT.internal;
     },
   );

@@ -19,6 +19,7 @@ export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
 export { LineIndex, applyEdits, didYouMean, plainText } from './text';
 export { maskSensitive } from './sensitivity/literals';
+export { maskId, maskKey, maskText, maskedEdge, maskedGraph, maskedHop, maskedNode, maskedNote, maskedWaiver, setMaskKey, unmaskId } from './safe';
 export { LineageGraph, type Subgraph } from './lineage/graph';
 export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';
 export { MODEL_KINDS } from './lineage/model';

@@ -2,7 +2,7 @@ import type { Governance } from './governance/model';
 import type { SyntaxNode, Tree } from './languages/parsers';
 import { RULES } from './rules/registry';
 import { invalidWaiver } from './rules/invalid-waiver';
-import { maskSensitive } from './sensitivity/literals';
+import { maskText } from './safe';
 import { LineIndex } from './text';
 import type { Finding, Fix, Span, Waiver } from './types';
 
@@ -61,7 +61,7 @@ export function parseWaivers(path: string, text: string, tree: Tree | undefined,
     const rulesText = /^\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)/.exec(body);
     const attrs = new Map<string, string>();
     // What people wrote in a waiver is shown in reports: mask anything sensitive in it.
-    for (const a of body.matchAll(ATTRIBUTE)) attrs.set(a[1], maskSensitive(a[3] ?? a[4]));
+    for (const a of body.matchAll(ATTRIBUTE)) attrs.set(a[1], maskText(a[3] ?? a[4]));
     const rules = rulesText ? rulesText[1].split(/\s*,\s*/) : [];
 
     // Written after code: covers that line. On its own line: the next line with code on it.

@@ -1,6 +1,6 @@
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type Location, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { plainText, type Finding, type Note, type RelatedInformation, type Severity, type Span } from '../core';
+import { maskText, plainText, type Finding, type Note, type RelatedInformation, type Severity, type Span } from '../core';
 import { ruleDocUrl } from '../host/docs';
 
 /** The one place where core offsets become LSP positions (UTF-16, as the core's offsets are). */
@@ -59,7 +59,7 @@ export function noteDiagnostic(note: Note): Diagnostic {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,
     source: 'crownguard',
-    message: `CrownGuard ${plainText(note.message)}`,
+    message: `CrownGuard ${plainText(maskText(note.message))}`,
   };
 }
 

@@ -11,6 +11,7 @@ import {
 import { Engine } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
+import { useMaskKeyFromEnvironment } from '../host/mask-key';
 import type { ClientCapabilities, ServerContext } from './context';
 import { FIX_ALL_KIND, onCodeAction } from './handlers/codeAction';
 import { onCompletion } from './handlers/completion';
@@ -72,6 +73,7 @@ function readCapabilities(params: InitializeParams): ClientCapabilities {
  * registered in the table below; the handlers hold no analysis logic of their own.
  */
 export function startServer(connection: Connection): void {
+  useMaskKeyFromEnvironment();
   let ctx: ServerContext | undefined;
   const withContext =
     <A extends unknown[], R>(handler: (ctx: ServerContext, ...args: A) => R, fallback: R) =>

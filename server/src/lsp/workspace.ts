@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type RelatedInformation, type SchemaKind, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
+import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, maskId, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type RelatedInformation, type SchemaKind, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
@@ -315,7 +315,7 @@ export class Workspace {
     if (!kind || !root || !own) return [];
     return linkCandidates(doc.getText(), kind).flatMap((candidate) => {
       const file = resolveLink(candidate, own, root);
-      return file ? [{ range: toRange(doc, candidate.span), target: pathToFileURL(file).href, tooltip: path.relative(root, file).split(path.sep).join('/') }] : [];
+      return file ? [{ range: toRange(doc, candidate.span), target: pathToFileURL(file).href, tooltip: maskId(path.relative(root, file).split(path.sep).join('/')) }] : [];
     });
   }
 

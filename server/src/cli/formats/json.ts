@@ -1,12 +1,13 @@
-import type { Waiver } from '../../core';
+import { maskedNote, maskedWaiver, maskId, type Waiver } from '../../core';
 import type { CheckResult } from '../check';
 import type { Regions } from './location';
 
 /** Version of the JSON output's shape; bumped on any incompatible change. */
 export const JSON_FORMAT_VERSION = 1;
 
-function waiverJson(w: Waiver) {
-  return { path: w.path, line: w.line, rules: w.rules, policy: w.policy ?? null, reason: w.reason ?? null, expires: w.expires ?? null, approver: w.approver ?? null, valid: w.valid };
+function waiverJson(raw: Waiver) {
+  const w = maskedWaiver(raw);
+  return { path: maskId(w.path), line: w.line, rules: w.rules, policy: w.policy ?? null, reason: w.reason ?? null, expires: w.expires ?? null, approver: w.approver ?? null, valid: w.valid };
 }
 
 export function formatJson(result: CheckResult, regions: Regions, toolVersion: string): string {
@@ -19,7 +20,7 @@ export function formatJson(result: CheckResult, regions: Regions, toolVersion: s
           ruleId: f.ruleId,
           severity: f.severity,
           message: f.message,
-          path: f.path,
+          path: maskId(f.path),
           offset: f.span.offset,
           length: f.span.length,
           ...regions.of(f),
@@ -27,7 +28,7 @@ export function formatJson(result: CheckResult, regions: Regions, toolVersion: s
           ...(f.waiver ? { waiver: waiverJson(f.waiver) } : {}),
         })),
         waivers: result.waivers.map(waiverJson),
-        notes: result.notes,
+        notes: result.notes.map((n) => ({ ...maskedNote(n), path: maskId(n.path) })),
         summary: { filesChecked: result.filesChecked, skipped: Object.fromEntries(result.skipped) },
       },
       null,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Classified, LineageEdge } from '../../core/lineage/model';
 import type { Subgraph } from '../../core/lineage/graph';
+import { maskedGraph, maskId } from '../../core/safe';
 
 /** Where a node or edge is written: file and 1-based line. */
 export type LineOf = (path: string, offset: number) => number;
@@ -17,15 +18,19 @@ export interface NodeOut {
 }
 
 function nodeOut(n: Classified, lineOf: LineOf): NodeOut {
-  return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, crownJewel: n.crownJewel, file: n.path, line: lineOf(n.path, n.span.offset) };
+  return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, crownJewel: n.crownJewel, file: maskId(n.path), line: lineOf(n.path, n.span.offset) };
 }
 
 function edgeOut(e: LineageEdge, lineOf: LineOf) {
-  return { from: e.from, to: e.to, relation: e.relation, file: e.path, line: lineOf(e.path, e.span.offset) };
+  return { from: e.from, to: e.to, relation: e.relation, file: maskId(e.path), line: lineOf(e.path, e.span.offset) };
 }
 
-/** `{"nodes": [...], "edges": [...]}`, sorted so that output is stable. */
-export function lineageJson(g: Subgraph, lineOf: LineOf): string {
+/**
+ * `{"nodes": [...], "edges": [...]}`, sorted so that output is stable. Every format here prints
+ * the graph masked (core/safe.ts): ids, details, tiers and file names.
+ */
+export function lineageJson(shown: Subgraph, lineOf: LineOf): string {
+  const g = maskedGraph(shown);
   const nodes = g.nodes.map((n) => nodeOut(n, lineOf)).sort((a, b) => a.id.localeCompare(b.id));
   const edges = uniqueEdges(g.edges).map((e) => edgeOut(e, lineOf));
   return JSON.stringify({ nodes, edges }, null, 2) + '\n';
@@ -42,7 +47,8 @@ function uniqueEdges(edges: readonly LineageEdge[]): LineageEdge[] {
 }
 
 /** One line per node (id, kind, tier, where), then one per edge. */
-export function lineageText(g: Subgraph, lineOf: LineOf): string {
+export function lineageText(shown: Subgraph, lineOf: LineOf): string {
+  const g = maskedGraph(shown);
   const nodes = g.nodes.map((n) => nodeOut(n, lineOf)).sort((a, b) => a.id.localeCompare(b.id));
   const width = Math.min(60, Math.max(0, ...nodes.map((n) => n.id.length)));
   const lines = nodes.map((n) => `  ${n.id.padEnd(width)}  ${n.kind.padEnd(12)} ${(n.tier ?? '-').padEnd(12)} ${n.file}:${n.line}`);
@@ -58,7 +64,8 @@ function shortIds(g: Subgraph): Map<string, string> {
 const tierClass = (tier: string | undefined) => `tier_${(tier ?? 'none').replace(/[^A-Za-z0-9_]/g, '_')}`;
 
 /** A Mermaid flowchart, left to right, with a class per tier (crown-jewel tiers in red). */
-export function lineageMermaid(g: Subgraph): string {
+export function lineageMermaid(shown: Subgraph): string {
+  const g = maskedGraph(shown);
   const ids = shortIds(g);
   const label = (s: string) => s.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'));
   const out = ['flowchart LR'];
@@ -74,7 +81,8 @@ export function lineageMermaid(g: Subgraph): string {
 }
 
 /** A Graphviz digraph, left to right, crown-jewel nodes filled red. */
-export function lineageDot(g: Subgraph): string {
+export function lineageDot(shown: Subgraph): string {
+  const g = maskedGraph(shown);
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, ' ');
   const q = (s: string) => `"${esc(s)}"`;
   const out = ['digraph lineage {', '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fillcolor="#eeeeff"];'];
@@ -108,7 +116,9 @@ function datasetName(id: string, namespace: string): { namespace: string; name: 
  * OpenLineage RunEvents, one JSON object per line: one COMPLETE event per job (pipeline stage,
  * training run, DVC stage) with its inputs and outputs, each dataset tagged with its tier.
  */
-export function lineageOpenLineage(g: Subgraph, options: { namespace: string; producer: string; eventTime: string }): string {
+export function lineageOpenLineage(shown: Subgraph, options: { namespace: string; producer: string; eventTime: string }): string {
+  // Run ids are digests of masked names too: a plain hash of a short value could be reversed.
+  const g = maskedGraph(shown);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const dataset = (id: string) => {
     const n = byId.get(id)!;

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { RULES, type Severity } from '../../core';
+import { maskedWaiver, maskId, maskText, RULES, type Severity } from '../../core';
 import { ruleDocText, ruleDocUrl } from '../../host/docs';
 import type { CheckResult } from '../check';
 import type { Regions } from './location';
@@ -12,7 +12,16 @@ function whatItChecks(page: string): string {
   return section.trim().split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
 }
 
-/** SARIF 2.1.0: one run, the rules it used, one result per finding. */
+/** Why a waived finding is waived, its fields masked. */
+function justification(raw: Parameters<typeof maskedWaiver>[0]): string {
+  const w = maskedWaiver(raw);
+  return `${w.reason ?? ''} (policy ${w.policy ?? 'none'}, expires ${w.expires}${w.approver ? `, approved by ${w.approver}` : ''})`;
+}
+
+/**
+ * SARIF 2.1.0: one run, the rules it used, one result per finding. File names are masked
+ * like every other name (core/safe.ts), so a secret in a file's name is not uploaded.
+ */
 export function formatSarif(result: CheckResult, regions: Regions, toolVersion: string, cwd: string): string {
   const used = RULES.filter((r) => result.findings.some((f) => f.ruleId === r.id));
   const sarif = {
@@ -38,14 +47,14 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
             }),
           },
         },
-        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd.endsWith('/') ? cwd : cwd + '/').href } },
+        originalUriBaseIds: { SRCROOT: { uri: maskId(pathToFileURL(cwd.endsWith('/') ? cwd : cwd + '/').href) } },
         invocations: [
           {
             executionSuccessful: true,
             toolExecutionNotifications: result.notes.map((n) => ({
               level: 'note',
-              message: { text: n.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: n.path, uriBaseId: 'SRCROOT' } } }],
+              message: { text: maskText(n.message) },
+              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(maskId(n.path)), uriBaseId: 'SRCROOT' } } }],
             })),
           },
         ],
@@ -58,7 +67,7 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.path), uriBaseId: 'SRCROOT' },
+                artifactLocation: { uri: encodeURI(maskId(f.path)), uriBaseId: 'SRCROOT' },
                 region: regions.of(f),
               },
             },
@@ -68,11 +77,11 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
             ? {
                 relatedLocations: f.related
                   .filter((r) => r.path && r.span)
-                  .map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: encodeURI(r.path!), uriBaseId: 'SRCROOT' }, region: regions.of({ path: r.path!, span: r.span! }) } })),
+                  .map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: encodeURI(maskId(r.path!)), uriBaseId: 'SRCROOT' }, region: regions.of({ path: r.path!, span: r.span! }) } })),
               }
             : {}),
           ...(f.waiver
-            ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: `${f.waiver.reason ?? ''} (policy ${f.waiver.policy ?? 'none'}, expires ${f.waiver.expires}${f.waiver.approver ? `, approved by ${f.waiver.approver}` : ''})` }] }
+            ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: justification(f.waiver) }] }
             : {}),
         })),
         columnKind: 'utf16CodeUnits',

@@ -1,4 +1,4 @@
-import { plainText, type Finding } from '../../core';
+import { maskId, plainText, type Finding } from '../../core';
 import type { CheckResult } from '../check';
 import type { Regions } from './location';
 
@@ -28,7 +28,7 @@ export function formatText(result: CheckResult, regions: Regions, elapsedMs: num
   const active = result.findings.filter((f) => !f.waiver);
   const lines = active.map((f: Finding) => {
     const r = regions.of(f);
-    return `${f.path}:${r.startLine}:${r.startColumn}: ${f.severity} ${f.ruleId} ${plainText(f.message)}`;
+    return `${maskId(f.path)}:${r.startLine}:${r.startColumn}: ${f.severity} ${f.ruleId} ${plainText(f.message)}`;
   });
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const count = (s: string) => plural(active.filter((f) => f.severity === s).length, s);

@@ -1,4 +1,4 @@
-import type { Waiver } from '../../core';
+import { maskedWaiver, maskId, type Waiver } from '../../core';
 
 function status(w: Waiver, today: string): string {
   if (w.expires !== undefined && w.expires < today) return 'expired';
@@ -6,7 +6,8 @@ function status(w: Waiver, today: string): string {
 }
 
 /** The waiver report: every waiver with its rule, policy, reason, expiry, approver and place. */
-export function formatWaivers(waivers: readonly Waiver[], format: 'text' | 'json', today: string): string {
+export function formatWaivers(found: readonly Waiver[], format: 'text' | 'json', today: string): string {
+  const waivers = found.map((w) => ({ ...maskedWaiver(w), path: maskId(w.path) }));
   if (format === 'json') {
     return (
       JSON.stringify(

@@ -1,5 +1,5 @@
 import type { Governance } from '../governance/model';
-import { maskSensitive } from '../sensitivity/literals';
+import { maskId } from '../safe';
 import type { LoadedConfig } from '../formats/model';
 import type { LoadedManifest } from '../manifests/load';
 import type { Span } from '../types';
@@ -84,7 +84,7 @@ export function manifestContribution(m: LoadedManifest): Contribution {
 
 /** The node id of a hub repository. */
 export function hubNodeId(repo: string): string {
-  return `hf://${maskSensitive(repo)}`;
+  return `hf://${maskId(repo)}`;
 }
 
 const CODE_DEPENDENCY = /\.(py|ipynb|sh|js|ts|r|jl|sql)$/i;

@@ -1,5 +1,5 @@
 import { findTier, type Governance } from '../governance/model';
-import { maskSensitive } from '../sensitivity/literals';
+import { maskId } from '../safe';
 import type { Span } from '../types';
 import { compileGlob, type Glob } from '../sensitivity/glob';
 import { hubNodeId } from './contribute';
@@ -93,7 +93,7 @@ export class LineageGraph {
       for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1)) if (this.nodes.get(p.slice(0, cut))?.kind === 'dataset') return p.slice(0, cut);
     }
     // A bare name (`alpaca_en`, a LLaMA-Factory dataset_info entry) names a dataset as written.
-    if (!producer && /^[\w-]+$/.test(r.ref) && maskSensitive(r.ref) === r.ref) {
+    if (!producer && /^[\w-]+$/.test(r.ref) && maskId(r.ref) === r.ref) {
       if (!this.nodes.has(r.ref)) this.nodes.set(r.ref, { id: r.ref, kind: 'dataset', detail: 'named dataset', path: at.path, span: at.span });
       return r.ref;
     }
@@ -103,7 +103,7 @@ export class LineageGraph {
       return id;
     }
     // A path written with a credential in it (`postgres://user:password@...`) names its node masked.
-    const id = maskSensitive(candidates[0]);
+    const id = maskId(candidates[0]);
     if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: producer && /\.(safetensors|bin|gguf|pt|ckpt)$/.test(id) ? 'model' : 'dataset', path: at.path, span: at.span });
     return id;
   }

@@ -1,4 +1,4 @@
-import { maskSensitive } from '../sensitivity/literals';
+import { maskId, maskText } from '../safe';
 import type { Span } from '../types';
 import { cursorAt } from './cursor';
 import type { Declaration } from './load';
@@ -85,7 +85,7 @@ function ids(index: ManifestIndex, kinds: readonly (Declaration['kind'] | 'tier'
     found.set(d.id, d.kind === 'asset' ? `asset, tier ${index.governance.assets.find((a) => a.id === d.id)?.tier}` : `${d.kind === 'output' ? 'stage output' : d.kind}${carried?.tier ? `, carries ${carried.tier}` : ''}`);
   }
   // An id a detector recognises (a token pasted as an id) is not offered back.
-  return [...found].filter(([id]) => id.startsWith(word) && maskSensitive(id) === id).map(([label, detail]) => ({ label, detail, replace, kind: 'id' as const }));
+  return [...found].filter(([id]) => id.startsWith(word) && maskId(id) === id).map(([label, detail]) => ({ label, detail: maskText(detail), replace, kind: 'id' as const }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { maskSensitive } from '../sensitivity/literals';
+import { maskText } from '../safe';
 import type { Span } from '../types';
 import { documentKey, schemasAt, SCHEMAS, type SchemaKind } from './schema';
 
@@ -47,5 +47,5 @@ export function describeKeyAt(text: string, offset: number, kind: SchemaKind): {
   if (!at) return undefined;
   const root = SCHEMAS[kind];
   const markdown = documentKey(root, String(at.path[at.path.length - 1]), schemasAt(root, at.path));
-  return markdown ? { markdown: maskSensitive(markdown), span: at.span } : undefined;
+  return markdown ? { markdown: maskText(markdown), span: at.span } : undefined;
 }

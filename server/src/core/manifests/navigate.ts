@@ -1,7 +1,7 @@
 import { findTier, type Governance } from '../governance/model';
 import type { Carried } from '../policies/propagate';
 import type { LineageGraph } from '../lineage/graph';
-import { maskSensitive } from '../sensitivity/literals';
+import { maskId, maskText } from '../safe';
 import type { Span } from '../types';
 import type { Declaration, Reference } from './load';
 
@@ -44,38 +44,45 @@ export function usesOf(index: ManifestIndex, at: IdAt): { path: string; span: Sp
   return [...declarationsOf(index, at), ...index.references.filter((r) => r.id === at.id && r.wants.some((k) => at.kinds.includes(k)))];
 }
 
+/** An id or a file path as a hover shows it: code-formatted, any value in it masked (see safe.ts). */
+const code = (id: string) => `\`${maskId(id)}\``;
+
 /** "Tier from": the lineage hops back to the declaration that decided the tier, when there are any. */
 function tierSource(index: ManifestIndex, id: string): string {
   const hops = index.graph?.explain(id) ?? [];
   if (hops.length < 2 || hops[hops.length - 1].reason !== 'declared') return '';
   // A hop whose reason is `redacted` got its tier from the redacting stage that follows it.
-  const chain = hops.slice(1).map((h, i) => `\`${h.id}\`${hops[i].reason === 'redacted' ? ' (redacted)' : ''}`);
-  return `\n\nTier from: ${chain.join(' ← ')} (declared ${hops[hops.length - 1].tier ?? ''} in \`${hops[hops.length - 1].path}\`)`;
+  const chain = hops.slice(1).map((h, i) => `${code(h.id)}${hops[i].reason === 'redacted' ? ' (redacted)' : ''}`);
+  const last = hops[hops.length - 1];
+  return `\n\nTier from: ${chain.join(' ← ')} (declared ${maskId(last.tier) ?? ''} in ${code(last.path)})`;
 }
 
-/** A Markdown description of an id: what it is, its tier, and where the tier comes from. */
+/**
+ * A Markdown description of an id: what it is, its tier, and where the tier comes from. Every
+ * id, tier and path in it is masked as the lineage masks it, and the prose once more as a whole.
+ */
 export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declaration) => number): string {
   const decls = declarationsOf(index, at);
-  if (decls.length === 0) return `\`${at.id}\`: not declared anywhere in the workspace`;
+  if (decls.length === 0) return maskText(`${code(at.id)}: not declared anywhere in the workspace`);
   const parts = decls.map((d) => {
-    const where = `declared in \`${d.path}\` line ${lineOf(d)}`;
+    const where = `declared in ${code(d.path)} line ${lineOf(d)}`;
     if (d.kind === 'asset') {
       const asset = index.governance.assets.find((a) => a.id === d.id);
       const tier = findTier(index.governance, asset?.tier);
       const facts = [asset?.kind, asset?.owner ? `owner ${asset.owner}` : undefined].filter(Boolean).join(', ');
-      return `**asset** \`${d.id}\`${facts ? ` (${facts})` : ''}: tier **${asset?.tier ?? 'unknown'}**${tier?.crownJewel ? ' (crown-jewel)' : ''}; ${where}`;
+      return `**asset** ${code(d.id)}${facts ? ` (${facts})` : ''}: tier **${maskId(asset?.tier) ?? 'unknown'}**${tier?.crownJewel ? ' (crown-jewel)' : ''}; ${where}`;
     }
     if (d.kind === 'output') {
       const c = index.carried.get(d.id);
-      const from = c && c.assets.length ? `, from ${c.assets.map((a) => `\`${a}\``).join(', ')}` : '';
-      const tier = c?.tier ? `carries tier **${c.tier}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}` : 'carries no classified data';
-      return `**stage output** \`${d.id}\`: ${tier}; ${where}${tierSource(index, d.id)}`;
+      const from = c && c.assets.length ? `, from ${c.assets.map(code).join(', ')}` : '';
+      const tier = c?.tier ? `carries tier **${maskId(c.tier)}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}` : 'carries no classified data';
+      return `**stage output** ${code(d.id)}: ${tier}; ${where}${tierSource(index, d.id)}`;
     }
     if (d.kind === 'release') {
       const c = index.carried.get(d.id);
-      return `**model release** \`${d.id}\`${c?.tier ? `: carries tier **${c.tier}**` : ''}; ${where}${tierSource(index, d.id)}`;
+      return `**model release** ${code(d.id)}${c?.tier ? `: carries tier **${maskId(c.tier)}**` : ''}; ${where}${tierSource(index, d.id)}`;
     }
-    return `**${d.kind}** \`${d.id}\`; ${where}`;
+    return `**${d.kind}** ${code(d.id)}; ${where}`;
   });
-  return maskSensitive(parts.join('\n\n'));
+  return maskText(parts.join('\n\n'));
 }

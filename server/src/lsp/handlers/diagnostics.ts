@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { DocumentDiagnosticReportKind, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { maskText } from '../../core';
 import type { ServerContext } from '../context';
 
 /**
@@ -38,7 +39,7 @@ export function schedulePush(ctx: ServerContext, doc: TextDocument): void {
         await ctx.connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: items });
       } catch (err) {
         // A timer callback has no caller to report to: log, and keep the server alive.
-        ctx.connection.console.error(`diagnostics failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+        ctx.connection.console.error(`diagnostics failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`);
       }
     }, PUSH_DELAY_MS),
   );

@@ -1,5 +1,5 @@
 import { SymbolKind, type Location, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
-import { MODEL_KINDS, type Classified, type LineageEdge, type NodeKind, type Subgraph } from '../../core';
+import { maskedEdge, maskedHop, maskedNode, maskId, MODEL_KINDS, unmaskId, type Classified, type LineageEdge, type NodeKind, type Subgraph } from '../../core';
 import {
   LineageNotifications,
   LineageRequests,
@@ -15,8 +15,10 @@ import {
 import type { ServerContext } from '../context';
 import type { LineageView } from '../workspace';
 
-function nodeInfo(v: LineageView, n: Classified): LineageNodeInfo {
-  const rank = n.tier === undefined ? undefined : v.graph.tierRank(n.tier);
+/** A node as the client sees it: masked (see core/safe.ts); its location is the file the editor already shows. */
+function nodeInfo(v: LineageView, raw: Classified): LineageNodeInfo {
+  const rank = raw.tier === undefined ? undefined : v.graph.tierRank(raw.tier);
+  const n = maskedNode(raw);
   return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, tierRank: rank !== undefined && rank >= 0 ? rank : undefined, crownJewel: n.crownJewel, location: v.toLocation(n.path, n.span) as LineageNodeInfo['location'] };
 }
 
@@ -28,7 +30,7 @@ function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
   });
   return {
     nodes: g.nodes.map((n) => nodeInfo(v, n)),
-    edges: edges.map((e: LineageEdge) => ({ from: e.from, to: e.to, relation: e.relation, location: v.toLocation(e.path, e.span) as Location })),
+    edges: edges.map(maskedEdge).map((e: LineageEdge) => ({ from: e.from, to: e.to, relation: e.relation, location: v.toLocation(e.path, e.span) as Location })),
   };
 }
 
@@ -40,6 +42,8 @@ const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
  */
 export function lineageHandlers(ctx: ServerContext): Record<string, (params: never) => Promise<unknown>> {
   const view = (p: ScopeParams) => ctx.workspace.lineage(p.uri);
+  // Clients name nodes by the masked ids they were given; a raw id (typed, or from the file) works too.
+  const idOf = (v: LineageView | undefined, id: unknown) => (v && typeof id === 'string' ? unmaskId(v.graph.nodes.keys(), id) : undefined);
   return {
     [LineageRequests.nodes]: async (p: ScopeParams) => {
       const v = await view(p);
@@ -51,35 +55,41 @@ export function lineageHandlers(ctx: ServerContext): Record<string, (params: nev
     },
     [LineageRequests.upstream]: async (p: WalkParams) => {
       const v = await view(p);
-      return v ? graphInfo(v, v.graph.walk(p.id, 'upstream', p.depth ?? Infinity)) : EMPTY;
+      const id = idOf(v, p.id);
+      return v && id ? graphInfo(v, v.graph.walk(id, 'upstream', p.depth ?? Infinity)) : EMPTY;
     },
     [LineageRequests.downstream]: async (p: WalkParams) => {
       const v = await view(p);
-      return v ? graphInfo(v, v.graph.walk(p.id, 'downstream', p.depth ?? Infinity)) : EMPTY;
+      const id = idOf(v, p.id);
+      return v && id ? graphInfo(v, v.graph.walk(id, 'downstream', p.depth ?? Infinity)) : EMPTY;
     },
     [LineageRequests.path]: async (p: PathParams) => {
       const v = await view(p);
-      const found = v?.graph.path(p.from, p.to);
+      const from = idOf(v, p.from);
+      const to = idOf(v, p.to);
+      const found = from && to ? v?.graph.path(from, to) : undefined;
       return v && found ? graphInfo(v, found) : null;
     },
     [LineageRequests.explain]: async (p: NodeParams) => {
       const v = await view(p);
-      const hops: ExplainHop[] = v && v.graph.nodes.has(p.id) ? v.graph.explain(p.id).map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, location: v.toLocation(h.path, h.span) as ExplainHop['location'] })) : [];
+      const id = idOf(v, p.id);
+      const hops: ExplainHop[] = v && id ? v.graph.explain(id).map(maskedHop).map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, location: v.toLocation(h.path, h.span) as ExplainHop['location'] })) : [];
       return { hops };
     },
     [LineageRequests.modelsCarrying]: async (p: NodeParams) => {
       const v = await view(p);
-      return { nodes: v ? v.graph.modelsCarrying(p.id, MODEL_KINDS).map((n) => nodeInfo(v, n)) : [] };
+      const id = idOf(v, p.id);
+      return { nodes: v && id ? v.graph.modelsCarrying(id, MODEL_KINDS).map((n) => nodeInfo(v, n)) : [] };
     },
     [LineageRequests.nodeAt]: async (p: NodeAtParams) => {
       const doc = ctx.workspace.documents.get(p.textDocument.uri);
       if (!doc) return null;
       const at = await ctx.workspace.lineageAt(p.textDocument.uri, doc.offsetAt(p.position));
-      if (at) return { id: at.id };
+      if (at) return { id: maskId(at.id) };
       // Anywhere else in a config or code file: the file's own node.
       const v = await view({ uri: p.textDocument.uri });
       const file = v?.relative(p.textDocument.uri);
-      for (const id of file ? [file, `code:${file}`] : []) if (v!.graph.nodes.has(id)) return { id };
+      for (const id of file ? [file, `code:${file}`] : []) if (v!.graph.nodes.has(id)) return { id: maskId(id) };
       return null;
     },
   };
@@ -104,7 +114,9 @@ export async function onWorkspaceSymbol(ctx: ServerContext, params: WorkspaceSym
   for (const folder of ctx.workspace.folders) {
     const v = await ctx.workspace.lineage(folder);
     if (!v) continue;
-    for (const n of v.graph.all()) {
+    for (const raw of v.graph.all()) {
+      // Names are matched as they are shown, so a query cannot probe for a masked value.
+      const n = maskedNode(raw);
       if (query && !n.id.toLowerCase().includes(query)) continue;
       out.push({ name: n.id, kind: SYMBOL_KINDS[n.kind], location: v.toLocation(n.path, n.span), containerName: `${n.kind}${n.tier ? `, ${n.tier}` : ''}` });
       if (out.length >= 1000) return out;

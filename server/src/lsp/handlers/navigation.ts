@@ -1,5 +1,5 @@
 import type { DefinitionParams, Hover, HoverParams, Location, ReferenceParams } from 'vscode-languageserver';
-import { declarationsOf, describeId, maskSensitive, usesOf, type Span } from '../../core';
+import { declarationsOf, describeId, maskedHop, maskedNode, maskId, maskText, usesOf, type Span } from '../../core';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
 
@@ -40,13 +40,14 @@ export async function onReferences(ctx: ServerContext, params: ReferenceParams):
 
 /** A lineage node's kind, tier and where the tier comes from, in Markdown, masked. */
 function describeNode(at: NonNullable<Awaited<ReturnType<typeof lineageNode>>>): string | undefined {
-  const n = at.view.graph.node(at.id);
-  if (!n) return undefined;
-  const hops = at.view.graph.explain(at.id);
-  const where = (h: { path: string; span: Span }) => `\`${h.path}\` line ${at.view.toLocation(h.path, h.span).range.start.line + 1}`;
+  const raw = at.view.graph.node(at.id);
+  if (!raw) return undefined;
+  const n = maskedNode(raw);
+  const hops = at.view.graph.explain(at.id).map(maskedHop);
+  const where = (h: { path: string; span: Span }) => `\`${maskId(h.path)}\` line ${at.view.toLocation(h.path, h.span).range.start.line + 1}`;
   const tier = n.tier ? `carries tier **${n.tier}**${n.crownJewel ? ' (crown-jewel)' : ''}` : 'carries no classified data';
   const from = hops.length > 1 && hops[hops.length - 1].reason === 'declared' ? `\n\nTier from: ${hops.slice(1).map((h) => `\`${h.id}\``).join(' ← ')} (declared in ${where(hops[hops.length - 1])})` : '';
-  return maskSensitive(`**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}`);
+  return maskText(`**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}`);
 }
 
 /**
