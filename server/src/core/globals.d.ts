@@ -2,3 +2,7 @@
 // declaring them does not let Node's own APIs into the core (its tsconfig has `types: []`).
 declare function atob(data: string): string;
 declare function btoa(data: string): string;
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare var crypto: { getRandomValues<T extends ArrayBufferView | null>(array: T): T };
