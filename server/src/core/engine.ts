@@ -16,7 +16,7 @@ import { lineageCycle } from './rules/lineage-cycle';
 import { checkReferences } from './manifests/references';
 import { isPromptTemplate } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
-import { assignedCredentials, literalFindings } from './rules/literal-findings';
+import { assignedCredentials, boundLiteralFindings, literalFindings, literalTuning, withoutAllowed } from './rules/literal-findings';
 import { FLOW_RULES } from './rules/registry';
 import { checkPromptTemplate } from './rules/sensitive-field-in-prompt-template';
 import { Catalog } from './sensitivity/catalog';
@@ -140,14 +140,14 @@ export class Engine {
     if (isPromptTemplate(file.path)) {
       const findings = [
         ...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance),
-        ...literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true }),
+        ...literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true, tuning: literalTuning(governance) }),
       ];
       return this.finish(file, undefined, findings, governance, settings, { open: '{#', close: '#}' });
     }
     if (isConfig(file.path)) {
       // JSON has no comments, so no waiver can be written there.
       const comment = /\.jsonc?$/i.test(file.path) ? undefined : { open: '#' };
-      return this.finish(file, undefined, literalFindings(file.path, file.text, 'a config file'), governance, settings, comment);
+      return this.finish(file, undefined, literalFindings(file.path, file.text, 'a config file', { tuning: literalTuning(governance) }), governance, settings, comment);
     }
     return none;
   }
@@ -161,8 +161,9 @@ export class Engine {
   private analyzeCode(file: SourceFile, adapter: LanguageAdapter, governance: Governance, settings: Settings, retain: boolean): FileResult {
     const catalog = this.catalog(governance);
     // Secrets anywhere in the file, comments included; personal data only in string literals.
-    const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'] });
-    const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'] });
+    const tuning = literalTuning(governance);
+    const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
+    const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'], tuning });
     // The cheap test first: most files name nothing sensitive and need no syntax tree at all.
     if (!catalog.prefilter.test(file.text) && piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
       this.release(file.path);
@@ -190,7 +191,7 @@ export class Engine {
         ...FLOW_RULES.flatMap((rule) => flowFindings(rule, ctx, walker.flows)),
         ...secrets,
         // A credential-named variable given a literal, unless a token pattern already found it.
-        ...assignedCredentials(file.path, walker.literalAssignments, isCredential).filter((f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length)),
+        ...assignedCredentials(file.path, walker.literalAssignments, isCredential, tuning).filter((f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length)),
         ...piiCandidates.filter((f) => adapter.isInLiteral(tree, f.span.offset)),
       ];
       return this.finish(file, tree, findings, governance, settings, { open: adapter.lineComment }, adapter);
@@ -218,8 +219,10 @@ export class Engine {
     const canAnnotate = (f: Finding) => !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
     const withWaiverFix =
       lines && comment ? findings.map((f) => (canAnnotate(f) ? { ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] } : f)) : findings;
-    const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
-    return { findings: masked(withFingerprints(file.path, file.text, waived.findings)), notes: [], waivers: waived.waivers };
+    const bounded = boundLiteralFindings(withWaiverFix, governance.literals?.maxPerFile);
+    const waived = applyWaivers(file.path, file.text, tree, bounded, governance, { today: day, inline: settings.inlineWaivers !== false });
+    const allowed = withoutAllowed(withFingerprints(file.path, file.text, waived.findings), literalTuning(governance).allowFingerprints);
+    return { findings: masked(allowed), notes: [], waivers: waived.waivers };
   }
 
   /**
@@ -244,8 +247,10 @@ export class Engine {
     const day = today(settings);
     const ownManifests = model.manifests.filter(wanted);
     const ownConfigs = model.configs.filter(wanted);
-    for (const l of ownManifests) out.set(l.path, [...l.findings, ...literalFindings(l.path, texts.get(l.path) ?? '', 'a manifest')]);
-    for (const c of ownConfigs) out.set(c.path, [...c.findings, ...literalFindings(c.path, texts.get(c.path) ?? '', c.format === 'model-card' ? 'a model card' : 'a config file')]);
+    const tuning = literalTuning(gov);
+    const literals = (path: string, place: 'a manifest' | 'a model card' | 'a config file') => boundLiteralFindings(literalFindings(path, texts.get(path) ?? '', place, { tuning }), gov.literals?.maxPerFile);
+    for (const l of ownManifests) out.set(l.path, [...l.findings, ...literals(l.path, 'a manifest')]);
+    for (const c of ownConfigs) out.set(c.path, [...c.findings, ...literals(c.path, c.format === 'model-card' ? 'a model card' : 'a config file')]);
     // Policies see the classification each stage's data carries through the workspace's lineage.
     const pipelines = ownManifests.filter((l) => l.kind === 'pipeline');
     const releases = ownManifests.filter((l) => l.kind === 'model');
@@ -274,7 +279,7 @@ export class Engine {
       out.set(c.path, this.finish(file, undefined, unique, gov, settings, comment).findings);
       configPaths.add(c.path);
     }
-    for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
+    for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withoutAllowed(withFingerprints(path, texts.get(path) ?? '', list), tuning.allowFingerprints)));
     return out;
   }
 

@@ -1,7 +1,7 @@
 import type { RedactionFunction } from '../governance/model';
 import type { Catalog, Classification } from '../sensitivity/catalog';
 import type { Flow, Sink, SinkKind } from './adapter';
-import { isRedactingCall, lastSegment, spanOf } from './common';
+import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
 
 /**
@@ -246,8 +246,10 @@ export class FlowWalker {
       const interpolation = this.enclosingInterpolation(h.node, within);
       this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via, form: this.formOf(h.node) });
     };
-    for (const arg of args?.namedChildren ?? []) {
-      for (const h of this.hits(arg, env)) push(h, arg);
+    const authenticates = sink.kind === 'llm' || sink.kind === 'upload';
+    for (const [i, arg] of (args?.namedChildren ?? []).entries()) {
+      if (authenticates && i > 0 && this.d.identifiers.has(arg.type) && isOptionsArgument(arg.text)) continue;
+      for (const h of this.hits(arg, env)) if (!authenticates || !this.underAuthKey(h.node, arg)) push(h, arg);
       // Uploading a path that is an asset's location uploads the asset.
       if (sink.kind === 'upload') for (const h of this.locatedStrings(arg)) push(h, arg);
     }
@@ -257,6 +259,16 @@ export class FlowWalker {
       const receiver = member && fn.childForFieldName(member.object);
       if (receiver) for (const h of this.hits(receiver, env)) push(h, receiver);
     }
+  }
+
+  /** True when `node` is passed under an authentication key (`api_key=`, `headers: {...}`) within `arg`. */
+  private underAuthKey(node: SyntaxNode, arg: SyntaxNode): boolean {
+    for (let p: SyntaxNode | null = node; p && p.startIndex >= arg.startIndex && p.endIndex <= arg.endIndex; p = p.parent) {
+      if (p.type === 'shorthand_property_identifier' && isAuthKey(p.text)) return true;
+      const key = this.d.pairs[p.type] ? (p.childForFieldName('name') ?? p.childForFieldName('key')) : null;
+      if (key && isAuthKey(key.text)) return true;
+    }
+    return false;
   }
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
@@ -319,6 +331,11 @@ export class FlowWalker {
       return obj ? this.hits(obj, env, OBJECT) : [];
     }
     if (this.d.calls[t]) return this.callHits(n, env, use);
+    // `shown ? password : "****"` carries the branches, never the condition.
+    if (t === 'ternary_expression' || t === 'conditional_expression') {
+      const condition = n.childForFieldName('condition') ?? (t === 'conditional_expression' ? n.namedChildren[1] : null);
+      return n.namedChildren.filter((c) => c !== condition && c.id !== condition?.id).flatMap((c) => this.hits(c, env));
+    }
     if (this.d.interpolations.has(t)) return n.namedChildren.flatMap((c) => this.hits(c, env));
     const pairValue = this.d.pairs[t];
     if (pairValue) {
@@ -335,6 +352,8 @@ export class FlowWalker {
     if (isRedactingCall(shape.callee, this.redaction)) return [];
     const args = n.childForFieldName(fields.args)?.namedChildren ?? [];
     const name = shape.method;
+    // `password.replace(/./g, "*")` masks every character: what is left says nothing.
+    if ((name === 'replace' || name === 'replaceAll') && args[1] && /^[*x#\u2022-]+$/i.test(this.d.stringValue(args[1]) ?? '') && /^\/(\.|\[\s\S\]|\\[wdS]|\[\^?[^\]]*\])[+*]?\/g/.test(args[0]?.text ?? '')) return [];
     // row.get("ssn") reads a field as surely as row["ssn"].
     if (name === 'get' && args[0]) {
       const key = this.d.stringValue(args[0]);

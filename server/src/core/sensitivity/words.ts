@@ -25,7 +25,7 @@ export function runIndex(words: readonly string[], pattern: readonly string[]): 
  * `password_hash`, `ssn_masked`, `password_policy`, `token_type`, `api_key_path`, `secret_name`.
  */
 export const NOT_THE_DATA = new Set([
-  'hash', 'hashed', 'digest', 'sha', 'sha1', 'sha256', 'md5', 'bcrypt', 'encrypted', 'enc', 'cipher', 'ciphertext',
+  'hash', 'hashed', 'encoded', 'digest', 'sha', 'sha1', 'sha256', 'md5', 'bcrypt', 'encrypted', 'enc', 'cipher', 'ciphertext',
   'masked', 'mask', 'redacted', 'redact', 'anonymized', 'anonymised', 'tokenized', 'pseudonymized',
   'policy', 'policies', 'rule', 'rules', 'regex', 'pattern', 'type', 'types', 'kind', 'format', 'schema',
   'len', 'length', 'count', 'size', 'min', 'max', 'expiry', 'expires', 'ttl', 'age',
