@@ -228,11 +228,21 @@ export class FlowWalker {
       if (factory) this.bound.set(target.text, factory.kind);
     }
     const hits = this.hits(value, env);
-    const names = this.d.identifiers.has(target.type) ? [target] : target.descendantsOfType([...this.d.identifiers]);
+    // `models[name]["token"] = token` stores into `models`; the index `name` is only read.
+    const names = this.d.identifiers.has(target.type) ? [target] : target.descendantsOfType([...this.d.identifiers]).filter((n) => !this.inIndex(n, target));
     for (const n of names) {
       if (hits.length > 0) env.set(n.text, { classification: hits[0].classification, offset: n.startIndex });
       else if (!augmented) env.delete(n.text);
     }
+  }
+
+  /** True when `n` sits in a subscript's index (or a member's property) somewhere under `top`. */
+  private inIndex(n: SyntaxNode, top: SyntaxNode): boolean {
+    for (let c: SyntaxNode = n, p = n.parent; p && c.id !== top.id; c = p, p = p.parent) {
+      const sub = this.d.subscripts[p.type];
+      if (sub && p.childForFieldName(sub.index)?.id === c.id) return true;
+    }
+    return false;
   }
 
   private report(call: SyntaxNode, sink: Sink, env: Map<string, Taint>): void {
@@ -319,6 +329,9 @@ export class FlowWalker {
       const own = prop ? this.named(n, prop.text) : [];
       if (own.length) return own;
       const obj = n.childForFieldName(member.object);
+      // `config.hostname` after `config = {hostname, password}`: another field is not the credential.
+      const held = obj && this.d.identifiers.has(obj.type) ? env.get(obj.text) : undefined;
+      if (held && !isWhole(held.classification) && use === VALUE) return [];
       return obj ? this.hits(obj, env, OBJECT) : [];
     }
     const subscript = this.d.subscripts[t];

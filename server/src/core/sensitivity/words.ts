@@ -32,4 +32,5 @@ export const NOT_THE_DATA = new Set([
   'path', 'file', 'filename', 'dir', 'url', 'uri', 'env', 'var', 'name', 'label', 'field', 'column', 'header',
   'prompt', 'placeholder', 'hint', 'help', 'error', 'errors', 'valid', 'is', 'has', 'present', 'required', 'enabled',
   'verified', 'validated', 'confirmed', 'consent', 'opt', 'domain', 'template', 'regexp', 'validator', 'input', 'widget',
+  'root', 'detail', 'details', 'command', 'dialog', 'store', 'storage', 'revision', 'migration', 'prefix', 'suffix',
 ]);
