@@ -214,13 +214,14 @@ export class Engine {
     adapter?: LanguageAdapter,
   ): FileResult {
     const day = today(settings);
+    // Bounded first, so that a data dump's thousands of values cost nothing further.
+    findings = boundLiteralFindings(findings, governance.literals?.maxPerFile);
     const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
     const canAnnotate = (f: Finding) => !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
     const withWaiverFix =
       lines && comment ? findings.map((f) => (canAnnotate(f) ? { ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] } : f)) : findings;
-    const bounded = boundLiteralFindings(withWaiverFix, governance.literals?.maxPerFile);
-    const waived = applyWaivers(file.path, file.text, tree, bounded, governance, { today: day, inline: settings.inlineWaivers !== false });
+    const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
     const allowed = withoutAllowed(withFingerprints(file.path, file.text, waived.findings), literalTuning(governance).allowFingerprints);
     return { findings: masked(allowed), notes: [], waivers: waived.waivers };
   }

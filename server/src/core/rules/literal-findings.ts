@@ -116,7 +116,12 @@ export function literalFindings(
  */
 export function boundLiteralFindings(findings: readonly Finding[], max: number = DEFAULT_MAX_LITERAL_FINDINGS): Finding[] {
   const byRule = new Map<string, Finding[]>();
-  for (const f of findings) if (f.ruleId === secretLiteral.id || f.ruleId === piiLiteral.id) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  for (const f of findings) {
+    if (f.ruleId !== secretLiteral.id && f.ruleId !== piiLiteral.id) continue;
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
   const dropped = new Set<Finding>();
   const summaries: Finding[] = [];
   for (const [ruleId, list] of byRule) {
