@@ -81,7 +81,10 @@ describe('bad input never crashes the engine', () => {
 describe('inputs that used to take super-linear time finish (sizes that took minutes before)', () => {
   it('a one-line JSON with thousands of e-mail addresses', () => {
     const text = JSON.stringify(Array.from({ length: 3000 }, (_, i) => `user${i}@acme-corp.com`));
-    assert.equal(e.analyze([{ path: 'users.json', text }]).findings.length, 3000);
+    const findings = e.analyze([{ path: 'users.json', text }]).findings;
+    // Twenty one by one, then one summary for the rest: a data dump does not bury other findings.
+    assert.equal(findings.length, 21);
+    assert.ok(findings.some((f) => f.message.startsWith('And 2,980 more literal personal values in this file')), findings[20]?.message);
   });
 
   it('thousands of duplicate ids', () => {
@@ -110,7 +113,7 @@ describe('inputs that used to take super-linear time finish (sizes that took min
 describe('sensitive values never reach a message', () => {
   it('manifest errors that quote what was written mask what the detectors recognise', () => {
     const ssn = '219-45-6781';
-    const token = 'ghp_R4nd0mT0k3nV4lu3Xy9Qw2Er5Ty7Ui8Op1As';
+    const token = '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';
     const text = `apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: a\n    tier: ${ssn}\n    allowedUses: [${token}]\n${token}: 1\n`;
     const r = e.governance({ path: 'governance.yaml', text });
     assert.ok(r.findings.length >= 3);
@@ -118,7 +121,7 @@ describe('sensitive values never reach a message', () => {
   });
 
   it('an outline of a manifest masks an id that is a secret', () => {
-    const token = 'ghp_R4nd0mT0k3nV4lu3Xy9Qw2Er5Ty7Ui8Op1As';
+    const token = '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';
     const [stages] = outline(`stages:\n  - id: ${token}\n`);
     // An id is masked as a name: its kind and a keyed digest, so the outline still tells ids apart.
     assert.match(stages.children[0].name, /^<github_token:[0-9a-f]{8}>$/);

@@ -17,7 +17,7 @@ import { lineageCycle } from './rules/lineage-cycle';
 import { checkReferences } from './manifests/references';
 import { isPromptTemplate } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
-import { assignedCredentials, literalFindings } from './rules/literal-findings';
+import { assignedCredentials, boundLiteralFindings, literalFindings, literalTuning, withoutAllowed } from './rules/literal-findings';
 import { FLOW_RULES } from './rules/registry';
 import { checkPromptTemplate } from './rules/sensitive-field-in-prompt-template';
 import { Catalog } from './sensitivity/catalog';
@@ -169,7 +169,7 @@ export class Engine {
     const adapter = adapterFor(file.path);
     if (adapter) return this.analyzeCode(file, adapter, governance, settings, options.retain === true);
     if (isPromptTemplate(file.path)) {
-      const literals = literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true });
+      const literals = literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true, tuning: literalTuning(governance) });
       const comment = { open: '{#', close: '#}' };
       try {
         const findings = [...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance), ...literals];
@@ -181,7 +181,7 @@ export class Engine {
     if (isConfig(file.path)) {
       // JSON has no comments, so no waiver can be written there.
       const comment = /\.jsonc?$/i.test(file.path) ? undefined : { open: '#' };
-      return this.finish(file, undefined, literalFindings(file.path, file.text, 'a config file'), governance, settings, comment);
+      return this.finish(file, undefined, literalFindings(file.path, file.text, 'a config file', { tuning: literalTuning(governance) }), governance, settings, comment);
     }
     return none;
   }
@@ -210,8 +210,9 @@ export class Engine {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
     // Secrets anywhere in the file, comments included; personal data only in string literals.
-    const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'] });
-    const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'] });
+    const tuning = literalTuning(governance);
+    const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
+    const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'], tuning });
     // The cheap test first: most files name nothing sensitive and need no syntax tree at all.
     if (!catalog.prefilter.test(file.text) && piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
       this.release(file.path);
@@ -245,7 +246,7 @@ export class Engine {
         ...FLOW_RULES.flatMap((rule) => flowFindings(rule, ctx, walker.flows)),
         ...secrets,
         // A credential-named variable given a literal, unless a token pattern already found it.
-        ...assignedCredentials(file.path, walker.literalAssignments, isCredential).filter((f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length)),
+        ...assignedCredentials(file.path, walker.literalAssignments, isCredential, tuning).filter((f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length)),
         ...piiCandidates.filter((f) => adapter.isInLiteral(tree, f.span.offset)),
         // The flows found before the budget ran out are real; the finding says the rest was not read.
         ...(walker.stoppedBy === 'time' ? [notFullyAnalysedFinding(file.path, { cause: 'time', budgetMs: budget.ms, during: 'analysis' }, true)] : []),
@@ -272,13 +273,16 @@ export class Engine {
     adapter?: LanguageAdapter,
   ): FileResult {
     const day = today(settings);
+    // Bounded first, so that a data dump's thousands of values cost nothing further.
+    findings = boundLiteralFindings(findings, governance.literals?.maxPerFile);
     const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
     const canAnnotate = (f: Finding) => !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
     const withWaiverFix =
       lines && comment ? findings.map((f) => (canAnnotate(f) ? { ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] } : f)) : findings;
     const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
-    return { findings: masked(withFingerprints(file.path, file.text, waived.findings)), notes: [], waivers: waived.waivers };
+    const allowed = withoutAllowed(withFingerprints(file.path, file.text, waived.findings), literalTuning(governance).allowFingerprints);
+    return { findings: masked(allowed), notes: [], waivers: waived.waivers };
   }
 
   /**
@@ -303,8 +307,10 @@ export class Engine {
     const day = today(settings);
     const ownManifests = model.manifests.filter(wanted);
     const ownConfigs = model.configs.filter(wanted);
-    for (const l of ownManifests) out.set(l.path, [...l.findings, ...literalFindings(l.path, texts.get(l.path) ?? '', 'a manifest')]);
-    for (const c of ownConfigs) out.set(c.path, [...c.findings, ...literalFindings(c.path, texts.get(c.path) ?? '', c.format === 'model-card' ? 'a model card' : 'a config file')]);
+    const tuning = literalTuning(gov);
+    const literals = (path: string, place: 'a manifest' | 'a model card' | 'a config file') => boundLiteralFindings(literalFindings(path, texts.get(path) ?? '', place, { tuning }), gov.literals?.maxPerFile);
+    for (const l of ownManifests) out.set(l.path, [...l.findings, ...literals(l.path, 'a manifest')]);
+    for (const c of ownConfigs) out.set(c.path, [...c.findings, ...literals(c.path, c.format === 'model-card' ? 'a model card' : 'a config file')]);
     // Policies see the classification each stage's data carries through the workspace's lineage.
     const pipelines = ownManifests.filter((l) => l.kind === 'pipeline');
     const releases = ownManifests.filter((l) => l.kind === 'model');
@@ -333,7 +339,7 @@ export class Engine {
       out.set(c.path, this.finish(file, undefined, unique, gov, settings, comment).findings);
       configPaths.add(c.path);
     }
-    for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withFingerprints(path, texts.get(path) ?? '', list)));
+    for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withoutAllowed(withFingerprints(path, texts.get(path) ?? '', list), tuning.allowFingerprints)));
     return out;
   }
 

@@ -215,7 +215,15 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
 
   const defaults = isRecord(g.defaults) ? g.defaults : {};
   const approvalRoles = strings(isRecord(g.approvals) ? g.approvals.roles : undefined);
-  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy, approvalRoles };
+  const lit = isRecord(g.literals) ? g.literals : undefined;
+  const literals = lit && {
+    testPaths: strings(lit.testPaths),
+    allowFingerprints: strings(lit.allowFingerprints),
+    allowedEmailDomains: strings(lit.allowedEmailDomains),
+    reportTestData: lit.reportTestData === true,
+    maxPerFile: typeof lit.maxPerFile === 'number' && lit.maxPerFile >= 1 ? Math.floor(lit.maxPerFile) : 20,
+  };
+  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy, approvalRoles, literals };
   return { governance, findings, broken: !valid || findings.some((f) => f.severity === 'error') };
 }
 

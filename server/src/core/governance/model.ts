@@ -90,6 +90,17 @@ export interface Governance {
   readonly waiverPolicy: WaiverPolicy;
   /** Roles whose approval counts for fine-tuning, deployment and releases; empty: any. */
   readonly approvalRoles: readonly string[];
+  /** How the literal rules are tuned for this repository (`literals:` in the manifest). */
+  readonly literals?: LiteralsPolicy;
+}
+
+/** The manifest's `literals:` section: test-data paths, accepted findings, published domains. */
+export interface LiteralsPolicy {
+  readonly testPaths: readonly string[];
+  readonly allowFingerprints: readonly string[];
+  readonly allowedEmailDomains: readonly string[];
+  readonly reportTestData: boolean;
+  readonly maxPerFile: number;
 }
 
 /** The tiers in force when a manifest declares none. */

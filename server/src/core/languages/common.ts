@@ -16,7 +16,7 @@ export function lastSegment(dotted: string): string {
 const REDACTING_WORDS = new Set([
   'redact', 'redacted', 'mask', 'masked', 'anonymize', 'anonymise', 'anonymized', 'anonymised', 'pseudonymize', 'pseudonymise',
   'scrub', 'sanitize', 'sanitise', 'hash', 'hashed', 'digest', 'hexdigest', 'sha1', 'sha256', 'sha512', 'md5', 'blake2b', 'blake2s',
-  'encrypt', 'encrypted', 'len', 'bool', 'isinstance', 'type', 'id',
+  'encrypt', 'encrypted', 'crypt', 'scrypt', 'pbkdf2', 'hmac', 'encoded', 'obfuscate', 'obfuscated', 'len', 'bool', 'isinstance', 'type', 'id',
 ]);
 const REDACTING_MODULES = new Set(['hashlib', 'hmac', 'bcrypt', 'argon2', 'crypto', 'secrets']);
 
@@ -35,4 +35,23 @@ export function endOfLine(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);
   if (nl < 0) return text.length;
   return text[nl - 1] === '\r' ? nl - 1 : nl;
+}
+
+/**
+ * Keys under which a call receives its own authentication: `api_key=`, `token=`, `{apiKey}`,
+ * `headers: {"api-key": ...}`, `configurable: {apiKey}`. A credential passed there authenticates
+ * the call to the model or the hub; it is not data sent to it.
+ */
+const AUTH_KEYS = new Set([
+  'apikey', 'token', 'authtoken', 'useauthtoken', 'hftoken', 'accesstoken', 'bearertoken', 'auth', 'authorization', 'headers', 'defaultheaders',
+  'credentials', 'credential', 'password', 'secretkey', 'xapikey', 'ocpapimsubscriptionkey', 'openaiapikey', 'anthropicapikey', 'azureopenaiapikey',
+]);
+
+export function isAuthKey(key: string): boolean {
+  return AUTH_KEYS.has(key.replace(/^["'`]|["'`]$/g, '').toLowerCase().replace(/[^a-z0-9]/g, ''));
+}
+
+/** A later argument of a model or upload call named as its options (`requestOptions`, `headers`): transport, not content. */
+export function isOptionsArgument(name: string): boolean {
+  return /(^|[a-z_])(options|opts|headers|config|configuration|auth|credentials)$/i.test(name);
 }

@@ -2,7 +2,7 @@ import type { Budget } from '../budget';
 import type { RedactionFunction } from '../governance/model';
 import type { Catalog, Classification } from '../sensitivity/catalog';
 import type { Flow, Sink, SinkKind } from './adapter';
-import { isRedactingCall, lastSegment, spanOf } from './common';
+import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
 
 /**
@@ -295,11 +295,21 @@ export class FlowWalker {
       if (factory) this.bound.set(target.text, factory.kind);
     }
     const hits = this.hits(value, env);
-    const names = this.d.identifiers.has(target.type) ? [target] : target.descendantsOfType([...this.d.identifiers]);
+    // `models[name]["token"] = token` stores into `models`; the index `name` is only read.
+    const names = this.d.identifiers.has(target.type) ? [target] : target.descendantsOfType([...this.d.identifiers]).filter((n) => !this.inIndex(n, target));
     for (const n of names) {
       if (hits.length > 0) env.set(n.text, { classification: hits[0].classification, offset: n.startIndex });
       else if (!augmented) env.delete(n.text);
     }
+  }
+
+  /** True when `n` sits in a subscript's index (or a member's property) somewhere under `top`. */
+  private inIndex(n: SyntaxNode, top: SyntaxNode): boolean {
+    for (let c: SyntaxNode = n, p = n.parent; p && c.id !== top.id; c = p, p = p.parent) {
+      const sub = this.d.subscripts[p.type];
+      if (sub && p.childForFieldName(sub.index)?.id === c.id) return true;
+    }
+    return false;
   }
 
   private report(call: SyntaxNode, sink: Sink, env: Map<string, Taint>): void {
@@ -327,9 +337,11 @@ export class FlowWalker {
       const interpolation = h.found ? h.found.interpolation : this.enclosingInterpolation(h.node, within);
       this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via, form: this.formOf(h.node, h.found?.asObject) });
     };
-    for (const arg of args?.namedChildren ?? []) {
+    const authenticates = sink.kind === 'llm' || sink.kind === 'upload';
+    for (const [i, arg] of (args?.namedChildren ?? []).entries()) {
       if (this.stopped) return;
-      for (const h of this.hits(arg, env)) push(h, arg);
+      if (authenticates && i > 0 && this.d.identifiers.has(arg.type) && isOptionsArgument(arg.text)) continue;
+      for (const h of this.hits(arg, env)) if (!authenticates || !this.underAuthKey(h.node, arg)) push(h, arg);
       // Uploading a path that is an asset's location uploads the asset.
       if (sink.kind === 'upload') for (const h of this.locatedStrings(arg)) push(h, arg);
     }
@@ -339,6 +351,16 @@ export class FlowWalker {
       const receiver = member && fn.childForFieldName(member.object);
       if (receiver) for (const h of this.hits(receiver, env)) push(h, receiver);
     }
+  }
+
+  /** True when `node` is passed under an authentication key (`api_key=`, `headers: {...}`) within `arg`. */
+  private underAuthKey(node: SyntaxNode, arg: SyntaxNode): boolean {
+    for (let p: SyntaxNode | null = node; p && p.startIndex >= arg.startIndex && p.endIndex <= arg.endIndex; p = p.parent) {
+      if (p.type === 'shorthand_property_identifier' && isAuthKey(p.text)) return true;
+      const key = this.d.pairs[p.type] ? (p.childForFieldName('name') ?? p.childForFieldName('key')) : null;
+      if (key && isAuthKey(key.text)) return true;
+    }
+    return false;
   }
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
@@ -423,6 +445,9 @@ export class FlowWalker {
       const own = prop ? this.named(n, prop.text) : [];
       if (own.length) return { hits: own };
       const obj = n.childForFieldName(member.object);
+      // `config.hostname` after `config = {hostname, password}`: another field is not the credential.
+      const held = obj && this.d.identifiers.has(obj.type) ? env.get(obj.text) : undefined;
+      if (held && !isWhole(held.classification) && use === VALUE) return none;
       return obj ? { parts: [[obj, OBJECT]] } : none;
     }
     const subscript = this.d.subscripts[t];
@@ -435,6 +460,11 @@ export class FlowWalker {
       return obj ? { parts: [[obj, OBJECT]] } : none;
     }
     if (this.d.calls[t]) return this.callHits(n, use);
+    // `shown ? password : "****"` carries the branches, never the condition.
+    if (t === 'ternary_expression' || t === 'conditional_expression') {
+      const condition = n.childForFieldName('condition') ?? (t === 'conditional_expression' ? n.namedChildren[1] : null);
+      return { parts: n.namedChildren.filter((c) => c !== condition && c.id !== condition?.id).map((c) => [c, VALUE] as const) };
+    }
     const pairValue = this.d.pairs[t];
     if (pairValue && !this.d.interpolations.has(t)) {
       const v = n.childForFieldName(pairValue);
@@ -452,6 +482,8 @@ export class FlowWalker {
     if (isRedactingCall(shape.callee, this.redaction)) return none;
     const args = n.childForFieldName(fields.args)?.namedChildren ?? [];
     const name = shape.method;
+    // `password.replace(/./g, "*")` masks every character: what is left says nothing.
+    if ((name === 'replace' || name === 'replaceAll') && args[1] && /^[*x#\u2022-]+$/i.test(this.d.stringValue(args[1]) ?? '') && /^\/(\.|\[\s\S\]|\\[wdS]|\[\^?[^\]]*\])[+*]?\/g/.test(args[0]?.text ?? '')) return none;
     // row.get("ssn") reads a field as surely as row["ssn"].
     if (name === 'get' && args[0]) {
       const key = this.d.stringValue(args[0]);

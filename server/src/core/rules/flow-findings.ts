@@ -2,6 +2,8 @@ import type { Governance, RedactionFunction } from '../governance/model';
 import type { Flow, LanguageAdapter, SinkKind } from '../languages/adapter';
 import type { Tree } from '../languages/parsers';
 import type { Classification } from '../sensitivity/catalog';
+import { fileRole } from '../sensitivity/location';
+import { literalTuning } from './literal-findings';
 import type { LineIndex } from '../text';
 import type { Finding, Fix, Severity } from '../types';
 import type { RuleMeta } from './rule';
@@ -51,6 +53,8 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
   if (mine.length === 0) return [];
   const redaction = redactionFor(ctx.governance, ctx.adapter.id);
   const importEdit = redaction ? ctx.adapter.importEdit(ctx.tree, ctx.text, redaction) : undefined;
+  const tuning = literalTuning(ctx.governance);
+  const inTest = fileRole(ctx.path, tuning.testPaths, tuning.root) === 'test';
   return mine.map((f) => {
     const via = f.via ? ` through local variable \`${f.via.name}\` (assigned on line ${ctx.lines.position(f.via.offset).line + 1})` : '';
     const advice = redaction
@@ -92,6 +96,8 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
       fixes.push({ title: `Replace with the placeholder "${placeholder}"`, edits: [edit], preferred: true, safe });
     }
     const classification = { tier: f.classification.tier, crownJewel: f.classification.crownJewel };
-    return { ruleId: rule.id, severity: severityOf(f.classification), message, path: ctx.path, span: f.span, fixes, classification };
+    // A built-in name guess in a test is the test's own fixture (`secret = {...}`); a declared field is reported wherever it is.
+    const severity = f.classification.source === 'builtin' && inTest ? 'note' : severityOf(f.classification);
+    return { ruleId: rule.id, severity, message, path: ctx.path, span: f.span, fixes, classification };
   });
 }

@@ -1,4 +1,7 @@
+import type { Governance } from '../governance/model';
+import { fileRole, globToRegExp, type FileRole } from '../sensitivity/location';
 import { isPlaceholderValue, scanLiterals, type LiteralClass, type LiteralMatch } from '../sensitivity/literals';
+import { splitWords } from '../sensitivity/words';
 import type { Finding, Fix, Severity, Span } from '../types';
 import type { RuleMeta } from './rule';
 
@@ -19,9 +22,59 @@ export const piiLiteral: RuleMeta = {
 /** Where a scanned text lives, for the message: `code`, `a prompt template`, `a config`. */
 export type LiteralPlace = 'code' | 'a prompt template' | 'a config file' | 'a manifest' | 'a model card';
 
-function severity(m: LiteralMatch): Severity {
-  if (m.class === 'secret') return 'error';
-  return m.lowConfidence ? 'note' : 'warning';
+/** How the governance manifest tunes the literal rules; every field has a default. */
+export interface LiteralTuning {
+  /** Extra globs for test data, beyond the conventions `fileRole` knows. */
+  readonly testPaths?: readonly RegExp[];
+  /** Finding fingerprints the organisation has reviewed and accepted. */
+  readonly allowFingerprints?: ReadonlySet<string>;
+  readonly allowedEmailDomains?: readonly string[];
+  /** Report literal PII in tests, examples and docs at its usual severity. */
+  readonly reportTestData?: boolean;
+  /** The governance manifest's folder: paths are classified relative to it. */
+  readonly root?: string;
+}
+
+const tunings = new WeakMap<Governance, LiteralTuning>();
+
+/** The literal rules' tuning under a governance manifest, compiled once per manifest. */
+export function literalTuning(g: Governance): LiteralTuning {
+  let t = tunings.get(g);
+  if (!t) {
+    const l = g.literals;
+    const slash = g.path ? Math.max(g.path.lastIndexOf('/'), g.path.lastIndexOf('\\')) : -1;
+    t = {
+      testPaths: (l?.testPaths ?? []).map(globToRegExp),
+      allowFingerprints: new Set(l?.allowFingerprints ?? []),
+      allowedEmailDomains: l?.allowedEmailDomains ?? [],
+      reportTestData: l?.reportTestData === true,
+      root: slash > 0 ? g.path!.slice(0, slash) : undefined,
+    };
+    tunings.set(g, t);
+  }
+  return t;
+}
+
+/** Literal findings of one rule in one file beyond this many become one summary finding. */
+export const DEFAULT_MAX_LITERAL_FINDINGS = 20;
+
+/** Roles whose literal personal data is taken to be synthetic: reported as a note. */
+const SYNTHETIC_ROLES: ReadonlySet<FileRole> = new Set(['test', 'example', 'docs']);
+
+function severity(m: LiteralMatch, role: FileRole, tuning: LiteralTuning): Severity {
+  const synthetic = SYNTHETIC_ROLES.has(role) && tuning.reportTestData !== true;
+  // A secret in a provider's live format is a leak wherever it is; an unstructured one in a test is a fixture.
+  if (m.class === 'secret') return m.live || !synthetic ? 'error' : 'note';
+  return m.lowConfidence || synthetic ? 'note' : 'warning';
+}
+
+/** Lines that credit a person on purpose: licence headers, authors and maintainers lists. */
+const CREDIT_LINE = /copyright|\(c\)|licen[cs]ed|spdx|author|maintainer|contributor|owner/i;
+
+function creditLine(text: string, offset: number): boolean {
+  const start = text.lastIndexOf('\n', offset) + 1;
+  const end = text.indexOf('\n', offset);
+  return CREDIT_LINE.test(text.slice(start, Math.min(end < 0 ? text.length : end, start + 400)));
 }
 
 function message(m: LiteralMatch, place: LiteralPlace): string {
@@ -38,19 +91,63 @@ export function literalFindings(
   path: string,
   text: string,
   place: LiteralPlace,
-  opts: { classes?: readonly LiteralClass[]; regions?: readonly Span[]; placeholderFix?: boolean } = {},
+  opts: { classes?: readonly LiteralClass[]; regions?: readonly Span[]; placeholderFix?: boolean; tuning?: LiteralTuning } = {},
 ): Finding[] {
   const regions = opts.regions ?? [{ offset: 0, length: text.length }];
+  const tuning = opts.tuning ?? {};
+  const role = fileRole(path, tuning.testPaths, tuning.root);
   const out: Finding[] = [];
   for (const r of regions) {
-    for (const m of scanLiterals(text.slice(r.offset, r.offset + r.length), opts.classes)) {
+    for (const m of scanLiterals(text.slice(r.offset, r.offset + r.length), opts.classes, { allowedEmailDomains: tuning.allowedEmailDomains })) {
       const span = { offset: r.offset + m.offset, length: m.length };
+      // Package metadata and credit lines name people on purpose: that is not personal data to report.
+      if (m.class === 'pii' && m.lowConfidence && (role === 'metadata' || creditLine(text, span.offset))) continue;
       const fixes: Fix[] =
         opts.placeholderFix && m.class === 'pii' ? [{ title: `Replace with the placeholder <redacted:${m.key}>`, edits: [{ ...span, newText: `<redacted:${m.key}>` }], preferred: true, safe: false }] : [];
-      out.push({ ruleId: m.class === 'secret' ? secretLiteral.id : piiLiteral.id, severity: severity(m), message: message(m, place), path, span, fixes });
+      out.push({ ruleId: m.class === 'secret' ? secretLiteral.id : piiLiteral.id, severity: severity(m, role, tuning), message: message(m, place), path, span, fixes });
     }
   }
   return out;
+}
+
+/**
+ * At most `max` literal findings per rule in one file, and then one summary finding at the next
+ * one's place, so that a data dump does not bury every other finding. The most severe are kept.
+ */
+export function boundLiteralFindings(findings: readonly Finding[], max: number = DEFAULT_MAX_LITERAL_FINDINGS): Finding[] {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.ruleId !== secretLiteral.id && f.ruleId !== piiLiteral.id) continue;
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
+  const dropped = new Set<Finding>();
+  const summaries: Finding[] = [];
+  for (const [ruleId, list] of byRule) {
+    if (list.length <= max) continue;
+    const rank = { error: 0, warning: 1, note: 2 } as const;
+    const ordered = [...list].sort((a, b) => rank[a.severity] - rank[b.severity] || a.span.offset - b.span.offset);
+    const rest = ordered.slice(max);
+    for (const f of rest) dropped.add(f);
+    const first = rest.reduce((a, b) => (b.span.offset < a.span.offset ? b : a));
+    summaries.push({
+      ruleId,
+      severity: rest.reduce<Severity>((s, f) => (rank[f.severity] < rank[s] ? f.severity : s), 'note'),
+      message: `And ${rest.length.toLocaleString('en-US')} more ${ruleId === secretLiteral.id ? 'literal secrets' : 'literal personal values'} in this file, not listed one by one`,
+      path: first.path,
+      span: first.span,
+      fixes: [],
+    });
+  }
+  if (summaries.length === 0) return [...findings];
+  return [...findings.filter((f) => !dropped.has(f)), ...summaries];
+}
+
+/** Finding fingerprints the governance manifest accepts are not reported. */
+export function withoutAllowed(findings: readonly Finding[], allowed: ReadonlySet<string> | undefined): Finding[] {
+  if (!allowed || allowed.size === 0) return [...findings];
+  return findings.filter((f) => !(f.fingerprint && allowed.has(f.fingerprint)));
 }
 
 /**
@@ -62,13 +159,16 @@ export function assignedCredentials(
   path: string,
   assignments: readonly { name: string; value: string; span: Span }[],
   isCredential: (name: string) => boolean,
+  tuning: LiteralTuning = {},
 ): Finding[] {
   const out: Finding[] = [];
+  const synthetic = SYNTHETIC_ROLES.has(fileRole(path, tuning.testPaths, tuning.root));
   for (const a of assignments) {
-    if (a.value.length < 8 || /\s/.test(a.value) || isPlaceholderValue(a.value) || !isCredential(a.name)) continue;
+    if (a.value.length < 8 || /\s/.test(a.value) || isPlaceholderValue(a.value) || isNameNotSecret(a.name, a.value) || !isCredential(a.name)) continue;
     out.push({
       ruleId: secretLiteral.id,
-      severity: 'error',
+      // A password written into a test is the test's own fixture; elsewhere it is a leak.
+      severity: synthetic ? 'note' : 'error',
       message: `Literal credential assigned to \`${a.name}\` in code; revoke it, and load it from a secret store or the environment instead`,
       path,
       span: a.span,
@@ -76,4 +176,32 @@ export function assignedCredentials(
     });
   }
   return out;
+}
+
+/** Last words of a name that say it holds the secret's name, format or place, not the secret. */
+const NAMING_WORDS = new Set(['prefix', 'suffix', 'pattern', 'regex', 're', 'format', 'template', 'header', 'name', 'env', 'var', 'field', 'label', 'path', 'dir', 'root', 'file', 'url', 'endpoint', 'id', 'at', 'param', 'attr', 'column', 'marker', 'sentinel', 'placeholder']);
+/** Words that only a stand-in value contains. */
+const STAND_IN = /example|sample|placeholder|dummy|fake|test|changeme|your|secret|password|passwd|token/i;
+
+/**
+ * True when a credential-named variable holds something other than the credential: its own name
+ * or an environment variable's (`LANGSMITH_API_KEY = "LANGSMITH_API_KEY"`), the key it is stored
+ * under (`AUTH_TOKEN_KEY = "app_auth_token"`), a prefix, a path or a pattern, or a stand-in that
+ * says what it is (`"test-secret-value"`).
+ */
+export function isNameNotSecret(name: string, value: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (norm(name) === norm(value)) return true;
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(value)) return true;
+  const nameWords = splitWords(name);
+  if (NAMING_WORDS.has(nameWords[nameWords.length - 1] ?? '')) return true;
+  if (/^[/~.]|^[a-z]:\\|\\[sdwbSDW]|\[\^|\(\?|[-_:.]$/.test(value)) return true;
+  if (STAND_IN.test(value)) return true;
+  // An identifier-shaped value made of the name's own words is the name of a stored key.
+  if (/^[a-z][a-z0-9]*([._:-][a-z0-9]+)+$/.test(value)) {
+    const words = new Set(nameWords);
+    const shared = splitWords(value).filter((w) => words.has(w)).length;
+    if (shared >= 2 || (shared >= 1 && !/\d/.test(value))) return true;
+  }
+  return false;
 }

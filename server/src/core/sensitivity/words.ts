@@ -25,11 +25,12 @@ export function runIndex(words: readonly string[], pattern: readonly string[]): 
  * `password_hash`, `ssn_masked`, `password_policy`, `token_type`, `api_key_path`, `secret_name`.
  */
 export const NOT_THE_DATA = new Set([
-  'hash', 'hashed', 'digest', 'sha', 'sha1', 'sha256', 'md5', 'bcrypt', 'encrypted', 'enc', 'cipher', 'ciphertext',
+  'hash', 'hashed', 'encoded', 'digest', 'sha', 'sha1', 'sha256', 'md5', 'bcrypt', 'encrypted', 'enc', 'cipher', 'ciphertext',
   'masked', 'mask', 'redacted', 'redact', 'anonymized', 'anonymised', 'tokenized', 'pseudonymized',
   'policy', 'policies', 'rule', 'rules', 'regex', 'pattern', 'type', 'types', 'kind', 'format', 'schema',
   'len', 'length', 'count', 'size', 'min', 'max', 'expiry', 'expires', 'ttl', 'age',
   'path', 'file', 'filename', 'dir', 'url', 'uri', 'env', 'var', 'name', 'label', 'field', 'column', 'header',
   'prompt', 'placeholder', 'hint', 'help', 'error', 'errors', 'valid', 'is', 'has', 'present', 'required', 'enabled',
   'verified', 'validated', 'confirmed', 'consent', 'opt', 'domain', 'template', 'regexp', 'validator', 'input', 'widget',
+  'root', 'detail', 'details', 'command', 'dialog', 'store', 'storage', 'revision', 'migration', 'prefix', 'suffix',
 ]);
