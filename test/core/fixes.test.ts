@@ -55,13 +55,14 @@ function checkFix(before: string, after: string, opts: { line: number; governanc
 }
 
 /** A waiver written by the fix takes effect only once its reason is filled in. */
-function checkWaiverTakesEffectWithReason(path: string, text: string, governance: string): void {
+function checkWaiverTakesEffectWithReason(path: string, text: string, governance: string, rule = 'CG101'): void {
   const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
   const run = (t: string) => e.analyze([{ path, text: t }, { path: 'governance.yaml', text: governance }], settings).findings.filter((f) => f.path === path);
   const empty = run(text);
-  assert.ok(empty.some((f) => f.ruleId === 'CG101' && !f.waiver), 'an empty reason must not waive');
+  assert.ok(empty.some((f) => f.ruleId === rule && !f.waiver), 'an empty reason must not waive');
   assert.ok(empty.some((f) => f.ruleId === 'CG301' && f.message.includes('gives no reason')));
-  const filled = run(text.replace('reason=""', 'reason="reviewed" approver=jane'));
+  const reasoned = text.replace('reason=""', 'reason="reviewed"');
+  const filled = run(reasoned.includes('approver=""') ? reasoned.replace('approver=""', 'approver=jane') : reasoned.replace('reason="reviewed"', 'reason="reviewed" approver=jane'));
   assert.ok(filled.length > 0 && filled.every((f) => f.waiver !== undefined), JSON.stringify(filled.map((f) => f.message)));
 }
 
@@ -204,6 +205,52 @@ describe('the waiver fix', () => {
       '{# crownguard: waive CG106 reason="" expires=2026-12-28 #}\nHi {{ customer.ssn }}\n',
       { line: 1, governance: GOVERNANCE, path: 'reply.prompt', fix: 'Waive' },
     );
+  });
+
+  it('uses {{! }} in Mustache and Handlebars templates, which render {# #} as text, and reads it back', () => {
+    for (const path of ['reply.mustache', 'reply.hbs', 'reply.handlebars']) {
+      const fixed = checkFix(
+        'Hi {{ customer.ssn }}\n',
+        '{{! crownguard: waive CG106 reason="" expires=2026-12-28 }}\nHi {{ customer.ssn }}\n',
+        { line: 1, governance: GOVERNANCE, path, fix: 'Waive' },
+      );
+      checkWaiverTakesEffectWithReason(path, fixed, GOVERNANCE, 'CG106');
+    }
+    // Handlebars' long comment form is a waiver too.
+    const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
+    const text = '{{!-- crownguard: waive CG106 reason="reviewed" expires=2026-12-28 approver=jane --}}\nHi {{ customer.ssn }}\n';
+    const findings = e.analyze([{ path: 'reply.hbs', text }, { path: 'governance.yaml', text: GOVERNANCE }], settings).findings;
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.waiver?.reason]), [['CG106', 'reviewed']]);
+  });
+
+  const STRICT = GOVERNANCE + 'policies:\n  - id: no-pii-in-logs\n    rules: [CG101]\nwaivers:\n  requirePolicy: true\n  requireApproverForCrownJewel: true\n  approvers: [jane]\n';
+
+  it('writes every field the manifest requires, empty, so one filling-in makes it take effect', () => {
+    const fixed = checkFix(
+      'print(c.ssn)\n',
+      '# crownguard: waive CG101 policy=no-pii-in-logs reason="" expires=2026-12-28 approver=""\nprint(c.ssn)\n',
+      { line: 1, governance: STRICT, fix: 'Waive' },
+    );
+    const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
+    const run = (t: string) => e.analyze([{ path: 'app.py', text: t }, { path: 'governance.yaml', text: STRICT }], settings).findings;
+    const title = run('print(c.ssn)\n').find((f) => f.ruleId === 'CG101')!.fixes.find((f) => f.title.startsWith('Waive'))!.title;
+    assert.equal(title, 'Waive CG101 for this statement (write the reason and the approver)');
+    // The reason alone is not enough: the approver is still empty.
+    assert.ok(run(fixed.replace('reason=""', 'reason="ok"')).some((f) => f.ruleId === 'CG301' && f.message.includes('without an approver')));
+    const filled = run(fixed.replace('reason=""', 'reason="ok"').replace('approver=""', 'approver=jane'));
+    assert.deepEqual(filled.map((f) => [f.ruleId, f.waiver !== undefined]), [['CG101', true]]);
+  });
+
+  it('names an empty policy when one is required and no policy covers the rule', () => {
+    const governance = GOVERNANCE + 'waivers:\n  requirePolicy: true\n';
+    checkFix('print(c.ssn)\n', '# crownguard: waive CG101 policy="" reason="" expires=2026-12-28\nprint(c.ssn)\n', { line: 1, governance, fix: 'Waive' });
+  });
+
+  it('is not offered where the manifest forbids inline waivers for the tier', () => {
+    const governance = GOVERNANCE + 'waivers:\n  forbidInlineForTiers: [restricted]\n';
+    const [finding] = e.analyze([{ path: 'app.py', text: 'print(c.ssn)\n' }, { path: 'governance.yaml', text: governance }]).findings;
+    assert.equal(finding.ruleId, 'CG101');
+    assert.deepEqual(finding.fixes.filter((f) => f.title.startsWith('Waive')), []);
   });
 });
 

@@ -14,7 +14,7 @@ import { isWorkspaceFile, WorkspaceCache, type WorkspaceModel } from './lineage/
 import type { LineageGraph } from './lineage/graph';
 import { lineageCycle } from './rules/lineage-cycle';
 import { checkReferences } from './manifests/references';
-import { isPromptTemplate } from './prompts/template';
+import { isPromptTemplate, templateComment } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
 import { assignedCredentials, literalFindings } from './rules/literal-findings';
 import { FLOW_RULES } from './rules/registry';
@@ -142,7 +142,7 @@ export class Engine {
         ...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance),
         ...literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true }),
       ];
-      return this.finish(file, undefined, findings, governance, settings, { open: '{#', close: '#}' });
+      return this.finish(file, undefined, findings, governance, settings, templateComment(file.path));
     }
     if (isConfig(file.path)) {
       // JSON has no comments, so no waiver can be written there.
@@ -216,8 +216,11 @@ export class Engine {
     const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
     const canAnnotate = (f: Finding) => !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
-    const withWaiverFix =
-      lines && comment ? findings.map((f) => (canAnnotate(f) ? { ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] } : f)) : findings;
+    const withWaiver = (f: Finding): Finding => {
+      const fix = canAnnotate(f) ? waiverFix(file.text, lines!, f, comment!, governance, day) : undefined;
+      return fix ? { ...f, fixes: [...f.fixes, fix] } : f;
+    };
+    const withWaiverFix = lines && comment ? findings.map(withWaiver) : findings;
     const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
     return { findings: masked(withFingerprints(file.path, file.text, waived.findings)), notes: [], waivers: waived.waivers };
   }
