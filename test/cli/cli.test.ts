@@ -39,7 +39,7 @@ describe('crownguard check: text output and exit codes', () => {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')), [
-      'examples/pipelines/support-bot.pipeline.yaml:7:5: error CG401',
+      'examples/pipelines/support-bot.pipeline.yaml:7:9: error CG401',
       'examples/prompts/support_reply.prompt:3:14: note CG106',
       'examples/prompts/support_reply.prompt:5:21: error CG106',
       'examples/src/notify.ts:12:46: error CG101',

@@ -423,6 +423,76 @@ describe('the approvals fix', () => {
   });
 });
 
+describe('the confidential-compute finding and fix', () => {
+  const bare = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    privacy:');
+
+  it('says which key to set on which stage, and squiggles the stage\'s name, not its `id` key', () => {
+    const [finding] = e
+      .analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: bare }], { ...DEFAULT_SETTINGS, today: '2026-11-28' })
+      .findings.filter((f) => f.message.includes('confidential-compute'));
+    assert.ok(finding.message.endsWith('; add `compute.confidential: true` to stage `tune`'), finding.message);
+    assert.equal(bare.slice(finding.span.offset, finding.span.offset + finding.span.length), 'tune');
+  });
+
+  it('adds a compute block when the stage has none', () => {
+    checkManifestFix(bare, bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    compute:\n      confidential: true\n'), { line: 4, finding: 'policy `confidential-compute`' });
+  });
+
+  it('adds the key to a compute mapping that lacks it, and sets one that is false', () => {
+    const region = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    compute: { region: eu-west-1 }\n    privacy:');
+    checkManifestFix(region, region.replace('{ region: eu-west-1 }', '{ region: eu-west-1, confidential: true }'), { line: 8, finding: 'policy `confidential-compute`' });
+    const off = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    compute: { confidential: false }\n    privacy:');
+    checkManifestFix(off, STAGE, { line: 8, finding: 'policy `confidential-compute`' });
+    const [finding] = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: off }]).findings.filter((f) => f.message.includes('confidential-compute'));
+    assert.ok(finding.message.endsWith('; set `compute.confidential: true` on stage `tune`'), finding.message);
+  });
+});
+
+describe('every built-in stage policy says what to change', () => {
+  const governance = POLICY_GOVERNANCE.replace('    allowedUses: [lora-finetune]\n', '    allowedUses: [lora-finetune]\n    retentionDays: 30\n    domain: crm\n') + 'approvals:\n  roles: [privacy]\n';
+  const pipeline = `apiVersion: crownguard/v1
+kind: Pipeline
+stages:
+  - id: tune
+    type: fine-tune
+    method: full
+    domain: ml
+    inputs: [crm]
+    retentionDays: 90
+    logging: { payloads: true }
+    hub: { public: true }
+`;
+  const expected: Record<string, [string, string | undefined]> = {
+    'finetune-method': ['set `method` of stage `tune` to one the data allows: `lora`, `qlora`, `adapter`, `prompt-tuning`', undefined],
+    'differential-privacy': ['add `privacy.differentialPrivacy.epsilon` (at most 10) to stage `tune`', 'Add a privacy block'],
+    'confidential-compute': ['add `compute.confidential: true` to stage `tune`', 'Set `compute.confidential: true`'],
+    'no-payload-logging': ['set `logging.payloads: false` on stage `tune`', 'Set `logging.payloads: false`'],
+    approvals: ['add an unexpired approval by one of the roles `privacy` under `approvals` of stage `tune`', 'Add an approvals skeleton'],
+    'redact-before-leaving-domain': ['insert a stage that redacts or anonymises the data before stage `tune`, or set its `domain` to `crm`', undefined],
+    'retention-limit': ['set `retentionDays` of stage `tune` to at most 30', 'Set `retentionDays: 30`'],
+    'no-public-model': ['set `hub.public: false` on stage `tune`', 'Set `hub.public: false`'],
+  };
+  const findings = () =>
+    e.analyze([{ path: 'governance.yaml', text: governance }, { path: 'p.pipeline.yaml', text: pipeline }], { ...DEFAULT_SETTINGS, today: '2026-11-28' }).findings.filter((f) => f.ruleId === 'CG401');
+
+  it('names the key to set, and has a preferred fix where one exists', () => {
+    const found = findings();
+    assert.deepEqual(found.map((f) => /`([\w-]+)`/.exec(f.message)![1]).sort(), Object.keys(expected).sort());
+    for (const f of found) {
+      const id = /`([\w-]+)`/.exec(f.message)![1];
+      const [change, fix] = expected[id];
+      assert.ok(f.message.endsWith(`; ${change}`), f.message);
+      if (fix) assert.ok(f.fixes.find((x) => x.preferred)?.title.startsWith(fix), `${id}: ${f.fixes.map((x) => x.title).join('; ')}`);
+    }
+  });
+
+  it('the fixes for payload logging, retention and the hub apply', () => {
+    checkManifestFix(pipeline, pipeline.replace('payloads: true', 'payloads: false'), { line: 10, finding: 'policy `no-payload-logging`', governance });
+    checkManifestFix(pipeline, pipeline.replace('retentionDays: 90', 'retentionDays: 30'), { line: 9, finding: 'policy `retention-limit`', governance });
+    checkManifestFix(pipeline, pipeline.replace('public: true', 'public: false'), { line: 11, finding: 'policy `no-public-model`', governance });
+  });
+});
+
 describe('the missing required key fix', () => {
   it('adds a stage\'s type as a placeholder the schema still rejects', () => {
     const before = without(STAGE, 'type: evaluate');
