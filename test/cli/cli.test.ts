@@ -231,6 +231,9 @@ describe('crownguard check: fixes and waivers', () => {
       const train = readFileSync(path.join(ws.dir, 'src/train.py'), 'utf8');
       assert.equal(train.split('from acme_privacy import redact').length - 1, 1);
       assert.match(train, /print\("first sample belongs to", redact\(customer_record\["date_of_birth"\]\)\)/);
+      // A value that reaches the log through a variable is redacted where it entered it.
+      const prep = readFileSync(path.join(ws.dir, 'src/prepare_data.py'), 'utf8');
+      assert.match(prep, /summary = f"ticket \{ticket\.id\} for customer \{redact\(customer\.ssn\)\}"\n    logger\.info\(summary\)\n/);
       assert.match(readFileSync(path.join(ws.dir, 'prompts/support_reply.prompt'), 'utf8'), /\{\{ customer\.account_number \| redact \}\}/);
       // A second run finds nothing left to fix and changes nothing.
       const before = hashTree(ws.dir);

@@ -94,7 +94,7 @@ from acme_privacy import redact
 summary = f"customer {customer.ssn}"
 logging.info(redact(summary))
 `,
-      { line: 4, governance: GOVERNANCE },
+      { line: 4, governance: GOVERNANCE, fix: 'Wrap the whole `summary`' },
     );
   });
 
@@ -127,6 +127,61 @@ print(redact(customer.ssn))
 
   it('keeps CRLF line endings', () => {
     checkFix('import os\r\nprint(row["ssn"])\r\n', 'import os\r\nfrom acme_privacy import redact\r\nprint(redact(row["ssn"]))\r\n', { line: 2, governance: GOVERNANCE });
+  });
+});
+
+describe('the redaction fix at the origin of a value that travels through a variable', () => {
+  const TICKET = `import logging
+
+logger = logging.getLogger(__name__)
+
+
+def build_example(ticket, customer):
+    summary = f"ticket {ticket.id} for customer {customer.ssn}"
+    logger.info(summary)
+`;
+
+  it('Python: redacts only the sensitive part where it enters the variable, with the import, and keeps the ticket id', () => {
+    checkFix(TICKET, TICKET.replace('import logging\n', 'import logging\nfrom acme_privacy import redact\n').replace('{customer.ssn}', '{redact(customer.ssn)}'), { line: 8, governance: GOVERNANCE });
+    const [finding] = e.analyze([{ path: 'app.py', text: TICKET }, { path: 'governance.yaml', text: GOVERNANCE }]).findings;
+    assert.deepEqual(
+      finding.fixes.map((f) => [f.title, f.preferred === true, f.safe]),
+      [
+        ['Wrap `customer.ssn` in redact() where it enters `summary` (line 7)', true, true],
+        ['Wrap the whole `summary` in redact() here', false, true],
+        [`Waive CG101 for this statement (write the reason)`, false, false],
+      ],
+    );
+  });
+
+  it('Python: follows the value back through a chain of variables, to where it entered the first', () => {
+    const before = 'import logging\nfrom acme_privacy import redact\nv = customer.ssn\nline = "c " + v\nlogging.info(line)\n';
+    checkFix(before, before.replace('v = customer.ssn', 'v = redact(customer.ssn)'), { line: 5, governance: GOVERNANCE });
+  });
+
+  it('offers no origin fix where two sensitive values or an earlier value of the variable reach the sink', () => {
+    for (const text of [
+      'import logging\nfrom acme_privacy import redact\ns = f"{c.ssn} {c.ssn}"\nlogging.info(s)\n',
+      'import logging\nfrom acme_privacy import redact\ns = c.ssn\ns += c.ssn\nlogging.info(s)\n',
+    ]) {
+      const [finding] = e.analyze([{ path: 'app.py', text }, { path: 'governance.yaml', text: GOVERNANCE }]).findings.filter((f) => f.ruleId === 'CG101');
+      assert.equal(finding.fixes.find((f) => f.preferred)?.title, 'Wrap in redact()', text);
+    }
+  });
+
+  it('TypeScript and JavaScript: the same, in a template literal', () => {
+    const ts = "import pino from 'pino'\nconst log = pino()\nfunction f(ticket: T, customer: C) {\n  const summary = `ticket ${ticket.id} for ${customer.ssn}`\n  log.info(summary)\n}\n";
+    checkFix(
+      ts,
+      ts.replace("import pino from 'pino'\n", "import pino from 'pino'\nimport { redact } from '@acme/privacy'\n").replace('${customer.ssn}', '${redact(customer.ssn)}'),
+      { line: 5, governance: TS_GOVERNANCE, path: 'app.ts' },
+    );
+    const js = 'const pino = require("pino");\nlet msg;\nmsg = "for " + user.ssn;\nconsole.log(msg);\n';
+    checkFix(js, js.replace('const pino = require("pino");\n', 'const pino = require("pino");\nconst { redact } = require("@acme/privacy");\n').replace('+ user.ssn', '+ redact(user.ssn)'), {
+      line: 4,
+      governance: TS_GOVERNANCE,
+      path: 'app.js',
+    });
   });
 });
 
