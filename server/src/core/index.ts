@@ -20,5 +20,6 @@ export { LineIndex, applyEdits, didYouMean } from './text';
 export { maskSensitive } from './sensitivity/literals';
 export { LineageGraph, type Subgraph } from './lineage/graph';
 export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';
+export { describeSources, type Source } from './lineage/explain';
 export { MODEL_KINDS } from './lineage/model';
 export * from './types';

@@ -1,5 +1,6 @@
 import { findTier, type Governance } from '../governance/model';
 import type { Carried } from '../policies/propagate';
+import { describeSources } from '../lineage/explain';
 import type { LineageGraph } from '../lineage/graph';
 import { maskSensitive } from '../sensitivity/literals';
 import type { Span } from '../types';
@@ -49,8 +50,13 @@ function tierSource(index: ManifestIndex, id: string): string {
   const hops = index.graph?.explain(id) ?? [];
   if (hops.length < 2 || hops[hops.length - 1].reason !== 'declared') return '';
   // A hop whose reason is `redacted` got its tier from the redacting stage that follows it.
-  const chain = hops.slice(1).map((h, i) => `\`${h.id}\`${hops[i].reason === 'redacted' ? ' (redacted)' : ''}`);
+  const chain = hops.slice(1).map((h, i) => `\`${h.id}\`${hops[i].reason === 'redacted' ? ' (redacting stage)' : ''}`);
   return `\n\nTier from: ${chain.join(' ← ')} (declared ${hops[hops.length - 1].tier ?? ''} in \`${hops[hops.length - 1].path}\`)`;
+}
+
+/** Every declared source of the node's data, which decides its tier, and where redaction lowered one. */
+function sourcesOf(index: ManifestIndex, id: string): string {
+  return index.graph ? describeSources(index.graph.sources(id)) : '';
 }
 
 /** A Markdown description of an id: what it is, its tier, and where the tier comes from. */
@@ -69,11 +75,11 @@ export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declarati
       const c = index.carried.get(d.id);
       const from = c && c.assets.length ? `, from ${c.assets.map((a) => `\`${a}\``).join(', ')}` : '';
       const tier = c?.tier ? `carries tier **${c.tier}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}` : 'carries no classified data';
-      return `**stage output** \`${d.id}\`: ${tier}; ${where}${tierSource(index, d.id)}`;
+      return `**stage output** \`${d.id}\`: ${tier}; ${where}${tierSource(index, d.id)}${sourcesOf(index, d.id)}`;
     }
     if (d.kind === 'release') {
       const c = index.carried.get(d.id);
-      return `**model release** \`${d.id}\`${c?.tier ? `: carries tier **${c.tier}**` : ''}; ${where}${tierSource(index, d.id)}`;
+      return `**model release** \`${d.id}\`${c?.tier ? `: carries tier **${c.tier}**` : ''}; ${where}${tierSource(index, d.id)}${sourcesOf(index, d.id)}`;
     }
     return `**${d.kind}** \`${d.id}\`; ${where}`;
   });

@@ -4,6 +4,7 @@ import {
   LineageNotifications,
   LineageRequests,
   type ExplainHop,
+  type ExplainSource,
   type LineageGraphInfo,
   type LineageNodeInfo,
   type NodeAtParams,
@@ -65,7 +66,8 @@ export function lineageHandlers(ctx: ServerContext): Record<string, (params: nev
     [LineageRequests.explain]: async (p: NodeParams) => {
       const v = await view(p);
       const hops: ExplainHop[] = v && v.graph.nodes.has(p.id) ? v.graph.explain(p.id).map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, location: v.toLocation(h.path, h.span) as ExplainHop['location'] })) : [];
-      return { hops };
+      const sources: ExplainSource[] = v ? v.graph.sources(p.id).map(({ path, span, ...s }) => ({ ...s, location: v.toLocation(path, span) as ExplainSource['location'] })) : [];
+      return { hops, sources };
     },
     [LineageRequests.modelsCarrying]: async (p: NodeParams) => {
       const v = await view(p);
