@@ -164,7 +164,11 @@ describe('crownguard check: json and sarif', () => {
       { startLine: prep.startLine, startColumn: prep.startColumn, endLine: prep.endLine, endColumn: prep.endColumn, ruleId: prep.ruleId },
       { startLine: 13, startColumn: 17, endLine: 13, endColumn: 24, ruleId: 'CG101' },
     );
-    assert.deepEqual(prep.fixes.map((f: { title: string }) => f.title), ['Wrap in redact()', 'Waive CG101 for this statement (write the reason)']);
+    assert.deepEqual(prep.fixes.map((f: { title: string }) => f.title), [
+      'Wrap `customer.ssn` in redact() where it enters `summary` (line 12)',
+      'Wrap the whole `summary` in redact() here',
+      'Waive CG101 for this statement (write the reason and the approver)',
+    ]);
   });
 
 

@@ -169,6 +169,13 @@ def build_example(ticket, customer):
     }
   });
 
+  it('wraps a whole record at the sink only: where it entered it may not be a string', () => {
+    const governance = GOVERNANCE.replace('    fields: [ssn]\n', '    fields: [ssn]\n    records: [Customer]\n');
+    const text = 'import json\nimport logging\nfrom acme_privacy import redact\ndef f(c: Customer):\n    s = json.dumps(c)\n    logging.info(s)\n';
+    const [finding] = e.analyze([{ path: 'app.py', text }, { path: 'governance.yaml', text: governance }]).findings.filter((f) => f.ruleId === 'CG101');
+    assert.equal(finding.fixes.find((f) => f.preferred)?.title, 'Wrap in redact()');
+  });
+
   it('TypeScript and JavaScript: the same, in a template literal', () => {
     const ts = "import pino from 'pino'\nconst log = pino()\nfunction f(ticket: T, customer: C) {\n  const summary = `ticket ${ticket.id} for ${customer.ssn}`\n  log.info(summary)\n}\n";
     checkFix(

@@ -59,7 +59,8 @@ function wrapEdits(span: Span, form: Flow['form'], text: string, fn: string): Te
  */
 function originFix(ctx: FileContext, f: Flow, fn: string, importEdit: TextEdit | undefined): Fix | undefined {
   const origin = f.via?.origin;
-  if (!origin || origin.form === 'object') return undefined;
+  // A whole record (`json.dumps(customer)`) may not be a string where it entered: wrap it at the sink only.
+  if (!origin || origin.form === 'object' || f.classification.record || f.classification.viaLocation) return undefined;
   const { span } = origin;
   if (span.offset + span.length > f.span.offset || ctx.text.slice(span.offset, span.offset + span.length) !== origin.text) return undefined;
   const edits = wrapEdits(span, origin.form, origin.text, fn);
