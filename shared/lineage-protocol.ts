@@ -72,6 +72,21 @@ export interface ExplainHop {
   location: LineageLocation;
 }
 
+/** A declared source whose data reaches the explained node. */
+export interface ExplainSource {
+  id: string;
+  kind: string;
+  /** The tier declared on the source. */
+  declaredTier: string;
+  /** The tier its data arrives with: lower than declared when a redacting stage removed its crown-jewel fields. */
+  tier?: string;
+  /** The redacting stage that lowered it. */
+  redactedBy?: string;
+  /** Its tier is the node's tier: it decides it. */
+  decides: boolean;
+  location: LineageLocation;
+}
+
 export interface NodeAtParams {
   textDocument: { uri: string };
   position: { line: number; character: number };
@@ -86,7 +101,10 @@ export const LineageRequests = {
   downstream: 'crownguard/lineage/downstream',
   /** client -> server. `PathParams` -> `LineageGraphInfo | null`: the shortest path between two nodes. */
   path: 'crownguard/lineage/path',
-  /** client -> server. `NodeParams` -> `{ hops: ExplainHop[] }`: why the node has its tier, back to a declaration. */
+  /**
+   * client -> server. `NodeParams` -> `{ hops: ExplainHop[]; sources: ExplainSource[] }`: why the node has its
+   * tier, back to a declaration, and every declared source that contributes data (the deciding ones first).
+   */
   explain: 'crownguard/lineage/explain',
   /** client -> server. `NodeParams` -> `{ nodes: LineageNodeInfo[] }`: models, releases, deployments and hub repositories downstream. */
   modelsCarrying: 'crownguard/lineage/modelsCarrying',

@@ -152,6 +152,15 @@ describe('crownguard waivers', () => {
     assert.deepEqual(json.waivers.map((w: { status: string }) => w.status), ['expired', 'valid']);
   });
 
+  it('lists as invalid a waiver that check rejects for what it covers', () => {
+    const governance = 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: c\n    tier: restricted\n    fields: [ssn]\nwaivers:\n  requireApproverForCrownJewel: true\n';
+    const dir = workspace({ 'governance.yaml': governance, 'a.py': '# crownguard: waive CG101 reason="reviewed" expires=2099-01-01\nprint(c.ssn)\n' });
+    const check = JSON.parse(run(['check', '.', '--format', 'json'], dir).stdout);
+    assert.ok(check.findings.some((f: { ruleId: string; message: string }) => f.ruleId === 'CG301' && f.message.includes('without an approver')));
+    const listed = JSON.parse(run(['waivers', '.', '--format', 'json'], dir).stdout);
+    assert.deepEqual(listed.waivers.map((w: { status: string }) => w.status), ['invalid']);
+  });
+
   it('passes when none has expired', () => {
     const dir = workspace({ 'b.ts': files['b.ts'] });
     assert.equal(run(['waivers', '.'], dir).code, 0);

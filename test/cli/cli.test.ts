@@ -39,7 +39,7 @@ describe('crownguard check: text output and exit codes', () => {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')), [
-      'examples/pipelines/support-bot.pipeline.yaml:7:5: error CG401',
+      'examples/pipelines/support-bot.pipeline.yaml:7:9: error CG401',
       'examples/prompts/support_reply.prompt:3:14: note CG106',
       'examples/prompts/support_reply.prompt:5:21: error CG106',
       'examples/src/notify.ts:12:46: error CG101',
@@ -163,7 +163,11 @@ describe('crownguard check: json and sarif', () => {
       { startLine: prep.startLine, startColumn: prep.startColumn, endLine: prep.endLine, endColumn: prep.endColumn, ruleId: prep.ruleId },
       { startLine: 13, startColumn: 17, endLine: 13, endColumn: 24, ruleId: 'CG101' },
     );
-    assert.deepEqual(prep.fixes.map((f: { title: string }) => f.title), ['Wrap in redact()', 'Waive CG101 for this statement (write the reason)']);
+    assert.deepEqual(prep.fixes.map((f: { title: string }) => f.title), [
+      'Wrap `customer.ssn` in redact() where it enters `summary` (line 12)',
+      'Wrap the whole `summary` in redact() here',
+      'Waive CG101 for this statement (write the reason and the approver)',
+    ]);
   });
 
 
@@ -230,6 +234,9 @@ describe('crownguard check: fixes and waivers', () => {
       const train = readFileSync(path.join(ws.dir, 'src/train.py'), 'utf8');
       assert.equal(train.split('from acme_privacy import redact').length - 1, 1);
       assert.match(train, /print\("first sample belongs to", redact\(customer_record\["date_of_birth"\]\)\)/);
+      // A value that reaches the log through a variable is redacted where it entered it.
+      const prep = readFileSync(path.join(ws.dir, 'src/prepare_data.py'), 'utf8');
+      assert.match(prep, /summary = f"ticket \{ticket\.id\} for customer \{redact\(customer\.ssn\)\}"\n    logger\.info\(summary\)\n/);
       assert.match(readFileSync(path.join(ws.dir, 'prompts/support_reply.prompt'), 'utf8'), /\{\{ customer\.account_number \| redact \}\}/);
       // A second run finds nothing left to fix and changes nothing.
       const before = hashTree(ws.dir);

@@ -42,6 +42,21 @@ describe('crownguard lineage', () => {
     assert.match(why.stdout, /<- support-chats \(asset, restricted; declared\) governance\.yaml:11$/m);
   });
 
+  it('--explain lists every source, which decides the tier, and which a redacting stage lowered', () => {
+    const why = lineage(['support-bot-lora@1.2.0', '--explain', '--root', 'examples']);
+    assert.equal(why.code, 0, why.stderr);
+    assert.match(why.stdout, /^ +<- sft-train \(dataset, confidential; redacted by support-bot\/redact-pii\) pipelines\/support-bot\.pipeline\.yaml:14$/m);
+    assert.match(why.stdout, /\nsources:\n  support-tickets \(asset, confidential; decides the tier\) governance\.yaml:30\n  customer-profiles \(asset, restricted, lowered to confidential by support-bot\/redact-pii\) governance\.yaml:18\n$/);
+    const json = JSON.parse(lineage(['support-bot-lora@1.2.0', '--explain', '--root', 'examples', '--format', 'json']).stdout);
+    assert.deepEqual(
+      json.sources.map((s: { id: string; decides: boolean; redactedBy?: string }) => [s.id, s.decides, s.redactedBy ?? null]),
+      [
+        ['support-tickets', true, null],
+        ['customer-profiles', false, 'support-bot/redact-pii'],
+      ],
+    );
+  });
+
   it('an unknown id is a usage error with a suggestion', () => {
     const r = lineage(['support-chat', '--root', FORMATS]);
     assert.equal(r.code, 2);

@@ -55,13 +55,14 @@ function checkFix(before: string, after: string, opts: { line: number; governanc
 }
 
 /** A waiver written by the fix takes effect only once its reason is filled in. */
-function checkWaiverTakesEffectWithReason(path: string, text: string, governance: string): void {
+function checkWaiverTakesEffectWithReason(path: string, text: string, governance: string, rule = 'CG101'): void {
   const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
   const run = (t: string) => e.analyze([{ path, text: t }, { path: 'governance.yaml', text: governance }], settings).findings.filter((f) => f.path === path);
   const empty = run(text);
-  assert.ok(empty.some((f) => f.ruleId === 'CG101' && !f.waiver), 'an empty reason must not waive');
+  assert.ok(empty.some((f) => f.ruleId === rule && !f.waiver), 'an empty reason must not waive');
   assert.ok(empty.some((f) => f.ruleId === 'CG301' && f.message.includes('gives no reason')));
-  const filled = run(text.replace('reason=""', 'reason="reviewed" approver=jane'));
+  const reasoned = text.replace('reason=""', 'reason="reviewed"');
+  const filled = run(reasoned.includes('approver=""') ? reasoned.replace('approver=""', 'approver=jane') : reasoned.replace('reason="reviewed"', 'reason="reviewed" approver=jane'));
   assert.ok(filled.length > 0 && filled.every((f) => f.waiver !== undefined), JSON.stringify(filled.map((f) => f.message)));
 }
 
@@ -93,7 +94,7 @@ from acme_privacy import redact
 summary = f"customer {customer.ssn}"
 logging.info(redact(summary))
 `,
-      { line: 4, governance: GOVERNANCE },
+      { line: 4, governance: GOVERNANCE, fix: 'Wrap the whole `summary`' },
     );
   });
 
@@ -126,6 +127,68 @@ print(redact(customer.ssn))
 
   it('keeps CRLF line endings', () => {
     checkFix('import os\r\nprint(row["ssn"])\r\n', 'import os\r\nfrom acme_privacy import redact\r\nprint(redact(row["ssn"]))\r\n', { line: 2, governance: GOVERNANCE });
+  });
+});
+
+describe('the redaction fix at the origin of a value that travels through a variable', () => {
+  const TICKET = `import logging
+
+logger = logging.getLogger(__name__)
+
+
+def build_example(ticket, customer):
+    summary = f"ticket {ticket.id} for customer {customer.ssn}"
+    logger.info(summary)
+`;
+
+  it('Python: redacts only the sensitive part where it enters the variable, with the import, and keeps the ticket id', () => {
+    checkFix(TICKET, TICKET.replace('import logging\n', 'import logging\nfrom acme_privacy import redact\n').replace('{customer.ssn}', '{redact(customer.ssn)}'), { line: 8, governance: GOVERNANCE });
+    const [finding] = e.analyze([{ path: 'app.py', text: TICKET }, { path: 'governance.yaml', text: GOVERNANCE }]).findings;
+    assert.deepEqual(
+      finding.fixes.map((f) => [f.title, f.preferred === true, f.safe]),
+      [
+        ['Wrap `customer.ssn` in redact() where it enters `summary` (line 7)', true, true],
+        ['Wrap the whole `summary` in redact() here', false, true],
+        [`Waive CG101 for this statement (write the reason)`, false, false],
+      ],
+    );
+  });
+
+  it('Python: follows the value back through a chain of variables, to where it entered the first', () => {
+    const before = 'import logging\nfrom acme_privacy import redact\nv = customer.ssn\nline = "c " + v\nlogging.info(line)\n';
+    checkFix(before, before.replace('v = customer.ssn', 'v = redact(customer.ssn)'), { line: 5, governance: GOVERNANCE });
+  });
+
+  it('offers no origin fix where two sensitive values or an earlier value of the variable reach the sink', () => {
+    for (const text of [
+      'import logging\nfrom acme_privacy import redact\ns = f"{c.ssn} {c.ssn}"\nlogging.info(s)\n',
+      'import logging\nfrom acme_privacy import redact\ns = c.ssn\ns += c.ssn\nlogging.info(s)\n',
+    ]) {
+      const [finding] = e.analyze([{ path: 'app.py', text }, { path: 'governance.yaml', text: GOVERNANCE }]).findings.filter((f) => f.ruleId === 'CG101');
+      assert.equal(finding.fixes.find((f) => f.preferred)?.title, 'Wrap in redact()', text);
+    }
+  });
+
+  it('wraps a whole record at the sink only: where it entered it may not be a string', () => {
+    const governance = GOVERNANCE.replace('    fields: [ssn]\n', '    fields: [ssn]\n    records: [Customer]\n');
+    const text = 'import json\nimport logging\nfrom acme_privacy import redact\ndef f(c: Customer):\n    s = json.dumps(c)\n    logging.info(s)\n';
+    const [finding] = e.analyze([{ path: 'app.py', text }, { path: 'governance.yaml', text: governance }]).findings.filter((f) => f.ruleId === 'CG101');
+    assert.equal(finding.fixes.find((f) => f.preferred)?.title, 'Wrap in redact()');
+  });
+
+  it('TypeScript and JavaScript: the same, in a template literal', () => {
+    const ts = "import pino from 'pino'\nconst log = pino()\nfunction f(ticket: T, customer: C) {\n  const summary = `ticket ${ticket.id} for ${customer.ssn}`\n  log.info(summary)\n}\n";
+    checkFix(
+      ts,
+      ts.replace("import pino from 'pino'\n", "import pino from 'pino'\nimport { redact } from '@acme/privacy'\n").replace('${customer.ssn}', '${redact(customer.ssn)}'),
+      { line: 5, governance: TS_GOVERNANCE, path: 'app.ts' },
+    );
+    const js = 'const pino = require("pino");\nlet msg;\nmsg = "for " + user.ssn;\nconsole.log(msg);\n';
+    checkFix(js, js.replace('const pino = require("pino");\n', 'const pino = require("pino");\nconst { redact } = require("@acme/privacy");\n').replace('+ user.ssn', '+ redact(user.ssn)'), {
+      line: 4,
+      governance: TS_GOVERNANCE,
+      path: 'app.js',
+    });
   });
 });
 
@@ -204,6 +267,52 @@ describe('the waiver fix', () => {
       '{# crownguard: waive CG106 reason="" expires=2026-12-28 #}\nHi {{ customer.ssn }}\n',
       { line: 1, governance: GOVERNANCE, path: 'reply.prompt', fix: 'Waive' },
     );
+  });
+
+  it('uses {{! }} in Mustache and Handlebars templates, which render {# #} as text, and reads it back', () => {
+    for (const path of ['reply.mustache', 'reply.hbs', 'reply.handlebars']) {
+      const fixed = checkFix(
+        'Hi {{ customer.ssn }}\n',
+        '{{! crownguard: waive CG106 reason="" expires=2026-12-28 }}\nHi {{ customer.ssn }}\n',
+        { line: 1, governance: GOVERNANCE, path, fix: 'Waive' },
+      );
+      checkWaiverTakesEffectWithReason(path, fixed, GOVERNANCE, 'CG106');
+    }
+    // Handlebars' long comment form is a waiver too.
+    const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
+    const text = '{{!-- crownguard: waive CG106 reason="reviewed" expires=2026-12-28 approver=jane --}}\nHi {{ customer.ssn }}\n';
+    const findings = e.analyze([{ path: 'reply.hbs', text }, { path: 'governance.yaml', text: GOVERNANCE }], settings).findings;
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.waiver?.reason]), [['CG106', 'reviewed']]);
+  });
+
+  const STRICT = GOVERNANCE + 'policies:\n  - id: no-pii-in-logs\n    rules: [CG101]\nwaivers:\n  requirePolicy: true\n  requireApproverForCrownJewel: true\n  approvers: [jane]\n';
+
+  it('writes every field the manifest requires, empty, so one filling-in makes it take effect', () => {
+    const fixed = checkFix(
+      'print(c.ssn)\n',
+      '# crownguard: waive CG101 policy=no-pii-in-logs reason="" expires=2026-12-28 approver=""\nprint(c.ssn)\n',
+      { line: 1, governance: STRICT, fix: 'Waive' },
+    );
+    const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
+    const run = (t: string) => e.analyze([{ path: 'app.py', text: t }, { path: 'governance.yaml', text: STRICT }], settings).findings;
+    const title = run('print(c.ssn)\n').find((f) => f.ruleId === 'CG101')!.fixes.find((f) => f.title.startsWith('Waive'))!.title;
+    assert.equal(title, 'Waive CG101 for this statement (write the reason and the approver)');
+    // The reason alone is not enough: the approver is still empty.
+    assert.ok(run(fixed.replace('reason=""', 'reason="ok"')).some((f) => f.ruleId === 'CG301' && f.message.includes('without an approver')));
+    const filled = run(fixed.replace('reason=""', 'reason="ok"').replace('approver=""', 'approver=jane'));
+    assert.deepEqual(filled.map((f) => [f.ruleId, f.waiver !== undefined]), [['CG101', true]]);
+  });
+
+  it('names an empty policy when one is required and no policy covers the rule', () => {
+    const governance = GOVERNANCE + 'waivers:\n  requirePolicy: true\n';
+    checkFix('print(c.ssn)\n', '# crownguard: waive CG101 policy="" reason="" expires=2026-12-28\nprint(c.ssn)\n', { line: 1, governance, fix: 'Waive' });
+  });
+
+  it('is not offered where the manifest forbids inline waivers for the tier', () => {
+    const governance = GOVERNANCE + 'waivers:\n  forbidInlineForTiers: [restricted]\n';
+    const [finding] = e.analyze([{ path: 'app.py', text: 'print(c.ssn)\n' }, { path: 'governance.yaml', text: governance }]).findings;
+    assert.equal(finding.ruleId, 'CG101');
+    assert.deepEqual(finding.fixes.filter((f) => f.title.startsWith('Waive')), []);
   });
 });
 
@@ -373,6 +482,76 @@ describe('the approvals fix', () => {
       finding: 'policy `approvals`',
       stays: true,
     });
+  });
+});
+
+describe('the confidential-compute finding and fix', () => {
+  const bare = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    privacy:');
+
+  it('says which key to set on which stage, and squiggles the stage\'s name, not its `id` key', () => {
+    const [finding] = e
+      .analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: bare }], { ...DEFAULT_SETTINGS, today: '2026-11-28' })
+      .findings.filter((f) => f.message.includes('confidential-compute'));
+    assert.ok(finding.message.endsWith('; add `compute.confidential: true` to stage `tune`'), finding.message);
+    assert.equal(bare.slice(finding.span.offset, finding.span.offset + finding.span.length), 'tune');
+  });
+
+  it('adds a compute block when the stage has none', () => {
+    checkManifestFix(bare, bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    compute:\n      confidential: true\n'), { line: 4, finding: 'policy `confidential-compute`' });
+  });
+
+  it('adds the key to a compute mapping that lacks it, and sets one that is false', () => {
+    const region = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    compute: { region: eu-west-1 }\n    privacy:');
+    checkManifestFix(region, region.replace('{ region: eu-west-1 }', '{ region: eu-west-1, confidential: true }'), { line: 8, finding: 'policy `confidential-compute`' });
+    const off = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    compute: { confidential: false }\n    privacy:');
+    checkManifestFix(off, STAGE, { line: 8, finding: 'policy `confidential-compute`' });
+    const [finding] = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: off }]).findings.filter((f) => f.message.includes('confidential-compute'));
+    assert.ok(finding.message.endsWith('; set `compute.confidential: true` on stage `tune`'), finding.message);
+  });
+});
+
+describe('every built-in stage policy says what to change', () => {
+  const governance = POLICY_GOVERNANCE.replace('    allowedUses: [lora-finetune]\n', '    allowedUses: [lora-finetune]\n    retentionDays: 30\n    domain: crm\n') + 'approvals:\n  roles: [privacy]\n';
+  const pipeline = `apiVersion: crownguard/v1
+kind: Pipeline
+stages:
+  - id: tune
+    type: fine-tune
+    method: full
+    domain: ml
+    inputs: [crm]
+    retentionDays: 90
+    logging: { payloads: true }
+    hub: { public: true }
+`;
+  const expected: Record<string, [string, string | undefined]> = {
+    'finetune-method': ['set `method` of stage `tune` to one the data allows: `lora`, `qlora`, `adapter`, `prompt-tuning`', undefined],
+    'differential-privacy': ['add `privacy.differentialPrivacy.epsilon` (at most 10) to stage `tune`', 'Add a privacy block'],
+    'confidential-compute': ['add `compute.confidential: true` to stage `tune`', 'Set `compute.confidential: true`'],
+    'no-payload-logging': ['set `logging.payloads: false` on stage `tune`', 'Set `logging.payloads: false`'],
+    approvals: ['add an unexpired approval by one of the roles `privacy` under `approvals` of stage `tune`', 'Add an approvals skeleton'],
+    'redact-before-leaving-domain': ['insert a stage that redacts or anonymises the data before stage `tune`, or set its `domain` to `crm`', undefined],
+    'retention-limit': ['set `retentionDays` of stage `tune` to at most 30', 'Set `retentionDays: 30`'],
+    'no-public-model': ['set `hub.public: false` on stage `tune`', 'Set `hub.public: false`'],
+  };
+  const findings = () =>
+    e.analyze([{ path: 'governance.yaml', text: governance }, { path: 'p.pipeline.yaml', text: pipeline }], { ...DEFAULT_SETTINGS, today: '2026-11-28' }).findings.filter((f) => f.ruleId === 'CG401');
+
+  it('names the key to set, and has a preferred fix where one exists', () => {
+    const found = findings();
+    assert.deepEqual(found.map((f) => /`([\w-]+)`/.exec(f.message)![1]).sort(), Object.keys(expected).sort());
+    for (const f of found) {
+      const id = /`([\w-]+)`/.exec(f.message)![1];
+      const [change, fix] = expected[id];
+      assert.ok(f.message.endsWith(`; ${change}`), f.message);
+      if (fix) assert.ok(f.fixes.find((x) => x.preferred)?.title.startsWith(fix), `${id}: ${f.fixes.map((x) => x.title).join('; ')}`);
+    }
+  });
+
+  it('the fixes for payload logging, retention and the hub apply', () => {
+    checkManifestFix(pipeline, pipeline.replace('payloads: true', 'payloads: false'), { line: 10, finding: 'policy `no-payload-logging`', governance });
+    checkManifestFix(pipeline, pipeline.replace('retentionDays: 90', 'retentionDays: 30'), { line: 9, finding: 'policy `retention-limit`', governance });
+    checkManifestFix(pipeline, pipeline.replace('public: true', 'public: false'), { line: 11, finding: 'policy `no-public-model`', governance });
   });
 });
 

@@ -74,6 +74,31 @@ describe('lineage queries', () => {
   });
 });
 
+describe('the sources of a node\'s tier', () => {
+  const GOV = 'apiVersion: crownguard/v1\nkind: Governance\ntiers: [{ id: internal }, { id: confidential }, { id: restricted, crownJewel: true }]\nassets:\n  - id: crm\n    tier: restricted\n  - id: notes\n    tier: internal\n';
+  const sources = (pipeline: string, id: string) => {
+    const files: SourceFile[] = [{ path: 'governance.yaml', text: GOV }, { path: 'p.pipeline.yaml', text: pipeline }];
+    return e.lineage(files, e.governance(files[0])).sources(id).map((x) => [x.id, x.tier, x.redactedBy ?? null, x.decides]);
+  };
+  const stages = (tuneInputs: string) =>
+    `apiVersion: crownguard/v1\nkind: Pipeline\nmetadata: { name: p }\nstages:\n  - id: scrub\n    type: redact\n    inputs: [crm]\n    outputs: [clean]\n    removes: [ssn]\n  - id: tune\n    type: fine-tune\n    method: lora\n    inputs: ${tuneInputs}\n    outputs: [model]\n`;
+
+  it('a redacted source that alone sets the tier decides it, lowered', () => {
+    assert.deepEqual(sources(stages('[clean, notes]'), 'model'), [
+      ['crm', 'confidential', 'p/scrub', true],
+      ['notes', 'internal', null, false],
+    ]);
+  });
+
+  it('a source that also arrives by a path with no redaction arrives at its declared tier', () => {
+    assert.deepEqual(sources(stages('[clean, crm]'), 'model'), [['crm', 'restricted', null, true]]);
+  });
+
+  it('an asset explains itself', () => {
+    assert.deepEqual(sources(stages('[clean]'), 'crm'), [['crm', 'restricted', null, true]]);
+  });
+});
+
 describe('one file at a time', () => {
   it("gives a file the same findings whether the whole workspace or only that file is asked for", () => {
     for (const dir of ['lineage-cycle', 'workspace-formats', 'workspace-manifests']) {

@@ -41,8 +41,14 @@ it('Neovim receives the diagnostics and applies the quick fix', () => {
       results.before.map((d: { line: number; col: number; code: string; source: string }) => [d.line, d.col, d.code, d.source]),
       [[12, 16, 'CG101', 'crownguard']],
     );
-    assert.deepEqual(results.actions, ['Wrap in redact()', 'Waive CG101 for this statement (write the reason)']);
-    assert.match(readFileSync(path.join(ws.dir, 'src', 'prepare_data.py'), 'utf8'), /logger\.info\(redact\(summary\)\)/);
+    assert.deepEqual(results.actions, [
+      'Wrap `customer.ssn` in redact() where it enters `summary` (line 12)',
+      'Wrap the whole `summary` in redact() here',
+      'Waive CG101 for this statement (write the reason and the approver)',
+    ]);
+    // The first action redacts the SSN where it enters the summary; the log line stays as written.
+    const fixed = readFileSync(path.join(ws.dir, 'src', 'prepare_data.py'), 'utf8');
+    assert.match(fixed, /\{redact\(customer\.ssn\)\}"\n    logger\.info\(summary\)\n/);
     assert.equal(results.after, 0, 'the diagnostic did not clear after the fix');
   } finally {
     ws.remove();

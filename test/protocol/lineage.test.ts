@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DefinitionRequest, HoverRequest, ReferencesRequest, WorkspaceSymbolRequest, type Hover, type Location, type SymbolInformation } from 'vscode-languageserver-protocol/node';
-import { LineageNotifications, LineageRequests, type ExplainHop, type LineageGraphInfo, type LineageNodeInfo } from '../../shared/lineage-protocol';
+import { LineageNotifications, LineageRequests, type ExplainHop, type ExplainSource, type LineageGraphInfo, type LineageNodeInfo } from '../../shared/lineage-protocol';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
 
@@ -79,6 +79,18 @@ describe('lineage requests over the protocol', () => {
     assert.match(text, /Tier from: `configs\/axolotl-support-bot\.yaml` ← `support-bot\/finetune` ← `sft-train`/);
     const refs = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: config }, position: { line: out, character: 15 }, context: { includeDeclaration: true } })) as Location[];
     assert.deepEqual(refs.map((r) => r.uri.slice(r.uri.lastIndexOf('/') + 1)).sort(), ['axolotl-support-bot.yaml', 'support-bot.model.yaml']);
+  });
+
+  it('explain names every source of a release, the one that decides its tier, and the redaction that lowered the other', async () => {
+    const { sources } = await send<{ sources: ExplainSource[] }>(LineageRequests.explain, { id: 'support-bot-lora@1.2.0' });
+    assert.deepEqual(
+      sources.map((s) => [s.id, s.declaredTier, s.tier, s.redactedBy ?? null, s.decides]),
+      [
+        ['support-tickets', 'confidential', 'confidential', null, true],
+        ['customer-profiles', 'restricted', 'confidential', 'support-bot/redact-pii', false],
+      ],
+    );
+    assert.match(sources[0].location.uri, /\/governance\.yaml$/);
   });
 
   it('follows unsaved edits: a removed redaction stage makes the release crown-jewel, and the client hears of it', async () => {

@@ -91,8 +91,13 @@ describe('navigation in manifests', () => {
       const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: pipelineUri }, position: at(needle, nth) })) as Hover | null;
       return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
     };
-    assert.match(await hover('raw-joined'), /^\*\*stage output\*\* `raw-joined`: carries tier \*\*restricted\*\* \(crown-jewel, from `customer-profiles`\); declared in `pipelines\/support-bot\.pipeline\.yaml` line 10\n\nTier from: `support-bot\/ingest` ← `customer-profiles` \(declared restricted in `governance\.yaml`\)$/);
-    assert.match(await hover('sft-train'), /Tier from: `support-bot\/redact-pii` \(redacted\) ← `raw-joined` ← `support-bot\/ingest` ← `customer-profiles`/);
+    assert.match(await hover('raw-joined'), /^\*\*stage output\*\* `raw-joined`: carries tier \*\*restricted\*\* \(crown-jewel, from `customer-profiles`\); declared in `pipelines\/support-bot\.pipeline\.yaml` line 10\n\nTier from: `support-bot\/ingest` ← `customer-profiles` \(declared restricted in `governance\.yaml`\)\n\nSources:\n- `customer-profiles` \(restricted\): decides the tier\n- `support-tickets` \(confidential\)$/);
+    assert.match(await hover('sft-train'), /Tier from: `support-bot\/redact-pii` \(redacting stage\) ← `raw-joined` ← `support-bot\/ingest` ← `customer-profiles`/);
+    // After redaction the confidential source decides the tier; the restricted one is named as lowered.
+    assert.match(
+      await hover('sft-train'),
+      /\n\nSources:\n- `support-tickets` \(confidential\): decides the tier\n- `customer-profiles` \(restricted, lowered to confidential by the redacting stage `support-bot\/redact-pii`\)$/,
+    );
     assert.match(await hover('sft-train'), /^\*\*stage output\*\* `sft-train`: carries tier \*\*confidential\*\*; declared in/);
     assert.match(await hover('customer-profiles'), /^\*\*asset\*\* `customer-profiles` \(table, owner data-platform\): tier \*\*restricted\*\* \(crown-jewel\); declared in `governance\.yaml` line \d+$/);
   });

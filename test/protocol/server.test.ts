@@ -42,19 +42,24 @@ describe('language server over stdio, push diagnostics', () => {
     assert.ok(page.endsWith('docs/rules/CG101.md') && existsSync(page), page);
   });
 
-  it('offers the redaction quick fix, and applying it clears the diagnostic', async () => {
+  it('offers the redaction quick fix at the origin first, then at the sink; applying it clears the diagnostic', async () => {
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: prepUri },
       range: leak.range,
       context: { diagnostics: [leak] },
     })) as CodeAction[];
     assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [
-      ['Wrap in redact()', true],
-      ['Waive CG101 for this statement (write the reason)', false],
+      ['Wrap `customer.ssn` in redact() where it enters `summary` (line 12)', true],
+      ['Wrap the whole `summary` in redact() here', false],
+      // The example manifest requires an approver for crown-jewel data: the waiver asks for one.
+      ['Waive CG101 for this statement (write the reason and the approver)', false],
     ]);
+    const sink = TextDocument.applyEdits(TextDocument.create(prepUri, 'python', 1, prepText), actions[1].edit!.changes![prepUri]);
+    assert.equal(sink, prepText.replace('logger.info(summary)', 'logger.info(redact(summary))'));
     const edits = actions[0].edit!.changes![prepUri];
     const fixed = TextDocument.applyEdits(TextDocument.create(prepUri, 'python', 1, prepText), edits);
-    assert.equal(fixed, prepText.replace('logger.info(summary)', 'logger.info(redact(summary))'));
+    // The ticket id stays readable in the log: only the SSN is redacted.
+    assert.equal(fixed, prepText.replace('{customer.ssn}', '{redact(customer.ssn)}'));
     const version = await client.change(prepUri, fixed);
     const after = await client.waitFor('diagnostics after the fix', () => client.diagnosticsAt(prepUri, version));
     assert.deepEqual(after.diagnostics, []);

@@ -1,4 +1,4 @@
-import { commands, EventEmitter, Range, ThemeIcon, TreeItem, TreeItemCollapsibleState, Uri, window, workspace, type ExtensionContext, type TreeDataProvider } from 'vscode';
+import { commands, EventEmitter, Range, ThemeIcon, TreeItem, TreeItemCollapsibleState, QuickPickItemKind, Uri, window, workspace, type ExtensionContext, type TreeDataProvider } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { LineageLocation, LineageNodeInfo } from '../../../shared/lineage-protocol';
 import { GraphPanel } from './panel';
@@ -124,14 +124,28 @@ export function registerLineage(context: ExtensionContext, client: LanguageClien
     commands.registerCommand('crownguard.explainClassification', async (arg?: unknown) => {
       const id = await target(lineage, arg, 'Explain Classification');
       if (!id) return undefined;
-      const hops = await lineage.explain(id);
-      const reason = (r: string) => (r === 'declared' ? 'declared here' : r === 'redacted' ? 'redacted by the next stage' : r === 'unclassified' ? 'nothing classified flows here' : `via ${r}`);
+      const { hops, sources } = await lineage.explain(id);
+      // A `redacted` hop got its tier from the redacting stage listed right after it.
+      const reason = (r: string, i: number) =>
+        r === 'declared' ? 'declared here' : r === 'redacted' ? `redacted by ${hops[i + 1]?.id ?? 'a redacting stage'}` : r === 'unclassified' ? 'nothing classified flows here' : `via ${r}`;
+      const sourceItems = sources.map((s) => ({
+        label: s.id,
+        description: `${s.kind} · ${s.redactedBy ? `${s.declaredTier}, lowered to ${s.tier ?? 'unclassified'} by ${s.redactedBy}` : s.declaredTier}${s.decides ? ' · decides the tier' : ''}`,
+        detail: workspace.asRelativePath(Uri.parse(s.location.uri)),
+        location: s.location,
+      }));
+      const hopItems = hops.map((h, i) => ({
+        label: `${'  '.repeat(i)}${i ? '← ' : ''}${h.id}`,
+        description: `${h.kind} · ${h.tier ?? 'unclassified'} · ${reason(h.reason, i)}`,
+        detail: workspace.asRelativePath(Uri.parse(h.location.uri)),
+        location: h.location,
+      }));
+      const separator = (label: string) => ({ label, kind: QuickPickItemKind.Separator, location: undefined });
       void window
-        .showQuickPick(
-          hops.map((h, i) => ({ label: `${'  '.repeat(i)}${i ? '← ' : ''}${h.id}`, description: `${h.kind} · ${h.tier ?? 'unclassified'} · ${reason(h.reason)}`, detail: workspace.asRelativePath(Uri.parse(h.location.uri)), hop: h })),
-          { title: `Why ${id} is ${hops[0]?.tier ?? 'unclassified'}` },
-        )
-        .then((chosen) => chosen && open(chosen.hop.location));
+        .showQuickPick([...(sourceItems.length ? [separator('Sources'), ...sourceItems, separator('Traced to a declaration')] : []), ...hopItems], {
+          title: `Why ${id} is ${hops[0]?.tier ?? 'unclassified'}`,
+        })
+        .then((chosen) => chosen?.location && open(chosen.location));
       return hops.map((h) => ({ id: h.id, tier: h.tier, reason: h.reason }));
     }),
   );

@@ -4,6 +4,7 @@ import {
   LineageNotifications,
   LineageRequests,
   type ExplainHop,
+  type ExplainSource,
   type LineageGraphInfo,
   type LineageNodeInfo,
 } from '../../../shared/lineage-protocol';
@@ -33,8 +34,8 @@ export class LineageClient {
     return this.client.sendRequest<LineageGraphInfo>(LineageRequests[direction], { ...this.scope(), id, depth });
   }
 
-  async explain(id: string): Promise<ExplainHop[]> {
-    return (await this.client.sendRequest<{ hops: ExplainHop[] }>(LineageRequests.explain, { ...this.scope(), id })).hops;
+  explain(id: string): Promise<{ hops: ExplainHop[]; sources: ExplainSource[] }> {
+    return this.client.sendRequest<{ hops: ExplainHop[]; sources: ExplainSource[] }>(LineageRequests.explain, { ...this.scope(), id });
   }
 
   async modelsCarrying(id: string): Promise<LineageNodeInfo[]> {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { didYouMean, LineIndex, maskedHop, maskId, unmaskId, type Engine, type Hop, type Subgraph } from '../core';
+import { didYouMean, LineIndex, maskedHop, maskedSource, maskId, unmaskId, type Engine, type Hop, type Source, type Subgraph } from '../core';
 import { packageRepository, packageVersion } from '../host/docs';
 import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
@@ -40,7 +40,7 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
       const hint = /<[a-z_]+:[0-9a-f]{8}>/.test(o.id) ? `; masked names differ between runs unless ${MASK_KEY_VARIABLE} is set, so name the node as its file writes it` : '';
       return { ok: false, message: `no node \`${maskId(o.id)}\` in the lineage of ${maskId(o.root)}${guess ? ` (did you mean \`${guess}\`?)` : ''}${hint}` };
     }
-    if (o.explain) return { ok: true, output: explain(graph.explain(id).map(maskedHop), lineOf, o.format) };
+    if (o.explain) return { ok: true, output: explain(graph.explain(id).map(maskedHop), graph.sources(id).map(maskedSource), lineOf, o.format) };
     const up = o.direction === 'downstream' ? undefined : graph.walk(id, 'upstream', o.depth);
     const down = o.direction === 'upstream' ? undefined : graph.walk(id, 'downstream', o.depth);
     const nodes = new Map([...(up?.nodes ?? []), ...(down?.nodes ?? [])].map((n) => [n.id, n]));
@@ -64,8 +64,29 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
   }
 }
 
-function explain(hops: readonly Hop[], lineOf: LineOf, format: string): string {
-  const rows = hops.map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, file: maskId(h.path), line: lineOf(h.path, h.span.offset) }));
-  if (format === 'json') return JSON.stringify({ chain: rows }, null, 2) + '\n';
-  return rows.map((r, i) => `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.reason}) ${r.file}:${r.line}`).join('\n') + '\n';
+/**
+ * The chain back to the declaration the tier was traced to, then every source that contributes
+ * data, which one decides the tier, and where a redacting stage lowered one.
+ */
+function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineOf, format: string): string {
+  // A hop whose reason is `redacted` got its tier from the redacting stage that is the next hop.
+  const redactedBy = (i: number) => (hops[i].reason === 'redacted' ? hops[i + 1]?.id : undefined);
+  const rows = hops.map((h, i) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, ...(redactedBy(i) ? { redactedBy: redactedBy(i) } : {}), file: maskId(h.path), line: lineOf(h.path, h.span.offset) }));
+  const from = sources.map((s) => ({
+    id: s.id,
+    kind: s.kind,
+    declaredTier: s.declaredTier,
+    tier: s.tier,
+    ...(s.redactedBy ? { redactedBy: s.redactedBy } : {}),
+    decides: s.decides,
+    file: maskId(s.path),
+    line: lineOf(s.path, s.span.offset),
+  }));
+  if (format === 'json') return JSON.stringify({ chain: rows, sources: from }, null, 2) + '\n';
+  const chain = rows.map((r, i) => `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.redactedBy ? `redacted by ${r.redactedBy}` : r.reason}) ${r.file}:${r.line}`);
+  const list = from.map((s) => {
+    const tier = s.redactedBy ? `${s.declaredTier}, lowered to ${s.tier ?? 'unclassified'} by ${s.redactedBy}` : s.declaredTier;
+    return `  ${s.id} (${s.kind}, ${tier}${s.decides ? '; decides the tier' : ''}) ${s.file}:${s.line}`;
+  });
+  return [...chain, ...(list.length ? ['sources:', ...list] : [])].join('\n') + '\n';
 }

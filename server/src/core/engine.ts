@@ -15,7 +15,7 @@ import { isWorkspaceFile, WorkspaceCache, type WorkspaceModel } from './lineage/
 import type { LineageGraph } from './lineage/graph';
 import { lineageCycle } from './rules/lineage-cycle';
 import { checkReferences } from './manifests/references';
-import { isPromptTemplate } from './prompts/template';
+import { isPromptTemplate, templateComment } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
 import { assignedCredentials, boundLiteralFindings, literalFindings, literalTuning, withoutAllowed } from './rules/literal-findings';
 import { FLOW_RULES } from './rules/registry';
@@ -170,7 +170,7 @@ export class Engine {
     if (adapter) return this.analyzeCode(file, adapter, governance, settings, options.retain === true);
     if (isPromptTemplate(file.path)) {
       const literals = literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true, tuning: literalTuning(governance) });
-      const comment = { open: '{#', close: '#}' };
+      const comment = templateComment(file.path);
       try {
         const findings = [...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance), ...literals];
         return this.finish(file, undefined, findings, governance, settings, comment);
@@ -278,8 +278,11 @@ export class Engine {
     const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
     const canAnnotate = (f: Finding) => !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
-    const withWaiverFix =
-      lines && comment ? findings.map((f) => (canAnnotate(f) ? { ...f, fixes: [...f.fixes, waiverFix(file.text, lines, f, comment, governance, day)] } : f)) : findings;
+    const withWaiver = (f: Finding): Finding => {
+      const fix = canAnnotate(f) ? waiverFix(file.text, lines!, f, comment!, governance, day) : undefined;
+      return fix ? { ...f, fixes: [...f.fixes, fix] } : f;
+    };
+    const withWaiverFix = lines && comment ? findings.map(withWaiver) : findings;
     const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
     const allowed = withoutAllowed(withFingerprints(file.path, file.text, waived.findings), literalTuning(governance).allowFingerprints);
     return { findings: masked(allowed), notes: [], waivers: waived.waivers };

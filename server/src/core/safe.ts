@@ -1,4 +1,5 @@
 import { maskSensitive, scanLiterals } from './sensitivity/literals';
+import type { Source } from './lineage/explain';
 import type { Classified, Hop, LineageEdge } from './lineage/model';
 import type { Finding, Note, Waiver } from './types';
 
@@ -210,6 +211,11 @@ export function maskedEdge<E extends LineageEdge>(e: E): E {
 
 export function maskedHop(h: Hop): Hop {
   return { ...h, id: maskId(h.id), tier: maskId(h.tier) };
+}
+
+/** A contributing source as shown: its id, tiers and redacting stage masked as names. */
+export function maskedSource(s: Source): Source {
+  return { ...s, id: maskId(s.id), declaredTier: maskId(s.declaredTier), tier: maskId(s.tier), redactedBy: maskId(s.redactedBy) };
 }
 
 /** A subgraph as shown (see maskedNode). */

@@ -15,7 +15,9 @@ import type { Finding, Fix, Span, Waiver } from './types';
  * Anchoring to the statement rather than to a line number means a formatter that moves the
  * comment or wraps the statement does not detach it.
  */
-const ANNOTATION = /(#|\/\/|\{#)[ \t]*crownguard:[ \t]*waive\b([^\n]*)/g;
+const ANNOTATION = /(#|\/\/|\{#|\{\{!(?:--)?)[ \t]*crownguard:[ \t]*waive\b([^\n]*)/g;
+/** A comment line on its own (or an empty line): skipped when looking for what a waiver covers. */
+const COMMENT_LINE = /^\s*(#|\/\/|\{#|\{\{!|$)/;
 const ATTRIBUTE = /([a-z]+)=("([^"]*)"|(\S+))/g;
 
 interface Parsed {
@@ -56,12 +58,14 @@ export function parseWaivers(path: string, text: string, tree: Tree | undefined,
   const out: Parsed[] = [];
   for (const m of text.matchAll(ANNOTATION)) {
     const start = m.index;
-    const body = m[2].replace(/#\}\s*$/, '');
+    // The closing of a template comment, `#}`, `}}` or `--}}`, is not part of the annotation.
+    const body = m[2].replace(/(#\}|(--)?\}\})\s*$/, '');
     const line = lines.position(start).line;
     const rulesText = /^\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)/.exec(body);
     const attrs = new Map<string, string>();
     // What people wrote in a waiver is shown in reports: mask anything sensitive in it.
-    for (const a of body.matchAll(ATTRIBUTE)) attrs.set(a[1], maskText(a[3] ?? a[4]));
+    // An empty value (`approver=""`, as the waiver fix writes it) counts as not given.
+    for (const a of body.matchAll(ATTRIBUTE)) if ((a[3] ?? a[4]).trim() !== '') attrs.set(a[1], maskText(a[3] ?? a[4]));
     const rules = rulesText ? rulesText[1].split(/\s*,\s*/) : [];
 
     // Written after code: covers that line. On its own line: the next line with code on it.
@@ -71,7 +75,7 @@ export function parseWaivers(path: string, text: string, tree: Tree | undefined,
       covers = { offset: lines.lineStart(line), length: lines.lineEnd(line) - lines.lineStart(line) };
     } else {
       let next = line + 1;
-      while (next < lines.lineCount && /^\s*(#|\/\/|\{#|$)/.test(text.slice(lines.lineStart(next), lines.lineEnd(next)))) next++;
+      while (next < lines.lineCount && COMMENT_LINE.test(text.slice(lines.lineStart(next), lines.lineEnd(next)))) next++;
       const first = lines.lineStart(next) + (/^\s*/.exec(text.slice(lines.lineStart(next), lines.lineEnd(next)))?.[0].length ?? 0);
       covers = statementAt(tree, first) ?? { offset: lines.lineStart(next), length: lines.lineEnd(next) - lines.lineStart(next) };
     }
@@ -112,9 +116,22 @@ export function parseWaivers(path: string, text: string, tree: Tree | undefined,
 }
 
 /**
+ * Why a waiver that is well formed still may not waive `finding`, or undefined when it may.
+ * This is the one place that decides it: `check`, the editor and the waiver report all go
+ * through `applyWaivers`, which uses it.
+ */
+function mayNotWaive(waiver: Waiver, finding: Finding, policy: Governance['waiverPolicy']): string | undefined {
+  const tier = finding.classification?.tier;
+  if (tier && policy.forbidInlineForTiers.includes(tier)) return `may not waive ${finding.ruleId} here: the governance manifest forbids inline waivers for tier ${tier}`;
+  if (finding.classification?.crownJewel && policy.requireApproverForCrownJewel && !waiver.approver) return 'waives crown-jewel data without an approver; write `approver=<name>`';
+  return undefined;
+}
+
+/**
  * Applies a file's waivers to its findings: a covered finding gets its waiver attached (and is
  * then hidden in the editor and suppressed in SARIF); each invalid annotation, one that may not
- * waive what it covers, and one that covers nothing become findings of their own.
+ * waive what it covers, and one that covers nothing become findings of their own. A waiver that
+ * may not waive what it covers is returned as invalid, so the waiver report agrees with `check`.
  */
 export function applyWaivers(
   path: string,
@@ -126,36 +143,35 @@ export function applyWaivers(
 ): { findings: Finding[]; waivers: Waiver[] } {
   const parsed = parseWaivers(path, text, tree, governance, opts.today);
   if (parsed.length === 0) return { findings, waivers: [] };
-  const policy = governance.waiverPolicy;
   const out: Finding[] = [];
   const used = new Set<Parsed>();
-  const extra: Finding[] = [];
+  /** Per waiver, why it may not waive some of what it covers (each reason once). */
+  const refused = new Map<Parsed, Set<string>>();
   for (const f of findings) {
     const p = parsed.find(
       (w) => w.waiver.rules.includes(f.ruleId) && f.span.offset >= w.waiver.covers.offset && f.span.offset < w.waiver.covers.offset + Math.max(1, w.waiver.covers.length),
     );
-    if (!p || !opts.inline || !p.waiver.valid) {
+    if (p) used.add(p);
+    if (!p || !p.waiver.valid) {
       out.push(f);
-      if (p) used.add(p);
       continue;
     }
-    used.add(p);
-    const tier = f.classification?.tier;
-    if (tier && policy.forbidInlineForTiers.includes(tier)) {
-      extra.push(problem(path, p, `may not waive ${f.ruleId} here: the governance manifest forbids inline waivers for tier ${tier}`));
-      out.push(f);
-    } else if (f.classification?.crownJewel && policy.requireApproverForCrownJewel && !p.waiver.approver) {
-      extra.push(problem(path, p, `waives crown-jewel data without an approver; write \`approver=<name>\``));
+    const why = mayNotWaive(p.waiver, f, governance.waiverPolicy);
+    if (why) {
+      refused.set(p, (refused.get(p) ?? new Set()).add(why));
       out.push(f);
     } else {
-      out.push({ ...f, waiver: p.waiver });
+      out.push(opts.inline ? { ...f, waiver: p.waiver } : f);
     }
   }
+  const extra: Finding[] = [];
   for (const p of parsed) {
     if (p.problems.length) extra.push(problem(path, p, p.problems.join('; ')));
+    else if (refused.has(p)) for (const why of refused.get(p)!) extra.push(problem(path, p, why));
     else if (!used.has(p)) extra.push({ ...problem(path, p, `covers no ${p.waiver.rules.join('/')} finding; remove it if the code it waived has changed`), severity: 'note' });
   }
-  return { findings: [...out, ...extra], waivers: parsed.map((p) => p.waiver) };
+  const waivers = parsed.map((p) => (refused.has(p) ? { ...p.waiver, valid: false } : p.waiver));
+  return { findings: [...out, ...extra], waivers };
 }
 
 function problem(path: string, p: Parsed, what: string): Finding {
@@ -163,19 +179,32 @@ function problem(path: string, p: Parsed, what: string): Finding {
 }
 
 /**
- * The fix that writes a waiver for `finding` on the line above it. Its reason is left empty on
- * purpose: the waiver only takes effect once a person has written why.
+ * The fix that writes a waiver for `finding` on the line above it, with every field the
+ * governance manifest requires of it. The reason (and an approver or policy that must be named)
+ * are left empty on purpose: the waiver only takes effect once a person has filled them in.
+ * No fix is offered where the manifest forbids inline waivers, since none could take effect.
  */
-export function waiverFix(text: string, lines: LineIndex, finding: Finding, comment: { open: string; close?: string }, governance: Governance, today: string): Fix {
+export function waiverFix(text: string, lines: LineIndex, finding: Finding, comment: { open: string; close?: string }, governance: Governance, today: string): Fix | undefined {
+  const policy = governance.waiverPolicy;
+  const tier = finding.classification?.tier;
+  if (tier && policy.forbidInlineForTiers.includes(tier)) return undefined;
   const line = lines.position(finding.span.offset).line;
   const start = lines.lineStart(line);
   const indent = /^[ \t]*/.exec(text.slice(start, lines.lineEnd(line)))?.[0] ?? '';
   const policyId = governance.policies.find((p) => p.rules.includes(finding.ruleId))?.id;
-  const days = Math.min(30, governance.waiverPolicy.maxDays ?? 30);
+  const days = Math.min(30, policy.maxDays ?? 30);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const annotation = [`crownguard: waive ${finding.ruleId}`, policyId ? `policy=${policyId}` : '', 'reason=""', `expires=${addDays(today, days)}`].filter(Boolean).join(' ');
+  const fields = [
+    `crownguard: waive ${finding.ruleId}`,
+    policyId ? `policy=${policyId}` : policy.requirePolicy ? 'policy=""' : '',
+    'reason=""',
+    `expires=${addDays(today, days)}`,
+    finding.classification?.crownJewel && policy.requireApproverForCrownJewel ? 'approver=""' : '',
+  ];
+  const annotation = fields.filter(Boolean).join(' ');
+  const missing = ['the reason', ...(fields[4] ? ['the approver'] : []), ...(fields[1] === 'policy=""' ? ['the policy'] : [])];
   return {
-    title: `Waive ${finding.ruleId} for this statement (write the reason)`,
+    title: `Waive ${finding.ruleId} for this statement (write ${missing.join(' and ')})`,
     edits: [{ offset: start, length: 0, newText: `${indent}${comment.open} ${annotation}${comment.close ? ` ${comment.close}` : ''}${eol}` }],
     safe: false,
   };

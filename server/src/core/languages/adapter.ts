@@ -15,6 +15,18 @@ export interface Sink {
   readonly span: Span;
 }
 
+/**
+ * Where a value that reaches a sink through a variable entered it: the one sensitive expression
+ * of the assignment (`customer.ssn` in `summary = f"... {customer.ssn}"`), so a fix can redact
+ * it there and keep the rest of the message.
+ */
+export interface Origin {
+  readonly span: Span;
+  /** The expression's text, to check that a cached flow still points at it. */
+  readonly text: string;
+  readonly form: 'value' | 'shorthand' | 'object';
+}
+
 /** A sensitive value that reaches a sink. */
 export interface Flow {
   readonly sink: Sink;
@@ -24,7 +36,7 @@ export interface Flow {
   readonly interpolation?: Span;
   readonly classification: Classification;
   /** The local variable the value travelled through, and where it was assigned. */
-  readonly via?: { readonly name: string; readonly offset: number };
+  readonly via?: { readonly name: string; readonly offset: number; readonly origin?: Origin };
   /** How the flagged expression is written, which decides what a fix may do with it. */
   readonly form: 'value' | 'shorthand' | 'object';
 }

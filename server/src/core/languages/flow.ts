@@ -1,7 +1,7 @@
 import type { Budget } from '../budget';
 import type { RedactionFunction } from '../governance/model';
 import type { Catalog, Classification } from '../sensitivity/catalog';
-import type { Flow, Sink, SinkKind } from './adapter';
+import type { Flow, Origin, Sink, SinkKind } from './adapter';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
 
@@ -64,6 +64,8 @@ const SUMMARY_METHODS = new Set([
 interface Taint {
   readonly classification: Classification;
   readonly offset: number;
+  /** The expression the value came from, when exactly one did (see `Origin`). */
+  readonly origin?: Origin;
 }
 
 /**
@@ -93,7 +95,7 @@ function wholeReaches(use: Use): boolean {
 interface Hit {
   readonly node: SyntaxNode;
   readonly classification: Classification;
-  readonly via?: { name: string; offset: number };
+  readonly via?: { name: string; offset: number; origin?: Origin };
   /**
    * What the walk down to the node saw on the way: whether it is the object of a member read
    * or call, and the nearest interpolation around it. Asking the node's parents instead costs
@@ -116,7 +118,7 @@ function moveFlow(f: Flow, by: number): Flow {
     sink: { ...f.sink, span: move(f.sink.span) },
     span: move(f.span),
     interpolation: f.interpolation && move(f.interpolation),
-    via: f.via && move(f.via),
+    via: f.via && { ...move(f.via), origin: f.via.origin && { ...f.via.origin, span: move(f.via.origin.span) } },
   };
 }
 
@@ -298,7 +300,9 @@ export class FlowWalker {
     // `models[name]["token"] = token` stores into `models`; the index `name` is only read.
     const names = this.d.identifiers.has(target.type) ? [target] : target.descendantsOfType([...this.d.identifiers]).filter((n) => !this.inIndex(n, target));
     for (const n of names) {
-      if (hits.length > 0) env.set(n.text, { classification: hits[0].classification, offset: n.startIndex });
+      // `s += x` keeps what `s` held before: then no single expression is where its data came from.
+      const origin = augmented && env.has(n.text) ? undefined : this.originOf(hits);
+      if (hits.length > 0) env.set(n.text, { classification: hits[0].classification, offset: n.startIndex, origin });
       else if (!augmented) env.delete(n.text);
     }
   }
@@ -361,6 +365,13 @@ export class FlowWalker {
       if (key && isAuthKey(key.text)) return true;
     }
     return false;
+  }
+
+  /** Where the one sensitive value of an assignment came from: through a variable, that variable's origin. */
+  private originOf(hits: readonly Hit[]): Origin | undefined {
+    if (hits.length !== 1) return undefined;
+    const [h] = hits;
+    return h.via ? h.via.origin : { span: spanOf(h.node), text: h.node.text, form: this.formOf(h.node, h.found?.asObject) };
   }
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
@@ -430,7 +441,7 @@ export class FlowWalker {
       const taint = env.get(n.text);
       if (taint) {
         if (isWhole(taint.classification) && !wholeReaches(use)) return none;
-        return { hits: [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset } }] };
+        return { hits: [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset, origin: taint.origin } }] };
       }
       const own = this.named(n, n.text);
       if (own.length || !wholeReaches(use)) return { hits: own };

@@ -4,6 +4,7 @@ import type { Span } from '../types';
 import { compileGlob, type Glob } from '../sensitivity/glob';
 import { hubNodeId } from './contribute';
 import type { Carried } from './carried';
+import { contributingSources, type Source } from './explain';
 import { Classifier, type Because } from './propagate';
 import type { Classified, Contribution, DataRef, End, Hop, LineageEdge, LineageNode, NodeKind } from './model';
 
@@ -229,6 +230,11 @@ export class LineageGraph {
       at = b && b !== 'declared' ? b.from : undefined;
     }
     return hops;
+  }
+
+  /** Every declared source whose data reaches the node, the tier it arrives with, and which decides the node's. */
+  sources(id: string): Source[] {
+    return contributingSources(this, id);
   }
 
   tierRank(tier: string | undefined): number {

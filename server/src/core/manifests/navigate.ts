@@ -1,7 +1,8 @@
 import { findTier, type Governance } from '../governance/model';
 import type { Carried } from '../policies/propagate';
+import { describeSources } from '../lineage/explain';
 import type { LineageGraph } from '../lineage/graph';
-import { maskId, maskText } from '../safe';
+import { maskedSource, maskId, maskText } from '../safe';
 import type { Span } from '../types';
 import type { Declaration, Reference } from './load';
 
@@ -52,9 +53,14 @@ function tierSource(index: ManifestIndex, id: string): string {
   const hops = index.graph?.explain(id) ?? [];
   if (hops.length < 2 || hops[hops.length - 1].reason !== 'declared') return '';
   // A hop whose reason is `redacted` got its tier from the redacting stage that follows it.
-  const chain = hops.slice(1).map((h, i) => `${code(h.id)}${hops[i].reason === 'redacted' ? ' (redacted)' : ''}`);
+  const chain = hops.slice(1).map((h, i) => `${code(h.id)}${hops[i].reason === 'redacted' ? ' (redacting stage)' : ''}`);
   const last = hops[hops.length - 1];
   return `\n\nTier from: ${chain.join(' ← ')} (declared ${maskId(last.tier) ?? ''} in ${code(last.path)})`;
+}
+
+/** Every declared source of the node's data, which decides its tier, and where redaction lowered one. */
+function sourcesOf(index: ManifestIndex, id: string): string {
+  return index.graph ? describeSources(index.graph.sources(id).map(maskedSource)) : '';
 }
 
 /**
@@ -76,11 +82,11 @@ export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declarati
       const c = index.carried.get(d.id);
       const from = c && c.assets.length ? `, from ${c.assets.map(code).join(', ')}` : '';
       const tier = c?.tier ? `carries tier **${maskId(c.tier)}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}` : 'carries no classified data';
-      return `**stage output** ${code(d.id)}: ${tier}; ${where}${tierSource(index, d.id)}`;
+      return `**stage output** ${code(d.id)}: ${tier}; ${where}${tierSource(index, d.id)}${sourcesOf(index, d.id)}`;
     }
     if (d.kind === 'release') {
       const c = index.carried.get(d.id);
-      return `**model release** ${code(d.id)}${c?.tier ? `: carries tier **${maskId(c.tier)}**` : ''}; ${where}${tierSource(index, d.id)}`;
+      return `**model release** ${code(d.id)}${c?.tier ? `: carries tier **${maskId(c.tier)}**` : ''}; ${where}${tierSource(index, d.id)}${sourcesOf(index, d.id)}`;
     }
     return `**${d.kind}** ${code(d.id)}; ${where}`;
   });

@@ -3,10 +3,10 @@ import type { Governance } from '../governance/model';
 import type { LoadedManifest } from '../manifests/load';
 import { policyViolation } from '../rules/policy-violation';
 import { rulePagePath } from '../rules/rule';
-import type { Finding, RelatedInformation } from '../types';
+import type { Finding, RelatedInformation, Span } from '../types';
 import { valueSpan } from '../yaml/locate';
 import { compilePolicySchema } from './compile';
-import { stagePolicyFixes } from './fixes';
+import { stagePolicyAdvice } from './fixes';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
 import { NOTHING } from '../lineage/carried';
 import type { Carried, StageContext } from './propagate';
@@ -64,14 +64,27 @@ export function definitionOf(governance: Governance, policy: PolicyDefinition): 
   return { message: `built-in policy \`${policy.id}\`, described in ${rulePagePath(policyViolation.id)}`, rulePage: { ruleId: policyViolation.id, anchor: policy.id } };
 }
 
-function violation(governance: Governance, m: LoadedManifest, at: (string | number)[], policy: PolicyDefinition, detail: string): Finding | undefined {
+/**
+ * Where a violation is squiggled: the key that breaks the policy when it is written (its value,
+ * or the key when it has none), else the name of the stage that lacks it, never a neighbouring key.
+ */
+function violationSpan(m: LoadedManifest, at: (string | number)[], stagePath: (string | number)[] | undefined): Span {
+  const doc = m.doc!;
+  if (stagePath && doc.getIn(at, true) === undefined) {
+    const id = doc.getIn([...stagePath, 'id'], true) as { range?: [number, number, number] } | undefined;
+    if (id?.range && id.range[1] > id.range[0]) return { offset: id.range[0], length: id.range[1] - id.range[0] };
+  }
+  return valueSpan(doc, at);
+}
+
+function violation(governance: Governance, m: LoadedManifest, at: (string | number)[], policy: PolicyDefinition, detail: string, stagePath?: (string | number)[]): Finding | undefined {
   if (!m.doc) return undefined;
   return {
     ruleId: policyViolation.id,
     severity: policy.severity,
     message: `Violates policy \`${policy.id}\`: ${policy.description}${detail}`,
     path: m.path,
-    span: valueSpan(m.doc, at),
+    span: violationSpan(m, at, stagePath),
     fixes: [],
     related: [definitionOf(governance, policy)],
   };
@@ -94,10 +107,15 @@ export function evaluatePolicies(
         if (!c.when(context) || c.require(context)) continue;
         const from = s.data.assets.length ? ` from ${s.data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
         const detail = ` (stage \`${String(s.stage.id)}\` uses data of tier ${s.data.tier ?? 'unknown'}${from})`;
-        const f = violation(governance, s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail);
-        // Only the built-in policies have fixes: what a team's own policy wants is not known.
+        const f = violation(governance, s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail, ['stages', s.index]);
+        // Only the built-in policies have advice and fixes: what a team's own policy wants is not known.
         const builtin = BUILTIN_POLICIES.some((b) => b.id === c.policy.id);
-        if (f) out.push(builtin ? { ...f, fixes: stagePolicyFixes(c.policy.id, s) } : f);
+        if (!f || !builtin) {
+          if (f) out.push(f);
+          continue;
+        }
+        const advice = stagePolicyAdvice(c.policy.id, s, governance.approvalRoles);
+        out.push({ ...f, message: advice.change ? `${f.message}; ${advice.change}` : f.message, fixes: advice.fixes });
       }
     } else {
       for (const r of releases) {

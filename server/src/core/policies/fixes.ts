@@ -51,6 +51,69 @@ function addApproval(m: LoadedManifest, text: string, stage: YamlPath): Fix[] {
   return fix(title, fillEmpty(text, doc, approvals, [APPROVAL]), true);
 }
 
+/** Sets `key: value` in the mapping at `parent` (under the stage), creating the mapping when absent. */
+function setNested(m: LoadedManifest, text: string, stage: YamlPath, parent: string, key: string, value: boolean): TextEdit | undefined {
+  const doc = m.doc!;
+  const path = [...stage, parent];
+  if (!doc.hasIn(path)) return addPair(text, doc, stage, parent, { [key]: value });
+  return setKey(text, doc, path, key, value);
+}
+
+/** What a person must change, and the fixes that change it, for one built-in stage policy. */
+export interface StageAdvice {
+  /** Imperative, naming the key to set, e.g. "add `compute.confidential: true` to stage `ingest`". */
+  readonly change?: string;
+  readonly fixes: Fix[];
+}
+
+const quoted = (xs: readonly (string | number)[]) => xs.map((x) => `\`${x}\``).join(', ');
+
+/**
+ * The advice on a built-in stage policy's violation: the key to set, and quick fixes as text
+ * edits on the pipeline manifest. Each fix only adds text or replaces the one scalar it is about.
+ */
+export function stagePolicyAdvice(policyId: string, s: StageContext, approvalRoles: readonly string[]): StageAdvice {
+  const m = s.manifest;
+  const name = typeof s.stage.id === 'string' && s.stage.id !== '' ? `stage \`${s.stage.id}\`` : 'the stage';
+  const has = (...path: string[]) => m.doc?.hasIn(['stages', s.index, ...path]) === true;
+  const fixes = stagePolicyFixes(policyId, s);
+  switch (policyId) {
+    case 'finetune-method':
+      return {
+        change: s.data.allowedMethods.length
+          ? `set \`method\` of ${name} to one the data allows: ${quoted(s.data.allowedMethods)}`
+          : `no fine-tuning method is allowed for all of its sources: fine-tune ${name} on fewer of them`,
+        fixes,
+      };
+    case 'differential-privacy':
+      return {
+        change: has('privacy', 'differentialPrivacy', 'epsilon')
+          ? `lower \`privacy.differentialPrivacy.epsilon\` of ${name} to at most 10`
+          : `add \`privacy.differentialPrivacy.epsilon\` (at most 10) to ${name}`,
+        fixes,
+      };
+    case 'confidential-compute':
+      return { change: `${has('compute', 'confidential') ? 'set' : 'add'} \`compute.confidential: true\` ${has('compute', 'confidential') ? 'on' : 'to'} ${name}`, fixes };
+    case 'no-payload-logging':
+      return { change: `set \`logging.payloads: false\` on ${name}`, fixes };
+    case 'approvals': {
+      const roles = approvalRoles.length ? ` by one of the roles ${quoted(approvalRoles)}` : '';
+      return { change: `add an unexpired approval${roles} under \`approvals\` of ${name}`, fixes };
+    }
+    case 'redact-before-leaving-domain':
+      return {
+        change: `insert a stage that redacts or anonymises the data before ${name}, or set its \`domain\` to ${s.data.domains.length === 1 ? `\`${s.data.domains[0]}\`` : `one of ${quoted(s.data.domains)}`}`,
+        fixes,
+      };
+    case 'retention-limit':
+      return s.data.maxRetentionDays === undefined ? { fixes } : { change: `set \`retentionDays\` of ${name} to at most ${s.data.maxRetentionDays}`, fixes };
+    case 'no-public-model':
+      return { change: `set \`hub.public: false\` on ${name}`, fixes };
+    default:
+      return { fixes };
+  }
+}
+
 /**
  * The quick fixes of a built-in stage policy's violation, as text edits on the pipeline
  * manifest. Each only adds text or replaces the one scalar it is about.
@@ -67,6 +130,15 @@ export function stagePolicyFixes(policyId: string, s: StageContext): Fix[] {
       return addPrivacy(m, m.text, stage);
     case 'approvals':
       return addApproval(m, m.text, stage);
+    case 'confidential-compute':
+      // Preferred, but never safe: it declares how the stage runs, which a person confirms.
+      return fix('Set `compute.confidential: true` (the stage must then run on confidential compute)', setNested(m, m.text, stage, 'compute', 'confidential', true), true);
+    case 'no-payload-logging':
+      return fix('Set `logging.payloads: false`', setNested(m, m.text, stage, 'logging', 'payloads', false), true);
+    case 'retention-limit':
+      return s.data.maxRetentionDays === undefined ? [] : fix(`Set \`retentionDays: ${s.data.maxRetentionDays}\`, the shortest retention of its sources`, replaceScalar(m.doc, [...stage, 'retentionDays'], s.data.maxRetentionDays), true);
+    case 'no-public-model':
+      return fix('Set `hub.public: false`', setNested(m, m.text, stage, 'hub', 'public', false), true);
     default:
       return [];
   }

@@ -26,6 +26,14 @@ export function isPromptTemplate(path: string): boolean {
   return /(^|\/)prompts\//.test(p) && PROMPT_DIR_EXTENSIONS.some((e) => p.endsWith(e));
 }
 
+/**
+ * The comment a template engine does not render: Mustache and Handlebars print `{# ... #}` as
+ * text, so a waiver written that way would end up in the prompt.
+ */
+export function templateComment(path: string): { open: string; close: string } {
+  return /\.(mustache|hbs|handlebars)$/i.test(path) ? { open: '{{!', close: '}}' } : { open: '{#', close: '#}' };
+}
+
 /** Regions that are not template text: `{# comments #}`, `{{! comments }}`, front matter. */
 function ignoredRegions(text: string): Span[] {
   const out: Span[] = [];

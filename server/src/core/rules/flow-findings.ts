@@ -5,7 +5,7 @@ import type { Classification } from '../sensitivity/catalog';
 import { fileRole } from '../sensitivity/location';
 import { literalTuning } from './literal-findings';
 import type { LineIndex } from '../text';
-import type { Finding, Fix, Severity } from '../types';
+import type { Finding, Fix, Severity, Span, TextEdit } from '../types';
 import type { RuleMeta } from './rule';
 
 /** A rule about sensitive data reaching one kind of sink. */
@@ -47,6 +47,31 @@ export function describe(c: Classification): string {
   return `Possible ${c.category ?? 'sensitive'} value \`${c.name}\` (built-in name list)`;
 }
 
+function wrapEdits(span: Span, form: Flow['form'], text: string, fn: string): TextEdit[] {
+  if (form === 'shorthand') return [{ ...span, newText: `${text}: ${fn}(${text})` }];
+  return [
+    { offset: span.offset, length: 0, newText: `${fn}(` },
+    { offset: span.offset + span.length, length: 0, newText: ')' },
+  ];
+}
+
+/**
+ * The fix that redacts a value where it entered the local variable that carries it to the
+ * sink, when one expression alone put it there and the file still reads as the walker saw it.
+ */
+function originFix(ctx: FileContext, f: Flow, fn: string, importEdit: TextEdit | undefined): Fix | undefined {
+  const origin = f.via?.origin;
+  // A whole record (`json.dumps(customer)`) may not be a string where it entered: wrap it at the sink only.
+  if (!origin || origin.form === 'object' || f.classification.record || f.classification.viaLocation) return undefined;
+  const { span } = origin;
+  if (span.offset + span.length > f.span.offset || ctx.text.slice(span.offset, span.offset + span.length) !== origin.text) return undefined;
+  const edits = wrapEdits(span, origin.form, origin.text, fn);
+  if (importEdit) edits.unshift(importEdit);
+  const what = origin.text.length <= 40 && !origin.text.includes('\n') ? `\`${origin.text}\`` : 'the value';
+  const line = ctx.lines.position(span.offset).line + 1;
+  return { title: `Wrap ${what} in ${fn}() where it enters \`${f.via!.name}\` (line ${line})`, edits, preferred: true, safe: true };
+}
+
 /** Turns the flows of one sink kind into findings, each with its redaction fix. */
 export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly Flow[]): Finding[] {
   const mine = flows.filter((f) => f.sink.kind === rule.sink);
@@ -75,15 +100,14 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
         fixes.push({ title: `Wrap in ${redaction.function}()`, edits, preferred: true, safe: false });
       }
     } else if (redaction) {
-      const edits =
-        f.form === 'shorthand'
-          ? [{ ...f.span, newText: `${name}: ${redaction.function}(${name})` }]
-          : [
-              { offset: f.span.offset, length: 0, newText: `${redaction.function}(` },
-              { offset: f.span.offset + f.span.length, length: 0, newText: ')' },
-            ];
+      // Redacting where the value entered the variable keeps the rest of what is logged (a
+      // ticket id beside the SSN), so that fix comes first; the wrap at the sink stays on offer.
+      const origin = originFix(ctx, f, redaction.function, importEdit);
+      if (origin) fixes.push(origin);
+      const edits = wrapEdits(f.span, f.form, name, redaction.function);
       if (importEdit) edits.unshift(importEdit);
-      fixes.push({ title: `Wrap in ${redaction.function}()`, edits, preferred: true, safe: true });
+      const title = origin ? `Wrap the whole \`${f.via!.name}\` in ${redaction.function}() here` : `Wrap in ${redaction.function}()`;
+      fixes.push({ title, edits, preferred: !origin, safe: true });
     } else {
       // Inside an interpolation the placeholder replaces the whole `{...}`, so no quotes nest.
       const placeholder = `<redacted:${f.classification.name}>`;

@@ -1,9 +1,10 @@
 import { SymbolKind, type Location, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
-import { maskedEdge, maskedHop, maskedNode, maskId, MODEL_KINDS, unmaskId, type Classified, type LineageEdge, type NodeKind, type Subgraph } from '../../core';
+import { maskedEdge, maskedHop, maskedNode, maskedSource, maskId, MODEL_KINDS, unmaskId, type Classified, type LineageEdge, type NodeKind, type Subgraph } from '../../core';
 import {
   LineageNotifications,
   LineageRequests,
   type ExplainHop,
+  type ExplainSource,
   type LineageGraphInfo,
   type LineageNodeInfo,
   type NodeAtParams,
@@ -74,7 +75,8 @@ export function lineageHandlers(ctx: ServerContext): Record<string, (params: nev
       const v = await view(p);
       const id = idOf(v, p.id);
       const hops: ExplainHop[] = v && id ? v.graph.explain(id).map(maskedHop).map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, location: v.toLocation(h.path, h.span) as ExplainHop['location'] })) : [];
-      return { hops };
+      const sources: ExplainSource[] = v && id ? v.graph.sources(id).map(maskedSource).map(({ path, span, ...s }) => ({ ...s, location: v.toLocation(path, span) as ExplainSource['location'] })) : [];
+      return { hops, sources };
     },
     [LineageRequests.modelsCarrying]: async (p: NodeParams) => {
       const v = await view(p);

@@ -1,5 +1,5 @@
 import type { DefinitionParams, Hover, HoverParams, Location, ReferenceParams } from 'vscode-languageserver';
-import { declarationsOf, describeId, maskedHop, maskedNode, maskId, maskText, usesOf, type Span } from '../../core';
+import { declarationsOf, describeId, describeSources, maskedHop, maskedNode, maskedSource, maskId, maskText, usesOf, type Span } from '../../core';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
 
@@ -47,7 +47,7 @@ function describeNode(at: NonNullable<Awaited<ReturnType<typeof lineageNode>>>):
   const where = (h: { path: string; span: Span }) => `\`${maskId(h.path)}\` line ${at.view.toLocation(h.path, h.span).range.start.line + 1}`;
   const tier = n.tier ? `carries tier **${n.tier}**${n.crownJewel ? ' (crown-jewel)' : ''}` : 'carries no classified data';
   const from = hops.length > 1 && hops[hops.length - 1].reason === 'declared' ? `\n\nTier from: ${hops.slice(1).map((h) => `\`${h.id}\``).join(' ← ')} (declared in ${where(hops[hops.length - 1])})` : '';
-  return maskText(`**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}`);
+  return maskText(`**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}${describeSources(at.view.graph.sources(at.id).map(maskedSource))}`);
 }
 
 /**
