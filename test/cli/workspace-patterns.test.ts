@@ -47,6 +47,6 @@ describe('patterns from the workspace run in linear time in check', () => {
     const governance = redosGovernance().replace('"^(a+)+$"', '"^(?=a)a+$"');
     const r = check({ 'governance.yaml': governance, 'train.pipeline.yaml': REDOS_PIPELINE });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /governance\.yaml:11: `policies\[0\]\.require` is not a valid JSON Schema: a pattern cannot run in linear time/);
+    assert.match(r.stderr, /governance\.yaml:11: 'policies\[0\]\.require' is not a valid JSON Schema: a pattern cannot run in linear time/);
   });
 });

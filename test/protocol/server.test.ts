@@ -13,6 +13,7 @@ import {
   type FullDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../support/lsp-client';
+import { checksummedToken, Synthetic } from '../quality/synthetic';
 import { copyOfExamples } from '../support/workspace';
 
 describe('language server over stdio, push diagnostics', () => {
@@ -155,7 +156,7 @@ describe('language server over stdio, push diagnostics', () => {
 
   it('reports a deeply nested file in full, and a binary one as a CG005 warning, never a note', async () => {
     // Built by concatenation so that this file itself holds no token.
-    const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    const token = checksummedToken(new Synthetic(), 'ghp_');
     const deepUri = await client.open('src/deep.py', 'python', `TOKEN = "${token}"\nprint(user.ssn)\nx = ${'('.repeat(2000)}1${')'.repeat(2000)}\n`);
     const deep = await client.waitFor('diagnostics for deep.py', () => client.diagnosticsAt(deepUri, 1));
     assert.deepEqual(deep.diagnostics.map((d) => d.code).sort(), ['CG101', 'CG201']);

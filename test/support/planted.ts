@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 
 /**
  * A generated workspace with a value of every literal detector's kind planted in every position
@@ -61,6 +62,16 @@ const LOWER = 'abcdefghijkmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 const ALNUM = UPPER + LOWER + '23456789';
 const B64 = ALNUM + '+/';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function base62(n: number, width: number): string {
+  let out = '';
+  do {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  } while (n > 0);
+  return out.padStart(width, '0');
+}
 
 function luhnDigit(body: string): string {
   let sum = 0;
@@ -99,21 +110,25 @@ export function valueOf(kind: Kind, n: number): { written: string; forbidden: st
   const secret = (prefix: string, body: string, suffix = '') => ({ written: prefix + body + suffix, forbidden: [prefix + body + suffix, ...pieces(body)] });
   switch (kind) {
     case 'aws_access_key_id':
-      return secret('AKIA', r(UPPER + DIGITS, 16));
+      // An access key id is base32: letters and the digits 2 to 7.
+      return secret('AKIA', r(UPPER + '234567', 16));
     case 'aws_secret_access_key':
       return secret('aws_secret_access_key=', r(ALNUM, 40));
-    case 'github_token':
-      return secret('ghp_', r(ALNUM, 36));
+    case 'github_token': {
+      // GitHub's format ends in a CRC32 of the random part, which the detector checks.
+      const random = r(ALNUM, 30);
+      return secret('ghp_', random + base62(crc32(random), 6));
+    }
     case 'slack_token':
       return secret('xoxb-', `${r(DIGITS, 10)}-${r(ALNUM, 24)}`);
     case 'stripe_key':
       return secret('sk_live_', r(ALNUM, 28));
     case 'anthropic_api_key':
-      return secret('sk-ant-api03-', r(ALNUM, 44));
+      return secret('sk-ant-api03-', r(ALNUM, 93), 'AA');
     case 'openai_api_key':
       return secret('sk-proj-', r(ALNUM, 48));
     case 'hf_token':
-      return secret('hf_', r(UPPER + LOWER, 36));
+      return secret('hf_', r(UPPER + LOWER, 34));
     case 'google_api_key':
       return secret('AIza', r(ALNUM, 35));
     case 'private_key': {
@@ -121,7 +136,8 @@ export function valueOf(kind: Kind, n: number): { written: string; forbidden: st
       return { written: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`, forbidden: pieces(body) };
     }
     case 'jwt':
-      return secret('eyJhbGciOiJIUzI1NiJ9.eyJ', `${r(ALNUM, 24)}.${r(ALNUM, 30)}`);
+      // A signed token: a header naming its algorithm, a payload, and a signature.
+      return secret('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.', `${Buffer.from(JSON.stringify({ [r(LOWER, 8)]: r(ALNUM, 12) })).toString('base64url')}.${r(ALNUM, 43)}`);
     case 'connection_string': {
       const password = r(ALNUM, 16);
       return { written: `postgres://svc:${password}@db${n}.corp.acme.io/app`, forbidden: [password, ...pieces(password)] };
@@ -145,7 +161,8 @@ export function valueOf(kind: Kind, n: number): { written: string; forbidden: st
       return { written: v, forbidden: [v] };
     }
     case 'phone': {
-      const v = `+1 415 ${200 + Number(r(DIGITS, 3)) % 700} ${1000 + Number(r(DIGITS, 4)) % 8999}`;
+      // Exchanges 200-554: 555 numbers are fictional, and the detector rightly passes them over.
+      const v = `+1 415 ${200 + Number(r(DIGITS, 3)) % 355} ${1000 + Number(r(DIGITS, 4)) % 8999}`;
       return { written: v, forbidden: [v, v.replace(/\D/g, '')] };
     }
   }

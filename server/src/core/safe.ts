@@ -149,7 +149,7 @@ export function maskId(id: string | undefined): string | undefined {
 
 /** Every value the detectors recognise in `text`, replaced by `<key:digest>`. */
 function maskValues(text: string): string {
-  const found = scanLiterals(text);
+  const found = scanLiterals(text, ['secret', 'pii'], { forMasking: true });
   if (found.length === 0) return text;
   let out = '';
   let at = 0;

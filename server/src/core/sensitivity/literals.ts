@@ -30,6 +30,11 @@ export interface LiteralMatch {
 export interface ScanOptions {
   /** E-mail domains the organisation publishes on purpose (its own support addresses). */
   readonly allowedEmailDomains?: readonly string[];
+  /**
+   * Masking errs towards hiding: the context rules that keep a value from being reported (the
+   * digits of a decimal, a value inside a path or an id) do not keep it from being masked.
+   */
+  readonly forMasking?: boolean;
 }
 
 interface Detector {
@@ -389,7 +394,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     class: 'secret', kind: 'JSON Web Token', key: 'jwt', hint: /eyJ/, live: true,
-    pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.(?:[A-Za-z0-9_-]{10,})?)(?![A-Za-z0-9_.-])/g, group: 1, validate: isJwt,
+    pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.(?:[A-Za-z0-9_-]{10,})?)(?![A-Za-z0-9_-]|\.[A-Za-z0-9_-]{10,})/g, group: 1, validate: isJwt,
   },
   {
     class: 'secret', kind: 'connection string with a password', key: 'connection_string', hint: /:\/\/[^\s/]{0,256}:[^\s/]{0,256}@/,
@@ -458,7 +463,7 @@ export function scanLiterals(text: string, classes: readonly LiteralClass[] = ['
       const value = matched !== undefined && d.trim ? d.trim(matched) : matched;
       if (value === undefined || (d.validate && !d.validate(value, options))) continue;
       const offset = m.index + m[0].indexOf(value);
-      if (d.context && !d.context(body, offset, offset + value.length, value)) continue;
+      if (d.context && !options.forMasking && !d.context(body, offset, offset + value.length, value)) continue;
       // A span already claimed by an earlier (more specific) detector is not reported twice.
       if (taken.overlaps(offset, offset + value.length)) continue;
       taken.add(offset, offset + value.length);
@@ -486,7 +491,7 @@ export function scanLiterals(text: string, classes: readonly LiteralClass[] = ['
  */
 export function maskSensitive(text: string): string {
   if (text.length === 0) return text;
-  const found = scanLiterals(text);
+  const found = scanLiterals(text, ['secret', 'pii'], { forMasking: true });
   if (found.length === 0) return text;
   let out = '';
   let at = 0;
