@@ -3,6 +3,7 @@ import { Range, Uri, ViewColumn, window, workspace, type ExtensionContext, type 
 import { LINEAGE_NODE_KINDS } from '../../../shared/lineage-protocol';
 import type { LineageClient } from './requests';
 import { GraphController } from './messages';
+import { graphPage } from './page';
 
 /**
  * The lineage graph in a webview: one panel, re-focused when asked again. The page runs only
@@ -24,7 +25,10 @@ export class GraphPanel {
         open: async (location) => {
           const doc = await workspace.openTextDocument(Uri.parse(location.uri));
           const { start, end } = location.range;
-          await window.showTextDocument(doc, { viewColumn: ViewColumn.One, selection: new Range(start.line, start.character, end.line, end.character) });
+          // Beside the graph, never over it, and the graph keeps the keyboard: a click reads
+          // the declaration without losing one's place in the graph.
+          const other = window.tabGroups.all.find((g) => g.viewColumn !== this.panel.viewColumn)?.viewColumn ?? ViewColumn.Beside;
+          await window.showTextDocument(doc, { viewColumn: other, preserveFocus: true, preview: true, selection: new Range(start.line, start.character, end.line, end.character) });
         },
         post: (message) => void this.panel.webview.postMessage(message),
       },
@@ -68,15 +72,7 @@ function html(panel: WebviewPanel, dist: Uri): string {
 <title>CrownGuard Lineage</title>
 </head>
 <body>
-<header>
-  <input id="filter" type="text" placeholder="Filter by id" aria-label="Filter nodes by id">
-  ${LINEAGE_NODE_KINDS.map((k) => `<label><input type="checkbox" data-kind="${k}" checked> ${k}</label>`).join('\n  ')}
-  <label>Hops <select id="depth">${[1, 2, 3, 4, 6].map((d) => `<option${d === 2 ? ' selected' : ''}>${d}</option>`).join('')}</select></label>
-  <button id="all" disabled>Show all</button>
-  <span id="status">Loading…</span>
-  <span id="legend"></span>
-</header>
-<main><svg id="graph" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Lineage graph"></svg></main>
+${graphPage(LINEAGE_NODE_KINDS)}
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
