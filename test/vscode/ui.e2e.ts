@@ -145,7 +145,7 @@ async function workbenchFlow(): Promise<void> {
 
   // A leak typed on a new line of the function is squiggled as it is typed; then undone.
   await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').fill('14');
+  await page.locator('.quick-input-widget input').fill(':14');
   await page.keyboard.press('Enter');
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');

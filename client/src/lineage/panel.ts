@@ -38,10 +38,13 @@ export class GraphPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     panel.webview.html = html(panel, dist);
     panel.webview.onDidReceiveMessage((m) => void this.controller.receive(m));
+    // Redrawn when the lineage changes, for as long as the panel is open: a closed panel's
+    // webview throws when posted to.
+    const redraw = lineage.onDidChange(() => void this.controller.render());
     panel.onDidDispose(() => {
+      redraw.dispose();
       if (GraphPanel.current === this) GraphPanel.current = undefined;
     });
-    context.subscriptions.push(lineage.onDidChange(() => void this.controller.render()));
   }
 
   /** Opens the graph (or brings it forward), focused on a node's neighbourhood when given one. */
