@@ -175,7 +175,7 @@ async function workbenchFlow(): Promise<void> {
   const inView = async () => {
     // Both in the webview's own coordinates.
     const area = await graph.locator('#canvas').evaluate((c) => c.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number });
-    const boxes = await graph.locator('g.node rect').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number; height: number }));
+    const boxes = await graph.locator('#viewport g.node rect').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number; height: number }));
     const inside = boxes.filter((b) => b.left >= area.left - 1 && b.top >= area.top - 1 && b.right <= area.right + 1 && b.bottom <= area.bottom + 1);
     return { inside: inside.length, total: boxes.length, height: Math.min(...boxes.map((b) => b.height)) };
   };
@@ -198,10 +198,11 @@ async function workbenchFlow(): Promise<void> {
   assert.ok(await graph.locator('g.node.focus').first().isVisible(), 'the graph is still shown');
   assert.ok((await page.locator('.editor-group-container').count()) >= editorsBefore);
   await shot('lineage-open.png');
-  await page.locator('.tab', { hasText: 'CrownGuard Lineage' }).first().click();
+  // Close the declaration, then the graph, so that notify.ts is the active editor again.
+  await page.locator('.tab', { hasText: 'governance.yaml' }).first().click();
   await page.keyboard.press('Control+W');
-  // And the declaration, so that notify.ts is the active editor again.
-  await page.locator('.tab.active', { hasText: 'governance.yaml' }).first().waitFor();
+  await page.locator('.tab', { hasText: 'governance.yaml' }).first().waitFor({ state: 'detached' });
+  await page.locator('.tab', { hasText: 'CrownGuard Lineage' }).first().click();
   await page.keyboard.press('Control+W');
   await page.locator('.tab.active', { hasText: 'notify.ts' }).first().waitFor();
 

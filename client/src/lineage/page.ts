@@ -5,7 +5,9 @@
 export function graphPage(kinds: readonly string[]): string {
   return `<header id="toolbar">
   <input id="filter" type="text" placeholder="Filter by id" aria-label="Filter nodes by id">
+  <details id="kinds"><summary>Kinds</summary><div class="menu">
   ${kinds.map((k) => `<label><input type="checkbox" data-kind="${k}" checked> ${k}</label>`).join('\n  ')}
+  </div></details>
   <label>Hops <select id="depth">${[1, 2, 3, 4, 6].map((d) => `<option${d === 2 ? ' selected' : ''}>${d}</option>`).join('')}</select></label>
   <button id="all" disabled title="Every node is shown">Show all</button>
   <span class="zoom" role="group" aria-label="Zoom">

@@ -49,12 +49,15 @@ export class GraphPanel {
 
   /** Opens the graph (or brings it forward), focused on a node's neighbourhood when given one. */
   static show(context: ExtensionContext, lineage: LineageClient, focus?: string): GraphPanel {
+    // A node's neighbourhood opens beside the editor it was asked from; the whole graph takes
+    // the active editor group, where it has room to be read.
+    const column = focus ? ViewColumn.Beside : ViewColumn.Active;
     if (GraphPanel.current) {
-      GraphPanel.current.panel.reveal(ViewColumn.Beside);
+      GraphPanel.current.panel.reveal(column);
       void GraphPanel.current.controller.receive({ type: 'focus', id: focus });
       return GraphPanel.current;
     }
-    const panel = window.createWebviewPanel('crownguard.lineage', 'CrownGuard Lineage', ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: true });
+    const panel = window.createWebviewPanel('crownguard.lineage', 'CrownGuard Lineage', column, { enableScripts: true, retainContextWhenHidden: true });
     GraphPanel.current = new GraphPanel(panel, lineage, context, focus);
     return GraphPanel.current;
   }
