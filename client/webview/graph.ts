@@ -45,10 +45,11 @@ function applyView(): void {
   $('zoom-level').textContent = `${Math.round(view.scale * 100)}%`;
 }
 
-/** Fits the whole graph into the window, never enlarging it past its natural size. */
+/** Fits the whole graph into the window above the legend, never enlarging it past its natural size. */
 function fit(): void {
   if (!drawn) return;
-  const { width, height } = area();
+  const { width } = area();
+  const height = Math.max(area().height - ($('legend').offsetHeight || 0), 1);
   const w = Math.max(drawn.width, 1);
   const h = Math.max(drawn.height, 1);
   view.scale = Math.max(MIN_SCALE, Math.min(1, (width - 2 * MARGIN) / w, (height - 2 * MARGIN) / h));
