@@ -45,6 +45,8 @@ export interface Report {
 export interface CrownGuardApi {
   /** Fires each time a document's findings arrive from the server (also when there are none). */
   readonly onDidReport: Event<Report>;
+  /** When (Date.now()) activation began and the server answered initialize: where start-up time goes. */
+  readonly startup: { readonly activated: number; readonly serverReady?: number };
 }
 
 let client: LanguageClient | undefined;
@@ -88,6 +90,7 @@ class RestartingErrorHandler implements ErrorHandler {
 }
 
 export async function activate(context: ExtensionContext): Promise<CrownGuardApi> {
+  const startup: { activated: number; serverReady?: number } = { activated: Date.now() };
   const output = window.createOutputChannel('CrownGuard', { log: true });
   const reports = new EventEmitter<Report>();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -184,15 +187,16 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   );
   try {
     await client.start();
+    startup.serverReady = Date.now();
     const folders = workspace.workspaceFolders?.length ?? 0;
-    output.info(`The CrownGuard server ${client.initializeResult?.serverInfo?.version ?? ''} is running for ${folders} workspace folder${folders === 1 ? '' : 's'}.`);
+    output.info(`The CrownGuard server ${client.initializeResult?.serverInfo?.version ?? ''} is running for ${folders} workspace folder${folders === 1 ? '' : 's'} (started in ${startup.serverReady - startup.activated} ms).`);
   } catch (err) {
     status.setState('failed');
     output.error(`The CrownGuard server did not start: ${err instanceof Error ? err.message : String(err)}`);
     offerRestart('The CrownGuard server did not start. See the CrownGuard output for details.', output);
   }
   lineage = registerLineage(context, client);
-  return { onDidReport: reports.event };
+  return { onDidReport: reports.event, startup };
 }
 
 export async function deactivate(): Promise<void> {

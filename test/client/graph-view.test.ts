@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GraphController, type ToWebview } from '../../client/src/lineage/messages';
-import { MAX_NODES } from '../../client/src/lineage/layout';
+import { MAX_NODES, type LaidOut } from '../../client/src/lineage/layout';
 import { LineageRequests, type LineageGraphInfo, type LineageLocation } from '../../shared/lineage-protocol';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
@@ -64,6 +64,34 @@ describe('lineage graph view: webview messages', () => {
     assert.deepEqual(h.opened.map((l) => l.uri), [client.uri('governance.yaml')]);
     for (const junk of [null, 42, 'open', { type: 'open', id: 7 }, { type: 'open', id: 'nope' }, { type: 'explode' }, { type: 'filter', text: {}, hiddenKinds: 'x' }]) await h.controller.receive(junk);
     assert.equal(h.opened.length, 1);
+  });
+
+  /** The scale at which the laid-out graph fits a window (less a margin), as the view fits it. */
+  const fitScale = (g: LaidOut, width: number, height: number) => Math.min(1, (width - 32) / g.width, (height - 32) / g.height);
+
+  it('lays out to the window it is drawn in: at 1280x800 every node fits at a readable size', async () => {
+    const h = harness(() => graph);
+    // The editor area of a 1280x800 window, as the webview reports it with "ready".
+    await h.controller.receive({ type: 'ready', width: 1240, height: 640 });
+    const g = h.last();
+    assert.equal(g.nodes.length, graph.nodes.length);
+    const scale = fitScale(g, 1240, 640);
+    assert.ok(scale >= 0.75, `the ${g.width}x${g.height} layout fits at ${Math.round(scale * 100)}%`);
+    // No node overlaps another once the layers wrap onto rows.
+    for (const a of g.nodes) {
+      for (const b of g.nodes) {
+        if (a !== b) assert.ok(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y, `${a.id} overlaps ${b.id}`);
+      }
+    }
+    // A tall, narrow view gets a taller layout; a small change of size keeps the one it has.
+    const posted = h.posted.length;
+    await h.controller.receive({ type: 'resize', width: 1250, height: 660 });
+    assert.equal(h.posted.length, posted, 'no new layout for the same shape');
+    await h.controller.receive({ type: 'resize', width: 500, height: 900 });
+    const tall = h.last();
+    assert.ok(tall.width / tall.height < g.width / g.height, `${tall.width}x${tall.height} after ${g.width}x${g.height}`);
+    for (const junk of [{ type: 'resize', width: 0, height: 10 }, { type: 'resize', width: 'wide', height: 10 }, { type: 'resize', width: Infinity, height: 1 }]) await h.controller.receive(junk);
+    assert.equal(h.last(), tall);
   });
 
   it(`stays readable: at most ${MAX_NODES} nodes at once, the rest counted, and focus narrows it`, async () => {

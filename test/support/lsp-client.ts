@@ -61,7 +61,8 @@ export class TestClient {
       client.published.push(p);
       client.wake();
     });
-    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) => p.items.map((i) => options.configuration?.(i.scopeUri) ?? null));
+    // An answer may be a promise, so a test can hold the client's reply back.
+    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) => Promise.all(p.items.map(async (i) => (await options.configuration?.(i.scopeUri)) ?? null)));
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onNotification('$/progress', (p: { value: TestClient['progress'][number] }) => {

@@ -61,7 +61,8 @@ async function main(): Promise<number> {
       ['extensionDevelopmentPath', server.remote(path.resolve(dev))],
       ['extensionTestsPath', server.remote(path.resolve(tests))],
     ]);
-    await page.goto(url);
+    // The workbench's first load can take over a minute on a busy two-core machine.
+    await page.goto(url, { timeout: 180_000 });
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<number>((resolve) => {
       timer = setTimeout(() => {

@@ -82,6 +82,7 @@ it('in the workbench: squiggle, Problems entry, quick fix with Ctrl+., a palette
   // Generous: the workbench on a busy two-core machine; each wait still ends at its state.
   page.setDefaultTimeout(90_000);
   const folder = path.join(copy, 'examples');
+  windowOpened = Date.now();
   await page.goto(server.url(folder));
   try {
     await workbenchFlow();
@@ -92,21 +93,29 @@ it('in the workbench: squiggle, Problems entry, quick fix with Ctrl+., a palette
   }
 });
 
+/** When the workbench was asked for: the cold window's figures count from here. */
+let windowOpened = 0;
+const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+
 async function workbenchFlow(): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   await page.locator('.explorer-folders-view').waitFor({ timeout: 120_000 });
+  // Figures for the output, not assertions: a cold window on a shared two-core machine.
+  console.log(`figure: workbench shown ${since(windowOpened)} after the window was opened`);
 
   // Open src/notify.ts with Quick Open.
   await page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } });
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('notify.ts');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notify.ts' }).first().waitFor();
+  const opened = Date.now();
   await page.keyboard.press('Enter');
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-lines', { hasText: 'home_address' }).waitFor();
 
   // The leak is squiggled, and the status bar counts it.
   await editor.locator('.squiggly-error').first().waitFor({ timeout: 120_000 });
+  console.log(`figure: first squiggle ${since(opened)} after notify.ts was opened in the cold window (${since(windowOpened)} after the window was opened)`);
   await page.locator('.statusbar-item', { hasText: 'CrownGuard: 1' }).waitFor();
 
   // The Problems panel lists it with its rule id.
@@ -134,6 +143,19 @@ async function workbenchFlow(): Promise<void> {
   await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 120_000 });
   await page.locator('.statusbar-item', { hasText: /^\s*CrownGuard\s*$/ }).waitFor();
 
+  // A leak typed on a new line of the function is squiggled as it is typed; then undone.
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(':14');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('console.log(customer.home_address');
+  const typed = Date.now();
+  await editor.locator('.squiggly-error').first().waitFor({ timeout: 120_000 });
+  console.log(`figure: a typed leak squiggled ${since(typed)} after its last key`);
+  await page.keyboard.press('Control+Z');
+  await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 120_000 });
+
   // A palette command: the status bar's command, by its title.
   await page.keyboard.press('Control+Shift+P');
   await page.locator('.quick-input-widget input').fill('>CrownGuard: Show Output');
@@ -149,8 +171,40 @@ async function workbenchFlow(): Promise<void> {
   const graph = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   await graph.locator('g.node', { hasText: 'customer-profiles' }).first().waitFor({ timeout: 120_000 });
   assert.ok((await graph.locator('g.node.crown').count()) > 0, 'crown-jewel nodes are marked');
+  // Fitted to the window: every node lies inside the drawing area, at a size that can be read.
+  const inView = async () => {
+    // Both in the webview's own coordinates.
+    const area = await graph.locator('#canvas').evaluate((c) => c.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number });
+    const boxes = await graph.locator('#viewport g.node rect').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number; height: number }));
+    const inside = boxes.filter((b) => b.left >= area.left - 1 && b.top >= area.top - 1 && b.right <= area.right + 1 && b.bottom <= area.bottom + 1);
+    return { inside: inside.length, total: boxes.length, height: Math.min(...boxes.map((b) => b.height)) };
+  };
+  await graph.locator('#viewport[transform]').waitFor();
+  const fitted = await inView();
+  console.log(`figure: lineage graph at 1280x800: ${fitted.inside} of ${fitted.total} nodes in view, node height ${fitted.height.toFixed(0)} px`);
+  assert.equal(fitted.inside, fitted.total, 'every node is in view when the graph opens');
+  assert.ok((await graph.locator('#legend [data-encoding]').count()) >= 3, 'the legend explains the colours');
   await shot('lineage.png');
+  // A double-click focuses on a node's neighbourhood and opens nothing over the graph.
+  const editorsBefore = await page.locator('.editor-group-container').count();
+  await graph.locator('g.node', { hasText: 'raw-joined' }).first().dblclick();
+  await graph.locator('g.node.focus', { hasText: 'raw-joined' }).waitFor();
+  await graph.locator('#legend [data-encoding="upstream"]').waitFor();
+  assert.equal(await graph.locator('#all:not([disabled])').count(), 1, 'Show all is enabled once focused');
+  await shot('lineage-focus.png');
+  // A click opens the declaration beside the graph; the graph stays in view and keeps focus.
+  await graph.locator('g.node', { hasText: 'customer-profiles' }).first().click();
+  await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'customer-profiles' }).first().waitFor();
+  assert.ok(await graph.locator('g.node.focus').first().isVisible(), 'the graph is still shown');
+  assert.ok((await page.locator('.editor-group-container').count()) >= editorsBefore);
+  await shot('lineage-open.png');
+  // Close the declaration, then the graph, so that notify.ts is the active editor again.
+  await page.locator('.tab', { hasText: 'governance.yaml' }).first().click();
   await page.keyboard.press('Control+W');
+  await page.locator('.tab', { hasText: 'governance.yaml' }).first().waitFor({ state: 'detached' });
+  await page.locator('.tab', { hasText: 'CrownGuard Lineage' }).first().click();
+  await page.keyboard.press('Control+W');
+  await page.locator('.tab.active', { hasText: 'notify.ts' }).first().waitFor();
 
   // The status bar item opens the Problems panel.
   await page.locator('.markers-panel').waitFor({ state: 'hidden' });

@@ -15,9 +15,14 @@ export interface ViewState {
   filter: string;
   /** Kinds left out (e.g. `code`, base models' `model`). */
   hiddenKinds: string[];
+  /** The view's width over its height: the layout wraps its layers to about this shape. */
+  aspectRatio?: number;
 }
 
 export const DEFAULT_STATE: ViewState = { depth: 2, filter: '', hiddenKinds: [] };
+
+/** The shape laid out for before the view has said its size: a landscape editor area. */
+export const DEFAULT_ASPECT_RATIO = 1.6;
 
 /** More nodes than this are not drawn at once: the view asks to focus or filter instead. */
 export const MAX_NODES = 200;
@@ -85,7 +90,11 @@ function neighbourhood(g: LineageGraphInfo, focus: string, depth: number): Map<s
 
 const elk = new ELK();
 
-/** Filters the graph by the view state and lays it out left to right. */
+/**
+ * Filters the graph by the view state and lays it out left to right, in layers that wrap onto
+ * further rows when one row would be far wider than the view, so that a long pipeline uses the
+ * view's height instead of becoming one row too wide to read when fitted.
+ */
 export async function layout(g: LineageGraphInfo, state: ViewState): Promise<LaidOut> {
   const roles = state.focus && g.nodes.some((n) => n.id === state.focus) ? neighbourhood(g, state.focus, state.depth) : undefined;
   const text = state.filter.trim().toLowerCase();
@@ -97,7 +106,15 @@ export async function layout(g: LineageGraphInfo, state: ViewState): Promise<Lai
   const edges = g.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
   const graph: ElkNode = {
     id: 'root',
-    layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.layered.spacing.nodeNodeBetweenLayers': '60', 'elk.spacing.nodeNode': '18', 'elk.edgeRouting': 'POLYLINE' },
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+      'elk.spacing.nodeNode': '18',
+      'elk.edgeRouting': 'POLYLINE',
+      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+      'elk.aspectRatio': String(Math.min(4, Math.max(0.5, state.aspectRatio ?? DEFAULT_ASPECT_RATIO))),
+    },
     children: shown.map((n) => ({ id: n.id, width: Math.min(320, 24 + CHAR_WIDTH * Math.max(n.id.length, n.kind.length + (n.tier?.length ?? 0) + 3)), height: NODE_HEIGHT })),
     edges: edges.map((e, i): ElkExtendedEdge => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };

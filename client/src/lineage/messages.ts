@@ -3,7 +3,9 @@ import { DEFAULT_STATE, layout, type LaidOut, type ViewState } from './layout';
 
 /** Messages from the graph webview to the extension. */
 export type FromWebview =
-  | { type: 'ready' }
+  | { type: 'ready'; width?: number; height?: number }
+  /** The view's size changed (the panel was resized or moved). */
+  | { type: 'resize'; width: number; height: number }
   | { type: 'open'; id: string }
   | { type: 'focus'; id?: string; depth?: number }
   | { type: 'filter'; text: string; hiddenKinds: string[] };
@@ -38,6 +40,11 @@ export class GraphController {
     if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
     switch (m.type) {
       case 'ready':
+        this.resized(m.width, m.height);
+        return this.render();
+      case 'resize':
+        // Only a change of shape changes the layout; a fitted graph scales with the view.
+        if (!this.resized(m.width, m.height)) return;
         return this.render();
       case 'open': {
         if (typeof m.id !== 'string') return;
@@ -52,6 +59,16 @@ export class GraphController {
         this.state = { ...this.state, filter: typeof m.text === 'string' ? m.text.slice(0, 200) : '', hiddenKinds: Array.isArray(m.hiddenKinds) ? m.hiddenKinds.filter((k): k is string => typeof k === 'string') : [] };
         return this.render();
     }
+  }
+
+  /** Takes the view's shape from its size; true when the shape changed enough to lay out again. */
+  private resized(width: unknown, height: unknown): boolean {
+    if (typeof width !== 'number' || typeof height !== 'number' || !(width > 0) || !(height > 0) || !Number.isFinite(width / height)) return false;
+    const ratio = width / height;
+    const before = this.state.aspectRatio;
+    if (before !== undefined && Math.abs(Math.log(ratio / before)) < Math.log(1.25)) return false;
+    this.state = { ...this.state, aspectRatio: ratio };
+    return true;
   }
 
   /** Lays out the current graph under the current state and sends it to the webview. */

@@ -3,6 +3,7 @@ import { Range, Uri, ViewColumn, window, workspace, type ExtensionContext, type 
 import { LINEAGE_NODE_KINDS } from '../../../shared/lineage-protocol';
 import type { LineageClient } from './requests';
 import { GraphController } from './messages';
+import { graphPage } from './page';
 
 /**
  * The lineage graph in a webview: one panel, re-focused when asked again. The page runs only
@@ -24,7 +25,10 @@ export class GraphPanel {
         open: async (location) => {
           const doc = await workspace.openTextDocument(Uri.parse(location.uri));
           const { start, end } = location.range;
-          await window.showTextDocument(doc, { viewColumn: ViewColumn.One, selection: new Range(start.line, start.character, end.line, end.character) });
+          // Beside the graph, never over it, and the graph keeps the keyboard: a click reads
+          // the declaration without losing one's place in the graph.
+          const other = window.tabGroups.all.find((g) => g.viewColumn !== this.panel.viewColumn)?.viewColumn ?? ViewColumn.Beside;
+          await window.showTextDocument(doc, { viewColumn: other, preserveFocus: true, preview: true, selection: new Range(start.line, start.character, end.line, end.character) });
         },
         post: (message) => void this.panel.webview.postMessage(message),
       },
@@ -34,20 +38,26 @@ export class GraphPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     panel.webview.html = html(panel, dist);
     panel.webview.onDidReceiveMessage((m) => void this.controller.receive(m));
+    // Redrawn when the lineage changes, for as long as the panel is open: a closed panel's
+    // webview throws when posted to.
+    const redraw = lineage.onDidChange(() => void this.controller.render());
     panel.onDidDispose(() => {
+      redraw.dispose();
       if (GraphPanel.current === this) GraphPanel.current = undefined;
     });
-    context.subscriptions.push(lineage.onDidChange(() => void this.controller.render()));
   }
 
   /** Opens the graph (or brings it forward), focused on a node's neighbourhood when given one. */
   static show(context: ExtensionContext, lineage: LineageClient, focus?: string): GraphPanel {
+    // A node's neighbourhood opens beside the editor it was asked from; the whole graph takes
+    // the active editor group, where it has room to be read.
+    const column = focus ? ViewColumn.Beside : ViewColumn.Active;
     if (GraphPanel.current) {
-      GraphPanel.current.panel.reveal(ViewColumn.Beside);
+      GraphPanel.current.panel.reveal(column);
       void GraphPanel.current.controller.receive({ type: 'focus', id: focus });
       return GraphPanel.current;
     }
-    const panel = window.createWebviewPanel('crownguard.lineage', 'CrownGuard Lineage', ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: true });
+    const panel = window.createWebviewPanel('crownguard.lineage', 'CrownGuard Lineage', column, { enableScripts: true, retainContextWhenHidden: true });
     GraphPanel.current = new GraphPanel(panel, lineage, context, focus);
     return GraphPanel.current;
   }
@@ -68,15 +78,7 @@ function html(panel: WebviewPanel, dist: Uri): string {
 <title>CrownGuard Lineage</title>
 </head>
 <body>
-<header>
-  <input id="filter" type="text" placeholder="Filter by id" aria-label="Filter nodes by id">
-  ${LINEAGE_NODE_KINDS.map((k) => `<label><input type="checkbox" data-kind="${k}" checked> ${k}</label>`).join('\n  ')}
-  <label>Hops <select id="depth">${[1, 2, 3, 4, 6].map((d) => `<option${d === 2 ? ' selected' : ''}>${d}</option>`).join('')}</select></label>
-  <button id="all" disabled>Show all</button>
-  <span id="status">Loading…</span>
-  <span id="legend"></span>
-</header>
-<main><svg id="graph" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Lineage graph"></svg></main>
+${graphPage(LINEAGE_NODE_KINDS)}
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

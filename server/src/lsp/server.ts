@@ -1,5 +1,8 @@
 import {
   CodeActionKind,
+  ErrorCodes,
+  ResponseError,
+  TextDocuments,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
@@ -8,6 +11,7 @@ import {
   type InitializeResult,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
@@ -16,7 +20,7 @@ import type { ClientCapabilities, ServerContext } from './context';
 import { FIX_ALL_KIND, onCodeAction } from './handlers/codeAction';
 import { onCompletion } from './handlers/completion';
 import { onDidChangeConfiguration } from './handlers/configuration';
-import { onDocumentDiagnostic } from './handlers/diagnostics';
+import { onDocumentDiagnostic, schedulePush } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
 import { onDocumentLinks } from './handlers/links';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
@@ -65,31 +69,63 @@ function readCapabilities(params: InitializeParams): ClientCapabilities {
     watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workDoneProgress: c.window?.workDoneProgress === true,
     snippets: c.textDocument?.completion?.completionItem?.snippetSupport === true,
+    workspaceFolders: c.workspace?.workspaceFolders === true,
   };
 }
 
 /**
  * Wires the CrownGuard language server onto a connection. Every LSP method has one handler,
  * registered in the table below; the handlers hold no analysis logic of their own.
+ *
+ * The parsers load from the moment the process starts, and `initialize` is answered without
+ * waiting for them, so the editor registers hovers, completion and diagnostics at once; a
+ * request that arrives while they still load waits for them instead of being answered empty.
  */
 export function startServer(connection: Connection): void {
   useMaskKeyFromEnvironment();
-  let ctx: ServerContext | undefined;
+  const engine = Engine.create(loadWasm);
+  // Listening from the start: a document opened before the parsers are ready is not missed.
+  const documents = new TextDocuments(TextDocument);
+  let ready: Promise<ServerContext> | undefined;
+  const context = (): Promise<ServerContext> => ready ?? Promise.reject(new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized.'));
+  // Every request but the workspace scan is someone waiting: the scan gives way to them.
   const withContext =
-    <A extends unknown[], R>(handler: (ctx: ServerContext, ...args: A) => R, fallback: R) =>
-    (...args: A): R =>
-      ctx ? handler(ctx, ...args) : fallback;
+    <A extends unknown[], R>(handler: (ctx: ServerContext, ...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const ctx = await context();
+      return ctx.workspace.foreground(() => handler(ctx, ...args));
+    };
+  // Notifications act on the workspace once it exists; before that there is nothing to update.
+  const whenReady =
+    <A extends unknown[]>(handler: (ctx: ServerContext, ...args: A) => void) =>
+    (...args: A): void =>
+      void ready?.then(
+        (ctx) => handler(ctx, ...args),
+        () => undefined,
+      );
 
-  connection.onInitialize(async (params): Promise<InitializeResult> => {
-    const engine = await Engine.create(loadWasm);
+  connection.onInitialize((params): InitializeResult => {
     const capabilities = readCapabilities(params);
-    const workspace = new Workspace(connection, engine);
-    workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
-    // Folders whose uri is not a string are left out rather than trusted.
-    workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) => (typeof f?.uri === 'string' ? [f.uri] : []));
-    if (workspace.folders.length === 0 && typeof params.rootUri === 'string') workspace.folders = [params.rootUri];
-    ctx = { connection, workspace, capabilities };
-    wireDocuments(ctx);
+    ready = engine.then(
+      (loaded) => {
+        const workspace = new Workspace(connection, loaded, documents);
+        workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
+        // Folders whose uri is not a string are left out rather than trusted.
+        workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) => (typeof f?.uri === 'string' ? [f.uri] : []));
+        if (workspace.folders.length === 0 && typeof params.rootUri === 'string') workspace.folders = [params.rootUri];
+        const ctx: ServerContext = { connection, workspace, capabilities };
+        // A push client gets the documents opened while the parsers loaded.
+        if (!capabilities.pullDiagnostics) for (const doc of documents.all()) schedulePush(ctx, doc);
+        return ctx;
+      },
+      (err: unknown) => {
+        const message = `CrownGuard could not load its parsers: ${err instanceof Error ? err.message : String(err)}`;
+        connection.console.error(message);
+        void connection.window.showErrorMessage(message);
+        throw new ResponseError(ErrorCodes.InternalError, message);
+      },
+    );
+    ready.catch(() => undefined);
     return {
       capabilities: {
         // `save`: clients that pull diagnostics on save (VS Code with `crownguard.run: onSave`)
@@ -110,46 +146,51 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  connection.onInitialized(() => {
-    if (!ctx) return;
-    if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
-    if (ctx.capabilities.watchedFilesRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
-    }
-    connection.workspace.onDidChangeWorkspaceFolders(notification(connection, 'workspace/didChangeWorkspaceFolders', workspaceFoldersChange, (e: WorkspaceFoldersChangeEvent) => {
-      if (!ctx) return;
-      const removed = new Set(e.removed.map((f) => f.uri));
-      ctx.workspace.folders = [...ctx.workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
-      onDidChangeConfiguration(ctx);
-    }));
-  });
+  connection.onInitialized(
+    whenReady((ctx) => {
+      if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
+      if (ctx.capabilities.watchedFilesRegistration) {
+        void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
+      }
+      if (!ctx.capabilities.workspaceFolders) return;
+      connection.workspace.onDidChangeWorkspaceFolders(
+        notification(connection, 'workspace/didChangeWorkspaceFolders', workspaceFoldersChange, (e: WorkspaceFoldersChangeEvent) => {
+          const removed = new Set(e.removed.map((f) => f.uri));
+          ctx.workspace.folders = [...ctx.workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
+          onDidChangeConfiguration(ctx);
+        }),
+      );
+    }),
+  );
 
   // The handler table: one line per LSP method, each with the shape its parameters must have.
   const note = <A extends unknown[]>(method: string, check: Check, handler: (...args: A) => void) => notification(connection, method, check, handler);
-  connection.languages.diagnostics.on(request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic, Promise.resolve({ kind: 'full' as const, items: [] }))));
-  connection.languages.diagnostics.onWorkspace(request('workspace/diagnostic', workspaceDiagnosticParams, withContext(onWorkspaceDiagnostic, Promise.resolve({ items: [] }))));
-  connection.onCodeAction(request('textDocument/codeAction', codeActionParams, withContext(onCodeAction, Promise.resolve([]))));
-  connection.onDefinition(request('textDocument/definition', atPosition, withContext(onDefinition, Promise.resolve([]))));
-  connection.onReferences(request('textDocument/references', atPosition, withContext(onReferences, Promise.resolve([]))));
-  connection.onHover(request('textDocument/hover', atPosition, withContext(onHover, Promise.resolve(null))));
-  connection.onCompletion(request('textDocument/completion', atPosition, withContext(onCompletion, Promise.resolve([]))));
-  connection.onDocumentSymbol(request('textDocument/documentSymbol', onDocument, withContext(onDocumentSymbol, Promise.resolve([]))));
-  connection.onDocumentLinks(request('textDocument/documentLink', onDocument, withContext(onDocumentLinks, Promise.resolve([]))));
-  connection.onWorkspaceSymbol(request('workspace/symbol', workspaceSymbolParams, withContext(onWorkspaceSymbol, Promise.resolve([]))));
+  connection.languages.diagnostics.on(request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic)));
+  // The scan is not foreground work: it is what gives way.
+  connection.languages.diagnostics.onWorkspace(
+    request('workspace/diagnostic', workspaceDiagnosticParams, async (params, token, workDone) => onWorkspaceDiagnostic(await context(), params, token, workDone)),
+  );
+  connection.onCodeAction(request('textDocument/codeAction', codeActionParams, withContext(onCodeAction)));
+  connection.onDefinition(request('textDocument/definition', atPosition, withContext(onDefinition)));
+  connection.onReferences(request('textDocument/references', atPosition, withContext(onReferences)));
+  connection.onHover(request('textDocument/hover', atPosition, withContext(onHover)));
+  connection.onCompletion(request('textDocument/completion', atPosition, withContext(onCompletion)));
+  connection.onDocumentSymbol(request('textDocument/documentSymbol', onDocument, withContext(onDocumentSymbol)));
+  connection.onDocumentLinks(request('textDocument/documentLink', onDocument, withContext(onDocumentLinks)));
+  connection.onWorkspaceSymbol(request('workspace/symbol', workspaceSymbolParams, withContext(onWorkspaceSymbol)));
   // CrownGuard's own requests (shared/lineage-protocol.ts), one handler each.
   for (const method of Object.values(LineageRequests)) {
-    const handler = (params: never) => (ctx ? lineageHandlers(ctx)[method](params) : null);
-    connection.onRequest(method, request(method, LINEAGE_PARAMS[method], handler));
+    connection.onRequest(
+      method,
+      request(method, LINEAGE_PARAMS[method], withContext(async (ctx, params: never) => lineageHandlers(ctx)[method](params))),
+    );
   }
-  connection.onDidChangeConfiguration(withContext(onDidChangeConfiguration, undefined));
-  connection.onDidChangeWatchedFiles(note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, withContext(onDidChangeWatchedFiles, undefined)));
+  connection.onDidChangeConfiguration(whenReady(onDidChangeConfiguration));
+  connection.onDidChangeWatchedFiles(note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, whenReady(onDidChangeWatchedFiles)));
+  documents.onDidChangeContent(whenReady(onDidChangeContent));
+  documents.onDidClose(whenReady(onDidClose));
+  // The document notifications are checked before they reach the document store.
+  documents.listen(checkedDocumentEvents(connection));
 
   connection.listen();
-}
-
-function wireDocuments(ctx: ServerContext): void {
-  const docs = ctx.workspace.documents;
-  docs.onDidChangeContent((e) => onDidChangeContent(ctx, e));
-  docs.onDidClose((e) => onDidClose(ctx, e));
-  docs.listen(checkedDocumentEvents(ctx.connection));
 }

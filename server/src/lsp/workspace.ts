@@ -68,7 +68,6 @@ function fsPath(uri: string): string | undefined {
  * wholesale (`invalidate`) rather than patch them.
  */
 export class Workspace {
-  readonly documents = new TextDocuments(TextDocument);
   folders: string[] = [];
   configurationSupported = false;
   private readonly settingsCache = new Map<string, Promise<Settings>>();
@@ -96,11 +95,30 @@ export class Workspace {
   /** Small numbers naming the governance and settings objects a result was computed with. */
   private readonly identities = new WeakMap<object, number>();
   private nextIdentity = 0;
+  /** Requests the user is waiting for (every one but the workspace scan) now being served. */
+  private inForeground = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
     private readonly engine: Engine,
+    readonly documents: TextDocuments<TextDocument> = new TextDocuments(TextDocument),
   ) {}
+
+  /** Runs a request the user waits for; the workspace scan pauses until none is running. */
+  async foreground<T>(work: () => Promise<T> | T): Promise<T> {
+    this.inForeground++;
+    try {
+      return await work();
+    } finally {
+      if (--this.inForeground === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves when no foreground request is running: the scan waits for this between files. */
+  foregroundIdle(): Promise<void> {
+    return this.inForeground === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
 
   /** Settings for a resource, asked of the client once per resource until they change. */
   settings(uri: string): Promise<Settings> {

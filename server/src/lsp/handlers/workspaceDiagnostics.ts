@@ -29,7 +29,8 @@ const GONE = 'gone';
 /**
  * workspace/diagnostic: the problems of every analysable file of every folder that is not open
  * (open documents are pulled one by one). Unchanged files answer `unchanged`; the work is
- * sliced, cancellable between files, and reported as progress only when there is some.
+ * sliced, gives way to every other request, is cancellable between files, and is reported as
+ * progress only when there is some.
  */
 export async function onWorkspaceDiagnostic(
   ctx: ServerContext,
@@ -44,6 +45,10 @@ export async function onWorkspaceDiagnostic(
   const progress = new LazyProgress(ctx, params.workDoneToken !== undefined ? workDone : undefined);
   let sliceStart = Date.now();
   try {
+    // The editor asks for the scan and for the open files at the same moment: let their pulls
+    // start (and finish) before the folders are listed and the first saved file is read.
+    await new Promise((resolve) => setImmediate(resolve));
+    await ws.foregroundIdle();
     const listed: { folder: string; uris: string[] }[] = [];
     for (const folder of ws.folders) listed.push({ folder, uris: (await ws.folderFiles(folder)).map((f) => pathToFileURL(f).href) });
     const total = listed.reduce((n, l) => n + l.uris.length, 0);
@@ -57,6 +62,9 @@ export async function onWorkspaceDiagnostic(
         seen.add(uri);
         if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
         if (ws.documents.get(uri)) continue;
+        // The open files first: a document pull, a hover or a completion is served before the
+        // next saved file is analysed, not merely between slices.
+        await ws.foregroundIdle();
         const result = await ws.diagnoseSaved(uri, identity);
         if (!result) continue;
         if (previous.get(uri) === result.resultId) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: result.resultId });

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  DidOpenTextDocumentNotification,
+  DocumentDiagnosticRequest,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  WorkspaceDiagnosticRequest,
+  type DocumentDiagnosticReport,
+  type Hover,
+} from 'vscode-languageserver-protocol/node';
+import { CLI, EXAMPLES } from '../support/paths';
+import { TestClient } from '../support/lsp-client';
+
+/** The server's start-up order: what the editor asks at once is answered in full, the open file before the scan. */
+describe('server start-up', () => {
+  it('answers a document opened and a hover sent at once after initialize, while the parsers still load', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-start-'));
+    copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.listen();
+    try {
+      const root = pathToFileURL(dir).href;
+      const uri = pathToFileURL(path.join(dir, 'governance.yaml')).href;
+      const text = readFileSync(path.join(dir, 'governance.yaml'), 'utf8');
+      const line = text.split('\n').findIndex((l) => l.startsWith('tiers:'));
+      // Sent back to back, as an editor does the moment the server is up: nothing waits for
+      // the initialize answer, so these arrive while the server still loads its parsers.
+      const initialized = connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'start' }], capabilities: { textDocument: { diagnostic: {} } } });
+      void connection.sendNotification(InitializedNotification.type, {});
+      void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+      const hover = connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 2 } }) as Promise<Hover | null>;
+      const diagnostics = connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }) as Promise<DocumentDiagnosticReport>;
+      await initialized;
+      const h = await hover;
+      assert.ok(h, 'the hover is answered once the server is ready, not empty');
+      assert.match(JSON.stringify(h.contents), /tier/i);
+      assert.equal((await diagnostics).kind, 'full');
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+    } finally {
+      connection.dispose();
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('an open file while the workspace scan runs', () => {
+    const FILES = 600;
+    let dir: string;
+    let client: TestClient;
+    let release: () => void = () => undefined;
+    let held: Promise<void> | undefined;
+    let asked: () => void = () => undefined;
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'crownguard-first-'));
+      copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+      const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
+      for (let i = 0; i < FILES; i++) {
+        const sub = path.join(dir, `pkg${i % 10}`);
+        mkdirSync(sub, { recursive: true });
+        writeFileSync(path.join(sub, `job_${i}.py`), `${leak}\n# job ${i}\n`);
+      }
+      writeFileSync(path.join(dir, 'opened.py'), leak);
+      // The opened file's own settings request is held back until the test lets it go: the
+      // document pull is then in flight for as long as the test likes.
+      client = await TestClient.start({
+        folder: dir,
+        pull: true,
+        workDoneProgress: true,
+        configuration: (scope) => {
+          if (!scope?.endsWith('/opened.py') || !held) return {};
+          asked();
+          return held.then(() => ({}));
+        },
+      });
+    });
+    after(async () => {
+      release();
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('the scan analyses no saved file while a document pull is being served', async () => {
+      const scan = client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], workDoneToken: 'scan' });
+      await client.waitFor('the scan to be under way', () => client.progress.some((p) => p.kind === 'report'), 60000);
+      held = new Promise((resolve) => (release = resolve));
+      const inFlight = new Promise<void>((resolve) => (asked = resolve));
+      const uri = await client.open('opened.py', 'python');
+      const answer = client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }) as Promise<DocumentDiagnosticReport>;
+      // The pull is being served once the server asks for the file's settings; from then on,
+      // count the saved files the scan analyses (it may finish the one it was in the middle of).
+      await inFlight;
+      const before = client.progress.filter((p) => p.kind === 'report').length;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const during = client.progress.filter((p) => p.kind === 'report').length - before;
+      release();
+      const report = await answer;
+      assert.equal(report.kind, 'full');
+      assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'CG101'));
+      assert.ok(during <= 1, `the scan reported progress ${during} time(s) while the open file's pull was in flight`);
+      const done = await scan;
+      assert.ok(done.items.length >= FILES + 1, 'the scan then finishes');
+    });
+  });
+});
