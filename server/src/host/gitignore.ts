@@ -38,7 +38,7 @@ const POSIX_CLASSES: Record<string, Pred> = {
   alnum: (c) => /[0-9A-Za-z]/.test(c),
   alpha: (c) => /[A-Za-z]/.test(c),
   blank: (c) => c === ' ' || c === '\t',
-  cntrl: (c) => /[\x00-\x1f\x7f]/.test(c),
+  cntrl: (c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f,
   digit: (c) => /[0-9]/.test(c),
   graph: (c) => /[!-.0-~]/.test(c),
   lower: (c) => /[a-z]/.test(c),
