@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DocumentDiagnosticRequest, type Diagnostic, type FullDocumentDiagnosticReport } from 'vscode-languageserver-protocol/node';
+import { fileURLToPath } from 'node:url';
+import { DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, type Diagnostic, type FullDocumentDiagnosticReport, type WorkspaceDiagnosticReport } from 'vscode-languageserver-protocol/node';
 import { LONG_PATH_CODE, PIPELINE_SCHEMA_ID, REDOS_PIPELINE, redosGovernance } from '../support/hostile';
+import { HOSTILE_IGNORE_FILES, HOSTILE_IGNORE_REPORTED } from '../support/hostile-ignore';
 import { TestClient } from '../support/lsp-client';
 
 /** A pull must be answered well within this; a backtracking pattern takes minutes. */
@@ -15,7 +17,10 @@ function serverOn(files: Record<string, string>) {
   const state = { dir: '', client: undefined as unknown as TestClient };
   before(async () => {
     state.dir = mkdtempSync(path.join(tmpdir(), 'crownguard-patterns-'));
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(state.dir, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(state.dir, name)), { recursive: true });
+      writeFileSync(path.join(state.dir, name), text);
+    }
     state.client = await TestClient.start({ folder: state.dir, pull: true });
   });
   after(async () => {
@@ -71,5 +76,27 @@ describe('a team policy with an `$id` in the server', () => {
     }
     // The pipeline is checked against the edited policy, which must still be in force.
     assert.deepEqual(summary(await pull(s.client, s.client.uri('train.pipeline.yaml'))), ['CG401 7']);
+  });
+});
+
+describe('ignore files from the workspace are matched in linear time in the server', () => {
+  const s = serverOn(HOSTILE_IGNORE_FILES);
+
+  it('answers the workspace scan under a .gitignore of many `**`, reporting only what is not ignored', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to the workspace scan within ${ANSWER_MS} ms`)), ANSWER_MS);
+    });
+    try {
+      const scan = s.client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] }) as Promise<WorkspaceDiagnosticReport>;
+      const report = await Promise.race([scan, timeout]);
+      const reported = report.items
+        .filter((r) => r.kind === 'full' && r.items.length > 0)
+        .map((r) => path.relative(s.dir, fileURLToPath(r.uri)).split(path.sep).join('/'))
+        .sort();
+      assert.deepEqual(reported, HOSTILE_IGNORE_REPORTED);
+    } finally {
+      clearTimeout(timer);
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { isAnalysable, type Settings } from '../core';
 import { readText } from './read';
 import { realFolder, resolveWithin } from './confine';
+import { IgnoreRules } from './gitignore';
 
 /** Folders that hold dependencies, environments or build output, never the team's own code. */
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', 'site-packages', 'dist', 'build', 'out', '.next', '.cache']);
@@ -20,12 +20,12 @@ export interface Discovery {
 
 interface Rules {
   readonly dir: string;
-  readonly rules: Ignore;
+  readonly rules: IgnoreRules;
 }
 
 function readIgnoreRules(dir: string): Rules | undefined {
   let found = false;
-  const rules = ignore();
+  const rules = new IgnoreRules();
   // Only a regular file in the folder itself: not a FIFO, not a link out of the folder.
   const real = realFolder(dir);
   for (const name of IGNORE_FILES) {
