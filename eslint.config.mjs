@@ -20,6 +20,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-require-imports': 'off',
       eqeqeq: ['error', 'smart'],
+      // Tests match exact output, indentation included.
+      'no-regex-spaces': 'off',
+      // A binding a closure reads before it is assigned (an error handler created first) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
 );

@@ -9,7 +9,6 @@ import { JSDOM } from 'jsdom';
 import { CLI, EXAMPLES, FIXTURES, REPO } from '../support/paths';
 
 // dotparser has no type declarations: it returns the DOT syntax tree, or throws on a syntax error.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const parseDot = require('dotparser') as (text: string) => { type: string; children: { type: string }[] }[];
 
 function lineage(args: string[]) {

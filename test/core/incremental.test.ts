@@ -61,7 +61,7 @@ export function b(u: any) { console.log(\`\${u.id}\`); }
   checkSequence('inc.ts', [
     base,
     base.replace('u.name', 'u.password'),
-    base.replace('\${u.id}', '\${u.apiKey}'),
+    base.replace('${u.id}', '${u.apiKey}'),
     'const token = cfg.accessToken;\n' + base.replace('u.name', 'token'),
     base.replace('const logger = pino();', 'const logger = pino();\nconst dbg = createDebug("x");').replace('console.log', 'dbg'),
   ]);

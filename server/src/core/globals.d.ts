@@ -5,4 +5,4 @@ declare function btoa(data: string): string;
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
-declare var crypto: { getRandomValues<T extends ArrayBufferView | null>(array: T): T };
+declare const crypto: { getRandomValues<T extends ArrayBufferView | null>(array: T): T };

@@ -3,7 +3,7 @@ import { loadConfig } from '../formats/load';
 import type { LoadedConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
 import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest, type Reference } from '../manifests/load';
-import { compileGlob, type Glob } from '../sensitivity/glob';
+import { compileGlob } from '../sensitivity/glob';
 import type { SourceFile } from '../types';
 import { codeContribution, configContribution, folderOf, governanceContribution, manifestContribution } from './contribute';
 import { LineageGraph } from './graph';

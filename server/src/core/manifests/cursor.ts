@@ -140,7 +140,7 @@ export function cursorAt(text: string, offset: number): Cursor | undefined {
   const value = line.rest.slice(0, -1);
   if (value === '' || /^[\w.$/"'-]*$/.test(value)) return { at: 'value', path, replace };
   // A flow sequence on this line: the item being typed.
-  const flow = /^\[(?:[^\]\[{}]*,)?\s*[\w.$/-]*$/.exec(value);
+  const flow = /^\[(?:[^\][{}]*,)?\s*[\w.$/-]*$/.exec(value);
   if (flow) return { at: 'value', path: [...path, (value.match(/,/g) ?? []).length], replace };
   return undefined;
 }

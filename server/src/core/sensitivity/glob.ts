@@ -51,6 +51,11 @@ export function compileGlob(pattern: string): Glob {
       i++;
     }
   };
+  /** Adds a position that the current character moves to: the walk is still alive. */
+  const reach = (set: Uint8Array, i: number): true => {
+    add(set, i);
+    return true;
+  };
 
   const test = (path: string): boolean => {
     if (literal !== undefined) return path === literal;
@@ -64,12 +69,12 @@ export function compileGlob(pattern: string): Glob {
         if (!current[i]) continue;
         const t = steps[i];
         if (t.kind === 'char') {
-          if (t.char === c) add(next, i + 1), (alive = true);
+          if (t.char === c) alive = reach(next, i + 1);
         } else if (t.kind === 'one') {
-          if (c !== '/') add(next, i + 1), (alive = true);
+          if (c !== '/') alive = reach(next, i + 1);
         } else if (t.kind === 'segment') {
-          if (c !== '/') add(next, i), (alive = true);
-        } else if (!LINE_BREAK.test(c)) add(next, i), (alive = true);
+          if (c !== '/') alive = reach(next, i);
+        } else if (!LINE_BREAK.test(c)) alive = reach(next, i);
       }
       if (!alive) return false;
       [current, next] = [next, current];

@@ -200,8 +200,8 @@ function cardContext(text: string, start: number, end: number, value: string): b
   const prev = text[start - 1] ?? '';
   const next = text[end] ?? '';
   const escapedNewline = prev === 'n' && text[start - 2] === '\\';
-  if (!escapedNewline && /[\w.\/#%&@$\\]/.test(prev)) return false;
-  if (/[\w\/#%&@$]/.test(next) || (next === '.' && /\d/.test(text[end + 1] ?? '')) || (next === ',' && /\d/.test(text[end + 1] ?? ''))) return false;
+  if (!escapedNewline && /[\w./#%&@$\\]/.test(prev)) return false;
+  if (/[\w/#%&@$]/.test(next) || (next === '.' && /\d/.test(text[end + 1] ?? '')) || (next === ',' && /\d/.test(text[end + 1] ?? ''))) return false;
   if (/[ -]/.test(value)) return true;
   const quoted = /["'`]/.test(prev) && /["'`]/.test(next);
   return quoted || CARD_WORDS.test(lineBefore(text, start, 48));
@@ -340,7 +340,7 @@ function isPhone(v: string): boolean {
 
 /** National formats without a country code are read as phone numbers only after a word that says so. */
 function phoneContext(text: string, start: number, end: number, value: string): boolean {
-  if (/[\w.\/]/.test(text[start - 1] ?? '') || /[\w\/]/.test(text[end] ?? '')) return false;
+  if (/[\w./]/.test(text[start - 1] ?? '') || /[\w/]/.test(text[end] ?? '')) return false;
   return value.startsWith('+') || value.startsWith('(') || /^0[5789]0-\d{4}-\d{4}$/.test(value) || /phone|tel\b|mobile|cell|fax|call|contact|\u96fb\u8a71|\u643a\u5e2f|\u624b\u673a|\u7535\u8bdd/i.test(lineBefore(text, start, 48));
 }
 
