@@ -10,6 +10,7 @@ import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
 import type { Finding, SourceFile, Span } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
+import { MAX_YAML_DEPTH, tooDeepAt } from '../manifests/depth';
 import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Policy, type Tier, type WaiverPolicy } from './model';
 
 /** Manifests larger than this are refused with a finding rather than parsed. */
@@ -41,6 +42,11 @@ function finding(rule: { id: string }, path: string, span: Span, message: string
 export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; findings: Finding[] } {
   if (file.text.length > MAX_MANIFEST_BYTES) {
     return { findings: [finding(manifestSyntax, file.path, { offset: 0, length: 0 }, `Manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; not parsed`)] };
+  }
+  // The yaml library recurses once per level: past this depth it would exhaust the stack, or abort the process.
+  const deep = tooDeepAt(file.text);
+  if (deep !== undefined) {
+    return { findings: [finding(manifestSyntax, file.path, { offset: deep, length: 1 }, `YAML nests more than ${MAX_YAML_DEPTH} levels deep here; not parsed`)] };
   }
   const findings: Finding[] = [];
   try {
