@@ -10,6 +10,8 @@ import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
 import type { Finding, SourceFile, Span } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
+import { MAX_YAML_DEPTH, tooDeepAt } from '../manifests/depth';
+import { validateInChunks } from '../manifests/validate';
 import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Policy, type Tier, type WaiverPolicy } from './model';
 
 /** Manifests larger than this are refused with a finding rather than parsed. */
@@ -41,6 +43,11 @@ function finding(rule: { id: string }, path: string, span: Span, message: string
 export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; findings: Finding[] } {
   if (file.text.length > MAX_MANIFEST_BYTES) {
     return { findings: [finding(manifestSyntax, file.path, { offset: 0, length: 0 }, `Manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; not parsed`)] };
+  }
+  // The yaml library recurses once per level: past this depth it would exhaust the stack, or abort the process.
+  const deep = tooDeepAt(file.text);
+  if (deep !== undefined) {
+    return { findings: [finding(manifestSyntax, file.path, { offset: deep, length: 1 }, `YAML nests more than ${MAX_YAML_DEPTH} levels deep here; not parsed`)] };
   }
   const findings: Finding[] = [];
   try {
@@ -128,9 +135,8 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   const parsed = parseYaml(file);
   if (!parsed.doc || parsed.value === undefined) return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: parsed.findings, broken: true, unparsed: true };
   const { doc, value } = parsed;
-  const check = validate();
-  const valid = check(value);
-  const findings = [...parsed.findings, ...(valid ? [] : schemaFindings(file.path, doc, check.errors ?? [], { text: file.text, kind: 'governance' }))];
+  const { errors } = validateInChunks(validate(), value);
+  const findings = [...parsed.findings, ...(errors.length === 0 ? [] : schemaFindings(file.path, doc, errors, { text: file.text, kind: 'governance' }))];
   const g = (isRecord(value) ? value : {}) as Record<string, unknown>;
 
   const declaredTiers = records(g.tiers).filter((t) => typeof t.id === 'string');
@@ -224,7 +230,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     maxPerFile: typeof lit.maxPerFile === 'number' && lit.maxPerFile >= 1 ? Math.floor(lit.maxPerFile) : 20,
   };
   const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy, approvalRoles, literals };
-  return { governance, findings, broken: !valid || findings.some((f) => f.severity === 'error') };
+  return { governance, findings, broken: errors.length > 0 || findings.some((f) => f.severity === 'error') };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { tooDeepAt } from './depth';
 import { maskText } from '../safe';
 import type { Span } from '../types';
 import { documentKey, schemasAt, SCHEMAS, type SchemaKind } from './schema';
@@ -14,6 +15,8 @@ function contains(node: Node | null | undefined, offset: number): boolean {
 /** The key under `offset` and its path, searching block and flow collections alike. */
 export function keyAt(text: string, offset: number): { path: (string | number)[]; span: Span } | undefined {
   let doc;
+  // Nesting the yaml library cannot follow could abort the process: such a text gets no help.
+  if (tooDeepAt(text) !== undefined) return undefined;
   try {
     doc = parseDocument(text, { prettyErrors: false });
   } catch {

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
+import { tooDeepAt } from './depth';
 import type { Span } from '../types';
 import { schemasAt, SCHEMAS, type SchemaKind } from './schema';
 
@@ -49,6 +50,8 @@ function contentStart(text: string, node: Scalar): number {
  */
 export function linkCandidates(text: string, kind: SchemaKind): LinkCandidate[] {
   let doc;
+  // Nesting the yaml library cannot follow could abort the process: such a text gets no help.
+  if (tooDeepAt(text) !== undefined) return [];
   try {
     doc = parseDocument(text, { prettyErrors: false });
   } catch {

@@ -7,6 +7,16 @@ import { schemaFindings } from '../rules/manifest-schema';
 import { ajv } from '../schema/ajv';
 import type { Finding, SourceFile, Span } from '../types';
 import { valueSpan, type YamlPath } from '../yaml/locate';
+import { validateInChunks } from './validate';
+import { Budget } from '../budget';
+import { notFullyAnalysedFinding } from '../rules/not-fully-analysed';
+
+/**
+ * Time one manifest's schema check may take, as for a code file's analysis. Past it the
+ * remaining items are not checked and a CG005 finding says so; the syntax findings, the
+ * findings of the items checked, and the literal secrets (found from the text) are kept.
+ */
+export const MANIFEST_BUDGET_MS = 10_000;
 
 export type ManifestKind = 'pipeline' | 'model';
 
@@ -73,14 +83,16 @@ function str(doc: Document, path: YamlPath): string | undefined {
  * Reads a pipeline or model manifest: syntax and schema findings at their nodes, and the ids it
  * declares and refers to, for the workspace-wide checks. Never throws.
  */
-export function loadManifest(file: SourceFile, kind: ManifestKind): LoadedManifest {
+export function loadManifest(file: SourceFile, kind: ManifestKind, budget: Budget = new Budget(MANIFEST_BUDGET_MS)): LoadedManifest {
   const parsed = parseYaml(file);
   const doc = parsed.doc;
   const value = parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
   const out: LoadedManifest = { kind, path: file.path, findings: [...parsed.findings], declarations: [], references: [], doc, value, text: file.text };
   if (!doc || parsed.value === undefined) return out;
-  const check = validatorFor(kind);
-  if (!check(parsed.value)) out.findings.push(...schemaFindings(file.path, doc, check.errors ?? [], { text: file.text, kind }));
+  const { errors, stopped } = validateInChunks(validatorFor(kind), parsed.value, budget);
+  if (errors.length > 0) out.findings.push(...schemaFindings(file.path, doc, errors, { text: file.text, kind }));
+  // The schema findings of the items validated in time are real; the finding says the rest was not checked.
+  if (stopped) out.findings.push(notFullyAnalysedFinding(file.path, { cause: 'time', budgetMs: budget.ms, during: 'analysis' }, true));
   if (!isMap(doc.contents)) return out;
 
   const declare = (kind: Declaration['kind'], at: YamlPath, scope?: string, id = str(doc, at)) => {

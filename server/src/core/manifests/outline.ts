@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { tooDeepAt } from './depth';
 import { maskId } from '../safe';
 import type { Span } from '../types';
 
@@ -23,6 +24,8 @@ function spanOf(node: unknown): Span | undefined {
  */
 export function outline(text: string): OutlineEntry[] {
   let doc;
+  // Nesting the yaml library cannot follow could abort the process: such a text gets no help.
+  if (tooDeepAt(text) !== undefined) return [];
   try {
     doc = parseDocument(text, { prettyErrors: false });
   } catch {
