@@ -98,7 +98,7 @@ const memo = new Map<string, string>();
 
 function randomKey(): Uint8Array {
   const k = new Uint8Array(32);
-  globalThis.crypto.getRandomValues(k);
+  crypto.getRandomValues(k);
   return k;
 }
 
