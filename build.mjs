@@ -25,15 +25,30 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
   build({ ...common, entryPoints: ['server/src/cli/worker.ts'], outfile: 'dist/worker.js' }),
   // The lineage graph webview runs in the editor's browser sandbox: no Node, no module loader.
-  build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/webview/graph.ts'], outfile: 'dist/lineage-view.js' }),
+  build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['client/webview/graph.ts'],
+    outfile: 'dist/lineage-view.js',
+  }),
 ]);
 copyFileSync('client/webview/graph.css', 'dist/lineage-view.css');
 
 const wasm = [
   [path.dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm')), 'web-tree-sitter.wasm'],
-  ...['python', 'typescript', 'tsx', 'javascript'].map((g) => [path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'), `tree-sitter-${g}.wasm`]),
+  ...['python', 'typescript', 'tsx', 'javascript'].map((g) => [
+    path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'),
+    `tree-sitter-${g}.wasm`,
+  ]),
 ];
 for (const [dir, file] of wasm) copyFileSync(path.join(dir, file), path.join('dist', file));

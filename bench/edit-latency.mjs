@@ -22,14 +22,19 @@ import { quantile, rpc, startServer } from './lsp.mjs';
 const require = createRequire(import.meta.url);
 const TreeSitter = require('web-tree-sitter');
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '10000' }, edits: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { lines: { type: 'string', default: '10000' }, edits: { type: 'string', default: '50' } },
+});
 const LINES = Number(values.lines);
 const EDITS = Number(values.edits);
 
-
 async function treeSitterFullParse(grammar, text) {
   await TreeSitter.Parser.init();
-  const wasm = path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm', `tree-sitter-${grammar}.wasm`);
+  const wasm = path.join(
+    path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')),
+    'wasm',
+    `tree-sitter-${grammar}.wasm`,
+  );
   const parser = new TreeSitter.Parser();
   parser.setLanguage(await TreeSitter.Language.load(wasm));
   parser.parse(text).delete(); // warm-up: the first parse compiles the WASM
@@ -55,7 +60,9 @@ try {
     const file = path.join(dir, `big.${ext}`);
     writeFileSync(file, text);
     const uri = pathToFileURL(file).href;
-    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: language, version: 1, text } });
+    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: language, version: 1, text },
+    });
     const pull = () => conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
     let t = performance.now();
     const first = await pull();
@@ -69,7 +76,10 @@ try {
       lines[at] = i % 2 === 0 ? `${lines[at]} ${comment} edit ${i}` : lines[at].replace(/record\.id\b/, 'record.ssn');
       text = lines.join('\n');
       t = performance.now();
-      await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
+      await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: i + 2 },
+        contentChanges: [{ text }],
+      });
       await pull();
       times.push(performance.now() - t);
     }

@@ -20,7 +20,13 @@ import { parseArgs } from 'node:util';
 import { pythonFile, typescriptFile } from './generate.mjs';
 import { quantile, rpc, startServer } from './lsp.mjs';
 
-const { values } = parseArgs({ options: { files: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, lines: { type: 'string', default: '150' } } });
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
+    lines: { type: 'string', default: '150' },
+  },
+});
 const FILES = Number(values.files);
 const ROUNDS = Number(values.rounds);
 const LINES = Number(values.lines);
@@ -47,7 +53,9 @@ async function round(withScan) {
   const { conn, stop } = await startServer(dir, capabilities);
   try {
     const initialized = performance.now() - t0;
-    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: openedText } });
+    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'python', version: 1, text: openedText },
+    });
     let scanned;
     const scan = withScan
       ? conn.sendRequest(rpc.WorkspaceDiagnosticRequest.type, { previousResultIds: [] }).then((r) => {
@@ -61,38 +69,67 @@ async function round(withScan) {
     let scanRunning = withScan;
     let text = openedText;
     for (let i = 0; i < 5; i++) {
-      text = text.replace('logger = logging.getLogger(__name__)\n', `logger = logging.getLogger(__name__)\n\ndef typed_${i}(customer):\n    logger.info("ssn %s", customer.ssn)\n`);
+      text = text.replace(
+        'logger = logging.getLogger(__name__)\n',
+        `logger = logging.getLogger(__name__)\n\ndef typed_${i}(customer):\n    logger.info("ssn %s", customer.ssn)\n`,
+      );
       const t1 = performance.now();
-      await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
+      await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: i + 2 },
+        contentChanges: [{ text }],
+      });
       const typed = await conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
       typedMs.push(performance.now() - t1);
       if (typed.items.length !== first.items.length + i + 1) throw new Error('a typed leak was not reported');
     }
     scanRunning = withScan && scanned === undefined;
     await scan;
-    return { initialized, firstMs, typedMs: quantile([...typedMs].sort((a, b) => a - b), 0.5), scanRunning, scanned };
+    return {
+      initialized,
+      firstMs,
+      typedMs: quantile(
+        [...typedMs].sort((a, b) => a - b),
+        0.5,
+      ),
+      scanRunning,
+      scanned,
+    };
   } finally {
     await stop();
   }
 }
 
 try {
-  console.log(`cold start to the opened file's first diagnostics: ${FILES} files of ${LINES} lines in the folder, ${ROUNDS} round(s)`);
+  console.log(
+    `cold start to the opened file's first diagnostics: ${FILES} files of ${LINES} lines in the folder, ${ROUNDS} round(s)`,
+  );
   const rows = { floor: [], scan: [] };
   for (let i = 0; i < ROUNDS; i++) {
     rows.floor.push(await round(false));
     rows.scan.push(await round(true));
   }
-  const med = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
+  const med = (xs) =>
+    quantile(
+      [...xs].sort((a, b) => a - b),
+      0.5,
+    );
   for (const [name, rs] of [
     ['floor: no workspace scan', rows.floor],
     ['with the workspace scan', rows.scan],
   ]) {
-    const scan = rs[0].scanned ? `  scan done at ${med(rs.map((r) => r.scanned.ms)).toFixed(0)} ms (${rs[0].scanned.files} files)` : '';
+    const scan = rs[0].scanned
+      ? `  scan done at ${med(rs.map((r) => r.scanned.ms)).toFixed(0)} ms (${rs[0].scanned.files} files)`
+      : '';
     const running = rs.filter((r) => r.scanRunning).length;
     console.log(
-      `${name.padEnd(26)} initialize ${med(rs.map((r) => r.initialized)).toFixed(0).padStart(5)} ms  first diagnostics ${med(rs.map((r) => r.firstMs)).toFixed(0).padStart(5)} ms  ` +
-        `typed leak (median of 5) ${med(rs.map((r) => r.typedMs)).toFixed(0).padStart(4)} ms${running ? ` (scan running in ${running} of ${rs.length})` : ''}${scan}`,
+      `${name.padEnd(26)} initialize ${med(rs.map((r) => r.initialized))
+        .toFixed(0)
+        .padStart(5)} ms  first diagnostics ${med(rs.map((r) => r.firstMs))
+        .toFixed(0)
+        .padStart(5)} ms  ` +
+        `typed leak (median of 5) ${med(rs.map((r) => r.typedMs))
+          .toFixed(0)
+          .padStart(4)} ms${running ? ` (scan running in ${running} of ${rs.length})` : ''}${scan}`,
     );
   }
 } finally {

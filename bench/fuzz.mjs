@@ -13,7 +13,16 @@
 //
 // Needs the compiled output: `npm run build && npx tsc -p .`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,7 +55,10 @@ async function main() {
   const pick = (list) => list[Math.floor(random() * list.length)];
   const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
   const sources = collect([path.join(repo, 'examples'), path.join(repo, 'test', 'fixtures')]);
-  const governance = { path: 'governance.yaml', text: readFileSync(path.join(repo, 'examples', 'governance.yaml'), 'utf8') };
+  const governance = {
+    path: 'governance.yaml',
+    text: readFileSync(path.join(repo, 'examples', 'governance.yaml'), 'utf8'),
+  };
   const corpus = mkdtempSync(path.join(tmpdir(), 'crownguard-fuzz-'));
   let keep = false;
   const failures = [];
@@ -98,16 +110,24 @@ async function main() {
     writeFileSync(path.join(ws, 'governance.yaml'), governance.text);
     writeFileSync(path.join(ws, input.name.replace(/^\d+-/, '')), readFileSync(input.file));
     for (const format of ['text', 'json', 'sarif']) {
-      const r = spawnSync(process.execPath, [cli, 'check', '.', '--format', format, '--fail-on', 'none'], { cwd: ws, encoding: 'utf8', timeout: perInput * 2 });
-      if (r.error || r.status === null) fail(`CLI hang or kill (${format}): ${r.error?.message ?? r.signal}`, input.file);
+      const r = spawnSync(process.execPath, [cli, 'check', '.', '--format', format, '--fail-on', 'none'], {
+        cwd: ws,
+        encoding: 'utf8',
+        timeout: perInput * 2,
+      });
+      if (r.error || r.status === null)
+        fail(`CLI hang or kill (${format}): ${r.error?.message ?? r.signal}`, input.file);
       else if (r.status !== 0) fail(`CLI exit ${r.status} (${format}): ${r.stderr.split('\n')[0]}`, input.file);
-      else if (echoes(r.stdout + r.stderr, input.planted)) fail(`a planted value is echoed by the CLI (${format})`, input.file);
+      else if (echoes(r.stdout + r.stderr, input.planted))
+        fail(`a planted value is echoed by the CLI (${format})`, input.file);
     }
     cliRuns++;
   }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`fuzz: seed ${seed}, ${done} inputs through the engine, ${cliRuns} through the CLI (3 formats each), ${failures.length} failures, ${seconds} s`);
+  console.log(
+    `fuzz: seed ${seed}, ${done} inputs through the engine, ${cliRuns} through the CLI (3 formats each), ${failures.length} failures, ${seconds} s`,
+  );
   if (keep) console.log(`corpus kept in ${corpus}`);
   else rmSync(corpus, { recursive: true, force: true });
   process.exitCode = failures.length > 0 ? 1 : 0;
@@ -149,7 +169,11 @@ function collect(roots) {
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) visit(abs);
       else if (e.isFile() && ANALYSABLE.test(e.name) && statSync(abs).size < 200_000) {
-        out.push({ abs, rel: path.relative(repo, abs).split(path.sep).join('/'), ext: path.extname(e.name).toLowerCase() });
+        out.push({
+          abs,
+          rel: path.relative(repo, abs).split(path.sep).join('/'),
+          ext: path.extname(e.name).toLowerCase(),
+        });
       }
     }
   };
@@ -173,7 +197,8 @@ function echoes(output, planted) {
 /** Where each language puts a comment and a string: the planted values go in both. */
 function plantedLines(ext, planted) {
   if (ext === '.py') return [`TOKEN = "${planted.token}"`, `logging.info("ssn %s", "${planted.ssn}")`];
-  if (['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs'].includes(ext)) return [`const TOKEN = "${planted.token}";`, `console.log("${planted.ssn}");`];
+  if (['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs'].includes(ext))
+    return [`const TOKEN = "${planted.token}";`, `console.log("${planted.ssn}");`];
   if (ext === '.json') return [`{"token": "${planted.token}", "ssn": "${planted.ssn}"}`];
   return [`token: ${planted.token}`, `# ssn ${planted.ssn}`];
 }
@@ -208,17 +233,39 @@ const MUTATORS = [
   function deepNesting(text, ext, _random, int) {
     const depth = int(500, 6000);
     const yaml = /\.(ya?ml|json)$/.test(ext);
-    const deep = yaml ? `nested: ${'['.repeat(depth)}1${']'.repeat(depth)}` : ext === '.py' ? `x = ${'('.repeat(depth)}user.ssn${')'.repeat(depth)}` : `const x = ${'('.repeat(depth)}user.ssn${')'.repeat(depth)};`;
+    const deep = yaml
+      ? `nested: ${'['.repeat(depth)}1${']'.repeat(depth)}`
+      : ext === '.py'
+        ? `x = ${'('.repeat(depth)}user.ssn${')'.repeat(depth)}`
+        : `const x = ${'('.repeat(depth)}user.ssn${')'.repeat(depth)};`;
     const i = text.indexOf('\n', int(0, text.length));
     return i < 0 ? `${text}\n${deep}\n` : `${text.slice(0, i + 1)}${deep}\n${text.slice(i + 1)}`;
   },
   function hugeLine(text, ext, _random, int) {
     const n = int(5_000, 60_000);
-    const line = ext === '.py' ? `print(${'user.ssn + '.repeat(n)}1)` : /\.(ya?ml|json|md|prompt)$/.test(ext) ? `k: ${'x'.repeat(n * 10)}` : `console.log(${'user.ssn + '.repeat(n)}1);`;
+    const line =
+      ext === '.py'
+        ? `print(${'user.ssn + '.repeat(n)}1)`
+        : /\.(ya?ml|json|md|prompt)$/.test(ext)
+          ? `k: ${'x'.repeat(n * 10)}`
+          : `console.log(${'user.ssn + '.repeat(n)}1);`;
     return `${text}\n${line}\n`;
   },
   function unicode(text, _ext, random, int) {
-    const odd = ['\u202e', '\u200b', '\ufeff', '\u0301'.repeat(50), '\ud800', '\udfff', '\u0000', 'é', '😀', '\u2028', '\r', '\t'];
+    const odd = [
+      '\u202e',
+      '\u200b',
+      '\ufeff',
+      '\u0301'.repeat(50),
+      '\ud800',
+      '\udfff',
+      '\u0000',
+      'é',
+      '😀',
+      '\u2028',
+      '\r',
+      '\t',
+    ];
     let out = text;
     for (let n = int(1, 30); n > 0; n--) {
       const i = int(0, out.length);
@@ -229,7 +276,8 @@ const MUTATORS = [
   function yamlAnchors(text, _ext, _random, int) {
     const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
     const n = int(3, 14);
-    for (let i = 1; i < n; i++) levels.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}]`);
+    for (let i = 1; i < n; i++)
+      levels.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}]`);
     return `${text}\n${levels.join('\n')}\n`;
   },
 ];
@@ -243,9 +291,15 @@ if (!isMainThread) {
   parentPort.on('message', ({ id, files }) => {
     try {
       const r = engine.analyze(files);
-      parentPort.postMessage({ id, output: JSON.stringify({ findings: r.findings, notes: r.notes, waivers: r.waivers }) });
+      parentPort.postMessage({
+        id,
+        output: JSON.stringify({ findings: r.findings, notes: r.notes, waivers: r.waivers }),
+      });
     } catch (err) {
-      parentPort.postMessage({ id, crash: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err) });
+      parentPort.postMessage({
+        id,
+        crash: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err),
+      });
     }
   });
   parentPort.postMessage({ ready: true });

@@ -24,7 +24,9 @@ export function pythonFile(lines, { seed = 1, leakEvery = 25 } = {}) {
       `    label = f"record {record.id} has {total} rows in {record.region}"`,
       `    if total > ${i % 50}:`,
       `        logger.info("handler ${i}: %s", label)`,
-      leak ? `    logger.warning("customer %s", record.ssn)` : `    logger.debug("ssn present: %s", record.ssn is not None)`,
+      leak
+        ? `    logger.warning("customer %s", record.ssn)`
+        : `    logger.debug("ssn present: %s", record.ssn is not None)`,
       `    return {"id": record.id, "total": total, "plan": record.plan}`,
       '',
     );

@@ -31,7 +31,18 @@ function governance(i) {
       '    at: [compute, region]',
     ];
   };
-  return ['apiVersion: crownguard/v1', 'kind: Governance', 'assets:', '  - id: crm', '    tier: restricted', 'policies:', ...policy(0), ...policy(1), ...policy(2), ''].join('\n');
+  return [
+    'apiVersion: crownguard/v1',
+    'kind: Governance',
+    'assets:',
+    '  - id: crm',
+    '    tier: restricted',
+    'policies:',
+    ...policy(0),
+    ...policy(1),
+    ...policy(2),
+    '',
+  ].join('\n');
 }
 
 /** Resident set size of a process, in MB, from /proc. */
@@ -49,11 +60,16 @@ async function run(name, languageId, textAt) {
   const samples = [];
   const started = performance.now();
   try {
-    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: textAt(0) } });
+    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text: textAt(0) },
+    });
     await conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
     samples.push([0, rssMb(pid)]);
     for (let i = 1; i <= EDITS; i++) {
-      await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i + 1 }, contentChanges: [{ text: textAt(i) }] });
+      await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: i + 1 },
+        contentChanges: [{ text: textAt(i) }],
+      });
       await conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
       if (i % Math.max(1, Math.round(EDITS / POINTS)) === 0 || i === EDITS) samples.push([i, rssMb(pid)]);
     }
@@ -70,8 +86,12 @@ const floor = await run('notes.txt', 'plaintext', (i) => `plain notes, revision 
 console.log('edits   governance.yaml (three team policies)   notes.txt (the floor)');
 for (let k = 0; k < gov.samples.length; k++) {
   const [i, mb] = gov.samples[k];
-  console.log(`${String(i).padStart(5)}   ${mb.toFixed(0).padStart(6)} MB${' '.repeat(33)}${(floor.samples[k]?.[1] ?? NaN).toFixed(0).padStart(6)} MB`);
+  console.log(
+    `${String(i).padStart(5)}   ${mb.toFixed(0).padStart(6)} MB${' '.repeat(33)}${(floor.samples[k]?.[1] ?? NaN).toFixed(0).padStart(6)} MB`,
+  );
 }
 const growth = gov.samples[gov.samples.length - 1][1] - gov.samples[0][1];
 const floorGrowth = floor.samples[floor.samples.length - 1][1] - floor.samples[0][1];
-console.log(`growth: ${growth.toFixed(0)} MB (floor ${floorGrowth.toFixed(0)} MB); ${gov.seconds.toFixed(1)} s for the governance edits, ${floor.seconds.toFixed(1)} s for the floor`);
+console.log(
+  `growth: ${growth.toFixed(0)} MB (floor ${floorGrowth.toFixed(0)} MB); ${gov.seconds.toFixed(1)} s for the governance edits, ${floor.seconds.toFixed(1)} s for the floor`,
+);

@@ -26,7 +26,15 @@ if (values.child) {
   const wall = performance.now();
   const { findings } = engine.analyze([{ path: 'big.pipeline.yaml', text }]);
   const cpu = process.cpuUsage(start);
-  console.log(JSON.stringify({ kb: text.length / 1024, findings: findings.length, cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - wall) / 1000, rss: process.memoryUsage().rss / 2 ** 20 }));
+  console.log(
+    JSON.stringify({
+      kb: text.length / 1024,
+      findings: findings.length,
+      cpu: (cpu.user + cpu.system) / 1e6,
+      wall: (performance.now() - wall) / 1000,
+      rss: process.memoryUsage().rss / 2 ** 20,
+    }),
+  );
 } else {
   const { LARGE_MANIFESTS } = require(path.join(repo, 'out/test/support/large-manifests'));
   console.log('checking one generated manifest per process (engine.analyze)');
@@ -36,6 +44,8 @@ if (values.child) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
     const m = JSON.parse(r.stdout.trim().split('\n').pop());
-    console.log(`${name.padEnd(13)} ${m.kb.toFixed(0).padStart(5)} KB ${String(m.findings).padStart(10)} ${m.cpu.toFixed(1).padStart(7)} ${m.wall.toFixed(1).padStart(8)} ${m.rss.toFixed(0).padStart(8)}`);
+    console.log(
+      `${name.padEnd(13)} ${m.kb.toFixed(0).padStart(5)} KB ${String(m.findings).padStart(10)} ${m.cpu.toFixed(1).padStart(7)} ${m.wall.toFixed(1).padStart(8)} ${m.rss.toFixed(0).padStart(8)}`,
+    );
   }
 }

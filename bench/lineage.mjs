@@ -24,7 +24,13 @@ import { writeManifestWorkspace } from './manifests.mjs';
 const require = createRequire(import.meta.url);
 const YAML = require('yaml');
 
-const { values } = parseArgs({ options: { manifests: { type: 'string', default: '2000' }, edits: { type: 'string', default: '20' }, queries: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    manifests: { type: 'string', default: '2000' },
+    edits: { type: 'string', default: '20' },
+    queries: { type: 'string', default: '200' },
+  },
+});
 const MANIFESTS = Number(values.manifests);
 const EDITS = Number(values.edits);
 const QUERIES = Number(values.queries);
@@ -52,13 +58,18 @@ try {
   const uri = pathToFileURL(path.join(dir, rel)).href;
   const original = readFileSync(path.join(dir, rel), 'utf8');
   const p = /name: pipe-(\d+)/.exec(original)[1];
-  await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: original } });
+  await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: original },
+  });
   const updates = [];
   let seen = 0;
   for (let i = 0; i < EDITS; i++) {
     const text = i % 2 === 0 ? original.replace(`inputs: [p${p}-s1]`, 'inputs: [asset-1]') : original;
     t = performance.now();
-    await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
+    await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: i + 2 },
+      contentChanges: [{ text }],
+    });
     const up = await conn.sendRequest('crownguard/lineage/upstream', { id: `pipe-${p}/s2`, depth: 1 });
     updates.push(performance.now() - t);
     if (up.nodes.some((n) => n.id === 'asset-1') === (i % 2 === 0)) seen++;
@@ -76,9 +87,13 @@ try {
     }
   }
   console.log(`lineage over the protocol: ${MANIFESTS} manifests, ${nodes.length} nodes, ${edges} edges`);
-  console.log(`build (first request: read, parse, graph) ${build.toFixed(0)} ms; reference: yaml parse of every manifest ${floor.toFixed(0)} ms (ratio ${(build / floor).toFixed(1)})`);
+  console.log(
+    `build (first request: read, parse, graph) ${build.toFixed(0)} ms; reference: yaml parse of every manifest ${floor.toFixed(0)} ms (ratio ${(build / floor).toFixed(1)})`,
+  );
   console.log(`update after one manifest edit: ${stats(updates)}; the new edge seen ${seen}/${EDITS}`);
-  console.log(`upstream query: ${stats(queries.upstream)}; downstream query: ${stats(queries.downstream)}; ${(reached / Math.max(1, 2 * QUERIES)).toFixed(0)} nodes per answer on average`);
+  console.log(
+    `upstream query: ${stats(queries.upstream)}; downstream query: ${stats(queries.downstream)}; ${(reached / Math.max(1, 2 * QUERIES)).toFixed(0)} nodes per answer on average`,
+  );
 } finally {
   await stop();
   rmSync(dir, { recursive: true, force: true });

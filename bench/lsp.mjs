@@ -11,8 +11,14 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Starts the server on `dir` and initializes it; `stop()` shuts it down politely; `pid` is the server's. */
 export async function startServer(dir, capabilities = { textDocument: { diagnostic: {} }, workspace: {} }) {
-  const server = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
+  const server = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'], {
+    cwd: dir,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const conn = rpc.createProtocolConnection(
+    new rpc.StreamMessageReader(server.stdout),
+    new rpc.StreamMessageWriter(server.stdin),
+  );
   conn.onRequest('client/registerCapability', () => null);
   conn.onNotification(() => undefined);
   conn.listen();

@@ -25,13 +25,17 @@ const require = createRequire(import.meta.url);
 const YAML = require('yaml');
 const Ajv = require('ajv');
 
-const { values } = parseArgs({ options: { manifests: { type: 'string', default: '2000' }, edits: { type: 'string', default: '40' } } });
+const { values } = parseArgs({
+  options: { manifests: { type: 'string', default: '2000' }, edits: { type: 'string', default: '40' } },
+});
 const MANIFESTS = Number(values.manifests);
 const EDITS = Number(values.edits);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function floor(text) {
-  const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(path.join(repo, 'schemas', 'pipeline.schema.json'), 'utf8')));
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(
+    JSON.parse(readFileSync(path.join(repo, 'schemas', 'pipeline.schema.json'), 'utf8')),
+  );
   const times = [];
   for (let i = 0; i < 50; i++) {
     const t = performance.now();
@@ -48,7 +52,9 @@ try {
   const rel = files.pipelines[Math.floor(files.pipelines.length / 2)];
   const uri = pathToFileURL(path.join(dir, rel)).href;
   const original = readFileSync(path.join(dir, rel), 'utf8');
-  await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: original } });
+  await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: original },
+  });
   const pull = () => conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
   let t = performance.now();
   const first = await pull();
@@ -60,7 +66,10 @@ try {
     // A misspelt reference to the previous stage's output, then its repair.
     const text = i % 2 === 0 ? original.replace(/inputs: \[(p\d+-s2)\]/, 'inputs: [$1x]') : original;
     t = performance.now();
-    await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
+    await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: i + 2 },
+      contentChanges: [{ text }],
+    });
     const r = await pull();
     times.push(performance.now() - t);
     if (i % 2 === 0 && r.items.some((d) => d.code === 'CG003')) found++;
@@ -73,7 +82,9 @@ try {
     `first answer (whole workspace read and validated) ${cold.toFixed(1)} ms, ${first.items.length} findings; ` +
       `edit median ${median.toFixed(1)} ms  p95 ${quantile(times, 0.95).toFixed(1)} ms; misspelt ids reported ${found}/${Math.ceil(EDITS / 2)}`,
   );
-  console.log(`reference: yaml parse + ajv validate of the edited file alone ${f.toFixed(2)} ms; ratio edit/first-answer ${(median / cold).toFixed(3)}, edit/single-file-floor ${(median / f).toFixed(1)}`);
+  console.log(
+    `reference: yaml parse + ajv validate of the edited file alone ${f.toFixed(2)} ms; ratio edit/first-answer ${(median / cold).toFixed(3)}, edit/single-file-floor ${(median / f).toFixed(1)}`,
+  );
 } finally {
   await stop();
   rmSync(dir, { recursive: true, force: true });

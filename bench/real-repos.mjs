@@ -12,7 +12,16 @@
 //   node bench/real-repos.mjs --repos /tmp/repos          # the full benchmark
 //   node bench/real-repos.mjs --smoke                     # CI: a small generated folder
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +35,18 @@ const cli = path.join(root, 'dist', 'cli.js');
 export const REPOS = [
   { name: 'axolotl', source: 'axolotl-ai-cloud/axolotl', commit: '067b021c8b87a9e5e380b9173c704cf7340e30f5' },
   { name: 'LLaMA-Factory', source: 'hiyouga/LLaMA-Factory', commit: 'ff6d4d12eeb035d6ce06805a5733dd7b29f2ac30' },
-  { name: 'alignment-handbook', source: 'huggingface/alignment-handbook', commit: '925acdfe4b2b4e38c3dabd1851bc418f0b656351' },
+  {
+    name: 'alignment-handbook',
+    source: 'huggingface/alignment-handbook',
+    commit: '925acdfe4b2b4e38c3dabd1851bc418f0b656351',
+  },
   { name: 'trl', source: 'huggingface/trl', commit: 'f2cd57710ae345ea6428ae95363267fcf38a3dc8' },
   { name: 'peft', source: 'huggingface/peft', commit: '5d602fdbff04c33c1c4de55cda9d4ae1d7cb7e40' },
-  { name: 'example-get-started', source: 'iterative/example-get-started', commit: '06ea48980a34ef57041c9b905cafcb40d9c3ddbc' },
+  {
+    name: 'example-get-started',
+    source: 'iterative/example-get-started',
+    commit: '06ea48980a34ef57041c9b905cafcb40d9c3ddbc',
+  },
   { name: 'langchainjs', source: 'langchain-ai/langchainjs', commit: '62fc484b2a0d1ec5b8bebff4a8a0efe6300ada72' },
   { name: 'FastChat', source: 'lm-sys/FastChat', commit: '0e6d3e4beaab66f4d3f93db72541a4abab8af28d' },
   { name: 'unsloth', source: 'unslothai/unsloth', commit: '015bdef0d94a241bcd94eec7a405b1700632180d' },
@@ -71,13 +88,20 @@ function countFiles(dir) {
 
 /** Findings of one repository, with paths relative to it and 1-based lines. */
 function scan(dir) {
-  const out = execFileSync(process.execPath, [cli, 'check', '--format', 'json', '--fail-on', 'none', '--jobs', values.jobs, '.'], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [cli, 'check', '--format', 'json', '--fail-on', 'none', '--jobs', values.jobs, '.'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+    },
+  );
   const json = JSON.parse(out);
-  return { findings: json.findings.map((f) => ({ ...f, path: f.path.replace(/\\/g, '/').replace(/^\.\//, '') })), checked: json.summary?.filesChecked ?? 0 };
+  return {
+    findings: json.findings.map((f) => ({ ...f, path: f.path.replace(/\\/g, '/').replace(/^\.\//, '') })),
+    checked: json.summary?.filesChecked ?? 0,
+  };
 }
 
 /** Labels by `repo path rule line`; each says true or false, and why. */
@@ -95,9 +119,21 @@ function generateSmoke() {
   mkdirSync(path.join(repo, 'results'), { recursive: true });
   writeFileSync(path.join(repo, MARKER), '0000000000000000000000000000000000000000\n');
   // Floats whose digits pass Luhn, a test card in a test, and one real-looking leak to label.
-  writeFileSync(path.join(repo, 'results', 'metrics.json'), JSON.stringify({ loss: 0.642424464225769, grad_norm: 129.46177673339844, snr: 28.533172607421875 }, null, 2));
-  writeFileSync(path.join(repo, 'src', 'app.py'), 'import logging\nlogger = logging.getLogger(__name__)\n\ndef login(password):\n    logger.info("login %s", password)\n');
-  return { dir, repos: [{ name: 'smoke-repo', source: 'generated', commit: '0000000000000000000000000000000000000000' }], labels: new Map([['smoke-repo\u0000src/app.py\u0000CG101\u00005', { verdict: true, reason: 'a password logged in clear' }]]) };
+  writeFileSync(
+    path.join(repo, 'results', 'metrics.json'),
+    JSON.stringify({ loss: 0.642424464225769, grad_norm: 129.46177673339844, snr: 28.533172607421875 }, null, 2),
+  );
+  writeFileSync(
+    path.join(repo, 'src', 'app.py'),
+    'import logging\nlogger = logging.getLogger(__name__)\n\ndef login(password):\n    logger.info("login %s", password)\n',
+  );
+  return {
+    dir,
+    repos: [{ name: 'smoke-repo', source: 'generated', commit: '0000000000000000000000000000000000000000' }],
+    labels: new Map([
+      ['smoke-repo\u0000src/app.py\u0000CG101\u00005', { verdict: true, reason: 'a password logged in clear' }],
+    ]),
+  };
 }
 
 function main() {
@@ -157,16 +193,30 @@ function main() {
   console.log('rule    findings  per 1,000 files  true  false  unlabelled  precision');
   let total = { findings: 0, true: 0, false: 0, unlabelled: 0 };
   for (const [id, s] of [...perRule].sort()) {
-    total = { findings: total.findings + s.findings, true: total.true + s.true, false: total.false + s.false, unlabelled: total.unlabelled + s.unlabelled };
+    total = {
+      findings: total.findings + s.findings,
+      true: total.true + s.true,
+      false: total.false + s.false,
+      unlabelled: total.unlabelled + s.unlabelled,
+    };
     // Unlabelled findings count against precision: they are not known to be true.
     const precision = s.findings ? `${((100 * s.true) / s.findings).toFixed(1)}%` : '-';
-    console.log(`${id.padEnd(7)} ${String(s.findings).padStart(8)}  ${per1000(s.findings).padStart(15)}  ${String(s.true).padStart(4)}  ${String(s.false).padStart(5)}  ${String(s.unlabelled).padStart(10)}  ${precision.padStart(9)}`);
+    console.log(
+      `${id.padEnd(7)} ${String(s.findings).padStart(8)}  ${per1000(s.findings).padStart(15)}  ${String(s.true).padStart(4)}  ${String(s.false).padStart(5)}  ${String(s.unlabelled).padStart(10)}  ${precision.padStart(9)}`,
+    );
   }
   const precision = total.findings ? `${((100 * total.true) / total.findings).toFixed(1)}%` : '-';
-  console.log(`${'all'.padEnd(7)} ${String(total.findings).padStart(8)}  ${per1000(total.findings).padStart(15)}  ${String(total.true).padStart(4)}  ${String(total.false).padStart(5)}  ${String(total.unlabelled).padStart(10)}  ${precision.padStart(9)}`);
-  console.log(`\nfalse positives per 5,000 files: ${files ? ((5000 * total.false) / files).toFixed(2) : '-'} (unlabelled: ${total.unlabelled})`);
+  console.log(
+    `${'all'.padEnd(7)} ${String(total.findings).padStart(8)}  ${per1000(total.findings).padStart(15)}  ${String(total.true).padStart(4)}  ${String(total.false).padStart(5)}  ${String(total.unlabelled).padStart(10)}  ${precision.padStart(9)}`,
+  );
+  console.log(
+    `\nfalse positives per 5,000 files: ${files ? ((5000 * total.false) / files).toFixed(2) : '-'} (unlabelled: ${total.unlabelled})`,
+  );
   if (falses.length) console.log(`\nfalse:\n  ${falses.join('\n  ')}`);
-  if (unlabelled.length) console.log(`\nunlabelled:\n  ${unlabelled.slice(0, values['show-unlabelled'] ? unlabelled.length : 50).join('\n  ')}`);
+  if (unlabelled.length)
+    console.log(
+      `\nunlabelled:\n  ${unlabelled.slice(0, values['show-unlabelled'] ? unlabelled.length : 50).join('\n  ')}`,
+    );
   if (cleanup) rmSync(cleanup, { recursive: true, force: true });
   if (values.smoke && (scanned !== 1 || total.findings !== 1 || total.true !== 1)) {
     console.error('smoke run: expected exactly the one labelled finding in the generated folder');

@@ -32,7 +32,18 @@ const BYTES_PER_FILE = (Number(values.mb) * 1024 * 1024) / FILES;
 const DENSITY = Number(values.density);
 const JOBS = Number(values.jobs);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NAMES = ['ssn', 'email', 'account_number', 'date_of_birth', 'home_address', 'password', 'api_key', 'access_token', 'card_number', 'iban'];
+const NAMES = [
+  'ssn',
+  'email',
+  'account_number',
+  'date_of_birth',
+  'home_address',
+  'password',
+  'api_key',
+  'access_token',
+  'card_number',
+  'iban',
+];
 
 const GOVERNANCE = `apiVersion: crownguard/v1
 kind: Governance
@@ -64,10 +75,24 @@ const FILLER = {
     '}',
     '',
   ],
-  yaml: (i, mention) => [`stage_${i}:`, `  learning_rate: 0.000${(i % 9) + 1}`, mention ? `  drop_columns: [ssn, email]` : `  epochs: ${i % 5}`, ''],
-  prompt: (i, mention) => [`Step ${i}: answer the question {{ question_${i} }}.`, mention ? 'Never reveal the customer email address.' : 'Be concise.', ''],
+  yaml: (i, mention) => [
+    `stage_${i}:`,
+    `  learning_rate: 0.000${(i % 9) + 1}`,
+    mention ? `  drop_columns: [ssn, email]` : `  epochs: ${i % 5}`,
+    '',
+  ],
+  prompt: (i, mention) => [
+    `Step ${i}: answer the question {{ question_${i} }}.`,
+    mention ? 'Never reveal the customer email address.' : 'Be concise.',
+    '',
+  ],
 };
-const HEADER = { py: ['import logging', '', 'logger = logging.getLogger(__name__)', ''], ts: [], yaml: ['# training config'], prompt: [] };
+const HEADER = {
+  py: ['import logging', '', 'logger = logging.getLogger(__name__)', ''],
+  ts: [],
+  yaml: ['# training config'],
+  prompt: [],
+};
 const PLANT = {
   py: '    logger.info("customer %s", record.ssn)',
   ts: '  console.log("customer", record.ssn);',
@@ -117,7 +142,11 @@ function dir2(f) {
 /** Runs a command under /usr/bin/time: wall seconds and peak RSS in MB. */
 function timed(cmd, args, cwd) {
   const stats = path.join(tmpdir(), `crownguard-time-${process.pid}`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', stats, cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', stats, cmd, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const [seconds, kb] = readFileSync(stats, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(stats, { force: true });
   return { seconds, peakMb: kb / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -137,7 +166,11 @@ try {
   const rg = timed('rg', ['-j', String(JOBS), '-i', '--count-matches', ...NAMES.flatMap((n) => ['-e', n]), '.'], dir);
   rows.push([`${rgVersion} (${NAMES.length} names)`, rg]);
 
-  const cg = timed(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'check', '.', '--format', 'json', '--fail-on', 'none', '--jobs', String(JOBS)], dir);
+  const cg = timed(
+    process.execPath,
+    [path.join(repo, 'dist', 'cli.js'), 'check', '.', '--format', 'json', '--fail-on', 'none', '--jobs', String(JOBS)],
+    dir,
+  );
   if (cg.status !== 0) throw new Error(`crownguard failed: ${cg.stderr}`);
   rows.push([`crownguard check --jobs ${JOBS}`, cg]);
   const found = new Set(JSON.parse(cg.stdout).findings.map((f) => `${f.path}:${f.startLine}`));
@@ -145,16 +178,29 @@ try {
   if (!values['no-secretlint']) {
     writeFileSync(
       path.join(dir, '.secretlintrc.json'),
-      JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-pattern', options: { patterns: [{ name: 'sensitive names', pattern: `/${NAMES.join('|')}/i` }] } }] }),
+      JSON.stringify({
+        rules: [
+          {
+            id: '@secretlint/secretlint-rule-pattern',
+            options: { patterns: [{ name: 'sensitive names', pattern: `/${NAMES.join('|')}/i` }] },
+          },
+        ],
+      }),
     );
-    const sl = timed(path.join(repo, 'node_modules', '.bin', 'secretlint'), ['**/*', '--format', 'json', '--no-color'], dir);
+    const sl = timed(
+      path.join(repo, 'node_modules', '.bin', 'secretlint'),
+      ['**/*', '--format', 'json', '--no-color'],
+      dir,
+    );
     rows.push(['secretlint 12 (pattern rule, same names)', sl]);
   }
 
   const floor = rg.seconds || 0.001;
   console.log('tool                                        time      MB/s   peak RSS   time / ripgrep');
   for (const [name, r] of rows) {
-    console.log(`${name.padEnd(42)} ${r.seconds.toFixed(2).padStart(6)} s ${(mb / (r.seconds || 0.001)).toFixed(1).padStart(8)} ${r.peakMb.toFixed(0).padStart(7)} MB ${(r.seconds / floor).toFixed(1).padStart(10)}x`);
+    console.log(
+      `${name.padEnd(42)} ${r.seconds.toFixed(2).padStart(6)} s ${(mb / (r.seconds || 0.001)).toFixed(1).padStart(8)} ${r.peakMb.toFixed(0).padStart(7)} MB ${(r.seconds / floor).toFixed(1).padStart(10)}x`,
+    );
   }
   const missed = planted.filter((p) => !found.has(p));
   console.log(`planted findings found by crownguard: ${planted.length - missed.length}/${planted.length}`);

@@ -12,7 +12,17 @@ export interface LineageLocation {
 }
 
 /** Every kind a lineage node can be, in the order views list them. */
-export const LINEAGE_NODE_KINDS = ['asset', 'dataset', 'stage', 'training-run', 'model', 'release', 'deployment', 'hub-repo', 'code'] as const;
+export const LINEAGE_NODE_KINDS = [
+  'asset',
+  'dataset',
+  'stage',
+  'training-run',
+  'model',
+  'release',
+  'deployment',
+  'hub-repo',
+  'code',
+] as const;
 
 export interface LineageNodeInfo {
   id: string;

@@ -12,10 +12,22 @@ import { fileURLToPath } from 'node:url';
 /** What the tests need from the system, as Debian packages, each with how to tell it is there. */
 export const PIECES = [
   { pkg: 'neovim', why: 'the editor test runs the server in Neovim', present: (p) => p.command('nvim') },
-  { pkg: 'chromium', why: 'the real-VS-Code tests drive the workbench in headless Chromium', present: (p) => (p.env.CROWNGUARD_CHROMIUM ? p.file(p.env.CROWNGUARD_CHROMIUM) : p.command('chromium')) },
+  {
+    pkg: 'chromium',
+    why: 'the real-VS-Code tests drive the workbench in headless Chromium',
+    present: (p) => (p.env.CROWNGUARD_CHROMIUM ? p.file(p.env.CROWNGUARD_CHROMIUM) : p.command('chromium')),
+  },
   { pkg: 'ripgrep', why: "code-server's search, and the repository-scan benchmark", present: (p) => p.command('rg') },
-  { pkg: 'libkrb5-dev', why: "code-server's native modules build against it", present: (p) => p.file('/usr/include/krb5.h') || p.file('/usr/include/gssapi/gssapi.h') },
-  { pkg: 'build-essential', why: "code-server's native modules are compiled", present: (p) => p.command('make') && (p.command('g++') || p.command('c++')) },
+  {
+    pkg: 'libkrb5-dev',
+    why: "code-server's native modules build against it",
+    present: (p) => p.file('/usr/include/krb5.h') || p.file('/usr/include/gssapi/gssapi.h'),
+  },
+  {
+    pkg: 'build-essential',
+    why: "code-server's native modules are compiled",
+    present: (p) => p.command('make') && (p.command('g++') || p.command('c++')),
+  },
   { pkg: 'python3', why: 'node-gyp runs it to build native modules', present: (p) => p.command('python3') },
 ];
 
@@ -78,6 +90,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   if (!checkOnly) {
     // code-server (a real VS Code) for the real-editor tests: from the npm registry, once.
-    run(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'vscode', 'install-code-server.mjs')]);
+    run(process.execPath, [
+      path.join(path.dirname(fileURLToPath(import.meta.url)), 'vscode', 'install-code-server.mjs'),
+    ]);
   }
 }

@@ -6,7 +6,9 @@ async function pickFolder(): Promise<WorkspaceFolder | undefined> {
   if (folders.length <= 1) return folders[0];
   const active = window.activeTextEditor?.document.uri;
   const preselected = active ? workspace.getWorkspaceFolder(active) : undefined;
-  return window.showWorkspaceFolderPick({ placeHolder: `Folder to create governance.yaml in${preselected ? ` (current: ${preselected.name})` : ''}` });
+  return window.showWorkspaceFolderPick({
+    placeHolder: `Folder to create governance.yaml in${preselected ? ` (current: ${preselected.name})` : ''}`,
+  });
 }
 
 async function exists(uri: Uri): Promise<boolean> {
@@ -26,7 +28,9 @@ async function exists(uri: Uri): Promise<boolean> {
 export async function createGovernanceManifest(context: ExtensionContext): Promise<Uri | undefined> {
   const folder = await pickFolder();
   if (!folder) {
-    void window.showWarningMessage('Open a folder first: the governance manifest lives at the top of a workspace folder.');
+    void window.showWarningMessage(
+      'Open a folder first: the governance manifest lives at the top of a workspace folder.',
+    );
     return undefined;
   }
   for (const name of ['governance.yaml', 'governance.yml']) {

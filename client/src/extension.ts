@@ -1,5 +1,15 @@
 import * as path from 'node:path';
-import { commands, EventEmitter, window, workspace, type Event, type ExtensionContext, type OutputChannel, type TextDocument, type Uri } from 'vscode';
+import {
+  commands,
+  EventEmitter,
+  window,
+  workspace,
+  type Event,
+  type ExtensionContext,
+  type OutputChannel,
+  type TextDocument,
+  type Uri,
+} from 'vscode';
 import {
   CloseAction,
   DiagnosticPullMode,
@@ -24,9 +34,16 @@ import { Status, STATUS_COMMAND } from './status';
 import { WATCHED_FILES } from '../../shared/watched-files';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
-const DOCUMENT_SELECTOR = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'crownguard-prompt'].map(
-  (language) => ({ scheme: 'file', language }),
-);
+const DOCUMENT_SELECTOR = [
+  'python',
+  'typescript',
+  'typescriptreact',
+  'javascript',
+  'javascriptreact',
+  'yaml',
+  'json',
+  'crownguard-prompt',
+].map((language) => ({ scheme: 'file', language }));
 
 /** Crashes tolerated within the window before CrownGuard stops restarting on its own. */
 const MAX_RESTARTS = 4;
@@ -80,7 +97,9 @@ class RestartingErrorHandler implements ErrorHandler {
     const now = Date.now();
     this.crashes = [...this.crashes.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.crashes.length <= MAX_RESTARTS) {
-      this.output.appendLine(`The CrownGuard server stopped unexpectedly; restarting (${this.crashes.length} of ${MAX_RESTARTS}).`);
+      this.output.appendLine(
+        `The CrownGuard server stopped unexpectedly; restarting (${this.crashes.length} of ${MAX_RESTARTS}).`,
+      );
       return { action: CloseAction.Restart, message: 'The CrownGuard server stopped unexpectedly and was restarted.' };
     }
     this.onGiveUp();
@@ -96,7 +115,11 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
   };
   let status: Status | undefined;
   let forgetWorkspaceResults = false;
@@ -113,7 +136,8 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
       onChange: true,
       onSave: true,
       // `crownguard.run: onSave` analyses a file when it is opened and saved, not as it is typed.
-      filter: (document: TextDocument, mode: DiagnosticPullMode) => mode === DiagnosticPullMode.onType && editorSettings(document.uri).run === 'onSave',
+      filter: (document: TextDocument, mode: DiagnosticPullMode) =>
+        mode === DiagnosticPullMode.onType && editorSettings(document.uri).run === 'onSave',
     },
     middleware: {
       // The per-rule switches and severities and the include/exclude globs apply here, to what
@@ -122,7 +146,8 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
         const report = await next(document, previousResultId, token);
         const uri = 'uri' in document ? document.uri : document;
         if (!report || report.kind !== vsdiag.DocumentDiagnosticReportKind.full) return report;
-        const doc = 'uri' in document ? document : workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        const doc =
+          'uri' in document ? document : workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         const settings = editorSettings(uri);
         const items = doc && !inScope(doc, settings) ? [] : applyRuleSettings(report.items, settings);
         reports.fire({ uri, count: items.length });
@@ -141,7 +166,9 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
             if (report.kind !== vsdiag.DocumentDiagnosticReportKind.full) return report;
             const settings = editorSettings(report.uri);
             const open = workspace.textDocuments.find((d) => d.uri.toString() === report.uri.toString());
-            const filtered = inScope(open ?? { uri: report.uri, languageId: '' }, settings) ? applyRuleSettings(report.items, settings) : [];
+            const filtered = inScope(open ?? { uri: report.uri, languageId: '' }, settings)
+              ? applyRuleSettings(report.items, settings)
+              : [];
             reports.fire({ uri: report.uri, count: filtered.length });
             return { ...report, items: filtered };
           });
@@ -164,7 +191,10 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
         await client?.restart();
       } catch (err) {
         status?.setState('failed');
-        offerRestart(`The CrownGuard server could not restart: ${err instanceof Error ? err.message : String(err)}`, output);
+        offerRestart(
+          `The CrownGuard server could not restart: ${err instanceof Error ? err.message : String(err)}`,
+          output,
+        );
       }
     }),
     commands.registerCommand('crownguard.showOutput', () => output.show()),
@@ -189,7 +219,9 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     await client.start();
     startup.serverReady = Date.now();
     const folders = workspace.workspaceFolders?.length ?? 0;
-    output.info(`The CrownGuard server ${client.initializeResult?.serverInfo?.version ?? ''} is running for ${folders} workspace folder${folders === 1 ? '' : 's'} (started in ${startup.serverReady - startup.activated} ms).`);
+    output.info(
+      `The CrownGuard server ${client.initializeResult?.serverInfo?.version ?? ''} is running for ${folders} workspace folder${folders === 1 ? '' : 's'} (started in ${startup.serverReady - startup.activated} ms).`,
+    );
   } catch (err) {
     status.setState('failed');
     output.error(`The CrownGuard server did not start: ${err instanceof Error ? err.message : String(err)}`);

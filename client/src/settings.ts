@@ -1,4 +1,12 @@
-import { DiagnosticSeverity, languages, RelativePattern, workspace, type Diagnostic, type TextDocument, type Uri } from 'vscode';
+import {
+  DiagnosticSeverity,
+  languages,
+  RelativePattern,
+  workspace,
+  type Diagnostic,
+  type TextDocument,
+  type Uri,
+} from 'vscode';
 
 /** What `crownguard.rules` may say about one rule. */
 export type RuleSetting = 'default' | 'off' | 'error' | 'warning' | 'information' | 'hint';
@@ -27,7 +35,11 @@ export function editorSettings(resource: Uri): EditorSettings {
   const rules = c.get<Record<string, unknown>>('rules') ?? {};
   return {
     run: c.get('run') === 'onSave' ? 'onSave' : 'onType',
-    rules: Object.fromEntries(Object.entries(rules).filter(([, v]) => typeof v === 'string' && (v === 'default' || v === 'off' || v in SEVERITIES))) as Record<string, RuleSetting>,
+    rules: Object.fromEntries(
+      Object.entries(rules).filter(
+        ([, v]) => typeof v === 'string' && (v === 'default' || v === 'off' || v in SEVERITIES),
+      ),
+    ) as Record<string, RuleSetting>,
     include: strings(c.get('include')),
     exclude: strings(c.get('exclude')),
   };
@@ -40,7 +52,9 @@ export type Resource = TextDocument | { readonly uri: Uri; readonly languageId: 
 function matchesAny(document: Resource, globs: readonly string[]): boolean {
   const folder = workspace.getWorkspaceFolder(document.uri);
   // The globs are patterns only, so a file that is not open is matched by its URI alone.
-  return globs.some((g) => languages.match({ pattern: folder ? new RelativePattern(folder, g) : g }, document as TextDocument) > 0);
+  return globs.some(
+    (g) => languages.match({ pattern: folder ? new RelativePattern(folder, g) : g }, document as TextDocument) > 0,
+  );
 }
 
 /** Whether the include/exclude globs let CrownGuard report on a document or file. */

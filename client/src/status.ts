@@ -1,4 +1,12 @@
-import { languages, StatusBarAlignment, ThemeColor, window, type Disposable, type StatusBarItem, type Uri } from 'vscode';
+import {
+  languages,
+  StatusBarAlignment,
+  ThemeColor,
+  window,
+  type Disposable,
+  type StatusBarItem,
+  type Uri,
+} from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 
 /** The command the status bar item runs; see `showFindings` in extension.ts. */
@@ -23,7 +31,11 @@ export class Status implements Disposable {
     this.item.name = 'CrownGuard';
     this.item.command = STATUS_COMMAND;
     this.subscriptions.push(
-      client.onDidChangeState((e) => this.setState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped')),
+      client.onDidChangeState((e) =>
+        this.setState(
+          e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped',
+        ),
+      ),
       window.onDidChangeActiveTextEditor(() => this.render()),
       languages.onDidChangeDiagnostics((e) => {
         const active = window.activeTextEditor?.document.uri.toString();
@@ -64,7 +76,9 @@ export class Status implements Disposable {
           : 'CrownGuard is running. Click to see the problems.';
         break;
     }
-    this.item.accessibilityInformation = { label: typeof this.item.tooltip === 'string' ? this.item.tooltip : 'CrownGuard' };
+    this.item.accessibilityInformation = {
+      label: typeof this.item.tooltip === 'string' ? this.item.tooltip : 'CrownGuard',
+    };
   }
 
   dispose(): void {

@@ -19,7 +19,11 @@ const MAX_SCALE = 4;
 /** Room left around a fitted graph, in pixels. */
 const MARGIN = 16;
 
-function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, parent: Element): SVGElementTagNameMap[K] {
+function el<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attrs: Record<string, string | number>,
+  parent: Element,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   parent.appendChild(e);
@@ -41,7 +45,10 @@ let drawn: LaidOut | undefined;
 let drawnKey = '';
 
 function applyView(): void {
-  $('viewport').setAttribute('transform', `translate(${view.x.toFixed(1)},${view.y.toFixed(1)}) scale(${view.scale.toFixed(4)})`);
+  $('viewport').setAttribute(
+    'transform',
+    `translate(${view.x.toFixed(1)},${view.y.toFixed(1)}) scale(${view.scale.toFixed(4)})`,
+  );
   $('zoom-level').textContent = `${Math.round(view.scale * 100)}%`;
 }
 
@@ -73,13 +80,29 @@ function draw(g: LaidOut): void {
   root.replaceChildren();
   svg.querySelector('defs')?.remove();
   const defs = el('defs', {}, svg);
-  for (const [id, cls] of [['arrow', 'arrow'], ['arrow-upstream', 'arrow upstream'], ['arrow-downstream', 'arrow downstream']]) {
-    const marker = el('marker', { id, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, defs);
+  for (const [id, cls] of [
+    ['arrow', 'arrow'],
+    ['arrow-upstream', 'arrow upstream'],
+    ['arrow-downstream', 'arrow downstream'],
+  ]) {
+    const marker = el(
+      'marker',
+      { id, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' },
+      defs,
+    );
     el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: cls }, marker);
   }
   for (const e of g.edges) {
     if (e.points.length < 2) continue;
-    const line = el('polyline', { points: e.points.map((p) => `${p.x},${p.y}`).join(' '), class: `edge ${e.role ?? ''}`, 'marker-end': `url(#${e.role ? `arrow-${e.role}` : 'arrow'})` }, root);
+    const line = el(
+      'polyline',
+      {
+        points: e.points.map((p) => `${p.x},${p.y}`).join(' '),
+        class: `edge ${e.role ?? ''}`,
+        'marker-end': `url(#${e.role ? `arrow-${e.role}` : 'arrow'})`,
+      },
+      root,
+    );
     el('title', {}, line).textContent = `${e.from} → ${e.to} (${e.relation})`;
   }
   for (const n of g.nodes) drawNode(root, n);
@@ -93,7 +116,13 @@ function draw(g: LaidOut): void {
   all.disabled = !g.state.focus;
   all.title = g.state.focus ? 'Show every node again' : 'Every node is shown';
   drawn = g;
-  const key = JSON.stringify([g.state.focus, g.state.depth, g.state.filter, g.state.hiddenKinds, g.nodes.map((n) => n.id)]);
+  const key = JSON.stringify([
+    g.state.focus,
+    g.state.depth,
+    g.state.filter,
+    g.state.hiddenKinds,
+    g.nodes.map((n) => n.id),
+  ]);
   if (key !== drawnKey) fit();
   else applyView();
   drawnKey = key;
@@ -126,15 +155,26 @@ const edgeSample = (classes: string) => (svg: SVGSVGElement) => {
 /** A legend entry for every encoding the drawing uses: tier colours, crown-jewel, the focus and its neighbourhood. */
 function drawLegend(g: LaidOut): void {
   const items: HTMLElement[] = [];
-  for (const t of g.tiers) items.push(legendItem(`shade-${t.shade}`, `tier ${t.tier}${t.crownJewel ? ' (crown-jewel)' : ''}`, nodeSample(`shade-${t.shade}`)));
-  const has = (cls: 'crown' | 'focus' | 'upstream' | 'downstream') => g.nodes.some((n) => (cls === 'crown' ? n.crownJewel : n.role === cls));
+  for (const t of g.tiers)
+    items.push(
+      legendItem(
+        `shade-${t.shade}`,
+        `tier ${t.tier}${t.crownJewel ? ' (crown-jewel)' : ''}`,
+        nodeSample(`shade-${t.shade}`),
+      ),
+    );
+  const has = (cls: 'crown' | 'focus' | 'upstream' | 'downstream') =>
+    g.nodes.some((n) => (cls === 'crown' ? n.crownJewel : n.role === cls));
   if (has('crown')) items.push(legendItem('crown', 'crown-jewel data (filled)', nodeSample('crown')));
   if (g.nodes.some((n) => n.tier === undefined)) items.push(legendItem('unclassified', 'no tier', nodeSample('')));
   if (has('focus')) items.push(legendItem('focus', 'the focused node (thick border)', nodeSample('focus')));
   if (has('upstream')) items.push(legendItem('upstream', 'upstream of it (dashed border)', nodeSample('upstream')));
-  if (has('downstream')) items.push(legendItem('downstream', 'downstream of it (dotted border)', nodeSample('downstream')));
-  if (g.edges.some((e) => e.role === 'upstream')) items.push(legendItem('edge-upstream', 'flow into the focus', edgeSample('upstream')));
-  if (g.edges.some((e) => e.role === 'downstream')) items.push(legendItem('edge-downstream', 'flow out of the focus', edgeSample('downstream')));
+  if (has('downstream'))
+    items.push(legendItem('downstream', 'downstream of it (dotted border)', nodeSample('downstream')));
+  if (g.edges.some((e) => e.role === 'upstream'))
+    items.push(legendItem('edge-upstream', 'flow into the focus', edgeSample('upstream')));
+  if (g.edges.some((e) => e.role === 'downstream'))
+    items.push(legendItem('edge-downstream', 'flow out of the focus', edgeSample('downstream')));
   if (g.edges.some((e) => !e.role)) items.push(legendItem('edge', 'data flow (arrow: direction)', edgeSample('')));
   $('legend').replaceChildren(...items);
 }
@@ -142,11 +182,22 @@ function drawLegend(g: LaidOut): void {
 let clickTimer: ReturnType<typeof setTimeout> | undefined;
 
 function drawNode(root: Element, n: LaidOutNode): void {
-  const group = el('g', { class: `node ${n.shade !== undefined ? `shade-${n.shade}` : ''} ${n.crownJewel ? 'crown' : ''} ${n.role ?? ''}`, transform: `translate(${n.x},${n.y})`, tabindex: 0, role: 'button', 'data-id': n.id }, root);
+  const group = el(
+    'g',
+    {
+      class: `node ${n.shade !== undefined ? `shade-${n.shade}` : ''} ${n.crownJewel ? 'crown' : ''} ${n.role ?? ''}`,
+      transform: `translate(${n.x},${n.y})`,
+      tabindex: 0,
+      role: 'button',
+      'data-id': n.id,
+    },
+    root,
+  );
   el('rect', { width: n.width, height: n.height, rx: 6 }, group);
   el('text', { x: 8, y: 15, class: 'id' }, group).textContent = n.id;
   el('text', { x: 8, y: 29, class: 'meta' }, group).textContent = `${n.kind}${n.tier ? ' · ' + n.tier : ''}`;
-  el('title', {}, group).textContent = `${n.id}\n${n.kind}${n.tier ? `, tier ${n.tier}` : ''}\nClick or Enter: open where it is declared, beside the graph. Double-click, Alt+click or Space: focus on it.`;
+  el('title', {}, group).textContent =
+    `${n.id}\n${n.kind}${n.tier ? `, tier ${n.tier}` : ''}\nClick or Enter: open where it is declared, beside the graph. Double-click, Alt+click or Space: focus on it.`;
   group.addEventListener('click', (ev) => {
     clearTimeout(clickTimer);
     if (ev.altKey) return vscode.postMessage({ type: 'focus', id: n.id, depth: depth() });
@@ -170,7 +221,9 @@ function drawNode(root: Element, n: LaidOutNode): void {
 const depth = () => Number(($('depth') as HTMLSelectElement).value) || 2;
 
 function sendFilter(): void {
-  const hiddenKinds = [...document.querySelectorAll<HTMLInputElement>('input[data-kind]')].filter((c) => !c.checked).map((c) => c.dataset.kind!);
+  const hiddenKinds = [...document.querySelectorAll<HTMLInputElement>('input[data-kind]')]
+    .filter((c) => !c.checked)
+    .map((c) => c.dataset.kind!);
   vscode.postMessage({ type: 'filter', text: ($('filter') as HTMLInputElement).value, hiddenKinds });
 }
 
@@ -221,7 +274,12 @@ canvas.addEventListener('pointercancel', endDrag);
 // Keys while the graph has focus: + and - zoom, 0 fits, arrows pan.
 window.addEventListener('keydown', (ev) => {
   if ((ev.target as Element).matches?.('input, select')) return;
-  const pan: Record<string, [number, number]> = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] };
+  const pan: Record<string, [number, number]> = {
+    ArrowLeft: [60, 0],
+    ArrowRight: [-60, 0],
+    ArrowUp: [0, 60],
+    ArrowDown: [0, -60],
+  };
   if (ev.key === '+' || ev.key === '=') zoom(1.25);
   else if (ev.key === '-') zoom(0.8);
   else if (ev.key === '0') fit();

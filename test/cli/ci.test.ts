@@ -32,7 +32,10 @@ function write(dir: string, files: Record<string, string>): void {
 }
 
 function git(dir: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, stdio: 'ignore' });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
 }
 
 const GOV = `apiVersion: crownguard/v1
@@ -96,7 +99,9 @@ describe('baselines', () => {
     assert.match(moved.stdout, /^0 findings .*; 1 in the baseline; /m);
 
     // A new leak is reported, and only it.
-    write(dir, { 'app.py': 'import logging\n\n\ndef unrelated():\n    return 1\n\nlogging.info(loyalty_id)\nprint(loyalty_id)\n' });
+    write(dir, {
+      'app.py': 'import logging\n\n\ndef unrelated():\n    return 1\n\nlogging.info(loyalty_id)\nprint(loyalty_id)\n',
+    });
     const fresh = run(['check', '.', '--baseline', 'baseline.json'], dir);
     assert.equal(fresh.code, 1);
     assert.deepEqual(ruleLines(fresh.stdout), ['app.py:8:7 CG101']);
@@ -124,7 +129,7 @@ describe('--changed-since', () => {
     assert.match(r.stdout, /Crown-jewel field 'loyalty_id' of asset 'crm'/);
   });
 
-  it('an unknown ref is a usage error with git\'s reason', () => {
+  it("an unknown ref is a usage error with git's reason", () => {
     const dir = workspace({ 'a.py': 'x = 1\n' });
     git(dir, 'init', '-q');
     const r = run(['check', '.', '--changed-since', 'no-such-ref'], dir);
@@ -136,7 +141,8 @@ describe('--changed-since', () => {
 describe('crownguard waivers', () => {
   const files = {
     'a.py': '# crownguard: waive CG101 reason="reviewed" expires=2020-01-01\nprint(password)\n',
-    'b.ts': '// crownguard: waive CG101 policy=p reason="local tool" expires=2099-01-01 approver=jane\nconsole.log(password);\n',
+    'b.ts':
+      '// crownguard: waive CG101 policy=p reason="local tool" expires=2099-01-01 approver=jane\nconsole.log(password);\n',
   };
 
   it('lists every waiver and fails when one has expired', () => {
@@ -149,16 +155,30 @@ describe('crownguard waivers', () => {
       '2 waivers, 1 expired',
     ]);
     const json = JSON.parse(run(['waivers', '.', '--format', 'json'], dir).stdout);
-    assert.deepEqual(json.waivers.map((w: { status: string }) => w.status), ['expired', 'valid']);
+    assert.deepEqual(
+      json.waivers.map((w: { status: string }) => w.status),
+      ['expired', 'valid'],
+    );
   });
 
   it('lists as invalid a waiver that check rejects for what it covers', () => {
-    const governance = 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: c\n    tier: restricted\n    fields: [ssn]\nwaivers:\n  requireApproverForCrownJewel: true\n';
-    const dir = workspace({ 'governance.yaml': governance, 'a.py': '# crownguard: waive CG101 reason="reviewed" expires=2099-01-01\nprint(c.ssn)\n' });
+    const governance =
+      'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: c\n    tier: restricted\n    fields: [ssn]\nwaivers:\n  requireApproverForCrownJewel: true\n';
+    const dir = workspace({
+      'governance.yaml': governance,
+      'a.py': '# crownguard: waive CG101 reason="reviewed" expires=2099-01-01\nprint(c.ssn)\n',
+    });
     const check = JSON.parse(run(['check', '.', '--format', 'json'], dir).stdout);
-    assert.ok(check.findings.some((f: { ruleId: string; message: string }) => f.ruleId === 'CG301' && f.message.includes('without an approver')));
+    assert.ok(
+      check.findings.some(
+        (f: { ruleId: string; message: string }) => f.ruleId === 'CG301' && f.message.includes('without an approver'),
+      ),
+    );
     const listed = JSON.parse(run(['waivers', '.', '--format', 'json'], dir).stdout);
-    assert.deepEqual(listed.waivers.map((w: { status: string }) => w.status), ['invalid']);
+    assert.deepEqual(
+      listed.waivers.map((w: { status: string }) => w.status),
+      ['invalid'],
+    );
   });
 
   it('passes when none has expired', () => {
@@ -170,7 +190,9 @@ describe('crownguard waivers', () => {
 describe('parallel scans', () => {
   it('--jobs 3 finds exactly what one thread finds, in the same order', () => {
     const files: Record<string, string> = { 'governance.yaml': GOV };
-    for (let i = 0; i < 300; i++) files[`pkg${i % 7}/m${i}.py`] = i % 10 === 0 ? `def f(c):\n    print(c.loyalty_id)\n` : `def f(c):\n    return c.id + ${i}\n`;
+    for (let i = 0; i < 300; i++)
+      files[`pkg${i % 7}/m${i}.py`] =
+        i % 10 === 0 ? `def f(c):\n    print(c.loyalty_id)\n` : `def f(c):\n    return c.id + ${i}\n`;
     files['pkg0/bad.py'] = 'x\u0000y';
     const dir = workspace(files);
     const one = run(['check', '.', '--jobs', '1', '--format', 'json'], dir);
@@ -180,7 +202,10 @@ describe('parallel scans', () => {
     const b = JSON.parse(three.stdout);
     // 30 flows, and the binary file's CG005.
     assert.equal(a.findings.length, 31);
-    assert.deepEqual(a.findings.filter((f: { ruleId: string }) => f.ruleId === 'CG005').map((f: { path: string }) => f.path), ['pkg0/bad.py']);
+    assert.deepEqual(
+      a.findings.filter((f: { ruleId: string }) => f.ruleId === 'CG005').map((f: { path: string }) => f.path),
+      ['pkg0/bad.py'],
+    );
     assert.deepEqual(b.findings, a.findings);
     assert.deepEqual(b.notes, a.notes);
     assert.equal(b.summary.filesChecked, a.summary.filesChecked);
@@ -192,7 +217,7 @@ describe('parallel scans', () => {
 });
 
 describe('model release artifacts', () => {
-  it('checks a release\'s sha256 against its artifact file, and notes one it cannot verify', () => {
+  it("checks a release's sha256 against its artifact file, and notes one it cannot verify", () => {
     const weights = 'weights v1\n';
     const digest = createHash('sha256').update(weights).digest('hex');
     const release = (name: string, artifact: string, sha: string) =>
@@ -222,7 +247,8 @@ describe('SARIF fingerprints', () => {
     const before = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout).runs[0].results;
     write(dir, { 'app.py': '"""Docs."""\n\nimport os\n\nprint(password)\nprint(api_key)\n' });
     const after = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout).runs[0].results;
-    const fp = (rs: { partialFingerprints: Record<string, string> }[]) => rs.map((r) => r.partialFingerprints['crownguard/v1']);
+    const fp = (rs: { partialFingerprints: Record<string, string> }[]) =>
+      rs.map((r) => r.partialFingerprints['crownguard/v1']);
     assert.deepEqual(fp(after), fp(before));
     assert.notEqual(fp(before)[0], fp(before)[1]);
     assert.equal(after[0].locations[0].physicalLocation.region.startLine, 5);

@@ -38,15 +38,18 @@ describe('crownguard check: text output and exit codes', () => {
     const r = run(['check', 'examples']);
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.deepEqual(lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')), [
-      'examples/pipelines/support-bot.pipeline.yaml:7:9: error CG401',
-      'examples/prompts/support_reply.prompt:3:14: note CG106',
-      'examples/prompts/support_reply.prompt:5:21: error CG106',
-      'examples/src/notify.ts:12:46: error CG101',
-      'examples/src/prepare_data.py:13:17: error CG101',
-      'examples/src/train.py:9:38: error CG101',
-      'examples/src/train.py:10:39: error CG101',
-    ]);
+    assert.deepEqual(
+      lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')),
+      [
+        'examples/pipelines/support-bot.pipeline.yaml:7:9: error CG401',
+        'examples/prompts/support_reply.prompt:3:14: note CG106',
+        'examples/prompts/support_reply.prompt:5:21: error CG106',
+        'examples/src/notify.ts:12:46: error CG101',
+        'examples/src/prepare_data.py:13:17: error CG101',
+        'examples/src/train.py:9:38: error CG101',
+        'examples/src/train.py:10:39: error CG101',
+      ],
+    );
     assert.match(lines[lines.length - 1], /^7 findings \(6 errors, 0 warnings, 1 note\); in 9 files; .* s$/);
   });
 
@@ -75,7 +78,13 @@ describe('crownguard check: text output and exit codes', () => {
   });
 
   it('exits 2 on usage errors, with a one-line reason', () => {
-    for (const args of [['check', '--format', 'xml'], ['check', '--fail-on', 'sometimes'], ['frobnicate'], ['check', 'no/such/path'], ['check', '--bogus']]) {
+    for (const args of [
+      ['check', '--format', 'xml'],
+      ['check', '--fail-on', 'sometimes'],
+      ['frobnicate'],
+      ['check', 'no/such/path'],
+      ['check', '--bogus'],
+    ]) {
       const r = run(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr.split('\n')[0], /^crownguard: /);
@@ -86,11 +95,20 @@ describe('crownguard check: text output and exit codes', () => {
     const ws = copyOfExamples();
     try {
       const gov = path.join(ws.dir, 'governance.yaml');
-      writeFileSync(gov, readFileSync(gov, 'utf8').replace('    tier: restricted\n', '    tier: restricted\n    teir: public\n'));
+      writeFileSync(
+        gov,
+        readFileSync(gov, 'utf8').replace('    tier: restricted\n', '    tier: restricted\n    teir: public\n'),
+      );
       const r = run(['check', '.'], ws.dir);
       assert.equal(r.code, 2);
-      const line = readFileSync(gov, 'utf8').split('\n').findIndex((l) => l.includes('teir:')) + 1;
-      assert.equal(r.stderr.trim().split('\n').pop(), `crownguard: configuration error: governance.yaml:${line}: Unknown key 'teir' in assets[0] (did you mean 'tier'?)`);
+      const line =
+        readFileSync(gov, 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('teir:')) + 1;
+      assert.equal(
+        r.stderr.trim().split('\n').pop(),
+        `crownguard: configuration error: governance.yaml:${line}: Unknown key 'teir' in assets[0] (did you mean 'tier'?)`,
+      );
       assert.match(r.stdout, new RegExp(`^governance.yaml:${line}:5: error CG002 `, 'm'));
     } finally {
       ws.remove();
@@ -160,16 +178,24 @@ describe('crownguard check: json and sarif', () => {
     assert.equal(doc.findings.length, 7);
     const prep = doc.findings.find((f: { path: string }) => f.path === 'examples/src/prepare_data.py');
     assert.deepEqual(
-      { startLine: prep.startLine, startColumn: prep.startColumn, endLine: prep.endLine, endColumn: prep.endColumn, ruleId: prep.ruleId },
+      {
+        startLine: prep.startLine,
+        startColumn: prep.startColumn,
+        endLine: prep.endLine,
+        endColumn: prep.endColumn,
+        ruleId: prep.ruleId,
+      },
       { startLine: 13, startColumn: 17, endLine: 13, endColumn: 24, ruleId: 'CG101' },
     );
-    assert.deepEqual(prep.fixes.map((f: { title: string }) => f.title), [
-      'Wrap `customer.ssn` in redact() where it enters `summary` (line 12)',
-      'Wrap the whole `summary` in redact() here',
-      'Waive CG101 for this statement (write the reason and the approver)',
-    ]);
+    assert.deepEqual(
+      prep.fixes.map((f: { title: string }) => f.title),
+      [
+        'Wrap `customer.ssn` in redact() where it enters `summary` (line 12)',
+        'Wrap the whole `summary` in redact() here',
+        'Waive CG101 for this statement (write the reason and the approver)',
+      ],
+    );
   });
-
 
   it('sarif: valid SARIF 2.1.0 with one run, the rules used and a region per result', () => {
     const r = run(['check', 'examples', '--format', 'sarif']);
@@ -178,7 +204,10 @@ describe('crownguard check: json and sarif', () => {
     assertValidSarif(sarif);
     assert.equal(sarif.runs.length, 1);
     const run0 = sarif.runs[0];
-    assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['CG101', 'CG106', 'CG401']);
+    assert.deepEqual(
+      run0.tool.driver.rules.map((x: { id: string }) => x.id),
+      ['CG101', 'CG106', 'CG401'],
+    );
     assert.match(run0.tool.driver.rules[0].help.markdown, /^# CG101 sensitive-data-in-log/);
     assert.equal(run0.results.length, 7);
     assert.deepEqual(run0.results[4].locations[0].physicalLocation, {
@@ -187,20 +216,27 @@ describe('crownguard check: json and sarif', () => {
     });
   });
 
-  it('sarif: a policy finding relates to the policy\'s entry in the governance manifest', () => {
+  it("sarif: a policy finding relates to the policy's entry in the governance manifest", () => {
     const dir = tempDir({
-      'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\npolicies:\n  - id: confidential-compute\n    severity: warning\n',
-      'train.pipeline.yaml': 'apiVersion: crownguard/v1\nkind: Pipeline\nstages:\n  - id: load\n    type: ingest\n    inputs: [crm]\n',
+      'governance.yaml':
+        'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\npolicies:\n  - id: confidential-compute\n    severity: warning\n',
+      'train.pipeline.yaml':
+        'apiVersion: crownguard/v1\nkind: Pipeline\nstages:\n  - id: load\n    type: ingest\n    inputs: [crm]\n',
     });
     try {
       const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout);
       assertValidSarif(sarif);
-      const result = sarif.runs[0].results.find((x: { message: { text: string } }) => x.message.text.startsWith('Violates policy `confidential-compute`'));
+      const result = sarif.runs[0].results.find((x: { message: { text: string } }) =>
+        x.message.text.startsWith('Violates policy `confidential-compute`'),
+      );
       assert.deepEqual(result.relatedLocations, [
         {
           id: 0,
           message: { text: 'policy `confidential-compute` is declared here' },
-          physicalLocation: { artifactLocation: { uri: 'governance.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 7, startColumn: 5, endLine: 8, endColumn: 22 } },
+          physicalLocation: {
+            artifactLocation: { uri: 'governance.yaml', uriBaseId: 'SRCROOT' },
+            region: { startLine: 7, startColumn: 5, endLine: 8, endColumn: 22 },
+          },
         },
       ]);
     } finally {
@@ -230,14 +266,27 @@ describe('crownguard check: fixes and waivers', () => {
       assert.match(r.stderr, /^crownguard: fixed 6 findings in 4 files$/m);
       // What is left has no safe fix: the pipeline's policy violation.
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.deepEqual(r.stdout.trim().split('\n').slice(0, -1).map((l) => l.split(' ')[2]), ['CG401']);
+      assert.deepEqual(
+        r.stdout
+          .trim()
+          .split('\n')
+          .slice(0, -1)
+          .map((l) => l.split(' ')[2]),
+        ['CG401'],
+      );
       const train = readFileSync(path.join(ws.dir, 'src/train.py'), 'utf8');
       assert.equal(train.split('from acme_privacy import redact').length - 1, 1);
       assert.match(train, /print\("first sample belongs to", redact\(customer_record\["date_of_birth"\]\)\)/);
       // A value that reaches the log through a variable is redacted where it entered it.
       const prep = readFileSync(path.join(ws.dir, 'src/prepare_data.py'), 'utf8');
-      assert.match(prep, /summary = f"ticket \{ticket\.id\} for customer \{redact\(customer\.ssn\)\}"\n    logger\.info\(summary\)\n/);
-      assert.match(readFileSync(path.join(ws.dir, 'prompts/support_reply.prompt'), 'utf8'), /\{\{ customer\.account_number \| redact \}\}/);
+      assert.match(
+        prep,
+        /summary = f"ticket \{ticket\.id\} for customer \{redact\(customer\.ssn\)\}"\n    logger\.info\(summary\)\n/,
+      );
+      assert.match(
+        readFileSync(path.join(ws.dir, 'prompts/support_reply.prompt'), 'utf8'),
+        /\{\{ customer\.account_number \| redact \}\}/,
+      );
       // A second run finds nothing left to fix and changes nothing.
       const before = hashTree(ws.dir);
       assert.doesNotMatch(run(['check', '.', '--fix'], ws.dir).stderr, /fixed/);
@@ -261,7 +310,11 @@ logging.info(password)
       const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout);
       assertValidSarif(sarif);
       assert.deepEqual(sarif.runs[0].results[0].suppressions, [
-        { kind: 'inSource', status: 'accepted', justification: 'reviewed in DPR-142 (policy none, expires 2099-01-01, approved by jane)' },
+        {
+          kind: 'inSource',
+          status: 'accepted',
+          justification: 'reviewed in DPR-142 (policy none, expires 2099-01-01, approved by jane)',
+        },
       ]);
       const json = JSON.parse(run(['check', '.', '--format', 'json'], dir).stdout);
       assert.equal(json.waivers.length, 1);
@@ -286,8 +339,10 @@ logging.info(password)
 describe('crownguard check: workspace-wide checks in a large folder', () => {
   it('sees every manifest and config together, however many code files are split across workers', () => {
     const files: Record<string, string> = {
-      'governance.yaml': 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: chats\n    tier: restricted\n    locations: [data/chats/**]\n',
-      'z.pipeline.yaml': 'apiVersion: crownguard/v1\nkind: Pipeline\nmetadata: { name: p }\nstages:\n  - id: prep\n    type: transform\n    inputs: [chats]\n    outputs: [prepared]\n    compute: { confidential: true }\n',
+      'governance.yaml':
+        'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: chats\n    tier: restricted\n    locations: [data/chats/**]\n',
+      'z.pipeline.yaml':
+        'apiVersion: crownguard/v1\nkind: Pipeline\nmetadata: { name: p }\nstages:\n  - id: prep\n    type: transform\n    inputs: [chats]\n    outputs: [prepared]\n    compute: { confidential: true }\n',
       // A full fine-tune of data derived from a crown-jewel asset two files away.
       'zz-train.yaml': 'base_model: a/b\ndatasets:\n  - path: data/chats/all.jsonl\nmicro_batch_size: 1\n',
     };
@@ -296,7 +351,11 @@ describe('crownguard check: workspace-wide checks in a large folder', () => {
     try {
       const r = run(['check', '.', '--format', 'json', '--jobs', '2'], dir);
       const findings = JSON.parse(r.stdout).findings as { ruleId: string; path: string; message: string }[];
-      assert.deepEqual(findings.map((f) => `${f.path} ${f.ruleId}`), ['zz-train.yaml CG401'], r.stdout);
+      assert.deepEqual(
+        findings.map((f) => `${f.path} ${f.ruleId}`),
+        ['zz-train.yaml CG401'],
+        r.stdout,
+      );
       assert.match(findings[0].message, /finetune-method.*`adapter` is not set/);
     } finally {
       rmSync(dir, { recursive: true });

@@ -22,33 +22,66 @@ describe('crownguard lineage', () => {
   it('json: every node with kind, declared and propagated tier, file and line; every edge', () => {
     const r = lineage(['--root', FORMATS, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const g = JSON.parse(r.stdout) as { nodes: { id: string; kind: string; declaredTier?: string; tier?: string; file: string; line: number }[]; edges: { from: string; to: string; relation: string }[] };
+    const g = JSON.parse(r.stdout) as {
+      nodes: { id: string; kind: string; declaredTier?: string; tier?: string; file: string; line: number }[];
+      edges: { from: string; to: string; relation: string }[];
+    };
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
-    assert.deepEqual(byId.get('support-chats'), { id: 'support-chats', kind: 'asset', declaredTier: 'restricted', tier: 'restricted', crownJewel: true, file: 'governance.yaml', line: 11 });
+    assert.deepEqual(byId.get('support-chats'), {
+      id: 'support-chats',
+      kind: 'asset',
+      declaredTier: 'restricted',
+      tier: 'restricted',
+      crownJewel: true,
+      file: 'governance.yaml',
+      line: 11,
+    });
     // Three files away from the asset: governance.yaml -> dvc.yaml -> configs/axolotl-full.yaml.
     assert.equal(byId.get('hf://acme/support-full')?.tier, 'restricted');
     assert.equal(byId.get('hf://acme/support-full')?.file, 'configs/axolotl-full.yaml');
-    assert.ok(g.edges.some((e) => e.from === 'dvc:prepare' && e.to === 'data/prepared/train.jsonl' && e.relation === 'output'));
+    assert.ok(
+      g.edges.some((e) => e.from === 'dvc:prepare' && e.to === 'data/prepared/train.jsonl' && e.relation === 'output'),
+    );
   });
 
   it('an id with --upstream and --depth, and --explain with file and line per hop', () => {
     const up = lineage(['hf://acme/support-full', '--upstream', '--depth', '1', '--root', FORMATS, '--format', 'json']);
     const ids = (JSON.parse(up.stdout) as { nodes: { id: string }[] }).nodes.map((n) => n.id);
-    assert.deepEqual(ids, ['configs/axolotl-full.yaml', 'hf://acme/support-chats-sft', 'hf://acme/support-full', 'hf://meta-llama/Llama-3.1-8B-Instruct']);
+    assert.deepEqual(ids, [
+      'configs/axolotl-full.yaml',
+      'hf://acme/support-chats-sft',
+      'hf://acme/support-full',
+      'hf://meta-llama/Llama-3.1-8B-Instruct',
+    ]);
     const why = lineage(['hf://acme/support-full', '--explain', '--root', FORMATS]);
     assert.equal(why.code, 0, why.stderr);
-    assert.match(why.stdout, /^hf:\/\/acme\/support-full \(hub-repo, restricted; pushes\) configs\/axolotl-full\.yaml:10$/m);
+    assert.match(
+      why.stdout,
+      /^hf:\/\/acme\/support-full \(hub-repo, restricted; pushes\) configs\/axolotl-full\.yaml:10$/m,
+    );
     assert.match(why.stdout, /<- support-chats \(asset, restricted; declared\) governance\.yaml:11$/m);
   });
 
   it('--explain lists every source, which decides the tier, and which a redacting stage lowered', () => {
     const why = lineage(['support-bot-lora@1.2.0', '--explain', '--root', 'examples']);
     assert.equal(why.code, 0, why.stderr);
-    assert.match(why.stdout, /^ +<- sft-train \(dataset, confidential; redacted by support-bot\/redact-pii\) pipelines\/support-bot\.pipeline\.yaml:14$/m);
-    assert.match(why.stdout, /\nsources:\n  support-tickets \(asset, confidential; decides the tier\) governance\.yaml:30\n  customer-profiles \(asset, restricted, lowered to confidential by support-bot\/redact-pii\) governance\.yaml:18\n$/);
-    const json = JSON.parse(lineage(['support-bot-lora@1.2.0', '--explain', '--root', 'examples', '--format', 'json']).stdout);
+    assert.match(
+      why.stdout,
+      /^ +<- sft-train \(dataset, confidential; redacted by support-bot\/redact-pii\) pipelines\/support-bot\.pipeline\.yaml:14$/m,
+    );
+    assert.match(
+      why.stdout,
+      /\nsources:\n  support-tickets \(asset, confidential; decides the tier\) governance\.yaml:30\n  customer-profiles \(asset, restricted, lowered to confidential by support-bot\/redact-pii\) governance\.yaml:18\n$/,
+    );
+    const json = JSON.parse(
+      lineage(['support-bot-lora@1.2.0', '--explain', '--root', 'examples', '--format', 'json']).stdout,
+    );
     assert.deepEqual(
-      json.sources.map((s: { id: string; decides: boolean; redactedBy?: string }) => [s.id, s.decides, s.redactedBy ?? null]),
+      json.sources.map((s: { id: string; decides: boolean; redactedBy?: string }) => [
+        s.id,
+        s.decides,
+        s.redactedBy ?? null,
+      ]),
       [
         ['support-tickets', true, null],
         ['customer-profiles', false, 'support-bot/redact-pii'],
@@ -66,7 +99,9 @@ describe('crownguard lineage', () => {
     const mermaidText = lineage(['--root', FORMATS, '--format', 'mermaid']).stdout;
     const dom = new JSDOM('<!doctype html><html><body></body></html>');
     Object.assign(globalThis, { window: dom.window, document: dom.window.document });
-    const { default: mermaid } = (await import('mermaid')) as unknown as { default: { parse(text: string): Promise<{ diagramType: string }> } };
+    const { default: mermaid } = (await import('mermaid')) as unknown as {
+      default: { parse(text: string): Promise<{ diagramType: string }> };
+    };
     assert.equal((await mermaid.parse(mermaidText)).diagramType, 'flowchart-v2');
     await assert.rejects(mermaid.parse(mermaidText.replace('-->|', '-->|"')), 'the parser rejects a broken flowchart');
     const dot = parseDot(lineage(['--root', FORMATS, '--format', 'dot']).stdout);
@@ -83,8 +118,23 @@ describe('crownguard lineage', () => {
     ajv.addSchema(JSON.parse(readFileSync(path.join(REPO, 'test/schemas/OpenLineage.json'), 'utf8')));
     const tags = ajv.compile(JSON.parse(readFileSync(path.join(REPO, 'test/schemas/TagsDatasetFacet.json'), 'utf8')));
     const event = ajv.getSchema('https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent')!;
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { job: { name: string }; inputs: { name: string; facets: unknown }[]; outputs: { name: string }[] });
-    assert.deepEqual(events.map((e) => e.job.name).sort(), ['configs/axolotl-support-bot.yaml', 'support-bot/finetune', 'support-bot/ingest', 'support-bot/redact-pii']);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            job: { name: string };
+            inputs: { name: string; facets: unknown }[];
+            outputs: { name: string }[];
+          },
+      );
+    assert.deepEqual(events.map((e) => e.job.name).sort(), [
+      'configs/axolotl-support-bot.yaml',
+      'support-bot/finetune',
+      'support-bot/ingest',
+      'support-bot/redact-pii',
+    ]);
     for (const e of events) {
       assert.ok(event(e), JSON.stringify(event.errors));
       for (const d of e.inputs) assert.ok(tags(d.facets), JSON.stringify(tags.errors));

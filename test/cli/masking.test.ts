@@ -21,7 +21,20 @@ describe('no planted value leaves the CLI', () => {
     const kinds = new Set(ws.planted.map((p) => p.kind));
     assert.deepEqual([...kinds].sort(), [...KINDS].sort());
     const positions = new Set(ws.planted.map((p) => p.position));
-    for (const p of ['stage id', 'stage input', 'stage output', 'release name', 'deployment target', 'tier id', 'asset id', 'file name', 'field name', 'policy id', 'asset description', 'waiver reason'])
+    for (const p of [
+      'stage id',
+      'stage input',
+      'stage output',
+      'release name',
+      'deployment target',
+      'tier id',
+      'asset id',
+      'file name',
+      'field name',
+      'policy id',
+      'asset description',
+      'waiver reason',
+    ])
       assert.ok(positions.has(p), p);
   });
 
@@ -29,14 +42,22 @@ describe('no planted value leaves the CLI', () => {
   // Runs go out together: each is a separate process, and the test waits for all of them.
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ args: string[]; code: number; out: string; stdout: string }>((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { cwd: ws.dir, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        resolve({ args, code: err ? Number((err as { code?: unknown }).code) : 0, out: stdout + stderr, stdout });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        { cwd: ws.dir, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          resolve({ args, code: err ? Number((err as { code?: unknown }).code) : 0, out: stdout + stderr, stdout });
+        },
+      );
     });
-  const clean = (what: string, text: string) => assert.deepEqual(leaksIn(text, ws.planted), [], `${what} printed planted values`);
+  const clean = (what: string, text: string) =>
+    assert.deepEqual(leaksIn(text, ws.planted), [], `${what} printed planted values`);
 
   it('check in every format, and waivers', async () => {
-    const checks = await Promise.all(['text', 'json', 'sarif'].map((format) => run(['check', '.', '--format', format])));
+    const checks = await Promise.all(
+      ['text', 'json', 'sarif'].map((format) => run(['check', '.', '--format', format])),
+    );
     const waivers = await Promise.all(['text', 'json'].map((format) => run(['waivers', '.', '--format', format])));
     for (const r of checks) {
       assert.ok(r.stdout.length > 1000, `${r.args.join(' ')} reported: ${r.out.slice(0, 500)}`);
@@ -49,7 +70,9 @@ describe('no planted value leaves the CLI', () => {
   });
 
   it('lineage in every format, and explain, upstream and downstream by masked id', async () => {
-    const formats = await Promise.all(['text', 'json', 'mermaid', 'dot', 'openlineage'].map((format) => run(['lineage', '--format', format], key)));
+    const formats = await Promise.all(
+      ['text', 'json', 'mermaid', 'dot', 'openlineage'].map((format) => run(['lineage', '--format', format], key)),
+    );
     for (const r of formats) {
       assert.equal(r.code, 0, r.out);
       clean(r.args.join(' '), r.out);
@@ -64,7 +87,10 @@ describe('no planted value leaves the CLI', () => {
     const raw = ws.planted.find((p) => p.kind === 'ssn' && p.position === 'stage id')!;
     const pipeline = ws.planted.find((p) => p.position === 'pipeline name')!;
     const lookups = await Promise.all([
-      ...[[stage.id, '--explain', '--format', 'json'], [deployment.id, '--upstream', '--format', 'dot']].map((args) => run(['lineage', ...args], key)),
+      ...[
+        [stage.id, '--explain', '--format', 'json'],
+        [deployment.id, '--upstream', '--format', 'dot'],
+      ].map((args) => run(['lineage', ...args], key)),
       run(['lineage', `${pipeline.written}/${raw.written}`, '--explain']),
     ]);
     for (const r of lookups) {

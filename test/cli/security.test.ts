@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -33,7 +44,10 @@ function folder(files: Record<string, string> = {}): string {
 }
 
 function git(dir: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, stdio: 'ignore' });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
 }
 
 const findingLines = (stdout: string) =>
@@ -68,13 +82,22 @@ describe('--changed-since runs nothing the repository configures', () => {
     // The same bytes written again: only the file's time changes, which makes git re-read it.
     writeFileSync(path.join(dir, 'same.py'), 'z = 3\n');
     const r = run(['check', '.', '--changed-since', 'HEAD'], dir);
-    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('PWNED')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.startsWith('PWNED')),
+      [],
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(findingLines(r.stdout), ['a.py:2:7 CG101', 'new.py:1:7 CG101']);
   });
 
   it('counts a file changed in a commit, the index or the work tree as changed, and an unchanged one (line ends aside) not', () => {
-    const dir = folder({ 'staged.py': 'x = 1\n', 'committed.py': 'x = 1\n', 'kept.py': 'print(password)\n', 'crlf.py': 'print(password)\n', 'same-size.py': 'print(xxxxxxxx)\n' });
+    const dir = folder({
+      'staged.py': 'x = 1\n',
+      'committed.py': 'x = 1\n',
+      'kept.py': 'print(password)\n',
+      'crlf.py': 'print(password)\n',
+      'same-size.py': 'print(xxxxxxxx)\n',
+    });
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
     git(dir, 'commit', '-qm', 'start');
@@ -88,7 +111,11 @@ describe('--changed-since runs nothing the repository configures', () => {
     writeFileSync(path.join(dir, 'crlf.py'), 'print(password)\r\n');
     const r = run(['check', '.', '--changed-since', 'HEAD~1'], dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingLines(r.stdout), ['committed.py:1:7 CG101', 'same-size.py:1:7 CG101', 'staged.py:1:7 CG101']);
+    assert.deepEqual(findingLines(r.stdout), [
+      'committed.py:1:7 CG101',
+      'same-size.py:1:7 CG101',
+      'staged.py:1:7 CG101',
+    ]);
   });
 });
 
@@ -177,8 +204,16 @@ describe('links out of the checked folder', () => {
     assert.equal(r.signal, null, 'the CLI did not block');
     const digests = JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'CG402');
     assert.deepEqual(
-      digests.map((f: { path: string; severity: string; message: string }) => [f.path, f.severity, f.message.replace(/`[^`]*`/, '`X`')]),
-      ['environ', 'fifo', 'right', 'wrong'].map((n) => [`${n}.model.yaml`, 'note', 'The artifact `X` is not in the workspace, so its sha256 is not verified']),
+      digests.map((f: { path: string; severity: string; message: string }) => [
+        f.path,
+        f.severity,
+        f.message.replace(/`[^`]*`/, '`X`'),
+      ]),
+      ['environ', 'fifo', 'right', 'wrong'].map((n) => [
+        `${n}.model.yaml`,
+        'note',
+        'The artifact `X` is not in the workspace, so its sha256 is not verified',
+      ]),
     );
   });
 

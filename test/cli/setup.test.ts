@@ -8,7 +8,11 @@ it('the test set-up stops before anything runs, naming every missing piece and t
   // With nothing on PATH, no command the tests need can be found (nor apt-get to install it).
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: path.join(REPO, 'no-such-folder') };
   delete env.CROWNGUARD_CHROMIUM;
-  const r = spawnSync(process.execPath, [path.join(REPO, 'test', 'setup.mjs'), '--check'], { cwd: REPO, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(REPO, 'test', 'setup.mjs'), '--check'], {
+    cwd: REPO,
+    env,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.equal(r.stdout, '');
   const wanted = ['neovim', 'chromium', 'ripgrep', 'build-essential', 'python3'];

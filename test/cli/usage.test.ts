@@ -15,8 +15,12 @@ function run(args: string[], cwd = REPO) {
 const version = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('crownguard: help, version and flag spelling', () => {
-  it('shows each command\'s own help with --help and -h, exit 0', () => {
-    for (const [command, flag] of [['check', '--fail-on'], ['lineage', '--upstream'], ['waivers', '--format']]) {
+  it("shows each command's own help with --help and -h, exit 0", () => {
+    for (const [command, flag] of [
+      ['check', '--fail-on'],
+      ['lineage', '--upstream'],
+      ['waivers', '--format'],
+    ]) {
       for (const h of ['--help', '-h']) {
         const r = run([command, h]);
         assert.equal(r.code, 0, `${command} ${h}: ${r.stderr}`);
@@ -25,7 +29,7 @@ describe('crownguard: help, version and flag spelling', () => {
         assert.equal(r.stderr, '');
       }
     }
-    assert.doesNotMatch(run(['check', '--help']).stdout, /--upstream/, 'check help is check\'s alone');
+    assert.doesNotMatch(run(['check', '--help']).stdout, /--upstream/, "check help is check's alone");
     assert.match(run(['help', 'lineage']).stdout, /^Usage: crownguard lineage /);
   });
 
@@ -39,14 +43,25 @@ describe('crownguard: help, version and flag spelling', () => {
     for (const v of ['--version', '-V']) assert.deepEqual(run([v]), { code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
-  it('suggests the flag meant, in its own words, never Node\'s', () => {
+  it("suggests the flag meant, in its own words, never Node's", () => {
     const r = run(['check', '--formt', 'json', 'examples']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, "crownguard: unknown option '--formt' for 'check' (did you mean '--format'?)\nRun 'crownguard check --help' for usage.\n");
-    assert.match(run(['lineage', '--upstrem']).stderr, /^crownguard: unknown option '--upstrem' for 'lineage' \(did you mean '--upstream'\?\)\n/);
+    assert.equal(
+      r.stderr,
+      "crownguard: unknown option '--formt' for 'check' (did you mean '--format'?)\nRun 'crownguard check --help' for usage.\n",
+    );
+    assert.match(
+      run(['lineage', '--upstrem']).stderr,
+      /^crownguard: unknown option '--upstrem' for 'lineage' \(did you mean '--upstream'\?\)\n/,
+    );
     assert.match(run(['chek', 'examples']).stderr, /^crownguard: unknown command 'chek' \(did you mean 'check'\?\)\n/);
-    for (const args of [['check', '--format'], ['check', '--fix=yes'], ['lineage', '-x'], ['check', '--bogus']]) {
+    for (const args of [
+      ['check', '--format'],
+      ['check', '--fix=yes'],
+      ['lineage', '-x'],
+      ['check', '--bogus'],
+    ]) {
       const e = run(args);
       assert.equal(e.code, 2, args.join(' '));
       assert.match(e.stderr, /^crownguard: /);
@@ -79,7 +94,10 @@ describe('crownguard: a --governance path that names no file', () => {
 describe('crownguard: output as a user reads it', () => {
   it('text output is plain text: names are quoted, not marked up as Markdown code', () => {
     const r = run(['check', 'examples']);
-    assert.match(r.stdout, /^examples\/src\/prepare_data\.py:13:17: error CG101 Crown-jewel field 'ssn' of asset 'customer-profiles'/m);
+    assert.match(
+      r.stdout,
+      /^examples\/src\/prepare_data\.py:13:17: error CG101 Crown-jewel field 'ssn' of asset 'customer-profiles'/m,
+    );
     assert.doesNotMatch(r.stdout, /`/);
   });
 
@@ -109,7 +127,7 @@ describe('crownguard: output as a user reads it', () => {
     assert.ok(lines.some((l) => /^\d+ edges:$/.test(l)));
   });
 
-  it('the summary\'s time counts from the start of the process', () => {
+  it("the summary's time counts from the start of the process", () => {
     // A module preloaded before the CLI sleeps 4 s, standing in for a slow start (npx, a cold
     // disk): the command took that long, so its summary must say so.
     const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-usage-'));
@@ -117,7 +135,10 @@ describe('crownguard: output as a user reads it', () => {
       const slow = path.join(dir, 'slow-start.js');
       writeFileSync(slow, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);\n');
       const started = Date.now();
-      const r = spawnSync(process.execPath, ['--require', slow, CLI, 'check', 'examples'], { cwd: REPO, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--require', slow, CLI, 'check', 'examples'], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
       const wall = (Date.now() - started) / 1000;
       const reported = Number(/; ([\d.]+) s$/.exec(r.stdout.trim())?.[1]);
       assert.ok(reported >= 4 && reported <= wall, `${reported} s reported, ${wall} s measured`);
@@ -127,7 +148,10 @@ describe('crownguard: output as a user reads it', () => {
   });
 
   it('stops quietly when the reader closes the pipe early (| head)', async () => {
-    for (const args of [['lineage', '--root', EXAMPLES], ['check', EXAMPLES, '--fail-on', 'none']]) {
+    for (const args of [
+      ['lineage', '--root', EXAMPLES],
+      ['check', EXAMPLES, '--fail-on', 'none'],
+    ]) {
       const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -145,15 +169,23 @@ describe('crownguard check: a governance manifest that is not YAML', () => {
     const ws = copyOfExamples();
     try {
       const gov = path.join(ws.dir, 'governance.yaml');
-      const broken = readFileSync(gov, 'utf8').replace('records: [Customer, CustomerProfile]', 'records: [Customer, CustomerProfile');
+      const broken = readFileSync(gov, 'utf8').replace(
+        'records: [Customer, CustomerProfile]',
+        'records: [Customer, CustomerProfile',
+      );
       writeFileSync(gov, broken);
       const line = broken.split('\n').findIndex((l) => l.includes('records: [')) + 1;
       const column = broken.split('\n')[line - 1].indexOf('[') + 1;
       const r = run(['check', '.'], ws.dir);
       assert.equal(r.code, 2);
       const lines = r.stdout.trim().split('\n');
-      assert.deepEqual(lines.slice(0, -1), [`governance.yaml:${line}:${column}: error CG001 YAML: this '[' is never closed with ']'`]);
-      assert.equal(r.stderr, `crownguard: configuration error: governance.yaml:${line}: YAML: this '[' is never closed with ']' (not YAML, so the files it governs were not checked)\n`);
+      assert.deepEqual(lines.slice(0, -1), [
+        `governance.yaml:${line}:${column}: error CG001 YAML: this '[' is never closed with ']'`,
+      ]);
+      assert.equal(
+        r.stderr,
+        `crownguard: configuration error: governance.yaml:${line}: YAML: this '[' is never closed with ']' (not YAML, so the files it governs were not checked)\n`,
+      );
     } finally {
       ws.remove();
     }

@@ -17,9 +17,17 @@ function check(files: Record<string, string>) {
       writeFileSync(path.join(dir, name), text);
     }
     const started = Date.now();
-    const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.signal, null, `check was killed after ${Date.now() - started} ms`);
-    return { code: r.status, findings: JSON.parse(r.stdout).findings as { ruleId: string; message: string; path: string }[], stderr: r.stderr };
+    return {
+      code: r.status,
+      findings: JSON.parse(r.stdout).findings as { ruleId: string; message: string; path: string }[],
+      stderr: r.stderr,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -42,16 +50,25 @@ describe('patterns from the workspace run in linear time in check', () => {
   });
 
   it('a policy whose `$id` is that of our own pipeline schema neither breaks the run nor hides findings', () => {
-    const r = check({ 'governance.yaml': redosGovernance({ id: PIPELINE_SCHEMA_ID }), 'train.pipeline.yaml': REDOS_PIPELINE });
+    const r = check({
+      'governance.yaml': redosGovernance({ id: PIPELINE_SCHEMA_ID }),
+      'train.pipeline.yaml': REDOS_PIPELINE,
+    });
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(r.findings.map((f) => f.ruleId), ['CG401']);
+    assert.deepEqual(
+      r.findings.map((f) => f.ruleId),
+      ['CG401'],
+    );
   });
 
   it('a pattern the linear-time engine cannot run is reported at the policy', () => {
     const governance = redosGovernance().replace('"^(a+)+$"', '"^(?=a)a+$"');
     const r = check({ 'governance.yaml': governance, 'train.pipeline.yaml': REDOS_PIPELINE });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /governance\.yaml:11: 'policies\[0\]\.require' is not a valid JSON Schema: a pattern cannot run in linear time/);
+    assert.match(
+      r.stderr,
+      /governance\.yaml:11: 'policies\[0\]\.require' is not a valid JSON Schema: a pattern cannot run in linear time/,
+    );
   });
 });
 

@@ -29,14 +29,19 @@ describe('lineage graph view: the webview page', () => {
 
   /** A page running the script; `posted` collects what it sends to the extension. */
   function page() {
-    const dom = new JSDOM(`<!DOCTYPE html><html><body>${graphPage(LINEAGE_NODE_KINDS)}</body></html>`, { runScripts: 'outside-only', pretendToBeVisual: true });
+    const dom = new JSDOM(`<!DOCTYPE html><html><body>${graphPage(LINEAGE_NODE_KINDS)}</body></html>`, {
+      runScripts: 'outside-only',
+      pretendToBeVisual: true,
+    });
     pages.push(dom);
     const posted: FromWebview[] = [];
     Object.assign(dom.window, { acquireVsCodeApi: () => ({ postMessage: (m: FromWebview) => posted.push(m) }) });
     dom.window.eval(readFileSync(path.join(REPO, 'dist', 'lineage-view.js'), 'utf8'));
     const doc = dom.window.document;
-    const render = (g: LaidOut) => dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'render', graph: g } }));
-    const scale = () => Number(/scale\(([\d.]+)\)/.exec(doc.getElementById('viewport')!.getAttribute('transform') ?? '')?.[1]);
+    const render = (g: LaidOut) =>
+      dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'render', graph: g } }));
+    const scale = () =>
+      Number(/scale\(([\d.]+)\)/.exec(doc.getElementById('viewport')!.getAttribute('transform') ?? '')?.[1]);
     return { dom, doc, posted, render, scale };
   }
 
@@ -51,7 +56,10 @@ describe('lineage graph view: the webview page', () => {
     p.render(g);
     assert.equal(p.doc.querySelectorAll('#viewport g.node').length, graph.nodes.length);
     const s = p.scale();
-    assert.ok(s > 0 && g.width * s <= ready.width! && g.height * s <= ready.height!, `scale ${s} fits ${g.width}x${g.height} into ${ready.width}x${ready.height}`);
+    assert.ok(
+      s > 0 && g.width * s <= ready.width! && g.height * s <= ready.height!,
+      `scale ${s} fits ${g.width}x${g.height} into ${ready.width}x${ready.height}`,
+    );
     // Zoom in, then fit again.
     (p.doc.getElementById('zoom-in') as HTMLButtonElement).click();
     assert.ok(p.scale() > s);
@@ -65,14 +73,25 @@ describe('lineage graph view: the webview page', () => {
     for (const state of [DEFAULT_STATE, { ...DEFAULT_STATE, focus: 'raw-joined', depth: 1 }]) {
       const g = await layout(graph, state);
       p.render(g);
-      const legend = new Set([...p.doc.querySelectorAll<HTMLElement>('#legend [data-encoding]')].map((e) => e.dataset.encoding));
+      const legend = new Set(
+        [...p.doc.querySelectorAll<HTMLElement>('#legend [data-encoding]')].map((e) => e.dataset.encoding),
+      );
       const used = new Set<string>();
       for (const n of p.doc.querySelectorAll('#viewport g.node')) {
         for (const c of n.classList) if (/^(shade-\d|crown|focus|upstream|downstream)$/.test(c)) used.add(c);
         if (![...n.classList].some((c) => c.startsWith('shade-'))) used.add('unclassified');
       }
-      for (const e of p.doc.querySelectorAll('#viewport polyline.edge')) used.add([...e.classList].find((c) => c === 'upstream' || c === 'downstream') ? `edge-${[...e.classList].find((c) => c === 'upstream' || c === 'downstream')}` : 'edge');
-      assert.deepEqual([...used].filter((u) => !legend.has(u)), [], `legend ${[...legend].join(', ')}`);
+      for (const e of p.doc.querySelectorAll('#viewport polyline.edge'))
+        used.add(
+          [...e.classList].find((c) => c === 'upstream' || c === 'downstream')
+            ? `edge-${[...e.classList].find((c) => c === 'upstream' || c === 'downstream')}`
+            : 'edge',
+        );
+      assert.deepEqual(
+        [...used].filter((u) => !legend.has(u)),
+        [],
+        `legend ${[...legend].join(', ')}`,
+      );
       assert.equal((p.doc.getElementById('all') as HTMLButtonElement).disabled, !state.focus);
     }
     assert.ok(p.doc.querySelector('#legend [data-encoding="upstream"]')!.textContent!.includes('dashed'));
@@ -83,13 +102,17 @@ describe('lineage graph view: the webview page', () => {
     const p = page();
     p.render(await layout(graph, DEFAULT_STATE));
     const node = p.doc.querySelector<SVGGElement>('#viewport g.node[data-id="raw-joined"]')!;
-    const click = (detail: number) => node.dispatchEvent(new p.dom.window.MouseEvent('click', { bubbles: true, detail }));
+    const click = (detail: number) =>
+      node.dispatchEvent(new p.dom.window.MouseEvent('click', { bubbles: true, detail }));
     p.posted.length = 0;
     click(1);
     click(2);
     node.dispatchEvent(new p.dom.window.MouseEvent('dblclick', { bubbles: true, detail: 2 }));
     await sleep(400);
-    assert.deepEqual(p.posted.map((m) => m.type), ['focus']);
+    assert.deepEqual(
+      p.posted.map((m) => m.type),
+      ['focus'],
+    );
     p.posted.length = 0;
     click(1);
     await sleep(400);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { combineFixes, completeAt, describeKeyAt, linkCandidates, outline, type Engine, type ManifestIndex } from '../../server/src/core';
+import {
+  combineFixes,
+  completeAt,
+  describeKeyAt,
+  linkCandidates,
+  outline,
+  type Engine,
+  type ManifestIndex,
+} from '../../server/src/core';
 import { DEFAULT_GOVERNANCE } from '../../server/src/core/governance/model';
 import { engine } from '../support/engine';
 import { LARGE_MANIFESTS } from '../support/large-manifests';
@@ -13,11 +21,17 @@ before(async () => {
 describe('bad input never crashes the engine', () => {
   it('an alias bomb is reported, not expanded', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [*${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}]`);
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `l${i}: &l${i} [*${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}, *${i === 1 ? 'a' : `l${i - 1}`}]`,
+      );
     const text = `apiVersion: crownguard/v1\nkind: Governance\nmetadata:\n  description: x\n${levels.join('\n')}\n`;
     const r = e.governance({ path: 'governance.yaml', text });
     assert.equal(r.broken, true);
-    assert.ok(r.findings.some((f) => f.ruleId === 'CG001' && /alias/i.test(f.message)), JSON.stringify(r.findings.map((f) => f.message)));
+    assert.ok(
+      r.findings.some((f) => f.ruleId === 'CG001' && /alias/i.test(f.message)),
+      JSON.stringify(r.findings.map((f) => f.message)),
+    );
   });
 
   it('absurdly deep nesting is reported, not a stack overflow', () => {
@@ -49,8 +63,14 @@ describe('bad input never crashes the engine', () => {
       { path: 'binary.py', text: 'print(password)\u0000\u0001' },
       { path: 'huge.py', text: 'x = 1\n'.repeat(400_000) },
     ]);
-    assert.deepEqual(r.findings.map((f) => `${f.path}: ${f.ruleId}`), ['binary.py: CG005', 'huge.py: CG005']);
-    assert.deepEqual(r.notes.map((n) => `${n.path}: ${n.message}`), ['empty.py: skipped: empty file']);
+    assert.deepEqual(
+      r.findings.map((f) => `${f.path}: ${f.ruleId}`),
+      ['binary.py: CG005', 'huge.py: CG005'],
+    );
+    assert.deepEqual(
+      r.notes.map((n) => `${n.path}: ${n.message}`),
+      ['empty.py: skipped: empty file'],
+    );
   });
 
   it('Python with syntax errors still yields the findings of the parts that parse', () => {
@@ -60,7 +80,10 @@ describe('bad input never crashes the engine', () => {
 
   it('a schema error keeps the well-formed rest of the manifest in force', () => {
     const r = e.analyze([
-      { path: 'governance.yaml', text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\n    kind: tabel\n    fields: [loyalty_id]\n' },
+      {
+        path: 'governance.yaml',
+        text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\n    kind: tabel\n    fields: [loyalty_id]\n',
+      },
       { path: 'app.py', text: 'print(loyalty_id)\n' },
     ]);
     assert.equal(r.configurationBroken, true);
@@ -84,7 +107,10 @@ describe('inputs that used to take super-linear time finish (sizes that took min
     const findings = e.analyze([{ path: 'users.json', text }]).findings;
     // Twenty one by one, then one summary for the rest: a data dump does not bury other findings.
     assert.equal(findings.length, 21);
-    assert.ok(findings.some((f) => f.message.startsWith('And 2,980 more literal personal values in this file')), findings[20]?.message);
+    assert.ok(
+      findings.some((f) => f.message.startsWith('And 2,980 more literal personal values in this file')),
+      findings[20]?.message,
+    );
   });
 
   it('thousands of duplicate ids', () => {
@@ -97,7 +123,10 @@ describe('inputs that used to take super-linear time finish (sizes that took min
   it('a very long misspelt id, a run of unclosed template tags, a long capitalised name', () => {
     const long = 'x'.repeat(10_000);
     const gov = `apiVersion: crownguard/v1\nkind: Governance\ntiers:\n  - id: ${long}a\nassets:\n  - id: a\n    tier: ${long}b\n`;
-    assert.equal(e.governance({ path: 'governance.yaml', text: gov }).findings.filter((f) => f.ruleId === 'CG003').length, 1);
+    assert.equal(
+      e.governance({ path: 'governance.yaml', text: gov }).findings.filter((f) => f.ruleId === 'CG003').length,
+      1,
+    );
     assert.deepEqual(e.analyze([{ path: 'x.prompt', text: '{{ '.repeat(30_000) }]).findings, []);
     assert.deepEqual(e.analyze([{ path: 'x.py', text: `print(${'A'.repeat(40_000)})\n` }]).findings, []);
     assert.deepEqual(e.analyze([{ path: 'x.yaml', text: `url: a://${':'.repeat(200_000)}\n` }]).findings, []);
@@ -117,7 +146,11 @@ describe('sensitive values never reach a message', () => {
     const text = `apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: a\n    tier: ${ssn}\n    allowedUses: [${token}]\n${token}: 1\n`;
     const r = e.governance({ path: 'governance.yaml', text });
     assert.ok(r.findings.length >= 3);
-    for (const f of r.findings) assert.ok(!f.message.includes(ssn) && !f.message.includes(token) && f.fixes.every((x) => !x.title.includes(token)), f.message);
+    for (const f of r.findings)
+      assert.ok(
+        !f.message.includes(ssn) && !f.message.includes(token) && f.fixes.every((x) => !x.title.includes(token)),
+        f.message,
+      );
   });
 
   it('an outline of a manifest masks an id that is a secret', () => {
@@ -140,7 +173,8 @@ describe('sensitive values never reach a message', () => {
 
 describe('team policies', () => {
   it('a policy whose JSON Schema does not compile is a finding at its node, not silently ignored', async () => {
-    const text = 'apiVersion: crownguard/v1\nkind: Governance\npolicies:\n  - id: broken\n    when: { type: stage }\n    require: { required: [stage] }\n';
+    const text =
+      'apiVersion: crownguard/v1\nkind: Governance\npolicies:\n  - id: broken\n    when: { type: stage }\n    require: { required: [stage] }\n';
     const r = e.governance({ path: 'governance.yaml', text });
     const f = r.findings.find((x) => x.message.includes('policies[0].when'));
     assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
@@ -151,9 +185,22 @@ describe('team policies', () => {
 describe('editing help on hostile manifests', () => {
   it('deep nesting, alias bombs and long documents are answered quickly, without a crash', () => {
     const deep = `stages: ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 11 }, (_, i) => `l${i + 1}: &l${i + 1} [*${i ? `l${i}` : 'a'}, *${i ? `l${i}` : 'a'}, *${i ? `l${i}` : 'a'}]`)].join('\n');
-    const long = 'apiVersion: crownguard/v1\nkind: Pipeline\nstages:\n' + '  - id: s\n    type: ingest\n    config: configs/x.yaml\n'.repeat(5000);
-    const index: ManifestIndex = { declarations: [], references: [], carried: new Map(), governance: DEFAULT_GOVERNANCE };
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 11 },
+        (_, i) => `l${i + 1}: &l${i + 1} [*${i ? `l${i}` : 'a'}, *${i ? `l${i}` : 'a'}, *${i ? `l${i}` : 'a'}]`,
+      ),
+    ].join('\n');
+    const long =
+      'apiVersion: crownguard/v1\nkind: Pipeline\nstages:\n' +
+      '  - id: s\n    type: ingest\n    config: configs/x.yaml\n'.repeat(5000);
+    const index: ManifestIndex = {
+      declarations: [],
+      references: [],
+      carried: new Map(),
+      governance: DEFAULT_GOVERNANCE,
+    };
     const started = Date.now();
     for (const text of [deep, bomb, long]) {
       for (const offset of [0, Math.floor(text.length / 2), text.length]) {

@@ -22,10 +22,14 @@ function sources(dir: string): string[] {
  * the core), with `extra` files added in memory, and returns the errors.
  */
 function compileCore(extra: Record<string, string> = {}): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(CORE_TSCONFIG, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-  });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    CORE_TSCONFIG,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    },
+  );
   assert.ok(config, 'the core tsconfig could not be read');
   const host = ts.createCompilerHost(config.options);
   const virtual = new Map(Object.entries(extra).map(([rel, text]) => [path.join(CORE, rel), text]));
@@ -36,10 +40,17 @@ function compileCore(extra: Record<string, string> = {}): string[] {
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => virtual.has(path.resolve(name)) || fileExists(name);
-  const program = ts.createProgram({ rootNames: [...config.fileNames, ...virtual.keys()], options: config.options, host });
+  const program = ts.createProgram({
+    rootNames: [...config.fileNames, ...virtual.keys()],
+    options: config.options,
+    host,
+  });
   return ts
     .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file ? path.relative(REPO, d.file.fileName) : ''} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    .map(
+      (d) =>
+        `${d.file ? path.relative(REPO, d.file.fileName) : ''} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+    );
 }
 
 /** Files added in memory to prove that the compiler enforces the boundary: each must fail. */
@@ -57,12 +68,17 @@ describe('the analysis core is pure: no editor, protocol, disk, network or proce
 
   it('compiles as its own project, without Node types', () => {
     // A probe's import drags the imported file in; its errors are the probe's, not the core's.
-    assert.deepEqual(errors.filter((e) => e.startsWith(path.join('server', 'src', 'core')) && !inProbes(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => e.startsWith(path.join('server', 'src', 'core')) && !inProbes(e)),
+      [],
+    );
   });
 
   for (const probe of Object.keys(PROBES)) {
     it(`${probe}: an import of ${PROBES[probe].match(/from '([^']+)'/)![1]} is a compile error`, () => {
-      const own = errors.filter((e) => e.startsWith(path.join('server', 'src', 'core', probe)) && /TS(2307|6059)/.test(e));
+      const own = errors.filter(
+        (e) => e.startsWith(path.join('server', 'src', 'core', probe)) && /TS(2307|6059)/.test(e),
+      );
       assert.ok(own.length > 0, `no compile error for ${probe}: ${errors.join('\n') || 'none at all'}`);
     });
   }

@@ -10,7 +10,10 @@ const CORE = path.resolve(__dirname, '../../server/src/core/index.js');
  * Runs `body` in a fresh Node process, so that an abort (which no try/catch sees) shows as a
  * non-zero exit instead of killing the test runner. `text` is the document, `core` the core.
  */
-function inChild(body: string, text: string): { status: number | null; signal: string | null; stdout: string; stderr: string; ms: number } {
+function inChild(
+  body: string,
+  text: string,
+): { status: number | null; signal: string | null; stdout: string; stderr: string; ms: number } {
   const script = `const core = require(${JSON.stringify(CORE)}); const text = require('node:fs').readFileSync(0, 'utf8'); ${body}`;
   const t = Date.now();
   const r = spawnSync(process.execPath, ['-e', script], { input: text, encoding: 'utf8', timeout: 60_000 });
@@ -48,7 +51,10 @@ describe('editing help on YAML nested far deeper than any manifest', () => {
   }
 
   it('finds the spot where nesting passes the limit, and passes over what only looks deep', () => {
-    assert.equal(tooDeepAt('a: ' + '['.repeat(MAX_YAML_DEPTH) + ']'.repeat(MAX_YAML_DEPTH)), 'a: '.length + MAX_YAML_DEPTH - 1);
+    assert.equal(
+      tooDeepAt('a: ' + '['.repeat(MAX_YAML_DEPTH) + ']'.repeat(MAX_YAML_DEPTH)),
+      'a: '.length + MAX_YAML_DEPTH - 1,
+    );
     assert.equal(tooDeepAt('a: ' + '['.repeat(MAX_YAML_DEPTH - 1) + ']'.repeat(MAX_YAML_DEPTH - 1)), undefined);
     assert.equal(tooDeepAt(`a: "${'['.repeat(1000)}"\nb: '${'{'.repeat(1000)}'\n# ${'['.repeat(1000)}\n`), undefined);
     assert.equal(tooDeepAt(`a: |\n  ${'['.repeat(1000)}\n  more\nb: 1\n`), undefined);

@@ -20,7 +20,20 @@ const INDEX: ManifestIndex = {
   ],
   references: [],
   carried: new Map(),
-  governance: { ...DEFAULT_GOVERNANCE, assets: [{ id: 'customer-profiles', tier: 'restricted', fields: [], records: [], locations: [], allowedUses: [], span: { offset: 0, length: 1 } }] },
+  governance: {
+    ...DEFAULT_GOVERNANCE,
+    assets: [
+      {
+        id: 'customer-profiles',
+        tier: 'restricted',
+        fields: [],
+        records: [],
+        locations: [],
+        allowedUses: [],
+        span: { offset: 0, length: 1 },
+      },
+    ],
+  },
 };
 
 function labels(kind: SchemaKind, fixture: string): string[] {
@@ -50,7 +63,20 @@ stages:
 describe('completion of keys', () => {
   it('offers the keys a stage may still have, not those it has', () => {
     const got = labels('pipeline', `${STAGE}    $0\n    method: lora\n  - id: next\n    type: evaluate\n`);
-    assert.deepEqual(got, ['inputs', 'outputs', 'removes', 'config', 'baseModel', 'privacy', 'compute', 'logging', 'approvals', 'retentionDays', 'description', 'domain']);
+    assert.deepEqual(got, [
+      'inputs',
+      'outputs',
+      'removes',
+      'config',
+      'baseModel',
+      'privacy',
+      'compute',
+      'logging',
+      'approvals',
+      'retentionDays',
+      'description',
+      'domain',
+    ]);
   });
 
   it('documents each key and inserts a value of its shape at the right indentation', () => {
@@ -60,9 +86,15 @@ describe('completion of keys', () => {
     assert.match(privacy.documentation ?? '', /^\*\*Privacy\*\* \(`privacy`\)\n\nHow training protects/);
     assert.equal(completion('pipeline', `${STAGE}    $0\n`, 'approvals').insert?.snippet, 'approvals:\n      - $0');
     assert.equal(completion('pipeline', `${STAGE}    $0\n`, 'inputs').insert?.snippet, 'inputs: [$1]');
-    assert.equal(completion('pipeline', `${STAGE}    $0\n`, 'method').insert?.snippet, 'method: ${1|full,lora,qlora,adapter,prompt-tuning,rag|}');
+    assert.equal(
+      completion('pipeline', `${STAGE}    $0\n`, 'method').insert?.snippet,
+      'method: ${1|full,lora,qlora,adapter,prompt-tuning,rag|}',
+    );
     assert.equal(completion('governance', '$0\n', 'apiVersion').insert?.snippet, 'apiVersion: crownguard/v1');
-    assert.equal(completion('governance', 'defaults:\n  $0\n', 'builtinNames').insert?.snippet, 'builtinNames: ${1|true,false|}');
+    assert.equal(
+      completion('governance', 'defaults:\n  $0\n', 'builtinNames').insert?.snippet,
+      'builtinNames: ${1|true,false|}',
+    );
   });
 
   it('offers the keys of a nested mapping and of a new list item, required ones marked', () => {
@@ -106,16 +138,35 @@ describe('completion of keys', () => {
 });
 
 describe('completion of values', () => {
-  it('offers the values the schema allows at the cursor\'s path', () => {
-    assert.deepEqual(labels('pipeline', `${STAGE}    method: $0\n`), ['full', 'lora', 'qlora', 'adapter', 'prompt-tuning', 'rag']);
+  it("offers the values the schema allows at the cursor's path", () => {
+    assert.deepEqual(labels('pipeline', `${STAGE}    method: $0\n`), [
+      'full',
+      'lora',
+      'qlora',
+      'adapter',
+      'prompt-tuning',
+      'rag',
+    ]);
     assert.deepEqual(labels('pipeline', 'stages:\n  - id: a\n    type: fi$0\n'), ['fine-tune']);
-    assert.deepEqual(labels('model', 'deployments:\n  - target: hub\n    visibility: $0\n'), ['private', 'internal', 'public']);
+    assert.deepEqual(labels('model', 'deployments:\n  - target: hub\n    visibility: $0\n'), [
+      'private',
+      'internal',
+      'public',
+    ]);
     assert.deepEqual(labels('governance', 'assets:\n  - id: a\n    allowedUses: [rag, l$0\n'), ['lora-finetune']);
   });
 
   it('tells keys of the same name apart by where they are', () => {
     assert.deepEqual(labels('governance', 'kind: $0\n'), ['Governance']);
-    assert.deepEqual(labels('governance', 'assets:\n  - id: a\n    kind: $0\n'), ['dataset', 'table', 'bucket', 'file', 'stream', 'document-store', 'feature-store']);
+    assert.deepEqual(labels('governance', 'assets:\n  - id: a\n    kind: $0\n'), [
+      'dataset',
+      'table',
+      'bucket',
+      'file',
+      'stream',
+      'document-store',
+      'feature-store',
+    ]);
     assert.deepEqual(labels('governance', 'policies:\n  - id: p\n    severity: $0\n'), ['error', 'warning', 'note']);
   });
 
@@ -126,7 +177,7 @@ describe('completion of values', () => {
 });
 
 describe('hover on keys', () => {
-  it('shows the schema\'s title, description and allowed values', () => {
+  it("shows the schema's title, description and allowed values", () => {
     assert.equal(
       hover('pipeline', `${STAGE}    met$0hod: lora\n`),
       "**Fine-tuning method** (`method`)\n\nFor fine-tune stages: how the model is trained. `full` updates every weight; `lora`, `qlora`, `adapter` and `prompt-tuning` are parameter-efficient; `rag` trains nothing. Policy `finetune-method` checks it against the assets' `allowedUses`.\n\nValue: one of a set. Allowed values: `full`, `lora`, `qlora`, `adapter`, `prompt-tuning`, `rag`.",
@@ -134,9 +185,18 @@ describe('hover on keys', () => {
   });
 
   it('finds keys in flow mappings, through $ref and list items', () => {
-    assert.match(hover('pipeline', `${STAGE}    privacy: { differentialPrivacy: { eps$0ilon: 8 } }\n`) ?? '', /^\*\*Epsilon\*\* \(`epsilon`\)\n\nPrivacy budget.*\n\nValue: number\.\n\nExample: `8`$/);
-    assert.match(hover('pipeline', `${STAGE}    approvals:\n      - { by: jane, da$0te: "2026-11-20" }\n`) ?? '', /^\*\*Date\*\* \(`date`\)\n\nWhen it was approved/);
-    assert.match(hover('governance', 'redaction:\n  python:\n    imp$0ort: from acme import redact\n') ?? '', /^\*\*Import line\*\* \(`import`\)/);
+    assert.match(
+      hover('pipeline', `${STAGE}    privacy: { differentialPrivacy: { eps$0ilon: 8 } }\n`) ?? '',
+      /^\*\*Epsilon\*\* \(`epsilon`\)\n\nPrivacy budget.*\n\nValue: number\.\n\nExample: `8`$/,
+    );
+    assert.match(
+      hover('pipeline', `${STAGE}    approvals:\n      - { by: jane, da$0te: "2026-11-20" }\n`) ?? '',
+      /^\*\*Date\*\* \(`date`\)\n\nWhen it was approved/,
+    );
+    assert.match(
+      hover('governance', 'redaction:\n  python:\n    imp$0ort: from acme import redact\n') ?? '',
+      /^\*\*Import line\*\* \(`import`\)/,
+    );
   });
 
   it('states a one-sided bound as a minimum, not as a range ending in dots', () => {
@@ -146,7 +206,10 @@ describe('hover on keys', () => {
   });
 
   it('renders a structured example as YAML', () => {
-    assert.match(hover('governance', 'ti$0ers:\n  - id: public\n') ?? '', /Example:\n\n```yaml\ntiers:\n  - id: public\n  - id: internal\n  - id: restricted\n    crownJewel: true\n```$/);
+    assert.match(
+      hover('governance', 'ti$0ers:\n  - id: public\n') ?? '',
+      /Example:\n\n```yaml\ntiers:\n  - id: public\n  - id: internal\n  - id: restricted\n    crownJewel: true\n```$/,
+    );
   });
 
   it('says nothing off a key, or on a key the schema does not know', () => {
@@ -156,23 +219,43 @@ describe('hover on keys', () => {
 });
 
 describe('document links', () => {
-  const linked = (kind: SchemaKind, text: string) => linkCandidates(text, kind).map((c) => [text.slice(c.span.offset, c.span.offset + c.span.length), c.targets.map((t) => `${t.base}:${t.path}`)]);
+  const linked = (kind: SchemaKind, text: string) =>
+    linkCandidates(text, kind).map((c) => [
+      text.slice(c.span.offset, c.span.offset + c.span.length),
+      c.targets.map((t) => `${t.base}:${t.path}`),
+    ]);
 
   it('proposes the paths the schemas mark, relative to the manifest and to the workspace', () => {
-    assert.deepEqual(linked('pipeline', `${STAGE}    config: configs/axolotl.yaml\n`), [['configs/axolotl.yaml', ['manifest:configs/axolotl.yaml', 'root:configs/axolotl.yaml']]]);
-    assert.deepEqual(linked('model', 'artifact:\n  path: "./out/adapter.safetensors"\n'), [['./out/adapter.safetensors', ['manifest:out/adapter.safetensors', 'root:out/adapter.safetensors']]]);
+    assert.deepEqual(linked('pipeline', `${STAGE}    config: configs/axolotl.yaml\n`), [
+      ['configs/axolotl.yaml', ['manifest:configs/axolotl.yaml', 'root:configs/axolotl.yaml']],
+    ]);
+    assert.deepEqual(linked('model', 'artifact:\n  path: "./out/adapter.safetensors"\n'), [
+      ['./out/adapter.safetensors', ['manifest:out/adapter.safetensors', 'root:out/adapter.safetensors']],
+    ]);
   });
 
   it('links a local asset location, never a URI or a glob', () => {
-    const text = 'assets:\n  - id: a\n    tier: internal\n    locations: [s3://bucket/x/**, data/customers.csv, "data/*.csv", /etc/passwd]\n';
-    assert.deepEqual(linked('governance', text), [['data/customers.csv', ['manifest:data/customers.csv', 'root:data/customers.csv']]]);
+    const text =
+      'assets:\n  - id: a\n    tier: internal\n    locations: [s3://bucket/x/**, data/customers.csv, "data/*.csv", /etc/passwd]\n';
+    assert.deepEqual(linked('governance', text), [
+      ['data/customers.csv', ['manifest:data/customers.csv', 'root:data/customers.csv']],
+    ]);
   });
 
   it('links the module of a redaction import line when it can be a workspace file', () => {
-    const text = 'redaction:\n  python:\n    function: redact\n    import: from acme.privacy import redact\n  typescript:\n    function: redact\n    import: import { redact } from "./lib/privacy";\n  javascript:\n    function: redact\n    import: import { redact } from "@acme/privacy";\n';
+    const text =
+      'redaction:\n  python:\n    function: redact\n    import: from acme.privacy import redact\n  typescript:\n    function: redact\n    import: import { redact } from "./lib/privacy";\n  javascript:\n    function: redact\n    import: import { redact } from "@acme/privacy";\n';
     const got = linked('governance', text);
-    assert.deepEqual(got.map(([span]) => span), ['acme.privacy', './lib/privacy']);
-    assert.deepEqual(got[0][1], ['manifest:acme/privacy.py', 'root:acme/privacy.py', 'manifest:acme/privacy/__init__.py', 'root:acme/privacy/__init__.py']);
+    assert.deepEqual(
+      got.map(([span]) => span),
+      ['acme.privacy', './lib/privacy'],
+    );
+    assert.deepEqual(got[0][1], [
+      'manifest:acme/privacy.py',
+      'root:acme/privacy.py',
+      'manifest:acme/privacy/__init__.py',
+      'root:acme/privacy/__init__.py',
+    ]);
     assert.ok((got[1][1] as string[]).includes('root:lib/privacy.ts'));
   });
 });

@@ -29,20 +29,34 @@ redaction:
  * Applies the preferred fix of the finding on `line` (1-based) and compares the result with
  * `after`. The fixed text must parse cleanly and must no longer have that finding.
  */
-function checkFix(before: string, after: string, opts: { line: number; governance?: string; path?: string; fix?: string }): string {
+function checkFix(
+  before: string,
+  after: string,
+  opts: { line: number; governance?: string; path?: string; fix?: string },
+): string {
   const file = opts.path ?? 'app.py';
   const files: SourceFile[] = [{ path: file, text: before }];
   if (opts.governance) files.push({ path: 'governance.yaml', text: opts.governance });
   const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
   const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
   const active = (fs: Finding[]) => fs.filter((f) => f.path === file && !f.waiver && f.ruleId !== 'CG301');
-  const finding = e.analyze(files, settings).findings.find((f) => f.path === file && lineOf(before, f.span.offset) === opts.line);
+  const finding = e
+    .analyze(files, settings)
+    .findings.find((f) => f.path === file && lineOf(before, f.span.offset) === opts.line);
   assert.ok(finding, `no finding on line ${opts.line}`);
-  const fix = opts.fix ? finding.fixes.find((f) => f.title.startsWith(opts.fix!)) : finding.fixes.find((f) => f.preferred);
+  const fix = opts.fix
+    ? finding.fixes.find((f) => f.title.startsWith(opts.fix!))
+    : finding.fixes.find((f) => f.preferred);
   assert.ok(fix, 'the finding has no such fix');
   const fixed = applyEdits(before, fix.edits);
   assert.equal(fixed, after);
-  const grammar = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : file.endsWith('.js') ? 'javascript' : undefined;
+  const grammar = file.endsWith('.py')
+    ? 'python'
+    : file.endsWith('.ts')
+      ? 'typescript'
+      : file.endsWith('.js')
+        ? 'javascript'
+        : undefined;
   if (grammar) {
     const tree = parsers.parse(grammar, fixed, 1000)!;
     assert.equal(tree.rootNode.hasError, false, 'the fixed code does not parse');
@@ -50,20 +64,43 @@ function checkFix(before: string, after: string, opts: { line: number; governanc
   }
   if (opts.fix === 'Waive') return fixed;
   const again = active(e.analyze([{ path: file, text: fixed }, ...files.slice(1)], settings).findings);
-  assert.equal(again.length, active(e.analyze(files, settings).findings).length - 1, 'the fix did not remove its finding');
+  assert.equal(
+    again.length,
+    active(e.analyze(files, settings).findings).length - 1,
+    'the fix did not remove its finding',
+  );
   return fixed;
 }
 
 /** A waiver written by the fix takes effect only once its reason is filled in. */
 function checkWaiverTakesEffectWithReason(path: string, text: string, governance: string, rule = 'CG101'): void {
   const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
-  const run = (t: string) => e.analyze([{ path, text: t }, { path: 'governance.yaml', text: governance }], settings).findings.filter((f) => f.path === path);
+  const run = (t: string) =>
+    e
+      .analyze(
+        [
+          { path, text: t },
+          { path: 'governance.yaml', text: governance },
+        ],
+        settings,
+      )
+      .findings.filter((f) => f.path === path);
   const empty = run(text);
-  assert.ok(empty.some((f) => f.ruleId === rule && !f.waiver), 'an empty reason must not waive');
+  assert.ok(
+    empty.some((f) => f.ruleId === rule && !f.waiver),
+    'an empty reason must not waive',
+  );
   assert.ok(empty.some((f) => f.ruleId === 'CG301' && f.message.includes('gives no reason')));
   const reasoned = text.replace('reason=""', 'reason="reviewed"');
-  const filled = run(reasoned.includes('approver=""') ? reasoned.replace('approver=""', 'approver=jane') : reasoned.replace('reason="reviewed"', 'reason="reviewed" approver=jane'));
-  assert.ok(filled.length > 0 && filled.every((f) => f.waiver !== undefined), JSON.stringify(filled.map((f) => f.message)));
+  const filled = run(
+    reasoned.includes('approver=""')
+      ? reasoned.replace('approver=""', 'approver=jane')
+      : reasoned.replace('reason="reviewed"', 'reason="reviewed" approver=jane'),
+  );
+  assert.ok(
+    filled.length > 0 && filled.every((f) => f.waiver !== undefined),
+    JSON.stringify(filled.map((f) => f.message)),
+  );
 }
 
 describe('CG101 fix with a declared redaction function', () => {
@@ -126,7 +163,11 @@ print(redact(customer.ssn))
   });
 
   it('keeps CRLF line endings', () => {
-    checkFix('import os\r\nprint(row["ssn"])\r\n', 'import os\r\nfrom acme_privacy import redact\r\nprint(redact(row["ssn"]))\r\n', { line: 2, governance: GOVERNANCE });
+    checkFix(
+      'import os\r\nprint(row["ssn"])\r\n',
+      'import os\r\nfrom acme_privacy import redact\r\nprint(redact(row["ssn"]))\r\n',
+      { line: 2, governance: GOVERNANCE },
+    );
   });
 });
 
@@ -142,8 +183,18 @@ def build_example(ticket, customer):
 `;
 
   it('Python: redacts only the sensitive part where it enters the variable, with the import, and keeps the ticket id', () => {
-    checkFix(TICKET, TICKET.replace('import logging\n', 'import logging\nfrom acme_privacy import redact\n').replace('{customer.ssn}', '{redact(customer.ssn)}'), { line: 8, governance: GOVERNANCE });
-    const [finding] = e.analyze([{ path: 'app.py', text: TICKET }, { path: 'governance.yaml', text: GOVERNANCE }]).findings;
+    checkFix(
+      TICKET,
+      TICKET.replace('import logging\n', 'import logging\nfrom acme_privacy import redact\n').replace(
+        '{customer.ssn}',
+        '{redact(customer.ssn)}',
+      ),
+      { line: 8, governance: GOVERNANCE },
+    );
+    const [finding] = e.analyze([
+      { path: 'app.py', text: TICKET },
+      { path: 'governance.yaml', text: GOVERNANCE },
+    ]).findings;
     assert.deepEqual(
       finding.fixes.map((f) => [f.title, f.preferred === true, f.safe]),
       [
@@ -155,8 +206,12 @@ def build_example(ticket, customer):
   });
 
   it('Python: follows the value back through a chain of variables, to where it entered the first', () => {
-    const before = 'import logging\nfrom acme_privacy import redact\nv = customer.ssn\nline = "c " + v\nlogging.info(line)\n';
-    checkFix(before, before.replace('v = customer.ssn', 'v = redact(customer.ssn)'), { line: 5, governance: GOVERNANCE });
+    const before =
+      'import logging\nfrom acme_privacy import redact\nv = customer.ssn\nline = "c " + v\nlogging.info(line)\n';
+    checkFix(before, before.replace('v = customer.ssn', 'v = redact(customer.ssn)'), {
+      line: 5,
+      governance: GOVERNANCE,
+    });
   });
 
   it('offers no origin fix where two sensitive values or an earlier value of the variable reach the sink', () => {
@@ -164,37 +219,64 @@ def build_example(ticket, customer):
       'import logging\nfrom acme_privacy import redact\ns = f"{c.ssn} {c.ssn}"\nlogging.info(s)\n',
       'import logging\nfrom acme_privacy import redact\ns = c.ssn\ns += c.ssn\nlogging.info(s)\n',
     ]) {
-      const [finding] = e.analyze([{ path: 'app.py', text }, { path: 'governance.yaml', text: GOVERNANCE }]).findings.filter((f) => f.ruleId === 'CG101');
+      const [finding] = e
+        .analyze([
+          { path: 'app.py', text },
+          { path: 'governance.yaml', text: GOVERNANCE },
+        ])
+        .findings.filter((f) => f.ruleId === 'CG101');
       assert.equal(finding.fixes.find((f) => f.preferred)?.title, 'Wrap in redact()', text);
     }
   });
 
   it('wraps a whole record at the sink only: where it entered it may not be a string', () => {
     const governance = GOVERNANCE.replace('    fields: [ssn]\n', '    fields: [ssn]\n    records: [Customer]\n');
-    const text = 'import json\nimport logging\nfrom acme_privacy import redact\ndef f(c: Customer):\n    s = json.dumps(c)\n    logging.info(s)\n';
-    const [finding] = e.analyze([{ path: 'app.py', text }, { path: 'governance.yaml', text: governance }]).findings.filter((f) => f.ruleId === 'CG101');
+    const text =
+      'import json\nimport logging\nfrom acme_privacy import redact\ndef f(c: Customer):\n    s = json.dumps(c)\n    logging.info(s)\n';
+    const [finding] = e
+      .analyze([
+        { path: 'app.py', text },
+        { path: 'governance.yaml', text: governance },
+      ])
+      .findings.filter((f) => f.ruleId === 'CG101');
     assert.equal(finding.fixes.find((f) => f.preferred)?.title, 'Wrap in redact()');
   });
 
   it('TypeScript and JavaScript: the same, in a template literal', () => {
-    const ts = "import pino from 'pino'\nconst log = pino()\nfunction f(ticket: T, customer: C) {\n  const summary = `ticket ${ticket.id} for ${customer.ssn}`\n  log.info(summary)\n}\n";
+    const ts =
+      "import pino from 'pino'\nconst log = pino()\nfunction f(ticket: T, customer: C) {\n  const summary = `ticket ${ticket.id} for ${customer.ssn}`\n  log.info(summary)\n}\n";
     checkFix(
       ts,
-      ts.replace("import pino from 'pino'\n", "import pino from 'pino'\nimport { redact } from '@acme/privacy'\n").replace('${customer.ssn}', '${redact(customer.ssn)}'),
+      ts
+        .replace("import pino from 'pino'\n", "import pino from 'pino'\nimport { redact } from '@acme/privacy'\n")
+        .replace('${customer.ssn}', '${redact(customer.ssn)}'),
       { line: 5, governance: TS_GOVERNANCE, path: 'app.ts' },
     );
     const js = 'const pino = require("pino");\nlet msg;\nmsg = "for " + user.ssn;\nconsole.log(msg);\n';
-    checkFix(js, js.replace('const pino = require("pino");\n', 'const pino = require("pino");\nconst { redact } = require("@acme/privacy");\n').replace('+ user.ssn', '+ redact(user.ssn)'), {
-      line: 4,
-      governance: TS_GOVERNANCE,
-      path: 'app.js',
-    });
+    checkFix(
+      js,
+      js
+        .replace(
+          'const pino = require("pino");\n',
+          'const pino = require("pino");\nconst { redact } = require("@acme/privacy");\n',
+        )
+        .replace('+ user.ssn', '+ redact(user.ssn)'),
+      {
+        line: 4,
+        governance: TS_GOVERNANCE,
+        path: 'app.js',
+      },
+    );
   });
 });
 
 describe('CG101 fix with the built-in default (no redaction function declared)', () => {
   it('replaces an argument with a placeholder literal naming its kind', () => {
-    checkFix('import logging\nlogging.info("login %s", password)\n', 'import logging\nlogging.info("login %s", "<redacted:password>")\n', { line: 2 });
+    checkFix(
+      'import logging\nlogging.info("login %s", password)\n',
+      'import logging\nlogging.info("login %s", "<redacted:password>")\n',
+      { line: 2 },
+    );
   });
 
   it('replaces a whole interpolation, so no quotes nest inside the f-string', () => {
@@ -204,21 +286,30 @@ describe('CG101 fix with the built-in default (no redaction function declared)',
   it('offers no placeholder for the object of a method call, which may not be a string', () => {
     for (const text of ['print(password.strip())\n', 'print(row["email"].lower())\n']) {
       const [finding] = e.analyze([{ path: 'app.py', text }]).findings;
-      assert.deepEqual(finding.fixes.map((f) => f.title), [`Waive ${finding.ruleId} for this statement (write the reason)`], text);
+      assert.deepEqual(
+        finding.fixes.map((f) => f.title),
+        [`Waive ${finding.ruleId} for this statement (write the reason)`],
+        text,
+      );
     }
   });
 
   it('rewrites a shorthand property as key: value', () => {
-    checkFix('console.log({ password });\n', 'console.log({ password: "<redacted:password>" });\n', { line: 1, path: 'app.ts' });
+    checkFix('console.log({ password });\n', 'console.log({ password: "<redacted:password>" });\n', {
+      line: 1,
+      path: 'app.ts',
+    });
   });
 });
 
-const TS_GOVERNANCE = GOVERNANCE + `  typescript:
+const TS_GOVERNANCE =
+  GOVERNANCE +
+  `  typescript:
     function: redact
     import: import { redact } from "@acme/privacy";
 `;
 
-describe('CG101 fix in TypeScript and JavaScript, in the file\'s own import style', () => {
+describe("CG101 fix in TypeScript and JavaScript, in the file's own import style", () => {
   it('an ES module with single quotes and no semicolons gets its import that way', () => {
     checkFix(
       "import pino from 'pino'\nconst log = pino()\nlog.info(`c ${customer.ssn}`)\n",
@@ -280,12 +371,24 @@ describe('the waiver fix', () => {
     }
     // Handlebars' long comment form is a waiver too.
     const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
-    const text = '{{!-- crownguard: waive CG106 reason="reviewed" expires=2026-12-28 approver=jane --}}\nHi {{ customer.ssn }}\n';
-    const findings = e.analyze([{ path: 'reply.hbs', text }, { path: 'governance.yaml', text: GOVERNANCE }], settings).findings;
-    assert.deepEqual(findings.map((f) => [f.ruleId, f.waiver?.reason]), [['CG106', 'reviewed']]);
+    const text =
+      '{{!-- crownguard: waive CG106 reason="reviewed" expires=2026-12-28 approver=jane --}}\nHi {{ customer.ssn }}\n';
+    const findings = e.analyze(
+      [
+        { path: 'reply.hbs', text },
+        { path: 'governance.yaml', text: GOVERNANCE },
+      ],
+      settings,
+    ).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.waiver?.reason]),
+      [['CG106', 'reviewed']],
+    );
   });
 
-  const STRICT = GOVERNANCE + 'policies:\n  - id: no-pii-in-logs\n    rules: [CG101]\nwaivers:\n  requirePolicy: true\n  requireApproverForCrownJewel: true\n  approvers: [jane]\n';
+  const STRICT =
+    GOVERNANCE +
+    'policies:\n  - id: no-pii-in-logs\n    rules: [CG101]\nwaivers:\n  requirePolicy: true\n  requireApproverForCrownJewel: true\n  approvers: [jane]\n';
 
   it('writes every field the manifest requires, empty, so one filling-in makes it take effect', () => {
     const fixed = checkFix(
@@ -294,38 +397,69 @@ describe('the waiver fix', () => {
       { line: 1, governance: STRICT, fix: 'Waive' },
     );
     const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
-    const run = (t: string) => e.analyze([{ path: 'app.py', text: t }, { path: 'governance.yaml', text: STRICT }], settings).findings;
-    const title = run('print(c.ssn)\n').find((f) => f.ruleId === 'CG101')!.fixes.find((f) => f.title.startsWith('Waive'))!.title;
+    const run = (t: string) =>
+      e.analyze(
+        [
+          { path: 'app.py', text: t },
+          { path: 'governance.yaml', text: STRICT },
+        ],
+        settings,
+      ).findings;
+    const title = run('print(c.ssn)\n')
+      .find((f) => f.ruleId === 'CG101')!
+      .fixes.find((f) => f.title.startsWith('Waive'))!.title;
     assert.equal(title, 'Waive CG101 for this statement (write the reason and the approver)');
     // The reason alone is not enough: the approver is still empty.
-    assert.ok(run(fixed.replace('reason=""', 'reason="ok"')).some((f) => f.ruleId === 'CG301' && f.message.includes('without an approver')));
+    assert.ok(
+      run(fixed.replace('reason=""', 'reason="ok"')).some(
+        (f) => f.ruleId === 'CG301' && f.message.includes('without an approver'),
+      ),
+    );
     const filled = run(fixed.replace('reason=""', 'reason="ok"').replace('approver=""', 'approver=jane'));
-    assert.deepEqual(filled.map((f) => [f.ruleId, f.waiver !== undefined]), [['CG101', true]]);
+    assert.deepEqual(
+      filled.map((f) => [f.ruleId, f.waiver !== undefined]),
+      [['CG101', true]],
+    );
   });
 
   it('names an empty policy when one is required and no policy covers the rule', () => {
     const governance = GOVERNANCE + 'waivers:\n  requirePolicy: true\n';
-    checkFix('print(c.ssn)\n', '# crownguard: waive CG101 policy="" reason="" expires=2026-12-28\nprint(c.ssn)\n', { line: 1, governance, fix: 'Waive' });
+    checkFix('print(c.ssn)\n', '# crownguard: waive CG101 policy="" reason="" expires=2026-12-28\nprint(c.ssn)\n', {
+      line: 1,
+      governance,
+      fix: 'Waive',
+    });
   });
 
   it('is not offered where the manifest forbids inline waivers for the tier', () => {
     const governance = GOVERNANCE + 'waivers:\n  forbidInlineForTiers: [restricted]\n';
-    const [finding] = e.analyze([{ path: 'app.py', text: 'print(c.ssn)\n' }, { path: 'governance.yaml', text: governance }]).findings;
+    const [finding] = e.analyze([
+      { path: 'app.py', text: 'print(c.ssn)\n' },
+      { path: 'governance.yaml', text: governance },
+    ]).findings;
     assert.equal(finding.ruleId, 'CG101');
-    assert.deepEqual(finding.fixes.filter((f) => f.title.startsWith('Waive')), []);
+    assert.deepEqual(
+      finding.fixes.filter((f) => f.title.startsWith('Waive')),
+      [],
+    );
   });
 });
 
 describe('CG106 fix', () => {
   it('appends the declared filter after the last one', () => {
     const governance = GOVERNANCE + '  templates:\n    function: redact\n';
-    checkFix('Hi {{- customer.ssn | trim -}}!\n', 'Hi {{- customer.ssn | trim | redact -}}!\n', { line: 1, governance, path: 'reply.j2' });
+    checkFix('Hi {{- customer.ssn | trim -}}!\n', 'Hi {{- customer.ssn | trim | redact -}}!\n', {
+      line: 1,
+      governance,
+      path: 'reply.j2',
+    });
   });
 });
 
 describe('manifest fixes', () => {
   it('renames a misspelt key to the one the schema knows', () => {
-    const text = 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: a\n    tier: internal\n    feilds: [ssn]\n';
+    const text =
+      'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: a\n    tier: internal\n    feilds: [ssn]\n';
     const f = e.governance({ path: 'governance.yaml', text }).findings.find((x) => x.ruleId === 'CG002');
     assert.ok(f);
     assert.equal(applyEdits(text, f.fixes[0].edits), text.replace('feilds', 'fields'));
@@ -347,26 +481,52 @@ assets:
  * fixed text must parse, and only insert text or replace one scalar; unless `stays`, the
  * finding must be gone.
  */
-function checkManifestFix(before: string, after: string, opts: { line: number; finding: string; fix?: string; stays?: boolean; governance?: string; path?: string }): string {
+function checkManifestFix(
+  before: string,
+  after: string,
+  opts: { line: number; finding: string; fix?: string; stays?: boolean; governance?: string; path?: string },
+): string {
   const file = opts.path ?? 'train.pipeline.yaml';
   const settings = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
   const run = (text: string) =>
     e
-      .analyze(file === 'governance.yaml' ? [{ path: file, text }] : [{ path: 'governance.yaml', text: opts.governance ?? POLICY_GOVERNANCE }, { path: file, text }], settings)
+      .analyze(
+        file === 'governance.yaml'
+          ? [{ path: file, text }]
+          : [
+              { path: 'governance.yaml', text: opts.governance ?? POLICY_GOVERNANCE },
+              { path: file, text },
+            ],
+        settings,
+      )
       .findings.filter((f) => f.path === file && f.message.includes(opts.finding));
   const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
   const finding = run(before).find((f) => lineOf(before, f.span.offset) === opts.line);
-  assert.ok(finding, `no finding "${opts.finding}" on line ${opts.line}: ${run(before).map((f) => `${lineOf(before, f.span.offset)}: ${f.message}`).join('; ')}`);
-  const fix = opts.fix ? finding.fixes.find((f) => f.title.startsWith(opts.fix!)) : finding.fixes.find((f) => f.preferred);
+  assert.ok(
+    finding,
+    `no finding "${opts.finding}" on line ${opts.line}: ${run(before)
+      .map((f) => `${lineOf(before, f.span.offset)}: ${f.message}`)
+      .join('; ')}`,
+  );
+  const fix = opts.fix
+    ? finding.fixes.find((f) => f.title.startsWith(opts.fix!))
+    : finding.fixes.find((f) => f.preferred);
   assert.ok(fix, `no such fix among: ${finding.fixes.map((f) => f.title).join('; ')}`);
   const fixed = applyEdits(before, fix.edits);
   assert.equal(fixed, after);
   assert.deepEqual(parseDocument(fixed).errors, [], 'the fixed manifest does not parse');
   for (const edit of fix.edits) {
     const replaced = before.slice(edit.offset, edit.offset + edit.length);
-    assert.ok(edit.length === 0 || /^[^\n:#{}[\],]+$/.test(replaced), `the fix replaces more than a scalar: ${JSON.stringify(replaced)}`);
+    assert.ok(
+      edit.length === 0 || /^[^\n:#{}[\],]+$/.test(replaced),
+      `the fix replaces more than a scalar: ${JSON.stringify(replaced)}`,
+    );
   }
-  assert.equal(run(fixed).length, run(before).length - (opts.stays ? 0 : 1), opts.stays ? 'the finding should stay until the placeholders are filled' : 'the fix did not remove its finding');
+  assert.equal(
+    run(fixed).length,
+    run(before).length - (opts.stays ? 0 : 1),
+    opts.stays ? 'the finding should stay until the placeholders are filled' : 'the fix did not remove its finding',
+  );
   return fixed;
 }
 
@@ -388,21 +548,37 @@ stages:
     inputs: [crm]
     compute: { confidential: true }
 `;
-const without = (text: string, needle: string) => text.split('\n').filter((l) => !l.includes(needle)).join('\n');
+const without = (text: string, needle: string) =>
+  text
+    .split('\n')
+    .filter((l) => !l.includes(needle))
+    .join('\n');
 
 describe('the finetune-method fix', () => {
   it('offers one fix per method the data allows, and switches to the one chosen', () => {
     const before = STAGE.replace('method: lora', 'method: full');
-    checkManifestFix(before, STAGE.replace('method: lora', 'method: qlora'), { line: 6, finding: 'policy `finetune-method`', fix: 'Switch to `qlora`' });
-    const [finding] = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: before }]).findings.filter((f) => f.message.includes('finetune-method'));
+    checkManifestFix(before, STAGE.replace('method: lora', 'method: qlora'), {
+      line: 6,
+      finding: 'policy `finetune-method`',
+      fix: 'Switch to `qlora`',
+    });
+    const [finding] = e
+      .analyze([
+        { path: 'governance.yaml', text: POLICY_GOVERNANCE },
+        { path: 'p.pipeline.yaml', text: before },
+      ])
+      .findings.filter((f) => f.message.includes('finetune-method'));
     assert.deepEqual(
       finding.fixes.filter((f) => !f.title.startsWith('Waive')).map((f) => f.title),
       ['lora', 'qlora', 'adapter', 'prompt-tuning'].map((m) => `Switch to \`${m}\`, which the data allows`),
     );
-    assert.ok(finding.fixes.every((f) => !f.preferred && !f.safe), 'a choice between methods is the user\'s: none preferred, none safe');
+    assert.ok(
+      finding.fixes.every((f) => !f.preferred && !f.safe),
+      "a choice between methods is the user's: none preferred, none safe",
+    );
   });
 
-  it('adds the method below the stage\'s last key when the stage names none', () => {
+  it("adds the method below the stage's last key when the stage names none", () => {
     const before = without(STAGE, 'method: lora');
     const after = before.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    method: lora\n');
     checkManifestFix(before, after, { line: 4, finding: 'policy `finetune-method`', fix: 'Set `method: lora`' });
@@ -412,106 +588,207 @@ describe('the finetune-method fix', () => {
 describe('the finetune-method fix on a key with no value', () => {
   it('writes the method after the colon, keeping the comment', () => {
     const before = STAGE.replace('method: lora', 'method: # which one?');
-    checkManifestFix(before, STAGE.replace('method: lora', 'method: lora # which one?'), { line: 6, finding: 'policy `finetune-method`', fix: 'Set `method: lora`' });
+    checkManifestFix(before, STAGE.replace('method: lora', 'method: lora # which one?'), {
+      line: 6,
+      finding: 'policy `finetune-method`',
+      fix: 'Set `method: lora`',
+    });
   });
 });
 
 describe('the differential-privacy fix', () => {
   const bare = STAGE.replace('    privacy:\n      differentialPrivacy: { epsilon: 8 }\n', '');
 
-  it('adds a privacy block as block YAML at the stage\'s indentation, before the next stage', () => {
+  it("adds a privacy block as block YAML at the stage's indentation, before the next stage", () => {
     checkManifestFix(
       bare,
-      bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    privacy:\n      differentialPrivacy:\n        epsilon: 8\n'),
+      bare.replace(
+        'expires: "2027-02-01" }\n',
+        'expires: "2027-02-01" }\n    privacy:\n      differentialPrivacy:\n        epsilon: 8\n',
+      ),
       { line: 4, finding: 'policy `differential-privacy`' },
     );
   });
 
   it('keeps a comment on the last line, and CRLF line endings', () => {
-    const before = bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" } # signed off\n').replace(/\n/g, '\r\n');
-    const after = before.replace('# signed off\r\n', '# signed off\r\n    privacy:\r\n      differentialPrivacy:\r\n        epsilon: 8\r\n');
+    const before = bare
+      .replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" } # signed off\n')
+      .replace(/\n/g, '\r\n');
+    const after = before.replace(
+      '# signed off\r\n',
+      '# signed off\r\n    privacy:\r\n      differentialPrivacy:\r\n        epsilon: 8\r\n',
+    );
     checkManifestFix(before, after, { line: 4, finding: 'policy `differential-privacy`' });
   });
 
   it('adds differential privacy to a flow privacy mapping, keeping what it has', () => {
-    const before = STAGE.replace('    privacy:\n      differentialPrivacy: { epsilon: 8 }\n', '    privacy: { redaction: true }\n');
-    checkManifestFix(before, before.replace('{ redaction: true }', '{ redaction: true, differentialPrivacy: { epsilon: 8 } }'), { line: 9, finding: 'policy `differential-privacy`' });
+    const before = STAGE.replace(
+      '    privacy:\n      differentialPrivacy: { epsilon: 8 }\n',
+      '    privacy: { redaction: true }\n',
+    );
+    checkManifestFix(
+      before,
+      before.replace('{ redaction: true }', '{ redaction: true, differentialPrivacy: { epsilon: 8 } }'),
+      { line: 9, finding: 'policy `differential-privacy`' },
+    );
   });
 
   it('fills an empty privacy key below its comment', () => {
     const before = STAGE.replace('    privacy:\n      differentialPrivacy: { epsilon: 8 }\n', '    privacy: # to do\n');
-    checkManifestFix(before, before.replace('    privacy: # to do\n', '    privacy: # to do\n      differentialPrivacy:\n        epsilon: 8\n'), { line: 9, finding: 'policy `differential-privacy`' });
+    checkManifestFix(
+      before,
+      before.replace(
+        '    privacy: # to do\n',
+        '    privacy: # to do\n      differentialPrivacy:\n        epsilon: 8\n',
+      ),
+      { line: 9, finding: 'policy `differential-privacy`' },
+    );
   });
 
   it('lowers an epsilon over the limit, touching nothing else', () => {
     const before = STAGE.replace('{ epsilon: 8 }', '{ epsilon: 50, delta: 1.0e-6 }');
-    checkManifestFix(before, before.replace('epsilon: 50', 'epsilon: 8'), { line: 10, finding: 'policy `differential-privacy`' });
+    checkManifestFix(before, before.replace('epsilon: 50', 'epsilon: 8'), {
+      line: 10,
+      finding: 'policy `differential-privacy`',
+    });
   });
 });
 
 describe('the approvals fix', () => {
-  const skeleton = '    approvals:\n      - role: TODO\n        by: TODO\n        date: YYYY-MM-DD\n        expires: YYYY-MM-DD\n';
+  const skeleton =
+    '    approvals:\n      - role: TODO\n        by: TODO\n        date: YYYY-MM-DD\n        expires: YYYY-MM-DD\n';
 
   it('adds an approvals skeleton that takes effect only once filled in', () => {
-    const before = STAGE.replace('    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n', '');
-    const fixed = checkManifestFix(before, before.replace('      differentialPrivacy: { epsilon: 8 }\n', `      differentialPrivacy: { epsilon: 8 }\n${skeleton}`), {
-      line: 4,
-      finding: 'policy `approvals`',
-      stays: true,
-    });
-    const filled = fixed.replace('role: TODO', 'role: privacy').replace('by: TODO', 'by: jane').replace('date: YYYY-MM-DD', 'date: "2026-11-20"').replace('expires: YYYY-MM-DD', 'expires: "2027-02-20"');
-    const left = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: filled }], { ...DEFAULT_SETTINGS, today: '2026-11-28' }).findings;
-    assert.deepEqual(left.map((f) => f.message), []);
+    const before = STAGE.replace(
+      '    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n',
+      '',
+    );
+    const fixed = checkManifestFix(
+      before,
+      before.replace(
+        '      differentialPrivacy: { epsilon: 8 }\n',
+        `      differentialPrivacy: { epsilon: 8 }\n${skeleton}`,
+      ),
+      {
+        line: 4,
+        finding: 'policy `approvals`',
+        stays: true,
+      },
+    );
+    const filled = fixed
+      .replace('role: TODO', 'role: privacy')
+      .replace('by: TODO', 'by: jane')
+      .replace('date: YYYY-MM-DD', 'date: "2026-11-20"')
+      .replace('expires: YYYY-MM-DD', 'expires: "2027-02-20"');
+    const left = e.analyze(
+      [
+        { path: 'governance.yaml', text: POLICY_GOVERNANCE },
+        { path: 'p.pipeline.yaml', text: filled },
+      ],
+      { ...DEFAULT_SETTINGS, today: '2026-11-28' },
+    ).findings;
+    assert.deepEqual(
+      left.map((f) => f.message),
+      [],
+    );
   });
 
   it('fills an approvals key that has no value', () => {
-    const before = STAGE.replace('    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n', '    approvals:\n');
-    checkManifestFix(before, before.replace('    approvals:\n', skeleton), { line: 11, finding: 'policy `approvals`', stays: true });
-  });
-
-  it('adds an approval to fill in after an expired one, in the list\'s own style', () => {
-    const before = STAGE.replace('expires: "2027-02-01"', 'expires: "2026-06-01"');
-    checkManifestFix(
-      before,
-      before.replace('expires: "2026-06-01" }\n', 'expires: "2026-06-01" }\n      - role: TODO\n        by: TODO\n        date: YYYY-MM-DD\n        expires: YYYY-MM-DD\n'),
-      { line: 12, finding: 'policy `approvals`', stays: true },
+    const before = STAGE.replace(
+      '    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n',
+      '    approvals:\n',
     );
-    const flow = STAGE.replace('    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n', '    approvals: [{ by: jane, date: "2026-01-01", expires: "2026-06-01" }]\n');
-    checkManifestFix(flow, flow.replace('"2026-06-01" }]', '"2026-06-01" }, { role: TODO, by: TODO, date: YYYY-MM-DD, expires: YYYY-MM-DD }]'), {
+    checkManifestFix(before, before.replace('    approvals:\n', skeleton), {
       line: 11,
       finding: 'policy `approvals`',
       stays: true,
     });
+  });
+
+  it("adds an approval to fill in after an expired one, in the list's own style", () => {
+    const before = STAGE.replace('expires: "2027-02-01"', 'expires: "2026-06-01"');
+    checkManifestFix(
+      before,
+      before.replace(
+        'expires: "2026-06-01" }\n',
+        'expires: "2026-06-01" }\n      - role: TODO\n        by: TODO\n        date: YYYY-MM-DD\n        expires: YYYY-MM-DD\n',
+      ),
+      { line: 12, finding: 'policy `approvals`', stays: true },
+    );
+    const flow = STAGE.replace(
+      '    approvals:\n      - { role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }\n',
+      '    approvals: [{ by: jane, date: "2026-01-01", expires: "2026-06-01" }]\n',
+    );
+    checkManifestFix(
+      flow,
+      flow.replace(
+        '"2026-06-01" }]',
+        '"2026-06-01" }, { role: TODO, by: TODO, date: YYYY-MM-DD, expires: YYYY-MM-DD }]',
+      ),
+      {
+        line: 11,
+        finding: 'policy `approvals`',
+        stays: true,
+      },
+    );
   });
 });
 
 describe('the confidential-compute finding and fix', () => {
   const bare = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    privacy:');
 
-  it('says which key to set on which stage, and squiggles the stage\'s name, not its `id` key', () => {
+  it("says which key to set on which stage, and squiggles the stage's name, not its `id` key", () => {
     const [finding] = e
-      .analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: bare }], { ...DEFAULT_SETTINGS, today: '2026-11-28' })
+      .analyze(
+        [
+          { path: 'governance.yaml', text: POLICY_GOVERNANCE },
+          { path: 'p.pipeline.yaml', text: bare },
+        ],
+        { ...DEFAULT_SETTINGS, today: '2026-11-28' },
+      )
       .findings.filter((f) => f.message.includes('confidential-compute'));
     assert.ok(finding.message.endsWith('; add `compute.confidential: true` to stage `tune`'), finding.message);
     assert.equal(bare.slice(finding.span.offset, finding.span.offset + finding.span.length), 'tune');
   });
 
   it('adds a compute block when the stage has none', () => {
-    checkManifestFix(bare, bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    compute:\n      confidential: true\n'), { line: 4, finding: 'policy `confidential-compute`' });
+    checkManifestFix(
+      bare,
+      bare.replace('expires: "2027-02-01" }\n', 'expires: "2027-02-01" }\n    compute:\n      confidential: true\n'),
+      { line: 4, finding: 'policy `confidential-compute`' },
+    );
   });
 
   it('adds the key to a compute mapping that lacks it, and sets one that is false', () => {
-    const region = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    compute: { region: eu-west-1 }\n    privacy:');
-    checkManifestFix(region, region.replace('{ region: eu-west-1 }', '{ region: eu-west-1, confidential: true }'), { line: 8, finding: 'policy `confidential-compute`' });
-    const off = STAGE.replace('    compute: { confidential: true }\n    privacy:', '    compute: { confidential: false }\n    privacy:');
+    const region = STAGE.replace(
+      '    compute: { confidential: true }\n    privacy:',
+      '    compute: { region: eu-west-1 }\n    privacy:',
+    );
+    checkManifestFix(region, region.replace('{ region: eu-west-1 }', '{ region: eu-west-1, confidential: true }'), {
+      line: 8,
+      finding: 'policy `confidential-compute`',
+    });
+    const off = STAGE.replace(
+      '    compute: { confidential: true }\n    privacy:',
+      '    compute: { confidential: false }\n    privacy:',
+    );
     checkManifestFix(off, STAGE, { line: 8, finding: 'policy `confidential-compute`' });
-    const [finding] = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: off }]).findings.filter((f) => f.message.includes('confidential-compute'));
+    const [finding] = e
+      .analyze([
+        { path: 'governance.yaml', text: POLICY_GOVERNANCE },
+        { path: 'p.pipeline.yaml', text: off },
+      ])
+      .findings.filter((f) => f.message.includes('confidential-compute'));
     assert.ok(finding.message.endsWith('; set `compute.confidential: true` on stage `tune`'), finding.message);
   });
 });
 
 describe('every built-in stage policy says what to change', () => {
-  const governance = POLICY_GOVERNANCE.replace('    allowedUses: [lora-finetune]\n', '    allowedUses: [lora-finetune]\n    retentionDays: 30\n    domain: crm\n') + 'approvals:\n  roles: [privacy]\n';
+  const governance =
+    POLICY_GOVERNANCE.replace(
+      '    allowedUses: [lora-finetune]\n',
+      '    allowedUses: [lora-finetune]\n    retentionDays: 30\n    domain: crm\n',
+    ) + 'approvals:\n  roles: [privacy]\n';
   const pipeline = `apiVersion: crownguard/v1
 kind: Pipeline
 stages:
@@ -525,17 +802,37 @@ stages:
     hub: { public: true }
 `;
   const expected: Record<string, [string, string | undefined]> = {
-    'finetune-method': ['set `method` of stage `tune` to one the data allows: `lora`, `qlora`, `adapter`, `prompt-tuning`', undefined],
-    'differential-privacy': ['add `privacy.differentialPrivacy.epsilon` (at most 10) to stage `tune`', 'Add a privacy block'],
+    'finetune-method': [
+      'set `method` of stage `tune` to one the data allows: `lora`, `qlora`, `adapter`, `prompt-tuning`',
+      undefined,
+    ],
+    'differential-privacy': [
+      'add `privacy.differentialPrivacy.epsilon` (at most 10) to stage `tune`',
+      'Add a privacy block',
+    ],
     'confidential-compute': ['add `compute.confidential: true` to stage `tune`', 'Set `compute.confidential: true`'],
     'no-payload-logging': ['set `logging.payloads: false` on stage `tune`', 'Set `logging.payloads: false`'],
-    approvals: ['add an unexpired approval by one of the roles `privacy` under `approvals` of stage `tune`', 'Add an approvals skeleton'],
-    'redact-before-leaving-domain': ['insert a stage that redacts or anonymises the data before stage `tune`, or set its `domain` to `crm`', undefined],
+    approvals: [
+      'add an unexpired approval by one of the roles `privacy` under `approvals` of stage `tune`',
+      'Add an approvals skeleton',
+    ],
+    'redact-before-leaving-domain': [
+      'insert a stage that redacts or anonymises the data before stage `tune`, or set its `domain` to `crm`',
+      undefined,
+    ],
     'retention-limit': ['set `retentionDays` of stage `tune` to at most 30', 'Set `retentionDays: 30`'],
     'no-public-model': ['set `hub.public: false` on stage `tune`', 'Set `hub.public: false`'],
   };
   const findings = () =>
-    e.analyze([{ path: 'governance.yaml', text: governance }, { path: 'p.pipeline.yaml', text: pipeline }], { ...DEFAULT_SETTINGS, today: '2026-11-28' }).findings.filter((f) => f.ruleId === 'CG401');
+    e
+      .analyze(
+        [
+          { path: 'governance.yaml', text: governance },
+          { path: 'p.pipeline.yaml', text: pipeline },
+        ],
+        { ...DEFAULT_SETTINGS, today: '2026-11-28' },
+      )
+      .findings.filter((f) => f.ruleId === 'CG401');
 
   it('names the key to set, and has a preferred fix where one exists', () => {
     const found = findings();
@@ -544,41 +841,83 @@ stages:
       const id = /`([\w-]+)`/.exec(f.message)![1];
       const [change, fix] = expected[id];
       assert.ok(f.message.endsWith(`; ${change}`), f.message);
-      if (fix) assert.ok(f.fixes.find((x) => x.preferred)?.title.startsWith(fix), `${id}: ${f.fixes.map((x) => x.title).join('; ')}`);
+      if (fix)
+        assert.ok(
+          f.fixes.find((x) => x.preferred)?.title.startsWith(fix),
+          `${id}: ${f.fixes.map((x) => x.title).join('; ')}`,
+        );
     }
   });
 
   it('the fixes for payload logging, retention and the hub apply', () => {
-    checkManifestFix(pipeline, pipeline.replace('payloads: true', 'payloads: false'), { line: 10, finding: 'policy `no-payload-logging`', governance });
-    checkManifestFix(pipeline, pipeline.replace('retentionDays: 90', 'retentionDays: 30'), { line: 9, finding: 'policy `retention-limit`', governance });
-    checkManifestFix(pipeline, pipeline.replace('public: true', 'public: false'), { line: 11, finding: 'policy `no-public-model`', governance });
+    checkManifestFix(pipeline, pipeline.replace('payloads: true', 'payloads: false'), {
+      line: 10,
+      finding: 'policy `no-payload-logging`',
+      governance,
+    });
+    checkManifestFix(pipeline, pipeline.replace('retentionDays: 90', 'retentionDays: 30'), {
+      line: 9,
+      finding: 'policy `retention-limit`',
+      governance,
+    });
+    checkManifestFix(pipeline, pipeline.replace('public: true', 'public: false'), {
+      line: 11,
+      finding: 'policy `no-public-model`',
+      governance,
+    });
   });
 });
 
 describe('the missing required key fix', () => {
-  it('adds a stage\'s type as a placeholder the schema still rejects', () => {
+  it("adds a stage's type as a placeholder the schema still rejects", () => {
     const before = without(STAGE, 'type: evaluate');
-    const fixed = checkManifestFix(before, before + '    type: TODO\n', { line: 13, finding: 'missing the required key `type`' });
-    const left = e.analyze([{ path: 'governance.yaml', text: POLICY_GOVERNANCE }, { path: 'p.pipeline.yaml', text: fixed }]).findings;
-    assert.ok(left.some((f) => f.message.startsWith('`stages[1].type` must be one of ingest, transform')), 'the placeholder must still be reported');
+    const fixed = checkManifestFix(before, before + '    type: TODO\n', {
+      line: 13,
+      finding: 'missing the required key `type`',
+    });
+    const left = e.analyze([
+      { path: 'governance.yaml', text: POLICY_GOVERNANCE },
+      { path: 'p.pipeline.yaml', text: fixed },
+    ]).findings;
+    assert.ok(
+      left.some((f) => f.message.startsWith('`stages[1].type` must be one of ingest, transform')),
+      'the placeholder must still be reported',
+    );
   });
 
   it('adds kind below apiVersion, and that fix is safe', () => {
     const before = without(STAGE, 'kind: Pipeline');
-    checkManifestFix(before, STAGE, { line: 1, finding: 'missing the required key `kind`', path: 'train.pipeline.yaml' });
-    const [f] = e.analyze([{ path: 'train.pipeline.yaml', text: before }]).findings.filter((x) => x.message.includes('`kind`'));
+    checkManifestFix(before, STAGE, {
+      line: 1,
+      finding: 'missing the required key `kind`',
+      path: 'train.pipeline.yaml',
+    });
+    const [f] = e
+      .analyze([{ path: 'train.pipeline.yaml', text: before }])
+      .findings.filter((x) => x.message.includes('`kind`'));
     assert.equal(f.fixes[0].safe, true);
   });
 
   it('adds a required key to a flow mapping, and to a governance asset', () => {
-    const flow = STAGE.replace('{ role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }', '{ role: privacy, by: jane, expires: "2027-02-01" }');
-    checkManifestFix(flow, flow.replace('expires: "2027-02-01" }', 'expires: "2027-02-01", date: YYYY-MM-DD }'), { line: 12, finding: 'missing the required key `date`' });
-    const governance = 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    owner: crm-team # the CRM squad\n';
-    checkManifestFix(governance, governance + '    tier: TODO\n', { line: 4, finding: 'missing the required key `tier`', path: 'governance.yaml' });
+    const flow = STAGE.replace(
+      '{ role: privacy, by: jane, date: "2026-11-01", expires: "2027-02-01" }',
+      '{ role: privacy, by: jane, expires: "2027-02-01" }',
+    );
+    checkManifestFix(flow, flow.replace('expires: "2027-02-01" }', 'expires: "2027-02-01", date: YYYY-MM-DD }'), {
+      line: 12,
+      finding: 'missing the required key `date`',
+    });
+    const governance =
+      'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    owner: crm-team # the CRM squad\n';
+    checkManifestFix(governance, governance + '    tier: TODO\n', {
+      line: 4,
+      finding: 'missing the required key `tier`',
+      path: 'governance.yaml',
+    });
   });
 });
 
-describe('fixes in fine-tuning configs, in the config\'s own terms', () => {
+describe("fixes in fine-tuning configs, in the config's own terms", () => {
   const GOVERNANCE = `apiVersion: crownguard/v1
 kind: Governance
 assets:
@@ -597,16 +936,48 @@ wandb_project: chats
 eval_table_size: 5
 `;
   it('sets an adapter the data allows (Axolotl)', () => {
-    checkManifestFix(AXOLOTL, AXOLOTL + 'adapter: lora\n', { line: 2, finding: 'policy `finetune-method`', fix: 'Set `adapter: lora`', governance: GOVERNANCE, path: 'train.yaml' });
+    checkManifestFix(AXOLOTL, AXOLOTL + 'adapter: lora\n', {
+      line: 2,
+      finding: 'policy `finetune-method`',
+      fix: 'Set `adapter: lora`',
+      governance: GOVERNANCE,
+      path: 'train.yaml',
+    });
   });
   it('makes the hub repository private, and turns sample logging off', () => {
-    checkManifestFix(AXOLOTL, AXOLOTL + 'hub_private_repo: true\n', { line: 6, finding: 'policy `no-public-model`', fix: 'Set `hub_private_repo: true`', governance: GOVERNANCE, path: 'train.yaml' });
-    checkManifestFix(AXOLOTL, AXOLOTL.replace('eval_table_size: 5', 'eval_table_size: 0'), { line: 8, finding: 'policy `no-payload-logging`', fix: 'Turn off `eval_table_size`', governance: GOVERNANCE, path: 'train.yaml' });
+    checkManifestFix(AXOLOTL, AXOLOTL + 'hub_private_repo: true\n', {
+      line: 6,
+      finding: 'policy `no-public-model`',
+      fix: 'Set `hub_private_repo: true`',
+      governance: GOVERNANCE,
+      path: 'train.yaml',
+    });
+    checkManifestFix(AXOLOTL, AXOLOTL.replace('eval_table_size: 5', 'eval_table_size: 0'), {
+      line: 8,
+      finding: 'policy `no-payload-logging`',
+      fix: 'Turn off `eval_table_size`',
+      governance: GOVERNANCE,
+      path: 'train.yaml',
+    });
   });
   it('switches LLaMA-Factory to LoRA and TRL to PEFT', () => {
-    const lf = 'model_name_or_path: Qwen/Qwen2.5-7B\nstage: sft\nfinetuning_type: full\ndataset_dir: s3://acme/chats\ndataset: s3://acme/chats/a.jsonl\ntemplate: qwen\n';
-    checkManifestFix(lf, lf.replace('finetuning_type: full', 'finetuning_type: lora'), { line: 3, finding: 'policy `finetune-method`', fix: 'Set `finetuning_type: lora`', governance: GOVERNANCE, path: 'lf.yaml' });
-    const trl = 'model_name_or_path: Qwen/Qwen2.5-7B\ndataset_name: s3://acme/chats/a.jsonl\noutput_dir: out/x\nuse_peft: false\nlearning_rate: 1.0e-5\n';
-    checkManifestFix(trl, trl.replace('use_peft: false', 'use_peft: true'), { line: 4, finding: 'policy `finetune-method`', fix: 'Set `use_peft: true`', governance: GOVERNANCE, path: 'trl.yaml' });
+    const lf =
+      'model_name_or_path: Qwen/Qwen2.5-7B\nstage: sft\nfinetuning_type: full\ndataset_dir: s3://acme/chats\ndataset: s3://acme/chats/a.jsonl\ntemplate: qwen\n';
+    checkManifestFix(lf, lf.replace('finetuning_type: full', 'finetuning_type: lora'), {
+      line: 3,
+      finding: 'policy `finetune-method`',
+      fix: 'Set `finetuning_type: lora`',
+      governance: GOVERNANCE,
+      path: 'lf.yaml',
+    });
+    const trl =
+      'model_name_or_path: Qwen/Qwen2.5-7B\ndataset_name: s3://acme/chats/a.jsonl\noutput_dir: out/x\nuse_peft: false\nlearning_rate: 1.0e-5\n';
+    checkManifestFix(trl, trl.replace('use_peft: false', 'use_peft: true'), {
+      line: 4,
+      finding: 'policy `finetune-method`',
+      fix: 'Set `use_peft: true`',
+      governance: GOVERNANCE,
+      path: 'trl.yaml',
+    });
   });
 });

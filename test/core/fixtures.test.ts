@@ -36,7 +36,11 @@ function fixtureFolder(dir: string): void {
           .map((n) => read(dir, n));
         const result = e.analyze(files, SETTINGS);
         const file = files.find((f) => f.path.endsWith(name))!;
-        assertExpectations(file.path, file.text, result.findings.filter((f) => f.path === file.path));
+        assertExpectations(
+          file.path,
+          file.text,
+          result.findings.filter((f) => f.path === file.path),
+        );
       });
     }
   });
@@ -56,7 +60,12 @@ function workspaceFolder(dir: string): void {
     it('every file matches its inline expectations', () => {
       const files = listFiles(path.join(FIXTURES, dir)).map((n) => read(dir, n));
       const result = e.analyze(files, SETTINGS);
-      for (const file of files) assertExpectations(file.path, file.text, result.findings.filter((f) => f.path === file.path));
+      for (const file of files)
+        assertExpectations(
+          file.path,
+          file.text,
+          result.findings.filter((f) => f.path === file.path),
+        );
     });
   });
 }

@@ -29,49 +29,97 @@ describe('known formats are recognised by content and mapped', () => {
     const c = loadConfig({ path: 'runs/run-7.json', text }, 'trl');
     assert.ok(c.format === 'trl' && c.training);
     const t = c.training;
-    assert.deepEqual(t.datasets.map((d) => d.value), ['gs://acme-data/crm/tickets/train.jsonl']);
+    assert.deepEqual(
+      t.datasets.map((d) => d.value),
+      ['gs://acme-data/crm/tickets/train.jsonl'],
+    );
     assert.equal(t.method.value, 'qlora'); // use_peft + load_in_4bit
-    assert.deepEqual(t.hubPushes.map((p) => [p.what, p.target, p.public]), [['model', 'acme/run-7', true]]); // hub_private_repo unset: public
-    assert.deepEqual(t.trackers.map((x) => x.value), ['wandb']);
-    assert.deepEqual(t.sampleLogging.map((x) => x.value), ['log_completions']);
-    assert.deepEqual(t.secrets.map((x) => x.value), ['hub_token']);
+    assert.deepEqual(
+      t.hubPushes.map((p) => [p.what, p.target, p.public]),
+      [['model', 'acme/run-7', true]],
+    ); // hub_private_repo unset: public
+    assert.deepEqual(
+      t.trackers.map((x) => x.value),
+      ['wandb'],
+    );
+    assert.deepEqual(
+      t.sampleLogging.map((x) => x.value),
+      ['log_completions'],
+    );
+    assert.deepEqual(
+      t.secrets.map((x) => x.value),
+      ['hub_token'],
+    );
     // Spans point into the JSON text at the value, inside its quotes.
-    assert.equal(text.slice(t.datasets[0].span.offset, t.datasets[0].span.offset + t.datasets[0].span.length), 'gs://acme-data/crm/tickets/train.jsonl');
+    assert.equal(
+      text.slice(t.datasets[0].span.offset, t.datasets[0].span.offset + t.datasets[0].span.length),
+      'gs://acme-data/crm/tickets/train.jsonl',
+    );
   });
 
   it('Axolotl: an empty adapter is full fine-tuning; a private push; a dataset pushed too', () => {
-    const text = ['base_model: mistralai/Mistral-7B-v0.3', 'adapter:', 'datasets:', '  - path: ./data/chats.jsonl', '    type: sharegpt', 'push_dataset_to_hub: acme/chats-prepared', 'hub_model_id: acme/m7', 'hub_private_repo: true', 'micro_batch_size: 1'].join('\n');
+    const text = [
+      'base_model: mistralai/Mistral-7B-v0.3',
+      'adapter:',
+      'datasets:',
+      '  - path: ./data/chats.jsonl',
+      '    type: sharegpt',
+      'push_dataset_to_hub: acme/chats-prepared',
+      'hub_model_id: acme/m7',
+      'hub_private_repo: true',
+      'micro_batch_size: 1',
+    ].join('\n');
     assert.equal(configFormatOf('cfg/whatever.yml', text), 'axolotl');
     const c = loadConfig({ path: 'cfg/whatever.yml', text }, 'axolotl');
     assert.ok(c.format === 'axolotl' && c.training);
     assert.equal(c.training.method.value, 'full');
     assert.match(c.training.method.why, /empty/);
-    assert.deepEqual(c.training.hubPushes.map((p) => [p.what, p.target, p.public]), [['model', 'acme/m7', false], ['dataset', 'acme/chats-prepared', false]]);
+    assert.deepEqual(
+      c.training.hubPushes.map((p) => [p.what, p.target, p.public]),
+      [
+        ['model', 'acme/m7', false],
+        ['dataset', 'acme/chats-prepared', false],
+      ],
+    );
   });
 
   it('LLaMA-Factory: comma-separated datasets each at its own offset; freeze counts as full; QLoRA by quantization', () => {
-    const text = 'model_name_or_path: meta-llama/Llama-3.1-8B\nstage: sft\nfinetuning_type: freeze\ndataset: identity, tickets_sft\ntemplate: llama3\n';
+    const text =
+      'model_name_or_path: meta-llama/Llama-3.1-8B\nstage: sft\nfinetuning_type: freeze\ndataset: identity, tickets_sft\ntemplate: llama3\n';
     assert.equal(configFormatOf('examples/train_lora/x.yaml', text), 'llama-factory');
     const c = loadConfig({ path: 'x.yaml', text }, 'llama-factory');
     assert.ok(c.format === 'llama-factory' && c.training);
     assert.equal(c.training.method.value, 'full');
-    assert.deepEqual(c.training.datasets.map((d) => text.slice(d.span.offset, d.span.offset + d.span.length)), ['identity', 'tickets_sft']);
-    const q = loadConfig({ path: 'x.yaml', text: text.replace('freeze', 'lora') + 'quantization_bit: 4\n' }, 'llama-factory');
+    assert.deepEqual(
+      c.training.datasets.map((d) => text.slice(d.span.offset, d.span.offset + d.span.length)),
+      ['identity', 'tickets_sft'],
+    );
+    const q = loadConfig(
+      { path: 'x.yaml', text: text.replace('freeze', 'lora') + 'quantization_bit: 4\n' },
+      'llama-factory',
+    );
     assert.ok(q.format === 'llama-factory' && q.training);
     assert.equal(q.training.method.value, 'qlora');
   });
 
   it('DVC: deps and outs, including `- path: {options}` entries; a model card front matter', () => {
-    const dvc = 'stages:\n  train:\n    cmd: python train.py\n    deps:\n      - data/raw\n    outs:\n      - models/m.pkl:\n          cache: false\n';
+    const dvc =
+      'stages:\n  train:\n    cmd: python train.py\n    deps:\n      - data/raw\n    outs:\n      - models/m.pkl:\n          cache: false\n';
     assert.equal(configFormatOf('pipelines/any-name.yaml', dvc), 'dvc');
     const d = loadConfig({ path: 'dvc.yaml', text: dvc }, 'dvc');
     assert.ok(d.format === 'dvc');
-    assert.deepEqual(d.stages.map((s) => [s.name, s.deps.map((x) => x.value), s.outs.map((x) => x.value)]), [['train', ['data/raw'], ['models/m.pkl']]]);
+    assert.deepEqual(
+      d.stages.map((s) => [s.name, s.deps.map((x) => x.value), s.outs.map((x) => x.value)]),
+      [['train', ['data/raw'], ['models/m.pkl']]],
+    );
     const card = '---\nbase_model: [a/b, c/d]\ndatasets:\n  - acme/x\n---\n# Title\n';
     assert.equal(configFormatOf('m/README.md', card), 'model-card');
     const m = loadConfig({ path: 'm/README.md', text: card }, 'model-card');
     assert.ok(m.format === 'model-card' && m.card);
-    assert.deepEqual([m.card.name.value, m.card.baseModels.map((b) => b.value), m.card.datasets.map((x) => x.value)], ['m', ['a/b', 'c/d'], ['acme/x']]);
+    assert.deepEqual(
+      [m.card.name.value, m.card.baseModels.map((b) => b.value), m.card.datasets.map((x) => x.value)],
+      ['m', ['a/b', 'c/d'], ['acme/x']],
+    );
   });
 
   it('reports a token under a credential key once, without its value', async () => {
@@ -86,7 +134,10 @@ describe('known formats are recognised by content and mapped', () => {
   it('leaves alone what is not one of them', () => {
     assert.equal(configFormatOf('docker-compose.yaml', 'services:\n  web:\n    image: nginx\n'), undefined);
     assert.equal(configFormatOf('README.md', '# Title\n\nNo front matter.\n'), undefined);
-    assert.equal(configFormatOf('p.pipeline.yaml', 'apiVersion: crownguard/v1\nkind: Pipeline\nstages: []\n'), undefined);
+    assert.equal(
+      configFormatOf('p.pipeline.yaml', 'apiVersion: crownguard/v1\nkind: Pipeline\nstages: []\n'),
+      undefined,
+    );
     assert.equal(configFormatOf('package.json', '{"name": "x", "scripts": {"learning_rate": 1}}'), undefined);
   });
 });

@@ -164,7 +164,8 @@ describe('ignore files: hostile patterns are matched in linear time', () => {
     it(`${pattern.slice(0, 40)}… against long paths`, () => {
       const rules = new IgnoreRules().add(pattern);
       const started = performance.now();
-      for (const p of [`a/${deep}/y`, `${'a'.repeat(2000)}`, `a/${'a/'.repeat(200)}c`, `${deep}/${'a'.repeat(300)}c`]) rules.ignores(p);
+      for (const p of [`a/${deep}/y`, `${'a'.repeat(2000)}`, `a/${'a/'.repeat(200)}c`, `${deep}/${'a'.repeat(300)}c`])
+        rules.ignores(p);
       const ms = performance.now() - started;
       assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
     });

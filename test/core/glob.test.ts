@@ -21,12 +21,50 @@ function reference(pattern: string): RegExp {
 
 describe('asset location globs', () => {
   it('match what the backtracking translation matched', () => {
-    const globs = ['s3://bucket/crm/**', './data/*.csv', 'data/**/x?.json', '**', '*', 'a/**/b', 'a*b*c', '**/*.parquet', 'a.b+(c)', 'x/**/**/y', 'a?', ''];
-    const paths = ['s3://bucket/crm/', 's3://bucket/crm/a/b.csv', 'data/a.csv', 'data/sub/a.csv', 'data/x1.json', 'data/p/q/x1.json', 'a/b', 'a/x/b', 'a/xb', 'ab', 'aXbYc', 'a/b/c', 'aXb/c', 'z.parquet', 'd/z.parquet', 'a.b+(c)', 'aab+(c)', 'x/y', 'x/1/2/y', 'a/', 'a\nb', '', '/'];
+    const globs = [
+      's3://bucket/crm/**',
+      './data/*.csv',
+      'data/**/x?.json',
+      '**',
+      '*',
+      'a/**/b',
+      'a*b*c',
+      '**/*.parquet',
+      'a.b+(c)',
+      'x/**/**/y',
+      'a?',
+      '',
+    ];
+    const paths = [
+      's3://bucket/crm/',
+      's3://bucket/crm/a/b.csv',
+      'data/a.csv',
+      'data/sub/a.csv',
+      'data/x1.json',
+      'data/p/q/x1.json',
+      'a/b',
+      'a/x/b',
+      'a/xb',
+      'ab',
+      'aXbYc',
+      'a/b/c',
+      'aXb/c',
+      'z.parquet',
+      'd/z.parquet',
+      'a.b+(c)',
+      'aab+(c)',
+      'x/y',
+      'x/1/2/y',
+      'a/',
+      'a\nb',
+      '',
+      '/',
+    ];
     for (const g of globs) {
       const mine = compileGlob(g);
       const theirs = reference(g);
-      for (const p of paths) assert.equal(mine.test(p), theirs.test(p), `${JSON.stringify(g)} against ${JSON.stringify(p)}`);
+      for (const p of paths)
+        assert.equal(mine.test(p), theirs.test(p), `${JSON.stringify(g)} against ${JSON.stringify(p)}`);
     }
   });
 

@@ -9,9 +9,14 @@ import { REPO } from '../support/paths';
 /** Tokenizes with the TextMate engine VS Code itself uses, on the grammar as shipped. */
 let grammar: IGrammar;
 before(async () => {
-  await oniguruma.loadWASM(readFileSync(path.join(REPO, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm')).buffer as ArrayBuffer);
+  await oniguruma.loadWASM(
+    readFileSync(path.join(REPO, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm')).buffer as ArrayBuffer,
+  );
   const registry = new Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p) => new oniguruma.OnigScanner(p), createOnigString: (s) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p) => new oniguruma.OnigScanner(p),
+      createOnigString: (s) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async (scope) => {
       if (scope !== 'source.crownguard-prompt') return null;
       const file = path.join(REPO, 'syntaxes', 'crownguard-prompt.tmLanguage.json');

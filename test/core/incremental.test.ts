@@ -8,7 +8,8 @@ before(async () => {
   e = await engine();
 });
 
-const show = (fs: Finding[]) => fs.map((f) => `${f.ruleId} ${f.span.offset}+${f.span.length} ${f.severity} ${f.message}`);
+const show = (fs: Finding[]) =>
+  fs.map((f) => `${f.ruleId} ${f.span.offset}+${f.span.length} ${f.severity} ${f.message}`);
 
 /**
  * Each step's text is analysed twice: incrementally (the previous tree and per-definition
@@ -42,9 +43,12 @@ def b(user):
     base.replace('log = logging', 'pw = settings.password\nlog = logging').replace('print(user.id)', 'print(pw)'),
     base.replace('print(user.id)', 'print(pw)'),
     // A logger bound under another name changes what is a sink inside an unchanged function.
-    base.replace('log = logging.getLogger(__name__)', 'audit = logging.getLogger("a")').replace('log.info(user.name)', 'audit.error(user.password)'),
+    base
+      .replace('log = logging.getLogger(__name__)', 'audit = logging.getLogger("a")')
+      .replace('log.info(user.name)', 'audit.error(user.password)'),
     // Functions moved: cached results must move with them.
-    'import logging\nlog = logging.getLogger(__name__)\n\n\n\ndef c():\n    pass\n' + base.slice(base.indexOf('def a')).replace('user.name', 'user.api_key'),
+    'import logging\nlog = logging.getLogger(__name__)\n\n\n\ndef c():\n    pass\n' +
+      base.slice(base.indexOf('def a')).replace('user.name', 'user.api_key'),
     '',
     base,
     // A cached definition must bring back its literal credential, not only its flows.
@@ -63,6 +67,8 @@ export function b(u: any) { console.log(\`\${u.id}\`); }
     base.replace('u.name', 'u.password'),
     base.replace('${u.id}', '${u.apiKey}'),
     'const token = cfg.accessToken;\n' + base.replace('u.name', 'token'),
-    base.replace('const logger = pino();', 'const logger = pino();\nconst dbg = createDebug("x");').replace('console.log', 'dbg'),
+    base
+      .replace('const logger = pino();', 'const logger = pino();\nconst dbg = createDebug("x");')
+      .replace('console.log', 'dbg'),
   ]);
 });

@@ -5,7 +5,11 @@ import { loadManifest } from '../../server/src/core/manifests/load';
 
 /** A pipeline whose `stages` is one flow list of `n` scalars: each item is a schema error. */
 function scalarStages(n: number): string {
-  return 'apiVersion: crownguard/v1\nkind: Pipeline\nmetadata:\n  name: big\nstages: [' + Array.from({ length: n }, (_, i) => `s${i}`).join(', ') + ']\n';
+  return (
+    'apiVersion: crownguard/v1\nkind: Pipeline\nmetadata:\n  name: big\nstages: [' +
+    Array.from({ length: n }, (_, i) => `s${i}`).join(', ') +
+    ']\n'
+  );
 }
 
 describe('a manifest check is bounded in time', () => {
@@ -28,7 +32,7 @@ describe('a manifest check is bounded in time', () => {
     const text = scalarStages(5_000);
     const spent = new Budget(0);
     // A budget already spent (its deadline is in the past, not this millisecond).
-    for (const start = Date.now(); Date.now() - start < 3; );
+    for (const start = Date.now(); Date.now() - start < 3;);
     const r = loadManifest({ path: 'big.pipeline.yaml', text }, 'pipeline', spent);
     const cg005 = r.findings.filter((f) => f.ruleId === 'CG005');
     assert.equal(cg005.length, 1);

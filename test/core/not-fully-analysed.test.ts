@@ -59,12 +59,17 @@ describe('deep nesting does not hide a file', () => {
 describe('a file not fully analysed is a CG005 finding, and keeps its literal secrets', () => {
   it('a parse that runs out of time keeps the file’s secrets and names the cause', async () => {
     const tight = await Engine.create(loadWasm, { fileBudgetMs: 1 });
-    const body = Array.from({ length: 20_000 }, (_, i) => `def f${i}(user):\n    return user.name + str(${i})\n`).join('');
+    const body = Array.from({ length: 20_000 }, (_, i) => `def f${i}(user):\n    return user.name + str(${i})\n`).join(
+      '',
+    );
     const text = `TOKEN = "${TOKEN}"\nprint(password)\n${body}`;
     const r = tight.analyze([{ path: 'slow.py', text }]);
     assert.deepEqual(r.notes, []);
     assert.deepEqual(rules(r.findings), ['CG005 warning', 'CG201 error']);
-    assert.match(r.findings.find((f) => f.ruleId === 'CG005')!.message, /^Only partly analysed, because its parsing took longer than the 1 ms budget/);
+    assert.match(
+      r.findings.find((f) => f.ruleId === 'CG005')!.message,
+      /^Only partly analysed, because its parsing took longer than the 1 ms budget/,
+    );
   });
 
   it('a walk that runs out of time stops, keeping the flows found so far', async () => {
@@ -96,10 +101,16 @@ describe('a file not fully analysed is a CG005 finding, and keeps its literal se
       { path: 'binary.py', text: 'print(password)\u0000\u0001' },
       { path: 'huge.py', text: 'x = 1\n'.repeat(400_000) },
     ]);
-    assert.deepEqual(r.notes.map((n) => `${n.path}: ${n.message}`), ['empty.py: skipped: empty file']);
+    assert.deepEqual(
+      r.notes.map((n) => `${n.path}: ${n.message}`),
+      ['empty.py: skipped: empty file'],
+    );
     assert.deepEqual(
       r.findings.map((f) => `${f.path}: ${f.ruleId} ${f.severity} ${f.message}`),
-      ['binary.py: CG005 warning Not analysed, because it is a binary file', 'huge.py: CG005 warning Not analysed, because it is larger than 2 MiB'],
+      [
+        'binary.py: CG005 warning Not analysed, because it is a binary file',
+        'huge.py: CG005 warning Not analysed, because it is larger than 2 MiB',
+      ],
     );
   });
 
@@ -110,8 +121,14 @@ describe('a file not fully analysed is a CG005 finding, and keeps its literal se
 });
 
 it('each governance in use keeps its catalog: two folders do not rebuild each other’s', () => {
-  const a = e.governance({ path: 'a/governance.yaml', text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\n    kind: table\n    fields: [loyalty_id]\n' }).governance;
-  const b = e.governance({ path: 'b/governance.yaml', text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: hr\n    tier: restricted\n    kind: table\n    fields: [salary_band]\n' }).governance;
+  const a = e.governance({
+    path: 'a/governance.yaml',
+    text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: crm\n    tier: restricted\n    kind: table\n    fields: [loyalty_id]\n',
+  }).governance;
+  const b = e.governance({
+    path: 'b/governance.yaml',
+    text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: hr\n    tier: restricted\n    kind: table\n    fields: [salary_band]\n',
+  }).governance;
   const catalog = (g: typeof a) => (e as unknown as { catalog(g: typeof a): Catalog }).catalog(g);
   const first = catalog(a);
   catalog(b);

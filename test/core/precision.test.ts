@@ -12,7 +12,8 @@ before(async () => {
 
 const SETTINGS = { ...DEFAULT_SETTINGS, today: '2026-11-28' };
 const run = (...files: SourceFile[]): Finding[] => e.analyze(files, SETTINGS).findings;
-const at = (fs: readonly Finding[], path: string) => fs.filter((f) => f.path === path).map((f) => `${f.ruleId} ${f.severity}`);
+const at = (fs: readonly Finding[], path: string) =>
+  fs.filter((f) => f.path === path).map((f) => `${f.ruleId} ${f.severity}`);
 const s = new Synthetic(7);
 
 describe('context for literals', () => {
@@ -31,59 +32,96 @@ describe('context for literals', () => {
   });
 
   it("a constant holding an environment variable's name, or its own name, is not a secret", () => {
-    const ts = 'const LANGSMITH_API_KEY = "LANGSMITH_API_KEY";\nexport const AUTH_TOKEN_KEY = "app_auth_token";\nconst API_KEY_PREFIX = "sk-app-";\n';
-    const py = 'OPENAI_API_KEY = "OPENAI_API_KEY"\n_IDENTITY_SECRET_DB_KEY = "studio_identity_secret"\nsecret_root = "/managed/native/root"\n';
+    const ts =
+      'const LANGSMITH_API_KEY = "LANGSMITH_API_KEY";\nexport const AUTH_TOKEN_KEY = "app_auth_token";\nconst API_KEY_PREFIX = "sk-app-";\n';
+    const py =
+      'OPENAI_API_KEY = "OPENAI_API_KEY"\n_IDENTITY_SECRET_DB_KEY = "studio_identity_secret"\nsecret_root = "/managed/native/root"\n';
     const fs = run({ path: 'src/gateway.ts', text: ts }, { path: 'src/storage.py', text: py });
-    assert.deepEqual(fs.map((f) => f.ruleId), []);
+    assert.deepEqual(
+      fs.map((f) => f.ruleId),
+      [],
+    );
   });
 
   it('a private-key placeholder in a doc comment is not a key', () => {
-    const text = '/**\n * credentials: {\n *   private_key: "-----BEGIN PRIVATE KEY-----\\n...",\n * }\n */\nexport const x = 1;\n';
+    const text =
+      '/**\n * credentials: {\n *   private_key: "-----BEGIN PRIVATE KEY-----\\n...",\n * }\n */\nexport const x = 1;\n';
     assert.deepEqual(at(run({ path: 'src/clients/index.ts', text }), 'src/clients/index.ts'), []);
   });
 });
 
 describe('where a finding is', () => {
   it('knows tests, fixtures, examples, docs and package metadata by their conventions', () => {
-    for (const p of ['tests/test_x.py', 'pkg/x_test.py', 'src/__tests__/a.ts', 'src/a.test.ts', 'src/a.spec.js', 'lib/chat_models/tests/universal.int.test.ts', 'test/fixtures/a.json', 'pkg/testdata/a.yaml']) {
+    for (const p of [
+      'tests/test_x.py',
+      'pkg/x_test.py',
+      'src/__tests__/a.ts',
+      'src/a.test.ts',
+      'src/a.spec.js',
+      'lib/chat_models/tests/universal.int.test.ts',
+      'test/fixtures/a.json',
+      'pkg/testdata/a.yaml',
+    ]) {
       assert.equal(fileRole(p), 'test', p);
     }
     for (const p of ['examples/a.py', 'data/dpo_en_demo.json', 'demo/app.ts']) assert.equal(fileRole(p), 'example', p);
     for (const p of ['docs/guide.yaml', 'README.md']) assert.equal(fileRole(p), 'docs', p);
-    for (const p of ['pyproject.toml', 'package.json', 'CITATION.cff', '.github/CODEOWNERS']) assert.equal(fileRole(p), 'metadata', p);
+    for (const p of ['pyproject.toml', 'package.json', 'CITATION.cff', '.github/CODEOWNERS'])
+      assert.equal(fileRole(p), 'metadata', p);
     assert.equal(fileRole('src/app/main.py'), 'source');
   });
 
   it('literal personal data in a test is a note; a live-format secret there is still an error', () => {
     const token = checksummedToken(s, 'ghp_');
     const text = `CARD = "${luhnNumber(s, '4', 16)}"\nSSN = "512-44-8712"\nTOKEN = "${token}"\n`;
-    assert.deepEqual(at(run({ path: 'tests/test_billing.py', text }), 'tests/test_billing.py').sort(), ['CG201 error', 'CG202 note', 'CG202 note']);
-    assert.deepEqual(at(run({ path: 'src/billing.py', text }), 'src/billing.py').sort(), ['CG201 error', 'CG202 warning', 'CG202 warning']);
+    assert.deepEqual(at(run({ path: 'tests/test_billing.py', text }), 'tests/test_billing.py').sort(), [
+      'CG201 error',
+      'CG202 note',
+      'CG202 note',
+    ]);
+    assert.deepEqual(at(run({ path: 'src/billing.py', text }), 'src/billing.py').sort(), [
+      'CG201 error',
+      'CG202 warning',
+      'CG202 warning',
+    ]);
   });
 
   it('maintainers in package metadata and licence headers are not personal data', () => {
-    const toml = '[project]\nname = "pkg"\nauthors = [{ name = "Priya Raman", email = "priya.raman@northwind-clinic.com" }]\n';
-    const yaml = '# Copyright 2026 Priya Raman <priya.raman@northwind-clinic.com>\nnotify: ops-team@northwind-clinic.com\n';
+    const toml =
+      '[project]\nname = "pkg"\nauthors = [{ name = "Priya Raman", email = "priya.raman@northwind-clinic.com" }]\n';
+    const yaml =
+      '# Copyright 2026 Priya Raman <priya.raman@northwind-clinic.com>\nnotify: ops-team@northwind-clinic.com\n';
     const fs = run({ path: 'pyproject.toml', text: toml }, { path: 'config/notify.yaml', text: yaml });
     assert.deepEqual(at(fs, 'pyproject.toml'), []);
     assert.deepEqual(at(fs, 'config/notify.yaml'), ['CG202 note']);
   });
 
   it('the governance manifest adds test paths, published e-mail domains and accepted fingerprints', () => {
-    const config = { path: 'qa/seed/customers.yaml', text: `card: "${luhnNumber(s, '4', 16)}"\nsupport: help@northwind-clinic.com\n` };
+    const config = {
+      path: 'qa/seed/customers.yaml',
+      text: `card: "${luhnNumber(s, '4', 16)}"\nsupport: help@northwind-clinic.com\n`,
+    };
     const plain = run(config);
     assert.deepEqual(at(plain, config.path).sort(), ['CG202 note', 'CG202 warning']);
     const fingerprint = plain.find((f) => f.severity === 'warning')!.fingerprint!;
-    const gov = (extra: string) => ({ path: 'governance.yaml', text: `apiVersion: crownguard/v1\nkind: Governance\nliterals:\n${extra}` });
-    assert.deepEqual(at(run(gov('  testPaths: ["qa/seed/**"]\n'), config), config.path).sort(), ['CG202 note', 'CG202 note']);
-    assert.deepEqual(at(run(gov('  allowedEmailDomains: [northwind-clinic.com]\n'), config), config.path), ['CG202 warning']);
+    const gov = (extra: string) => ({
+      path: 'governance.yaml',
+      text: `apiVersion: crownguard/v1\nkind: Governance\nliterals:\n${extra}`,
+    });
+    assert.deepEqual(at(run(gov('  testPaths: ["qa/seed/**"]\n'), config), config.path).sort(), [
+      'CG202 note',
+      'CG202 note',
+    ]);
+    assert.deepEqual(at(run(gov('  allowedEmailDomains: [northwind-clinic.com]\n'), config), config.path), [
+      'CG202 warning',
+    ]);
     assert.deepEqual(at(run(gov(`  allowFingerprints: ["${fingerprint}"]\n`), config), config.path), ['CG202 note']);
     const manifest = e.governance(gov('  testPaths: ["qa/seed/**"]\n  maxPerFile: 5\n  reportTestData: true\n'));
     assert.deepEqual(manifest.findings, []);
   });
 });
 
-describe('a credential passed as the call\'s own authentication', () => {
+describe("a credential passed as the call's own authentication", () => {
   it('is not data sent to the model; the prompt and messages still are', () => {
     const ts = [
       'export async function ask(model: any, client: any, openAIApiKey: string, apiKey: string, prompt: string) {',
@@ -92,10 +130,17 @@ describe('a credential passed as the call\'s own authentication', () => {
       '  await model.invoke(`Summarise ${apiKey}`);',
       '}',
     ].join('\n');
-    const py = 'def publish(card, hf_token, api_key):\n    card.push_to_hub("org/model", token=hf_token)\n    llm.invoke(f"use {api_key}")\n';
+    const py =
+      'def publish(card, hf_token, api_key):\n    card.push_to_hub("org/model", token=hf_token)\n    llm.invoke(f"use {api_key}")\n';
     const fs = run({ path: 'src/ask.ts', text: ts }, { path: 'src/publish.py', text: py });
-    assert.deepEqual(fs.filter((f) => f.path === 'src/ask.ts').map((f) => `${f.ruleId}:${f.span.offset}`), [`CG104:${ts.indexOf('${apiKey}') + 2}`]);
-    assert.deepEqual(fs.filter((f) => f.path === 'src/publish.py').map((f) => f.ruleId), ['CG104']);
+    assert.deepEqual(
+      fs.filter((f) => f.path === 'src/ask.ts').map((f) => `${f.ruleId}:${f.span.offset}`),
+      [`CG104:${ts.indexOf('${apiKey}') + 2}`],
+    );
+    assert.deepEqual(
+      fs.filter((f) => f.path === 'src/publish.py').map((f) => f.ruleId),
+      ['CG104'],
+    );
   });
 });
 
@@ -111,7 +156,10 @@ describe('JavaScript sanitisers', () => {
       '  console.log(options.hostname);',
       '}',
     ].join('\n');
-    assert.deepEqual(run({ path: 'src/show.ts', text: ts }).map((f) => `${f.ruleId} ${f.message}`), []);
+    assert.deepEqual(
+      run({ path: 'src/show.ts', text: ts }).map((f) => `${f.ruleId} ${f.message}`),
+      [],
+    );
   });
 });
 
@@ -122,7 +170,14 @@ describe('bounded output', () => {
     const floats = JSON.stringify(Array.from({ length: 100_000 }, () => Number(`0.${s.digits(16)}`)));
     const mails = Array.from({ length: 100_000 }, (_, i) => `u${i}@nwclinic.org`).join('\n');
     const started = Date.now();
-    const result = e.analyze([{ path: 'data/big.json', text: big }, { path: 'data/floats.json', text: floats }, { path: 'data/mails.yaml', text: mails }], SETTINGS);
+    const result = e.analyze(
+      [
+        { path: 'data/big.json', text: big },
+        { path: 'data/floats.json', text: floats },
+        { path: 'data/mails.yaml', text: mails },
+      ],
+      SETTINGS,
+    );
     const fs = result.findings;
     assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
     // Over the size limit: not analysed, and said so as a finding.

@@ -12,8 +12,14 @@ import { DEFAULT_SETTINGS, LineIndex, type Engine } from '../../server/src/core'
 export const CORPUS = path.resolve(__dirname, '..', '..', '..', 'test', 'corpus', 'files');
 
 const FAMILIES: Record<string, string> = {
-  CG101: 'logs', CG102: 'exceptions', CG103: 'trackers', CG104: 'LLM calls', CG105: 'uploads',
-  CG106: 'prompt templates', CG201: 'secret literals', CG202: 'PII literals',
+  CG101: 'logs',
+  CG102: 'exceptions',
+  CG103: 'trackers',
+  CG104: 'LLM calls',
+  CG105: 'uploads',
+  CG106: 'prompt templates',
+  CG201: 'secret literals',
+  CG202: 'PII literals',
 };
 
 export interface Score {
@@ -27,7 +33,12 @@ export function scoreCorpus(engine: Engine): Score[] {
   const names = readdirSync(CORPUS).sort();
   const files = names.map((n) => ({ path: n, text: readFileSync(path.join(CORPUS, n), 'utf8') }));
   const result = engine.analyze(files, { ...DEFAULT_SETTINGS, today: '2026-11-28' });
-  const scores = new Map<string, Score>(Object.entries(FAMILIES).map(([, f]) => [f, { family: f, truePositives: 0, falsePositives: [], falseNegatives: [] }]));
+  const scores = new Map<string, Score>(
+    Object.entries(FAMILIES).map(([, f]) => [
+      f,
+      { family: f, truePositives: 0, falsePositives: [], falseNegatives: [] },
+    ]),
+  );
   for (const file of files) {
     const expected = new Set<string>();
     file.text.split(/\r?\n/).forEach((line, i) => {
@@ -36,7 +47,9 @@ export function scoreCorpus(engine: Engine): Score[] {
     });
     const index = new LineIndex(file.text);
     const actual = new Set(
-      result.findings.filter((f) => f.path === file.path && !f.waiver && FAMILIES[f.ruleId]).map((f) => `${index.position(f.span.offset).line + 1} ${f.ruleId}`),
+      result.findings
+        .filter((f) => f.path === file.path && !f.waiver && FAMILIES[f.ruleId])
+        .map((f) => `${index.position(f.span.offset).line + 1} ${f.ruleId}`),
     );
     for (const key of new Set([...expected, ...actual])) {
       const rule = key.split(' ')[1];
@@ -57,7 +70,10 @@ export function formatScores(scores: Score[]): string {
     const fn = s.falseNegatives.length;
     return `${s.family.padEnd(18)} ${String(tp).padStart(4)} ${String(fp).padStart(4)} ${String(fn).padStart(4)}  ${pct(tp, tp + fp)}  ${pct(tp, tp + fn)}`;
   });
-  const misses = scores.flatMap((s) => [...s.falsePositives.map((x) => `  false positive ${x}`), ...s.falseNegatives.map((x) => `  missed ${x}`)]);
+  const misses = scores.flatMap((s) => [
+    ...s.falsePositives.map((x) => `  false positive ${x}`),
+    ...s.falseNegatives.map((x) => `  missed ${x}`),
+  ]);
   return ['family               TP   FP   FN  precision  recall', ...rows, ...misses].join('\n') + '\n';
 }
 

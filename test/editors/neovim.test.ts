@@ -18,27 +18,44 @@ it('Neovim receives the diagnostics and applies the quick fix', () => {
     const home = path.join(ws.dir, '.nvim-home');
     mkdirSync(home);
     const out = path.join(home, 'results.json');
-    const r = spawnSync('nvim', ['--headless', '--clean', '-n', '-i', 'NONE', '-c', `luafile ${path.join(REPO, 'test', 'editors', 'neovim.lua')}`], {
-      cwd: ws.dir,
-      encoding: 'utf8',
-      timeout: 90_000,
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: home,
-        XDG_DATA_HOME: home,
-        XDG_STATE_HOME: home,
-        XDG_CACHE_HOME: home,
-        CROWNGUARD_CMD: JSON.stringify([process.execPath, CLI, 'lsp', '--stdio']),
-        CROWNGUARD_FILE: 'src/prepare_data.py',
-        CROWNGUARD_OUT: out,
+    const r = spawnSync(
+      'nvim',
+      [
+        '--headless',
+        '--clean',
+        '-n',
+        '-i',
+        'NONE',
+        '-c',
+        `luafile ${path.join(REPO, 'test', 'editors', 'neovim.lua')}`,
+      ],
+      {
+        cwd: ws.dir,
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: {
+          ...process.env,
+          HOME: home,
+          XDG_CONFIG_HOME: home,
+          XDG_DATA_HOME: home,
+          XDG_STATE_HOME: home,
+          XDG_CACHE_HOME: home,
+          CROWNGUARD_CMD: JSON.stringify([process.execPath, CLI, 'lsp', '--stdio']),
+          CROWNGUARD_FILE: 'src/prepare_data.py',
+          CROWNGUARD_OUT: out,
+        },
       },
-    });
+    );
     assert.equal(r.status, 0, `nvim failed: ${r.stderr}`);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(results.error, undefined, results.error);
     assert.deepEqual(
-      results.before.map((d: { line: number; col: number; code: string; source: string }) => [d.line, d.col, d.code, d.source]),
+      results.before.map((d: { line: number; col: number; code: string; source: string }) => [
+        d.line,
+        d.col,
+        d.code,
+        d.source,
+      ]),
       [[12, 16, 'CG101', 'crownguard']],
     );
     assert.deepEqual(results.actions, [

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { DocumentDiagnosticRequest, HoverRequest, type Diagnostic, type FullDocumentDiagnosticReport, type Hover } from 'vscode-languageserver-protocol/node';
+import {
+  DocumentDiagnosticRequest,
+  HoverRequest,
+  type Diagnostic,
+  type FullDocumentDiagnosticReport,
+  type Hover,
+} from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
 
@@ -27,14 +33,25 @@ describe('a governance manifest that stops parsing while it is typed', () => {
     ws.remove();
   });
 
-  const diagnose = async (uri: string) => ((await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport).items;
-  const summary = (items: Diagnostic[]) => items.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message}`);
+  const diagnose = async (uri: string) =>
+    (
+      (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as FullDocumentDiagnosticReport
+    ).items;
+  const summary = (items: Diagnostic[]) =>
+    items.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message}`);
   const hoverOn = async (needle: string) => {
     const offset = pipelineText.indexOf(needle);
     const before = pipelineText.slice(0, offset).split('\n');
     const position = { line: before.length - 1, character: before[before.length - 1].length + 1 };
-    const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: pipelineUri }, position })) as Hover | null;
-    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : JSON.stringify(h?.contents);
+    const h = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: pipelineUri },
+      position,
+    })) as Hover | null;
+    return h && typeof h.contents === 'object' && 'value' in h.contents
+      ? h.contents.value
+      : JSON.stringify(h?.contents);
   };
 
   it('keeps the last manifest that parsed for every other file, and says so once, at the bracket', async () => {
@@ -42,7 +59,10 @@ describe('a governance manifest that stops parsing while it is typed', () => {
     const codeBefore = summary(await diagnose(codeUri));
     const hoverBefore = await hoverOn('customer-profiles');
     assert.match(hoverBefore, /^\*\*asset\*\* `customer-profiles`/);
-    assert.ok(codeBefore.some((d) => d.includes('CG101')), codeBefore.join('\n'));
+    assert.ok(
+      codeBefore.some((d) => d.includes('CG101')),
+      codeBefore.join('\n'),
+    );
 
     // Typing the opening bracket of a list, not yet its closing one.
     const broken = good.replace('records: [Customer, CustomerProfile]', 'records: [Customer, CustomerProfile');

@@ -29,7 +29,13 @@ const MASKED = /<[a-z_]+:[0-9a-f]{8}>/;
 
 /** A response as text, without the file URIs an editor needs to open a location, a link or apply an edit. */
 const shown = (value: unknown) =>
-  JSON.stringify(value, (k, v: unknown) => (k === 'uri' || k === 'targetUri' || k === 'target' ? undefined : k === 'changes' && v && typeof v === 'object' ? Object.values(v) : v));
+  JSON.stringify(value, (k, v: unknown) =>
+    k === 'uri' || k === 'targetUri' || k === 'target'
+      ? undefined
+      : k === 'changes' && v && typeof v === 'object'
+        ? Object.values(v)
+        : v,
+  );
 
 describe('no planted value leaves the language server', () => {
   let ws: PlantedWorkspace;
@@ -61,9 +67,19 @@ describe('no planted value leaves the language server', () => {
     for (const f of ws.files) {
       const uri = await client.open(f.path, f.languageId);
       const text = readFileSync(path.join(ws.dir, f.path), 'utf8');
-      const report = await send<FullDocumentDiagnosticReport>(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+      const report = await send<FullDocumentDiagnosticReport>(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      });
       // Requests go out together: the server answers them in order, without a round trip each.
-      await Promise.all(report.items.map((d) => send<CodeAction[]>(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })));
+      await Promise.all(
+        report.items.map((d) =>
+          send<CodeAction[]>(CodeActionRequest.type, {
+            textDocument: { uri },
+            range: d.range,
+            context: { diagnostics: [d] },
+          }),
+        ),
+      );
       await send(DocumentSymbolRequest.type, { textDocument: { uri } });
       const links = await send<DocumentLink[] | null>(DocumentLinkRequest.type, { textDocument: { uri } });
       linked += links?.length ?? 0;
@@ -75,7 +91,11 @@ describe('no planted value leaves the language server', () => {
           const at = line.indexOf(JSON.stringify(p.written).slice(1, -1));
           if (at < 0) continue;
           const position = { line: i, character: at + 2 };
-          asked.push(send(HoverRequest.type, { textDocument: { uri }, position }), send(CompletionRequest.type, { textDocument: { uri }, position }), send(LineageRequests.nodeAt, { textDocument: { uri }, position }));
+          asked.push(
+            send(HoverRequest.type, { textDocument: { uri }, position }),
+            send(CompletionRequest.type, { textDocument: { uri }, position }),
+            send(LineageRequests.nodeAt, { textDocument: { uri }, position }),
+          );
         }
       }
       await Promise.all(asked);
@@ -109,7 +129,10 @@ describe('no planted value leaves the language server', () => {
     assert.ok(ups.every((up, i) => up.nodes.some((x) => x.id === nodes[i].id)));
     const asset = masked.find((n) => n.kind === 'asset')!;
     const down = await send<LineageGraphInfo>(LineageRequests.downstream, { id: asset.id });
-    assert.ok(down.edges.length > 0 && down.edges.every((e) => down.nodes.some((x) => x.id === e.from) && down.nodes.some((x) => x.id === e.to)));
+    assert.ok(
+      down.edges.length > 0 &&
+        down.edges.every((e) => down.nodes.some((x) => x.id === e.from) && down.nodes.some((x) => x.id === e.to)),
+    );
     const far = down.nodes[down.nodes.length - 1];
     assert.notEqual(await send(LineageRequests.path, { from: asset.id, to: far.id }), null);
     assert.deepEqual(leaksIn(responses.join('\n'), ws.planted), []);

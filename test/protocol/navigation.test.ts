@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { CompletionRequest, DefinitionRequest, DocumentSymbolRequest, type DocumentSymbol, HoverRequest, ReferencesRequest, type CompletionItem, type Hover, type Location } from 'vscode-languageserver-protocol/node';
+import {
+  CompletionRequest,
+  DefinitionRequest,
+  DocumentSymbolRequest,
+  type DocumentSymbol,
+  HoverRequest,
+  ReferencesRequest,
+  type CompletionItem,
+  type Hover,
+  type Location,
+} from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
 
@@ -25,15 +35,25 @@ describe('navigation in manifests', () => {
   const at = (needle: string, nth = 1) => {
     let seen = 0;
     for (const [line, text] of pipeline.entries()) {
-      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) if (++seen === nth) return { line, character: i + 1 };
+      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1))
+        if (++seen === nth) return { line, character: i + 1 };
     }
     throw new Error(`${needle} not in the pipeline`);
   };
-  const governanceLine = (needle: string) => readFileSync(`${ws.dir}/governance.yaml`, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const governanceLine = (needle: string) =>
+    readFileSync(`${ws.dir}/governance.yaml`, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle));
 
   it('goes from an input to the asset declared in the governance manifest', async () => {
-    const locations = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: pipelineUri }, position: at('customer-profiles') })) as Location[];
-    assert.deepEqual(locations.map((l) => [l.uri, l.range.start.line]), [[client.uri('governance.yaml'), governanceLine('- id: customer-profiles')]]);
+    const locations = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: pipelineUri },
+      position: at('customer-profiles'),
+    })) as Location[];
+    assert.deepEqual(
+      locations.map((l) => [l.uri, l.range.start.line]),
+      [[client.uri('governance.yaml'), governanceLine('- id: customer-profiles')]],
+    );
   });
 
   it('finds every use of an id across files', async () => {
@@ -74,7 +94,9 @@ describe('navigation in manifests', () => {
   });
 
   it('outlines a manifest: its sections, and the ids of the items under them', async () => {
-    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: pipelineUri } })) as DocumentSymbol[];
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri: pipelineUri },
+    })) as DocumentSymbol[];
     assert.deepEqual(
       symbols.map((s) => [s.name, (s.children ?? []).map((c) => c.name)]),
       [
@@ -88,17 +110,32 @@ describe('navigation in manifests', () => {
 
   it('hovers show what a dataset carries and where it comes from, through a redacting stage', async () => {
     const hover = async (needle: string, nth = 1) => {
-      const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: pipelineUri }, position: at(needle, nth) })) as Hover | null;
+      const h = (await client.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri: pipelineUri },
+        position: at(needle, nth),
+      })) as Hover | null;
       return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
     };
-    assert.match(await hover('raw-joined'), /^\*\*stage output\*\* `raw-joined`: carries tier \*\*restricted\*\* \(crown-jewel, from `customer-profiles`\); declared in `pipelines\/support-bot\.pipeline\.yaml` line 10\n\nTier from: `support-bot\/ingest` ← `customer-profiles` \(declared restricted in `governance\.yaml`\)\n\nSources:\n- `customer-profiles` \(restricted\): decides the tier\n- `support-tickets` \(confidential\)$/);
-    assert.match(await hover('sft-train'), /Tier from: `support-bot\/redact-pii` \(redacting stage\) ← `raw-joined` ← `support-bot\/ingest` ← `customer-profiles`/);
+    assert.match(
+      await hover('raw-joined'),
+      /^\*\*stage output\*\* `raw-joined`: carries tier \*\*restricted\*\* \(crown-jewel, from `customer-profiles`\); declared in `pipelines\/support-bot\.pipeline\.yaml` line 10\n\nTier from: `support-bot\/ingest` ← `customer-profiles` \(declared restricted in `governance\.yaml`\)\n\nSources:\n- `customer-profiles` \(restricted\): decides the tier\n- `support-tickets` \(confidential\)$/,
+    );
+    assert.match(
+      await hover('sft-train'),
+      /Tier from: `support-bot\/redact-pii` \(redacting stage\) ← `raw-joined` ← `support-bot\/ingest` ← `customer-profiles`/,
+    );
     // After redaction the confidential source decides the tier; the restricted one is named as lowered.
     assert.match(
       await hover('sft-train'),
       /\n\nSources:\n- `support-tickets` \(confidential\): decides the tier\n- `customer-profiles` \(restricted, lowered to confidential by the redacting stage `support-bot\/redact-pii`\)$/,
     );
-    assert.match(await hover('sft-train'), /^\*\*stage output\*\* `sft-train`: carries tier \*\*confidential\*\*; declared in/);
-    assert.match(await hover('customer-profiles'), /^\*\*asset\*\* `customer-profiles` \(table, owner data-platform\): tier \*\*restricted\*\* \(crown-jewel\); declared in `governance\.yaml` line \d+$/);
+    assert.match(
+      await hover('sft-train'),
+      /^\*\*stage output\*\* `sft-train`: carries tier \*\*confidential\*\*; declared in/,
+    );
+    assert.match(
+      await hover('customer-profiles'),
+      /^\*\*asset\*\* `customer-profiles` \(table, owner data-platform\): tier \*\*restricted\*\* \(crown-jewel\); declared in `governance\.yaml` line \d+$/,
+    );
   });
 });

@@ -41,8 +41,13 @@ it('the CLI and the language server give the same findings for the same files', 
   ];
   for (const [file, lang] of files) {
     const uri = await client.open(file, lang);
-    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
-    for (const d of report.items) fromServer.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${severities[d.severity!]} ${d.code} ${d.message}`);
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+      textDocument: { uri },
+    })) as FullDocumentDiagnosticReport;
+    for (const d of report.items)
+      fromServer.push(
+        `${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${severities[d.severity!]} ${d.code} ${d.message}`,
+      );
   }
   await client.stop();
   fromServer.sort();
@@ -60,14 +65,24 @@ it('a file under a nested governance manifest is checked under it by both shells
       'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: loyalty\n    tier: restricted\n    fields: [loyalty_points]\n',
     );
     writeFileSync(`${nested.dir}/teams/loyalty/report.py`, 'print(member.loyalty_points)\n');
-    const cli = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: nested.dir, encoding: 'utf8' });
-    const fromCli = JSON.parse(cli.stdout).findings.filter((f: { path: string }) => f.path === 'teams/loyalty/report.py').map((f: { message: string }) => f.message);
+    const cli = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], {
+      cwd: nested.dir,
+      encoding: 'utf8',
+    });
+    const fromCli = JSON.parse(cli.stdout)
+      .findings.filter((f: { path: string }) => f.path === 'teams/loyalty/report.py')
+      .map((f: { message: string }) => f.message);
     const client = await TestClient.start({ folder: nested.dir, pull: true });
     const uri = await client.open('teams/loyalty/report.py', 'python');
-    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+      textDocument: { uri },
+    })) as FullDocumentDiagnosticReport;
     await client.stop();
     // JSON keeps the names marked as code; a diagnostic, being plain text, quotes them.
-    assert.deepEqual(report.items.map((d) => d.message), fromCli.map((m: string) => m.replace(/`([^`]*)`/g, "'$1'")));
+    assert.deepEqual(
+      report.items.map((d) => d.message),
+      fromCli.map((m: string) => m.replace(/`([^`]*)`/g, "'$1'")),
+    );
     assert.match(String(fromCli[0]), /field `loyalty_points` of asset `loyalty`/);
   } finally {
     nested.remove();

@@ -4,7 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ErrorCodes, ResponseError, WorkspaceDiagnosticRequest, type WorkspaceDiagnosticReport } from 'vscode-languageserver-protocol/node';
+import {
+  ErrorCodes,
+  ResponseError,
+  WorkspaceDiagnosticRequest,
+  type WorkspaceDiagnosticReport,
+} from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../support/lsp-client';
 
 function folder(files: Record<string, string>): string {
@@ -34,10 +39,22 @@ describe('malformed parameters at the protocol edge', () => {
 
   it('ignores a malformed notification with one log line each, and prints no stack', async () => {
     const bad: [string, unknown][] = [
-      ['textDocument/didOpen', { textDocument: { uri: null, languageId: 'python', version: 1, text: 'print(password)\n' } }],
-      ['textDocument/didOpen', { textDocument: { uri: client.uri('b.py'), languageId: 'python', version: 1, text: 42 } }],
+      [
+        'textDocument/didOpen',
+        { textDocument: { uri: null, languageId: 'python', version: 1, text: 'print(password)\n' } },
+      ],
+      [
+        'textDocument/didOpen',
+        { textDocument: { uri: client.uri('b.py'), languageId: 'python', version: 1, text: 42 } },
+      ],
       ['textDocument/didChange', { textDocument: { uri: null, version: 2 }, contentChanges: [{ text: 'x' }] }],
-      ['textDocument/didChange', { textDocument: { uri: client.uri('a.py'), version: 2 }, contentChanges: [{ text: 'x', range: { start: null } }] }],
+      [
+        'textDocument/didChange',
+        {
+          textDocument: { uri: client.uri('a.py'), version: 2 },
+          contentChanges: [{ text: 'x', range: { start: null } }],
+        },
+      ],
       ['textDocument/didClose', { textDocument: { uri: 7 } }],
       ['textDocument/didSave', { textDocument: {} }],
       ['workspace/didChangeWatchedFiles', { changes: [{ uri: null, type: 1 }] }],
@@ -48,7 +65,10 @@ describe('malformed parameters at the protocol edge', () => {
     // log lines about the notifications above have arrived once this answer has.
     const uri = await client.open('a.py', 'python');
     const report = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
-    assert.deepEqual((report as { items: { code: string }[] }).items.map((d) => d.code), ['CG101']);
+    assert.deepEqual(
+      (report as { items: { code: string }[] }).items.map((d) => d.code),
+      ['CG101'],
+    );
     assert.doesNotMatch(client.serverStderr(), /TypeError|at \w+ \(/);
     assert.deepEqual(
       logs.filter((l) => l.startsWith('Ignored ')).map((l) => l.split(':')[0]),
@@ -64,8 +84,22 @@ describe('malformed parameters at the protocol edge', () => {
       ['textDocument/definition', { textDocument: { uri } }],
       ['textDocument/references', { textDocument: { uri: 5 }, position: { line: 0, character: 0 } }],
       ['textDocument/completion', {}],
-      ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: null }],
-      ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [{ range: null }] } }],
+      [
+        'textDocument/codeAction',
+        {
+          textDocument: { uri },
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          context: null,
+        },
+      ],
+      [
+        'textDocument/codeAction',
+        {
+          textDocument: { uri },
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          context: { diagnostics: [{ range: null }] },
+        },
+      ],
       ['textDocument/documentSymbol', { textDocument: null }],
       ['textDocument/documentLink', {}],
       ['textDocument/diagnostic', { textDocument: { uri: null } }],
@@ -83,7 +117,8 @@ describe('malformed parameters at the protocol edge', () => {
     for (const [method, params] of requests) {
       await assert.rejects(
         client.connection.sendRequest(method, params),
-        (err: unknown) => err instanceof ResponseError && err.code === ErrorCodes.InvalidParams && err.message.startsWith(`${method}:`),
+        (err: unknown) =>
+          err instanceof ResponseError && err.code === ErrorCodes.InvalidParams && err.message.startsWith(`${method}:`),
         `${method} ${JSON.stringify(params)}`,
       );
     }
@@ -117,11 +152,16 @@ describe('links and special files in the workspace scan', () => {
   });
 
   it('reports only the files inside the folder, each once, without blocking', async () => {
-    const report: WorkspaceDiagnosticReport = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const report: WorkspaceDiagnosticReport = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
+      previousResultIds: [],
+    });
     const reported = report.items.map((r) => path.basename(new URL(r.uri).pathname)).sort();
     assert.deepEqual(reported, ['app.py', 'release.model.yaml']);
     const release = report.items.find((r) => r.uri.endsWith('release.model.yaml'));
     const messages = release?.kind === 'full' ? release.items.map((d) => String(d.message)) : [];
-    assert.ok(messages.some((m) => /is not in the workspace, so its sha256 is not verified/.test(m)), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => /is not in the workspace, so its sha256 is not verified/.test(m)),
+      messages.join('\n'),
+    );
   });
 });

@@ -49,13 +49,19 @@ describe('language server over stdio, push diagnostics', () => {
       range: leak.range,
       context: { diagnostics: [leak] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [
-      ['Wrap `customer.ssn` in redact() where it enters `summary` (line 12)', true],
-      ['Wrap the whole `summary` in redact() here', false],
-      // The example manifest requires an approver for crown-jewel data: the waiver asks for one.
-      ['Waive CG101 for this statement (write the reason and the approver)', false],
-    ]);
-    const sink = TextDocument.applyEdits(TextDocument.create(prepUri, 'python', 1, prepText), actions[1].edit!.changes![prepUri]);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [
+        ['Wrap `customer.ssn` in redact() where it enters `summary` (line 12)', true],
+        ['Wrap the whole `summary` in redact() here', false],
+        // The example manifest requires an approver for crown-jewel data: the waiver asks for one.
+        ['Waive CG101 for this statement (write the reason and the approver)', false],
+      ],
+    );
+    const sink = TextDocument.applyEdits(
+      TextDocument.create(prepUri, 'python', 1, prepText),
+      actions[1].edit!.changes![prepUri],
+    );
     assert.equal(sink, prepText.replace('logger.info(summary)', 'logger.info(redact(summary))'));
     const edits = actions[0].edit!.changes![prepUri];
     const fixed = TextDocument.applyEdits(TextDocument.create(prepUri, 'python', 1, prepText), edits);
@@ -77,7 +83,10 @@ describe('language server over stdio, push diagnostics', () => {
     assert.equal(actions.length, 1);
     assert.equal(actions[0].kind, 'source.fixAll.crownguard');
     const text = readFileSync(`${ws.dir}/src/train.py`, 'utf8');
-    const fixed = TextDocument.applyEdits(TextDocument.create(trainUri, 'python', 1, text), actions[0].edit!.changes![trainUri]);
+    const fixed = TextDocument.applyEdits(
+      TextDocument.create(trainUri, 'python', 1, text),
+      actions[0].edit!.changes![trainUri],
+    );
     assert.equal(fixed.split('from acme_privacy import redact').length - 1, 1);
     assert.equal(fixed.split('redact(customer_record').length - 1, 2);
   });
@@ -92,7 +101,10 @@ describe('language server over stdio, push diagnostics', () => {
     const uri = client.uri('src/train.py');
     const version = await client.change(uri, text);
     const published = await client.waitFor('diagnostics with the waiver', () => client.diagnosticsAt(uri, version));
-    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.range.start.line]), [['CG101', 10]]);
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [['CG101', 10]],
+    );
   });
 
   it('publishes only for the latest version when edits come quickly', async () => {
@@ -128,11 +140,16 @@ describe('language server over stdio, push diagnostics', () => {
     const pipelineUri = await client.open('pipelines/support-bot.pipeline.yaml', 'yaml');
     const first = await client.waitFor('pipeline diagnostics', () => client.diagnosticsAt(pipelineUri, 1));
     // The example's ingest stage reads crown-jewel data without confidential compute.
-    assert.deepEqual(first.diagnostics.map((d) => [d.code, d.range.start.line]), [['CG401', 6]]);
+    assert.deepEqual(
+      first.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [['CG401', 6]],
+    );
     const before = client.published.length;
     await client.change(govUri, gov.replace('- id: support-tickets', '- id: support-ticket'));
     const updated = await client.waitFor('re-published pipeline diagnostics', () =>
-      client.published.slice(before).find((p) => p.uri === pipelineUri && p.diagnostics.some((d) => d.code === 'CG003')),
+      client.published
+        .slice(before)
+        .find((p) => p.uri === pipelineUri && p.diagnostics.some((d) => d.code === 'CG003')),
     );
     assert.deepEqual(
       updated.diagnostics.filter((d) => d.code === 'CG003').map((d) => [d.range.start.line, String(d.message)]),
@@ -157,7 +174,11 @@ describe('language server over stdio, push diagnostics', () => {
   it('reports a deeply nested file in full, and a binary one as a CG005 warning, never a note', async () => {
     // Built by concatenation so that this file itself holds no token.
     const token = checksummedToken(new Synthetic(), 'ghp_');
-    const deepUri = await client.open('src/deep.py', 'python', `TOKEN = "${token}"\nprint(user.ssn)\nx = ${'('.repeat(2000)}1${')'.repeat(2000)}\n`);
+    const deepUri = await client.open(
+      'src/deep.py',
+      'python',
+      `TOKEN = "${token}"\nprint(user.ssn)\nx = ${'('.repeat(2000)}1${')'.repeat(2000)}\n`,
+    );
     const deep = await client.waitFor('diagnostics for deep.py', () => client.diagnosticsAt(deepUri, 1));
     assert.deepEqual(deep.diagnostics.map((d) => d.code).sort(), ['CG101', 'CG201']);
     assert.ok(deep.diagnostics.every((d) => !String(d.message).includes(token)));
@@ -185,7 +206,11 @@ describe('language server over stdio, pull diagnostics and settings', () => {
   after(() => ws.remove());
 
   const pull = async (uri: string) =>
-    ((await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport).items;
+    (
+      (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as FullDocumentDiagnosticReport
+    ).items;
 
   it('answers textDocument/diagnostic', async () => {
     const uri = await client.open('src/train.py', 'python');

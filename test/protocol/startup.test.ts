@@ -29,7 +29,10 @@ describe('server start-up', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-start-'));
     copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
     const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
     try {
@@ -39,11 +42,23 @@ describe('server start-up', () => {
       const line = text.split('\n').findIndex((l) => l.startsWith('tiers:'));
       // Sent back to back, as an editor does the moment the server is up: nothing waits for
       // the initialize answer, so these arrive while the server still loads its parsers.
-      const initialized = connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'start' }], capabilities: { textDocument: { diagnostic: {} } } });
+      const initialized = connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: root,
+        workspaceFolders: [{ uri: root, name: 'start' }],
+        capabilities: { textDocument: { diagnostic: {} } },
+      });
       void connection.sendNotification(InitializedNotification.type, {});
-      void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
-      const hover = connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 2 } }) as Promise<Hover | null>;
-      const diagnostics = connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }) as Promise<DocumentDiagnosticReport>;
+      void connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'yaml', version: 1, text },
+      });
+      const hover = connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line, character: 2 },
+      }) as Promise<Hover | null>;
+      const diagnostics = connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      }) as Promise<DocumentDiagnosticReport>;
       await initialized;
       const h = await hover;
       assert.ok(h, 'the hover is answered once the server is ready, not empty');
@@ -95,12 +110,17 @@ describe('server start-up', () => {
     });
 
     it('the scan analyses no saved file while a document pull is being served', async () => {
-      const scan = client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], workDoneToken: 'scan' });
+      const scan = client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
+        previousResultIds: [],
+        workDoneToken: 'scan',
+      });
       await client.waitFor('the scan to be under way', () => client.progress.some((p) => p.kind === 'report'), 60000);
       held = new Promise((resolve) => (release = resolve));
       const inFlight = new Promise<void>((resolve) => (asked = resolve));
       const uri = await client.open('opened.py', 'python');
-      const answer = client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }) as Promise<DocumentDiagnosticReport>;
+      const answer = client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      }) as Promise<DocumentDiagnosticReport>;
       // The pull is being served once the server asks for the file's settings; from then on,
       // count the saved files the scan analyses (it may finish the one it was in the middle of).
       await inFlight;

@@ -30,11 +30,22 @@ function cliFindings(dir: string): Lines {
 
 function serverFindings(dir: string, items: readonly WorkspaceDocumentDiagnosticReport[]): Lines {
   return items
-    .flatMap((r) => (r.kind === 'full' ? r.items.map((d) => `${path.relative(dir, fileURLToPath(r.uri)).split(path.sep).join('/')}:${d.range.start.line + 1} ${String(d.code)}`) : []))
+    .flatMap((r) =>
+      r.kind === 'full'
+        ? r.items.map(
+            (d) =>
+              `${path.relative(dir, fileURLToPath(r.uri)).split(path.sep).join('/')}:${d.range.start.line + 1} ${String(d.code)}`,
+          )
+        : [],
+    )
     .sort();
 }
 
-function pull(client: TestClient, previous: WorkspaceDocumentDiagnosticReport[] = [], token?: CancellationTokenSource): Promise<WorkspaceDiagnosticReport> {
+function pull(
+  client: TestClient,
+  previous: WorkspaceDocumentDiagnosticReport[] = [],
+  token?: CancellationTokenSource,
+): Promise<WorkspaceDiagnosticReport> {
   const previousResultIds = previous.flatMap((r) => (r.resultId ? [{ uri: r.uri, value: r.resultId }] : []));
   return client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds }, token?.token);
 }
@@ -58,14 +69,20 @@ describe('workspace diagnostics over stdio', () => {
     const start = Date.now();
     first = await pull(client);
     t.diagnostic(`examples: first scan of ${first.items.length} files ${Date.now() - start} ms`);
-    assert.ok(first.items.every((r) => r.version === null && r.resultId), 'every report has a result id and no version');
+    assert.ok(
+      first.items.every((r) => r.version === null && r.resultId),
+      'every report has a result id and no version',
+    );
     assert.ok(!first.items.some((r) => r.uri === openUri), 'the open file is left to document pulls');
     const expected = cliFindings(ws.dir).filter((l) => !l.startsWith('src/notify.ts:'));
     assert.ok(expected.length >= 5, expected.join('\n'));
     assert.deepEqual(serverFindings(ws.dir, first.items), expected);
     // Clean files are reported too (empty), so their old problems would be cleared.
     assert.ok(first.items.some((r) => r.uri.endsWith('/governance.yaml') && r.kind === 'full' && r.items.length === 0));
-    await client.waitFor('the scan progress to end', () => client.progress.some((p) => p.kind === 'begin') && client.progress.at(-1)?.kind === 'end');
+    await client.waitFor(
+      'the scan progress to end',
+      () => client.progress.some((p) => p.kind === 'begin') && client.progress.at(-1)?.kind === 'end',
+    );
     assert.match(client.progress.find((p) => p.kind === 'begin')!.title!, /CrownGuard/);
     assert.ok(client.progress.some((p) => p.kind === 'report' && /of \d+ files/.test(p.message ?? '')));
   });
@@ -74,7 +91,10 @@ describe('workspace diagnostics over stdio', () => {
     const seen = client.progress.length;
     const second = await pull(client, first.items);
     assert.equal(second.items.length, first.items.length);
-    assert.deepEqual(second.items.filter((r) => r.kind !== 'unchanged').map((r) => r.uri), []);
+    assert.deepEqual(
+      second.items.filter((r) => r.kind !== 'unchanged').map((r) => r.uri),
+      [],
+    );
     assert.equal(client.progress.length, seen, 'nothing was analysed, so no progress was shown');
   });
 
@@ -89,11 +109,19 @@ describe('workspace diagnostics over stdio', () => {
     writeFileSync(train, lines.join('\n'));
     const refreshes = client.refreshRequests;
     const uri = client.uri('src/train.py');
-    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Changed }] });
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri, type: FileChangeType.Changed }],
+    });
     await client.waitFor('a diagnostics refresh', () => client.refreshRequests > refreshes);
     const third = await pull(client, first.items);
-    assert.deepEqual(third.items.filter((r) => r.kind === 'full').map((r) => r.uri), [uri]);
-    assert.deepEqual(serverFindings(ws.dir, third.items), cliFindings(ws.dir).filter((l) => l.startsWith('src/train.py:')));
+    assert.deepEqual(
+      third.items.filter((r) => r.kind === 'full').map((r) => r.uri),
+      [uri],
+    );
+    assert.deepEqual(
+      serverFindings(ws.dir, third.items),
+      cliFindings(ws.dir).filter((l) => l.startsWith('src/train.py:')),
+    );
     assert.deepEqual(serverFindings(ws.dir, third.items), ['src/train.py:9 CG101']);
   });
 
@@ -103,14 +131,21 @@ describe('workspace diagnostics over stdio', () => {
     const uri = await client.open(manifest, 'yaml');
     await client.change(uri, `${readFileSync(path.join(ws.dir, manifest), 'utf8')}\n# reviewed\n`);
     const after = await pull(client, before.items);
-    const full = after.items.filter((r) => r.kind === 'full').map((r) => path.relative(ws.dir, fileURLToPath(r.uri)).split(path.sep).join('/'));
+    const full = after.items
+      .filter((r) => r.kind === 'full')
+      .map((r) => path.relative(ws.dir, fileURLToPath(r.uri)).split(path.sep).join('/'));
     assert.ok(!full.some((f) => /\.(py|ts|prompt)$/.test(f)), full.join(', '));
     assert.ok(full.includes('pipelines/support-bot.pipeline.yaml'), full.join(', '));
   });
 
   it('keeps a closed file problems: a document pull after close answers from the saved text', async () => {
-    const report = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: client.uri('src/prepare_data.py') } });
-    assert.deepEqual((report as { items: { code: string }[] }).items.map((d) => d.code), ['CG101']);
+    const report = await client.connection.sendRequest('textDocument/diagnostic', {
+      textDocument: { uri: client.uri('src/prepare_data.py') },
+    });
+    assert.deepEqual(
+      (report as { items: { code: string }[] }).items.map((d) => d.code),
+      ['CG101'],
+    );
   });
 });
 
@@ -140,7 +175,10 @@ describe('workspace diagnostics on a large folder', () => {
     await client.waitFor('the scan to be under way', () => client.progress.some((p) => p.kind === 'report'), 60000);
     const cancelledAt = Date.now();
     source.cancel();
-    await assert.rejects(reply, (err: unknown) => err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled);
+    await assert.rejects(
+      reply,
+      (err: unknown) => err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled,
+    );
     const latency = Date.now() - cancelledAt;
     assert.ok(latency < 2000, `answered ${latency} ms after the cancellation`);
     await client.waitFor('the cancelled scan progress to end', () => client.progress.at(-1)?.kind === 'end');
@@ -151,11 +189,16 @@ describe('workspace diagnostics on a large folder', () => {
     const report = await pull(client);
     const full = Date.now() - start;
     assert.equal(report.items.length, FILES + 1);
-    assert.equal(report.items.filter((r) => r.kind === 'full' && r.items.some((d) => d.code === 'CG101')).length, FILES);
+    assert.equal(
+      report.items.filter((r) => r.kind === 'full' && r.items.some((d) => d.code === 'CG101')).length,
+      FILES,
+    );
     const again = Date.now();
     const second = await pull(client, report.items);
     const unchanged = Date.now() - again;
     assert.ok(second.items.every((r) => r.kind === 'unchanged'));
-    t.diagnostic(`${FILES + 1} files: first scan ${full} ms (after a cancelled partial scan), unchanged re-scan ${unchanged} ms`);
+    t.diagnostic(
+      `${FILES + 1} files: first scan ${full} ms (after a cancelled partial scan), unchanged re-scan ${unchanged} ms`,
+    );
   });
 });

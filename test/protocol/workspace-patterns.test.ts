@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, type Diagnostic, type FullDocumentDiagnosticReport, type WorkspaceDiagnosticReport } from 'vscode-languageserver-protocol/node';
+import {
+  DocumentDiagnosticRequest,
+  WorkspaceDiagnosticRequest,
+  type Diagnostic,
+  type FullDocumentDiagnosticReport,
+  type WorkspaceDiagnosticReport,
+} from 'vscode-languageserver-protocol/node';
 import { LONG_PATH_CODE, PIPELINE_SCHEMA_ID, REDOS_PIPELINE, redosGovernance } from '../support/hostile';
 import { HOSTILE_IGNORE_FILES, HOSTILE_IGNORE_REPORTED } from '../support/hostile-ignore';
 import { TestClient } from '../support/lsp-client';
@@ -40,7 +46,9 @@ async function pull(client: TestClient, uri: string): Promise<Diagnostic[]> {
     timer = setTimeout(() => reject(new Error(`no answer to the pull of ${uri} within ${ANSWER_MS} ms`)), ANSWER_MS);
   });
   try {
-    const report = client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }) as Promise<FullDocumentDiagnosticReport>;
+    const report = client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+      textDocument: { uri },
+    }) as Promise<FullDocumentDiagnosticReport>;
     return (await Promise.race([report, timeout])).items;
   } finally {
     clearTimeout(timer);
@@ -50,7 +58,11 @@ async function pull(client: TestClient, uri: string): Promise<Diagnostic[]> {
 const summary = (items: Diagnostic[]) => items.map((d) => `${d.code} ${d.range.start.line}`);
 
 describe('patterns from the workspace run in linear time in the server', () => {
-  const s = serverOn({ 'governance.yaml': redosGovernance(), 'train.pipeline.yaml': REDOS_PIPELINE, 'load.py': LONG_PATH_CODE });
+  const s = serverOn({
+    'governance.yaml': redosGovernance(),
+    'train.pipeline.yaml': REDOS_PIPELINE,
+    'load.py': LONG_PATH_CODE,
+  });
 
   it('answers the pull of a pipeline whose stage a `^(a+)+$` policy checks', async () => {
     const uri = await s.client.open('train.pipeline.yaml', 'yaml');
@@ -61,16 +73,21 @@ describe('patterns from the workspace run in linear time in the server', () => {
     const uri = await s.client.open('load.py', 'python');
     assert.deepEqual(await pull(s.client, uri), []);
   });
-
 });
 
 describe('a team policy with an `$id` in the server', () => {
-  const s = serverOn({ 'governance.yaml': redosGovernance({ id: 'https://example.com/policies/plain' }), 'train.pipeline.yaml': REDOS_PIPELINE });
+  const s = serverOn({
+    'governance.yaml': redosGovernance({ id: 'https://example.com/policies/plain' }),
+    'train.pipeline.yaml': REDOS_PIPELINE,
+  });
 
   it('reports no false "already exists" on repeated edits of a policy with an `$id`, and keeps the policy', async () => {
     const uri = await s.client.open('governance.yaml', 'yaml');
     for (let i = 0; i < 4; i++) {
-      const text = redosGovernance({ id: i < 2 ? 'https://example.com/policies/plain' : PIPELINE_SCHEMA_ID }).replace('Stage descriptions are plain', `Stage descriptions are plain (${i})`);
+      const text = redosGovernance({ id: i < 2 ? 'https://example.com/policies/plain' : PIPELINE_SCHEMA_ID }).replace(
+        'Stage descriptions are plain',
+        `Stage descriptions are plain (${i})`,
+      );
       await s.client.change(uri, i % 2 ? text : text.replace('"^(a+)+$"', '"^(a+)+b$"'));
       assert.deepEqual(summary(await pull(s.client, uri)), [], `edit ${i}`);
     }
@@ -88,7 +105,9 @@ describe('ignore files from the workspace are matched in linear time in the serv
       timer = setTimeout(() => reject(new Error(`no answer to the workspace scan within ${ANSWER_MS} ms`)), ANSWER_MS);
     });
     try {
-      const scan = s.client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] }) as Promise<WorkspaceDiagnosticReport>;
+      const scan = s.client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
+        previousResultIds: [],
+      }) as Promise<WorkspaceDiagnosticReport>;
       const report = await Promise.race([scan, timeout]);
       const reported = report.items
         .filter((r) => r.kind === 'full' && r.items.length > 0)

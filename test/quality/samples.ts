@@ -38,7 +38,8 @@ export function sampleSets(): SampleSet[] {
   const awsSecret = s.chars(BASE64, 40);
   return [
     {
-      kind: 'AWS access key ID', rule: 'CG201',
+      kind: 'AWS access key ID',
+      rule: 'CG201',
       samples: [
         pos('AKIA' + s.chars(UPPER + '234567', 16), 'access key id, base32'),
         pos('ASIA' + s.chars(UPPER + '234567', 16), 'temporary key id'),
@@ -48,7 +49,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'AWS secret access key', rule: 'CG201',
+      kind: 'AWS secret access key',
+      rule: 'CG201',
       samples: [
         pos(`aws_secret_access_key = ${awsSecret}`, 'secret key after its keyword'),
         neg('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', "AWS's documentation example"),
@@ -59,7 +61,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'GitHub token', rule: 'CG201',
+      kind: 'GitHub token',
+      rule: 'CG201',
       samples: [
         pos(gh, 'classic token with its CRC32'),
         pos(checksummedToken(s, 'gho_'), 'OAuth token with its CRC32'),
@@ -70,11 +73,16 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'npm token', rule: 'CG201',
-      samples: [pos(checksummedToken(s, 'npm_'), 'npm token with its CRC32'), neg('npm_' + s.chars(ALNUM, 36), 'no valid checksum')],
+      kind: 'npm token',
+      rule: 'CG201',
+      samples: [
+        pos(checksummedToken(s, 'npm_'), 'npm token with its CRC32'),
+        neg('npm_' + s.chars(ALNUM, 36), 'no valid checksum'),
+      ],
     },
     {
-      kind: 'Slack token', rule: 'CG201',
+      kind: 'Slack token',
+      rule: 'CG201',
       samples: [
         pos(`xoxb-${s.digits(11)}-${s.digits(13)}-${s.chars(ALNUM, 24)}`, 'bot token'),
         pos(`xoxp-${s.digits(11)}-${s.digits(11)}-${s.digits(12)}-${s.chars(HEX, 32)}`, 'user token'),
@@ -88,7 +96,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'Anthropic API key', rule: 'CG201',
+      kind: 'Anthropic API key',
+      rule: 'CG201',
       samples: [
         pos(`sk-ant-api03-${s.chars(ALNUM + '-_', 93)}AA`, 'API key'),
         pos(`sk-ant-admin01-${s.chars(ALNUM + '-_', 93)}AA`, 'admin key'),
@@ -98,7 +107,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'OpenAI API key', rule: 'CG201',
+      kind: 'OpenAI API key',
+      rule: 'CG201',
       samples: [
         pos(`sk-proj-${s.chars(ALNUM, 20)}T3BlbkFJ${s.chars(ALNUM, 60)}`, 'project key'),
         pos(`sk-${s.chars(ALNUM, 48)}`, 'legacy key'),
@@ -107,7 +117,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'Hugging Face token', rule: 'CG201',
+      kind: 'Hugging Face token',
+      rule: 'CG201',
       samples: [
         pos(`hf_${s.chars(LETTERS, 34)}`, 'user access token'),
         pos(`api_org_${s.chars(LETTERS, 34)}`, 'organisation token'),
@@ -116,7 +127,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'Google API key', rule: 'CG201',
+      kind: 'Google API key',
+      rule: 'CG201',
       samples: [
         pos(`AIza${s.chars(ALNUM + '-_', 35)}`, 'API key'),
         neg('AIza' + 'a'.repeat(35), 'placeholder run'),
@@ -126,7 +138,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'private key', rule: 'CG201',
+      kind: 'private key',
+      rule: 'CG201',
       samples: [
         pos(pemBlock(s, 'RSA PRIVATE KEY'), 'PEM block with a body'),
         pos(pemBlock(s, 'OPENSSH PRIVATE KEY', 6), 'OpenSSH key'),
@@ -138,16 +151,27 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'JSON Web Token', rule: 'CG201',
+      kind: 'JSON Web Token',
+      rule: 'CG201',
       samples: [
-        pos(jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'svc-' + s.digits(6), exp: 1893456000 }, s.chars(ALNUM + '-_', 43)), 'signed token'),
-        pos(jwt({ alg: 'none', typ: 'JWT' }, { sub: 'svc-' + s.digits(6), role: 'admin' }, ''), 'unsigned token (alg none)'),
+        pos(
+          jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'svc-' + s.digits(6), exp: 1893456000 }, s.chars(ALNUM + '-_', 43)),
+          'signed token',
+        ),
+        pos(
+          jwt({ alg: 'none', typ: 'JWT' }, { sub: 'svc-' + s.digits(6), role: 'admin' }, ''),
+          'unsigned token (alg none)',
+        ),
         neg(jwt({ not: 'a header' }, { sub: 'x' + s.digits(9) }, s.chars(ALNUM, 30)), 'header has no alg'),
-        neg(jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'svc-' + s.digits(6) }, ''), 'signed algorithm without a signature'),
+        neg(
+          jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'svc-' + s.digits(6) }, ''),
+          'signed algorithm without a signature',
+        ),
       ],
     },
     {
-      kind: 'connection string with a password', rule: 'CG201',
+      kind: 'connection string with a password',
+      rule: 'CG201',
       samples: [
         pos(`postgresql://svc_train:${s.chars(ALNUM, 14)}@db.corp.internal:5432/crm`, 'database URL'),
         pos(`mongodb+srv://etl:${s.chars(ALNUM, 18)}@cluster0.acme-corp.net/app`, 'MongoDB URL'),
@@ -158,7 +182,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'US social security number', rule: 'CG202',
+      kind: 'US social security number',
+      rule: 'CG202',
       samples: [
         pos('SSN 512-44-8712', 'dashes'),
         pos('SSN 512.44.8712', 'dots'),
@@ -172,7 +197,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'payment card number', rule: 'CG202',
+      kind: 'payment card number',
+      rule: 'CG202',
       samples: [
         pos(`"${luhnNumber(s, '4', 16)}"`, 'Visa, a whole quoted value'),
         pos(`card ${luhnNumber(s, '51', 16).replace(/(\d{4})(?=\d)/g, '$1 ')}`, 'Mastercard, printed in groups'),
@@ -190,7 +216,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'IBAN', rule: 'CG202',
+      kind: 'IBAN',
+      rule: 'CG202',
       samples: [
         pos(iban(s, 'GB', 'NWBK' + s.digits(14)).replace(/(.{4})(?=.)/g, '$1 '), 'printed in groups'),
         pos(iban(s, 'DE', s.digits(18)), 'compact'),
@@ -202,7 +229,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'email address', rule: 'CG202',
+      kind: 'email address',
+      rule: 'CG202',
       samples: [
         pos('priya.raman@northwind-clinic.com', 'a person at an organisation'),
         pos('contact j.okafor@lakeside-ledger.co.uk', 'in prose'),
@@ -216,7 +244,8 @@ export function sampleSets(): SampleSet[] {
       ],
     },
     {
-      kind: 'phone number', rule: 'CG202',
+      kind: 'phone number',
+      rule: 'CG202',
       samples: [
         pos('call +44 20 7946 0958', 'international'),
         pos('+30 21 0 3827461', 'international with a one-digit group'),

@@ -21,12 +21,24 @@ type Placement = { name: string; path: string; wrap(text: string): string };
 
 const PLACEMENTS: readonly Placement[] = [
   { name: 'py', path: 'src/quality_sample.py', wrap: (t) => `sample = '''${t}'''\n` },
-  { name: 'yaml', path: 'src/quality_sample.yaml', wrap: (t) => `sample: |\n${t.split('\n').map((l) => `  ${l}`).join('\n')}\n` },
+  {
+    name: 'yaml',
+    path: 'src/quality_sample.yaml',
+    wrap: (t) =>
+      `sample: |\n${t
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}\n`,
+  },
   { name: 'prompt', path: 'src/quality_sample.prompt', wrap: (t) => `Answer the customer.\n${t}\n` },
 ];
 
 function found(findings: readonly Finding[], set: SampleSet): boolean {
-  return findings.some((f) => f.ruleId === set.rule && (f.message.includes(`Literal ${set.kind} `) || f.message.includes(`Literal ${set.kind};`)));
+  return findings.some(
+    (f) =>
+      f.ruleId === set.rule &&
+      (f.message.includes(`Literal ${set.kind} `) || f.message.includes(`Literal ${set.kind};`)),
+  );
 }
 
 /** A short, value-free label for a sample in the report: its set, its reason and its placement. */
@@ -36,7 +48,13 @@ function label(set: SampleSet, sample: Sample, p: Placement): string {
 
 export function scoreDetectors(engine: Engine): DetectorScore[] {
   return sampleSets().map((set) => {
-    const score: DetectorScore = { kind: set.kind, truePositives: 0, falsePositives: [], falseNegatives: [], trueNegatives: 0 };
+    const score: DetectorScore = {
+      kind: set.kind,
+      truePositives: 0,
+      falsePositives: [],
+      falseNegatives: [],
+      trueNegatives: 0,
+    };
     for (const sample of set.samples) {
       for (const p of PLACEMENTS) {
         const hit = found(engine.analyze([{ path: p.path, text: p.wrap(sample.text) }]).findings, set);
@@ -58,8 +76,14 @@ export function formatDetectorScores(scores: readonly DetectorScore[]): string {
     const fn = s.falseNegatives.length;
     return `${s.kind.padEnd(36)} ${String(tp).padStart(4)} ${String(fp).padStart(4)} ${String(fn).padStart(4)} ${String(s.trueNegatives).padStart(4)} ${pct(tp, tp + fp)} ${pct(tp, tp + fn)}`;
   });
-  const misses = scores.flatMap((s) => [...s.falsePositives.map((x) => `  false positive: ${x}`), ...s.falseNegatives.map((x) => `  missed: ${x}`)]);
-  return ['detector                               TP   FP   FN   TN  precision  recall', ...rows, ...misses].join('\n') + '\n';
+  const misses = scores.flatMap((s) => [
+    ...s.falsePositives.map((x) => `  false positive: ${x}`),
+    ...s.falseNegatives.map((x) => `  missed: ${x}`),
+  ]);
+  return (
+    ['detector                               TP   FP   FN   TN  precision  recall', ...rows, ...misses].join('\n') +
+    '\n'
+  );
 }
 
 if (require.main === module) {

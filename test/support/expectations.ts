@@ -21,7 +21,8 @@ export interface Expectation {
   contains?: string;
 }
 
-const ANNOTATION = /^(\s*(?:#|\/\/|\{#)\s*?)(\s*)(\^+)\s+(CG\d{3})\s+(error|warning|note|waived)(?::\s*(.*?))?(\s*#\})?$/;
+const ANNOTATION =
+  /^(\s*(?:#|\/\/|\{#)\s*?)(\s*)(\^+)\s+(CG\d{3})\s+(error|warning|note|waived)(?::\s*(.*?))?(\s*#\})?$/;
 
 export function parseExpectations(text: string): Expectation[] {
   const lines = text.split(/\r?\n/);
@@ -34,7 +35,14 @@ export function parseExpectations(text: string): Expectation[] {
       return;
     }
     const start = line.indexOf('^');
-    out.push({ line: target, start, end: start + m[3].length, ruleId: m[4], severity: m[5], contains: m[6]?.trim() || undefined });
+    out.push({
+      line: target,
+      start,
+      end: start + m[3].length,
+      ruleId: m[4],
+      severity: m[5],
+      contains: m[6]?.trim() || undefined,
+    });
   });
   return out;
 }
@@ -46,7 +54,14 @@ export function assertExpectations(name: string, text: string, findings: readonl
     const s = index.position(f.span.offset);
     const e = index.position(f.span.offset + f.span.length);
     const end = e.line === s.line ? e.character : index.lineEnd(s.line) - index.lineStart(s.line);
-    return { line: s.line, start: s.character, end, ruleId: f.ruleId, severity: f.waiver ? 'waived' : f.severity, message: f.message };
+    return {
+      line: s.line,
+      start: s.character,
+      end,
+      ruleId: f.ruleId,
+      severity: f.waiver ? 'waived' : f.severity,
+      message: f.message,
+    };
   });
   const expected = parseExpectations(text);
   const show = (x: { line: number; start: number; end: number; ruleId: string; severity: string; message?: string }) =>
@@ -54,14 +69,17 @@ export function assertExpectations(name: string, text: string, findings: readonl
   const unmatched = [...actual];
   const missing: Expectation[] = [];
   for (const exp of expected) {
-    const i = unmatched.findIndex((a) => a.line === exp.line && a.start === exp.start && a.end === exp.end && a.ruleId === exp.ruleId);
+    const i = unmatched.findIndex(
+      (a) => a.line === exp.line && a.start === exp.start && a.end === exp.end && a.ruleId === exp.ruleId,
+    );
     if (i < 0) {
       missing.push(exp);
       continue;
     }
     const [a] = unmatched.splice(i, 1);
     assert.equal(a.severity, exp.severity, `severity at ${show(exp)}: got ${a.severity}`);
-    if (exp.contains) assert.ok(a.message.includes(exp.contains), `message at ${show(exp)} lacks "${exp.contains}": ${a.message}`);
+    if (exp.contains)
+      assert.ok(a.message.includes(exp.contains), `message at ${show(exp)} lacks "${exp.contains}": ${a.message}`);
   }
   assert.deepEqual(
     { missing: missing.map(show), unexpected: unmatched.map(show) },

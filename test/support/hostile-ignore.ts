@@ -10,7 +10,8 @@ export const DEEP = ['a', ...Array.from({ length: 24 }, (_, i) => `d${String(i +
 /** A file name of many `a`s not ending in `b`, for `*a*a*a…*b`. */
 export const LONG_NAME = `${'a'.repeat(120)}c.py`;
 
-const LEAK = 'import logging\nlog = logging.getLogger(__name__)\n\ndef f(customer):\n    log.info("ssn %s", customer.ssn)\n';
+const LEAK =
+  'import logging\nlog = logging.getLogger(__name__)\n\ndef f(customer):\n    log.info("ssn %s", customer.ssn)\n';
 
 /** Relative path to text. Folders are created as needed. */
 export const HOSTILE_IGNORE_FILES: Record<string, string> = {

@@ -53,8 +53,14 @@ export class TestClient {
   ) {}
 
   static async start(options: ClientOptions): Promise<TestClient> {
-    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: options.folder, stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], {
+      cwd: options.folder,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const client = new TestClient(child, connection, options);
     child.stderr!.on('data', (d) => client.stderr.push(String(d)));
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -62,7 +68,9 @@ export class TestClient {
       client.wake();
     });
     // An answer may be a promise, so a test can hold the client's reply back.
-    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) => Promise.all(p.items.map(async (i) => (await options.configuration?.(i.scopeUri)) ?? null)));
+    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) =>
+      Promise.all(p.items.map(async (i) => (await options.configuration?.(i.scopeUri)) ?? null)),
+    );
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onNotification('$/progress', (p: { value: TestClient['progress'][number] }) => {
@@ -80,7 +88,12 @@ export class TestClient {
       textDocument: {
         synchronization: { dynamicRegistration: false },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
-        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true, relatedInformation: true },
+        publishDiagnostics: {
+          versionSupport: true,
+          codeDescriptionSupport: true,
+          dataSupport: true,
+          relatedInformation: true,
+        },
         ...(options.snippets ? { completion: { completionItem: { snippetSupport: true } } } : {}),
         ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
       },
@@ -119,7 +132,12 @@ export class TestClient {
     const uri = this.uri(relative);
     this.versions.set(uri, 1);
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId, version: 1, text: text ?? readFileSync(path.join(this.options.folder, relative), 'utf8') },
+      textDocument: {
+        uri,
+        languageId,
+        version: 1,
+        text: text ?? readFileSync(path.join(this.options.folder, relative), 'utf8'),
+      },
     });
     return uri;
   }
@@ -127,7 +145,10 @@ export class TestClient {
   async change(uri: string, text: string): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
     return version;
   }
 

@@ -107,7 +107,10 @@ function pieces(secret: string): string[] {
 /** One value of `kind`, different for each `n`, that the detectors recognise on its own. */
 export function valueOf(kind: Kind, n: number): { written: string; forbidden: string[] } {
   const r = generator(1000 * (KINDS.indexOf(kind) + 1) + n);
-  const secret = (prefix: string, body: string, suffix = '') => ({ written: prefix + body + suffix, forbidden: [prefix + body + suffix, ...pieces(body)] });
+  const secret = (prefix: string, body: string, suffix = '') => ({
+    written: prefix + body + suffix,
+    forbidden: [prefix + body + suffix, ...pieces(body)],
+  });
   switch (kind) {
     case 'aws_access_key_id':
       // An access key id is base32: letters and the digits 2 to 7.
@@ -133,17 +136,26 @@ export function valueOf(kind: Kind, n: number): { written: string; forbidden: st
       return secret('AIza', r(ALNUM, 35));
     case 'private_key': {
       const body = [r(B64, 64), r(B64, 64), r(B64, 40)].join('\n');
-      return { written: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`, forbidden: pieces(body) };
+      return {
+        written: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`,
+        forbidden: pieces(body),
+      };
     }
     case 'jwt':
       // A signed token: a header naming its algorithm, a payload, and a signature.
-      return secret('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.', `${Buffer.from(JSON.stringify({ [r(LOWER, 8)]: r(ALNUM, 12) })).toString('base64url')}.${r(ALNUM, 43)}`);
+      return secret(
+        'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.',
+        `${Buffer.from(JSON.stringify({ [r(LOWER, 8)]: r(ALNUM, 12) })).toString('base64url')}.${r(ALNUM, 43)}`,
+      );
     case 'connection_string': {
       const password = r(ALNUM, 16);
-      return { written: `postgres://svc:${password}@db${n}.corp.acme.io/app`, forbidden: [password, ...pieces(password)] };
+      return {
+        written: `postgres://svc:${password}@db${n}.corp.acme.io/app`,
+        forbidden: [password, ...pieces(password)],
+      };
     }
     case 'ssn': {
-      const v = `${100 + Number(r(DIGITS, 3)) % 500}-${10 + Number(r(DIGITS, 2)) % 89}-${1000 + Number(r(DIGITS, 4)) % 8999}`;
+      const v = `${100 + (Number(r(DIGITS, 3)) % 500)}-${10 + (Number(r(DIGITS, 2)) % 89)}-${1000 + (Number(r(DIGITS, 4)) % 8999)}`;
       return { written: v, forbidden: [v] };
     }
     case 'card_number': {
@@ -162,7 +174,7 @@ export function valueOf(kind: Kind, n: number): { written: string; forbidden: st
     }
     case 'phone': {
       // Exchanges 200-554: 555 numbers are fictional, and the detector rightly passes them over.
-      const v = `+1 415 ${200 + Number(r(DIGITS, 3)) % 355} ${1000 + Number(r(DIGITS, 4)) % 8999}`;
+      const v = `+1 415 ${200 + (Number(r(DIGITS, 3)) % 355)} ${1000 + (Number(r(DIGITS, 4)) % 8999)}`;
       return { written: v, forbidden: [v, v.replace(/\D/g, '')] };
     }
   }
@@ -217,7 +229,9 @@ export function plantedWorkspace(): PlantedWorkspace {
         `    allowedUses: [rag]`,
       ].join('\n'),
     );
-    policies.push(`  - id: ${q(plant(kind, 'policy id'))}\n    description: ${q(plant(kind, 'policy description'))}\n    rules: [CG101]`);
+    policies.push(
+      `  - id: ${q(plant(kind, 'policy id'))}\n    description: ${q(plant(kind, 'policy description'))}\n    rules: [CG101]`,
+    );
     const output = plant(kind, 'stage output');
     stages.push(
       [
@@ -249,7 +263,18 @@ export function plantedWorkspace(): PlantedWorkspace {
     ].join('\n'),
   );
   files.push({ path: 'governance.yaml', languageId: 'yaml' });
-  write('pipelines/planted.pipeline.yaml', ['apiVersion: crownguard/v1', 'kind: Pipeline', 'metadata:', `  name: ${q(plant('github_token', 'pipeline name'))}`, 'stages:', ...stages, ''].join('\n'));
+  write(
+    'pipelines/planted.pipeline.yaml',
+    [
+      'apiVersion: crownguard/v1',
+      'kind: Pipeline',
+      'metadata:',
+      `  name: ${q(plant('github_token', 'pipeline name'))}`,
+      'stages:',
+      ...stages,
+      '',
+    ].join('\n'),
+  );
   files.push({ path: 'pipelines/planted.pipeline.yaml', languageId: 'yaml' });
   // Files named by a value; a release's artifact links to the one of its kind.
   const named = new Map<Kind, string>();
@@ -297,8 +322,11 @@ export function plantedWorkspace(): PlantedWorkspace {
 export function leaksIn(text: string, planted: readonly Planted[]): string[] {
   const out: string[] = [];
   for (const p of planted) {
-    const hit = p.forbidden.find((f) => text.includes(f) || text.includes(JSON.stringify(f).slice(1, -1)) || text.includes(encodeURIComponent(f)));
-    if (hit !== undefined) out.push(`${p.kind} as ${p.position}${hit === p.written ? '' : ` (piece ${JSON.stringify(hit)})`}`);
+    const hit = p.forbidden.find(
+      (f) => text.includes(f) || text.includes(JSON.stringify(f).slice(1, -1)) || text.includes(encodeURIComponent(f)),
+    );
+    if (hit !== undefined)
+      out.push(`${p.kind} as ${p.position}${hit === p.written ? '' : ` (piece ${JSON.stringify(hit)})`}`);
   }
   return out;
 }

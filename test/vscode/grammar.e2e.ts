@@ -11,7 +11,9 @@ import { CODE_SERVER_ENTRY, REPO } from './workbench';
 
 const BUILTIN = path.join(path.dirname(CODE_SERVER_ENTRY), '..', '..', 'lib', 'vscode', 'extensions');
 const INJECTION = 'crownguard.waiver.injection';
-const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { contributes: { grammars: { scopeName: string; path: string; injectTo?: string[] }[] } };
+const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  contributes: { grammars: { scopeName: string; path: string; injectTo?: string[] }[] };
+};
 const ours = manifest.contributes.grammars.find((g) => g.scopeName === INJECTION)!;
 
 /** Every grammar file by scope: VS Code's built-in ones and ours, as their manifests declare them. */
@@ -32,10 +34,15 @@ function grammarFiles(): Map<string, string> {
 
 let registry: Registry;
 before(async () => {
-  await oniguruma.loadWASM(readFileSync(path.join(REPO, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm')).buffer as ArrayBuffer);
+  await oniguruma.loadWASM(
+    readFileSync(path.join(REPO, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm')).buffer as ArrayBuffer,
+  );
   const files = grammarFiles();
   registry = new Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p) => new oniguruma.OnigScanner(p), createOnigString: (s) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p) => new oniguruma.OnigScanner(p),
+      createOnigString: (s) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async (scope) => {
       const file = files.get(scope);
       return file ? parseRawGrammar(readFileSync(file, 'utf8'), file) : null;
@@ -59,7 +66,8 @@ async function scopesAt(scope: string, text: string, needle: string): Promise<st
   return tokens.find((t) => t.startIndex <= at && at < t.endIndex)!.scopes;
 }
 
-const WAIVER = 'crownguard: waive CG101 policy=no-pii-in-logs reason="join key only" expires=2027-01-31 approver=privacy-office';
+const WAIVER =
+  'crownguard: waive CG101 policy=no-pii-in-logs reason="join key only" expires=2027-01-31 approver=privacy-office';
 
 for (const [scope, comment] of [
   ['source.python', `# ${WAIVER}`],
@@ -70,7 +78,10 @@ for (const [scope, comment] of [
 ] as const) {
   it(`a waiver in a ${scope} comment is highlighted, and the comment stays a comment`, async () => {
     const keyword = await scopesAt(scope, comment, 'waive ');
-    assert.ok(keyword.some((s) => s.startsWith('comment.')), keyword.join(' '));
+    assert.ok(
+      keyword.some((s) => s.startsWith('comment.')),
+      keyword.join(' '),
+    );
     assert.ok(keyword.includes('keyword.other.waiver.crownguard'), keyword.join(' '));
     assert.ok((await scopesAt(scope, comment, 'CG101')).includes('constant.language.rule-id.crownguard'));
     assert.ok((await scopesAt(scope, comment, 'policy=')).includes('entity.other.attribute-name.waiver.crownguard'));
@@ -83,5 +94,8 @@ it('the same words outside a comment are not a waiver', async () => {
   const scopes = await scopesAt('source.python', 'x = "crownguard: waive CG101"', 'CG101');
   assert.ok(!scopes.some((s) => s.includes('waiver.crownguard')), scopes.join(' '));
   const plain = await scopesAt('source.python', '# see CG101 in the docs', 'CG101');
-  assert.ok(!plain.includes('constant.language.rule-id.crownguard'), 'a rule id outside a waiver is plain comment text');
+  assert.ok(
+    !plain.includes('constant.language.rule-id.crownguard'),
+    'a rule id outside a waiver is plain comment text',
+  );
 });

@@ -26,9 +26,16 @@ if (existsSync(marker) && existsSync(entry)) {
 }
 
 const rg = which('rg');
-const missing = [!rg && 'ripgrep', !which('make') && 'build-essential', !which('python3') && 'python3', !existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h') && 'libkrb5-dev'].filter(Boolean);
+const missing = [
+  !rg && 'ripgrep',
+  !which('make') && 'build-essential',
+  !which('python3') && 'python3',
+  !existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h') && 'libkrb5-dev',
+].filter(Boolean);
 if (missing.length > 0) {
-  console.error(`Installing code-server needs these Debian packages: ${missing.join(' ')} (apt-get install -y ${missing.join(' ')}).`);
+  console.error(
+    `Installing code-server needs these Debian packages: ${missing.join(' ')} (apt-get install -y ${missing.join(' ')}).`,
+  );
   process.exit(1);
 }
 
@@ -42,7 +49,13 @@ writeFileSync(path.join(prefix, 'package.json'), JSON.stringify({ name: 'code-se
 // first in its download cache: put Debian's rg there so the install never leaves the registry.
 const rgCache = path.join(tmp, 'vscode-ripgrep-cache-1.15.11');
 mkdirSync(rgCache, { recursive: true });
-execFileSync('tar', ['czf', path.join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', path.dirname(rg), path.basename(rg)]);
+execFileSync('tar', [
+  'czf',
+  path.join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'),
+  '-C',
+  path.dirname(rg),
+  path.basename(rg),
+]);
 
 const env = {
   ...process.env,
@@ -57,16 +70,35 @@ const env = {
   npm_config_fund: 'false',
   npm_config_update_notifier: 'false',
 };
-console.log(`Installing code-server ${CODE_SERVER_VERSION} into ${path.relative(root, prefix)} (a few minutes on a fresh machine)...`);
+console.log(
+  `Installing code-server ${CODE_SERVER_VERSION} into ${path.relative(root, prefix)} (a few minutes on a fresh machine)...`,
+);
 const started = Date.now();
-const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], { cwd: prefix, env, stdio: 'inherit' });
+const r = spawnSync(
+  'npm',
+  ['install', '--no-save', '--no-package-lock', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`],
+  { cwd: prefix, env, stdio: 'inherit' },
+);
 if (r.status !== 0 || !existsSync(entry)) {
   console.error(`Installing code-server failed (npm exit ${r.status}).`);
   process.exit(1);
 }
 // The workbench's search needs rg where the package expects it.
-const rgBin = path.join(prefix, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+const rgBin = path.join(
+  prefix,
+  'node_modules',
+  'code-server',
+  'lib',
+  'vscode',
+  'node_modules',
+  '@vscode',
+  'ripgrep',
+  'bin',
+  'rg',
+);
 if (!existsSync(rgBin)) console.warn(`note: ${path.relative(root, rgBin)} is missing; workspace search will not work`);
-const version = JSON.parse(readFileSync(path.join(prefix, 'node_modules', 'code-server', 'package.json'), 'utf8')).version;
+const version = JSON.parse(
+  readFileSync(path.join(prefix, 'node_modules', 'code-server', 'package.json'), 'utf8'),
+).version;
 writeFileSync(marker, `${version}\n`);
 console.log(`code-server ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);

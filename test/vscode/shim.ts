@@ -12,7 +12,8 @@ import { CACHE, launchBrowser, newPage, startCodeServer } from './workbench';
 const RUN_LIMIT_MS = Number(process.env.CROWNGUARD_E2E_LIMIT_MS ?? 10 * 60 * 1000);
 
 /** Workbench chatter that says nothing about the suite (the gallery is disabled on purpose). */
-const NOISE = /^(Ignoring fetching additional builtin extensions from gallery|Creating a socket|Resolving connection token|Resolved connection token|ChatSessionStore: Migrating|\[Service Worker\] registered|Updating additional builtin extensions cache)/;
+const NOISE =
+  /^(Ignoring fetching additional builtin extensions from gallery|Creating a socket|Resolving connection token|Resolved connection token|ChatSessionStore: Migrating|\[Service Worker\] registered|Updating additional builtin extensions cache)/;
 
 function parse(argv: string[]): { folder?: string; flags: Map<string, string> } {
   const flags = new Map<string, string>();
@@ -79,7 +80,8 @@ async function main(): Promise<number> {
     await server.stop();
   }
   // A failed run's folder (settings, logs) is kept for a look; a passing one is removed.
-  if (code !== 0) console.error(`code-server's last lines:\n${serverLog.slice(-40).join('\n')}\n(run folder kept: ${runDir})`);
+  if (code !== 0)
+    console.error(`code-server's last lines:\n${serverLog.slice(-40).join('\n')}\n(run folder kept: ${runDir})`);
   else rmSync(runDir, { recursive: true, force: true });
   return code;
 }

@@ -14,7 +14,11 @@ import { CACHE, codeServerCli, launchBrowser, newPage, REPO, startCodeServer, ty
 
 const VSIX = path.join(REPO, 'crownguard.vsix');
 const SHOTS = path.resolve(REPO, process.env.CROWNGUARD_SCREENSHOTS ?? path.join('test-results', 'screenshots'));
-const { publisher, name, version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+const { publisher, name, version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  publisher: string;
+  name: string;
+  version: string;
+};
 
 let run: string;
 let copy: string;
@@ -50,12 +54,30 @@ it('npm run package produces a small, self-contained .vsix', () => {
   assert.ok(existsSync(VSIX));
   const size = statSync(VSIX).size;
   console.log(`crownguard.vsix: ${(size / 1024 / 1024).toFixed(2)} MB`);
-  const listing = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const listing = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
   assert.ok(!listing.some((f) => f.startsWith('node_modules/')), 'no node_modules in the package');
-  for (const f of ['dist/client.js', 'dist/server.js', 'dist/lineage-view.js', 'dist/lineage-view.css', 'dist/web-tree-sitter.wasm', 'templates/governance.yaml', 'syntaxes/crownguard-waiver.injection.tmLanguage.json', 'schemas/governance.schema.json', 'docs/rules/CG101.md', 'LICENSE', 'CHANGELOG.md', 'README.md']) {
+  for (const f of [
+    'dist/client.js',
+    'dist/server.js',
+    'dist/lineage-view.js',
+    'dist/lineage-view.css',
+    'dist/web-tree-sitter.wasm',
+    'templates/governance.yaml',
+    'syntaxes/crownguard-waiver.injection.tmLanguage.json',
+    'schemas/governance.schema.json',
+    'docs/rules/CG101.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'README.md',
+  ]) {
     assert.ok(listing.includes(f), `${f} is packaged`);
   }
-  assert.ok(!listing.some((f) => /^(client|server|test|examples|bench|out)\//.test(f) || f.endsWith('.map')), `only runtime files: ${listing.join(' ')}`);
+  assert.ok(
+    !listing.some((f) => /^(client|server|test|examples|bench|out)\//.test(f) || f.endsWith('.map')),
+    `only runtime files: ${listing.join(' ')}`,
+  );
   assert.ok(size < 8 * 1024 * 1024, `the .vsix is ${size} bytes`);
 });
 
@@ -115,7 +137,9 @@ async function workbenchFlow(): Promise<void> {
 
   // The leak is squiggled, and the status bar counts it.
   await editor.locator('.squiggly-error').first().waitFor({ timeout: 120_000 });
-  console.log(`figure: first squiggle ${since(opened)} after notify.ts was opened in the cold window (${since(windowOpened)} after the window was opened)`);
+  console.log(
+    `figure: first squiggle ${since(opened)} after notify.ts was opened in the cold window (${since(windowOpened)} after the window was opened)`,
+  );
   await page.locator('.statusbar-item', { hasText: 'CrownGuard: 1' }).waitFor();
 
   // The Problems panel lists it with its rule id.
@@ -166,7 +190,10 @@ async function workbenchFlow(): Promise<void> {
   // The lineage graph, from the palette: drawn in its webview, crown-jewel nodes marked.
   await page.keyboard.press('Control+Shift+P');
   await page.locator('.quick-input-widget input').fill('>CrownGuard: Show Lineage Graph');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CrownGuard: Show Lineage Graph' }).first().waitFor();
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'CrownGuard: Show Lineage Graph' })
+    .first()
+    .waitFor();
   await page.keyboard.press('Enter');
   const graph = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   await graph.locator('g.node', { hasText: 'customer-profiles' }).first().waitFor({ timeout: 120_000 });
@@ -174,14 +201,34 @@ async function workbenchFlow(): Promise<void> {
   // Fitted to the window: every node lies inside the drawing area, at a size that can be read.
   const inView = async () => {
     // Both in the webview's own coordinates.
-    const area = await graph.locator('#canvas').evaluate((c) => c.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number });
-    const boxes = await graph.locator('#viewport g.node rect').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number; height: number }));
-    const inside = boxes.filter((b) => b.left >= area.left - 1 && b.top >= area.top - 1 && b.right <= area.right + 1 && b.bottom <= area.bottom + 1);
+    const area = await graph
+      .locator('#canvas')
+      .evaluate(
+        (c) => c.getBoundingClientRect().toJSON() as { left: number; top: number; right: number; bottom: number },
+      );
+    const boxes = await graph.locator('#viewport g.node rect').evaluateAll((rects) =>
+      rects.map(
+        (r) =>
+          r.getBoundingClientRect().toJSON() as {
+            left: number;
+            top: number;
+            right: number;
+            bottom: number;
+            height: number;
+          },
+      ),
+    );
+    const inside = boxes.filter(
+      (b) =>
+        b.left >= area.left - 1 && b.top >= area.top - 1 && b.right <= area.right + 1 && b.bottom <= area.bottom + 1,
+    );
     return { inside: inside.length, total: boxes.length, height: Math.min(...boxes.map((b) => b.height)) };
   };
   await graph.locator('#viewport[transform]').waitFor();
   const fitted = await inView();
-  console.log(`figure: lineage graph at 1280x800: ${fitted.inside} of ${fitted.total} nodes in view, node height ${fitted.height.toFixed(0)} px`);
+  console.log(
+    `figure: lineage graph at 1280x800: ${fitted.inside} of ${fitted.total} nodes in view, node height ${fitted.height.toFixed(0)} px`,
+  );
   assert.equal(fitted.inside, fitted.total, 'every node is in view when the graph opens');
   assert.ok((await graph.locator('#legend [data-encoding]').count()) >= 3, 'the legend explains the colours');
   await shot('lineage.png');
@@ -218,7 +265,10 @@ async function workbenchFlow(): Promise<void> {
   await page.locator('.quick-input-widget input').fill('>Welcome: Open Walkthrough');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with CrownGuard' }).first().waitFor();
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with CrownGuard' })
+    .first()
+    .waitFor();
   await page.locator('.quick-input-widget input').fill('Get started with CrownGuard');
   await page.keyboard.press('Enter');
   await page.locator('.gettingStartedContainer', { hasText: 'Create a governance manifest' }).first().waitFor();

@@ -10,7 +10,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const CACHE = path.join(REPO, '.vscode-test');
 export const CODE_SERVER_VERSION = '4.100.3';
-export const CODE_SERVER_ENTRY = path.join(CACHE, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CODE_SERVER_ENTRY = path.join(
+  CACHE,
+  `code-server-${CODE_SERVER_VERSION}`,
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
 
 /** Debian's chromium; CROWNGUARD_CHROMIUM overrides it. */
 export function chromiumPath(): string {
@@ -19,8 +27,10 @@ export function chromiumPath(): string {
 
 /** What is missing for a real-editor run, as a message saying how to get it; undefined when ready. */
 export function missingPrerequisites(): string | undefined {
-  if (!existsSync(CODE_SERVER_ENTRY)) return `code-server ${CODE_SERVER_VERSION} is not installed: run \`node test/vscode/install-code-server.mjs\``;
-  if (!existsSync(chromiumPath())) return `no chromium at ${chromiumPath()}: \`apt-get install chromium\` or set CROWNGUARD_CHROMIUM`;
+  if (!existsSync(CODE_SERVER_ENTRY))
+    return `code-server ${CODE_SERVER_VERSION} is not installed: run \`node test/vscode/install-code-server.mjs\``;
+  if (!existsSync(chromiumPath()))
+    return `no chromium at ${chromiumPath()}: \`apt-get install chromium\` or set CROWNGUARD_CHROMIUM`;
   return undefined;
 }
 
@@ -97,8 +107,12 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   const tmp = path.join(o.runDir, 'tmp');
   const userDataDir = o.userDataDir ?? path.join(o.runDir, 'user-data');
   const extensionsDir = o.extensionsDir ?? path.join(o.runDir, 'extensions');
-  for (const d of [home, tmp, userDataDir, extensionsDir, path.join(userDataDir, 'User')]) mkdirSync(d, { recursive: true });
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...o.settings }, null, 2));
+  for (const d of [home, tmp, userDataDir, extensionsDir, path.join(userDataDir, 'User')])
+    mkdirSync(d, { recursive: true });
+  writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...USER_SETTINGS, ...o.settings }, null, 2),
+  );
   const port = await freePort();
   const env = {
     ...process.env,
@@ -113,14 +127,18 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   };
   const args = [
     CODE_SERVER_ENTRY,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
   ];
   // Detached: its own process group, so stop() ends the extension host and language server too.
   const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,7 +153,9 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`code-server exited (${code}) before listening:\n${lines.slice(-30).join('\n')}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`code-server exited (${code}) before listening:\n${lines.slice(-30).join('\n')}`)),
+    );
   });
   const startTimeout = setTimeout(() => void killGroup(child), 120_000);
   try {
@@ -163,7 +183,14 @@ export function codeServerCli(args: string[], runDir: string): { status: number 
   const home = path.join(runDir, 'home');
   mkdirSync(home, { recursive: true });
   const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, ...args], {
-    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), TMPDIR: runDir, EXTENSIONS_GALLERY: '{}' },
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_DATA_HOME: path.join(home, '.local', 'share'),
+      TMPDIR: runDir,
+      EXTENSIONS_GALLERY: '{}',
+    },
     encoding: 'utf8',
     timeout: 180_000,
   });
@@ -174,7 +201,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 

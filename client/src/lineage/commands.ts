@@ -1,4 +1,17 @@
-import { commands, EventEmitter, Range, ThemeIcon, TreeItem, TreeItemCollapsibleState, QuickPickItemKind, Uri, window, workspace, type ExtensionContext, type TreeDataProvider } from 'vscode';
+import {
+  commands,
+  EventEmitter,
+  Range,
+  ThemeIcon,
+  TreeItem,
+  TreeItemCollapsibleState,
+  QuickPickItemKind,
+  Uri,
+  window,
+  workspace,
+  type ExtensionContext,
+  type TreeDataProvider,
+} from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { LineageLocation, LineageNodeInfo } from '../../../shared/lineage-protocol';
 import { GraphPanel } from './panel';
@@ -33,7 +46,12 @@ async function pickAndOpen(title: string, nodes: LineageNodeInfo[]): Promise<voi
     return;
   }
   const chosen = await window.showQuickPick(
-    nodes.map((n) => ({ label: `$(${ICONS[n.kind] ?? 'circle-outline'}) ${n.id}`, description: describe(n), detail: workspace.asRelativePath(Uri.parse(n.location.uri)), node: n })),
+    nodes.map((n) => ({
+      label: `$(${ICONS[n.kind] ?? 'circle-outline'}) ${n.id}`,
+      description: describe(n),
+      detail: workspace.asRelativePath(Uri.parse(n.location.uri)),
+      node: n,
+    })),
     { title, matchOnDescription: true },
   );
   if (chosen) await open(chosen.node.location);
@@ -68,12 +86,19 @@ class LineageTree implements TreeDataProvider<TreeItem> {
 
   async getChildren(parent?: TreeItem): Promise<TreeItem[]> {
     const path = parent?.id ? parent.id.split('\u0000') : [];
-    const nodes = parent ? (await this.lineage.walk(path[path.length - 1], 'downstream', 1)).nodes.filter((n) => n.id !== path[path.length - 1]) : (await this.lineage.nodes()).filter((n) => n.kind === 'asset');
+    const nodes = parent
+      ? (await this.lineage.walk(path[path.length - 1], 'downstream', 1)).nodes.filter(
+          (n) => n.id !== path[path.length - 1],
+        )
+      : (await this.lineage.nodes()).filter((n) => n.kind === 'asset');
     return nodes
       .filter((n) => !path.includes(n.id))
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((n) => {
-        const item = new TreeItem(n.id, n.kind === 'code' ? TreeItemCollapsibleState.None : TreeItemCollapsibleState.Collapsed);
+        const item = new TreeItem(
+          n.id,
+          n.kind === 'code' ? TreeItemCollapsibleState.None : TreeItemCollapsibleState.Collapsed,
+        );
         // Unique per path, so the same node can appear under several parents.
         item.id = [...path, n.id].join('\u0000');
         item.description = n.tier ?? '';
@@ -106,13 +131,16 @@ export function registerLineage(context: ExtensionContext, client: LanguageClien
     }),
     ...(['upstream', 'downstream'] as const).map((direction) => {
       const title = direction === 'upstream' ? 'Show Upstream' : 'Show Downstream';
-      return commands.registerCommand(direction === 'upstream' ? 'crownguard.showUpstream' : 'crownguard.showDownstream', async (arg?: unknown) => {
-        const id = await target(lineage, arg, title);
-        if (!id) return undefined;
-        const nodes = (await lineage.walk(id, direction)).nodes.filter((n) => n.id !== id);
-        void pickAndOpen(`${direction === 'upstream' ? 'Upstream' : 'Downstream'} of ${id}`, nodes);
-        return nodes.map((n) => n.id);
-      });
+      return commands.registerCommand(
+        direction === 'upstream' ? 'crownguard.showUpstream' : 'crownguard.showDownstream',
+        async (arg?: unknown) => {
+          const id = await target(lineage, arg, title);
+          if (!id) return undefined;
+          const nodes = (await lineage.walk(id, direction)).nodes.filter((n) => n.id !== id);
+          void pickAndOpen(`${direction === 'upstream' ? 'Upstream' : 'Downstream'} of ${id}`, nodes);
+          return nodes.map((n) => n.id);
+        },
+      );
     }),
     commands.registerCommand('crownguard.whichModels', async (arg?: unknown) => {
       const id = await target(lineage, arg, 'Which Models Carry This Asset?');
@@ -127,7 +155,13 @@ export function registerLineage(context: ExtensionContext, client: LanguageClien
       const { hops, sources } = await lineage.explain(id);
       // A `redacted` hop got its tier from the redacting stage listed right after it.
       const reason = (r: string, i: number) =>
-        r === 'declared' ? 'declared here' : r === 'redacted' ? `redacted by ${hops[i + 1]?.id ?? 'a redacting stage'}` : r === 'unclassified' ? 'nothing classified flows here' : `via ${r}`;
+        r === 'declared'
+          ? 'declared here'
+          : r === 'redacted'
+            ? `redacted by ${hops[i + 1]?.id ?? 'a redacting stage'}`
+            : r === 'unclassified'
+              ? 'nothing classified flows here'
+              : `via ${r}`;
       const sourceItems = sources.map((s) => ({
         label: s.id,
         description: `${s.kind} · ${s.redactedBy ? `${s.declaredTier}, lowered to ${s.tier ?? 'unclassified'} by ${s.redactedBy}` : s.declaredTier}${s.decides ? ' · decides the tier' : ''}`,
@@ -142,9 +176,15 @@ export function registerLineage(context: ExtensionContext, client: LanguageClien
       }));
       const separator = (label: string) => ({ label, kind: QuickPickItemKind.Separator, location: undefined });
       void window
-        .showQuickPick([...(sourceItems.length ? [separator('Sources'), ...sourceItems, separator('Traced to a declaration')] : []), ...hopItems], {
-          title: `Why ${id} is ${hops[0]?.tier ?? 'unclassified'}`,
-        })
+        .showQuickPick(
+          [
+            ...(sourceItems.length ? [separator('Sources'), ...sourceItems, separator('Traced to a declaration')] : []),
+            ...hopItems,
+          ],
+          {
+            title: `Why ${id} is ${hops[0]?.tier ?? 'unclassified'}`,
+          },
+        )
         .then((chosen) => chosen?.location && open(chosen.location));
       return hops.map((h) => ({ id: h.id, tier: h.tier, reason: h.reason }));
     }),

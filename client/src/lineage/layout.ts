@@ -67,7 +67,11 @@ const NODE_HEIGHT = 36;
 const CHAR_WIDTH = 7;
 
 /** The node ids within `depth` hops of `focus`, each marked upstream or downstream. */
-function neighbourhood(g: LineageGraphInfo, focus: string, depth: number): Map<string, 'focus' | 'upstream' | 'downstream'> {
+function neighbourhood(
+  g: LineageGraphInfo,
+  focus: string,
+  depth: number,
+): Map<string, 'focus' | 'upstream' | 'downstream'> {
   const roles = new Map<string, 'focus' | 'upstream' | 'downstream'>([[focus, 'focus']]);
   for (const direction of ['upstream', 'downstream'] as const) {
     let frontier = [focus];
@@ -75,7 +79,8 @@ function neighbourhood(g: LineageGraphInfo, focus: string, depth: number): Map<s
       const next: string[] = [];
       for (const id of frontier) {
         for (const e of g.edges) {
-          const other = direction === 'upstream' ? (e.to === id ? e.from : undefined) : e.from === id ? e.to : undefined;
+          const other =
+            direction === 'upstream' ? (e.to === id ? e.from : undefined) : e.from === id ? e.to : undefined;
           if (other !== undefined && !roles.has(other)) {
             roles.set(other, direction);
             next.push(other);
@@ -96,10 +101,13 @@ const elk = new ELK();
  * view's height instead of becoming one row too wide to read when fitted.
  */
 export async function layout(g: LineageGraphInfo, state: ViewState): Promise<LaidOut> {
-  const roles = state.focus && g.nodes.some((n) => n.id === state.focus) ? neighbourhood(g, state.focus, state.depth) : undefined;
+  const roles =
+    state.focus && g.nodes.some((n) => n.id === state.focus) ? neighbourhood(g, state.focus, state.depth) : undefined;
   const text = state.filter.trim().toLowerCase();
   const matching = g.nodes.filter(
-    (n) => (!roles || roles.has(n.id)) && (n.id === state.focus || (!state.hiddenKinds.includes(n.kind) && (!text || n.id.toLowerCase().includes(text)))),
+    (n) =>
+      (!roles || roles.has(n.id)) &&
+      (n.id === state.focus || (!state.hiddenKinds.includes(n.kind) && (!text || n.id.toLowerCase().includes(text)))),
   );
   const shown = matching.slice(0, MAX_NODES);
   const ids = new Set(shown.map((n) => n.id));
@@ -115,24 +123,53 @@ export async function layout(g: LineageGraphInfo, state: ViewState): Promise<Lai
       'elk.layered.wrapping.strategy': 'MULTI_EDGE',
       'elk.aspectRatio': String(Math.min(4, Math.max(0.5, state.aspectRatio ?? DEFAULT_ASPECT_RATIO))),
     },
-    children: shown.map((n) => ({ id: n.id, width: Math.min(320, 24 + CHAR_WIDTH * Math.max(n.id.length, n.kind.length + (n.tier?.length ?? 0) + 3)), height: NODE_HEIGHT })),
+    children: shown.map((n) => ({
+      id: n.id,
+      width: Math.min(320, 24 + CHAR_WIDTH * Math.max(n.id.length, n.kind.length + (n.tier?.length ?? 0) + 3)),
+      height: NODE_HEIGHT,
+    })),
     edges: edges.map((e, i): ElkExtendedEdge => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };
   const out = await elk.layout(graph);
   const pos = new Map((out.children ?? []).map((c) => [c.id, c]));
   const role = (id: string) => roles?.get(id);
   // Shades spread the tiers present over four colours, least sensitive first.
-  const ranked = [...new Map(shown.filter((n) => n.tier !== undefined).map((n) => [n.tier!, { rank: n.tierRank ?? 0, crownJewel: n.crownJewel }])).entries()].sort((a, b) => a[1].rank - b[1].rank);
-  const shadeOf = new Map(ranked.map(([tier], i) => [tier, ranked.length <= 1 ? 3 : Math.round((i * 3) / (ranked.length - 1))]));
+  const ranked = [
+    ...new Map(
+      shown
+        .filter((n) => n.tier !== undefined)
+        .map((n) => [n.tier!, { rank: n.tierRank ?? 0, crownJewel: n.crownJewel }]),
+    ).entries(),
+  ].sort((a, b) => a[1].rank - b[1].rank);
+  const shadeOf = new Map(
+    ranked.map(([tier], i) => [tier, ranked.length <= 1 ? 3 : Math.round((i * 3) / (ranked.length - 1))]),
+  );
   return {
     nodes: shown.map((n) => {
       const p = pos.get(n.id)!;
-      return { id: n.id, kind: n.kind, tier: n.tier, shade: n.tier !== undefined ? shadeOf.get(n.tier) : undefined, crownJewel: n.crownJewel, location: n.location, x: p.x ?? 0, y: p.y ?? 0, width: p.width ?? 0, height: p.height ?? 0, role: role(n.id) };
+      return {
+        id: n.id,
+        kind: n.kind,
+        tier: n.tier,
+        shade: n.tier !== undefined ? shadeOf.get(n.tier) : undefined,
+        crownJewel: n.crownJewel,
+        location: n.location,
+        x: p.x ?? 0,
+        y: p.y ?? 0,
+        width: p.width ?? 0,
+        height: p.height ?? 0,
+        role: role(n.id),
+      };
     }),
     edges: edges.map((e, i) => {
       const section = (out.edges ?? []).find((x) => x.id === `e${i}`)?.sections?.[0];
       const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [];
-      const r = role(e.from) === 'upstream' || role(e.to) === 'upstream' ? 'upstream' : role(e.from) === 'downstream' || role(e.to) === 'downstream' ? 'downstream' : undefined;
+      const r =
+        role(e.from) === 'upstream' || role(e.to) === 'upstream'
+          ? 'upstream'
+          : role(e.from) === 'downstream' || role(e.to) === 'downstream'
+            ? 'downstream'
+            : undefined;
       return { from: e.from, to: e.to, relation: e.relation, points, role: r };
     }),
     width: out.width ?? 0,

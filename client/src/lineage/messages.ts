@@ -53,17 +53,34 @@ export class GraphController {
         return;
       }
       case 'focus':
-        this.state = { ...this.state, focus: typeof m.id === 'string' ? m.id : undefined, depth: typeof m.depth === 'number' && m.depth >= 1 && m.depth <= 10 ? m.depth : this.state.depth };
+        this.state = {
+          ...this.state,
+          focus: typeof m.id === 'string' ? m.id : undefined,
+          depth: typeof m.depth === 'number' && m.depth >= 1 && m.depth <= 10 ? m.depth : this.state.depth,
+        };
         return this.render();
       case 'filter':
-        this.state = { ...this.state, filter: typeof m.text === 'string' ? m.text.slice(0, 200) : '', hiddenKinds: Array.isArray(m.hiddenKinds) ? m.hiddenKinds.filter((k): k is string => typeof k === 'string') : [] };
+        this.state = {
+          ...this.state,
+          filter: typeof m.text === 'string' ? m.text.slice(0, 200) : '',
+          hiddenKinds: Array.isArray(m.hiddenKinds)
+            ? m.hiddenKinds.filter((k): k is string => typeof k === 'string')
+            : [],
+        };
         return this.render();
     }
   }
 
   /** Takes the view's shape from its size; true when the shape changed enough to lay out again. */
   private resized(width: unknown, height: unknown): boolean {
-    if (typeof width !== 'number' || typeof height !== 'number' || !(width > 0) || !(height > 0) || !Number.isFinite(width / height)) return false;
+    if (
+      typeof width !== 'number' ||
+      typeof height !== 'number' ||
+      !(width > 0) ||
+      !(height > 0) ||
+      !Number.isFinite(width / height)
+    )
+      return false;
     const ratio = width / height;
     const before = this.state.aspectRatio;
     if (before !== undefined && Math.abs(Math.log(ratio / before)) < Math.log(1.25)) return false;

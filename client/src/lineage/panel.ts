@@ -27,8 +27,14 @@ export class GraphPanel {
           const { start, end } = location.range;
           // Beside the graph, never over it, and the graph keeps the keyboard: a click reads
           // the declaration without losing one's place in the graph.
-          const other = window.tabGroups.all.find((g) => g.viewColumn !== this.panel.viewColumn)?.viewColumn ?? ViewColumn.Beside;
-          await window.showTextDocument(doc, { viewColumn: other, preserveFocus: true, preview: true, selection: new Range(start.line, start.character, end.line, end.character) });
+          const other =
+            window.tabGroups.all.find((g) => g.viewColumn !== this.panel.viewColumn)?.viewColumn ?? ViewColumn.Beside;
+          await window.showTextDocument(doc, {
+            viewColumn: other,
+            preserveFocus: true,
+            preview: true,
+            selection: new Range(start.line, start.character, end.line, end.character),
+          });
         },
         post: (message) => void this.panel.webview.postMessage(message),
       },
@@ -57,7 +63,10 @@ export class GraphPanel {
       void GraphPanel.current.controller.receive({ type: 'focus', id: focus });
       return GraphPanel.current;
     }
-    const panel = window.createWebviewPanel('crownguard.lineage', 'CrownGuard Lineage', column, { enableScripts: true, retainContextWhenHidden: true });
+    const panel = window.createWebviewPanel('crownguard.lineage', 'CrownGuard Lineage', column, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+    });
     GraphPanel.current = new GraphPanel(panel, lineage, context, focus);
     return GraphPanel.current;
   }
@@ -65,7 +74,12 @@ export class GraphPanel {
 
 function html(panel: WebviewPanel, dist: Uri): string {
   const nonce = randomBytes(16).toString('base64');
-  const csp = [`default-src 'none'`, `img-src ${panel.webview.cspSource}`, `style-src ${panel.webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${panel.webview.cspSource}`,
+    `style-src ${panel.webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   const script = panel.webview.asWebviewUri(Uri.joinPath(dist, 'lineage-view.js'));
   const style = panel.webview.asWebviewUri(Uri.joinPath(dist, 'lineage-view.css'));
   return `<!DOCTYPE html>

@@ -35,11 +35,19 @@ export class LineageClient {
   }
 
   explain(id: string): Promise<{ hops: ExplainHop[]; sources: ExplainSource[] }> {
-    return this.client.sendRequest<{ hops: ExplainHop[]; sources: ExplainSource[] }>(LineageRequests.explain, { ...this.scope(), id });
+    return this.client.sendRequest<{ hops: ExplainHop[]; sources: ExplainSource[] }>(LineageRequests.explain, {
+      ...this.scope(),
+      id,
+    });
   }
 
   async modelsCarrying(id: string): Promise<LineageNodeInfo[]> {
-    return (await this.client.sendRequest<{ nodes: LineageNodeInfo[] }>(LineageRequests.modelsCarrying, { ...this.scope(), id })).nodes;
+    return (
+      await this.client.sendRequest<{ nodes: LineageNodeInfo[] }>(LineageRequests.modelsCarrying, {
+        ...this.scope(),
+        id,
+      })
+    ).nodes;
   }
 
   /** The node named under the cursor of `editor`, if any. */

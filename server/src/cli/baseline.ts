@@ -27,21 +27,28 @@ export function readBaseline(file: string): Map<string, number> {
   try {
     doc = JSON.parse(readFileSync(file, 'utf8')) as BaselineFile;
   } catch (err) {
-    throw new Error(`cannot read baseline ${file}: ${err instanceof SyntaxError ? 'not JSON' : ((err as NodeJS.ErrnoException).code ?? 'unreadable')}`);
+    throw new Error(
+      `cannot read baseline ${file}: ${err instanceof SyntaxError ? 'not JSON' : ((err as NodeJS.ErrnoException).code ?? 'unreadable')}`,
+    );
   }
-  if (doc?.version !== 1 || !Array.isArray(doc.findings)) throw new Error(`${file} is not a CrownGuard baseline (version 1)`);
+  if (doc?.version !== 1 || !Array.isArray(doc.findings))
+    throw new Error(`${file} is not a CrownGuard baseline (version 1)`);
   const counts = new Map<string, number>();
-  for (const f of doc.findings) if (typeof f.fingerprint === 'string') counts.set(f.fingerprint, (counts.get(f.fingerprint) ?? 0) + 1);
+  for (const f of doc.findings)
+    if (typeof f.fingerprint === 'string') counts.set(f.fingerprint, (counts.get(f.fingerprint) ?? 0) + 1);
   return counts;
 }
 
 /** Splits findings into those the baseline accepts and the new ones (each entry accepts one). */
-export function applyBaseline(findings: readonly Finding[], baseline: Map<string, number>): { fresh: Finding[]; known: number } {
+export function applyBaseline(
+  findings: readonly Finding[],
+  baseline: Map<string, number>,
+): { fresh: Finding[]; known: number } {
   const left = new Map(baseline);
   const fresh: Finding[] = [];
   let known = 0;
   for (const f of findings) {
-    const n = f.fingerprint ? left.get(f.fingerprint) ?? 0 : 0;
+    const n = f.fingerprint ? (left.get(f.fingerprint) ?? 0) : 0;
     if (!f.waiver && n > 0) {
       left.set(f.fingerprint!, n - 1);
       known++;

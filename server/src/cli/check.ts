@@ -1,6 +1,15 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_SETTINGS, isGovernanceManifest, maskKey, type Engine, type Finding, type Note, type Settings, type Waiver } from '../core';
+import {
+  DEFAULT_SETTINGS,
+  isGovernanceManifest,
+  maskKey,
+  type Engine,
+  type Finding,
+  type Note,
+  type Settings,
+  type Waiver,
+} from '../core';
 import { discover, nearestGovernanceManifest } from '../host/discover';
 import { runTask, type Task, type TaskResult } from './task';
 
@@ -64,7 +73,13 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
     // they travel together in the group's first task; code is split across the others.
     const together = list.filter((f) => WORKSPACE_FILE.test(f));
     const code = list.filter((f) => !WORKSPACE_FILE.test(f));
-    tasks.push({ cwd, manifest, reportManifest: true, files: [...together, ...code.slice(0, Math.max(0, TASK_SIZE - together.length))], settings });
+    tasks.push({
+      cwd,
+      manifest,
+      reportManifest: true,
+      files: [...together, ...code.slice(0, Math.max(0, TASK_SIZE - together.length))],
+      settings,
+    });
     for (let i = Math.max(0, TASK_SIZE - together.length); i < code.length; i += TASK_SIZE) {
       tasks.push({ cwd, manifest, reportManifest: false, files: code.slice(i, i + TASK_SIZE), settings });
     }
@@ -75,7 +90,10 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
 /** Runs tasks on a pool of worker threads, each with its own engine. */
 async function runParallel(tasks: Task[], jobs: number, onDone: (r: TaskResult, files: number) => void): Promise<void> {
   const queue = [...tasks];
-  const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () => new Worker(path.join(__dirname, 'worker.js'), { workerData: { maskKey: maskKey() } }));
+  const workers = Array.from(
+    { length: Math.min(jobs, tasks.length) },
+    () => new Worker(path.join(__dirname, 'worker.js'), { workerData: { maskKey: maskKey() } }),
+  );
   try {
     await Promise.all(
       workers.map(
@@ -109,7 +127,12 @@ async function runParallel(tasks: Task[], jobs: number, onDone: (r: TaskResult, 
  * Checks the files under `paths`: each under the governance manifest of the nearest folder
  * above it, in this thread or on worker threads. Paths in results are relative to `cwd`.
  */
-export async function runCheck(engine: () => Promise<Engine>, paths: readonly string[], cwd: string, options: CheckOptions = {}): Promise<CheckResult> {
+export async function runCheck(
+  engine: () => Promise<Engine>,
+  paths: readonly string[],
+  cwd: string,
+  options: CheckOptions = {},
+): Promise<CheckResult> {
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const roots = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
   const found = discover(roots, settings);
@@ -139,10 +162,22 @@ export async function runCheck(engine: () => Promise<Engine>, paths: readonly st
     const e = await engine();
     for (const t of tasks) collect(runTask(e, t), t.files.length);
   }
-  const byPosition = (a: { path: string; span?: { offset: number } }, b: { path: string; span?: { offset: number } }) =>
-    a.path === b.path ? (a.span?.offset ?? 0) - (b.span?.offset ?? 0) : a.path < b.path ? -1 : 1;
+  const byPosition = (
+    a: { path: string; span?: { offset: number } },
+    b: { path: string; span?: { offset: number } },
+  ) => (a.path === b.path ? (a.span?.offset ?? 0) - (b.span?.offset ?? 0) : a.path < b.path ? -1 : 1);
   findings.sort(byPosition);
   notes.sort(byPosition);
   waivers.sort(byPosition);
-  return { findings, waivers, notes, brokenManifests, filesChecked, skipped: found.skipped, missing: found.missing.map((p) => path.relative(cwd, p) || '.'), texts, roots };
+  return {
+    findings,
+    waivers,
+    notes,
+    brokenManifests,
+    filesChecked,
+    skipped: found.skipped,
+    missing: found.missing.map((p) => path.relative(cwd, p) || '.'),
+    texts,
+    roots,
+  };
 }

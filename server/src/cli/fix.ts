@@ -18,7 +18,8 @@ export function applySafeFixes(result: CheckResult, cwd: string): { files: numbe
     else byFile.set(f.path, [f]);
   }
   const roots = result.roots.flatMap((r) => realFolder(r) ?? []);
-  const inside = (real: string) => roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  const inside = (real: string) =>
+    roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
   let files = 0;
   let findings = 0;
   for (const [file, list] of byFile) {

@@ -10,7 +10,16 @@ import { gitBlobId, MAX_FILE_BYTES } from '../host/read';
  * filters, diff drivers and textconv (which .gitattributes in the tree would select) have
  * nothing to run on.
  */
-export const GIT_SETTINGS = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'diff.external=', '-c', 'core.pager=cat'] as const;
+export const GIT_SETTINGS = [
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'diff.external=',
+  '-c',
+  'core.pager=cat',
+] as const;
 
 function runGit(cwd: string, args: string[]): string {
   return execFileSync('git', ['--no-pager', ...GIT_SETTINGS, ...args], {
@@ -23,7 +32,11 @@ function runGit(cwd: string, args: string[]): string {
 }
 
 function gitError(err: unknown): string {
-  return String((err as { stderr?: string }).stderr ?? '').trim().split('\n')[0] || 'git failed';
+  return (
+    String((err as { stderr?: string }).stderr ?? '')
+      .trim()
+      .split('\n')[0] || 'git failed'
+  );
 }
 
 /** An index entry: its blob id, and the work-tree file's size and times when it was staged. */
@@ -67,7 +80,10 @@ function parseIndex(out: string): Map<string, IndexEntry> {
       const ctime = debugField(block, 'ctime');
       const mtime = debugField(block, 'mtime');
       const size = debugField(block, 'size');
-      entries.set(pending.name, { ...pending.entry, stat: ctime && mtime && size ? { ctime, mtime, size } : undefined });
+      entries.set(pending.name, {
+        ...pending.entry,
+        stat: ctime && mtime && size ? { ctime, mtime, size } : undefined,
+      });
     }
     const e = ENTRY.exec(token.slice(split));
     pending = e ? { name: e[4], entry: { id: e[2], stage: e[3], link: e[1] === '120000' } } : undefined;
@@ -111,7 +127,8 @@ export function changedFiles(cwd: string, ref: string): Set<string> {
   } catch {
     throw new Error(`--changed-since ${ref}: not a commit in this repository`);
   }
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) throw new Error(`--changed-since ${ref}: not a commit in this repository`);
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit))
+    throw new Error(`--changed-since ${ref}: not a commit in this repository`);
   let index: Map<string, IndexEntry>;
   let untracked: string[];
   let tree: string;
@@ -119,7 +136,9 @@ export function changedFiles(cwd: string, ref: string): Set<string> {
   try {
     indexFile = path.resolve(top, runGit(top, ['rev-parse', '--git-path', 'index']).trim());
     index = parseIndex(runGit(top, ['ls-files', '-z', '-s', '--debug', '--full-name']));
-    untracked = runGit(top, ['ls-files', '-z', '--full-name', '--others', '--exclude-standard']).split('\0').filter(Boolean);
+    untracked = runGit(top, ['ls-files', '-z', '--full-name', '--others', '--exclude-standard'])
+      .split('\0')
+      .filter(Boolean);
     tree = runGit(top, ['ls-tree', '-r', '-z', '--full-tree', commit]);
   } catch (err) {
     throw new Error(`--changed-since ${ref}: ${gitError(err)}`);
@@ -150,17 +169,30 @@ export function changedFiles(cwd: string, ref: string): Set<string> {
   const changed = new Set<string>(untracked.map((name) => path.resolve(top, name)));
   for (const [name, entry] of index) {
     const old = before.get(name);
-    if (old === undefined || entry.stage !== '0' || !unchanged(topReal, name, entry, old, algorithm, indexWritten)) changed.add(path.resolve(top, name));
+    if (old === undefined || entry.stage !== '0' || !unchanged(topReal, name, entry, old, algorithm, indexWritten))
+      changed.add(path.resolve(top, name));
   }
   return changed;
 }
 
 /** Whether the work tree still holds the blob `old` at `name`: by the index's times, else hashed here. */
-function unchanged(topReal: string, name: string, entry: IndexEntry, old: string, algorithm: 'sha1' | 'sha256', indexWritten: bigint | undefined): boolean {
+function unchanged(
+  topReal: string,
+  name: string,
+  entry: IndexEntry,
+  old: string,
+  algorithm: 'sha1' | 'sha256',
+  indexWritten: bigint | undefined,
+): boolean {
   if (entry.id === old && entry.stat && indexWritten !== undefined && nanos(entry.stat.mtime) < indexWritten) {
     try {
       const st = lstatSync(path.join(topReal, name), { bigint: true });
-      if (String(st.size) === entry.stat.size && st.mtimeNs === nanos(entry.stat.mtime) && st.ctimeNs === nanos(entry.stat.ctime)) return true;
+      if (
+        String(st.size) === entry.stat.size &&
+        st.mtimeNs === nanos(entry.stat.mtime) &&
+        st.ctimeNs === nanos(entry.stat.ctime)
+      )
+        return true;
     } catch {
       return false;
     }

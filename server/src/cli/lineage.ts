@@ -1,9 +1,27 @@
 import * as path from 'node:path';
-import { didYouMean, LineIndex, maskedHop, maskedSource, maskId, unmaskId, type Engine, type Hop, type Source, type Subgraph } from '../core';
+import {
+  didYouMean,
+  LineIndex,
+  maskedHop,
+  maskedSource,
+  maskId,
+  unmaskId,
+  type Engine,
+  type Hop,
+  type Source,
+  type Subgraph,
+} from '../core';
 import { packageRepository, packageVersion } from '../host/docs';
 import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
-import { lineageDot, lineageJson, lineageMermaid, lineageOpenLineage, lineageText, type LineOf } from './formats/lineage';
+import {
+  lineageDot,
+  lineageJson,
+  lineageMermaid,
+  lineageOpenLineage,
+  lineageText,
+  type LineOf,
+} from './formats/lineage';
 
 export interface LineageOptions {
   readonly root: string;
@@ -36,11 +54,23 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
     // An id as printed (masked) or as written in the file.
     const id = unmaskId(graph.nodes.keys(), o.id);
     if (id === undefined) {
-      const guess = didYouMean(maskId(o.id), [...graph.nodes.keys()].map((k) => maskId(k)));
-      const hint = /<[a-z_]+:[0-9a-f]{8}>/.test(o.id) ? `; masked names differ between runs unless ${MASK_KEY_VARIABLE} is set, so name the node as its file writes it` : '';
-      return { ok: false, message: `no node \`${maskId(o.id)}\` in the lineage of ${maskId(o.root)}${guess ? ` (did you mean \`${guess}\`?)` : ''}${hint}` };
+      const guess = didYouMean(
+        maskId(o.id),
+        [...graph.nodes.keys()].map((k) => maskId(k)),
+      );
+      const hint = /<[a-z_]+:[0-9a-f]{8}>/.test(o.id)
+        ? `; masked names differ between runs unless ${MASK_KEY_VARIABLE} is set, so name the node as its file writes it`
+        : '';
+      return {
+        ok: false,
+        message: `no node \`${maskId(o.id)}\` in the lineage of ${maskId(o.root)}${guess ? ` (did you mean \`${guess}\`?)` : ''}${hint}`,
+      };
     }
-    if (o.explain) return { ok: true, output: explain(graph.explain(id).map(maskedHop), graph.sources(id).map(maskedSource), lineOf, o.format) };
+    if (o.explain)
+      return {
+        ok: true,
+        output: explain(graph.explain(id).map(maskedHop), graph.sources(id).map(maskedSource), lineOf, o.format),
+      };
     const up = o.direction === 'downstream' ? undefined : graph.walk(id, 'upstream', o.depth);
     const down = o.direction === 'upstream' ? undefined : graph.walk(id, 'downstream', o.depth);
     const nodes = new Map([...(up?.nodes ?? []), ...(down?.nodes ?? [])].map((n) => [n.id, n]));
@@ -57,7 +87,11 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
     case 'openlineage':
       return {
         ok: true,
-        output: lineageOpenLineage(sub, { namespace: `crownguard://${maskId(path.basename(path.resolve(o.root)))}`, producer: `${packageRepository()}/tree/v${packageVersion()}`, eventTime: new Date().toISOString() }),
+        output: lineageOpenLineage(sub, {
+          namespace: `crownguard://${maskId(path.basename(path.resolve(o.root)))}`,
+          producer: `${packageRepository()}/tree/v${packageVersion()}`,
+          eventTime: new Date().toISOString(),
+        }),
       };
     default:
       return { ok: true, output: lineageText(sub, lineOf) };
@@ -71,7 +105,15 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
 function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineOf, format: string): string {
   // A hop whose reason is `redacted` got its tier from the redacting stage that is the next hop.
   const redactedBy = (i: number) => (hops[i].reason === 'redacted' ? hops[i + 1]?.id : undefined);
-  const rows = hops.map((h, i) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, ...(redactedBy(i) ? { redactedBy: redactedBy(i) } : {}), file: maskId(h.path), line: lineOf(h.path, h.span.offset) }));
+  const rows = hops.map((h, i) => ({
+    id: h.id,
+    kind: h.kind,
+    tier: h.tier,
+    reason: h.reason,
+    ...(redactedBy(i) ? { redactedBy: redactedBy(i) } : {}),
+    file: maskId(h.path),
+    line: lineOf(h.path, h.span.offset),
+  }));
   const from = sources.map((s) => ({
     id: s.id,
     kind: s.kind,
@@ -83,9 +125,14 @@ function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineO
     line: lineOf(s.path, s.span.offset),
   }));
   if (format === 'json') return JSON.stringify({ chain: rows, sources: from }, null, 2) + '\n';
-  const chain = rows.map((r, i) => `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.redactedBy ? `redacted by ${r.redactedBy}` : r.reason}) ${r.file}:${r.line}`);
+  const chain = rows.map(
+    (r, i) =>
+      `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.redactedBy ? `redacted by ${r.redactedBy}` : r.reason}) ${r.file}:${r.line}`,
+  );
   const list = from.map((s) => {
-    const tier = s.redactedBy ? `${s.declaredTier}, lowered to ${s.tier ?? 'unclassified'} by ${s.redactedBy}` : s.declaredTier;
+    const tier = s.redactedBy
+      ? `${s.declaredTier}, lowered to ${s.tier ?? 'unclassified'} by ${s.redactedBy}`
+      : s.declaredTier;
     return `  ${s.id} (${s.kind}, ${tier}${s.decides ? '; decides the tier' : ''}) ${s.file}:${s.line}`;
   });
   return [...chain, ...(list.length ? ['sources:', ...list] : [])].join('\n') + '\n';

@@ -46,17 +46,47 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: 'Check files and folders (default: the current folder)',
     options: {
       format: { type: 'string', value: 'text|json|sarif', default: 'text', help: 'Output format (default: text)' },
-      'fail-on': { type: 'string', value: 'error|warning|note|none', default: 'warning', help: 'Lowest severity that makes the exit code 1 (default: warning)' },
-      governance: { type: 'string', value: 'FILE', help: 'Governance manifest to use instead of the nearest governance.yaml' },
-      fix: { type: 'boolean', default: false, help: 'Apply every safe fix (redaction wraps, manifest renames), then report what is left' },
-      'no-inline-waivers': { type: 'boolean', default: false, help: 'Ignore waivers written in files: report what they would waive' },
-      baseline: { type: 'string', value: 'FILE', help: 'Report and fail only on findings that are not in this baseline' },
+      'fail-on': {
+        type: 'string',
+        value: 'error|warning|note|none',
+        default: 'warning',
+        help: 'Lowest severity that makes the exit code 1 (default: warning)',
+      },
+      governance: {
+        type: 'string',
+        value: 'FILE',
+        help: 'Governance manifest to use instead of the nearest governance.yaml',
+      },
+      fix: {
+        type: 'boolean',
+        default: false,
+        help: 'Apply every safe fix (redaction wraps, manifest renames), then report what is left',
+      },
+      'no-inline-waivers': {
+        type: 'boolean',
+        default: false,
+        help: 'Ignore waivers written in files: report what they would waive',
+      },
+      baseline: {
+        type: 'string',
+        value: 'FILE',
+        help: 'Report and fail only on findings that are not in this baseline',
+      },
       'write-baseline': { type: 'string', value: 'FILE', help: "Record today's findings as the baseline, and exit 0" },
-      'changed-since': { type: 'string', value: 'REF', help: 'Check only files changed since the git ref (manifests are always read)' },
+      'changed-since': {
+        type: 'string',
+        value: 'REF',
+        help: 'Check only files changed since the git ref (manifests are always read)',
+      },
       jobs: { type: 'string', value: 'N', help: 'Worker threads (default: the number of cores)' },
-      verbose: { type: 'boolean', default: false, help: 'List on stderr every file passed over (empty files are otherwise only counted)' },
+      verbose: {
+        type: 'boolean',
+        default: false,
+        help: 'List on stderr every file passed over (empty files are otherwise only counted)',
+      },
     },
-    epilogue: 'Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration\nerror (a missing or broken governance manifest); 3 internal error.',
+    epilogue:
+      'Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration\nerror (a missing or broken governance manifest); 3 internal error.',
   },
   waivers: {
     usage: 'waivers [paths...]',
@@ -75,16 +105,28 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       downstream: { type: 'boolean', default: false, help: 'Only what derives from the node' },
       depth: { type: 'string', value: 'N', help: 'At most N hops from the node' },
       explain: { type: 'boolean', default: false, help: 'Why the node has its tier: the chain back to a declaration' },
-      format: { type: 'string', value: 'text|json|mermaid|dot|openlineage', default: 'text', help: 'Output format (default: text)' },
+      format: {
+        type: 'string',
+        value: 'text|json|mermaid|dot|openlineage',
+        default: 'text',
+        help: 'Output format (default: text)',
+      },
       root: { type: 'string', value: 'DIR', help: 'The workspace folder (default: the current folder)' },
-      governance: { type: 'string', value: 'FILE', help: 'Governance manifest to use instead of the nearest governance.yaml' },
+      governance: {
+        type: 'string',
+        value: 'FILE',
+        help: 'Governance manifest to use instead of the nearest governance.yaml',
+      },
     },
-    epilogue: 'Exit codes: 0 done; 2 usage or configuration error (an unknown id, a missing or broken\ngovernance manifest); 3 internal error.',
+    epilogue:
+      'Exit codes: 0 done; 2 usage or configuration error (an unknown id, a missing or broken\ngovernance manifest); 3 internal error.',
   },
   lsp: {
     usage: 'lsp --stdio',
     summary: 'Run the language server on stdin/stdout, for any LSP editor',
-    options: { stdio: { type: 'boolean', default: false, help: 'Talk LSP over stdin and stdout (the only transport)' } },
+    options: {
+      stdio: { type: 'boolean', default: false, help: 'Talk LSP over stdin and stdout (the only transport)' },
+    },
   },
 };
 
@@ -97,7 +139,16 @@ function optionLines(options: CommandSpec['options']): string[] {
 
 function commandHelp(name: string): string {
   const c = COMMANDS[name];
-  return [`Usage: crownguard ${c.usage} [options]`, '', c.summary + '.', '', 'Options:', ...optionLines(c.options), ...(c.epilogue ? ['', c.epilogue] : []), ''].join('\n');
+  return [
+    `Usage: crownguard ${c.usage} [options]`,
+    '',
+    c.summary + '.',
+    '',
+    'Options:',
+    ...optionLines(c.options),
+    ...(c.epilogue ? ['', c.epilogue] : []),
+    '',
+  ].join('\n');
 }
 
 function generalHelp(): string {
@@ -109,10 +160,10 @@ function generalHelp(): string {
     ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}${c.summary}`),
     '',
     'Options:',
-    '  -h, --help       Show this help; `crownguard <command> --help` shows a command\'s options',
+    "  -h, --help       Show this help; `crownguard <command> --help` shows a command's options",
     '  -V, --version    Show the version',
     '',
-    "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration",
+    'Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration',
     'error; 3 internal error.',
     '',
   ].join('\n');
@@ -163,7 +214,8 @@ function parse(command: string, args: readonly string[]): Parsed {
       continue;
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[i + 1];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) fail(`option '${flag}' needs a value: ${flag} ${o.value}`);
+    if (value === undefined || (eq < 0 && value.startsWith('--')))
+      fail(`option '${flag}' needs a value: ${flag} ${o.value}`);
     if (eq < 0) i++;
     values[name] = value;
   }
@@ -194,11 +246,16 @@ async function check(args: string[], started: number): Promise<number> {
   const format = oneOf(values.format, ['text', 'json', 'sarif'], '--format');
   const failOn = oneOf(values['fail-on'], ['error', 'warning', 'note', 'none'], '--fail-on') as Severity | 'none';
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) fail(`--jobs takes a whole number of 1 or more, not '${String(values.jobs)}'`);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    fail(`--jobs takes a whole number of 1 or more, not '${String(values.jobs)}'`);
 
   const cwd = process.cwd();
   const governance = values.governance as string | undefined;
-  if (governance !== undefined) requireGovernance(governance, [cwd, ...(positionals.length ? positionals : ['.']).map((p) => path.resolve(cwd, p))]);
+  if (governance !== undefined)
+    requireGovernance(governance, [
+      cwd,
+      ...(positionals.length ? positionals : ['.']).map((p) => path.resolve(cwd, p)),
+    ]);
   let only: Set<string> | undefined;
   if (typeof values['changed-since'] === 'string') {
     try {
@@ -215,20 +272,28 @@ async function check(args: string[], started: number): Promise<number> {
       fail((err as Error).message);
     }
   }
-  const settings = { enable: true, governanceManifest: (values.governance as string | undefined) ?? '', inlineWaivers: !values['no-inline-waivers'] };
+  const settings = {
+    enable: true,
+    governanceManifest: (values.governance as string | undefined) ?? '',
+    inlineWaivers: !values['no-inline-waivers'],
+  };
   const options = { settings, jobs, only, onProgress: progressReporter(process.stderr) };
   let result = await runCheck(engine, positionals, cwd, options);
   if (result.missing.length) fail(`no such file or folder: ${result.missing.join(', ')}`);
   if (values.fix) {
     const fixed = applySafeFixes(result, cwd);
     if (fixed.files > 0) {
-      process.stderr.write(`crownguard: fixed ${fixed.findings} finding${fixed.findings === 1 ? '' : 's'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`);
+      process.stderr.write(
+        `crownguard: fixed ${fixed.findings} finding${fixed.findings === 1 ? '' : 's'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`,
+      );
       result = await runCheck(engine, positionals, cwd, options);
     }
   }
   if (typeof values['write-baseline'] === 'string') {
     const n = writeBaseline(values['write-baseline'], result.findings);
-    process.stderr.write(`crownguard: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
+    process.stderr.write(
+      `crownguard: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`,
+    );
     return EXIT.clean;
   }
   let known = 0;
@@ -240,20 +305,26 @@ async function check(args: string[], started: number): Promise<number> {
 
   const regions = new Regions((p) => result.texts.get(p));
   const out =
-    format === 'json' ? formatJson(result, regions, packageVersion())
-    : format === 'sarif' ? formatSarif(result, regions, packageVersion(), cwd)
-    : formatText(result, regions, performance.now() - started, known);
+    format === 'json'
+      ? formatJson(result, regions, packageVersion())
+      : format === 'sarif'
+        ? formatSarif(result, regions, packageVersion(), cwd)
+        : formatText(result, regions, performance.now() - started, known);
   process.stdout.write(out);
   if (format === 'text') {
     // An empty file (a package's __init__.py) is routine: the summary counts them, --verbose lists them.
-    for (const n of result.notes) if (values.verbose || !isEmptyFileNote(n.message)) process.stderr.write(`${maskId(n.path)}: note: ${plainText(maskText(n.message))}\n`);
+    for (const n of result.notes)
+      if (values.verbose || !isEmptyFileNote(n.message))
+        process.stderr.write(`${maskId(n.path)}: note: ${plainText(maskText(n.message))}\n`);
   }
 
   if (result.brokenManifests.length) {
     const first = result.findings.find((f) => result.brokenManifests.includes(f.path) && f.severity === 'error');
     const where = maskId(first ? `${first.path}:${regions.of(first).startLine}` : result.brokenManifests[0]);
     const unchecked = first?.ruleId === 'CG001' ? ' (not YAML, so the files it governs were not checked)' : '';
-    process.stderr.write(`crownguard: configuration error: ${where}: ${first ? plainText(first.message) : 'the governance manifest is invalid'}${unchecked}\n`);
+    process.stderr.write(
+      `crownguard: configuration error: ${where}: ${first ? plainText(first.message) : 'the governance manifest is invalid'}${unchecked}\n`,
+    );
     return EXIT.usage;
   }
   return exitCodeFor(result, failOn);
@@ -264,7 +335,9 @@ async function waivers(args: string[]): Promise<number> {
   const format = oneOf(values.format, ['text', 'json'], '--format');
   const cwd = process.cwd();
   const today = new Date().toISOString().slice(0, 10);
-  const result = await runCheck(engine, positionals, cwd, { jobs: values.jobs ? Number(values.jobs) : availableParallelism() });
+  const result = await runCheck(engine, positionals, cwd, {
+    jobs: values.jobs ? Number(values.jobs) : availableParallelism(),
+  });
   if (result.missing.length) fail(`no such file or folder: ${result.missing.join(', ')}`);
   process.stdout.write(formatWaivers(result.waivers, format as 'text' | 'json', today));
   return result.waivers.some((w) => w.expires !== undefined && w.expires < today) ? EXIT.findings : EXIT.clean;
@@ -272,22 +345,34 @@ async function waivers(args: string[]): Promise<number> {
 
 async function lineage(args: string[]): Promise<number> {
   const { values, positionals } = parse('lineage', args);
-  const format = oneOf(values.format, ['text', 'json', 'mermaid', 'dot', 'openlineage'], '--format') as LineageOptions['format'];
+  const format = oneOf(
+    values.format,
+    ['text', 'json', 'mermaid', 'dot', 'openlineage'],
+    '--format',
+  ) as LineageOptions['format'];
   if (positionals.length > 1) fail('lineage takes at most one node id');
   if (values.upstream && values.downstream) fail('use --upstream or --downstream, not both');
   const depth = values.depth === undefined ? Infinity : Number(values.depth);
-  if (!(depth === Infinity || (Number.isInteger(depth) && depth >= 0))) fail(`--depth takes a whole number, not '${String(values.depth)}'`);
+  if (!(depth === Infinity || (Number.isInteger(depth) && depth >= 0)))
+    fail(`--depth takes a whole number, not '${String(values.depth)}'`);
   const root = path.resolve((values.root as string | undefined) ?? '.');
   if (!existsSync(root)) fail(`no such folder: ${root}`);
   const direction = values.upstream ? 'upstream' : values.downstream ? 'downstream' : 'both';
   let governance = values.governance as string | undefined;
   if (governance !== undefined) governance = requireGovernance(governance, [root, process.cwd()]);
-  const r = await runLineage(engine, { root, id: positionals[0], direction, depth, format, explain: values.explain === true, governance });
+  const r = await runLineage(engine, {
+    root,
+    id: positionals[0],
+    direction,
+    depth,
+    format,
+    explain: values.explain === true,
+    governance,
+  });
   if (!r.ok) fail(r.message);
   process.stdout.write(r.output);
   return EXIT.clean;
 }
-
 
 /**
  * A `--governance` path that names no file is a usage error: running without the manifest
@@ -309,7 +394,9 @@ function isEmptyFileNote(message: string): boolean {
 
 export function exitCodeFor(result: CheckResult, failOn: Severity | 'none'): number {
   if (failOn === 'none') return EXIT.clean;
-  return result.findings.some((f) => !f.waiver && severityRank(f.severity) <= severityRank(failOn)) ? EXIT.findings : EXIT.clean;
+  return result.findings.some((f) => !f.waiver && severityRank(f.severity) <= severityRank(failOn))
+    ? EXIT.findings
+    : EXIT.clean;
 }
 
 const wantsHelp = (args: readonly string[]) => {
@@ -357,13 +444,20 @@ export async function main(argv: string[], started = 0): Promise<number> {
         process.stdout.write(generalHelp());
         return command === undefined ? EXIT.usage : EXIT.clean;
       default: {
-        const guess = command.startsWith('-') ? didYouMean(command.replace(/^-+/, ''), ['help', 'version']) : didYouMean(command, Object.keys(COMMANDS));
-        fail(`unknown ${command.startsWith('-') ? 'option' : 'command'} '${command}'${guess ? ` (did you mean '${command.startsWith('-') ? '--' : ''}${guess}'?)` : ''}`);
+        const guess = command.startsWith('-')
+          ? didYouMean(command.replace(/^-+/, ''), ['help', 'version'])
+          : didYouMean(command, Object.keys(COMMANDS));
+        fail(
+          `unknown ${command.startsWith('-') ? 'option' : 'command'} '${command}'${guess ? ` (did you mean '${command.startsWith('-') ? '--' : ''}${guess}'?)` : ''}`,
+        );
       }
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      const topic = command !== undefined && Object.hasOwn(COMMANDS, command) ? `crownguard ${command} --help` : 'crownguard --help';
+      const topic =
+        command !== undefined && Object.hasOwn(COMMANDS, command)
+          ? `crownguard ${command} --help`
+          : 'crownguard --help';
       process.stderr.write(`crownguard: ${maskText(err.message)}\nRun '${topic}' for usage.\n`);
       return EXIT.usage;
     }
@@ -390,7 +484,9 @@ if (require.main === module) {
       if (code >= 0) process.exitCode = code;
     },
     (err) => {
-      process.stderr.write(`crownguard: internal error: ${maskText(err instanceof Error ? err.message : String(err))}\n`);
+      process.stderr.write(
+        `crownguard: internal error: ${maskText(err instanceof Error ? err.message : String(err))}\n`,
+      );
       process.exitCode = EXIT.internal;
     },
   );

@@ -1,5 +1,14 @@
 import * as path from 'node:path';
-import { notAnalysed, type Engine, type Shortfall, type Finding, type Note, type Settings, type SourceFile, type Waiver } from '../core';
+import {
+  notAnalysed,
+  type Engine,
+  type Shortfall,
+  type Finding,
+  type Note,
+  type Settings,
+  type SourceFile,
+  type Waiver,
+} from '../core';
 import { artifactLookup } from '../host/digest';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
 
@@ -47,17 +56,31 @@ export function runTask(engine: Engine, task: Task): TaskResult {
     // A manifest that is not YAML says nothing about the files it governs: checking them under
     // the built-in default would bury its one syntax error under findings that are not real.
     const own = task.reportManifest ? engine.governance(manifest).findings : [];
-    return { findings: own, notes, waivers: [], brokenManifest: task.reportManifest ? manifest.path : undefined, filesChecked: task.reportManifest ? 1 : 0, texts: own.length ? [[manifest.path, manifest.text]] : [] };
+    return {
+      findings: own,
+      notes,
+      waivers: [],
+      brokenManifest: task.reportManifest ? manifest.path : undefined,
+      filesChecked: task.reportManifest ? 1 : 0,
+      texts: own.length ? [[manifest.path, manifest.text]] : [],
+    };
   }
   const sources = task.files.map((f) => read(f)).filter((f): f is SourceFile => f !== undefined);
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
   // Releases' artifacts are looked up from the folder of the manifest that governs them.
   const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
   const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root));
-  const findings = [...unread, ...(task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path))];
+  const findings = [
+    ...unread,
+    ...(task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path)),
+  ];
   // The files findings are in, and those their related information points into (a governance entry).
-  const withFindings = new Set(findings.flatMap((f) => [f.path, ...(f.related ?? []).flatMap((r) => (r.path ? [r.path] : []))]));
-  const texts = [...(manifest ? [manifest] : []), ...sources].filter((f) => withFindings.has(f.path)).map((f): [string, string] => [f.path, f.text]);
+  const withFindings = new Set(
+    findings.flatMap((f) => [f.path, ...(f.related ?? []).flatMap((r) => (r.path ? [r.path] : []))]),
+  );
+  const texts = [...(manifest ? [manifest] : []), ...sources]
+    .filter((f) => withFindings.has(f.path))
+    .map((f): [string, string] => [f.path, f.text]);
   return {
     findings,
     notes: [...notes, ...result.notes],
@@ -67,4 +90,3 @@ export function runTask(engine: Engine, task: Task): TaskResult {
     texts,
   };
 }
-

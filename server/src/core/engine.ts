@@ -17,12 +17,26 @@ import { lineageCycle } from './rules/lineage-cycle';
 import { checkReferences } from './manifests/references';
 import { isPromptTemplate, templateComment } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
-import { assignedCredentials, boundLiteralFindings, literalFindings, literalTuning, withoutAllowed } from './rules/literal-findings';
+import {
+  assignedCredentials,
+  boundLiteralFindings,
+  literalFindings,
+  literalTuning,
+  withoutAllowed,
+} from './rules/literal-findings';
 import { FLOW_RULES } from './rules/registry';
 import { checkPromptTemplate } from './rules/sensitive-field-in-prompt-template';
 import { Catalog } from './sensitivity/catalog';
 import { LineIndex } from './text';
-import { DEFAULT_SETTINGS, type ArtifactLookup, type Finding, type Note, type Settings, type SourceFile, type Waiver } from './types';
+import {
+  DEFAULT_SETTINGS,
+  type ArtifactLookup,
+  type Finding,
+  type Note,
+  type Settings,
+  type SourceFile,
+  type Waiver,
+} from './types';
 import { checkArtifacts } from './manifests/artifacts';
 import { NOTHING } from './lineage/carried';
 import { applyWaivers, waiverFix } from './waivers';
@@ -105,7 +119,8 @@ export function adapterFor(path: string): LanguageAdapter | undefined {
 
 const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonc', '.toml', '.ini', '.cfg', '.conf', '.properties'];
 /** Generated files that hold no one's data and are large: never scanned. */
-const GENERATED = /^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|composer\.lock|Cargo\.lock)$/;
+const GENERATED =
+  /^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|composer\.lock|Cargo\.lock)$/;
 
 function isConfig(path: string): boolean {
   const lower = path.toLowerCase();
@@ -115,7 +130,13 @@ function isConfig(path: string): boolean {
 /** True when the engine has something to say about a file with this path. */
 export function isAnalysable(path: string, settings: Settings = DEFAULT_SETTINGS): boolean {
   // Markdown only for a model card's front matter, recognised by content when read.
-  return isGovernanceManifest(path, settings) || adapterFor(path) !== undefined || isPromptTemplate(path) || isConfig(path) || path.toLowerCase().endsWith('.md');
+  return (
+    isGovernanceManifest(path, settings) ||
+    adapterFor(path) !== undefined ||
+    isPromptTemplate(path) ||
+    isConfig(path) ||
+    path.toLowerCase().endsWith('.md')
+  );
 }
 
 function today(settings: Settings): string {
@@ -151,28 +172,47 @@ export class Engine {
   /** Reads a governance manifest; with no file, the built-in default governance. */
   governance(file: SourceFile | undefined): GovernanceResult {
     if (!file) return { governance: DEFAULT_GOVERNANCE, findings: [], broken: false };
-    if (file.text.trim() === '') return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: [], broken: false };
+    if (file.text.trim() === '')
+      return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: [], broken: false };
     const result = loadGovernance(file);
     // A manifest is a file like any other: a secret pasted into it is still a secret.
-    const findings = [...result.findings, ...literalFindings(file.path, file.text, 'a manifest', { classes: ['secret'] })];
+    const findings = [
+      ...result.findings,
+      ...literalFindings(file.path, file.text, 'a manifest', { classes: ['secret'] }),
+    ];
     return { ...result, findings: masked(withFingerprints(file.path, file.text, findings)) };
   }
 
   /** Findings for one file (code, prompt template or config) under the given governance. */
-  analyzeFile(file: SourceFile, governance: Governance, settings: Settings = DEFAULT_SETTINGS, options: AnalyzeOptions = {}): FileResult {
+  analyzeFile(
+    file: SourceFile,
+    governance: Governance,
+    settings: Settings = DEFAULT_SETTINGS,
+    options: AnalyzeOptions = {},
+  ): FileResult {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (!settings.enable) return none;
     if (file.text.length === 0) return { ...none, notes: [{ path: file.path, message: 'skipped: empty file' }] };
     const skipped = skipReason(file.text);
     // A file too large or too strange to read is a finding, so that it cannot slip through a check unseen.
-    if (skipped) return { ...none, findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])) };
+    if (skipped)
+      return {
+        ...none,
+        findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])),
+      };
     const adapter = adapterFor(file.path);
     if (adapter) return this.analyzeCode(file, adapter, governance, settings, options.retain === true);
     if (isPromptTemplate(file.path)) {
-      const literals = literalFindings(file.path, file.text, 'a prompt template', { placeholderFix: true, tuning: literalTuning(governance) });
+      const literals = literalFindings(file.path, file.text, 'a prompt template', {
+        placeholderFix: true,
+        tuning: literalTuning(governance),
+      });
       const comment = templateComment(file.path);
       try {
-        const findings = [...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance), ...literals];
+        const findings = [
+          ...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance),
+          ...literals,
+        ];
         return this.finish(file, undefined, findings, governance, settings, comment);
       } catch (err) {
         return this.shortOf(file, literals, shortfallOf(err), governance, settings, comment);
@@ -181,7 +221,14 @@ export class Engine {
     if (isConfig(file.path)) {
       // JSON has no comments, so no waiver can be written there.
       const comment = /\.jsonc?$/i.test(file.path) ? undefined : { open: '#' };
-      return this.finish(file, undefined, literalFindings(file.path, file.text, 'a config file', { tuning: literalTuning(governance) }), governance, settings, comment);
+      return this.finish(
+        file,
+        undefined,
+        literalFindings(file.path, file.text, 'a config file', { tuning: literalTuning(governance) }),
+        governance,
+        settings,
+        comment,
+      );
     }
     return none;
   }
@@ -190,7 +237,14 @@ export class Engine {
    * The result of a file whose analysis stopped short: the findings it has (literal secrets
    * at least, found from the text alone) and the CG005 finding that says why it stopped.
    */
-  private shortOf(file: SourceFile, kept: Finding[], shortfall: Shortfall, governance: Governance, settings: Settings, comment: { open: string; close?: string } | undefined): FileResult {
+  private shortOf(
+    file: SourceFile,
+    kept: Finding[],
+    shortfall: Shortfall,
+    governance: Governance,
+    settings: Settings,
+    comment: { open: string; close?: string } | undefined,
+  ): FileResult {
     const findings = [...kept, notFullyAnalysedFinding(file.path, shortfall, true)];
     try {
       return this.finish(file, undefined, findings, governance, settings, comment);
@@ -206,7 +260,13 @@ export class Engine {
     this.retained.delete(path);
   }
 
-  private analyzeCode(file: SourceFile, adapter: LanguageAdapter, governance: Governance, settings: Settings, retain: boolean): FileResult {
+  private analyzeCode(
+    file: SourceFile,
+    adapter: LanguageAdapter,
+    governance: Governance,
+    settings: Settings,
+    retain: boolean,
+  ): FileResult {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
     // Secrets anywhere in the file, comments included; personal data only in string literals.
@@ -229,28 +289,53 @@ export class Engine {
     // Without a tree, the secrets found in the text are still the file's findings.
     // The message names the limit that was reached: the parse's own, or what the file's budget had left.
     const limit = parseBudget < PARSE_BUDGET_MS ? budget.ms : PARSE_BUDGET_MS;
-    if (!tree) return this.shortOf(file, secrets, { cause: 'time', budgetMs: limit, during: 'parsing' }, governance, settings, comment);
+    if (!tree)
+      return this.shortOf(
+        file,
+        secrets,
+        { cause: 'time', budgetMs: limit, during: 'parsing' },
+        governance,
+        settings,
+        comment,
+      );
     let keep = false;
     try {
       const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget);
-      const definitions = walker.walkModule(tree.rootNode, catalog.prefilter, reusable?.catalog === catalog ? reusable.definitions : undefined);
+      const definitions = walker.walkModule(
+        tree.rootNode,
+        catalog.prefilter,
+        reusable?.catalog === catalog ? reusable.definitions : undefined,
+      );
       // A walk the budget cut short is not kept for the next edit: what it left unread must be read then.
       if (retain && !walker.stopped) {
         this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
       }
-      const ctx: FileContext = { path: file.path, text: file.text, tree, lines: new LineIndex(file.text), adapter, governance };
+      const ctx: FileContext = {
+        path: file.path,
+        text: file.text,
+        tree,
+        lines: new LineIndex(file.text),
+        adapter,
+        governance,
+      };
       const isCredential = (name: string) => catalog.classify(name)?.category === 'credential';
       const findings = [
         ...FLOW_RULES.flatMap((rule) => flowFindings(rule, ctx, walker.flows)),
         ...secrets,
         // A credential-named variable given a literal, unless a token pattern already found it.
-        ...assignedCredentials(file.path, walker.literalAssignments, isCredential, tuning).filter((f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length)),
+        ...assignedCredentials(file.path, walker.literalAssignments, isCredential, tuning).filter(
+          (f) => !secrets.some((s) => s.span.offset >= f.span.offset && s.span.offset < f.span.offset + f.span.length),
+        ),
         ...piiCandidates.filter((f) => adapter.isInLiteral(tree, f.span.offset)),
         // The flows found before the budget ran out are real; the finding says the rest was not read.
-        ...(walker.stoppedBy === 'time' ? [notFullyAnalysedFinding(file.path, { cause: 'time', budgetMs: budget.ms, during: 'analysis' }, true)] : []),
-        ...(walker.stoppedBy === 'flows' ? [notFullyAnalysedFinding(file.path, { cause: 'findings', limit: MAX_FLOWS }, true)] : []),
+        ...(walker.stoppedBy === 'time'
+          ? [notFullyAnalysedFinding(file.path, { cause: 'time', budgetMs: budget.ms, during: 'analysis' }, true)]
+          : []),
+        ...(walker.stoppedBy === 'flows'
+          ? [notFullyAnalysedFinding(file.path, { cause: 'findings', limit: MAX_FLOWS }, true)]
+          : []),
       ];
       return this.finish(file, tree, findings, governance, settings, comment, adapter);
     } catch (err) {
@@ -277,14 +362,21 @@ export class Engine {
     findings = boundLiteralFindings(findings, governance.literals?.maxPerFile);
     const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
-    const canAnnotate = (f: Finding) => !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
+    const canAnnotate = (f: Finding) =>
+      !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
     const withWaiver = (f: Finding): Finding => {
       const fix = canAnnotate(f) ? waiverFix(file.text, lines!, f, comment!, governance, day) : undefined;
       return fix ? { ...f, fixes: [...f.fixes, fix] } : f;
     };
     const withWaiverFix = lines && comment ? findings.map(withWaiver) : findings;
-    const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, { today: day, inline: settings.inlineWaivers !== false });
-    const allowed = withoutAllowed(withFingerprints(file.path, file.text, waived.findings), literalTuning(governance).allowFingerprints);
+    const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, {
+      today: day,
+      inline: settings.inlineWaivers !== false,
+    });
+    const allowed = withoutAllowed(
+      withFingerprints(file.path, file.text, waived.findings),
+      literalTuning(governance).allowFingerprints,
+    );
     return { findings: masked(allowed), notes: [], waivers: waived.waivers };
   }
 
@@ -311,20 +403,30 @@ export class Engine {
     const ownManifests = model.manifests.filter(wanted);
     const ownConfigs = model.configs.filter(wanted);
     const tuning = literalTuning(gov);
-    const literals = (path: string, place: 'a manifest' | 'a model card' | 'a config file') => boundLiteralFindings(literalFindings(path, texts.get(path) ?? '', place, { tuning }), gov.literals?.maxPerFile);
+    const literals = (path: string, place: 'a manifest' | 'a model card' | 'a config file') =>
+      boundLiteralFindings(literalFindings(path, texts.get(path) ?? '', place, { tuning }), gov.literals?.maxPerFile);
     for (const l of ownManifests) out.set(l.path, [...l.findings, ...literals(l.path, 'a manifest')]);
-    for (const c of ownConfigs) out.set(c.path, [...c.findings, ...literals(c.path, c.format === 'model-card' ? 'a model card' : 'a config file')]);
+    for (const c of ownConfigs)
+      out.set(c.path, [
+        ...c.findings,
+        ...literals(c.path, c.format === 'model-card' ? 'a model card' : 'a config file'),
+      ]);
     // Policies see the classification each stage's data carries through the workspace's lineage.
     const pipelines = ownManifests.filter((l) => l.kind === 'pipeline');
     const releases = ownManifests.filter((l) => l.kind === 'model');
-    const releaseData = (r: (typeof releases)[number]) => model.graph.carried.get(r.declarations.find((d) => d.kind === 'release')?.id ?? '') ?? NOTHING;
-    for (const f of evaluatePolicies(gov, stageContexts(model.graph, pipelines), releases, day, releaseData)) out.get(f.path)?.push(f);
-    for (const f of evaluateConfigs(gov, ownConfigs, model.graph, day, (p) => texts.get(p) ?? '')) out.get(f.path)?.push(f);
-    for (const f of only === undefined ? cycleFindings(model.graph) : cycleFindingsIn(model.graph, only)) out.get(f.path)?.push(f);
+    const releaseData = (r: (typeof releases)[number]) =>
+      model.graph.carried.get(r.declarations.find((d) => d.kind === 'release')?.id ?? '') ?? NOTHING;
+    for (const f of evaluatePolicies(gov, stageContexts(model.graph, pipelines), releases, day, releaseData))
+      out.get(f.path)?.push(f);
+    for (const f of evaluateConfigs(gov, ownConfigs, model.graph, day, (p) => texts.get(p) ?? ''))
+      out.get(f.path)?.push(f);
+    for (const f of only === undefined ? cycleFindings(model.graph) : cycleFindingsIn(model.graph, only))
+      out.get(f.path)?.push(f);
     if (artifacts) for (const f of checkArtifacts(releases, artifacts)) out.get(f.path)?.push(f);
     const lines = new Map<string, LineIndex>();
     const lineOf = (d: Declaration) => {
-      if (!lines.has(d.path)) lines.set(d.path, new LineIndex(texts.get(d.path) ?? manifests.find((m) => m.path === d.path)?.text ?? ''));
+      if (!lines.has(d.path))
+        lines.set(d.path, new LineIndex(texts.get(d.path) ?? manifests.find((m) => m.path === d.path)?.text ?? ''));
       return lines.get(d.path)!.position(d.span.offset).line + 1;
     };
     for (const f of checkReferences(model.declarations, model.references, lineOf, only)) {
@@ -334,15 +436,33 @@ export class Engine {
     const configPaths = new Set<string>();
     for (const c of ownConfigs) {
       // A config is a file like code: its findings can be waived in its own comments (not JSON's).
-      const comment = /\.json$/i.test(c.path) ? undefined : c.format === 'model-card' ? { open: '<!--', close: '-->' } : { open: '#' };
+      const comment = /\.json$/i.test(c.path)
+        ? undefined
+        : c.format === 'model-card'
+          ? { open: '<!--', close: '-->' }
+          : { open: '#' };
       const file = { path: c.path, text: texts.get(c.path) ?? '' };
       // A token written under a credential key is found twice (by its key and by its pattern): once is enough.
       const list = out.get(c.path) ?? [];
-      const unique = list.filter((f, i) => !list.some((g, j) => j < i && g.ruleId === f.ruleId && g.span.offset < f.span.offset + f.span.length && f.span.offset < g.span.offset + g.span.length));
+      const unique = list.filter(
+        (f, i) =>
+          !list.some(
+            (g, j) =>
+              j < i &&
+              g.ruleId === f.ruleId &&
+              g.span.offset < f.span.offset + f.span.length &&
+              f.span.offset < g.span.offset + g.span.length,
+          ),
+      );
       out.set(c.path, this.finish(file, undefined, unique, gov, settings, comment).findings);
       configPaths.add(c.path);
     }
-    for (const [path, list] of out) if (!configPaths.has(path)) out.set(path, masked(withoutAllowed(withFingerprints(path, texts.get(path) ?? '', list), tuning.allowFingerprints)));
+    for (const [path, list] of out)
+      if (!configPaths.has(path))
+        out.set(
+          path,
+          masked(withoutAllowed(withFingerprints(path, texts.get(path) ?? '', list), tuning.allowFingerprints)),
+        );
     return out;
   }
 
@@ -364,21 +484,34 @@ export class Engine {
   lineage(files: readonly SourceFile[], governance: GovernanceResult): LineageGraph {
     const code = files.filter((f) => adapterFor(f.path) && f.text.length > 0 && skipReason(f.text) === undefined);
     // The model's cache remembers, per text, whether a file is a manifest or config at all.
-    return this.model(files.filter((f) => !adapterFor(f.path)), governance, code).graph;
+    return this.model(
+      files.filter((f) => !adapterFor(f.path)),
+      governance,
+      code,
+    ).graph;
   }
 
-  private model(files: readonly SourceFile[], governance: GovernanceResult, code: readonly SourceFile[] = []): WorkspaceModel {
+  private model(
+    files: readonly SourceFile[],
+    governance: GovernanceResult,
+    code: readonly SourceFile[] = [],
+  ): WorkspaceModel {
     return this.workspace.model(files, governance.governance, code);
   }
 
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */
-  analyze(files: readonly SourceFile[], settings: Settings = DEFAULT_SETTINGS, artifacts?: ArtifactLookup): WorkspaceResult {
+  analyze(
+    files: readonly SourceFile[],
+    settings: Settings = DEFAULT_SETTINGS,
+    artifacts?: ArtifactLookup,
+  ): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
     const gov = this.governance(manifest);
     const findings: Finding[] = [...gov.findings];
     const notes: Note[] = [];
     const waivers: Waiver[] = [];
-    if (manifest && manifest.text.trim() === '') notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
+    if (manifest && manifest.text.trim() === '')
+      notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
     const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
     const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts);
     for (const list of byManifest.values()) findings.push(...list);
@@ -418,8 +551,19 @@ function cycleFindingsIn(graph: LineageGraph, path: string): Finding[] {
 
 function cycleFinding(graph: LineageGraph, id: string, cycle: readonly string[]): Finding {
   const n = graph.nodes.get(id)!;
-  const shown = cycle.slice(0, 6).map((c) => `\`${c}\``).join(' -> ') + (cycle.length > 6 ? ` and ${cycle.length - 6} more` : '');
-  return { ruleId: lineageCycle.id, severity: 'error', message: `\`${id}\` is upstream of itself: a lineage cycle through ${shown}`, path: n.path, span: n.span, fixes: [] };
+  const shown =
+    cycle
+      .slice(0, 6)
+      .map((c) => `\`${c}\``)
+      .join(' -> ') + (cycle.length > 6 ? ` and ${cycle.length - 6} more` : '');
+  return {
+    ruleId: lineageCycle.id,
+    severity: 'error',
+    message: `\`${id}\` is upstream of itself: a lineage cycle through ${shown}`,
+    path: n.path,
+    span: n.span,
+    fixes: [],
+  };
 }
 
 /** Why a non-empty text cannot be analysed, or undefined when it can. */

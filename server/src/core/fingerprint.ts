@@ -28,7 +28,9 @@ export function withFingerprints(path: string, text: string, findings: readonly 
     const from = Math.max(start, f.span.offset);
     const to = Math.min(end, f.span.offset + f.span.length);
     // At most 100 characters either side: enough to tell findings apart, bounded on long lines.
-    const context = (text.slice(Math.max(start, from - 100), from) + '\u0000' + text.slice(to, Math.min(end, to + 100))).replace(/\s+/g, ' ').trim();
+    const context = (text.slice(Math.max(start, from - 100), from) + '\u0000' + text.slice(to, Math.min(end, to + 100)))
+      .replace(/\s+/g, ' ')
+      .trim();
     const base = `${f.ruleId}\u0000${path}\u0000${context}`;
     const baseHash = fnv(base, 0x811c9dc5) + fnv(base, 0x050c5d1f);
     const n = seen.get(baseHash) ?? 0;

@@ -27,7 +27,8 @@ export function combineFixes(findings: readonly Finding[]): TextEdit[] {
   // Only the neighbours of an edit's place in the sorted list can overlap it.
   const clashes = (e: TextEdit) => {
     const i = insertAt(e);
-    for (let j = Math.max(0, i - 2); j < Math.min(accepted.length, i + 2); j++) if (overlaps(accepted[j], e)) return true;
+    for (let j = Math.max(0, i - 2); j < Math.min(accepted.length, i + 2); j++)
+      if (overlaps(accepted[j], e)) return true;
     return false;
   };
   for (const f of findings) {

@@ -4,7 +4,15 @@
  * keeps it that way.
  */
 export type { Shortfall } from './rules/not-fully-analysed';
-export { Engine, isAnalysable, notAnalysed, isGovernanceManifest, type AnalyzeOptions, type FileResult, type WorkspaceResult } from './engine';
+export {
+  Engine,
+  isAnalysable,
+  notAnalysed,
+  isGovernanceManifest,
+  type AnalyzeOptions,
+  type FileResult,
+  type WorkspaceResult,
+} from './engine';
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
 export { isWorkspaceFile } from './lineage/workspace';
@@ -19,7 +27,20 @@ export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
 export { LineIndex, applyEdits, didYouMean, plainText } from './text';
 export { maskSensitive } from './sensitivity/literals';
-export { maskId, maskKey, maskText, maskedEdge, maskedGraph, maskedHop, maskedNode, maskedSource, maskedNote, maskedWaiver, setMaskKey, unmaskId } from './safe';
+export {
+  maskId,
+  maskKey,
+  maskText,
+  maskedEdge,
+  maskedGraph,
+  maskedHop,
+  maskedNode,
+  maskedSource,
+  maskedNote,
+  maskedWaiver,
+  setMaskKey,
+  unmaskId,
+} from './safe';
 export { LineageGraph, type Subgraph } from './lineage/graph';
 export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';
 export { describeSources, type Source } from './lineage/explain';

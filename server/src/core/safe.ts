@@ -15,7 +15,8 @@ import type { Finding, Note, Waiver } from './types';
  */
 
 /** A private key block from BEGIN to END, or to the end of the text when END is missing. */
-const PEM = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g;
+const PEM =
+  /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g;
 
 /** Prose with every recognised value replaced by its kind, private key blocks whole. */
 export function maskText(text: string): string;
@@ -26,10 +27,14 @@ export function maskText(text: string | undefined): string | undefined {
 }
 
 const K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+  0xc67178f2,
 ]);
 
 /** SHA-256 (FIPS 180-4). The core does no I/O and has no crypto module, so it carries its own. */
@@ -40,7 +45,9 @@ export function sha256(data: Uint8Array): Uint8Array {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 8, Math.floor(data.length / 0x20000000));
   view.setUint32(padded.length - 4, (data.length << 3) >>> 0);
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const h = new Uint32Array([
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+  ]);
   const w = new Uint32Array(64);
   const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
   for (let at = 0; at < padded.length; at += 64) {
@@ -140,8 +147,14 @@ export function maskId(id: string | undefined): string | undefined {
   // Ids are composed (`pipeline/stage`, `name@version->target`, `folder/file`), and a value
   // glued to a separator escapes detectors that want a boundary: the whole id is masked first,
   // then each part between the separators, then each side of an `@`.
-  let text = maskValues(id.includes('PRIVATE KEY') ? id.replace(PEM, (block) => `<private_key:${digest('private_key', block)}>`) : id);
-  if (/->|\/|@/.test(text)) text = text.split(/(->|\/)/).map((part) => maskValues(maskValues(part).split('@').map(maskValues).join('@'))).join('');
+  let text = maskValues(
+    id.includes('PRIVATE KEY') ? id.replace(PEM, (block) => `<private_key:${digest('private_key', block)}>`) : id,
+  );
+  if (/->|\/|@/.test(text))
+    text = text
+      .split(/(->|\/)/)
+      .map((part) => maskValues(maskValues(part).split('@').map(maskValues).join('@')))
+      .join('');
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(id, text);
   return text;
@@ -172,7 +185,9 @@ export function unmaskId(ids: Iterable<string>, wanted: string): string | undefi
 
 /** True when a fix would write a value a detector recognises (a did-you-mean pointing at a pasted token). */
 function writesValue(fix: Finding['fixes'][number]): boolean {
-  return fix.edits.some((e) => e.newText.length > 0 && (e.newText.includes('PRIVATE KEY') || scanLiterals(e.newText).length > 0));
+  return fix.edits.some(
+    (e) => e.newText.length > 0 && (e.newText.includes('PRIVATE KEY') || scanLiterals(e.newText).length > 0),
+  );
 }
 
 /**
@@ -202,7 +217,14 @@ export function maskedWaiver(w: Waiver): Waiver {
 
 /** A lineage node as shown: id, detail and tiers masked. Its path stays, for the shell to locate it. */
 export function maskedNode<N extends Classified>(n: N): N {
-  return { ...n, id: maskId(n.id), detail: maskText(n.detail), tier: maskId(n.tier), declaredTier: maskId(n.declaredTier), redacts: n.redacts?.map((r) => maskId(r)) };
+  return {
+    ...n,
+    id: maskId(n.id),
+    detail: maskText(n.detail),
+    tier: maskId(n.tier),
+    declaredTier: maskId(n.declaredTier),
+    redacts: n.redacts?.map((r) => maskId(r)),
+  };
 }
 
 export function maskedEdge<E extends LineageEdge>(e: E): E {
@@ -215,10 +237,19 @@ export function maskedHop(h: Hop): Hop {
 
 /** A contributing source as shown: its id, tiers and redacting stage masked as names. */
 export function maskedSource(s: Source): Source {
-  return { ...s, id: maskId(s.id), declaredTier: maskId(s.declaredTier), tier: maskId(s.tier), redactedBy: maskId(s.redactedBy) };
+  return {
+    ...s,
+    id: maskId(s.id),
+    declaredTier: maskId(s.declaredTier),
+    tier: maskId(s.tier),
+    redactedBy: maskId(s.redactedBy),
+  };
 }
 
 /** A subgraph as shown (see maskedNode). */
-export function maskedGraph(g: { readonly nodes: readonly Classified[]; readonly edges: readonly LineageEdge[] }): { nodes: Classified[]; edges: LineageEdge[] } {
+export function maskedGraph(g: { readonly nodes: readonly Classified[]; readonly edges: readonly LineageEdge[] }): {
+  nodes: Classified[];
+  edges: LineageEdge[];
+} {
   return { nodes: g.nodes.map(maskedNode), edges: g.edges.map(maskedEdge) };
 }

@@ -48,13 +48,17 @@ export class LineIndex {
   lineEnd(line: number): number {
     const next = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
     let end = next;
-    while (end > this.starts[line] && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;
+    while (end > this.starts[line] && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13))
+      end--;
     return end;
   }
 }
 
 /** Applies non-overlapping edits to a text; edits are sorted here, callers need not. */
-export function applyEdits(text: string, edits: readonly { offset: number; length: number; newText: string }[]): string {
+export function applyEdits(
+  text: string,
+  edits: readonly { offset: number; length: number; newText: string }[],
+): string {
   const sorted = [...edits].sort((a, b) => b.offset - a.offset);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);

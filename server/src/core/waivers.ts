@@ -43,13 +43,20 @@ const CONTAINERS = new Set(['block', 'statement_block', 'module', 'program', 'cl
 function statementAt(tree: Tree | undefined, offset: number): Span | undefined {
   if (!tree) return undefined;
   let node: SyntaxNode | null = tree.rootNode.descendantForIndex(offset);
-  while (node?.parent && node.parent.startIndex === node.startIndex && !CONTAINERS.has(node.parent.type)) node = node.parent;
+  while (node?.parent && node.parent.startIndex === node.startIndex && !CONTAINERS.has(node.parent.type))
+    node = node.parent;
   if (!node || node.startIndex !== offset) return undefined;
   return { offset: node.startIndex, length: node.endIndex - node.startIndex };
 }
 
 /** Parses every annotation in a file and decides what each one covers. */
-export function parseWaivers(path: string, text: string, tree: Tree | undefined, governance: Governance, today: string): Parsed[] {
+export function parseWaivers(
+  path: string,
+  text: string,
+  tree: Tree | undefined,
+  governance: Governance,
+  today: string,
+): Parsed[] {
   if (!text.includes('crownguard:')) return [];
   const lines = new LineIndex(text);
   const knownRules = new Set(RULES.map((r) => r.id));
@@ -75,26 +82,38 @@ export function parseWaivers(path: string, text: string, tree: Tree | undefined,
       covers = { offset: lines.lineStart(line), length: lines.lineEnd(line) - lines.lineStart(line) };
     } else {
       let next = line + 1;
-      while (next < lines.lineCount && COMMENT_LINE.test(text.slice(lines.lineStart(next), lines.lineEnd(next)))) next++;
-      const first = lines.lineStart(next) + (/^\s*/.exec(text.slice(lines.lineStart(next), lines.lineEnd(next)))?.[0].length ?? 0);
-      covers = statementAt(tree, first) ?? { offset: lines.lineStart(next), length: lines.lineEnd(next) - lines.lineStart(next) };
+      while (next < lines.lineCount && COMMENT_LINE.test(text.slice(lines.lineStart(next), lines.lineEnd(next))))
+        next++;
+      const first =
+        lines.lineStart(next) + (/^\s*/.exec(text.slice(lines.lineStart(next), lines.lineEnd(next)))?.[0].length ?? 0);
+      covers = statementAt(tree, first) ?? {
+        offset: lines.lineStart(next),
+        length: lines.lineEnd(next) - lines.lineStart(next),
+      };
     }
 
     const problems: string[] = [];
     if (rules.length === 0) problems.push('names no rule; write the rule id after `waive`, e.g. `waive CG101`');
     for (const r of rules) if (!knownRules.has(r)) problems.push(`names an unknown rule \`${r}\``);
     const policyId = attrs.get('policy');
-    if (policyId !== undefined && policies.size > 0 && !policies.has(policyId)) problems.push(`names an unknown policy \`${policyId}\``);
-    if (policyId === undefined && policy.requirePolicy) problems.push('names no policy; the governance manifest requires `policy=<id>`');
+    if (policyId !== undefined && policies.size > 0 && !policies.has(policyId))
+      problems.push(`names an unknown policy \`${policyId}\``);
+    if (policyId === undefined && policy.requirePolicy)
+      problems.push('names no policy; the governance manifest requires `policy=<id>`');
     const reason = attrs.get('reason')?.trim();
     if (!reason && policy.reasonRequired) problems.push('gives no reason; write `reason="..."`');
     const expires = attrs.get('expires');
     if (!expires) problems.push('has no expiry; write `expires=YYYY-MM-DD`');
-    else if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`))) problems.push(`has an expiry that is not a date: \`${expires}\``);
+    else if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`)))
+      problems.push(`has an expiry that is not a date: \`${expires}\``);
     else if (expires < today) problems.push(`expired on ${expires}`);
-    else if (policy.maxDays !== undefined && daysBetween(today, expires) > policy.maxDays) problems.push(`runs ${daysBetween(today, expires)} days, longer than the ${policy.maxDays} the governance manifest allows`);
+    else if (policy.maxDays !== undefined && daysBetween(today, expires) > policy.maxDays)
+      problems.push(
+        `runs ${daysBetween(today, expires)} days, longer than the ${policy.maxDays} the governance manifest allows`,
+      );
     const approver = attrs.get('approver');
-    if (approver && policy.approvers.length > 0 && !policy.approvers.includes(approver)) problems.push(`is approved by \`${approver}\`, who is not among the manifest's approvers`);
+    if (approver && policy.approvers.length > 0 && !policy.approvers.includes(approver))
+      problems.push(`is approved by \`${approver}\`, who is not among the manifest's approvers`);
 
     out.push({
       waiver: {
@@ -122,8 +141,10 @@ export function parseWaivers(path: string, text: string, tree: Tree | undefined,
  */
 function mayNotWaive(waiver: Waiver, finding: Finding, policy: Governance['waiverPolicy']): string | undefined {
   const tier = finding.classification?.tier;
-  if (tier && policy.forbidInlineForTiers.includes(tier)) return `may not waive ${finding.ruleId} here: the governance manifest forbids inline waivers for tier ${tier}`;
-  if (finding.classification?.crownJewel && policy.requireApproverForCrownJewel && !waiver.approver) return 'waives crown-jewel data without an approver; write `approver=<name>`';
+  if (tier && policy.forbidInlineForTiers.includes(tier))
+    return `may not waive ${finding.ruleId} here: the governance manifest forbids inline waivers for tier ${tier}`;
+  if (finding.classification?.crownJewel && policy.requireApproverForCrownJewel && !waiver.approver)
+    return 'waives crown-jewel data without an approver; write `approver=<name>`';
   return undefined;
 }
 
@@ -149,7 +170,10 @@ export function applyWaivers(
   const refused = new Map<Parsed, Set<string>>();
   for (const f of findings) {
     const p = parsed.find(
-      (w) => w.waiver.rules.includes(f.ruleId) && f.span.offset >= w.waiver.covers.offset && f.span.offset < w.waiver.covers.offset + Math.max(1, w.waiver.covers.length),
+      (w) =>
+        w.waiver.rules.includes(f.ruleId) &&
+        f.span.offset >= w.waiver.covers.offset &&
+        f.span.offset < w.waiver.covers.offset + Math.max(1, w.waiver.covers.length),
     );
     if (p) used.add(p);
     if (!p || !p.waiver.valid) {
@@ -168,14 +192,29 @@ export function applyWaivers(
   for (const p of parsed) {
     if (p.problems.length) extra.push(problem(path, p, p.problems.join('; ')));
     else if (refused.has(p)) for (const why of refused.get(p)!) extra.push(problem(path, p, why));
-    else if (!used.has(p)) extra.push({ ...problem(path, p, `covers no ${p.waiver.rules.join('/')} finding; remove it if the code it waived has changed`), severity: 'note' });
+    else if (!used.has(p))
+      extra.push({
+        ...problem(
+          path,
+          p,
+          `covers no ${p.waiver.rules.join('/')} finding; remove it if the code it waived has changed`,
+        ),
+        severity: 'note',
+      });
   }
   const waivers = parsed.map((p) => (refused.has(p) ? { ...p.waiver, valid: false } : p.waiver));
   return { findings: [...out, ...extra], waivers };
 }
 
 function problem(path: string, p: Parsed, what: string): Finding {
-  return { ruleId: invalidWaiver.id, severity: 'warning', message: `Waiver ${what}`, path, span: p.waiver.span, fixes: [] };
+  return {
+    ruleId: invalidWaiver.id,
+    severity: 'warning',
+    message: `Waiver ${what}`,
+    path,
+    span: p.waiver.span,
+    fixes: [],
+  };
 }
 
 /**
@@ -184,7 +223,14 @@ function problem(path: string, p: Parsed, what: string): Finding {
  * are left empty on purpose: the waiver only takes effect once a person has filled them in.
  * No fix is offered where the manifest forbids inline waivers, since none could take effect.
  */
-export function waiverFix(text: string, lines: LineIndex, finding: Finding, comment: { open: string; close?: string }, governance: Governance, today: string): Fix | undefined {
+export function waiverFix(
+  text: string,
+  lines: LineIndex,
+  finding: Finding,
+  comment: { open: string; close?: string },
+  governance: Governance,
+  today: string,
+): Fix | undefined {
   const policy = governance.waiverPolicy;
   const tier = finding.classification?.tier;
   if (tier && policy.forbidInlineForTiers.includes(tier)) return undefined;
@@ -202,10 +248,20 @@ export function waiverFix(text: string, lines: LineIndex, finding: Finding, comm
     finding.classification?.crownJewel && policy.requireApproverForCrownJewel ? 'approver=""' : '',
   ];
   const annotation = fields.filter(Boolean).join(' ');
-  const missing = ['the reason', ...(fields[4] ? ['the approver'] : []), ...(fields[1] === 'policy=""' ? ['the policy'] : [])];
+  const missing = [
+    'the reason',
+    ...(fields[4] ? ['the approver'] : []),
+    ...(fields[1] === 'policy=""' ? ['the policy'] : []),
+  ];
   return {
     title: `Waive ${finding.ruleId} for this statement (write ${missing.join(' and ')})`,
-    edits: [{ offset: start, length: 0, newText: `${indent}${comment.open} ${annotation}${comment.close ? ` ${comment.close}` : ''}${eol}` }],
+    edits: [
+      {
+        offset: start,
+        length: 0,
+        newText: `${indent}${comment.open} ${annotation}${comment.close ? ` ${comment.close}` : ''}${eol}`,
+      },
+    ],
     safe: false,
   };
 }

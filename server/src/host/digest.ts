@@ -31,7 +31,7 @@ export function artifactLookup(root: string): ArtifactLookup {
       const hash = createHash('sha256');
       const buffer = Buffer.alloc(1024 * 1024);
       // Never past the size the file reported: /proc files report none and may never end.
-      for (let done = 0; done < size; ) {
+      for (let done = 0; done < size;) {
         const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - done), done);
         if (n === 0) break;
         hash.update(buffer.subarray(0, n));

@@ -6,7 +6,24 @@ import { realFolder, resolveWithin } from './confine';
 import { IgnoreRules } from './gitignore';
 
 /** Folders that hold dependencies, environments or build output, never the team's own code. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', 'site-packages', 'dist', 'build', 'out', '.next', '.cache']);
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.tox',
+  'site-packages',
+  'dist',
+  'build',
+  'out',
+  '.next',
+  '.cache',
+]);
 /** Ignore files honoured in every folder, with .gitignore's syntax. */
 const IGNORE_FILES = ['.gitignore', '.crownguardignore'];
 
@@ -215,7 +232,8 @@ export function nearestGovernanceManifest(fileOrDir: string, settings: Settings,
   for (;;) {
     const found = findGovernanceManifest(d, settings);
     if (found) return found;
-    if (path.dirname(d) === d || isDirectory(path.join(d, '.git')) || (stopAt && path.resolve(stopAt) === d)) return undefined;
+    if (path.dirname(d) === d || isDirectory(path.join(d, '.git')) || (stopAt && path.resolve(stopAt) === d))
+      return undefined;
     d = path.dirname(d);
   }
 }

@@ -44,7 +44,10 @@ export function packageVersion(): string {
  */
 export function packageRepository(): string {
   try {
-    const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { name?: string; repository?: string | { url?: string } };
+    const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
+      name?: string;
+      repository?: string | { url?: string };
+    };
     const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
     if (url) return url.replace(/^git\+/, '').replace(/\.git$/, '');
     return `pkg:npm/${pkg.name ?? 'crownguard'}`;

@@ -294,7 +294,8 @@ function matchPrefixes(rule: Rule, path: string, ends: readonly number[]): boole
     const c = path[p];
     for (const s of nextList) nextSet[s] = 0;
     nextList.length = 0;
-    for (const s of list) for (const [pred, to] of states[s].edges) if (!nextSet[to] && pred(c)) close(states, nextSet, nextList, to);
+    for (const s of list)
+      for (const [pred, to] of states[s].edges) if (!nextSet[to] && pred(c)) close(states, nextSet, nextList, to);
     if (!nextList.length) break;
     [set, nextSet] = [nextSet, set];
     [list, nextList] = [nextList, list];

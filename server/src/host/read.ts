@@ -7,7 +7,8 @@ import { openRegular, resolveWithin } from './confine';
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /** `unanalysable` is set when the file holds something that was not read: a finding, not only a note. */
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string; unanalysable?: 'size' | 'binary' | 'encoding' };
+export type ReadResult =
+  { ok: true; text: string } | { ok: false; reason: string; unanalysable?: 'size' | 'binary' | 'encoding' };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -32,10 +33,16 @@ export function readText(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
   if (!opened.ok) return opened;
   const { fd, size } = opened;
   try {
-    if (size > maxBytes) return { ok: false, reason: `skipped: ${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit`, unanalysable: 'size' };
+    if (size > maxBytes)
+      return {
+        ok: false,
+        reason: `skipped: ${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit`,
+        unanalysable: 'size',
+      };
     if (size === 0) return { ok: false, reason: 'skipped: empty file' };
     const data = readAll(fd, size);
-    if (data.subarray(0, 8192).includes(0)) return { ok: false, reason: 'skipped: binary file', unanalysable: 'binary' };
+    if (data.subarray(0, 8192).includes(0))
+      return { ok: false, reason: 'skipped: binary file', unanalysable: 'binary' };
     let text: string;
     try {
       text = decoder.decode(data);
@@ -57,7 +64,13 @@ export function readText(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
  * the id of the bytes with CRLF line ends made LF, when they have any. Undefined for
  * anything else, for a path leading outside the repository, and for files over `maxBytes`.
  */
-export function gitBlobId(topReal: string, name: string, link: boolean, algorithm: 'sha1' | 'sha256', maxBytes: number): { hash: string; crlf?: string } | undefined {
+export function gitBlobId(
+  topReal: string,
+  name: string,
+  link: boolean,
+  algorithm: 'sha1' | 'sha256',
+  maxBytes: number,
+): { hash: string; crlf?: string } | undefined {
   const id = (data: Buffer) => createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
   const parent = resolveWithin(topReal, path.dirname(name));
   if (parent.status !== 'ok') return undefined;
@@ -74,7 +87,9 @@ export function gitBlobId(topReal: string, name: string, link: boolean, algorith
   try {
     const data = readAll(opened.fd, Math.min(opened.size, maxBytes));
     const hash = id(data);
-    return data.includes('\r\n') ? { hash, crlf: id(Buffer.from(data.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')) } : { hash };
+    return data.includes('\r\n')
+      ? { hash, crlf: id(Buffer.from(data.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')) }
+      : { hash };
   } catch {
     return undefined;
   } finally {

@@ -1,6 +1,23 @@
-import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type Location, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  type CodeAction,
+  type Diagnostic,
+  type Location,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { maskText, plainText, type Finding, type Note, type RelatedInformation, type Severity, type Span } from '../core';
+import {
+  maskText,
+  plainText,
+  type Finding,
+  type Note,
+  type RelatedInformation,
+  type Severity,
+  type Span,
+} from '../core';
 import { ruleDocUrl } from '../host/docs';
 
 /** The one place where core offsets become LSP positions (UTF-16, as the core's offsets are). */
@@ -69,6 +86,12 @@ export function toCodeActions(uri: string, version: number, diagnostic: Diagnost
   if (!data || data.version !== version || !Array.isArray(data.fixes)) return [];
   return data.fixes.map((fix) => {
     const edit: WorkspaceEdit = { changes: { [uri]: fix.edits } };
-    return { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit };
+    return {
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: fix.preferred,
+      edit,
+    };
   });
 }

@@ -87,7 +87,8 @@ export function startServer(connection: Connection): void {
   // Listening from the start: a document opened before the parsers are ready is not missed.
   const documents = new TextDocuments(TextDocument);
   let ready: Promise<ServerContext> | undefined;
-  const context = (): Promise<ServerContext> => ready ?? Promise.reject(new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized.'));
+  const context = (): Promise<ServerContext> =>
+    ready ?? Promise.reject(new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized.'));
   // Every request but the workspace scan is someone waiting: the scan gives way to them.
   const withContext =
     <A extends unknown[], R>(handler: (ctx: ServerContext, ...args: A) => Promise<R>) =>
@@ -111,7 +112,9 @@ export function startServer(connection: Connection): void {
         const workspace = new Workspace(connection, loaded, documents);
         workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
         // Folders whose uri is not a string are left out rather than trusted.
-        workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) => (typeof f?.uri === 'string' ? [f.uri] : []));
+        workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) =>
+          typeof f?.uri === 'string' ? [f.uri] : [],
+        );
         if (workspace.folders.length === 0 && typeof params.rootUri === 'string') workspace.folders = [params.rootUri];
         const ctx: ServerContext = { connection, workspace, capabilities };
         // A push client gets the documents opened while the parsers loaded.
@@ -139,7 +142,9 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
-        diagnosticProvider: capabilities.pullDiagnostics ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: true } : undefined,
+        diagnosticProvider: capabilities.pullDiagnostics
+          ? { identifier: 'crownguard', interFileDependencies: true, workspaceDiagnostics: true }
+          : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'crownguard', version: packageVersion() },
@@ -148,27 +153,43 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(
     whenReady((ctx) => {
-      if (ctx.workspace.configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
+      if (ctx.workspace.configurationSupported)
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
       if (ctx.capabilities.watchedFilesRegistration) {
-        void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
+        void connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: WATCHED_FILES }],
+        });
       }
       if (!ctx.capabilities.workspaceFolders) return;
       connection.workspace.onDidChangeWorkspaceFolders(
-        notification(connection, 'workspace/didChangeWorkspaceFolders', workspaceFoldersChange, (e: WorkspaceFoldersChangeEvent) => {
-          const removed = new Set(e.removed.map((f) => f.uri));
-          ctx.workspace.folders = [...ctx.workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
-          onDidChangeConfiguration(ctx);
-        }),
+        notification(
+          connection,
+          'workspace/didChangeWorkspaceFolders',
+          workspaceFoldersChange,
+          (e: WorkspaceFoldersChangeEvent) => {
+            const removed = new Set(e.removed.map((f) => f.uri));
+            ctx.workspace.folders = [
+              ...ctx.workspace.folders.filter((f) => !removed.has(f)),
+              ...e.added.map((f) => f.uri),
+            ];
+            onDidChangeConfiguration(ctx);
+          },
+        ),
       );
     }),
   );
 
   // The handler table: one line per LSP method, each with the shape its parameters must have.
-  const note = <A extends unknown[]>(method: string, check: Check, handler: (...args: A) => void) => notification(connection, method, check, handler);
-  connection.languages.diagnostics.on(request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic)));
+  const note = <A extends unknown[]>(method: string, check: Check, handler: (...args: A) => void) =>
+    notification(connection, method, check, handler);
+  connection.languages.diagnostics.on(
+    request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic)),
+  );
   // The scan is not foreground work: it is what gives way.
   connection.languages.diagnostics.onWorkspace(
-    request('workspace/diagnostic', workspaceDiagnosticParams, async (params, token, workDone) => onWorkspaceDiagnostic(await context(), params, token, workDone)),
+    request('workspace/diagnostic', workspaceDiagnosticParams, async (params, token, workDone) =>
+      onWorkspaceDiagnostic(await context(), params, token, workDone),
+    ),
   );
   connection.onCodeAction(request('textDocument/codeAction', codeActionParams, withContext(onCodeAction)));
   connection.onDefinition(request('textDocument/definition', atPosition, withContext(onDefinition)));
@@ -182,11 +203,17 @@ export function startServer(connection: Connection): void {
   for (const method of Object.values(LineageRequests)) {
     connection.onRequest(
       method,
-      request(method, LINEAGE_PARAMS[method], withContext(async (ctx, params: never) => lineageHandlers(ctx)[method](params))),
+      request(
+        method,
+        LINEAGE_PARAMS[method],
+        withContext(async (ctx, params: never) => lineageHandlers(ctx)[method](params)),
+      ),
     );
   }
   connection.onDidChangeConfiguration(whenReady(onDidChangeConfiguration));
-  connection.onDidChangeWatchedFiles(note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, whenReady(onDidChangeWatchedFiles)));
+  connection.onDidChangeWatchedFiles(
+    note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, whenReady(onDidChangeWatchedFiles)),
+  );
   documents.onDidChangeContent(whenReady(onDidChangeContent));
   documents.onDidClose(whenReady(onDidClose));
   // The document notifications are checked before they reach the document store.

@@ -1,9 +1,37 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocuments, type Connection, type Diagnostic, type DocumentLink, type Location } from 'vscode-languageserver';
+import {
+  TextDocuments,
+  type Connection,
+  type Diagnostic,
+  type DocumentLink,
+  type Location,
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt, describeKeyAt, linkCandidates, DEFAULT_SETTINGS, maskId, idAt, isGovernanceManifest, isWorkspaceFile, LineIndex, manifestKindOf, type Engine, type Finding, type ManifestIndex, type Note, type RelatedInformation, type SchemaKind, type Settings, type SourceFile, type Span, type Completion, type LineageGraph } from '../core';
+import {
+  completeAt,
+  describeKeyAt,
+  linkCandidates,
+  DEFAULT_SETTINGS,
+  maskId,
+  idAt,
+  isGovernanceManifest,
+  isWorkspaceFile,
+  LineIndex,
+  manifestKindOf,
+  type Engine,
+  type Finding,
+  type ManifestIndex,
+  type Note,
+  type RelatedInformation,
+  type SchemaKind,
+  type Settings,
+  type SourceFile,
+  type Span,
+  type Completion,
+  type LineageGraph,
+} from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { discover, nearestGovernanceManifest } from '../host/discover';
@@ -129,7 +157,8 @@ export class Workspace {
         .getConfiguration({ scopeUri: uri, section: 'crownguard' })
         .then((c: Partial<Settings> | null) => ({
           enable: typeof c?.enable === 'boolean' ? c.enable : DEFAULT_SETTINGS.enable,
-          governanceManifest: typeof c?.governanceManifest === 'string' ? c.governanceManifest : DEFAULT_SETTINGS.governanceManifest,
+          governanceManifest:
+            typeof c?.governanceManifest === 'string' ? c.governanceManifest : DEFAULT_SETTINGS.governanceManifest,
         }))
         .catch(() => DEFAULT_SETTINGS);
       this.settingsCache.set(uri, s);
@@ -203,8 +232,16 @@ export class Workspace {
       view = this.settings(folder).then((settings) => {
         const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.diskText(abs);
         if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
-        const ws = readWorkspace(root, settings, read, settings.governanceManifest || undefined, this.fileLists.get(root));
-        const inForce = ws.governance ? this.governanceInForce(pathToFileURL(path.resolve(root, ws.governance.path)).href, ws.governance) : undefined;
+        const ws = readWorkspace(
+          root,
+          settings,
+          read,
+          settings.governanceManifest || undefined,
+          this.fileLists.get(root),
+        );
+        const inForce = ws.governance
+          ? this.governanceInForce(pathToFileURL(path.resolve(root, ws.governance.path)).href, ws.governance)
+          : undefined;
         const graph = this.engine.lineage(ws.files, inForce?.result ?? this.engine.governance(undefined));
         const texts = new Map(ws.files.map((f) => [f.path, f.text]));
         if (ws.governance && inForce) texts.set(ws.governance.path, inForce.text);
@@ -212,7 +249,10 @@ export class Workspace {
         const toLocation = (p: string, span: Span): Location => {
           if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
           const li = lines.get(p)!;
-          return { uri: pathToFileURL(path.join(root, p)).href, range: { start: li.position(span.offset), end: li.position(span.offset + span.length) } };
+          return {
+            uri: pathToFileURL(path.join(root, p)).href,
+            range: { start: li.position(span.offset), end: li.position(span.offset + span.length) },
+          };
         };
         const relative = (u: string) => {
           const own = fsPath(u);
@@ -227,13 +267,18 @@ export class Workspace {
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
   folderOf(uri: string): string | undefined {
-    return this.folders.filter((f) => uri.startsWith(f.endsWith('/') ? f : f + '/')).sort((a, b) => b.length - a.length)[0];
+    return this.folders
+      .filter((f) => uri.startsWith(f.endsWith('/') ? f : f + '/'))
+      .sort((a, b) => b.length - a.length)[0];
   }
 
   /** The governance in force for a document, with the manifest's text (for cross-file messages). */
   private async governanceWithText(uri: string): Promise<{ result: GovernanceResult; text?: string }> {
     const result = await this.governanceFor(uri);
-    return { result, text: result.governance.path ? this.governanceCache.get(this.governanceUri(uri) ?? '')?.source : undefined };
+    return {
+      result,
+      text: result.governance.path ? this.governanceCache.get(this.governanceUri(uri) ?? '')?.source : undefined,
+    };
   }
 
   private governanceUri(uri: string): string | undefined {
@@ -252,7 +297,9 @@ export class Workspace {
     if (!root || !folder) return undefined;
     const settings = await this.settings(folder);
     if (!this.manifestLists.has(root)) {
-      const yaml = discover([root], settings).files.filter((f) => WORKSPACE_FILE.test(f) && !isGovernanceManifest(f, settings));
+      const yaml = discover([root], settings).files.filter(
+        (f) => WORKSPACE_FILE.test(f) && !isGovernanceManifest(f, settings),
+      );
       this.manifestLists.set(root, yaml);
     }
     const relative = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
@@ -266,7 +313,8 @@ export class Workspace {
     // A document not yet on disk (new, unsaved) counts too.
     const own = fsPath(uri);
     const doc = this.documents.get(uri);
-    if (doc && own && !sources.some((s) => s.path === relative(own)) && isWorkspaceFile(own, doc.getText())) sources.push({ path: relative(own), text: doc.getText() });
+    if (doc && own && !sources.some((s) => s.path === relative(own)) && isWorkspaceFile(own, doc.getText()))
+      sources.push({ path: relative(own), text: doc.getText() });
     const governance = await this.governanceWithText(uri);
     return { root, sources, governance: governance.result, governanceText: governance.text };
   }
@@ -276,7 +324,11 @@ export class Workspace {
     const c = await this.manifestContext(uri);
     if (!c) return [];
     const settings = await this.settings(uri);
-    return this.engine.manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative).get(relative) ?? [];
+    return (
+      this.engine
+        .manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative)
+        .get(relative) ?? []
+    );
   }
 
   /**
@@ -291,7 +343,8 @@ export class Workspace {
     const at = idAt(index, path.relative(c.root, own).split(path.sep).join('/'), offset);
     if (!at) return undefined;
     const texts = new Map(c.sources.map((s) => [s.path, s.text]));
-    if (c.governance.governance.path && c.governanceText !== undefined) texts.set(c.governance.governance.path, c.governanceText);
+    if (c.governance.governance.path && c.governanceText !== undefined)
+      texts.set(c.governance.governance.path, c.governanceText);
     const lines = new Map<string, LineIndex>();
     const indexOf = (p: string) => {
       if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
@@ -299,7 +352,10 @@ export class Workspace {
     };
     const toLocation = (p: string, span: Span): Location => {
       const li = indexOf(p);
-      return { uri: pathToFileURL(path.join(c.root, p)).href, range: { start: li.position(span.offset), end: li.position(span.offset + span.length) } };
+      return {
+        uri: pathToFileURL(path.join(c.root, p)).href,
+        range: { start: li.position(span.offset), end: li.position(span.offset + span.length) },
+      };
     };
     return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
   }
@@ -333,7 +389,15 @@ export class Workspace {
     if (!kind || !root || !own) return [];
     return linkCandidates(doc.getText(), kind).flatMap((candidate) => {
       const file = resolveLink(candidate, own, root);
-      return file ? [{ range: toRange(doc, candidate.span), target: pathToFileURL(file).href, tooltip: maskId(path.relative(root, file).split(path.sep).join('/')) }] : [];
+      return file
+        ? [
+            {
+              range: toRange(doc, candidate.span),
+              target: pathToFileURL(file).href,
+              tooltip: maskId(path.relative(root, file).split(path.sep).join('/')),
+            },
+          ]
+        : [];
     });
   }
 
@@ -361,7 +425,10 @@ export class Workspace {
         const page = pages.get(ruleId)!;
         // The policy's row in the page's table of policies, else the page's title.
         const line = Math.max(0, anchor ? page.findIndex((l) => l.startsWith('|') && l.includes(`\`${anchor}\``)) : 0);
-        return { uri: ruleDocUrl(ruleId), range: { start: { line, character: 0 }, end: { line, character: (page[line] ?? '').length } } };
+        return {
+          uri: ruleDocUrl(ruleId),
+          range: { start: { line, character: 0 }, end: { line, character: (page[line] ?? '').length } },
+        };
       }
       if (!r.path || !r.span || !root) return undefined;
       const abs = path.join(root, r.path);
@@ -374,7 +441,10 @@ export class Workspace {
         return read.ok ? read.text : undefined;
       });
       if (!index) return undefined;
-      return { uri: target, range: { start: index.position(r.span.offset), end: index.position(r.span.offset + r.span.length) } };
+      return {
+        uri: target,
+        range: { start: index.position(r.span.offset), end: index.position(r.span.offset + r.span.length) },
+      };
     };
   }
 
@@ -398,20 +468,28 @@ export class Workspace {
     if (text === undefined) return this.engine.governance(undefined);
     const cached = this.governanceCache.get(manifestUri);
     if (cached && cached.text === text) return cached.result;
-    const inForce = this.governanceInForce(manifestUri, { path: path.relative(root, manifest).split(path.sep).join('/') || manifest, text });
+    const inForce = this.governanceInForce(manifestUri, {
+      path: path.relative(root, manifest).split(path.sep).join('/') || manifest,
+      text,
+    });
     this.governanceCache.set(manifestUri, { text, result: inForce.result, source: inForce.text });
     return inForce.result;
   }
 
   /** The governance a manifest's text puts in force: its own, or while it does not parse, the last that did. */
-  private governanceInForce(manifestUri: string, file: SourceFile): { result: GovernanceResult; text: string; stale: boolean } {
+  private governanceInForce(
+    manifestUri: string,
+    file: SourceFile,
+  ): { result: GovernanceResult; text: string; stale: boolean } {
     const result = this.engine.governance(file);
     if (!result.unparsed) {
       this.lastParsed.set(manifestUri, { text: file.text, result });
       return { result, text: file.text, stale: false };
     }
     const last = this.lastParsed.get(manifestUri);
-    return last ? { result: { ...last.result, findings: result.findings, broken: true }, text: last.text, stale: true } : { result, text: file.text, stale: false };
+    return last
+      ? { result: { ...last.result, findings: result.findings, broken: true }, text: last.text, stale: true }
+      : { result, text: file.text, stale: false };
   }
 
   /** The manifest's own findings; while it does not parse, the first says which version is in force. */
@@ -419,7 +497,14 @@ export class Workspace {
     const own = this.engine.governance(file).findings;
     if (!this.governanceInForce(manifestUri, file).stale) return own;
     const first = own.findIndex((f) => f.ruleId === 'CG001');
-    return own.map((f, i) => (i === first ? { ...f, message: `${f.message}. Until the file parses again, CrownGuard checks the workspace against its last version that did` } : f));
+    return own.map((f, i) =>
+      i === first
+        ? {
+            ...f,
+            message: `${f.message}. Until the file parses again, CrownGuard checks the workspace against its last version that did`,
+          }
+        : f,
+    );
   }
 
   /**
@@ -438,9 +523,13 @@ export class Workspace {
     const relative = root && own ? path.relative(root, own).split(path.sep).join('/') : doc.uri;
     if (isGovernanceManifest(doc.uri, settings)) {
       // The manifest's own findings, and those of the workspace-wide checks about its assets.
-      return { findings: [...this.manifestOwnFindings(doc.uri, file), ...(await this.manifestFindings(doc.uri, relative))], notes: [] };
+      return {
+        findings: [...this.manifestOwnFindings(doc.uri, file), ...(await this.manifestFindings(doc.uri, relative))],
+        notes: [],
+      };
     }
-    if (isWorkspaceFile(doc.uri, file.text)) return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
+    if (isWorkspaceFile(doc.uri, file.text))
+      return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
@@ -455,7 +544,10 @@ export class Workspace {
   async diagnose(doc: TextDocument, open = true): Promise<Diagnostic[]> {
     const { findings, notes } = await this.analyze(doc, open);
     const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
-    return [...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)), ...notes.map(noteDiagnostic)];
+    return [
+      ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)),
+      ...notes.map(noteDiagnostic),
+    ];
   }
 
   /** The analysable files of a workspace folder (from the folder's listing, kept until files are created or deleted). */
@@ -513,7 +605,11 @@ export class Workspace {
   /** True when a changed file may change other documents' findings: the governance manifest, or any manifest. */
   affectsOthers(uri: string, text?: string): boolean {
     const base = uri.slice(uri.lastIndexOf('/') + 1);
-    if (/^governance\.ya?ml$/.test(base) || [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)) return true;
+    if (
+      /^governance\.ya?ml$/.test(base) ||
+      [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)
+    )
+      return true;
     return WORKSPACE_FILE.test(base) && (text === undefined || isWorkspaceFile(base, text));
   }
 }

@@ -2,7 +2,19 @@
 // In-host end-to-end tests: the extension in a real VS Code, on a copy of examples/.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activate, folder, nextReport, openAndReport, ours, ruleOf, setSetting, summary, uriOf, waitFor, waitForDiagnostics } from './helpers';
+import {
+  activate,
+  folder,
+  nextReport,
+  openAndReport,
+  ours,
+  ruleOf,
+  setSetting,
+  summary,
+  uriOf,
+  waitFor,
+  waitForDiagnostics,
+} from './helpers';
 
 /** The examples' leaks, as `npx crownguard check examples` reports them (rule@line). */
 const LEAKS: Record<string, string[]> = {
@@ -42,7 +54,10 @@ suite('CrownGuard in a real VS Code', () => {
 
   teardown(async () => {
     for (const key of ['enable', 'rules', 'exclude', 'include', 'run']) {
-      if (vscode.workspace.getConfiguration('crownguard', folder().uri).inspect(key)?.workspaceFolderValue !== undefined) await setSetting(key, undefined);
+      if (
+        vscode.workspace.getConfiguration('crownguard', folder().uri).inspect(key)?.workspaceFolderValue !== undefined
+      )
+        await setSetting(key, undefined);
     }
   });
 
@@ -50,7 +65,10 @@ suite('CrownGuard in a real VS Code', () => {
   test('files never opened have their problems, from the workspace scan', async () => {
     for (const [file, expected] of Object.entries(LEAKS)) {
       const uri = uriOf(file);
-      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), `${file} is not open`);
+      assert.ok(
+        !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()),
+        `${file} is not open`,
+      );
       await waitForDiagnostics(uri, expected);
     }
   });
@@ -73,7 +91,10 @@ suite('CrownGuard in a real VS Code', () => {
       const diagnostics = await waitForDiagnostics(uri, expected);
       for (const d of diagnostics) {
         assert.match(ruleOf(d), /^CG\d{3}$/);
-        assert.ok(typeof d.code === 'object' && /docs\/rules\/CG\d{3}\.md$/.test(d.code.target.toString()), `${file}: diagnostic links its rule page`);
+        assert.ok(
+          typeof d.code === 'object' && /docs\/rules\/CG\d{3}\.md$/.test(d.code.target.toString()),
+          `${file}: diagnostic links its rule page`,
+        );
       }
     }
   });
@@ -93,7 +114,12 @@ suite('CrownGuard in a real VS Code', () => {
     const uri = uriOf('src/notify.ts');
     const editor = await vscode.window.showTextDocument(uri, { preview: false });
     const [leak] = await waitForDiagnostics(uri, LEAKS['src/notify.ts']);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, leak.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      leak.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const wrap = actions.find((a) => a.title === 'Wrap in redact()');
     assert.ok(wrap?.edit, `a "Wrap in redact()" fix is offered: ${actions.map((a) => a.title).join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(wrap.edit));
@@ -108,7 +134,10 @@ suite('CrownGuard in a real VS Code', () => {
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
     const typed = Date.now();
     await editor.edit((e) => e.insert(end, '\n\ndef debug(customer):\n    print(customer.date_of_birth)\n'));
-    const leak = editor.document.getText().split('\n').findIndex((l) => l.includes('print(customer.date_of_birth)'));
+    const leak = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('print(customer.date_of_birth)'));
     await waitForDiagnostics(uri, [...LEAKS['src/prepare_data.py'], `CG101@${leak + 1}`]);
     console.log(`figure: a typed leak is squiggled ${Date.now() - typed} ms after the edit`);
     assert.ok(editor.document.isDirty);
@@ -128,12 +157,18 @@ suite('CrownGuard in a real VS Code', () => {
     try {
       const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
       await editor.edit((e) => e.insert(end, '\n\ndef audit(customer):\n    print(customer.account_number)\n'));
-      const leak = editor.document.getText().split('\n').findIndex((l) => l.includes('print(customer.account_number)'));
+      const leak = editor.document
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('print(customer.account_number)'));
       assert.ok(await editor.document.save());
       await waitForDiagnostics(uri, [...LEAKS['src/prepare_data.py'], `CG101@${leak + 1}`]);
     } finally {
       // Put the file back as it was, on disk too.
-      const all = new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length));
+      const all = new vscode.Range(
+        editor.document.positionAt(0),
+        editor.document.positionAt(editor.document.getText().length),
+      );
       await editor.edit((e) => e.replace(all, original));
       await editor.document.save();
     }
@@ -150,18 +185,25 @@ suite('CrownGuard in a real VS Code', () => {
     await waitForDiagnostics(uri, LEAKS['src/train.py']);
   });
 
-  test('crownguard.rules changes a rule\'s severity and switches it off', async () => {
+  test("crownguard.rules changes a rule's severity and switches it off", async () => {
     const uri = uriOf('src/train.py');
     await vscode.window.showTextDocument(uri, { preview: false });
     await waitForDiagnostics(uri, LEAKS['src/train.py']);
     assert.ok(ours(uri).every((d) => d.severity === vscode.DiagnosticSeverity.Error));
     await setSetting('rules', { CG101: 'warning' });
-    await waitFor('CG101 as warnings', () => (ours(uri).length === 2 && ours(uri).every((d) => d.severity === vscode.DiagnosticSeverity.Warning) ? true : undefined), () => ours(uri).map((d) => d.severity));
+    await waitFor(
+      'CG101 as warnings',
+      () =>
+        ours(uri).length === 2 && ours(uri).every((d) => d.severity === vscode.DiagnosticSeverity.Warning)
+          ? true
+          : undefined,
+      () => ours(uri).map((d) => d.severity),
+    );
     await setSetting('rules', { CG101: 'off' });
     await waitForDiagnostics(uri, []);
   });
 
-  test('crownguard.exclude hides a file\'s findings', async () => {
+  test("crownguard.exclude hides a file's findings", async () => {
     const uri = uriOf('src/train.py');
     await vscode.window.showTextDocument(uri, { preview: false });
     await waitForDiagnostics(uri, LEAKS['src/train.py']);
@@ -188,10 +230,14 @@ suite('CrownGuard in a real VS Code', () => {
     await vscode.workspace.fs.rename(manifest, aside);
     try {
       const report = nextReport(manifest);
-      const created = await vscode.commands.executeCommand<vscode.Uri | undefined>('crownguard.createGovernanceManifest');
+      const created = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+        'crownguard.createGovernanceManifest',
+      );
       assert.equal(created?.toString(), manifest.toString());
       const ext = vscode.extensions.getExtension('crownguard.crownguard')!;
-      const template = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, 'templates', 'governance.yaml'));
+      const template = await vscode.workspace.fs.readFile(
+        vscode.Uri.joinPath(ext.extensionUri, 'templates', 'governance.yaml'),
+      );
       assert.equal((await vscode.workspace.fs.readFile(manifest)).toString(), template.toString());
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), manifest.toString());
       // The template is a valid manifest: once analysed, it has no findings.
@@ -212,29 +258,54 @@ suite('CrownGuard in a real VS Code', () => {
     // Only a running server can flag a leak typed after the restart.
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
     await editor.edit((e) => e.insert(end, '\n\ndef audit(customer):\n    print(customer.ssn)\n'));
-    const leak = editor.document.getText().split('\n').findIndex((l) => l.includes('print(customer.ssn)'));
+    const leak = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('print(customer.ssn)'));
     await waitForDiagnostics(uri, [...LEAKS['src/train.py'], `CG101@${leak + 1}`]);
   });
 
   test('the lineage commands answer for the examples, by argument and at the cursor', async () => {
     const up = await vscode.commands.executeCommand<string[]>('crownguard.showUpstream', 'support-bot-lora@1.2.0');
-    for (const id of ['customer-profiles', 'support-tickets', 'sft-train', 'support-bot/redact-pii']) assert.ok(up.includes(id), `upstream of the release: ${up.join(', ')}`);
+    for (const id of ['customer-profiles', 'support-tickets', 'sft-train', 'support-bot/redact-pii'])
+      assert.ok(up.includes(id), `upstream of the release: ${up.join(', ')}`);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     const models = await vscode.commands.executeCommand<string[]>('crownguard.whichModels', 'customer-profiles');
-    assert.deepEqual([...models].sort(), ['hf://acme/support-bot-lora', 'support-bot-lora', 'support-bot-lora@1.2.0', 'support-bot-lora@1.2.0->internal-support-gateway']);
+    assert.deepEqual([...models].sort(), [
+      'hf://acme/support-bot-lora',
+      'support-bot-lora',
+      'support-bot-lora@1.2.0',
+      'support-bot-lora@1.2.0->internal-support-gateway',
+    ]);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    const hops = await vscode.commands.executeCommand<{ id: string; tier?: string; reason: string }[]>('crownguard.explainClassification', 'raw-joined');
-    assert.deepEqual(hops.map((h) => [h.id, h.tier, h.reason]), [['raw-joined', 'restricted', 'output'], ['support-bot/ingest', 'restricted', 'input'], ['customer-profiles', 'restricted', 'declared']]);
+    const hops = await vscode.commands.executeCommand<{ id: string; tier?: string; reason: string }[]>(
+      'crownguard.explainClassification',
+      'raw-joined',
+    );
+    assert.deepEqual(
+      hops.map((h) => [h.id, h.tier, h.reason]),
+      [
+        ['raw-joined', 'restricted', 'output'],
+        ['support-bot/ingest', 'restricted', 'input'],
+        ['customer-profiles', 'restricted', 'declared'],
+      ],
+    );
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
 
     // With no argument, a command acts on the id under the cursor.
     const uri = uriOf('pipelines/support-bot.pipeline.yaml');
     const editor = await vscode.window.showTextDocument(uri, { preview: false });
-    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('inputs: [raw-joined]'));
+    const line = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('inputs: [raw-joined]'));
     const character = editor.document.lineAt(line).text.indexOf('raw-joined') + 2;
     editor.selection = new vscode.Selection(line, character, line, character);
     const down = await vscode.commands.executeCommand<string[]>('crownguard.showDownstream');
-    assert.ok(down.includes('sft-train') && down.includes('support-bot-lora@1.2.0') && !down.includes('customer-profiles'), down.join(', '));
+    assert.ok(
+      down.includes('sft-train') && down.includes('support-bot-lora@1.2.0') && !down.includes('customer-profiles'),
+      down.join(', '),
+    );
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
 
     // "Show Lineage…" on an id opens the graph view.
@@ -251,6 +322,18 @@ suite('CrownGuard in a real VS Code', () => {
 
   test('the commands are contributed under the CrownGuard category', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['crownguard.restartServer', 'crownguard.showOutput', 'crownguard.showFindings', 'crownguard.createGovernanceManifest', 'crownguard.showLineage', 'crownguard.showLineageGraph', 'crownguard.showUpstream', 'crownguard.showDownstream', 'crownguard.whichModels', 'crownguard.explainClassification']) assert.ok(all.includes(c), c);
+    for (const c of [
+      'crownguard.restartServer',
+      'crownguard.showOutput',
+      'crownguard.showFindings',
+      'crownguard.createGovernanceManifest',
+      'crownguard.showLineage',
+      'crownguard.showLineageGraph',
+      'crownguard.showUpstream',
+      'crownguard.showDownstream',
+      'crownguard.whichModels',
+      'crownguard.explainClassification',
+    ])
+      assert.ok(all.includes(c), c);
   });
 });

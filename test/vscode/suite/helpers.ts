@@ -46,7 +46,11 @@ export function summary(uri: vscode.Uri): string[] {
  * Resolves once `probe` returns something other than undefined, checking now and after every
  * diagnostics change or CrownGuard report; rejects, saying what it saw last, after the bound.
  */
-export function waitFor<T>(what: string, probe: () => T | undefined, seen: () => unknown = () => undefined): Promise<T> {
+export function waitFor<T>(
+  what: string,
+  probe: () => T | undefined,
+  seen: () => unknown = () => undefined,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const subs: vscode.Disposable[] = [];
     const finish = () => {
@@ -73,7 +77,11 @@ export function waitFor<T>(what: string, probe: () => T | undefined, seen: () =>
 /** Waits until the file's CrownGuard diagnostics are exactly `expected` (see `summary`). */
 export function waitForDiagnostics(uri: vscode.Uri, expected: string[]): Promise<vscode.Diagnostic[]> {
   const want = JSON.stringify([...expected].sort());
-  return waitFor(`${vscode.workspace.asRelativePath(uri)} to show ${want}`, () => (JSON.stringify(summary(uri)) === want ? ours(uri) : undefined), () => summary(uri));
+  return waitFor(
+    `${vscode.workspace.asRelativePath(uri)} to show ${want}`,
+    () => (JSON.stringify(summary(uri)) === want ? ours(uri) : undefined),
+    () => summary(uri),
+  );
 }
 
 /** The next report CrownGuard gives for a file (subscribe before causing it). */
@@ -106,5 +114,7 @@ export async function openAndReport(uri: vscode.Uri): Promise<{ editor: vscode.T
 
 /** Sets a CrownGuard setting in the workspace (undefined removes it). */
 export async function setSetting(key: string, value: unknown, root: vscode.WorkspaceFolder = folder()): Promise<void> {
-  await vscode.workspace.getConfiguration('crownguard', root.uri).update(key, value, vscode.ConfigurationTarget.WorkspaceFolder);
+  await vscode.workspace
+    .getConfiguration('crownguard', root.uri)
+    .update(key, value, vscode.ConfigurationTarget.WorkspaceFolder);
 }

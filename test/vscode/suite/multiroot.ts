@@ -11,10 +11,16 @@ function root(name: string): vscode.WorkspaceFolder {
   return f;
 }
 
-const TRIAGE = 'import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef triage(patient):\n    log.info(f"triaging {patient.diagnosis}")\n';
+const TRIAGE =
+  'import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef triage(patient):\n    log.info(f"triaging {patient.diagnosis}")\n';
 
 async function fixTitles(uri: vscode.Uri, d: vscode.Diagnostic): Promise<string[]> {
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    d.range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
   return actions.map((a) => a.title);
 }
 

@@ -7,7 +7,16 @@ export const JSON_FORMAT_VERSION = 1;
 
 function waiverJson(raw: Waiver) {
   const w = maskedWaiver(raw);
-  return { path: maskId(w.path), line: w.line, rules: w.rules, policy: w.policy ?? null, reason: w.reason ?? null, expires: w.expires ?? null, approver: w.approver ?? null, valid: w.valid };
+  return {
+    path: maskId(w.path),
+    line: w.line,
+    rules: w.rules,
+    policy: w.policy ?? null,
+    reason: w.reason ?? null,
+    expires: w.expires ?? null,
+    approver: w.approver ?? null,
+    valid: w.valid,
+  };
 }
 
 export function formatJson(result: CheckResult, regions: Regions, toolVersion: string): string {

@@ -18,7 +18,16 @@ export interface NodeOut {
 }
 
 function nodeOut(n: Classified, lineOf: LineOf): NodeOut {
-  return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, crownJewel: n.crownJewel, file: maskId(n.path), line: lineOf(n.path, n.span.offset) };
+  return {
+    id: n.id,
+    kind: n.kind,
+    detail: n.detail,
+    declaredTier: n.declaredTier,
+    tier: n.tier,
+    crownJewel: n.crownJewel,
+    file: maskId(n.path),
+    line: lineOf(n.path, n.span.offset),
+  };
 }
 
 function edgeOut(e: LineageEdge, lineOf: LineOf) {
@@ -51,9 +60,17 @@ export function lineageText(shown: Subgraph, lineOf: LineOf): string {
   const g = maskedGraph(shown);
   const nodes = g.nodes.map((n) => nodeOut(n, lineOf)).sort((a, b) => a.id.localeCompare(b.id));
   const width = Math.min(60, Math.max(0, ...nodes.map((n) => n.id.length)));
-  const lines = nodes.map((n) => `  ${n.id.padEnd(width)}  ${n.kind.padEnd(12)} ${(n.tier ?? '-').padEnd(12)} ${n.file}:${n.line}`);
+  const lines = nodes.map(
+    (n) => `  ${n.id.padEnd(width)}  ${n.kind.padEnd(12)} ${(n.tier ?? '-').padEnd(12)} ${n.file}:${n.line}`,
+  );
   const edges = uniqueEdges(g.edges).map((e) => `  ${e.from} -> ${e.to} (${e.relation})`);
-  return [`${nodes.length} node${nodes.length === 1 ? '' : 's'} (id, kind, tier, declared at):`, ...lines, ...(edges.length ? ['', `${edges.length} edge${edges.length === 1 ? '' : 's'}:`, ...edges] : [])].join('\n') + '\n';
+  return (
+    [
+      `${nodes.length} node${nodes.length === 1 ? '' : 's'} (id, kind, tier, declared at):`,
+      ...lines,
+      ...(edges.length ? ['', `${edges.length} edge${edges.length === 1 ? '' : 's'}:`, ...edges] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Node ids become short identifiers; labels are quoted and escaped for each language. */
@@ -69,13 +86,19 @@ export function lineageMermaid(shown: Subgraph): string {
   const ids = shortIds(g);
   const label = (s: string) => s.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'));
   const out = ['flowchart LR'];
-  for (const n of g.nodes) out.push(`  ${ids.get(n.id)}["${label(n.id)}<br/>${label(n.kind)}${n.tier ? ' · ' + label(n.tier) : ''}"]`);
+  for (const n of g.nodes)
+    out.push(`  ${ids.get(n.id)}["${label(n.id)}<br/>${label(n.kind)}${n.tier ? ' · ' + label(n.tier) : ''}"]`);
   for (const e of uniqueEdges(g.edges)) out.push(`  ${ids.get(e.from)} -->|${e.relation}| ${ids.get(e.to)}`);
   const tiers = new Map<string, boolean>();
   for (const n of g.nodes) tiers.set(tierClass(n.tier), (tiers.get(tierClass(n.tier)) ?? false) || n.crownJewel);
   for (const [cls, crown] of tiers) {
     out.push(`  classDef ${cls} ${crown ? 'fill:#fdd,stroke:#c00' : 'fill:#eef,stroke:#669'}`);
-    out.push(`  class ${g.nodes.filter((n) => tierClass(n.tier) === cls).map((n) => ids.get(n.id)).join(',')} ${cls}`);
+    out.push(
+      `  class ${g.nodes
+        .filter((n) => tierClass(n.tier) === cls)
+        .map((n) => ids.get(n.id))
+        .join(',')} ${cls}`,
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -85,7 +108,11 @@ export function lineageDot(shown: Subgraph): string {
   const g = maskedGraph(shown);
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, ' ');
   const q = (s: string) => `"${esc(s)}"`;
-  const out = ['digraph lineage {', '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fillcolor="#eeeeff"];'];
+  const out = [
+    'digraph lineage {',
+    '  rankdir=LR;',
+    '  node [shape=box, style="rounded,filled", fillcolor="#eeeeff"];',
+  ];
   for (const n of g.nodes) {
     const fill = n.crownJewel ? ', fillcolor="#ffdddd", color="#cc0000"' : '';
     // `\n` inside a DOT string is Graphviz's line break, not a newline in the file.
@@ -116,21 +143,37 @@ function datasetName(id: string, namespace: string): { namespace: string; name: 
  * OpenLineage RunEvents, one JSON object per line: one COMPLETE event per job (pipeline stage,
  * training run, DVC stage) with its inputs and outputs, each dataset tagged with its tier.
  */
-export function lineageOpenLineage(shown: Subgraph, options: { namespace: string; producer: string; eventTime: string }): string {
+export function lineageOpenLineage(
+  shown: Subgraph,
+  options: { namespace: string; producer: string; eventTime: string },
+): string {
   // Run ids are digests of masked names too: a plain hash of a short value could be reversed.
   const g = maskedGraph(shown);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const dataset = (id: string) => {
     const n = byId.get(id)!;
-    const tags: { key: string; value: string; source: string }[] = [{ key: 'crownguard.kind', value: n.kind, source: 'CROWNGUARD' }];
+    const tags: { key: string; value: string; source: string }[] = [
+      { key: 'crownguard.kind', value: n.kind, source: 'CROWNGUARD' },
+    ];
     if (n.tier) tags.push({ key: 'crownguard.tier', value: n.tier, source: 'CROWNGUARD' });
     if (n.crownJewel) tags.push({ key: 'crown-jewel', value: 'true', source: 'CROWNGUARD' });
-    return { ...datasetName(id, options.namespace), facets: { tags: { _producer: options.producer, _schemaURL: TAGS_URL, tags } } };
+    return {
+      ...datasetName(id, options.namespace),
+      facets: { tags: { _producer: options.producer, _schemaURL: TAGS_URL, tags } },
+    };
   };
   const lines: string[] = [];
   for (const job of g.nodes.filter((n) => JOB_KINDS.has(n.kind)).sort((a, b) => a.id.localeCompare(b.id))) {
-    const inputs = [...new Set(g.edges.filter((e) => e.to === job.id && !JOB_KINDS.has(byId.get(e.from)?.kind ?? '')).map((e) => e.from))];
-    const outputs = [...new Set(g.edges.filter((e) => e.from === job.id && !JOB_KINDS.has(byId.get(e.to)?.kind ?? '')).map((e) => e.to))];
+    const inputs = [
+      ...new Set(
+        g.edges.filter((e) => e.to === job.id && !JOB_KINDS.has(byId.get(e.from)?.kind ?? '')).map((e) => e.from),
+      ),
+    ];
+    const outputs = [
+      ...new Set(
+        g.edges.filter((e) => e.from === job.id && !JOB_KINDS.has(byId.get(e.to)?.kind ?? '')).map((e) => e.to),
+      ),
+    ];
     lines.push(
       JSON.stringify({
         eventType: 'COMPLETE',

@@ -9,7 +9,13 @@ const levels: Record<Severity, string> = { error: 'error', warning: 'warning', n
 /** The first paragraph under "What it checks" on a rule page, as plain text. */
 function whatItChecks(page: string): string {
   const section = page.split(/^## What it checks\s*$/m)[1] ?? '';
-  return section.trim().split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  return (
+    section
+      .trim()
+      .split(/\n\s*\n/)[0]
+      ?.replace(/\s+/g, ' ')
+      .trim() ?? ''
+  );
 }
 
 /** Why a waived finding is waived, its fields masked. */
@@ -54,7 +60,9 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
             toolExecutionNotifications: result.notes.map((n) => ({
               level: 'note',
               message: { text: maskText(n.message) },
-              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(maskId(n.path)), uriBaseId: 'SRCROOT' } } }],
+              locations: [
+                { physicalLocation: { artifactLocation: { uri: encodeURI(maskId(n.path)), uriBaseId: 'SRCROOT' } } },
+              ],
             })),
           },
         ],
@@ -77,7 +85,14 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
             ? {
                 relatedLocations: f.related
                   .filter((r) => r.path && r.span)
-                  .map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: encodeURI(maskId(r.path!)), uriBaseId: 'SRCROOT' }, region: regions.of({ path: r.path!, span: r.span! }) } })),
+                  .map((r, id) => ({
+                    id,
+                    message: { text: r.message },
+                    physicalLocation: {
+                      artifactLocation: { uri: encodeURI(maskId(r.path!)), uriBaseId: 'SRCROOT' },
+                      region: regions.of({ path: r.path!, span: r.span! }),
+                    },
+                  })),
               }
             : {}),
           ...(f.waiver

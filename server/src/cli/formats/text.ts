@@ -17,7 +17,8 @@ const SINGULAR: Record<string, string> = {
 function noteKind(message: string): [string, string] {
   if (message.includes('binary')) return ['binary file', 'binary files'];
   if (message.includes('empty')) return ['empty file', 'empty files'];
-  if (message.includes('limit') || message.includes('larger than')) return ['file over the size limit', 'files over the size limit'];
+  if (message.includes('limit') || message.includes('larger than'))
+    return ['file over the size limit', 'files over the size limit'];
   if (message.includes('UTF-8')) return ['file that is not UTF-8', 'files that are not UTF-8'];
   if (message.startsWith('not analysed')) return ['file not analysed', 'files not analysed'];
   return ['unreadable file', 'unreadable files'];
@@ -38,7 +39,10 @@ export function formatText(result: CheckResult, regions: Regions, elapsedMs: num
     const [one, many] = noteKind(n.message);
     skippedFiles.set(one, [(skippedFiles.get(one)?.[0] ?? 0) + 1, one, many]);
   }
-  const skipped = [...[...result.skipped].map(([why, n]) => `${n} ${n === 1 ? SINGULAR[why] ?? why : why}`), ...[...skippedFiles.values()].map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)];
+  const skipped = [
+    ...[...result.skipped].map(([why, n]) => `${n} ${n === 1 ? (SINGULAR[why] ?? why) : why}`),
+    ...[...skippedFiles.values()].map(([n, one, many]) => `${n} ${n === 1 ? one : many}`),
+  ];
   const summary = [
     `${plural(active.length, 'finding')} (${count('error')}, ${count('warning')}, ${count('note')})`,
     waived ? `${waived} waived` : '',

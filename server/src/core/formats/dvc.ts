@@ -18,7 +18,8 @@ export function readDvcStages(doc: Document): DvcStage[] {
       const list = doc.getIn([...body, k], true);
       if (!isSeq(list)) return [];
       return list.items.flatMap((item, i): Located[] => {
-        if (isScalar(item) && typeof item.value === 'string') return [{ value: item.value, span: valueSpan(doc, [...body, k, i]), at: [...body, k, i] }];
+        if (isScalar(item) && typeof item.value === 'string')
+          return [{ value: item.value, span: valueSpan(doc, [...body, k, i]), at: [...body, k, i] }];
         // `- data/model.pkl: {cache: false}`: the path is the map's only key.
         if (isMap(item) && item.items.length > 0 && isScalar(item.items[0].key)) {
           const p = String(item.items[0].key.value);

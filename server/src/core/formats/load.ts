@@ -15,10 +15,24 @@ export function loadConfig(file: SourceFile, format: ConfigFormat): LoadedConfig
     // Only the front matter is YAML; it starts with `---`, a YAML document marker.
     const end = frontMatterEnd(file.text) ?? 0;
     const parsed = parseYaml({ path: file.path, text: file.text.slice(0, end) });
-    return { format, path: file.path, findings: parsed.findings, doc: parsed.doc, card: parsed.doc && parsed.value ? readModelCard(file.path, parsed.doc) : undefined };
+    return {
+      format,
+      path: file.path,
+      findings: parsed.findings,
+      doc: parsed.doc,
+      card: parsed.doc && parsed.value ? readModelCard(file.path, parsed.doc) : undefined,
+    };
   }
   const parsed = parseYaml(file);
-  if (format === 'dvc') return { format, path: file.path, findings: parsed.findings, doc: parsed.doc, stages: parsed.doc && parsed.value ? readDvcStages(parsed.doc) : [] };
-  const training = parsed.doc && parsed.value !== undefined ? readTrainingConfig(format, parsed.doc, parsed.value) : undefined;
+  if (format === 'dvc')
+    return {
+      format,
+      path: file.path,
+      findings: parsed.findings,
+      doc: parsed.doc,
+      stages: parsed.doc && parsed.value ? readDvcStages(parsed.doc) : [],
+    };
+  const training =
+    parsed.doc && parsed.value !== undefined ? readTrainingConfig(format, parsed.doc, parsed.value) : undefined;
   return { format, path: file.path, findings: parsed.findings, doc: parsed.doc, training };
 }

@@ -9,7 +9,6 @@ import type { YamlPath } from '../yaml/locate';
  */
 export type ConfigFormat = 'axolotl' | 'llama-factory' | 'trl' | 'dvc' | 'model-card';
 
-
 /** A value found in the file, where it is, and the YAML path of its node. */
 export interface Located {
   readonly value: string;

@@ -27,7 +27,11 @@ class Reader {
 
   truthy(k: string): boolean {
     const v = this.value[k];
-    return v === true || (typeof v === 'string' && /^(true|yes|1|checkpoint|end|all)$/i.test(v.trim())) || (typeof v === 'number' && v > 0);
+    return (
+      v === true ||
+      (typeof v === 'string' && /^(true|yes|1|checkpoint|end|all)$/i.test(v.trim())) ||
+      (typeof v === 'number' && v > 0)
+    );
   }
 
   located(at: YamlPath): Located | undefined {
@@ -44,7 +48,8 @@ class Reader {
   /** Every string item of a scalar-or-list key, each with its own span. */
   list(k: string): Located[] {
     const node = this.doc.getIn([k], true);
-    if (isSeq(node)) return node.items.flatMap((_, i) => (typeof this.doc.getIn([k, i]) === 'string' ? [this.located([k, i])!] : []));
+    if (isSeq(node))
+      return node.items.flatMap((_, i) => (typeof this.doc.getIn([k, i]) === 'string' ? [this.located([k, i])!] : []));
     const v = this.str(k);
     return v ? this.split([k], v) : [];
   }
@@ -52,7 +57,10 @@ class Reader {
   /** A comma-separated scalar (`dataset: a,b`), each name at its own offset within the value. */
   split(at: YamlPath, value: string): Located[] {
     const node = this.doc.getIn(at, true) as Node | undefined;
-    const start = isScalar(node) && node.range ? node.range[0] + (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0) : undefined;
+    const start =
+      isScalar(node) && node.range
+        ? node.range[0] + (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0)
+        : undefined;
     const out: Located[] = [];
     let from = 0;
     for (const part of value.split(',')) {
@@ -60,7 +68,8 @@ class Reader {
       const offset = from + part.indexOf(name);
       from += part.length + 1;
       if (!name) continue;
-      const span: Span = start === undefined ? valueSpan(this.doc, at) : { offset: start + offset, length: name.length };
+      const span: Span =
+        start === undefined ? valueSpan(this.doc, at) : { offset: start + offset, length: name.length };
       out.push({ value: name, span, at });
     }
     return out;
@@ -68,13 +77,21 @@ class Reader {
 }
 
 /** Keys that hold a credential when they hold anything. */
-const SECRET_KEYS = /^(hub_token|hf_token|push_to_hub_token|huggingface_token|wandb_api_key|comet_api_key|mlflow_tracking_token|mlflow_tracking_password|neptune_api_token|clearml_api_secret_key|openai_api_key|api_key|aws_secret_access_key|azure_storage_key)$/i;
+const SECRET_KEYS =
+  /^(hub_token|hf_token|push_to_hub_token|huggingface_token|wandb_api_key|comet_api_key|mlflow_tracking_token|mlflow_tracking_password|neptune_api_token|clearml_api_secret_key|openai_api_key|api_key|aws_secret_access_key|azure_storage_key)$/i;
 /** Values that only point at a secret kept elsewhere. */
-const REFERENCE = /^\s*(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|\{\{.*\}\}|(env|secret|vault):.*|changeme|xxx+|\*+|none|null)\s*$/i;
+const REFERENCE =
+  /^\s*(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|\{\{.*\}\}|(env|secret|vault):.*|changeme|xxx+|\*+|none|null)\s*$/i;
 
 function secrets(r: Reader): Located[] {
   return Object.keys(r.value)
-    .filter((k) => SECRET_KEYS.test(k) && typeof r.value[k] === 'string' && !REFERENCE.test(r.value[k] as string) && (r.value[k] as string).length >= 8)
+    .filter(
+      (k) =>
+        SECRET_KEYS.test(k) &&
+        typeof r.value[k] === 'string' &&
+        !REFERENCE.test(r.value[k] as string) &&
+        (r.value[k] as string).length >= 8,
+    )
     .map((k) => r.keyAt(k));
 }
 
@@ -95,7 +112,8 @@ function trackers(r: Reader): Located[] {
   for (const k of Object.keys(r.value)) {
     const hit = TRACKER_KEYS.find(([re]) => re.test(k));
     const v = r.value[k];
-    if (hit && v !== false && v !== null && v !== '' && !out.some((t) => t.value === hit[1])) out.push({ ...r.keyAt(k), value: hit[1] });
+    if (hit && v !== false && v !== null && v !== '' && !out.some((t) => t.value === hit[1]))
+      out.push({ ...r.keyAt(k), value: hit[1] });
   }
   return out;
 }
@@ -118,9 +136,23 @@ function hubPushes(r: Reader, modelKeys: string[]): HubPush[] {
     const target = r.str(k);
     if (target) out.push({ what: 'model', target, public: isPublic, span: valueSpan(r.doc, [k]), at: [k] });
   }
-  if (out.length === 0 && r.truthy('push_to_hub')) out.push({ what: 'model', target: r.str('hub_model_id'), public: isPublic, span: keySpan(r.doc, ['push_to_hub']), at: ['push_to_hub'] });
+  if (out.length === 0 && r.truthy('push_to_hub'))
+    out.push({
+      what: 'model',
+      target: r.str('hub_model_id'),
+      public: isPublic,
+      span: keySpan(r.doc, ['push_to_hub']),
+      at: ['push_to_hub'],
+    });
   const dataset = r.str('push_dataset_to_hub');
-  if (dataset) out.push({ what: 'dataset', target: dataset, public: isPublic, span: valueSpan(r.doc, ['push_dataset_to_hub']), at: ['push_dataset_to_hub'] });
+  if (dataset)
+    out.push({
+      what: 'dataset',
+      target: dataset,
+      public: isPublic,
+      span: valueSpan(r.doc, ['push_dataset_to_hub']),
+      at: ['push_dataset_to_hub'],
+    });
   return out;
 }
 
@@ -152,7 +184,11 @@ function axolotl(r: Reader): TrainingConfig {
   }
   const adapter = r.str('adapter')?.toLowerCase();
   const m: Method = adapter === 'qlora' ? 'qlora' : adapter === 'lora' ? 'lora' : adapter ? 'adapter' : 'full';
-  const why = adapter ? `\`adapter: ${adapter}\`` : r.has('adapter') ? '`adapter` is empty, which means full fine-tuning' : '`adapter` is not set, which means full fine-tuning';
+  const why = adapter
+    ? `\`adapter: ${adapter}\``
+    : r.has('adapter')
+      ? '`adapter` is empty, which means full fine-tuning'
+      : '`adapter` is not set, which means full fine-tuning';
   return {
     format: 'axolotl',
     datasets,
@@ -169,7 +205,9 @@ function llamaFactory(r: Reader): TrainingConfig {
   const quantized = r.get('quantization_bit') !== undefined && r.get('quantization_bit') !== null;
   // Freeze-tuning updates the base model's own weights (its last layers): as exposed as full.
   const m: Method = type === 'lora' ? (quantized ? 'qlora' : 'lora') : type === 'oft' ? 'adapter' : 'full';
-  const why = r.has('finetuning_type') ? `\`finetuning_type: ${type}\`` : '`finetuning_type` is not set (LoRA by default)';
+  const why = r.has('finetuning_type')
+    ? `\`finetuning_type: ${type}\``
+    : '`finetuning_type` is not set (LoRA by default)';
   return {
     format: 'llama-factory',
     datasets: [...r.list('dataset'), ...r.list('eval_dataset')],
@@ -185,19 +223,37 @@ function trl(r: Reader): TrainingConfig {
   const peft = r.truthy('use_peft');
   const quantized = r.truthy('load_in_4bit') || r.truthy('load_in_8bit');
   const m: Method = peft ? (quantized ? 'qlora' : 'lora') : 'full';
-  const why = peft ? '`use_peft: true`' : r.has('use_peft') ? '`use_peft` is false, which means full fine-tuning' : '`use_peft` is not set, which means full fine-tuning';
+  const why = peft
+    ? '`use_peft: true`'
+    : r.has('use_peft')
+      ? '`use_peft` is false, which means full fine-tuning'
+      : '`use_peft` is not set, which means full fine-tuning';
   return {
     format: 'trl',
-    datasets: ['dataset_name', 'train_file', 'validation_file', 'dataset_path', 'train_dataset'].flatMap((k) => r.list(k)),
-    method: method(r, r.has('use_peft') ? 'use_peft' : r.has('model_name_or_path') ? 'model_name_or_path' : 'output_dir', m, why),
+    datasets: ['dataset_name', 'train_file', 'validation_file', 'dataset_path', 'train_dataset'].flatMap((k) =>
+      r.list(k),
+    ),
+    method: method(
+      r,
+      r.has('use_peft') ? 'use_peft' : r.has('model_name_or_path') ? 'model_name_or_path' : 'output_dir',
+      m,
+      why,
+    ),
     baseModel: r.str('model_name_or_path') ? r.located(['model_name_or_path']) : undefined,
-    hubPushes: r.truthy('push_to_hub') || r.str('hub_model_id') ? hubPushes(r, r.truthy('push_to_hub') ? ['hub_model_id'] : []) : [],
+    hubPushes:
+      r.truthy('push_to_hub') || r.str('hub_model_id')
+        ? hubPushes(r, r.truthy('push_to_hub') ? ['hub_model_id'] : [])
+        : [],
     ...common(r),
   };
 }
 
 /** Maps a parsed fine-tuning config into a training run. */
-export function readTrainingConfig(format: TrainingConfig['format'], doc: Document, value: unknown): TrainingConfig | undefined {
+export function readTrainingConfig(
+  format: TrainingConfig['format'],
+  doc: Document,
+  value: unknown,
+): TrainingConfig | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const r = new Reader(doc, value as Value);
   return format === 'axolotl' ? axolotl(r) : format === 'llama-factory' ? llamaFactory(r) : trl(r);

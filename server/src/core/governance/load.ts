@@ -12,7 +12,17 @@ import type { Finding, SourceFile, Span } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
 import { MAX_YAML_DEPTH, tooDeepAt } from '../manifests/depth';
 import { validateInChunks } from '../manifests/validate';
-import { DEFAULT_GOVERNANCE, DEFAULT_TIERS, type Asset, type Category, type Governance, type SensitiveIdentifier, type Policy, type Tier, type WaiverPolicy } from './model';
+import {
+  DEFAULT_GOVERNANCE,
+  DEFAULT_TIERS,
+  type Asset,
+  type Category,
+  type Governance,
+  type SensitiveIdentifier,
+  type Policy,
+  type Tier,
+  type WaiverPolicy,
+} from './model';
 
 /** Manifests larger than this are refused with a finding rather than parsed. */
 export const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
@@ -35,19 +45,43 @@ function validate(): ValidateFunction {
   return validator;
 }
 
-function finding(rule: { id: string }, path: string, span: Span, message: string, fixes: Finding['fixes'] = []): Finding {
+function finding(
+  rule: { id: string },
+  path: string,
+  span: Span,
+  message: string,
+  fixes: Finding['fixes'] = [],
+): Finding {
   return { ruleId: rule.id, severity: 'error', message, path, span, fixes };
 }
 
 /** Parses YAML into a document and its syntax findings; never throws. */
 export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; findings: Finding[] } {
   if (file.text.length > MAX_MANIFEST_BYTES) {
-    return { findings: [finding(manifestSyntax, file.path, { offset: 0, length: 0 }, `Manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; not parsed`)] };
+    return {
+      findings: [
+        finding(
+          manifestSyntax,
+          file.path,
+          { offset: 0, length: 0 },
+          `Manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; not parsed`,
+        ),
+      ],
+    };
   }
   // The yaml library recurses once per level: past this depth it would exhaust the stack, or abort the process.
   const deep = tooDeepAt(file.text);
   if (deep !== undefined) {
-    return { findings: [finding(manifestSyntax, file.path, { offset: deep, length: 1 }, `YAML nests more than ${MAX_YAML_DEPTH} levels deep here; not parsed`)] };
+    return {
+      findings: [
+        finding(
+          manifestSyntax,
+          file.path,
+          { offset: deep, length: 1 },
+          `YAML nests more than ${MAX_YAML_DEPTH} levels deep here; not parsed`,
+        ),
+      ],
+    };
   }
   const findings: Finding[] = [];
   try {
@@ -59,20 +93,30 @@ export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; 
     // line, often three times over); the mistake is at the bracket, so it is reported there alone.
     const unclosed = doc.errors.length > 0 ? firstUnclosedFlow(file.text) : undefined;
     if (unclosed) {
-      findings.push(finding(manifestSyntax, file.path, { offset: unclosed.offset, length: 1 }, `YAML: this \`${unclosed.open}\` is never closed with \`${unclosed.close}\``));
+      findings.push(
+        finding(
+          manifestSyntax,
+          file.path,
+          { offset: unclosed.offset, length: 1 },
+          `YAML: this \`${unclosed.open}\` is never closed with \`${unclosed.close}\``,
+        ),
+      );
     }
     for (const e of [...doc.errors, ...doc.warnings]) {
       if (unclosed && e.pos[0] >= unclosed.offset) continue;
       const [start, end] = widenToToken(file.text, e.pos[0], e.pos[1]);
       const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      findings.push(finding(manifestSyntax, file.path, { offset: start, length: Math.max(0, end - start) }, `YAML: ${message}`));
+      findings.push(
+        finding(manifestSyntax, file.path, { offset: start, length: Math.max(0, end - start) }, `YAML: ${message}`),
+      );
     }
     if (doc.errors.length > 0) return { doc, findings };
     const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     return { doc, value, findings };
   } catch (err) {
     // The yaml library throws for alias bombs and exhausts the stack on absurd nesting.
-    const reason = err instanceof RangeError ? 'nesting is too deep' : err instanceof Error ? err.message : 'unreadable';
+    const reason =
+      err instanceof RangeError ? 'nesting is too deep' : err instanceof Error ? err.message : 'unreadable';
     findings.push(finding(manifestSyntax, file.path, { offset: 0, length: 0 }, `YAML could not be loaded: ${reason}`));
     return { findings };
   }
@@ -87,7 +131,8 @@ function firstUnclosedFlow(text: string): { offset: number; open: string; close:
       for (const node of [item.key, item.value]) {
         if (node?.type !== 'flow-collection') continue;
         const close = node.start.source === '{' ? '}' : ']';
-        if (!node.end.some((t) => t.source === close) && (!found || node.offset < found.offset)) found = { offset: node.offset, open: node.start.source, close };
+        if (!node.end.some((t) => t.source === close) && (!found || node.offset < found.offset))
+          found = { offset: node.offset, open: node.start.source, close };
       }
     });
   }
@@ -107,7 +152,10 @@ function duplicateKeys(doc: Document): YAMLParseError[] {
         if (isScalar(pair.key)) {
           const v = pair.key.value;
           const id = `${typeof v}:${String(v)}`;
-          if (seen.has(id) && pair.key.range) errors.push(new YAMLParseError([pair.key.range[0], pair.key.range[1]], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          if (seen.has(id) && pair.key.range)
+            errors.push(
+              new YAMLParseError([pair.key.range[0], pair.key.range[1]], 'DUPLICATE_KEY', 'Map keys must be unique'),
+            );
           seen.add(id);
         }
         stack.push(pair.key, pair.value);
@@ -133,17 +181,33 @@ function widenToToken(text: string, start: number, end: number): [number, number
  */
 export function loadGovernance(file: SourceFile): GovernanceResult {
   const parsed = parseYaml(file);
-  if (!parsed.doc || parsed.value === undefined) return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: parsed.findings, broken: true, unparsed: true };
+  if (!parsed.doc || parsed.value === undefined)
+    return {
+      governance: { ...DEFAULT_GOVERNANCE, path: file.path },
+      findings: parsed.findings,
+      broken: true,
+      unparsed: true,
+    };
   const { doc, value } = parsed;
   const { errors } = validateInChunks(validate(), value);
-  const findings = [...parsed.findings, ...(errors.length === 0 ? [] : schemaFindings(file.path, doc, errors, { text: file.text, kind: 'governance' }))];
+  const findings = [
+    ...parsed.findings,
+    ...(errors.length === 0 ? [] : schemaFindings(file.path, doc, errors, { text: file.text, kind: 'governance' })),
+  ];
   const g = (isRecord(value) ? value : {}) as Record<string, unknown>;
 
   const declaredTiers = records(g.tiers).filter((t) => typeof t.id === 'string');
   const tiers: Tier[] = declaredTiers.length
     ? declaredTiers.map((t, rank) => ({ id: String(t.id), rank, crownJewel: t.crownJewel === true }))
     : [...DEFAULT_TIERS];
-  findings.push(...duplicates(file.path, doc, 'tiers', records(g.tiers).map((t) => (typeof t.id === 'string' ? t.id : undefined))));
+  findings.push(
+    ...duplicates(
+      file.path,
+      doc,
+      'tiers',
+      records(g.tiers).map((t) => (typeof t.id === 'string' ? t.id : undefined)),
+    ),
+  );
   const tierIds = tiers.map((t) => t.id);
 
   const assets: Asset[] = [];
@@ -164,13 +228,24 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     });
     findings.push(...unknownTier(file.path, doc, ['assets', i, 'tier'], a.tier, tierIds));
   });
-  findings.push(...duplicates(file.path, doc, 'assets', records(g.assets).map((a) => (typeof a.id === 'string' ? a.id : undefined))));
+  findings.push(
+    ...duplicates(
+      file.path,
+      doc,
+      'assets',
+      records(g.assets).map((a) => (typeof a.id === 'string' ? a.id : undefined)),
+    ),
+  );
 
   const identifiers: SensitiveIdentifier[] = [];
   records(g.sensitiveIdentifiers).forEach((s, i) => {
     if (typeof s.name !== 'string') return;
     const tier = typeof s.tier === 'string' ? s.tier : undefined;
-    identifiers.push({ name: s.name, category: typeof s.category === 'string' ? (s.category as Category) : undefined, tier });
+    identifiers.push({
+      name: s.name,
+      category: typeof s.category === 'string' ? (s.category as Category) : undefined,
+      tier,
+    });
     findings.push(...unknownTier(file.path, doc, ['sensitiveIdentifiers', i, 'tier'], tier, tierIds));
   });
 
@@ -178,7 +253,8 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   const declared = isRecord(g.redaction) ? g.redaction : {};
   for (const lang of ['python', 'typescript', 'javascript', 'templates'] as const) {
     const r = declared[lang];
-    if (isRecord(r) && typeof r.function === 'string') redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };
+    if (isRecord(r) && typeof r.function === 'string')
+      redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };
   }
 
   // Each policy keeps the span of its entry: findings of the policy point back at it.
@@ -191,20 +267,37 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       description: typeof p.description === 'string' ? p.description : undefined,
       rules: strings(p.rules),
       enabled: typeof p.enabled === 'boolean' ? p.enabled : undefined,
-      severity: p.severity === 'error' || p.severity === 'warning' || p.severity === 'note' ? (p.severity as Policy['severity']) : undefined,
+      severity:
+        p.severity === 'error' || p.severity === 'warning' || p.severity === 'note'
+          ? (p.severity as Policy['severity'])
+          : undefined,
       target: p.target === 'release' ? ('release' as const) : p.target === 'stage' ? ('stage' as const) : undefined,
       when: isRecord(p.when) ? p.when : undefined,
       require: isRecord(p.require) ? p.require : undefined,
       at: Array.isArray(p.at) ? strings(p.at) : undefined,
     }));
-  findings.push(...duplicates(file.path, doc, 'policies', records(g.policies).map((p) => (typeof p.id === 'string' ? p.id : undefined))));
+  findings.push(
+    ...duplicates(
+      file.path,
+      doc,
+      'policies',
+      records(g.policies).map((p) => (typeof p.id === 'string' ? p.id : undefined)),
+    ),
+  );
   // A team's policy is evaluated as JSON Schema: one that does not compile is reported here, at its node.
   records(g.policies).forEach((p, i) => {
     for (const part of ['when', 'require'] as const) {
       if (!isRecord(p[part])) continue;
       const { error: reason } = compilePolicySchema(p[part]);
       if (reason !== undefined) {
-        findings.push(finding(manifestSchema, file.path, valueSpan(doc, ['policies', i, part]), `\`policies[${i}].${part}\` is not a valid JSON Schema: ${reason}`));
+        findings.push(
+          finding(
+            manifestSchema,
+            file.path,
+            valueSpan(doc, ['policies', i, part]),
+            `\`policies[${i}].${part}\` is not a valid JSON Schema: ${reason}`,
+          ),
+        );
       }
     }
   });
@@ -217,7 +310,9 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     approvers: strings(w.approvers),
     forbidInlineForTiers: strings(w.forbidInlineForTiers),
   };
-  strings(w.forbidInlineForTiers).forEach((t, i) => findings.push(...unknownTier(file.path, doc, ['waivers', 'forbidInlineForTiers', i], t, tierIds)));
+  strings(w.forbidInlineForTiers).forEach((t, i) =>
+    findings.push(...unknownTier(file.path, doc, ['waivers', 'forbidInlineForTiers', i], t, tierIds)),
+  );
 
   const defaults = isRecord(g.defaults) ? g.defaults : {};
   const approvalRoles = strings(isRecord(g.approvals) ? g.approvals.roles : undefined);
@@ -229,7 +324,18 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     reportTestData: lit.reportTestData === true,
     maxPerFile: typeof lit.maxPerFile === 'number' && lit.maxPerFile >= 1 ? Math.floor(lit.maxPerFile) : 20,
   };
-  const governance: Governance = { path: file.path, tiers, assets, identifiers, redaction, builtinNames: defaults.builtinNames !== false, policies, waiverPolicy, approvalRoles, literals };
+  const governance: Governance = {
+    path: file.path,
+    tiers,
+    assets,
+    identifiers,
+    redaction,
+    builtinNames: defaults.builtinNames !== false,
+    policies,
+    waiverPolicy,
+    approvalRoles,
+    literals,
+  };
   return { governance, findings, broken: errors.length > 0 || findings.some((f) => f.severity === 'error') };
 }
 
@@ -252,12 +358,21 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-function unknownTier(path: string, doc: Document, at: (string | number)[], tier: string | undefined, known: string[]): Finding[] {
+function unknownTier(
+  path: string,
+  doc: Document,
+  at: (string | number)[],
+  tier: string | undefined,
+  known: string[],
+): Finding[] {
   if (tier === undefined || known.includes(tier)) return [];
   const span = valueSpan(doc, at);
   const guess = didYouMean(tier, known);
-  const message = `Unknown tier \`${tier}\`` + (guess ? ` (did you mean \`${guess}\`?)` : `; declared tiers: ${known.join(', ')}`);
-  const fixes = guess ? [{ title: `Replace with \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true }] : [];
+  const message =
+    `Unknown tier \`${tier}\`` + (guess ? ` (did you mean \`${guess}\`?)` : `; declared tiers: ${known.join(', ')}`);
+  const fixes = guess
+    ? [{ title: `Replace with \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true }]
+    : [];
   return [finding(unknownReference, path, span, message, fixes)];
 }
 
@@ -276,7 +391,10 @@ function duplicates(path: string, doc: Document, list: string, ids: (string | un
     if (places.length < 2) continue;
     for (const [at, i] of places.entries()) {
       // Only the first five others are shown: filtering all places for each was quadratic.
-      const others = places.slice(0, 6).filter((_, k) => k !== at).slice(0, 5);
+      const others = places
+        .slice(0, 6)
+        .filter((_, k) => k !== at)
+        .slice(0, 5);
       const more = places.length - 1 - 5;
       const shown = others.map((j) => j + 1).join(', ') + (more > 0 ? ` and ${more} more` : '');
       const item = seq.items[i];

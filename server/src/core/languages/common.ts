@@ -14,9 +14,43 @@ export function lastSegment(dotted: string): string {
 
 /** Words in a callee's name that say it redacts, masks or reduces the data to a digest. */
 const REDACTING_WORDS = new Set([
-  'redact', 'redacted', 'mask', 'masked', 'anonymize', 'anonymise', 'anonymized', 'anonymised', 'pseudonymize', 'pseudonymise',
-  'scrub', 'sanitize', 'sanitise', 'hash', 'hashed', 'digest', 'hexdigest', 'sha1', 'sha256', 'sha512', 'md5', 'blake2b', 'blake2s',
-  'encrypt', 'encrypted', 'crypt', 'scrypt', 'pbkdf2', 'hmac', 'encoded', 'obfuscate', 'obfuscated', 'len', 'bool', 'isinstance', 'type', 'id',
+  'redact',
+  'redacted',
+  'mask',
+  'masked',
+  'anonymize',
+  'anonymise',
+  'anonymized',
+  'anonymised',
+  'pseudonymize',
+  'pseudonymise',
+  'scrub',
+  'sanitize',
+  'sanitise',
+  'hash',
+  'hashed',
+  'digest',
+  'hexdigest',
+  'sha1',
+  'sha256',
+  'sha512',
+  'md5',
+  'blake2b',
+  'blake2s',
+  'encrypt',
+  'encrypted',
+  'crypt',
+  'scrypt',
+  'pbkdf2',
+  'hmac',
+  'encoded',
+  'obfuscate',
+  'obfuscated',
+  'len',
+  'bool',
+  'isinstance',
+  'type',
+  'id',
 ]);
 const REDACTING_MODULES = new Set(['hashlib', 'hmac', 'bcrypt', 'argon2', 'crypto', 'secrets']);
 
@@ -43,12 +77,35 @@ export function endOfLine(text: string, offset: number): number {
  * the call to the model or the hub; it is not data sent to it.
  */
 const AUTH_KEYS = new Set([
-  'apikey', 'token', 'authtoken', 'useauthtoken', 'hftoken', 'accesstoken', 'bearertoken', 'auth', 'authorization', 'headers', 'defaultheaders',
-  'credentials', 'credential', 'password', 'secretkey', 'xapikey', 'ocpapimsubscriptionkey', 'openaiapikey', 'anthropicapikey', 'azureopenaiapikey',
+  'apikey',
+  'token',
+  'authtoken',
+  'useauthtoken',
+  'hftoken',
+  'accesstoken',
+  'bearertoken',
+  'auth',
+  'authorization',
+  'headers',
+  'defaultheaders',
+  'credentials',
+  'credential',
+  'password',
+  'secretkey',
+  'xapikey',
+  'ocpapimsubscriptionkey',
+  'openaiapikey',
+  'anthropicapikey',
+  'azureopenaiapikey',
 ]);
 
 export function isAuthKey(key: string): boolean {
-  return AUTH_KEYS.has(key.replace(/^["'`]|["'`]$/g, '').toLowerCase().replace(/[^a-z0-9]/g, ''));
+  return AUTH_KEYS.has(
+    key
+      .replace(/^["'`]|["'`]$/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, ''),
+  );
 }
 
 /** A later argument of a model or upload call named as its options (`requestOptions`, `headers`): transport, not content. */

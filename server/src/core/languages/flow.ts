@@ -49,16 +49,92 @@ export interface CallShape {
 
 /** Calls that return their argument's data in another shape: taint passes through. */
 const PASS_THROUGH = new Set([
-  'str', 'repr', 'format', 'dumps', 'pformat', 'dict', 'list', 'tuple', 'set', 'sorted', 'reversed', 'vars', 'asdict', 'join', 'encode', 'decode',
-  'stringify', 'String', 'concat', 'toString', 'from', 'assign', 'values', 'entries', 'DataFrame', 'Series', 'json', 'to_json', 'to_dict', 'model_dump',
+  'str',
+  'repr',
+  'format',
+  'dumps',
+  'pformat',
+  'dict',
+  'list',
+  'tuple',
+  'set',
+  'sorted',
+  'reversed',
+  'vars',
+  'asdict',
+  'join',
+  'encode',
+  'decode',
+  'stringify',
+  'String',
+  'concat',
+  'toString',
+  'from',
+  'assign',
+  'values',
+  'entries',
+  'DataFrame',
+  'Series',
+  'json',
+  'to_json',
+  'to_dict',
+  'model_dump',
 ]);
 /** Methods that take more data as arguments: `"{}".format(ssn)`, `", ".join(emails)`, `parts.push(ssn)`. */
-const ARGUMENT_METHODS = new Set(['format', 'format_map', 'join', 'replace', 'append', 'extend', 'update', 'concat', 'push', 'assign', 'add', 'insert']);
+const ARGUMENT_METHODS = new Set([
+  'format',
+  'format_map',
+  'join',
+  'replace',
+  'append',
+  'extend',
+  'update',
+  'concat',
+  'push',
+  'assign',
+  'add',
+  'insert',
+]);
 /** Methods whose result says something about the data, not the data itself. */
 const SUMMARY_METHODS = new Set([
-  'count', 'startswith', 'endswith', 'isdigit', 'isalpha', 'isalnum', 'isnumeric', 'islower', 'isupper', 'find', 'index', 'keys', '__len__',
-  'startsWith', 'endsWith', 'includes', 'indexOf', 'test', 'has', 'size', 'length',
-  'sum', 'mean', 'median', 'std', 'var', 'min', 'max', 'nunique', 'isna', 'isnull', 'notna', 'notnull', 'any', 'all', 'shape', 'dtype', 'dtypes',
+  'count',
+  'startswith',
+  'endswith',
+  'isdigit',
+  'isalpha',
+  'isalnum',
+  'isnumeric',
+  'islower',
+  'isupper',
+  'find',
+  'index',
+  'keys',
+  '__len__',
+  'startsWith',
+  'endsWith',
+  'includes',
+  'indexOf',
+  'test',
+  'has',
+  'size',
+  'length',
+  'sum',
+  'mean',
+  'median',
+  'std',
+  'var',
+  'min',
+  'max',
+  'nunique',
+  'isna',
+  'isnull',
+  'notna',
+  'notnull',
+  'any',
+  'all',
+  'shape',
+  'dtype',
+  'dtypes',
 ]);
 
 interface Taint {
@@ -79,8 +155,32 @@ const OBJECT: Use = { as: 'object' };
 
 /** Methods that return the whole of the data they are called on, or a sample of it. */
 const WHOLE_METHODS = new Set([
-  'head', 'tail', 'sample', 'to_dict', 'to_json', 'to_string', 'to_csv', 'to_markdown', 'to_records', 'to_list', 'tolist', 'dict', 'json',
-  'model_dump', 'model_dump_json', 'values', 'items', 'collect', 'show', 'take', 'toJSON', 'toString', 'copy', 'select', 'filter', 'map',
+  'head',
+  'tail',
+  'sample',
+  'to_dict',
+  'to_json',
+  'to_string',
+  'to_csv',
+  'to_markdown',
+  'to_records',
+  'to_list',
+  'tolist',
+  'dict',
+  'json',
+  'model_dump',
+  'model_dump_json',
+  'values',
+  'items',
+  'collect',
+  'show',
+  'take',
+  'toJSON',
+  'toString',
+  'copy',
+  'select',
+  'filter',
+  'map',
 ]);
 
 function isWhole(c: Classification): boolean {
@@ -89,7 +189,9 @@ function isWhole(c: Classification): boolean {
 
 /** Whether a whole record reaches its use: as a value, or through a method that returns it whole. */
 function wholeReaches(use: Use): boolean {
-  return use.as === 'value' || (use.as === 'receiver' && (WHOLE_METHODS.has(use.method) || PASS_THROUGH.has(use.method)));
+  return (
+    use.as === 'value' || (use.as === 'receiver' && (WHOLE_METHODS.has(use.method) || PASS_THROUGH.has(use.method)))
+  );
 }
 
 interface Hit {
@@ -183,12 +285,20 @@ export class FlowWalker {
    * sensitive (the catalog's prefilter) or any variable tainted so far is skipped unread:
    * most of a large file is, and reading a node costs a call into WASM.
    */
-  walkModule(root: SyntaxNode, prefilter: RegExp, previous?: ReadonlyMap<string, CachedDefinition>): Map<string, CachedDefinition> {
+  walkModule(
+    root: SyntaxNode,
+    prefilter: RegExp,
+    previous?: ReadonlyMap<string, CachedDefinition>,
+  ): Map<string, CachedDefinition> {
     const env = new Map<string, Taint>();
     const next = new Map<string, CachedDefinition>();
     for (const child of root.namedChildren) {
       if (this.stopped) break;
-      if (!(this.d.scopes.has(child.type) || child.type === 'decorated_definition' || child.type === 'export_statement')) {
+      if (!(
+        this.d.scopes.has(child.type) ||
+        child.type === 'decorated_definition' ||
+        child.type === 'export_statement'
+      )) {
         this.walk(child, env);
         continue;
       }
@@ -203,7 +313,8 @@ export class FlowWalker {
       if (cached) {
         for (const f of cached.flows) this.flows.push(moveFlow(f, child.startIndex));
         for (const [n, k] of cached.bound) this.bound.set(n, k);
-        for (const l of cached.literals) this.literalAssignments.push({ ...l, span: { ...l.span, offset: l.span.offset + child.startIndex } });
+        for (const l of cached.literals)
+          this.literalAssignments.push({ ...l, span: { ...l.span, offset: l.span.offset + child.startIndex } });
         next.set(key, cached);
         continue;
       }
@@ -216,7 +327,9 @@ export class FlowWalker {
       next.set(key, {
         flows: this.flows.slice(flowsBefore).map((f) => moveFlow(f, -child.startIndex)),
         bound: [...this.bound].filter(([n, k]) => boundBefore.get(n) !== k),
-        literals: this.literalAssignments.slice(literalsBefore).map((l) => ({ ...l, span: { ...l.span, offset: l.span.offset - child.startIndex } })),
+        literals: this.literalAssignments
+          .slice(literalsBefore)
+          .map((l) => ({ ...l, span: { ...l.span, offset: l.span.offset - child.startIndex } })),
       });
     }
     return next;
@@ -268,7 +381,16 @@ export class FlowWalker {
       const thrown = node.namedChildren[0];
       if (thrown && this.d.calls[thrown.type]) {
         const shape = this.shape(thrown);
-        if (shape) this.report(thrown, { kind: 'exception', callee: `${t.startsWith('raise') ? 'raise' : 'throw'} ${shape.callee}`, span: spanOf(thrown) }, env);
+        if (shape)
+          this.report(
+            thrown,
+            {
+              kind: 'exception',
+              callee: `${t.startsWith('raise') ? 'raise' : 'throw'} ${shape.callee}`,
+              span: spanOf(thrown),
+            },
+            env,
+          );
       }
     } else if (this.d.calls[t]) {
       const shape = this.shape(node);
@@ -283,13 +405,18 @@ export class FlowWalker {
     if (!fn) return undefined;
     const callee = fn.text.replace(/\s+/g, '');
     const dot = callee.lastIndexOf('.');
-    return { callee: callee.length > 80 ? lastSegment(callee) : callee, receiver: dot < 0 ? '' : callee.slice(0, dot), method: lastSegment(callee) };
+    return {
+      callee: callee.length > 80 ? lastSegment(callee) : callee,
+      receiver: dot < 0 ? '' : callee.slice(0, dot),
+      method: lastSegment(callee),
+    };
   }
 
   private assign(target: SyntaxNode, value: SyntaxNode, env: Map<string, Taint>, augmented: boolean): void {
     if (this.d.identifiers.has(target.type)) {
       const literal = this.d.stringValue(value);
-      if (literal !== undefined) this.literalAssignments.push({ name: target.text, value: literal, span: spanOf(value) });
+      if (literal !== undefined)
+        this.literalAssignments.push({ name: target.text, value: literal, span: spanOf(value) });
     }
     const valueCall = this.d.calls[value.type] ? this.shape(value) : undefined;
     if (valueCall && this.d.identifiers.has(target.type)) {
@@ -298,7 +425,9 @@ export class FlowWalker {
     }
     const hits = this.hits(value, env);
     // `models[name]["token"] = token` stores into `models`; the index `name` is only read.
-    const names = this.d.identifiers.has(target.type) ? [target] : target.descendantsOfType([...this.d.identifiers]).filter((n) => !this.inIndex(n, target));
+    const names = this.d.identifiers.has(target.type)
+      ? [target]
+      : target.descendantsOfType([...this.d.identifiers]).filter((n) => !this.inIndex(n, target));
     for (const n of names) {
       // `s += x` keeps what `s` held before: then no single expression is where its data came from.
       const origin = augmented && env.has(n.text) ? undefined : this.originOf(hits);
@@ -339,7 +468,14 @@ export class FlowWalker {
         return;
       }
       const interpolation = h.found ? h.found.interpolation : this.enclosingInterpolation(h.node, within);
-      this.flows.push({ sink, span: spanOf(h.node), interpolation: interpolation && spanOf(interpolation), classification: h.classification, via: h.via, form: this.formOf(h.node, h.found?.asObject) });
+      this.flows.push({
+        sink,
+        span: spanOf(h.node),
+        interpolation: interpolation && spanOf(interpolation),
+        classification: h.classification,
+        via: h.via,
+        form: this.formOf(h.node, h.found?.asObject),
+      });
     };
     const authenticates = sink.kind === 'llm' || sink.kind === 'upload';
     for (const [i, arg] of (args?.namedChildren ?? []).entries()) {
@@ -359,7 +495,11 @@ export class FlowWalker {
 
   /** True when `node` is passed under an authentication key (`api_key=`, `headers: {...}`) within `arg`. */
   private underAuthKey(node: SyntaxNode, arg: SyntaxNode): boolean {
-    for (let p: SyntaxNode | null = node; p && p.startIndex >= arg.startIndex && p.endIndex <= arg.endIndex; p = p.parent) {
+    for (
+      let p: SyntaxNode | null = node;
+      p && p.startIndex >= arg.startIndex && p.endIndex <= arg.endIndex;
+      p = p.parent
+    ) {
       if (p.type === 'shorthand_property_identifier' && isAuthKey(p.text)) return true;
       const key = this.d.pairs[p.type] ? (p.childForFieldName('name') ?? p.childForFieldName('key')) : null;
       if (key && isAuthKey(key.text)) return true;
@@ -371,7 +511,9 @@ export class FlowWalker {
   private originOf(hits: readonly Hit[]): Origin | undefined {
     if (hits.length !== 1) return undefined;
     const [h] = hits;
-    return h.via ? h.via.origin : { span: spanOf(h.node), text: h.node.text, form: this.formOf(h.node, h.found?.asObject) };
+    return h.via
+      ? h.via.origin
+      : { span: spanOf(h.node), text: h.node.text, form: this.formOf(h.node, h.found?.asObject) };
   }
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
@@ -379,7 +521,7 @@ export class FlowWalker {
     if (node.type === 'shorthand_property_identifier') return 'shorthand';
     if (asObject !== undefined) return asObject ? 'object' : 'value';
     const parent = node.parent;
-    const member = parent ? this.d.members[parent.type] ?? this.d.subscripts[parent.type] : undefined;
+    const member = parent ? (this.d.members[parent.type] ?? this.d.subscripts[parent.type]) : undefined;
     const object = member && parent ? parent.childForFieldName('object' in member ? member.object : '') : null;
     return object && object.startIndex === node.startIndex && object.endIndex === node.endIndex ? 'object' : 'value';
   }
@@ -441,7 +583,15 @@ export class FlowWalker {
       const taint = env.get(n.text);
       if (taint) {
         if (isWhole(taint.classification) && !wholeReaches(use)) return none;
-        return { hits: [{ node: n, classification: taint.classification, via: { name: n.text, offset: taint.offset, origin: taint.origin } }] };
+        return {
+          hits: [
+            {
+              node: n,
+              classification: taint.classification,
+              via: { name: n.text, offset: taint.offset, origin: taint.origin },
+            },
+          ],
+        };
       }
       const own = this.named(n, n.text);
       if (own.length || !wholeReaches(use)) return { hits: own };
@@ -473,8 +623,11 @@ export class FlowWalker {
     if (this.d.calls[t]) return this.callHits(n, use);
     // `shown ? password : "****"` carries the branches, never the condition.
     if (t === 'ternary_expression' || t === 'conditional_expression') {
-      const condition = n.childForFieldName('condition') ?? (t === 'conditional_expression' ? n.namedChildren[1] : null);
-      return { parts: n.namedChildren.filter((c) => c !== condition && c.id !== condition?.id).map((c) => [c, VALUE] as const) };
+      const condition =
+        n.childForFieldName('condition') ?? (t === 'conditional_expression' ? n.namedChildren[1] : null);
+      return {
+        parts: n.namedChildren.filter((c) => c !== condition && c.id !== condition?.id).map((c) => [c, VALUE] as const),
+      };
     }
     const pairValue = this.d.pairs[t];
     if (pairValue && !this.d.interpolations.has(t)) {
@@ -494,7 +647,13 @@ export class FlowWalker {
     const args = n.childForFieldName(fields.args)?.namedChildren ?? [];
     const name = shape.method;
     // `password.replace(/./g, "*")` masks every character: what is left says nothing.
-    if ((name === 'replace' || name === 'replaceAll') && args[1] && /^[*x#\u2022-]+$/i.test(this.d.stringValue(args[1]) ?? '') && /^\/(\.|\[\s\S\]|\\[wdS]|\[\^?[^\]]*\])[+*]?\/g/.test(args[0]?.text ?? '')) return none;
+    if (
+      (name === 'replace' || name === 'replaceAll') &&
+      args[1] &&
+      /^[*x#\u2022-]+$/i.test(this.d.stringValue(args[1]) ?? '') &&
+      /^\/(\.|\[\s\S\]|\\[wdS]|\[\^?[^\]]*\])[+*]?\/g/.test(args[0]?.text ?? '')
+    )
+      return none;
     // row.get("ssn") reads a field as surely as row["ssn"].
     if (name === 'get' && args[0]) {
       const key = this.d.stringValue(args[0]);
@@ -517,7 +676,9 @@ export class FlowWalker {
       if (SUMMARY_METHODS.has(name)) return none;
       const receiver = fn.childForFieldName(member.object);
       const receiverParts = receiver ? [[receiver, { as: 'receiver', method: name }] as const] : [];
-      return { parts: ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverParts, ...argParts] : receiverParts };
+      return {
+        parts: ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverParts, ...argParts] : receiverParts,
+      };
     }
     return PASS_THROUGH.has(name) ? { parts: argParts } : none;
   }
@@ -530,7 +691,11 @@ export class FlowWalker {
   /** The nearest interpolation around `node`, without leaving `limit`. */
   private enclosingInterpolation(node: SyntaxNode, limit: SyntaxNode): SyntaxNode | undefined {
     let up = 0;
-    for (let p = node.parent; p && up++ < MAX_INTERPOLATION_DEPTH && p.startIndex >= limit.startIndex && p.endIndex <= limit.endIndex; p = p.parent) {
+    for (
+      let p = node.parent;
+      p && up++ < MAX_INTERPOLATION_DEPTH && p.startIndex >= limit.startIndex && p.endIndex <= limit.endIndex;
+      p = p.parent
+    ) {
       if (this.d.interpolations.has(p.type)) return p;
     }
     return undefined;

@@ -5,28 +5,109 @@ import { endOfLine, lastSegment } from './common';
 import type { CallShape, Dialect } from './flow';
 import type { SyntaxNode, Tree } from './parsers';
 
-const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'trace', 'success', 'msg']);
-const STREAM_WRITES = new Set(['sys.stdout.write', 'sys.stderr.write', 'sys.stdout.writelines', 'sys.stderr.writelines', 'warnings.warn', 'pprint', 'pprint.pprint', 'pp', 'pprint.pp']);
-const MLFLOW_METHODS = new Set(['log_param', 'log_params', 'log_text', 'log_dict', 'log_table', 'log_input', 'set_tag', 'set_tags', 'log_metric', 'log_metrics']);
-const LLM_CALLS = /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$|(^|\.)(ChatCompletion|Completion)\.create$|^litellm\.a?completion$/;
-const PROMPT_BUILDERS = /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(from_template|from_messages))?$/;
-const LLM_METHODS = new Set(['invoke', 'ainvoke', 'stream', 'astream', 'batch', 'abatch', 'query', 'aquery', 'chat', 'achat', 'complete', 'acomplete', 'generate_content', 'send_message']);
+const LOG_METHODS = new Set([
+  'debug',
+  'info',
+  'warning',
+  'warn',
+  'error',
+  'exception',
+  'critical',
+  'fatal',
+  'log',
+  'trace',
+  'success',
+  'msg',
+]);
+const STREAM_WRITES = new Set([
+  'sys.stdout.write',
+  'sys.stderr.write',
+  'sys.stdout.writelines',
+  'sys.stderr.writelines',
+  'warnings.warn',
+  'pprint',
+  'pprint.pprint',
+  'pp',
+  'pprint.pp',
+]);
+const MLFLOW_METHODS = new Set([
+  'log_param',
+  'log_params',
+  'log_text',
+  'log_dict',
+  'log_table',
+  'log_input',
+  'set_tag',
+  'set_tags',
+  'log_metric',
+  'log_metrics',
+]);
+const LLM_CALLS =
+  /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$|(^|\.)(ChatCompletion|Completion)\.create$|^litellm\.a?completion$/;
+const PROMPT_BUILDERS =
+  /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(from_template|from_messages))?$/;
+const LLM_METHODS = new Set([
+  'invoke',
+  'ainvoke',
+  'stream',
+  'astream',
+  'batch',
+  'abatch',
+  'query',
+  'aquery',
+  'chat',
+  'achat',
+  'complete',
+  'acomplete',
+  'generate_content',
+  'send_message',
+]);
 const LLM_RECEIVERS = /(llm|chain|chat|agent|engine|gemini|claude|gpt|openai|anthropic|model)$/i;
 const UPLOAD_METHODS = new Set(['push_to_hub', 'upload_file', 'upload_folder', 'upload_large_folder', 'create_commit']);
-const OPAQUE = new Set(['comparison_operator', 'not_operator', 'integer', 'float', 'true', 'false', 'none', 'lambda', 'keyword_separator', 'positional_separator']);
+const OPAQUE = new Set([
+  'comparison_operator',
+  'not_operator',
+  'integer',
+  'float',
+  'true',
+  'false',
+  'none',
+  'lambda',
+  'keyword_separator',
+  'positional_separator',
+]);
 
 /** Receivers that are loggers by name: `logger`, `log`, `self.logger`, `audit_logger`, `LOG`. */
 function isLoggerName(receiver: string): boolean {
   const last = lastSegment(receiver).replace(/^_+/, '').toLowerCase();
-  return last === 'log' || last === 'logger' || last.endsWith('_logger') || last.endsWith('_log') || last === 'logging' || last === 'structlog';
+  return (
+    last === 'log' ||
+    last === 'logger' ||
+    last.endsWith('_logger') ||
+    last.endsWith('_log') ||
+    last === 'logging' ||
+    last === 'structlog'
+  );
 }
 
 function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined {
   if (callee === 'print' || STREAM_WRITES.has(callee) || bound.get(callee) === 'log') return 'log';
-  if (LOG_METHODS.has(method) && (isLoggerName(receiver) || bound.get(receiver) === 'log' || /(getLogger|get_logger)\(/.test(receiver))) return 'log';
+  if (
+    LOG_METHODS.has(method) &&
+    (isLoggerName(receiver) || bound.get(receiver) === 'log' || /(getLogger|get_logger)\(/.test(receiver))
+  )
+    return 'log';
   if (receiver === 'mlflow' && MLFLOW_METHODS.has(method)) return 'tracker';
-  if ((receiver === 'wandb' || bound.get(receiver) === 'tracker') && (method === 'log' || method === 'Table' || method === 'alert')) return 'tracker';
-  if ((method === 'add_text' || method === 'add_embedding') && (bound.get(receiver) === 'tracker' || /writer$/i.test(receiver))) return 'tracker';
+  if (
+    (receiver === 'wandb' || bound.get(receiver) === 'tracker') &&
+    (method === 'log' || method === 'Table' || method === 'alert')
+  )
+    return 'tracker';
+  if (
+    (method === 'add_text' || method === 'add_embedding') &&
+    (bound.get(receiver) === 'tracker' || /writer$/i.test(receiver))
+  )
+    return 'tracker';
   if (LLM_CALLS.test(callee) || PROMPT_BUILDERS.test(callee)) return 'llm';
   if (LLM_METHODS.has(method) && LLM_RECEIVERS.test(lastSegment(receiver))) return 'llm';
   if (UPLOAD_METHODS.has(method) || /(^|\.)files\.create$/.test(callee)) return 'upload';
@@ -118,7 +199,8 @@ export const python: LanguageAdapter = {
     const bound = redaction.function.split('.')[0];
     const top = tree.rootNode.namedChildren;
     const imports = top.filter((c) => IMPORT_TYPES.has(c.type));
-    if (imports.some((i) => importedNames(i).includes(bound) || i.text.trim() === redaction.import?.trim())) return undefined;
+    if (imports.some((i) => importedNames(i).includes(bound) || i.text.trim() === redaction.import?.trim()))
+      return undefined;
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const lastImport = imports[imports.length - 1];
     // After the whole line, so a trailing `# isort: skip` stays with its own import.

@@ -6,23 +6,73 @@ import type { CallShape, Dialect } from './flow';
 import type { SyntaxNode, Tree } from './parsers';
 
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table']);
-const LOG_METHODS = new Set(['debug', 'info', 'warn', 'warning', 'error', 'fatal', 'trace', 'log', 'verbose', 'silly', 'http', 'notice', 'crit', 'alert', 'emerg']);
-const LLM_CALLS = /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$/;
+const LOG_METHODS = new Set([
+  'debug',
+  'info',
+  'warn',
+  'warning',
+  'error',
+  'fatal',
+  'trace',
+  'log',
+  'verbose',
+  'silly',
+  'http',
+  'notice',
+  'crit',
+  'alert',
+  'emerg',
+]);
+const LLM_CALLS =
+  /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$/;
 const AI_SDK = /(^|\.)(generateText|streamText|generateObject|streamObject|embed|embedMany)$/;
-const PROMPT_BUILDERS = /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(fromTemplate|fromMessages))?$/;
-const LLM_METHODS = new Set(['invoke', 'stream', 'batch', 'call', 'query', 'chat', 'complete', 'generateContent', 'sendMessage']);
+const PROMPT_BUILDERS =
+  /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(fromTemplate|fromMessages))?$/;
+const LLM_METHODS = new Set([
+  'invoke',
+  'stream',
+  'batch',
+  'call',
+  'query',
+  'chat',
+  'complete',
+  'generateContent',
+  'sendMessage',
+]);
 const LLM_RECEIVERS = /(llm|chain|chat|agent|engine|gemini|claude|gpt|openai|anthropic|model)$/i;
 const UPLOAD_CALLS = /(^|\.)(uploadFile|uploadFiles|uploadFilesWithProgress)$|(^|\.)files\.create$/;
 const COMPARISONS = new Set(['===', '!==', '==', '!=', '<', '>', '<=', '>=', 'instanceof', 'in']);
-const OPAQUE = new Set(['number', 'true', 'false', 'null', 'undefined', 'arrow_function', 'function_expression', 'regex', 'type_annotation']);
+const OPAQUE = new Set([
+  'number',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'arrow_function',
+  'function_expression',
+  'regex',
+  'type_annotation',
+]);
 
 function isLoggerName(receiver: string): boolean {
   const last = lastSegment(receiver).replace(/^_+/, '').toLowerCase();
-  return last === 'log' || last === 'logger' || last.endsWith('logger') || last === 'winston' || last === 'pino' || last === 'bunyan';
+  return (
+    last === 'log' ||
+    last === 'logger' ||
+    last.endsWith('logger') ||
+    last === 'winston' ||
+    last === 'pino' ||
+    last === 'bunyan'
+  );
 }
 
 function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined {
-  if ((receiver === 'console' && CONSOLE_METHODS.has(method)) || /^process\.(stdout|stderr)\.write$/.test(callee) || bound.get(callee) === 'log') return 'log';
+  if (
+    (receiver === 'console' && CONSOLE_METHODS.has(method)) ||
+    /^process\.(stdout|stderr)\.write$/.test(callee) ||
+    bound.get(callee) === 'log'
+  )
+    return 'log';
   if (LOG_METHODS.has(method) && (isLoggerName(receiver) || bound.get(receiver) === 'log')) return 'log';
   if (LLM_CALLS.test(callee) || AI_SDK.test(callee) || PROMPT_BUILDERS.test(callee)) return 'llm';
   if (LLM_METHODS.has(method) && LLM_RECEIVERS.test(lastSegment(receiver))) return 'llm';
@@ -41,7 +91,15 @@ function stringValue(n: SyntaxNode): string | undefined {
 }
 
 export const typescriptDialect: Dialect = {
-  scopes: new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'class_declaration', 'class']),
+  scopes: new Set([
+    'function_declaration',
+    'generator_function_declaration',
+    'function_expression',
+    'arrow_function',
+    'method_definition',
+    'class_declaration',
+    'class',
+  ]),
   assignments: {
     variable_declarator: { target: 'name', value: 'value' },
     assignment_expression: { target: 'left', value: 'right' },
@@ -50,7 +108,10 @@ export const typescriptDialect: Dialect = {
   identifiers: new Set(['identifier', 'shorthand_property_identifier']),
   members: { member_expression: { object: 'object', property: 'property' } },
   subscripts: { subscript_expression: { object: 'object', index: 'index' } },
-  calls: { call_expression: { callee: 'function', args: 'arguments' }, new_expression: { callee: 'constructor', args: 'arguments' } },
+  calls: {
+    call_expression: { callee: 'function', args: 'arguments' },
+    new_expression: { callee: 'constructor', args: 'arguments' },
+  },
   interpolations: new Set(['template_substitution']),
   pairs: { pair: 'value' },
   raises: new Set(['throw_statement']),
@@ -71,7 +132,11 @@ export const typescriptDialect: Dialect = {
     });
   },
   factories: [
-    { pattern: /(^|\.)(getLogger|createLogger|child)$|^(pino|debug|createDebug|bunyan|winston)$|^require\(["'](pino|debug|bunyan)["']\)$/, kind: 'log' },
+    {
+      pattern:
+        /(^|\.)(getLogger|createLogger|child)$|^(pino|debug|createDebug|bunyan|winston)$|^require\(["'](pino|debug|bunyan)["']\)$/,
+      kind: 'log',
+    },
   ],
   sinkOf,
 };
@@ -87,7 +152,12 @@ function boundNames(tree: Tree): Set<string> {
         const value = decl.childForFieldName('value');
         if (!value || !/^(await\s+)?(require|import)\(/.test(value.text)) continue;
         const name = decl.childForFieldName('name');
-        for (const id of name ? (name.type === 'identifier' ? [name] : name.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) : []) names.add(id.text);
+        for (const id of name
+          ? name.type === 'identifier'
+            ? [name]
+            : name.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])
+          : [])
+          names.add(id.text);
       }
     }
   }
@@ -95,7 +165,9 @@ function boundNames(tree: Tree): Set<string> {
 }
 
 function isRequireDeclaration(stmt: SyntaxNode): boolean {
-  return (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') && /=\s*require\(/.test(stmt.text);
+  return (
+    (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') && /=\s*require\(/.test(stmt.text)
+  );
 }
 
 /**
@@ -121,7 +193,12 @@ function importInFileStyle(declared: string, tree: Tree): string {
   return `import ${clause} from ${q}${module}${q}${end}`;
 }
 
-function makeAdapter(id: 'typescript' | 'javascript', extensions: string[], grammarFor: (path: string) => string, grammars: string[]): LanguageAdapter {
+function makeAdapter(
+  id: 'typescript' | 'javascript',
+  extensions: string[],
+  grammarFor: (path: string) => string,
+  grammars: string[],
+): LanguageAdapter {
   return {
     id,
     extensions,
@@ -133,7 +210,8 @@ function makeAdapter(id: 'typescript' | 'javascript', extensions: string[], gram
     isInLiteral(tree: Tree, offset: number): boolean {
       for (let n: SyntaxNode | null = tree.rootNode.descendantForIndex(offset); n; n = n.parent) {
         if (n.type === 'comment') return false;
-        if (n.type === 'string' || n.type === 'template_string') return n.parent?.type !== 'import_statement' && n.parent?.type !== 'export_statement';
+        if (n.type === 'string' || n.type === 'template_string')
+          return n.parent?.type !== 'import_statement' && n.parent?.type !== 'export_statement';
       }
       return false;
     },
@@ -149,7 +227,8 @@ function makeAdapter(id: 'typescript' | 'javascript', extensions: string[], gram
       // Below a leading 'use strict' / shebang / header comment block, else at the very top.
       let offset = 0;
       for (const s of top) {
-        if (s.type === 'comment' || (s.type === 'expression_statement' && /^['"]use \w+['"];?$/.test(s.text))) offset = s.endIndex;
+        if (s.type === 'comment' || (s.type === 'expression_statement' && /^['"]use \w+['"];?$/.test(s.text)))
+          offset = s.endIndex;
         else break;
       }
       if (offset === 0 && text.startsWith('#!')) offset = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
@@ -167,4 +246,6 @@ export const typescript = makeAdapter(
   ['typescript', 'tsx'],
 );
 
-export const javascript = makeAdapter('javascript', ['.js', '.jsx', '.mjs', '.cjs'], () => 'javascript', ['javascript']);
+export const javascript = makeAdapter('javascript', ['.js', '.jsx', '.mjs', '.cjs'], () => 'javascript', [
+  'javascript',
+]);

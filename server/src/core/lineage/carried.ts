@@ -39,9 +39,23 @@ export function merge(a: Carried, b: Carried): Carried {
     tier: top.tier,
     rank: top.rank,
     crownJewel: a.crownJewel || b.crownJewel,
-    assets: a.assets.length === 0 ? b.assets : b.assets.length === 0 ? a.assets : [...new Set([...a.assets, ...b.assets])],
-    allowedMethods: a.allowedMethods.length === ALL_METHODS.length ? b.allowedMethods : a.allowedMethods.filter((m) => b.allowedMethods.includes(m)),
-    maxRetentionDays: a.maxRetentionDays === undefined ? b.maxRetentionDays : b.maxRetentionDays === undefined ? a.maxRetentionDays : Math.min(a.maxRetentionDays, b.maxRetentionDays),
-    domains: a.domains.length === 0 ? b.domains : b.domains.length === 0 ? a.domains : [...new Set([...a.domains, ...b.domains])],
+    assets:
+      a.assets.length === 0 ? b.assets : b.assets.length === 0 ? a.assets : [...new Set([...a.assets, ...b.assets])],
+    allowedMethods:
+      a.allowedMethods.length === ALL_METHODS.length
+        ? b.allowedMethods
+        : a.allowedMethods.filter((m) => b.allowedMethods.includes(m)),
+    maxRetentionDays:
+      a.maxRetentionDays === undefined
+        ? b.maxRetentionDays
+        : b.maxRetentionDays === undefined
+          ? a.maxRetentionDays
+          : Math.min(a.maxRetentionDays, b.maxRetentionDays),
+    domains:
+      a.domains.length === 0
+        ? b.domains
+        : b.domains.length === 0
+          ? a.domains
+          : [...new Set([...a.domains, ...b.domains])],
   };
 }

@@ -17,7 +17,14 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 /** The governance manifest's assets: where classification starts. */
 export function governanceContribution(g: Governance): Contribution | undefined {
   if (!g.path) return undefined;
-  const nodes: LineageNode[] = g.assets.map((a) => ({ id: a.id, kind: 'asset', detail: a.kind, path: g.path!, span: a.span, declaredTier: a.tier }));
+  const nodes: LineageNode[] = g.assets.map((a) => ({
+    id: a.id,
+    kind: 'asset',
+    detail: a.kind,
+    path: g.path!,
+    span: a.span,
+    declaredTier: a.tier,
+  }));
   return { path: g.path, nodes, edges: [] };
 }
 
@@ -49,15 +56,36 @@ export function manifestContribution(m: LoadedManifest): Contribution {
       const type = str(stage.type);
       const removes = strings(stage.removes);
       const redacting = (type === 'redact' || type === 'anonymise') && removes.length > 0;
-      nodes.push({ id: node, kind: 'stage', detail: type, path: m.path, span: span(['stages', i, 'id']), redacts: redacting ? removes : undefined });
-      strings(stage.inputs).forEach((input, j) => edges.push({ from: input, to: node, relation: 'input', path: m.path, span: span(['stages', i, 'inputs', j]) }));
+      nodes.push({
+        id: node,
+        kind: 'stage',
+        detail: type,
+        path: m.path,
+        span: span(['stages', i, 'id']),
+        redacts: redacting ? removes : undefined,
+      });
+      strings(stage.inputs).forEach((input, j) =>
+        edges.push({ from: input, to: node, relation: 'input', path: m.path, span: span(['stages', i, 'inputs', j]) }),
+      );
       strings(stage.outputs).forEach((output, j) => {
         const at = span(['stages', i, 'outputs', j]);
-        nodes.push({ id: output, kind: type === 'fine-tune' ? 'model' : type === 'deploy' ? 'deployment' : 'dataset', path: m.path, span: at });
+        nodes.push({
+          id: output,
+          kind: type === 'fine-tune' ? 'model' : type === 'deploy' ? 'deployment' : 'dataset',
+          path: m.path,
+          span: at,
+        });
         edges.push({ from: node, to: output, relation: 'output', path: m.path, span: at });
       });
       const config = str(stage.config);
-      if (config) edges.push({ from: node, to: { ref: config, base: '' }, relation: 'runs', path: m.path, span: span(['stages', i, 'config']) });
+      if (config)
+        edges.push({
+          from: node,
+          to: { ref: config, base: '' },
+          relation: 'runs',
+          path: m.path,
+          span: span(['stages', i, 'config']),
+        });
     });
   } else {
     const name = str(v.name);
@@ -66,17 +94,39 @@ export function manifestContribution(m: LoadedManifest): Contribution {
     nodes.push({ id: release, kind: 'release', detail: str(v.status), path: m.path, span: span(['name']) });
     // The stage output the release ships shares its name.
     edges.push({ from: name, to: release, relation: 'releases', path: m.path, span: span(['name']) });
-    strings(v.datasets).forEach((d, i) => edges.push({ from: d, to: release, relation: 'trains', path: m.path, span: span(['datasets', i]) }));
+    strings(v.datasets).forEach((d, i) =>
+      edges.push({ from: d, to: release, relation: 'trains', path: m.path, span: span(['datasets', i]) }),
+    );
     const artifact = str((v.artifact as Record<string, unknown> | undefined)?.path);
-    if (artifact) edges.push({ from: { ref: artifact, base: '' }, to: release, relation: 'releases', path: m.path, span: span(['artifact', 'path']) });
+    if (artifact)
+      edges.push({
+        from: { ref: artifact, base: '' },
+        to: release,
+        relation: 'releases',
+        path: m.path,
+        span: span(['artifact', 'path']),
+      });
     const deployments = Array.isArray(v.deployments) ? v.deployments : [];
     deployments.forEach((d: unknown, i) => {
       const target = str((d as Record<string, unknown> | null)?.target);
       if (!target) return;
       const id = `${release}->${target}`;
       const visibility = str((d as Record<string, unknown>).visibility);
-      nodes.push({ id, kind: 'deployment', detail: visibility, public: visibility === 'public', path: m.path, span: span(['deployments', i, 'target']) });
-      edges.push({ from: release, to: id, relation: 'deploys', path: m.path, span: span(['deployments', i, 'target']) });
+      nodes.push({
+        id,
+        kind: 'deployment',
+        detail: visibility,
+        public: visibility === 'public',
+        path: m.path,
+        span: span(['deployments', i, 'target']),
+      });
+      edges.push({
+        from: release,
+        to: id,
+        relation: 'deploys',
+        path: m.path,
+        span: span(['deployments', i, 'target']),
+      });
     });
   }
   return { path: m.path, nodes, edges };
@@ -97,31 +147,68 @@ export function configContribution(c: LoadedConfig): Contribution {
   if ((c.format === 'axolotl' || c.format === 'llama-factory' || c.format === 'trl') && c.training && c.doc) {
     const t = c.training;
     const run = c.path;
-    nodes.push({ id: run, kind: 'training-run', detail: `${c.format}, ${t.method.value}`, path: c.path, span: t.method.span });
-    for (const d of t.datasets) edges.push({ from: { ref: d.value, base }, to: run, relation: 'input', path: c.path, span: d.span });
+    nodes.push({
+      id: run,
+      kind: 'training-run',
+      detail: `${c.format}, ${t.method.value}`,
+      path: c.path,
+      span: t.method.span,
+    });
+    for (const d of t.datasets)
+      edges.push({ from: { ref: d.value, base }, to: run, relation: 'input', path: c.path, span: d.span });
     if (t.baseModel) {
-      nodes.push({ id: hubNodeId(t.baseModel.value), kind: 'model', detail: 'base model', path: c.path, span: t.baseModel.span });
-      edges.push({ from: hubNodeId(t.baseModel.value), to: run, relation: 'base-model', path: c.path, span: t.baseModel.span });
+      nodes.push({
+        id: hubNodeId(t.baseModel.value),
+        kind: 'model',
+        detail: 'base model',
+        path: c.path,
+        span: t.baseModel.span,
+      });
+      edges.push({
+        from: hubNodeId(t.baseModel.value),
+        to: run,
+        relation: 'base-model',
+        path: c.path,
+        span: t.baseModel.span,
+      });
     }
     // Training tools resolve output_dir against where they run: the workspace root, by convention.
-    if (t.outputDir) edges.push({ from: run, to: { ref: t.outputDir.value, base: '' }, relation: 'output', path: c.path, span: t.outputDir.span });
+    if (t.outputDir)
+      edges.push({
+        from: run,
+        to: { ref: t.outputDir.value, base: '' },
+        relation: 'output',
+        path: c.path,
+        span: t.outputDir.span,
+      });
     for (const p of t.hubPushes) {
       const id = hubNodeId(p.target ?? `${t.outputDir?.value ?? c.path} (unnamed ${p.what})`);
-      nodes.push({ id, kind: 'hub-repo', detail: `${p.public ? 'public' : 'private'} ${p.what} repository`, public: p.public, path: c.path, span: p.span });
+      nodes.push({
+        id,
+        kind: 'hub-repo',
+        detail: `${p.public ? 'public' : 'private'} ${p.what} repository`,
+        public: p.public,
+        path: c.path,
+        span: p.span,
+      });
       edges.push({ from: run, to: id, relation: 'pushes', path: c.path, span: p.span });
     }
   } else if (c.format === 'dvc') {
     for (const s of c.stages) {
       const id = `dvc:${base ? base + '/' : ''}${s.name}`;
       nodes.push({ id, kind: 'stage', detail: 'dvc stage', path: c.path, span: s.span });
-      for (const d of s.deps) if (!CODE_DEPENDENCY.test(d.value)) edges.push({ from: { ref: d.value, base }, to: id, relation: 'input', path: c.path, span: d.span });
-      for (const o of s.outs) edges.push({ from: id, to: { ref: o.value, base }, relation: 'output', path: c.path, span: o.span });
+      for (const d of s.deps)
+        if (!CODE_DEPENDENCY.test(d.value))
+          edges.push({ from: { ref: d.value, base }, to: id, relation: 'input', path: c.path, span: d.span });
+      for (const o of s.outs)
+        edges.push({ from: id, to: { ref: o.value, base }, relation: 'output', path: c.path, span: o.span });
     }
   } else if (c.format === 'model-card' && c.card) {
     const card = c.card;
     const id = hubNodeId(card.name.value);
     nodes.push({ id, kind: 'model', detail: 'model card', path: c.path, span: card.name.span });
-    for (const d of card.datasets) edges.push({ from: { ref: d.value, base }, to: id, relation: 'trains', path: c.path, span: d.span });
+    for (const d of card.datasets)
+      edges.push({ from: { ref: d.value, base }, to: id, relation: 'trains', path: c.path, span: d.span });
     for (const b of card.baseModels) {
       nodes.push({ id: hubNodeId(b.value), kind: 'model', detail: 'base model', path: c.path, span: b.span });
       edges.push({ from: hubNodeId(b.value), to: id, relation: 'base-model', path: c.path, span: b.span });
@@ -131,20 +218,31 @@ export function configContribution(c: LoadedConfig): Contribution {
 }
 
 /** Quoted strings that look like a storage path or URI. */
-const PATH_LITERAL = /(["'`])((?:s3a?|gs|gcs|az|abfss?|hdfs|file|dbfs):\/\/[^"'`\s]{1,500}|\.{0,2}\/?[\w.-]+\/[\w.\-/*]{1,500})\1/g;
+const PATH_LITERAL =
+  /(["'`])((?:s3a?|gs|gcs|az|abfss?|hdfs|file|dbfs):\/\/[^"'`\s]{1,500}|\.{0,2}\/?[\w.-]+\/[\w.\-/*]{1,500})\1/g;
 
 /**
  * A code file that reads an asset's data by its declared location: an edge from the asset to
  * the file. A quick scan of string literals, not a parse; `matches` says which asset a path is.
  */
-export function codeContribution(path: string, text: string, matches: (location: string) => string | undefined): Contribution | undefined {
+export function codeContribution(
+  path: string,
+  text: string,
+  matches: (location: string) => string | undefined,
+): Contribution | undefined {
   const edges: EdgeSpec[] = [];
   const seen = new Set<string>();
   for (const m of text.matchAll(PATH_LITERAL)) {
     const asset = matches(m[2]);
     if (!asset || seen.has(asset)) continue;
     seen.add(asset);
-    edges.push({ from: asset, to: `code:${path}`, relation: 'reads', path, span: { offset: m.index! + 1, length: m[2].length } });
+    edges.push({
+      from: asset,
+      to: `code:${path}`,
+      relation: 'reads',
+      path,
+      span: { offset: m.index! + 1, length: m[2].length },
+    });
   }
   if (edges.length === 0) return undefined;
   return { path, nodes: [{ id: `code:${path}`, kind: 'code', path, span: { offset: 0, length: 0 } }], edges };

@@ -67,12 +67,24 @@ export function contributingSources(graph: LineageGraph, id: string): Source[] {
     }
     if (!clean && redactedBy === undefined) continue;
     const rank = tier?.rank ?? 0;
-    const arrives = clean ? { tier: s.declaredTier, rank } : { tier: plain?.id, rank: Math.min(rank, plain?.rank ?? 0), redactedBy };
-    arrivals.push({ id: s.id, kind: s.kind, path: s.path, span: s.span, declaredTier: s.declaredTier, decides: false, ...arrives });
+    const arrives = clean
+      ? { tier: s.declaredTier, rank }
+      : { tier: plain?.id, rank: Math.min(rank, plain?.rank ?? 0), redactedBy };
+    arrivals.push({
+      id: s.id,
+      kind: s.kind,
+      path: s.path,
+      span: s.span,
+      declaredTier: s.declaredTier,
+      decides: false,
+      ...arrives,
+    });
   }
   const top = graph.carried.get(id)?.rank ?? -1;
   const atTop = arrivals.filter((a) => a.rank === top);
-  const deciders = new Set((atTop.some((a) => !a.redactedBy) ? atTop.filter((a) => !a.redactedBy) : atTop).map((a) => a.id));
+  const deciders = new Set(
+    (atTop.some((a) => !a.redactedBy) ? atTop.filter((a) => !a.redactedBy) : atTop).map((a) => a.id),
+  );
   return arrivals
     .map(({ rank: _rank, ...a }) => ({ ...a, decides: deciders.has(a.id) }))
     .sort((a, b) => Number(b.decides) - Number(a.decides) || a.id.localeCompare(b.id));

@@ -63,7 +63,10 @@ export class LineageGraph {
     };
     // Outputs first, so that a reference elsewhere finds the node a producer declared.
     const specs = list.flatMap((c) => c.edges);
-    const ordered = [...specs.filter((e) => typeof e.to !== 'string'), ...specs.filter((e) => typeof e.to === 'string')];
+    const ordered = [
+      ...specs.filter((e) => typeof e.to !== 'string'),
+      ...specs.filter((e) => typeof e.to === 'string'),
+    ];
     for (const e of ordered) {
       const from = resolve(e.from, e, false);
       const to = resolve(e.to, e, true);
@@ -81,7 +84,12 @@ export class LineageGraph {
     return this.classifier.cycles();
   }
 
-  private resolveRef(r: DataRef, locations: { re: Glob; asset: string }[], at: { path: string; span: LineageEdge['span'] }, producer: boolean): string {
+  private resolveRef(
+    r: DataRef,
+    locations: { re: Glob; asset: string }[],
+    at: { path: string; span: LineageEdge['span'] },
+    producer: boolean,
+  ): string {
     if (this.nodes.has(r.ref)) return r.ref;
     const candidates = [...new Set([normalisePath(r.ref, r.base || this.root), normalisePath(r.ref, this.root)])];
     for (const p of candidates) {
@@ -91,21 +99,30 @@ export class LineageGraph {
       if (asset) return asset.asset;
       if (this.nodes.has(p)) return p;
       // A file inside a folder another file produces (a model under its output_dir).
-      for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1)) if (this.nodes.get(p.slice(0, cut))?.kind === 'dataset') return p.slice(0, cut);
+      for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1))
+        if (this.nodes.get(p.slice(0, cut))?.kind === 'dataset') return p.slice(0, cut);
     }
     // A bare name (`alpaca_en`, a LLaMA-Factory dataset_info entry) names a dataset as written.
     if (!producer && /^[\w-]+$/.test(r.ref) && maskId(r.ref) === r.ref) {
-      if (!this.nodes.has(r.ref)) this.nodes.set(r.ref, { id: r.ref, kind: 'dataset', detail: 'named dataset', path: at.path, span: at.span });
+      if (!this.nodes.has(r.ref))
+        this.nodes.set(r.ref, { id: r.ref, kind: 'dataset', detail: 'named dataset', path: at.path, span: at.span });
       return r.ref;
     }
     if (!producer && HUB_ID.test(r.ref) && !/\.\w{1,8}$/.test(r.ref)) {
       const id = hubNodeId(r.ref);
-      if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: 'dataset', detail: 'hub dataset', path: at.path, span: at.span });
+      if (!this.nodes.has(id))
+        this.nodes.set(id, { id, kind: 'dataset', detail: 'hub dataset', path: at.path, span: at.span });
       return id;
     }
     // A path written with a credential in it (`postgres://user:password@...`) names its node masked.
     const id = maskId(candidates[0]);
-    if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: producer && /\.(safetensors|bin|gguf|pt|ckpt)$/.test(id) ? 'model' : 'dataset', path: at.path, span: at.span });
+    if (!this.nodes.has(id))
+      this.nodes.set(id, {
+        id,
+        kind: producer && /\.(safetensors|bin|gguf|pt|ckpt)$/.test(id) ? 'model' : 'dataset',
+        path: at.path,
+        span: at.span,
+      });
     return id;
   }
 
@@ -167,7 +184,7 @@ export class LineageGraph {
       }
       if (!previous.has(to)) continue;
       const edges: LineageEdge[] = [];
-      for (let at = to; previous.get(at); ) {
+      for (let at = to; previous.get(at);) {
         const e = previous.get(at)!;
         edges.unshift(e);
         at = direction === 'downstream' ? e.from : e.to;
@@ -184,7 +201,8 @@ export class LineageGraph {
    */
   nameAt(path: string, offset: number): { id: string; span: Span } | undefined {
     const inside = (s: Span) => offset >= s.offset && offset <= s.offset + s.length;
-    for (const n of this.nodes.values()) if (n.path === path && n.span.length > 0 && inside(n.span)) return { id: n.id, span: n.span };
+    for (const n of this.nodes.values())
+      if (n.path === path && n.span.length > 0 && inside(n.span)) return { id: n.id, span: n.span };
     const edge = this.edges.find((e) => e.path === path && inside(e.span));
     return edge ? { id: NAMES_SOURCE.has(edge.relation) ? edge.from : edge.to, span: edge.span } : undefined;
   }

@@ -5,12 +5,14 @@ import type { Span } from '../types';
  * things governance asks about (assets, datasets, stages, training runs, models, releases,
  * deployments, hub repositories, code that reads an asset); edges point downstream.
  */
-export type NodeKind = 'asset' | 'dataset' | 'stage' | 'training-run' | 'model' | 'release' | 'deployment' | 'hub-repo' | 'code';
+export type NodeKind =
+  'asset' | 'dataset' | 'stage' | 'training-run' | 'model' | 'release' | 'deployment' | 'hub-repo' | 'code';
 
 /** Kinds that are a model in some form: what "which models carry this asset" lists. */
 export const MODEL_KINDS: readonly NodeKind[] = ['model', 'release', 'deployment', 'hub-repo'];
 
-export type Relation = 'input' | 'output' | 'runs' | 'trains' | 'base-model' | 'releases' | 'deploys' | 'pushes' | 'reads';
+export type Relation =
+  'input' | 'output' | 'runs' | 'trains' | 'base-model' | 'releases' | 'deploys' | 'pushes' | 'reads';
 
 export interface LineageNode {
   readonly id: string;

@@ -74,7 +74,18 @@ export class Classifier {
     const c = this.carried.get(e.from) ?? NOTHING;
     if (!this.graph.nodes.get(e.from)!.redacts || !c.crownJewel) return { carried: c, redacted: false };
     const plain = this.highestPlain;
-    return { carried: { ...c, crownJewel: false, assets: [], domains: [], allowedMethods: ALL_METHODS, tier: plain?.id, rank: Math.min(c.rank, plain?.rank ?? 0) }, redacted: true };
+    return {
+      carried: {
+        ...c,
+        crownJewel: false,
+        assets: [],
+        domains: [],
+        allowedMethods: ALL_METHODS,
+        tier: plain?.id,
+        rank: Math.min(c.rank, plain?.rank ?? 0),
+      },
+      redacted: true,
+    };
   }
 
   /** Classifies a group whose upstream is classified: one node, or the members of a cycle. */
@@ -89,7 +100,8 @@ export class Classifier {
       for (const e of this.graph.into(id)) {
         if (inside?.has(e.from) || e.from === id) continue;
         const { carried: c, redacted } = this.along(e);
-        if (c !== NOTHING && c.rank > carried.rank) because = { from: e.from, relation: redacted ? 'redacted' : e.relation };
+        if (c !== NOTHING && c.rank > carried.rank)
+          because = { from: e.from, relation: redacted ? 'redacted' : e.relation };
         carried = merge(carried, c);
       }
     }
@@ -134,7 +146,8 @@ export class Classifier {
     this.because.clear();
     this.cycleList = [];
     for (const component of components(this.graph)) {
-      if (component.length > 1 || this.graph.outOf(component[0]).some((e) => e.to === component[0])) this.cycleList.push(component);
+      if (component.length > 1 || this.graph.outOf(component[0]).some((e) => e.to === component[0]))
+        this.cycleList.push(component);
       this.component(component);
     }
   }

@@ -5,7 +5,13 @@ import type { Governance } from '../governance/model';
 import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest, type Reference } from '../manifests/load';
 import { compileGlob } from '../sensitivity/glob';
 import type { SourceFile } from '../types';
-import { codeContribution, configContribution, folderOf, governanceContribution, manifestContribution } from './contribute';
+import {
+  codeContribution,
+  configContribution,
+  folderOf,
+  governanceContribution,
+  manifestContribution,
+} from './contribute';
 import { LineageGraph } from './graph';
 import type { Contribution } from './model';
 
@@ -41,7 +47,8 @@ export class WorkspaceCache {
   private readonly entries = new Map<string, Entry>();
   private readonly code = new Map<string, { text: string; key: string; contribution?: Contribution }>();
   /** The last model, reused while every input is the same (several documents asking after one edit). */
-  private last: { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
+  private last:
+    { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
 
   private entry(file: SourceFile, make: () => Omit<Entry, 'text'>): Entry {
     const cached = this.entries.get(file.path);
@@ -69,7 +76,15 @@ export class WorkspaceCache {
       }),
     );
     const last = this.last;
-    if (last && last.governance === governance && last.code.length === 0 && code.length === 0 && last.used.length === used.length && last.used.every((e, i) => e === used[i])) return last.model;
+    if (
+      last &&
+      last.governance === governance &&
+      last.code.length === 0 &&
+      code.length === 0 &&
+      last.used.length === used.length &&
+      last.used.every((e, i) => e === used[i])
+    )
+      return last.model;
     const manifests: LoadedManifest[] = [];
     const configs: LoadedConfig[] = [];
     const contributions: Contribution[] = [];
@@ -83,7 +98,8 @@ export class WorkspaceCache {
     }
     if (code.length > 0) {
       const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: compileGlob(l), asset: a.id })));
-      const match = (p: string) => locations.find((l) => l.re.test(p.replace(/^\.\//, '')) || l.re.test(p.replace(/^\.\//, '') + '/'))?.asset;
+      const match = (p: string) =>
+        locations.find((l) => l.re.test(p.replace(/^\.\//, '')) || l.re.test(p.replace(/^\.\//, '') + '/'))?.asset;
       // Code is scanned again only when its text or the assets' locations change.
       const key = JSON.stringify(governance.assets.map((a) => [a.id, a.locations]));
       for (const f of code) {
@@ -95,14 +111,22 @@ export class WorkspaceCache {
       }
       if (this.code.size > MAX_ENTRIES) this.code.clear();
     }
-    const declarations: Declaration[] = governance.path ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span })) : [];
+    const declarations: Declaration[] = governance.path
+      ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span }))
+      : [];
     const references: Reference[] = [];
     for (const m of manifests) {
       declarations.push(...m.declarations);
       references.push(...m.references);
     }
     const root = governance.path ? folderOf(governance.path) : '';
-    const model = { manifests, configs, declarations, references, graph: new LineageGraph(governance, contributions, root) };
+    const model = {
+      manifests,
+      configs,
+      declarations,
+      references,
+      graph: new LineageGraph(governance, contributions, root),
+    };
     this.last = { used, governance, code, model };
     return model;
   }

@@ -17,12 +17,33 @@ export function checkArtifacts(releases: readonly LoadedManifest[], lookup: Arti
     const at = (field: string) => valueSpan(r.doc!, ['artifact', field]);
     if (found.status === 'ok') {
       if (found.sha256 !== artifact.sha256.toLowerCase()) {
-        out.push({ ruleId: artifactDigest.id, severity: 'error', message: `The artifact \`${artifact.path}\` does not match this sha256: the file has changed since the release was recorded`, path: r.path, span: at('sha256'), fixes: [] });
+        out.push({
+          ruleId: artifactDigest.id,
+          severity: 'error',
+          message: `The artifact \`${artifact.path}\` does not match this sha256: the file has changed since the release was recorded`,
+          path: r.path,
+          span: at('sha256'),
+          fixes: [],
+        });
       }
     } else if (found.status === 'too-large') {
-      out.push({ ruleId: artifactDigest.id, severity: 'note', message: `The artifact \`${artifact.path}\` is too large to verify here`, path: r.path, span: at('path'), fixes: [] });
+      out.push({
+        ruleId: artifactDigest.id,
+        severity: 'note',
+        message: `The artifact \`${artifact.path}\` is too large to verify here`,
+        path: r.path,
+        span: at('path'),
+        fixes: [],
+      });
     } else {
-      out.push({ ruleId: artifactDigest.id, severity: 'note', message: `The artifact \`${artifact.path}\` is not in the workspace, so its sha256 is not verified`, path: r.path, span: at('path'), fixes: [] });
+      out.push({
+        ruleId: artifactDigest.id,
+        severity: 'note',
+        message: `The artifact \`${artifact.path}\` is not in the workspace, so its sha256 is not verified`,
+        path: r.path,
+        span: at('path'),
+        fixes: [],
+      });
     }
   }
   return out;

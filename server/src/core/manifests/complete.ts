@@ -3,7 +3,17 @@ import type { Span } from '../types';
 import { cursorAt } from './cursor';
 import type { Declaration } from './load';
 import type { ManifestIndex } from './navigate';
-import { allowedValues, documentKey, itemSchemas, propertiesAt, schemasAt, SCHEMAS, shapeOf, type JsonSchema, type SchemaKind } from './schema';
+import {
+  allowedValues,
+  documentKey,
+  itemSchemas,
+  propertiesAt,
+  schemasAt,
+  SCHEMAS,
+  shapeOf,
+  type JsonSchema,
+  type SchemaKind,
+} from './schema';
 
 export interface Completion {
   readonly label: string;
@@ -47,10 +57,16 @@ function firstOf<K extends keyof JsonSchema>(schemas: readonly JsonSchema[], key
 }
 
 /** `key: ...` shaped as the schema wants the value: a choice of values, a nested block, a list. */
-function insertFor(root: JsonSchema, key: string, schemas: readonly JsonSchema[], column: number): { snippet: string; plain: string } {
+function insertFor(
+  root: JsonSchema,
+  key: string,
+  schemas: readonly JsonSchema[],
+  column: number,
+): { snippet: string; plain: string } {
   const pad = ' '.repeat(column + STEP);
   const constant = firstOf(schemas, 'const');
-  if (constant !== undefined) return { snippet: `${key}: ${escapeText(String(constant))}`, plain: `${key}: ${String(constant)}` };
+  if (constant !== undefined)
+    return { snippet: `${key}: ${escapeText(String(constant))}`, plain: `${key}: ${String(constant)}` };
   const type = firstOf(schemas, 'type');
   const values = allowedValues(schemas);
   if (values.length > 0) {
@@ -65,7 +81,11 @@ function insertFor(root: JsonSchema, key: string, schemas: readonly JsonSchema[]
     return { snippet: `${key}: [$1]`, plain: `${key}: ` };
   }
   const hint = firstOf(schemas, 'default') ?? firstOf(schemas, 'examples')?.[0];
-  return { snippet: hint !== undefined && typeof hint !== 'object' ? `${key}: \${1:${escapeText(String(hint))}}` : `${key}: $1`, plain: `${key}: ` };
+  return {
+    snippet:
+      hint !== undefined && typeof hint !== 'object' ? `${key}: \${1:${escapeText(String(hint))}}` : `${key}: $1`,
+    plain: `${key}: `,
+  };
 }
 
 /** `dp` finds `differentialPrivacy`: the letters typed, in order, case aside. */
@@ -76,16 +96,29 @@ function fuzzy(word: string, label: string): boolean {
   return i === w.length;
 }
 
-function ids(index: ManifestIndex, kinds: readonly (Declaration['kind'] | 'tier')[], word: string, replace: Span): Completion[] {
+function ids(
+  index: ManifestIndex,
+  kinds: readonly (Declaration['kind'] | 'tier')[],
+  word: string,
+  replace: Span,
+): Completion[] {
   const found = new Map<string, string>();
-  if (kinds.includes('tier')) for (const t of index.governance.tiers) found.set(t.id, `tier${t.crownJewel ? ' (crown-jewel)' : ''}`);
+  if (kinds.includes('tier'))
+    for (const t of index.governance.tiers) found.set(t.id, `tier${t.crownJewel ? ' (crown-jewel)' : ''}`);
   for (const d of index.declarations) {
     if (!kinds.includes(d.kind)) continue;
     const carried = d.kind === 'output' ? index.carried.get(d.id) : undefined;
-    found.set(d.id, d.kind === 'asset' ? `asset, tier ${index.governance.assets.find((a) => a.id === d.id)?.tier}` : `${d.kind === 'output' ? 'stage output' : d.kind}${carried?.tier ? `, carries ${carried.tier}` : ''}`);
+    found.set(
+      d.id,
+      d.kind === 'asset'
+        ? `asset, tier ${index.governance.assets.find((a) => a.id === d.id)?.tier}`
+        : `${d.kind === 'output' ? 'stage output' : d.kind}${carried?.tier ? `, carries ${carried.tier}` : ''}`,
+    );
   }
   // An id a detector recognises (a token pasted as an id) is not offered back.
-  return [...found].filter(([id]) => id.startsWith(word) && maskId(id) === id).map(([label, detail]) => ({ label, detail: maskText(detail), replace, kind: 'id' as const }));
+  return [...found]
+    .filter(([id]) => id.startsWith(word) && maskId(id) === id)
+    .map(([label, detail]) => ({ label, detail: maskText(detail), replace, kind: 'id' as const }));
 }
 
 /**
@@ -99,7 +132,9 @@ export function completeAt(text: string, offset: number, kind: SchemaKind, index
   if (!cursor) return [];
   const root = SCHEMAS[kind];
   const word = text.slice(cursor.replace.offset, Math.max(cursor.replace.offset, offset));
-  const atValue = cursor.at === 'value' || (cursor.item && !schemasAt(root, cursor.path).some((s) => s.type === 'object' || s.properties));
+  const atValue =
+    cursor.at === 'value' ||
+    (cursor.item && !schemasAt(root, cursor.path).some((s) => s.type === 'object' || s.properties));
   if (!atValue && cursor.at === 'key') {
     const out: Completion[] = [];
     for (const [name, p] of propertiesAt(root, cursor.path)) {
@@ -123,5 +158,7 @@ export function completeAt(text: string, offset: number, kind: SchemaKind, index
   const kinds = ID_KEYS[key];
   if (kinds) return ids(index, kinds, word, cursor.replace);
   const values = allowedValues(schemasAt(root, cursor.path));
-  return values.filter((v) => v.startsWith(word)).map((label) => ({ label, detail: `${key} value`, replace: cursor.replace, kind: 'value' as const }));
+  return values
+    .filter((v) => v.startsWith(word))
+    .map((label) => ({ label, detail: `${key} value`, replace: cursor.replace, kind: 'value' as const }));
 }

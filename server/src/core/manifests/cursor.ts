@@ -52,7 +52,13 @@ function scan(text: string): Line | undefined {
     while (text[i] === ' ') i++;
   }
   const m = KEY.exec(text.slice(i));
-  return { indent, dashes, keyColumn: i, key: m ? m[1].replace(/^["']|["']$/g, '') : undefined, rest: m ? m[2] : text.slice(i) };
+  return {
+    indent,
+    dashes,
+    keyColumn: i,
+    key: m ? m[1].replace(/^["']|["']$/g, '') : undefined,
+    rest: m ? m[2] : text.slice(i),
+  };
 }
 
 interface Frame {
@@ -70,7 +76,9 @@ function enter(stack: Frame[], line: Line, withKey: boolean): void {
     const top = stack[stack.length - 1];
     if (top && top.column === d && top.kind === 'item') sibling = stack.pop();
     // A nested sequence (`- - x`) starts counting anew.
-    line.dashes.forEach((column, i) => stack.push({ column, segment: i === 0 && sibling ? (sibling.segment as number) + 1 : 0, kind: 'item' }));
+    line.dashes.forEach((column, i) =>
+      stack.push({ column, segment: i === 0 && sibling ? (sibling.segment as number) + 1 : 0, kind: 'item' }),
+    );
   } else {
     while (stack.length && stack[stack.length - 1].column >= line.indent) stack.pop();
   }
@@ -133,7 +141,15 @@ export function cursorAt(text: string, offset: number): Cursor | undefined {
     enter(stack, line, false);
     const path = stack.map((f) => f.segment);
     const keyed = /^[ \t]*:/.test(rest.slice(tail.length));
-    return { at: 'key', path, present: presentKeys(lines, cursorLine, line.keyColumn, line.dashes.length > 0), column: line.keyColumn, replace, item: line.dashes.length > 0, keyed };
+    return {
+      at: 'key',
+      path,
+      present: presentKeys(lines, cursorLine, line.keyColumn, line.dashes.length > 0),
+      column: line.keyColumn,
+      replace,
+      item: line.dashes.length > 0,
+      keyed,
+    };
   }
   enter(stack, line, true);
   const path = stack.map((f) => f.segment);

@@ -44,7 +44,10 @@ export function tooDeepAt(text: string, max: number = MAX_YAML_DEPTH): number | 
       indents.push(col);
       depth = indents.length;
       // Each `- ` or `? ` marker that opens the line opens one more level.
-      while ((text[i] === '-' || text[i] === '?') && (text[i + 1] === ' ' || text[i + 1] === '\n' || i + 1 === text.length)) {
+      while (
+        (text[i] === '-' || text[i] === '?') &&
+        (text[i + 1] === ' ' || text[i + 1] === '\n' || i + 1 === text.length)
+      ) {
         depth++;
         if (depth + flow > max) return i;
         i++;
@@ -62,7 +65,16 @@ export function tooDeepAt(text: string, max: number = MAX_YAML_DEPTH): number | 
         else if (c === quote) quote = undefined;
       } else if (c === '"' || c === "'") {
         // A quote opens a string only where a value starts, not inside a plain word (`it's`).
-        if (last === '' || last === ' ' || last === '\t' || last === '[' || last === '{' || last === ',' || last === ':') quote = c;
+        if (
+          last === '' ||
+          last === ' ' ||
+          last === '\t' ||
+          last === '[' ||
+          last === '{' ||
+          last === ',' ||
+          last === ':'
+        )
+          quote = c;
       } else if (c === '#' && (last === '' || last === ' ' || last === '\t')) {
         i = skipLine(text, i) - 1;
         break;
@@ -71,7 +83,13 @@ export function tooDeepAt(text: string, max: number = MAX_YAML_DEPTH): number | 
         if (depth + flow > max) return i;
       } else if ((c === ']' || c === '}') && flow > 0) {
         flow--;
-      } else if ((c === '|' || c === '>') && flow === 0 && quote === undefined && (last === ' ' || last === '') && startsBlockScalar(text, i)) {
+      } else if (
+        (c === '|' || c === '>') &&
+        flow === 0 &&
+        quote === undefined &&
+        (last === ' ' || last === '') &&
+        startsBlockScalar(text, i)
+      ) {
         blockScalar = indents[indents.length - 1] ?? 0;
       }
       if (c !== ' ' && c !== '\t') last = c;

@@ -28,9 +28,13 @@ export function keyAt(text: string, offset: number): { path: (string | number)[]
       for (const pair of node.items) {
         const key = pair.key as Node | null;
         if (isScalar(key) && key.range && offset >= key.range[0] && offset <= key.range[1]) {
-          return { path: [...path, String(key.value)], span: { offset: key.range[0], length: key.range[1] - key.range[0] } };
+          return {
+            path: [...path, String(key.value)],
+            span: { offset: key.range[0], length: key.range[1] - key.range[0] },
+          };
         }
-        if (isScalar(key) && contains(pair.value as Node | null, offset)) return visit(pair.value, [...path, String(key.value)]);
+        if (isScalar(key) && contains(pair.value as Node | null, offset))
+          return visit(pair.value, [...path, String(key.value)]);
       }
     } else if (isSeq(node)) {
       const i = node.items.findIndex((item) => contains(item as Node, offset));
@@ -45,7 +49,11 @@ export function keyAt(text: string, offset: number): { path: (string | number)[]
  * The schema's documentation of the key under `offset` in a manifest, in Markdown, and the
  * key's span; undefined off a key, or on a key the schema does not know.
  */
-export function describeKeyAt(text: string, offset: number, kind: SchemaKind): { markdown: string; span: Span } | undefined {
+export function describeKeyAt(
+  text: string,
+  offset: number,
+  kind: SchemaKind,
+): { markdown: string; span: Span } | undefined {
   const at = keyAt(text, offset);
   if (!at) return undefined;
   const root = SCHEMAS[kind];

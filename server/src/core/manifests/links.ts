@@ -33,7 +33,14 @@ function moduleFiles(line: string): { module: string; files: string[] } | undefi
 
 /** A local path worth linking: no URI scheme, no glob, not absolute, not home-relative. */
 function isLocalPath(value: string): boolean {
-  return value.length > 0 && value.length < 1024 && !/^[a-z][\w+.-]*:/i.test(value) && !/[*?[\]{}]/.test(value) && !/^[/\\~]/.test(value) && !/^[A-Za-z]:/.test(value);
+  return (
+    value.length > 0 &&
+    value.length < 1024 &&
+    !/^[a-z][\w+.-]*:/i.test(value) &&
+    !/[*?[\]{}]/.test(value) &&
+    !/^[/\\~]/.test(value) &&
+    !/^[A-Za-z]:/.test(value)
+  );
 }
 
 /** Where a scalar's text starts in the file: inside its quotes for a quoted one. */
@@ -60,7 +67,10 @@ export function linkCandidates(text: string, kind: SchemaKind): LinkCandidate[] 
   const root = SCHEMAS[kind];
   const out: LinkCandidate[] = [];
   let visited = 0;
-  const both = (p: string) => [{ base: 'manifest' as const, path: p }, { base: 'root' as const, path: p }];
+  const both = (p: string) => [
+    { base: 'manifest' as const, path: p },
+    { base: 'root' as const, path: p },
+  ];
   const visit = (node: unknown, path: (string | number)[]) => {
     if (++visited > MAX_NODES || path.length > MAX_DEPTH) return;
     if (isMap(node)) {

@@ -83,16 +83,35 @@ function str(doc: Document, path: YamlPath): string | undefined {
  * Reads a pipeline or model manifest: syntax and schema findings at their nodes, and the ids it
  * declares and refers to, for the workspace-wide checks. Never throws.
  */
-export function loadManifest(file: SourceFile, kind: ManifestKind, budget: Budget = new Budget(MANIFEST_BUDGET_MS)): LoadedManifest {
+export function loadManifest(
+  file: SourceFile,
+  kind: ManifestKind,
+  budget: Budget = new Budget(MANIFEST_BUDGET_MS),
+): LoadedManifest {
   const parsed = parseYaml(file);
   const doc = parsed.doc;
-  const value = parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
-  const out: LoadedManifest = { kind, path: file.path, findings: [...parsed.findings], declarations: [], references: [], doc, value, text: file.text };
+  const value =
+    parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)
+      ? (parsed.value as Record<string, unknown>)
+      : undefined;
+  const out: LoadedManifest = {
+    kind,
+    path: file.path,
+    findings: [...parsed.findings],
+    declarations: [],
+    references: [],
+    doc,
+    value,
+    text: file.text,
+  };
   if (!doc || parsed.value === undefined) return out;
   const { errors, stopped } = validateInChunks(validatorFor(kind), parsed.value, budget);
   if (errors.length > 0) out.findings.push(...schemaFindings(file.path, doc, errors, { text: file.text, kind }));
   // The schema findings of the items validated in time are real; the finding says the rest was not checked.
-  if (stopped) out.findings.push(notFullyAnalysedFinding(file.path, { cause: 'time', budgetMs: budget.ms, during: 'analysis' }, true));
+  if (stopped)
+    out.findings.push(
+      notFullyAnalysedFinding(file.path, { cause: 'time', budgetMs: budget.ms, during: 'analysis' }, true),
+    );
   if (!isMap(doc.contents)) return out;
 
   const declare = (kind: Declaration['kind'], at: YamlPath, scope?: string, id = str(doc, at)) => {
@@ -108,7 +127,8 @@ export function loadManifest(file: SourceFile, kind: ManifestKind, budget: Budge
     for (let s = 0; s < items(doc, ['stages']); s++) {
       declare('stage', ['stages', s, 'id'], file.path);
       for (let i = 0; i < items(doc, ['stages', s, 'outputs']); i++) declare('output', ['stages', s, 'outputs', i]);
-      for (let i = 0; i < items(doc, ['stages', s, 'inputs']); i++) refer(['asset', 'output'], 'asset or stage output', ['stages', s, 'inputs', i]);
+      for (let i = 0; i < items(doc, ['stages', s, 'inputs']); i++)
+        refer(['asset', 'output'], 'asset or stage output', ['stages', s, 'inputs', i]);
     }
   } else {
     // A release shares its name with the stage output it ships: releases are unique by name and version.
@@ -116,8 +136,10 @@ export function loadManifest(file: SourceFile, kind: ManifestKind, budget: Budge
     const version = doc.getIn(['version']);
     if (name) declare('release', ['name'], undefined, `${name}@${String(version ?? '')}`);
     refer(['pipeline'], 'pipeline', ['pipeline']);
-    for (let i = 0; i < items(doc, ['datasets']); i++) refer(['asset', 'output'], 'asset or stage output', ['datasets', i]);
-    for (let i = 0; i < items(doc, ['evaluation']); i++) refer(['asset', 'output'], 'asset or stage output', ['evaluation', i, 'dataset']);
+    for (let i = 0; i < items(doc, ['datasets']); i++)
+      refer(['asset', 'output'], 'asset or stage output', ['datasets', i]);
+    for (let i = 0; i < items(doc, ['evaluation']); i++)
+      refer(['asset', 'output'], 'asset or stage output', ['evaluation', i, 'dataset']);
   }
   return out;
 }

@@ -30,19 +30,29 @@ function contains(span: Span, offset: number): boolean {
 /** The id declared or used at `offset` of the file at `path`, if any. */
 export function idAt(index: ManifestIndex, path: string, offset: number): IdAt | undefined {
   const d = index.declarations.find((x) => x.path === path && contains(x.span, offset));
-  if (d) return { id: d.id, span: d.span, kinds: d.kind === 'output' || d.kind === 'asset' ? ['asset', 'output'] : [d.kind] };
+  if (d)
+    return {
+      id: d.id,
+      span: d.span,
+      kinds: d.kind === 'output' || d.kind === 'asset' ? ['asset', 'output'] : [d.kind],
+    };
   const r = index.references.find((x) => x.path === path && contains(x.span, offset));
   return r ? { id: r.id, span: r.span, kinds: r.wants } : undefined;
 }
 
 /** Where an id is declared (for go to definition). Releases are declared as `name@version`. */
 export function declarationsOf(index: ManifestIndex, at: IdAt): Declaration[] {
-  return index.declarations.filter((d) => at.kinds.includes(d.kind) && (d.id === at.id || (d.kind === 'release' && d.id.startsWith(`${at.id}@`))));
+  return index.declarations.filter(
+    (d) => at.kinds.includes(d.kind) && (d.id === at.id || (d.kind === 'release' && d.id.startsWith(`${at.id}@`))),
+  );
 }
 
 /** Every place an id is used, and declared (for find references). */
 export function usesOf(index: ManifestIndex, at: IdAt): { path: string; span: Span }[] {
-  return [...declarationsOf(index, at), ...index.references.filter((r) => r.id === at.id && r.wants.some((k) => at.kinds.includes(k)))];
+  return [
+    ...declarationsOf(index, at),
+    ...index.references.filter((r) => r.id === at.id && r.wants.some((k) => at.kinds.includes(k))),
+  ];
 }
 
 /** An id or a file path as a hover shows it: code-formatted, any value in it masked (see safe.ts). */
@@ -53,7 +63,9 @@ function tierSource(index: ManifestIndex, id: string): string {
   const hops = index.graph?.explain(id) ?? [];
   if (hops.length < 2 || hops[hops.length - 1].reason !== 'declared') return '';
   // A hop whose reason is `redacted` got its tier from the redacting stage that follows it.
-  const chain = hops.slice(1).map((h, i) => `${code(h.id)}${hops[i].reason === 'redacted' ? ' (redacting stage)' : ''}`);
+  const chain = hops
+    .slice(1)
+    .map((h, i) => `${code(h.id)}${hops[i].reason === 'redacted' ? ' (redacting stage)' : ''}`);
   const last = hops[hops.length - 1];
   return `\n\nTier from: ${chain.join(' ← ')} (declared ${maskId(last.tier) ?? ''} in ${code(last.path)})`;
 }
@@ -81,7 +93,9 @@ export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declarati
     if (d.kind === 'output') {
       const c = index.carried.get(d.id);
       const from = c && c.assets.length ? `, from ${c.assets.map(code).join(', ')}` : '';
-      const tier = c?.tier ? `carries tier **${maskId(c.tier)}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}` : 'carries no classified data';
+      const tier = c?.tier
+        ? `carries tier **${maskId(c.tier)}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}`
+        : 'carries no classified data';
       return `**stage output** ${code(d.id)}: ${tier}; ${where}${tierSource(index, d.id)}${sourcesOf(index, d.id)}`;
     }
     if (d.kind === 'release') {

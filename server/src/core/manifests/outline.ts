@@ -46,11 +46,23 @@ export function outline(text: string): OutlineEntry[] {
         const idPair = item.items.find((p) => isScalar(p.key) && (p.key.value === 'id' || p.key.value === 'name'));
         const itemSpan = spanOf(item);
         if (!idPair || !isScalar(idPair.value) || !itemSpan) continue;
-        children.push({ name: maskId(String(idPair.value.value)), kind: 'item', span: itemSpan, selection: spanOf(idPair.value) ?? itemSpan, children: [] });
+        children.push({
+          name: maskId(String(idPair.value.value)),
+          kind: 'item',
+          span: itemSpan,
+          selection: spanOf(idPair.value) ?? itemSpan,
+          children: [],
+        });
       }
     }
     const end = Math.max(keySpan.offset + keySpan.length, valueSpan.offset + valueSpan.length);
-    out.push({ name: maskId(String(key.value)), kind: 'section', span: { offset: keySpan.offset, length: end - keySpan.offset }, selection: keySpan, children });
+    out.push({
+      name: maskId(String(key.value)),
+      kind: 'section',
+      span: { offset: keySpan.offset, length: end - keySpan.offset },
+      selection: keySpan,
+      children,
+    });
   }
   return out;
 }

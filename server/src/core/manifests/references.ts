@@ -10,14 +10,25 @@ import type { Declaration, Reference } from './load';
  */
 const SUGGESTION_BUDGET = 1_000_000;
 
-const KIND_NAMES: Record<Declaration['kind'], string> = { asset: 'asset', output: 'stage output', pipeline: 'pipeline', release: 'model release', stage: 'stage' };
+const KIND_NAMES: Record<Declaration['kind'], string> = {
+  asset: 'asset',
+  output: 'stage output',
+  pipeline: 'pipeline',
+  release: 'model release',
+  stage: 'stage',
+};
 
 /**
  * The workspace-wide checks: every reference names a declared id of the right kind, and no id
  * is declared twice. `lineOf` tells the line of a declaration in another file, for messages.
  * With `only`, just the findings in that file.
  */
-export function checkReferences(declarations: readonly Declaration[], references: readonly Reference[], lineOf: (d: Declaration) => number, only?: string): Finding[] {
+export function checkReferences(
+  declarations: readonly Declaration[],
+  references: readonly Reference[],
+  lineOf: (d: Declaration) => number,
+  only?: string,
+): Finding[] {
   const findings: Finding[] = [];
   const byId = new Map<string, Declaration[]>();
   for (const d of declarations) add(byId, d.id, d);
@@ -44,7 +55,10 @@ export function checkReferences(declarations: readonly Declaration[], references
     const message = wrongKind
       ? `\`${r.id}\` is a ${KIND_NAMES[wrongKind.kind]}, not an ${r.what}`.replace(' an p', ' a p')
       : `Unknown id \`${r.id}\`: no ${r.what} has this id` + (guess ? ` (did you mean \`${guess}\`?)` : '');
-    const fixes = guess && !wrongKind ? [{ title: `Replace with \`${guess}\``, edits: [{ ...r.span, newText: guess }], preferred: true, safe: false }] : [];
+    const fixes =
+      guess && !wrongKind
+        ? [{ title: `Replace with \`${guess}\``, edits: [{ ...r.span, newText: guess }], preferred: true, safe: false }]
+        : [];
     findings.push({ ruleId: unknownReference.id, severity: 'error', message, path: r.path, span: r.span, fixes });
   }
 
@@ -52,7 +66,12 @@ export function checkReferences(declarations: readonly Declaration[], references
   // assets and stage outputs share one namespace across the workspace.
   const groups = new Map<string, Declaration[]>();
   for (const d of declarations) {
-    const key = d.kind === 'stage' ? `stage\u0000${d.scope}\u0000${d.id}` : d.kind === 'release' || d.kind === 'pipeline' ? `${d.kind}\u0000${d.id}` : `id\u0000${d.id}`;
+    const key =
+      d.kind === 'stage'
+        ? `stage\u0000${d.scope}\u0000${d.id}`
+        : d.kind === 'release' || d.kind === 'pipeline'
+          ? `${d.kind}\u0000${d.id}`
+          : `id\u0000${d.id}`;
     add(groups, key, d);
   }
   for (const list of groups.values()) {
@@ -61,10 +80,22 @@ export function checkReferences(declarations: readonly Declaration[], references
       if (only !== undefined && d.path !== only) continue;
       // The first six others are all a message shows: filtering the whole list for each of
       // thousands of copies of one id was quadratic.
-      const others = list.slice(0, 6).filter((_, i) => i !== at).slice(0, 5);
+      const others = list
+        .slice(0, 6)
+        .filter((_, i) => i !== at)
+        .slice(0, 5);
       const more = list.length - 1 - 5;
-      const shown = others.map((o) => `${KIND_NAMES[o.kind]} in ${o.path}:${lineOf(o)}`).join(', ') + (more > 0 ? ` and ${more} more` : '');
-      findings.push({ ruleId: duplicateId.id, severity: 'error', message: `Duplicate id \`${d.id}\`: also declared as ${shown}`, path: d.path, span: d.span, fixes: [] });
+      const shown =
+        others.map((o) => `${KIND_NAMES[o.kind]} in ${o.path}:${lineOf(o)}`).join(', ') +
+        (more > 0 ? ` and ${more} more` : '');
+      findings.push({
+        ruleId: duplicateId.id,
+        severity: 'error',
+        message: `Duplicate id \`${d.id}\`: also declared as ${shown}`,
+        path: d.path,
+        span: d.span,
+        fixes: [],
+      });
     }
   }
   return findings;

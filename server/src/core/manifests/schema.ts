@@ -58,7 +58,10 @@ export function resolve(root: JsonSchema, schema: JsonSchema): JsonSchema {
     if (!$ref.startsWith('#/')) return rest;
     let target: unknown = root;
     for (const part of $ref.slice(2).split('/')) {
-      target = target && typeof target === 'object' ? (target as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+      target =
+        target && typeof target === 'object'
+          ? (target as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')]
+          : undefined;
     }
     if (!target || typeof target !== 'object') return rest;
     s = { ...(target as JsonSchema), ...rest };
@@ -142,16 +145,31 @@ export function itemSchemas(root: JsonSchema, schemas: readonly JsonSchema[]): J
   return schemas.flatMap((s) => (s.items && !Array.isArray(s.items) ? alternatives(root, s.items as JsonSchema) : []));
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'mapping', array: 'list', string: 'text', integer: 'whole number', number: 'number', boolean: 'true or false', null: 'nothing' };
+const TYPE_NAMES: Record<string, string> = {
+  object: 'mapping',
+  array: 'list',
+  string: 'text',
+  integer: 'whole number',
+  number: 'number',
+  boolean: 'true or false',
+  null: 'nothing',
+};
 
 /** The shape of a value in words: `list of text`, `mapping`, `one of ...`. */
 export function shapeOf(root: JsonSchema, schemas: readonly JsonSchema[]): string {
   const values = allowedValues(schemas);
-  if (values.length > 0 && first(schemas, 'type') !== 'boolean') return values.length === 1 ? `\`${values[0]}\`` : 'one of a set';
+  if (values.length > 0 && first(schemas, 'type') !== 'boolean')
+    return values.length === 1 ? `\`${values[0]}\`` : 'one of a set';
   const type = first(schemas, 'type');
   if (type === 'array') {
     const items = itemSchemas(root, schemas);
-    const plural: Record<string, string> = { 'one of a set': 'values from a set', mapping: 'mappings', number: 'numbers', 'whole number': 'whole numbers', list: 'lists' };
+    const plural: Record<string, string> = {
+      'one of a set': 'values from a set',
+      mapping: 'mappings',
+      number: 'numbers',
+      'whole number': 'whole numbers',
+      list: 'lists',
+    };
     const of = items.length ? shapeOf(root, items) : '';
     return of ? `list of ${plural[of] ?? of}` : 'list';
   }
@@ -176,8 +194,12 @@ export function documentKey(root: JsonSchema, key: string, schemas: readonly Jso
   if (description) parts.push(description);
   const facts: string[] = [`Value: ${shapeOf(root, schemas)}.`];
   const values = allowedValues(schemas);
-  const listed = values.length > 1 || (values.length === 1 && first(schemas, 'const') === undefined) ? values : allowedValues(itemSchemas(root, schemas));
-  if (listed.length > 0 && first(schemas, 'type') !== 'boolean') facts.push(`Allowed values: ${listed.map((v) => `\`${v}\``).join(', ')}.`);
+  const listed =
+    values.length > 1 || (values.length === 1 && first(schemas, 'const') === undefined)
+      ? values
+      : allowedValues(itemSchemas(root, schemas));
+  if (listed.length > 0 && first(schemas, 'type') !== 'boolean')
+    facts.push(`Allowed values: ${listed.map((v) => `\`${v}\``).join(', ')}.`);
   const def = first(schemas, 'default');
   if (def !== undefined) facts.push(`Default: ${inline(def)}.`);
   const min = first(schemas, 'minimum');
@@ -189,10 +211,14 @@ export function documentKey(root: JsonSchema, key: string, schemas: readonly Jso
   parts.push(facts.join(' '));
   const examples = first(schemas, 'examples') ?? [];
   const scalars = examples.filter((e) => e === null || typeof e !== 'object');
-  if (scalars.length > 0) parts.push(`Example${scalars.length > 1 ? 's' : ''}: ${scalars.slice(0, 3).map(inline).join(', ')}`);
+  if (scalars.length > 0)
+    parts.push(`Example${scalars.length > 1 ? 's' : ''}: ${scalars.slice(0, 3).map(inline).join(', ')}`);
   // A structured example reads best as the YAML a user would write.
   const structured = examples.find((e) => e !== null && typeof e === 'object');
-  if (structured !== undefined) parts.push('Example:\n\n```yaml\n' + stringify({ [key]: structured }, { flowCollectionPadding: true }).trimEnd() + '\n```');
+  if (structured !== undefined)
+    parts.push(
+      'Example:\n\n```yaml\n' + stringify({ [key]: structured }, { flowCollectionPadding: true }).trimEnd() + '\n```',
+    );
   return parts.join('\n\n');
 }
 

@@ -18,10 +18,17 @@ function pointerSegment(key: string): string {
  * outside the long lists are reported once, from the first chunk. When the budget runs out,
  * the chunks not yet validated are left out and `stopped` says so.
  */
-export function validateInChunks(check: ValidateFunction, value: unknown, budget?: Budget): { errors: ErrorObject[]; stopped: boolean } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { errors: check(value) ? [] : [...(check.errors ?? [])], stopped: false };
+export function validateInChunks(
+  check: ValidateFunction,
+  value: unknown,
+  budget?: Budget,
+): { errors: ErrorObject[]; stopped: boolean } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { errors: check(value) ? [] : [...(check.errors ?? [])], stopped: false };
   const record = value as Record<string, unknown>;
-  const long = Object.keys(record).filter((k) => Array.isArray(record[k]) && (record[k] as unknown[]).length > VALIDATE_CHUNK);
+  const long = Object.keys(record).filter(
+    (k) => Array.isArray(record[k]) && (record[k] as unknown[]).length > VALIDATE_CHUNK,
+  );
   const head: Record<string, unknown> = { ...record };
   for (const k of long) head[k] = (record[k] as unknown[]).slice(0, VALIDATE_CHUNK);
   const errors: ErrorObject[] = check(head) ? [] : [...(check.errors ?? [])];

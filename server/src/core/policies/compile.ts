@@ -3,7 +3,9 @@ import addFormats from 'ajv-formats';
 import { linearRegExpEngine } from '../schema/regex';
 
 /** A policy schema compiled, or the reason it does not compile (first line of ajv's message). */
-export type CompiledSchema = { readonly validate: ValidateFunction; readonly error?: undefined } | { readonly validate?: undefined; readonly error: string };
+export type CompiledSchema =
+  | { readonly validate: ValidateFunction; readonly error?: undefined }
+  | { readonly validate?: undefined; readonly error: string };
 
 /**
  * Compiles after which the policy instance is replaced. ajv keeps something of every schema it
@@ -21,7 +23,9 @@ function policyAjv(): Ajv {
   // `patternProperties` run on RE2 (linear time), whatever the pattern. Not strict, since a
   // team may use keywords ajv's strict mode rejects; `$data` lets a policy compare with values
   // from its context.
-  return addFormats(new Ajv({ allErrors: true, strict: false, $data: true, code: { regExp: linearRegExpEngine } }), { keywords: true });
+  return addFormats(new Ajv({ allErrors: true, strict: false, $data: true, code: { regExp: linearRegExpEngine } }), {
+    keywords: true,
+  });
 }
 
 let instance: Ajv | undefined;

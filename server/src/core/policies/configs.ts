@@ -12,14 +12,31 @@ import { definitionOf, policiesFor } from './evaluate';
 /** Where, in a training config, each part of the stage context a policy looks at comes from. */
 function placesOf(t: TrainingConfig): { at: string; stage: Record<string, unknown>; span: Span; detail: string }[] {
   const base = { id: 'training run', type: 'fine-tune' };
-  const out: { at: string; stage: Record<string, unknown>; span: Span; detail: string }[] = [{ at: 'method', stage: { ...base, method: t.method.value }, span: t.method.span, detail: `the config fine-tunes with \`${t.method.value}\`: ${t.method.why}` }];
+  const out: { at: string; stage: Record<string, unknown>; span: Span; detail: string }[] = [
+    {
+      at: 'method',
+      stage: { ...base, method: t.method.value },
+      span: t.method.span,
+      detail: `the config fine-tunes with \`${t.method.value}\`: ${t.method.why}`,
+    },
+  ];
   if (t.sampleLogging.length > 0) {
     const keys = t.sampleLogging.map((s) => `\`${s.value}\``).join(', ');
     const to = t.trackers.length ? ` to ${[...new Set(t.trackers.map((x) => x.value))].join(', ')}` : '';
-    out.push({ at: 'logging', stage: { ...base, logging: { payloads: true } }, span: t.sampleLogging[0].span, detail: `${keys} log${t.sampleLogging.length === 1 ? 's' : ''} model inputs or outputs${to}` });
+    out.push({
+      at: 'logging',
+      stage: { ...base, logging: { payloads: true } },
+      span: t.sampleLogging[0].span,
+      detail: `${keys} log${t.sampleLogging.length === 1 ? 's' : ''} model inputs or outputs${to}`,
+    });
   }
   for (const p of t.hubPushes) {
-    out.push({ at: 'hub', stage: { ...base, hub: { public: p.public } }, span: p.span, detail: `the ${p.what} is pushed to ${p.public ? 'a public' : 'a private'} hub repository${p.public ? ' (`hub_private_repo` is not true)' : ''}` });
+    out.push({
+      at: 'hub',
+      stage: { ...base, hub: { public: p.public } },
+      span: p.span,
+      detail: `the ${p.what} is pushed to ${p.public ? 'a public' : 'a private'} hub repository${p.public ? ' (`hub_private_repo` is not true)' : ''}`,
+    });
   }
   return out;
 }
@@ -44,21 +61,35 @@ const METHOD_SETTING: Record<TrainingConfig['format'], Partial<Record<string, [s
 function configFixes(c: LoadedConfig & { training: TrainingConfig }, text: string, at: string, data: Carried): Fix[] {
   if (!c.doc || /\.json$/i.test(c.path)) return [];
   const doc = c.doc;
-  const fix = (title: string, edit: TextEdit | undefined): Fix[] => (edit ? [{ title, edits: [edit], preferred: false, safe: false }] : []);
+  const fix = (title: string, edit: TextEdit | undefined): Fix[] =>
+    edit ? [{ title, edits: [edit], preferred: false, safe: false }] : [];
   if (at === 'method') {
     return data.allowedMethods.flatMap((m) => {
       const setting = METHOD_SETTING[c.training.format][m];
-      return setting ? fix(`Set \`${setting[0]}: ${String(setting[1])}\` (${m}, which the data allows)`, setKey(text, doc, [], setting[0], setting[1])) : [];
+      return setting
+        ? fix(
+            `Set \`${setting[0]}: ${String(setting[1])}\` (${m}, which the data allows)`,
+            setKey(text, doc, [], setting[0], setting[1]),
+          )
+        : [];
     });
   }
   if (at === 'hub') return fix('Set `hub_private_repo: true`', setKey(text, doc, [], 'hub_private_repo', true));
   if (at === 'logging') {
-    return c.training.sampleLogging.flatMap((k) => fix(`Turn off \`${k.value}\``, replaceScalar(doc, [k.value], typeof doc.get(k.value) === 'number' ? 0 : false)));
+    return c.training.sampleLogging.flatMap((k) =>
+      fix(`Turn off \`${k.value}\``, replaceScalar(doc, [k.value], typeof doc.get(k.value) === 'number' ? 0 : false)),
+    );
   }
   return [];
 }
 
-export function evaluateConfigs(governance: Governance, configs: readonly LoadedConfig[], graph: LineageGraph, today: string, textOf: (path: string) => string = () => ''): Finding[] {
+export function evaluateConfigs(
+  governance: Governance,
+  configs: readonly LoadedConfig[],
+  graph: LineageGraph,
+  today: string,
+  textOf: (path: string) => string = () => '',
+): Finding[] {
   const compiled = policiesFor(governance).filter((c) => c.policy.target === 'stage');
   const out: Finding[] = [];
   for (const c of configs) {
@@ -79,7 +110,12 @@ export function evaluateConfigs(governance: Governance, configs: readonly Loaded
     for (const place of placesOf(t)) {
       for (const p of compiled) {
         if (p.policy.at[0] !== place.at) continue;
-        const context = { stage: place.stage, data, today, approvalRoles: governance.approvalRoles.length ? governance.approvalRoles : undefined };
+        const context = {
+          stage: place.stage,
+          data,
+          today,
+          approvalRoles: governance.approvalRoles.length ? governance.approvalRoles : undefined,
+        };
         if (!p.when(context) || p.require(context)) continue;
         const from = data.assets.length ? ` from ${data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
         out.push({

@@ -32,15 +32,17 @@ export function policiesFor(governance: Governance): Compiled[] {
     const declared = new Map(governance.policies.map((p) => [p.id, p]));
     const all: PolicyDefinition[] = [
       ...BUILTIN_POLICIES.map((b) => ({ ...b, severity: declared.get(b.id)?.severity ?? b.severity })),
-      ...governance.policies.filter((p) => p.when && p.require && !BUILTIN_POLICIES.some((b) => b.id === p.id)).map((p) => ({
-        id: p.id,
-        description: p.description ?? p.id,
-        severity: p.severity ?? 'error',
-        target: p.target ?? 'stage',
-        when: p.when!,
-        require: p.require!,
-        at: p.at ?? [],
-      })),
+      ...governance.policies
+        .filter((p) => p.when && p.require && !BUILTIN_POLICIES.some((b) => b.id === p.id))
+        .map((p) => ({
+          id: p.id,
+          description: p.description ?? p.id,
+          severity: p.severity ?? 'error',
+          target: p.target ?? 'stage',
+          when: p.when!,
+          require: p.require!,
+          at: p.at ?? [],
+        })),
     ];
     for (const policy of all) {
       if (declared.get(policy.id)?.enabled === false) continue;
@@ -60,8 +62,12 @@ export function policiesFor(governance: Governance): Compiled[] {
  */
 export function definitionOf(governance: Governance, policy: PolicyDefinition): RelatedInformation {
   const declared = governance.policies.find((p) => p.id === policy.id);
-  if (declared?.span && governance.path) return { message: `policy \`${policy.id}\` is declared here`, path: governance.path, span: declared.span };
-  return { message: `built-in policy \`${policy.id}\`, described in ${rulePagePath(policyViolation.id)}`, rulePage: { ruleId: policyViolation.id, anchor: policy.id } };
+  if (declared?.span && governance.path)
+    return { message: `policy \`${policy.id}\` is declared here`, path: governance.path, span: declared.span };
+  return {
+    message: `built-in policy \`${policy.id}\`, described in ${rulePagePath(policyViolation.id)}`,
+    rulePage: { ruleId: policyViolation.id, anchor: policy.id },
+  };
 }
 
 /**
@@ -77,7 +83,14 @@ function violationSpan(m: LoadedManifest, at: (string | number)[], stagePath: (s
   return valueSpan(doc, at);
 }
 
-function violation(governance: Governance, m: LoadedManifest, at: (string | number)[], policy: PolicyDefinition, detail: string, stagePath?: (string | number)[]): Finding | undefined {
+function violation(
+  governance: Governance,
+  m: LoadedManifest,
+  at: (string | number)[],
+  policy: PolicyDefinition,
+  detail: string,
+  stagePath?: (string | number)[],
+): Finding | undefined {
   if (!m.doc) return undefined;
   return {
     ruleId: policyViolation.id,
@@ -103,11 +116,19 @@ export function evaluatePolicies(
   for (const c of compiled) {
     if (c.policy.target === 'stage') {
       for (const s of stages) {
-        const context = { stage: s.stage, data: s.data, today, approvalRoles: governance.approvalRoles.length ? governance.approvalRoles : undefined };
+        const context = {
+          stage: s.stage,
+          data: s.data,
+          today,
+          approvalRoles: governance.approvalRoles.length ? governance.approvalRoles : undefined,
+        };
         if (!c.when(context) || c.require(context)) continue;
         const from = s.data.assets.length ? ` from ${s.data.assets.map((a) => `\`${a}\``).join(', ')}` : '';
         const detail = ` (stage \`${String(s.stage.id)}\` uses data of tier ${s.data.tier ?? 'unknown'}${from})`;
-        const f = violation(governance, s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail, ['stages', s.index]);
+        const f = violation(governance, s.manifest, ['stages', s.index, ...c.policy.at], c.policy, detail, [
+          'stages',
+          s.index,
+        ]);
         // Only the built-in policies have advice and fixes: what a team's own policy wants is not known.
         const builtin = BUILTIN_POLICIES.some((b) => b.id === c.policy.id);
         if (!f || !builtin) {
@@ -121,8 +142,16 @@ export function evaluatePolicies(
       for (const r of releases) {
         const context = { release: r.value, data: releaseData(r), today };
         if (!r.value || !c.when(context) || c.require(context)) continue;
-        const missing = (c.require.errors ?? []).map((e) => (e.params as { missingProperty?: string }).missingProperty).filter(Boolean);
-        const f = violation(governance, r, [...c.policy.at], c.policy, missing.length ? ` (missing: ${missing.join(', ')})` : '');
+        const missing = (c.require.errors ?? [])
+          .map((e) => (e.params as { missingProperty?: string }).missingProperty)
+          .filter(Boolean);
+        const f = violation(
+          governance,
+          r,
+          [...c.policy.at],
+          c.policy,
+          missing.length ? ` (missing: ${missing.join(', ')})` : '',
+        );
         if (f) out.push(f);
       }
     }

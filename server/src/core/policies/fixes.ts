@@ -22,8 +22,11 @@ function switchMethod(m: LoadedManifest, text: string, stage: YamlPath, allowed:
   const doc = m.doc!;
   const node = doc.getIn([...stage, 'method'], true);
   const written = isScalar(node) && !!node.range && node.range[1] > node.range[0];
-  const title = (method: string) => (written ? `Switch to \`${method}\`, which the data allows` : `Set \`method: ${method}\`, which the data allows`);
-  return allowed.flatMap((method) => fix(title(method), setKey(text, doc, stage, 'method', method), allowed.length === 1));
+  const title = (method: string) =>
+    written ? `Switch to \`${method}\`, which the data allows` : `Set \`method: ${method}\`, which the data allows`;
+  return allowed.flatMap((method) =>
+    fix(title(method), setKey(text, doc, stage, 'method', method), allowed.length === 1),
+  );
 }
 
 /** Adds `privacy.differentialPrivacy.epsilon` at whichever level is missing, or lowers epsilon. */
@@ -33,11 +36,24 @@ function addPrivacy(m: LoadedManifest, text: string, stage: YamlPath): Fix[] {
   const dp = [...privacy, 'differentialPrivacy'];
   const epsilon = [...dp, 'epsilon'];
   const block = { differentialPrivacy: { epsilon: DEFAULT_EPSILON } };
-  if (!doc.hasIn(privacy)) return fix(`Add a privacy block (differential privacy, epsilon ${DEFAULT_EPSILON})`, addPair(text, doc, stage, 'privacy', block), true);
-  if (!isMap(doc.getIn(privacy, true))) return fix(`Add differential privacy (epsilon ${DEFAULT_EPSILON})`, fillEmpty(text, doc, privacy, block), true);
-  if (!doc.hasIn(dp)) return fix(`Add differential privacy (epsilon ${DEFAULT_EPSILON})`, addPair(text, doc, privacy, 'differentialPrivacy', block.differentialPrivacy), true);
-  if (!isMap(doc.getIn(dp, true))) return fix(`Add epsilon ${DEFAULT_EPSILON}`, fillEmpty(text, doc, dp, block.differentialPrivacy), true);
-  if (!doc.hasIn(epsilon)) return fix(`Add epsilon ${DEFAULT_EPSILON}`, addPair(text, doc, dp, 'epsilon', DEFAULT_EPSILON), true);
+  if (!doc.hasIn(privacy))
+    return fix(
+      `Add a privacy block (differential privacy, epsilon ${DEFAULT_EPSILON})`,
+      addPair(text, doc, stage, 'privacy', block),
+      true,
+    );
+  if (!isMap(doc.getIn(privacy, true)))
+    return fix(`Add differential privacy (epsilon ${DEFAULT_EPSILON})`, fillEmpty(text, doc, privacy, block), true);
+  if (!doc.hasIn(dp))
+    return fix(
+      `Add differential privacy (epsilon ${DEFAULT_EPSILON})`,
+      addPair(text, doc, privacy, 'differentialPrivacy', block.differentialPrivacy),
+      true,
+    );
+  if (!isMap(doc.getIn(dp, true)))
+    return fix(`Add epsilon ${DEFAULT_EPSILON}`, fillEmpty(text, doc, dp, block.differentialPrivacy), true);
+  if (!doc.hasIn(epsilon))
+    return fix(`Add epsilon ${DEFAULT_EPSILON}`, addPair(text, doc, dp, 'epsilon', DEFAULT_EPSILON), true);
   return fix(`Lower epsilon to ${DEFAULT_EPSILON}`, replaceScalar(doc, epsilon, DEFAULT_EPSILON), true);
 }
 
@@ -47,12 +63,24 @@ function addApproval(m: LoadedManifest, text: string, stage: YamlPath): Fix[] {
   const approvals = [...stage, 'approvals'];
   const title = 'Add an approvals skeleton to fill in (role, by, date, expires)';
   if (!doc.hasIn(approvals)) return fix(title, addPair(text, doc, stage, 'approvals', [APPROVAL]), true);
-  if (isSeq(doc.getIn(approvals, true))) return fix('Add an approval to fill in (role, by, date, expires)', appendItem(text, doc, approvals, APPROVAL), true);
+  if (isSeq(doc.getIn(approvals, true)))
+    return fix(
+      'Add an approval to fill in (role, by, date, expires)',
+      appendItem(text, doc, approvals, APPROVAL),
+      true,
+    );
   return fix(title, fillEmpty(text, doc, approvals, [APPROVAL]), true);
 }
 
 /** Sets `key: value` in the mapping at `parent` (under the stage), creating the mapping when absent. */
-function setNested(m: LoadedManifest, text: string, stage: YamlPath, parent: string, key: string, value: boolean): TextEdit | undefined {
+function setNested(
+  m: LoadedManifest,
+  text: string,
+  stage: YamlPath,
+  parent: string,
+  key: string,
+  value: boolean,
+): TextEdit | undefined {
   const doc = m.doc!;
   const path = [...stage, parent];
   if (!doc.hasIn(path)) return addPair(text, doc, stage, parent, { [key]: value });
@@ -93,7 +121,10 @@ export function stagePolicyAdvice(policyId: string, s: StageContext, approvalRol
         fixes,
       };
     case 'confidential-compute':
-      return { change: `${has('compute', 'confidential') ? 'set' : 'add'} \`compute.confidential: true\` ${has('compute', 'confidential') ? 'on' : 'to'} ${name}`, fixes };
+      return {
+        change: `${has('compute', 'confidential') ? 'set' : 'add'} \`compute.confidential: true\` ${has('compute', 'confidential') ? 'on' : 'to'} ${name}`,
+        fixes,
+      };
     case 'no-payload-logging':
       return { change: `set \`logging.payloads: false\` on ${name}`, fixes };
     case 'approvals': {
@@ -106,7 +137,9 @@ export function stagePolicyAdvice(policyId: string, s: StageContext, approvalRol
         fixes,
       };
     case 'retention-limit':
-      return s.data.maxRetentionDays === undefined ? { fixes } : { change: `set \`retentionDays\` of ${name} to at most ${s.data.maxRetentionDays}`, fixes };
+      return s.data.maxRetentionDays === undefined
+        ? { fixes }
+        : { change: `set \`retentionDays\` of ${name} to at most ${s.data.maxRetentionDays}`, fixes };
     case 'no-public-model':
       return { change: `set \`hub.public: false\` on ${name}`, fixes };
     default:
@@ -132,11 +165,21 @@ export function stagePolicyFixes(policyId: string, s: StageContext): Fix[] {
       return addApproval(m, m.text, stage);
     case 'confidential-compute':
       // Preferred, but never safe: it declares how the stage runs, which a person confirms.
-      return fix('Set `compute.confidential: true` (the stage must then run on confidential compute)', setNested(m, m.text, stage, 'compute', 'confidential', true), true);
+      return fix(
+        'Set `compute.confidential: true` (the stage must then run on confidential compute)',
+        setNested(m, m.text, stage, 'compute', 'confidential', true),
+        true,
+      );
     case 'no-payload-logging':
       return fix('Set `logging.payloads: false`', setNested(m, m.text, stage, 'logging', 'payloads', false), true);
     case 'retention-limit':
-      return s.data.maxRetentionDays === undefined ? [] : fix(`Set \`retentionDays: ${s.data.maxRetentionDays}\`, the shortest retention of its sources`, replaceScalar(m.doc, [...stage, 'retentionDays'], s.data.maxRetentionDays), true);
+      return s.data.maxRetentionDays === undefined
+        ? []
+        : fix(
+            `Set \`retentionDays: ${s.data.maxRetentionDays}\`, the shortest retention of its sources`,
+            replaceScalar(m.doc, [...stage, 'retentionDays'], s.data.maxRetentionDays),
+            true,
+          );
     case 'no-public-model':
       return fix('Set `hub.public: false`', setNested(m, m.text, stage, 'hub', 'public', false), true);
     default:

@@ -20,7 +20,10 @@ export interface PolicyDefinition {
 
 const crownJewelStage = (types: string[]) => ({
   required: ['stage', 'data'],
-  properties: { stage: { required: ['type'], properties: { type: { enum: types } } }, data: { properties: { crownJewel: { const: true } } } },
+  properties: {
+    stage: { required: ['type'], properties: { type: { enum: types } } },
+    data: { properties: { crownJewel: { const: true } } },
+  },
 });
 
 /**
@@ -31,11 +34,16 @@ const crownJewelStage = (types: string[]) => ({
 export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   {
     id: 'finetune-method',
-    description: 'Crown-jewel data is fine-tuned only with a method its assets allow (parameter-efficient methods unless an asset allows full fine-tuning)',
+    description:
+      'Crown-jewel data is fine-tuned only with a method its assets allow (parameter-efficient methods unless an asset allows full fine-tuning)',
     severity: 'error',
     target: 'stage',
     when: crownJewelStage(['fine-tune']),
-    require: { properties: { stage: { required: ['method'], properties: { method: { enum: { $data: '/data/allowedMethods' } } } } } },
+    require: {
+      properties: {
+        stage: { required: ['method'], properties: { method: { enum: { $data: '/data/allowedMethods' } } } },
+      },
+    },
     at: ['method'],
   },
   {
@@ -49,7 +57,17 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
         stage: {
           required: ['privacy'],
           properties: {
-            privacy: { type: 'object', required: ['differentialPrivacy'], properties: { differentialPrivacy: { type: 'object', required: ['epsilon'], properties: { epsilon: { type: 'number', maximum: 10 } } } } },
+            privacy: {
+              type: 'object',
+              required: ['differentialPrivacy'],
+              properties: {
+                differentialPrivacy: {
+                  type: 'object',
+                  required: ['epsilon'],
+                  properties: { epsilon: { type: 'number', maximum: 10 } },
+                },
+              },
+            },
           },
         },
       },
@@ -62,7 +80,16 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     severity: 'error',
     target: 'stage',
     when: crownJewelStage(['ingest', 'transform', 'fine-tune', 'evaluate']),
-    require: { properties: { stage: { required: ['compute'], properties: { compute: { type: 'object', required: ['confidential'], properties: { confidential: { const: true } } } } } } },
+    require: {
+      properties: {
+        stage: {
+          required: ['compute'],
+          properties: {
+            compute: { type: 'object', required: ['confidential'], properties: { confidential: { const: true } } },
+          },
+        },
+      },
+    },
     at: ['compute'],
   },
   {
@@ -76,7 +103,8 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   },
   {
     id: 'approvals',
-    description: 'Fine-tuning on crown-jewel data is approved, by a role the governance manifest accepts, and the approval has not expired',
+    description:
+      'Fine-tuning on crown-jewel data is approved, by a role the governance manifest accepts, and the approval has not expired',
     severity: 'error',
     target: 'stage',
     when: crownJewelStage(['fine-tune', 'deploy']),
@@ -84,12 +112,26 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
       properties: {
         stage: {
           required: ['approvals'],
-          properties: { approvals: { type: 'array', minItems: 1, items: { properties: { expires: { format: 'date', formatMinimum: { $data: '/today' } } } } } },
+          properties: {
+            approvals: {
+              type: 'array',
+              minItems: 1,
+              items: { properties: { expires: { format: 'date', formatMinimum: { $data: '/today' } } } },
+            },
+          },
         },
       },
       // With `approvals.roles` declared, each approval names one of them.
       if: { required: ['approvalRoles'] },
-      then: { properties: { stage: { properties: { approvals: { items: { required: ['role'], properties: { role: { enum: { $data: '/approvalRoles' } } } } } } } } },
+      then: {
+        properties: {
+          stage: {
+            properties: {
+              approvals: { items: { required: ['role'], properties: { role: { enum: { $data: '/approvalRoles' } } } } },
+            },
+          },
+        },
+      },
     },
     at: ['approvals'],
   },
@@ -98,7 +140,10 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     description: 'Crown-jewel data leaves the domain of its asset only after a stage that redacts or anonymises it',
     severity: 'error',
     target: 'stage',
-    when: { required: ['stage', 'data'], properties: { stage: { required: ['domain'] }, data: { properties: { crownJewel: { const: true } } } } },
+    when: {
+      required: ['stage', 'data'],
+      properties: { stage: { required: ['domain'] }, data: { properties: { crownJewel: { const: true } } } },
+    },
     require: { properties: { data: { properties: { domains: { items: { const: { $data: '/stage/domain' } } } } } } },
     at: ['domain'],
   },
@@ -107,8 +152,13 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     description: 'A stage keeps data no longer than the shortest retention of the assets it derives from',
     severity: 'error',
     target: 'stage',
-    when: { required: ['stage', 'data'], properties: { stage: { required: ['retentionDays'] }, data: { required: ['maxRetentionDays'] } } },
-    require: { properties: { stage: { properties: { retentionDays: { maximum: { $data: '/data/maxRetentionDays' } } } } } },
+    when: {
+      required: ['stage', 'data'],
+      properties: { stage: { required: ['retentionDays'] }, data: { required: ['maxRetentionDays'] } },
+    },
+    require: {
+      properties: { stage: { properties: { retentionDays: { maximum: { $data: '/data/maxRetentionDays' } } } } },
+    },
     at: ['retentionDays'],
   },
   {
@@ -126,12 +176,19 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
     severity: 'error',
     target: 'release',
     when: { required: ['release', 'data'], properties: { data: { properties: { crownJewel: { const: true } } } } },
-    require: { properties: { release: { properties: { deployments: { items: { properties: { visibility: { not: { const: 'public' } } } } } } } } },
+    require: {
+      properties: {
+        release: {
+          properties: { deployments: { items: { properties: { visibility: { not: { const: 'public' } } } } } },
+        },
+      },
+    },
     at: ['deployments'],
   },
   {
     id: 'release-provenance',
-    description: 'A model release records its base model, pipeline, datasets, hyperparameters, evaluation results and approvals',
+    description:
+      'A model release records its base model, pipeline, datasets, hyperparameters, evaluation results and approvals',
     severity: 'warning',
     target: 'release',
     when: { required: ['release'] },

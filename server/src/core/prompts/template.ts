@@ -40,7 +40,8 @@ function ignoredRegions(text: string): Span[] {
   const front = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(text);
   if (front) out.push({ offset: 0, length: front[0].length });
   // Bounded, so a file full of unclosed `{#` costs linear time, not quadratic.
-  for (const m of text.matchAll(/\{#[\s\S]{0,20000}?#\}|\{\{!--[\s\S]{0,20000}?--\}\}|\{\{![\s\S]{0,20000}?\}\}/g)) out.push({ offset: m.index, length: m[0].length });
+  for (const m of text.matchAll(/\{#[\s\S]{0,20000}?#\}|\{\{!--[\s\S]{0,20000}?--\}\}|\{\{![\s\S]{0,20000}?\}\}/g))
+    out.push({ offset: m.index, length: m[0].length });
   return out;
 }
 
@@ -77,7 +78,14 @@ export function placeholders(text: string): Placeholder[] {
     const simple = /^\s*(\|\s*[A-Za-z_]\w*\s*)*$/.test(rest);
     const filters = simple ? [...rest.matchAll(/\|\s*([A-Za-z_]\w*)/g)].map((f) => f[1]) : [];
     const trimmedEnd = innerStart + inner.trimEnd().length;
-    out.push({ tag: { offset: start, length: tagLength }, variable, field: segments[segments.length - 1], filters, filterInsertAt: trimmedEnd, simple });
+    out.push({
+      tag: { offset: start, length: tagLength },
+      variable,
+      field: segments[segments.length - 1],
+      filters,
+      filterInsertAt: trimmedEnd,
+      simple,
+    });
   }
   return out;
 }

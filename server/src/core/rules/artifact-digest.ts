@@ -4,5 +4,6 @@ export const artifactDigest: RuleMeta = {
   id: 'CG402',
   name: 'artifact-digest',
   defaultSeverity: 'error',
-  summary: "A model release's sha256 does not match its artifact file, or its artifact file is missing from the workspace.",
+  summary:
+    "A model release's sha256 does not match its artifact file, or its artifact file is missing from the workspace.",
 };

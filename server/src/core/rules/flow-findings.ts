@@ -27,7 +27,9 @@ export interface FileContext {
 /** The redaction function for a language; TypeScript and JavaScript stand in for each other. */
 export function redactionFor(governance: Governance, language: LanguageAdapter['id']): RedactionFunction | undefined {
   const r = governance.redaction;
-  return r[language] ?? (language === 'javascript' ? r.typescript : language === 'typescript' ? r.javascript : undefined);
+  return (
+    r[language] ?? (language === 'javascript' ? r.typescript : language === 'typescript' ? r.javascript : undefined)
+  );
 }
 
 /** Crown-jewel data is an error; other declared data a warning; built-in guesses by confidence. */
@@ -42,7 +44,8 @@ export function describe(c: Classification): string {
   const level = c.crownJewel ? 'Crown-jewel' : 'Sensitive';
   if (c.record) return `${level} record \`${c.name}\` of asset \`${c.asset}\` (tier ${c.tier}, every field)`;
   if (c.viaLocation) return `${level} data of asset \`${c.asset}\` (tier ${c.tier}, read from its declared location)`;
-  if (c.source === 'governance' && c.asset) return `${level} field \`${c.name}\` of asset \`${c.asset}\` (tier ${c.tier})`;
+  if (c.source === 'governance' && c.asset)
+    return `${level} field \`${c.name}\` of asset \`${c.asset}\` (tier ${c.tier})`;
   if (c.source === 'governance') return `${level} identifier \`${c.name}\`${c.tier ? ` (tier ${c.tier})` : ''}`;
   return `Possible ${c.category ?? 'sensitive'} value \`${c.name}\` (built-in name list)`;
 }
@@ -64,12 +67,21 @@ function originFix(ctx: FileContext, f: Flow, fn: string, importEdit: TextEdit |
   // A whole record (`json.dumps(customer)`) may not be a string where it entered: wrap it at the sink only.
   if (!origin || origin.form === 'object' || f.classification.record || f.classification.viaLocation) return undefined;
   const { span } = origin;
-  if (span.offset + span.length > f.span.offset || ctx.text.slice(span.offset, span.offset + span.length) !== origin.text) return undefined;
+  if (
+    span.offset + span.length > f.span.offset ||
+    ctx.text.slice(span.offset, span.offset + span.length) !== origin.text
+  )
+    return undefined;
   const edits = wrapEdits(span, origin.form, origin.text, fn);
   if (importEdit) edits.unshift(importEdit);
   const what = origin.text.length <= 40 && !origin.text.includes('\n') ? `\`${origin.text}\`` : 'the value';
   const line = ctx.lines.position(span.offset).line + 1;
-  return { title: `Wrap ${what} in ${fn}() where it enters \`${f.via!.name}\` (line ${line})`, edits, preferred: true, safe: true };
+  return {
+    title: `Wrap ${what} in ${fn}() where it enters \`${f.via!.name}\` (line ${line})`,
+    edits,
+    preferred: true,
+    safe: true,
+  };
 }
 
 /** Turns the flows of one sink kind into findings, each with its redaction fix. */
@@ -81,7 +93,9 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
   const tuning = literalTuning(ctx.governance);
   const inTest = fileRole(ctx.path, tuning.testPaths, tuning.root) === 'test';
   return mine.map((f) => {
-    const via = f.via ? ` through local variable \`${f.via.name}\` (assigned on line ${ctx.lines.position(f.via.offset).line + 1})` : '';
+    const via = f.via
+      ? ` through local variable \`${f.via.name}\` (assigned on line ${ctx.lines.position(f.via.offset).line + 1})`
+      : '';
     const advice = redaction
       ? `; wrap it in ${redaction.function}()`
       : `; declare your redaction function under \`redaction.${ctx.adapter.id}\` in the governance manifest`;
@@ -106,7 +120,9 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
       if (origin) fixes.push(origin);
       const edits = wrapEdits(f.span, f.form, name, redaction.function);
       if (importEdit) edits.unshift(importEdit);
-      const title = origin ? `Wrap the whole \`${f.via!.name}\` in ${redaction.function}() here` : `Wrap in ${redaction.function}()`;
+      const title = origin
+        ? `Wrap the whole \`${f.via!.name}\` in ${redaction.function}() here`
+        : `Wrap in ${redaction.function}()`;
       fixes.push({ title, edits, preferred: !origin, safe: true });
     } else {
       // Inside an interpolation the placeholder replaces the whole `{...}`, so no quotes nest.

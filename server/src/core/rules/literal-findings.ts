@@ -9,14 +9,16 @@ export const secretLiteral: RuleMeta = {
   id: 'CG201',
   name: 'secret-literal',
   defaultSeverity: 'error',
-  summary: 'A secret (cloud key, provider or model-hub token, private key, JWT, connection string with a password) is written into a file.',
+  summary:
+    'A secret (cloud key, provider or model-hub token, private key, JWT, connection string with a password) is written into a file.',
 };
 
 export const piiLiteral: RuleMeta = {
   id: 'CG202',
   name: 'pii-literal',
   defaultSeverity: 'warning',
-  summary: 'Personal data (a valid SSN, card number, IBAN, or an e-mail address or phone number) is written into code, a prompt or a config.',
+  summary:
+    'Personal data (a valid SSN, card number, IBAN, or an e-mail address or phone number) is written into code, a prompt or a config.',
 };
 
 /** Where a scanned text lives, for the message: `code`, `a prompt template`, `a config`. */
@@ -79,7 +81,8 @@ function creditLine(text: string, offset: number): boolean {
 
 function message(m: LiteralMatch, place: LiteralPlace): string {
   const masked = m.masked ? ` (${m.masked})` : '';
-  if (m.class === 'secret') return `Literal ${m.kind} in ${place}; revoke it, and load it from a secret store or the environment instead`;
+  if (m.class === 'secret')
+    return `Literal ${m.kind} in ${place}; revoke it, and load it from a secret store or the environment instead`;
   return `Literal ${m.kind}${masked} in ${place}; use synthetic data or a placeholder`;
 }
 
@@ -91,20 +94,43 @@ export function literalFindings(
   path: string,
   text: string,
   place: LiteralPlace,
-  opts: { classes?: readonly LiteralClass[]; regions?: readonly Span[]; placeholderFix?: boolean; tuning?: LiteralTuning } = {},
+  opts: {
+    classes?: readonly LiteralClass[];
+    regions?: readonly Span[];
+    placeholderFix?: boolean;
+    tuning?: LiteralTuning;
+  } = {},
 ): Finding[] {
   const regions = opts.regions ?? [{ offset: 0, length: text.length }];
   const tuning = opts.tuning ?? {};
   const role = fileRole(path, tuning.testPaths, tuning.root);
   const out: Finding[] = [];
   for (const r of regions) {
-    for (const m of scanLiterals(text.slice(r.offset, r.offset + r.length), opts.classes, { allowedEmailDomains: tuning.allowedEmailDomains })) {
+    for (const m of scanLiterals(text.slice(r.offset, r.offset + r.length), opts.classes, {
+      allowedEmailDomains: tuning.allowedEmailDomains,
+    })) {
       const span = { offset: r.offset + m.offset, length: m.length };
       // Package metadata and credit lines name people on purpose: that is not personal data to report.
       if (m.class === 'pii' && m.lowConfidence && (role === 'metadata' || creditLine(text, span.offset))) continue;
       const fixes: Fix[] =
-        opts.placeholderFix && m.class === 'pii' ? [{ title: `Replace with the placeholder <redacted:${m.key}>`, edits: [{ ...span, newText: `<redacted:${m.key}>` }], preferred: true, safe: false }] : [];
-      out.push({ ruleId: m.class === 'secret' ? secretLiteral.id : piiLiteral.id, severity: severity(m, role, tuning), message: message(m, place), path, span, fixes });
+        opts.placeholderFix && m.class === 'pii'
+          ? [
+              {
+                title: `Replace with the placeholder <redacted:${m.key}>`,
+                edits: [{ ...span, newText: `<redacted:${m.key}>` }],
+                preferred: true,
+                safe: false,
+              },
+            ]
+          : [];
+      out.push({
+        ruleId: m.class === 'secret' ? secretLiteral.id : piiLiteral.id,
+        severity: severity(m, role, tuning),
+        message: message(m, place),
+        path,
+        span,
+        fixes,
+      });
     }
   }
   return out;
@@ -114,7 +140,10 @@ export function literalFindings(
  * At most `max` literal findings per rule in one file, and then one summary finding at the next
  * one's place, so that a data dump does not bury every other finding. The most severe are kept.
  */
-export function boundLiteralFindings(findings: readonly Finding[], max: number = DEFAULT_MAX_LITERAL_FINDINGS): Finding[] {
+export function boundLiteralFindings(
+  findings: readonly Finding[],
+  max: number = DEFAULT_MAX_LITERAL_FINDINGS,
+): Finding[] {
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.ruleId !== secretLiteral.id && f.ruleId !== piiLiteral.id) continue;
@@ -164,7 +193,14 @@ export function assignedCredentials(
   const out: Finding[] = [];
   const synthetic = SYNTHETIC_ROLES.has(fileRole(path, tuning.testPaths, tuning.root));
   for (const a of assignments) {
-    if (a.value.length < 8 || /\s/.test(a.value) || isPlaceholderValue(a.value) || isNameNotSecret(a.name, a.value) || !isCredential(a.name)) continue;
+    if (
+      a.value.length < 8 ||
+      /\s/.test(a.value) ||
+      isPlaceholderValue(a.value) ||
+      isNameNotSecret(a.name, a.value) ||
+      !isCredential(a.name)
+    )
+      continue;
     out.push({
       ruleId: secretLiteral.id,
       // A password written into a test is the test's own fixture; elsewhere it is a leak.
@@ -179,7 +215,35 @@ export function assignedCredentials(
 }
 
 /** Last words of a name that say it holds the secret's name, format or place, not the secret. */
-const NAMING_WORDS = new Set(['prefix', 'suffix', 'pattern', 'regex', 're', 'format', 'template', 'header', 'name', 'env', 'var', 'field', 'label', 'path', 'dir', 'root', 'file', 'url', 'endpoint', 'id', 'at', 'param', 'attr', 'column', 'marker', 'sentinel', 'placeholder']);
+const NAMING_WORDS = new Set([
+  'prefix',
+  'suffix',
+  'pattern',
+  'regex',
+  're',
+  'format',
+  'template',
+  'header',
+  'name',
+  'env',
+  'var',
+  'field',
+  'label',
+  'path',
+  'dir',
+  'root',
+  'file',
+  'url',
+  'endpoint',
+  'id',
+  'at',
+  'param',
+  'attr',
+  'column',
+  'marker',
+  'sentinel',
+  'placeholder',
+]);
 /** Words that only a stand-in value contains. */
 const STAND_IN = /example|sample|placeholder|dummy|fake|test|changeme|your|secret|password|passwd|token/i;
 

@@ -4,14 +4,23 @@ import { placeholder, resolve, SCHEMAS, type JsonSchema, type SchemaKind } from 
 import { didYouMean } from '../text';
 import type { Finding, Fix } from '../types';
 import { addPair } from '../yaml/edit';
-import { childKeySpan, describePath, describeValueKind, keySpan, pathFromPointer, valueSpan, type YamlPath } from '../yaml/locate';
+import {
+  childKeySpan,
+  describePath,
+  describeValueKind,
+  keySpan,
+  pathFromPointer,
+  valueSpan,
+  type YamlPath,
+} from '../yaml/locate';
 import type { RuleMeta } from './rule';
 
 export const manifestSchema: RuleMeta = {
   id: 'CG002',
   name: 'manifest-schema',
   defaultSeverity: 'error',
-  summary: 'A manifest does not match its JSON Schema: an unknown or missing key, a wrong type, or a value outside the allowed set.',
+  summary:
+    'A manifest does not match its JSON Schema: an unknown or missing key, a wrong type, or a value outside the allowed set.',
 };
 
 const typeNames: Record<string, string> = {
@@ -39,15 +48,33 @@ export interface SchemaContext {
  * mapping's last entry. Only a
  * key whose value the schema fixes (a `const`) is safe to add unreviewed.
  */
-function addRequired(context: SchemaContext, doc: Document, at: YamlPath, missing: string, parent: JsonSchema | undefined): Fix | undefined {
+function addRequired(
+  context: SchemaContext,
+  doc: Document,
+  at: YamlPath,
+  missing: string,
+  parent: JsonSchema | undefined,
+): Fix | undefined {
   const root = SCHEMAS[context.kind];
   const property = parent?.properties?.[missing];
   if (!property) return undefined;
   const header = at.length === 0 && (missing === 'apiVersion' || missing === 'kind');
-  const edit = addPair(context.text, doc, at, missing, placeholder(root, property), header ? (missing === 'kind' && doc.has('apiVersion') ? { after: 'apiVersion' } : { first: true }) : {});
+  const edit = addPair(
+    context.text,
+    doc,
+    at,
+    missing,
+    placeholder(root, property),
+    header ? (missing === 'kind' && doc.has('apiVersion') ? { after: 'apiVersion' } : { first: true }) : {},
+  );
   if (!edit) return undefined;
   const fixed = resolve(root, property).const !== undefined;
-  return { title: `Add the required key \`${missing}\`${fixed ? '' : ' (with a placeholder to fill in)'}`, edits: [edit], preferred: true, safe: fixed };
+  return {
+    title: `Add the required key \`${missing}\`${fixed ? '' : ' (with a placeholder to fill in)'}`,
+    edits: [edit],
+    preferred: true,
+    safe: fixed,
+  };
 }
 
 /**
@@ -55,7 +82,12 @@ function addRequired(context: SchemaContext, doc: Document, at: YamlPath, missin
  * ajv is run with `verbose` so each error carries the data and the schema it failed. With the
  * document's text and kind, findings carry fixes that add text (a missing required key).
  */
-export function schemaFindings(path: string, doc: Document, errors: readonly ErrorObject[], context?: SchemaContext): Finding[] {
+export function schemaFindings(
+  path: string,
+  doc: Document,
+  errors: readonly ErrorObject[],
+  context?: SchemaContext,
+): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -70,15 +102,27 @@ export function schemaFindings(path: string, doc: Document, errors: readonly Err
         const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
         const guess = didYouMean(key, known);
         span = childKeySpan(doc, at, key);
-        message = `Unknown key \`${key}\` in ${where}` + (guess ? ` (did you mean \`${guess}\`?)` : `; allowed keys: ${known.join(', ')}`);
-        if (guess) fixes = [{ title: `Rename \`${key}\` to \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true, safe: true }];
+        message =
+          `Unknown key \`${key}\` in ${where}` +
+          (guess ? ` (did you mean \`${guess}\`?)` : `; allowed keys: ${known.join(', ')}`);
+        if (guess)
+          fixes = [
+            {
+              title: `Rename \`${key}\` to \`${guess}\``,
+              edits: [{ ...span, newText: guess }],
+              preferred: true,
+              safe: true,
+            },
+          ];
         break;
       }
       case 'required': {
         const missing = String((e.params as { missingProperty: string }).missingProperty);
         span = keySpan(doc, at);
         message = `${where === 'the document' ? 'The document' : `\`${where}\``} is missing the required key \`${missing}\``;
-        const fix = context ? addRequired(context, doc, at, missing, e.parentSchema as JsonSchema | undefined) : undefined;
+        const fix = context
+          ? addRequired(context, doc, at, missing, e.parentSchema as JsonSchema | undefined)
+          : undefined;
         if (fix) fixes = [fix];
         break;
       }
@@ -86,8 +130,13 @@ export function schemaFindings(path: string, doc: Document, errors: readonly Err
         const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(show);
         const got = show(e.data);
         const guess = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
-        message = `\`${where}\` must be one of ${allowed.join(', ')}; got \`${got}\`` + (guess ? ` (did you mean ${guess}?)` : '');
-        if (guess) fixes = [{ title: `Change to \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true, safe: true }];
+        message =
+          `\`${where}\` must be one of ${allowed.join(', ')}; got \`${got}\`` +
+          (guess ? ` (did you mean ${guess}?)` : '');
+        if (guess)
+          fixes = [
+            { title: `Change to \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true, safe: true },
+          ];
         break;
       }
       case 'const': {
@@ -95,7 +144,15 @@ export function schemaFindings(path: string, doc: Document, errors: readonly Err
         message = `\`${where}\` must be \`${expected}\`; got \`${show(e.data)}\``;
         // With no value written, the span is the key: replacing it would destroy the key.
         const node = doc.getIn(at, true) as { range?: [number, number, number] } | undefined;
-        if (node?.range && node.range[1] > node.range[0]) fixes = [{ title: `Change to \`${expected}\``, edits: [{ ...span, newText: expected }], preferred: true, safe: true }];
+        if (node?.range && node.range[1] > node.range[0])
+          fixes = [
+            {
+              title: `Change to \`${expected}\``,
+              edits: [{ ...span, newText: expected }],
+              preferred: true,
+              safe: true,
+            },
+          ];
         break;
       }
       case 'type': {
@@ -108,7 +165,9 @@ export function schemaFindings(path: string, doc: Document, errors: readonly Err
       }
       case 'pattern': {
         const description = (e.parentSchema as { description?: string })?.description;
-        message = `\`${where}\` is not valid: \`${show(e.data)}\`` + (description ? ` (${description})` : ` does not match ${(e.params as { pattern: string }).pattern}`);
+        message =
+          `\`${where}\` is not valid: \`${show(e.data)}\`` +
+          (description ? ` (${description})` : ` does not match ${(e.params as { pattern: string }).pattern}`);
         break;
       }
       case 'minItems':

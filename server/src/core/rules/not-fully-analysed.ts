@@ -5,7 +5,8 @@ export const notFullyAnalysed: RuleMeta = {
   id: 'CG005',
   name: 'not-fully-analysed',
   defaultSeverity: 'warning',
-  summary: 'A file was not analysed, or only in part: it is too large, binary, too deeply nested, took longer than its time budget, or hit an internal error.',
+  summary:
+    'A file was not analysed, or only in part: it is too large, binary, too deeply nested, took longer than its time budget, or hit an internal error.',
 };
 
 /** Why a file's analysis stopped short. */

@@ -4,5 +4,6 @@ export const policyViolation: RuleMeta = {
   id: 'CG401',
   name: 'policy-violation',
   defaultSeverity: 'error',
-  summary: 'A pipeline stage or model release violates a governance policy, given the classification its data carries through the pipeline.',
+  summary:
+    'A pipeline stage or model release violates a governance policy, given the classification its data carries through the pipeline.',
 };

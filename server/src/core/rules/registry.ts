@@ -18,7 +18,13 @@ import { sensitiveFieldInPromptTemplate } from './sensitive-field-in-prompt-temp
 import { unknownReference } from './unknown-reference';
 
 /** The rules about sensitive data reaching a sink, one per kind of sink. */
-export const FLOW_RULES: readonly FlowRule[] = [sensitiveDataInLog, sensitiveDataInException, sensitiveDataInTracker, sensitiveDataInLlmCall, sensitiveDataUpload];
+export const FLOW_RULES: readonly FlowRule[] = [
+  sensitiveDataInLog,
+  sensitiveDataInException,
+  sensitiveDataInTracker,
+  sensitiveDataInLlmCall,
+  sensitiveDataUpload,
+];
 
 /** Every rule, by id. Each has a page at `docs/rules/<id>.md`; a test keeps the two in step. */
 export const RULES: readonly RuleMeta[] = [

@@ -4,7 +4,8 @@ export const sensitiveDataInLog: FlowRule = {
   id: 'CG101',
   name: 'sensitive-data-in-log',
   defaultSeverity: 'error',
-  summary: 'A crown-jewel field, asset or credential reaches a logging call, print or stdout/stderr without passing through a redaction function.',
+  summary:
+    'A crown-jewel field, asset or credential reaches a logging call, print or stdout/stderr without passing through a redaction function.',
   sink: 'log',
   describeSink: (callee) => `reaches ${callee}`,
 };

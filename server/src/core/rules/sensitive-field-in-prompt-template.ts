@@ -10,7 +10,8 @@ export const sensitiveFieldInPromptTemplate: RuleMeta = {
   id: 'CG106',
   name: 'sensitive-field-in-prompt-template',
   defaultSeverity: 'error',
-  summary: 'A prompt template interpolates a crown-jewel field or a credential, so every prompt rendered from it carries the value to the model.',
+  summary:
+    'A prompt template interpolates a crown-jewel field or a credential, so every prompt rendered from it carries the value to the model.',
 };
 
 /** Placeholders that interpolate sensitive fields without a redacting filter. */
@@ -22,9 +23,35 @@ export function checkPromptTemplate(path: string, text: string, catalog: Catalog
     const fixes: Fix[] = !p.simple
       ? []
       : filter
-        ? [{ title: `Apply the ${filter.function} filter`, edits: [{ offset: p.filterInsertAt, length: 0, newText: ` | ${filter.function}` }], preferred: true, safe: true }]
-        : [{ title: `Replace with the placeholder <redacted:${c.name}>`, edits: [{ ...p.tag, newText: `<redacted:${c.name}>` }], preferred: true, safe: true }];
-    const advice = filter ? `; apply the ${filter.function} filter` : '; declare a template filter under `redaction.templates` in the governance manifest';
-    return [{ ruleId: sensitiveFieldInPromptTemplate.id, severity: severityOf(c), message: `${describe(c)} is interpolated into a prompt template${advice}`, path, span: p.variable, fixes, classification: { tier: c.tier, crownJewel: c.crownJewel } }];
+        ? [
+            {
+              title: `Apply the ${filter.function} filter`,
+              edits: [{ offset: p.filterInsertAt, length: 0, newText: ` | ${filter.function}` }],
+              preferred: true,
+              safe: true,
+            },
+          ]
+        : [
+            {
+              title: `Replace with the placeholder <redacted:${c.name}>`,
+              edits: [{ ...p.tag, newText: `<redacted:${c.name}>` }],
+              preferred: true,
+              safe: true,
+            },
+          ];
+    const advice = filter
+      ? `; apply the ${filter.function} filter`
+      : '; declare a template filter under `redaction.templates` in the governance manifest';
+    return [
+      {
+        ruleId: sensitiveFieldInPromptTemplate.id,
+        severity: severityOf(c),
+        message: `${describe(c)} is interpolated into a prompt template${advice}`,
+        path,
+        span: p.variable,
+        fixes,
+        classification: { tier: c.tier, crownJewel: c.crownJewel },
+      },
+    ];
   });
 }

@@ -7,7 +7,9 @@ import addFormats from 'ajv-formats';
  * a team may use keywords ajv's strict mode rejects; our own schemas are compiled in strict mode
  * by a test instead. `$data` lets a policy compare with values from its context.
  */
-export const ajv = addFormats(new Ajv({ allErrors: true, verbose: true, strict: false, $data: true }), { keywords: true });
+export const ajv = addFormats(new Ajv({ allErrors: true, verbose: true, strict: false, $data: true }), {
+  keywords: true,
+});
 
 /**
  * CrownGuard's own annotation in the published schemas: the value names a file (`file`) or an

@@ -56,26 +56,48 @@ export class Catalog {
   private readonly memo = new Map<string, Classification | null>();
 
   constructor(readonly governance: Governance) {
-    const ranked = [...governance.assets].sort((a, b) => (findTier(governance, b.tier)?.rank ?? 0) - (findTier(governance, a.tier)?.rank ?? 0));
+    const ranked = [...governance.assets].sort(
+      (a, b) => (findTier(governance, b.tier)?.rank ?? 0) - (findTier(governance, a.tier)?.rank ?? 0),
+    );
     for (const asset of ranked) {
       const tier = findTier(governance, asset.tier);
       for (const location of asset.locations) {
         this.locations.push({
           pattern: compileGlob(location),
           source: location.replace(/^\.\//, '').split('*')[0],
-          classification: { name: asset.id, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance', viaLocation: true },
+          classification: {
+            name: asset.id,
+            asset: asset.id,
+            tier: asset.tier,
+            crownJewel: tier?.crownJewel ?? false,
+            source: 'governance',
+            viaLocation: true,
+          },
         });
       }
       for (const record of asset.records) {
         this.records.push({
           words: splitWords(record).join(' '),
-          classification: { name: record, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance', record: true },
+          classification: {
+            name: record,
+            asset: asset.id,
+            tier: asset.tier,
+            crownJewel: tier?.crownJewel ?? false,
+            source: 'governance',
+            record: true,
+          },
         });
       }
       for (const field of asset.fields) {
         this.entries.push({
           words: splitWords(field),
-          classification: { name: field, asset: asset.id, tier: asset.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance' },
+          classification: {
+            name: field,
+            asset: asset.id,
+            tier: asset.tier,
+            crownJewel: tier?.crownJewel ?? false,
+            source: 'governance',
+          },
         });
       }
     }
@@ -83,12 +105,27 @@ export class Catalog {
       const tier = findTier(governance, id.tier);
       this.entries.push({
         words: splitWords(id.name),
-        classification: { name: id.name, category: id.category, tier: id.tier, crownJewel: tier?.crownJewel ?? false, source: 'governance' },
+        classification: {
+          name: id.name,
+          category: id.category,
+          tier: id.tier,
+          crownJewel: tier?.crownJewel ?? false,
+          source: 'governance',
+        },
       });
     }
     if (governance.builtinNames) {
       for (const b of BUILTIN_NAMES) {
-        this.entries.push({ words: b.words, classification: { name: b.words.join('_'), category: b.category, crownJewel: false, source: 'builtin', lowConfidence: b.lowConfidence } });
+        this.entries.push({
+          words: b.words,
+          classification: {
+            name: b.words.join('_'),
+            category: b.category,
+            crownJewel: false,
+            source: 'builtin',
+            lowConfidence: b.lowConfidence,
+          },
+        });
       }
     }
   }

@@ -38,7 +38,9 @@ function tokens(pattern: string): Token[] {
 export function compileGlob(pattern: string): Glob {
   const steps = tokens(pattern);
   const n = steps.length;
-  const literal = steps.every((t) => t.kind === 'char') ? steps.map((t) => (t as { char: string }).char).join('') : undefined;
+  const literal = steps.every((t) => t.kind === 'char')
+    ? steps.map((t) => (t as { char: string }).char).join('')
+    : undefined;
   let current = new Uint8Array(n + 1);
   let next = new Uint8Array(n + 1);
 

@@ -72,7 +72,9 @@ export function entropy(s: string): number {
 /** Values that are obviously placeholders rather than real secrets. */
 export function isPlaceholderValue(value: string): boolean {
   return (
-    /^(x+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[^}]*\}|\$[A-Z_]+|%\([^)]*\)s|%s|changeme|change[-_ ]?me|password|secret|example|dummy|redacted|test|todo|fixme|none|null|undefined|your[-_ ]?\w*|x{3,}\w*)$/i.test(value) ||
+    /^(x+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[^}]*\}|\$[A-Z_]+|%\([^)]*\)s|%s|changeme|change[-_ ]?me|password|secret|example|dummy|redacted|test|todo|fixme|none|null|undefined|your[-_ ]?\w*|x{3,}\w*)$/i.test(
+      value,
+    ) ||
     /(.)\1{7,}/.test(value) ||
     // Elided or templated values: `sk-...`, `<your-key>`, `hf_xxxx`, `${TOKEN}`, `{{ secret }}`.
     /\.\.\.|\u2026|<[^<>]{1,40}>|\$\{[^}]{0,60}\}|\{\{[^}]{0,60}\}\}|x{4,}|X{4,}|\*{3,}/.test(value)
@@ -150,16 +152,52 @@ export function luhn(digits: string): boolean {
 
 /** Test card numbers published by payment providers and card schemes: not anyone's card. */
 const TEST_CARDS = new Set([
-  '4242424242424242', '4000056655665556', '5555555555554444', '2223003122003222', '5200828282828210', '5105105105105100', '378282246310005', '371449635398431',
-  '6011111111111117', '6011000990139424', '3056930009020004', '36227206271667', '3566002020360505', '6200000000000005', '4111111111111111', '4012888888881881',
-  '4222222222222', '378734493671000', '5610591081018250', '30569309025904', '38520000023237', '3530111333300000', '3566111111111113', '5019717010103742',
-  '6331101999990016', '4532015112830366', '5425233430109903', '2222420000001113', '2223000048410010', '4917610000000000', '4000000000000002',
-  '4000002500003155', '4000000000009995', '4012000033330026', '4005519200000004', '4009348888881881', '4012000077777777', '5431111111111111',
-  '6759649826438453', '6799990100000000019', '135410014004955',
+  '4242424242424242',
+  '4000056655665556',
+  '5555555555554444',
+  '2223003122003222',
+  '5200828282828210',
+  '5105105105105100',
+  '378282246310005',
+  '371449635398431',
+  '6011111111111117',
+  '6011000990139424',
+  '3056930009020004',
+  '36227206271667',
+  '3566002020360505',
+  '6200000000000005',
+  '4111111111111111',
+  '4012888888881881',
+  '4222222222222',
+  '378734493671000',
+  '5610591081018250',
+  '30569309025904',
+  '38520000023237',
+  '3530111333300000',
+  '3566111111111113',
+  '5019717010103742',
+  '6331101999990016',
+  '4532015112830366',
+  '5425233430109903',
+  '2222420000001113',
+  '2223000048410010',
+  '4917610000000000',
+  '4000000000000002',
+  '4000002500003155',
+  '4000000000009995',
+  '4012000033330026',
+  '4005519200000004',
+  '4009348888881881',
+  '4012000077777777',
+  '5431111111111111',
+  '6759649826438453',
+  '6799990100000000019',
+  '135410014004955',
 ]);
 
 /** Words that say the number next to them is a card number. */
-const CARD_WORDS = /(card|credit|debit|visa|master|amex|maestro|dankort|uatp|\bcc\b|\bpan\b|payment|kort|karte|carte|tarjeta|\u5361)/i;
+const CARD_WORDS =
+  /(card|credit|debit|visa|master|amex|maestro|dankort|uatp|\bcc\b|\bpan\b|payment|kort|karte|carte|tarjeta|\u5361)/i;
 
 /** Card lengths by the issuer's leading digits (UATP, Amex, Diners, Visa, Mastercard, Maestro, Dankort, JCB, Discover, UnionPay). */
 function issuerAccepts(d: string): boolean {
@@ -176,10 +214,21 @@ function issuerAccepts(d: string): boolean {
 
 function isCardNumber(raw: string): boolean {
   const digits = raw.replace(/[ -]/g, '');
-  if (digits.length < 12 || digits.length > 19 || TEST_CARDS.has(digits) || /^(\d)\1+$/.test(digits) || /0{6,}/.test(digits)) return false;
+  if (
+    digits.length < 12 ||
+    digits.length > 19 ||
+    TEST_CARDS.has(digits) ||
+    /^(\d)\1+$/.test(digits) ||
+    /0{6,}/.test(digits)
+  )
+    return false;
   if (!issuerAccepts(digits)) return false;
   // Separators, when present, must group the digits the way cards are printed.
-  if (/[ -]/.test(raw) && !/^\d{4}([ -]\d{4}){2}[ -]\d{1,7}$|^\d{4}[ -]\d{6}[ -]\d{4,5}$|^\d{4}( \d{4}){3,4}$/.test(raw)) return false;
+  if (
+    /[ -]/.test(raw) &&
+    !/^\d{4}([ -]\d{4}){2}[ -]\d{1,7}$|^\d{4}[ -]\d{6}[ -]\d{4,5}$|^\d{4}( \d{4}){3,4}$/.test(raw)
+  )
+    return false;
   return luhn(digits);
 }
 
@@ -201,7 +250,12 @@ function cardContext(text: string, start: number, end: number, value: string): b
   const next = text[end] ?? '';
   const escapedNewline = prev === 'n' && text[start - 2] === '\\';
   if (!escapedNewline && /[\w./#%&@$\\]/.test(prev)) return false;
-  if (/[\w/#%&@$]/.test(next) || (next === '.' && /\d/.test(text[end + 1] ?? '')) || (next === ',' && /\d/.test(text[end + 1] ?? ''))) return false;
+  if (
+    /[\w/#%&@$]/.test(next) ||
+    (next === '.' && /\d/.test(text[end + 1] ?? '')) ||
+    (next === ',' && /\d/.test(text[end + 1] ?? ''))
+  )
+    return false;
   if (/[ -]/.test(value)) return true;
   const quoted = /["'`]/.test(prev) && /["'`]/.test(next);
   return quoted || CARD_WORDS.test(lineBefore(text, start, 48));
@@ -209,16 +263,96 @@ function cardContext(text: string, start: number, end: number, value: string): b
 
 /** IBAN lengths by country (ISO 13616 registry); other country codes are not IBANs. */
 const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20,
-  EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30,
-  KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28,
-  PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SC: 31, SE: 24, SI: 19, SK: 24, SM: 27, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BR: 29,
+  BY: 28,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IQ: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LC: 32,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NL: 18,
+  NO: 15,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  SA: 24,
+  SC: 31,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VA: 22,
+  VG: 24,
+  XK: 20,
 };
 
 /** IBANs printed in standards, bank documentation and tutorials as the example. */
 const EXAMPLE_IBANS = new Set([
-  'GB82WEST12345698765432', 'DE89370400440532013000', 'FR1420041010050500013M02606', 'NL91ABNA0417164300', 'GB29NWBK60161331926819', 'GB33BUKB20201555555555',
-  'ES9121000418450200051332', 'IT60X0542811101000000123456', 'BE68539007547034', 'CH9300762011623852957', 'AT611904300234573201', 'GB94BARC10201530093459',
+  'GB82WEST12345698765432',
+  'DE89370400440532013000',
+  'FR1420041010050500013M02606',
+  'NL91ABNA0417164300',
+  'GB29NWBK60161331926819',
+  'GB33BUKB20201555555555',
+  'ES9121000418450200051332',
+  'IT60X0542811101000000123456',
+  'BE68539007547034',
+  'CH9300762011623852957',
+  'AT611904300234573201',
+  'GB94BARC10201530093459',
 ]);
 
 export function isIban(raw: string): boolean {
@@ -250,7 +384,15 @@ export function isSsn(raw: string): boolean {
   const digits = raw.replace(/\D/g, '');
   if (digits.length !== 9) return false;
   const a = Number(digits.slice(0, 3));
-  if (a === 0 || a === 666 || a >= 900 || digits.slice(3, 5) === '00' || digits.slice(5) === '0000' || /^(\d)\1+$/.test(digits)) return false;
+  if (
+    a === 0 ||
+    a === 666 ||
+    a >= 900 ||
+    digits.slice(3, 5) === '00' ||
+    digits.slice(5) === '0000' ||
+    /^(\d)\1+$/.test(digits)
+  )
+    return false;
   // Numbers famous for being printed in advertising and documentation, and the range reserved for it.
   return digits !== '078051120' && digits !== '219099999' && digits !== '123456789' && !/^98765432\d$/.test(digits);
 }
@@ -300,7 +442,8 @@ function privateKeyBody(text: string, _start: number, end: number, value: string
 }
 
 /** Passwords that only tutorials, tests and placeholders use. */
-const PLACEHOLDER_PASSWORDS = /^(pass(word)?\d*|passwd|pwd|pw|secret|s3cr3t|token|hunter2|changeme|admin|root|user(name)?|test|dbpass|mypass(word)?|yourpassword|letmein|foobar|foo|bar|qwerty|p@ssw0rd|pa\$\$word)$/i;
+const PLACEHOLDER_PASSWORDS =
+  /^(pass(word)?\d*|passwd|pwd|pw|secret|s3cr3t|token|hunter2|changeme|admin|root|user(name)?|test|dbpass|mypass(word)?|yourpassword|letmein|foobar|foo|bar|qwerty|p@ssw0rd|pa\$\$word)$/i;
 /** Hosts reserved for documentation and tests (RFC 2606, RFC 6761). */
 const EXAMPLE_HOST = /^([\w.-]*\.)?(example(\.(com|org|net))?|invalid|test|localhost)$|\.(example|invalid|test)$/i;
 
@@ -309,12 +452,42 @@ function connectionContext(text: string, _start: number, end: number): boolean {
   return !EXAMPLE_HOST.test(host);
 }
 
-const EXAMPLE_DOMAINS = /@(example\.(com|org|net)|test|localhost|.*\.(test|example|invalid|local))$|^(noreply|no-reply|donotreply|do-not-reply)@|@users\.noreply\.github\.com$|^(github-actions|actions|dependabot|renovate)(\[bot\])?@/i;
+const EXAMPLE_DOMAINS =
+  /@(example\.(com|org|net)|test|localhost|.*\.(test|example|invalid|local))$|^(noreply|no-reply|donotreply|do-not-reply)@|@users\.noreply\.github\.com$|^(github-actions|actions|dependabot|renovate)(\[bot\])?@/i;
 /** Domains used in tutorials, tests and demo data as stand-ins. */
 const STAND_IN_DOMAINS = new Set([
-  'email.com', 'test.com', 'company.com', 'domain.com', 'yourdomain.com', 'yourcompany.com', 'mydomain.com', 'mycompany.com', 'sample.com', 'fake.com', 'foo.com', 'bar.com',
-  'foobar.com', 'acme.com', 'somewhere.com', 'somedomain.com', 'website.com', 'site.com', 'host.com', 'server.com', 'corp.com', 'org.com', 'xyz.com', 'abc.com',
-  'mail.example', 'email.example', 'yourorg.com', 'your-domain.com', 'placeholder.com', 'demo.com', 'testing.com', 'tempuri.org',
+  'email.com',
+  'test.com',
+  'company.com',
+  'domain.com',
+  'yourdomain.com',
+  'yourcompany.com',
+  'mydomain.com',
+  'mycompany.com',
+  'sample.com',
+  'fake.com',
+  'foo.com',
+  'bar.com',
+  'foobar.com',
+  'acme.com',
+  'somewhere.com',
+  'somedomain.com',
+  'website.com',
+  'site.com',
+  'host.com',
+  'server.com',
+  'corp.com',
+  'org.com',
+  'xyz.com',
+  'abc.com',
+  'mail.example',
+  'email.example',
+  'yourorg.com',
+  'your-domain.com',
+  'placeholder.com',
+  'demo.com',
+  'testing.com',
+  'tempuri.org',
 ]);
 
 function isEmail(v: string, options: ScanOptions): boolean {
@@ -323,7 +496,9 @@ function isEmail(v: string, options: ScanOptions): boolean {
   if (STAND_IN_DOMAINS.has(domain) || /^(your|example|sample)/i.test(v)) return false;
   // One-letter labels (`a@d.co`) are abbreviations in prose, not addresses.
   if (domain.split('.')[0].length < 2) return false;
-  return !(options.allowedEmailDomains ?? []).some((d) => domain === d.toLowerCase() || domain.endsWith('.' + d.toLowerCase()));
+  return !(options.allowedEmailDomains ?? []).some(
+    (d) => domain === d.toLowerCase() || domain.endsWith('.' + d.toLowerCase()),
+  );
 }
 
 /** North American numbers with the fictional 555 area code or exchange, or an impossible area code. */
@@ -341,27 +516,63 @@ function isPhone(v: string): boolean {
 /** National formats without a country code are read as phone numbers only after a word that says so. */
 function phoneContext(text: string, start: number, end: number, value: string): boolean {
   if (/[\w./]/.test(text[start - 1] ?? '') || /[\w/]/.test(text[end] ?? '')) return false;
-  return value.startsWith('+') || value.startsWith('(') || /^0[5789]0-\d{4}-\d{4}$/.test(value) || /phone|tel\b|mobile|cell|fax|call|contact|\u96fb\u8a71|\u643a\u5e2f|\u624b\u673a|\u7535\u8bdd/i.test(lineBefore(text, start, 48));
+  return (
+    value.startsWith('+') ||
+    value.startsWith('(') ||
+    /^0[5789]0-\d{4}-\d{4}$/.test(value) ||
+    /phone|tel\b|mobile|cell|fax|call|contact|\u96fb\u8a71|\u643a\u5e2f|\u624b\u673a|\u7535\u8bdd/i.test(
+      lineBefore(text, start, 48),
+    )
+  );
 }
 
 const DETECTORS: readonly Detector[] = [
   {
-    class: 'secret', kind: 'AWS access key ID', key: 'aws_access_key_id', hint: /A[KS]IA|AB?IA|ACCA/, live: true,
-    pattern: /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/g, group: 1, validate: (v) => looksRandom(v.slice(4), 3),
+    class: 'secret',
+    kind: 'AWS access key ID',
+    key: 'aws_access_key_id',
+    hint: /A[KS]IA|AB?IA|ACCA/,
+    live: true,
+    pattern: /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/g,
+    group: 1,
+    validate: (v) => looksRandom(v.slice(4), 3),
   },
   {
-    class: 'secret', kind: 'AWS secret access key', key: 'aws_secret_access_key', hint: /aws_?secret/i, live: true,
-    pattern: /aws_?secret_?(?:access_?)?key\W{0,5}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi, group: 1,
+    class: 'secret',
+    kind: 'AWS secret access key',
+    key: 'aws_secret_access_key',
+    hint: /aws_?secret/i,
+    live: true,
+    pattern: /aws_?secret_?(?:access_?)?key\W{0,5}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    group: 1,
     validate: (v) => !/(EXAMPLE|SAMPLE|TEST|FAKE|DUMMY)KEY$|X{6,}$/i.test(v) && looksRandom(v, 4),
   },
   {
-    class: 'secret', kind: 'GitHub token', key: 'github_token', hint: /gh[pousr]_|github_pat_/, live: true,
-    pattern: /\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b/g, group: 1,
+    class: 'secret',
+    kind: 'GitHub token',
+    key: 'github_token',
+    hint: /gh[pousr]_|github_pat_/,
+    live: true,
+    pattern: /\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b/g,
+    group: 1,
     validate: (v) => (v.startsWith('github_pat_') ? looksRandom(v.slice(11), 4) : tokenChecksumOk(v)),
   },
-  { class: 'secret', kind: 'npm token', key: 'npm_token', hint: /npm_/, live: true, pattern: /\b(npm_[A-Za-z0-9]{36})\b/g, group: 1, validate: tokenChecksumOk },
   {
-    class: 'secret', kind: 'Slack token', key: 'slack_token', hint: /xox|xapp-/, live: true,
+    class: 'secret',
+    kind: 'npm token',
+    key: 'npm_token',
+    hint: /npm_/,
+    live: true,
+    pattern: /\b(npm_[A-Za-z0-9]{36})\b/g,
+    group: 1,
+    validate: tokenChecksumOk,
+  },
+  {
+    class: 'secret',
+    kind: 'Slack token',
+    key: 'slack_token',
+    hint: /xox|xapp-/,
+    live: true,
     pattern:
       /(?<![\w-])(xoxb-\d{10,13}-\d{10,13}-[A-Za-z0-9]{20,34}|xoxb-\d{8,14}-[A-Za-z0-9]{18,26}|xox[pe](?:-\d{10,13}){3}-[A-Za-z0-9]{28,34}|xapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-f0-9]{32,64}|xoxe\.xox[bp]-\d-[A-Z0-9]{163,166}|xoxe-\d-[A-Z0-9]{146}|xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}|xox[os]-\d+-\d+-\d+-[a-fA-F\d]{16,64})(?![\w-])/g,
     group: 1,
@@ -370,55 +581,141 @@ const DETECTORS: readonly Detector[] = [
       return /\d/.test(v.slice(5)) && /[A-Za-z]/.test(tail) && looksRandom(tail, 3);
     },
   },
-  { class: 'secret', kind: 'Stripe live key', key: 'stripe_key', hint: /_live_/, live: true, pattern: /\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})\b/g, group: 1, validate: (v) => looksRandom(v.slice(8), 4) },
   {
-    class: 'secret', kind: 'Anthropic API key', key: 'anthropic_api_key', hint: /sk-ant-/, live: true,
-    pattern: /\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])/g, group: 1, validate: (v) => looksRandom(v.slice(14, -2), 4.5),
+    class: 'secret',
+    kind: 'Stripe live key',
+    key: 'stripe_key',
+    hint: /_live_/,
+    live: true,
+    pattern: /\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})\b/g,
+    group: 1,
+    validate: (v) => looksRandom(v.slice(8), 4),
   },
   {
-    class: 'secret', kind: 'OpenAI API key', key: 'openai_api_key', hint: /sk-/, live: true,
-    pattern: /\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})(?![A-Za-z0-9_-])/g, group: 1,
+    class: 'secret',
+    kind: 'Anthropic API key',
+    key: 'anthropic_api_key',
+    hint: /sk-ant-/,
+    live: true,
+    pattern: /\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])/g,
+    group: 1,
+    validate: (v) => looksRandom(v.slice(14, -2), 4.5),
+  },
+  {
+    class: 'secret',
+    kind: 'OpenAI API key',
+    key: 'openai_api_key',
+    hint: /sk-/,
+    live: true,
+    pattern:
+      /\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})(?![A-Za-z0-9_-])/g,
+    group: 1,
     validate: (v) => looksRandom(v.slice(v.lastIndexOf('-') + 1), 4),
   },
   {
-    class: 'secret', kind: 'Hugging Face token', key: 'hf_token', hint: /hf_|api_org_/, live: true,
-    pattern: /\b((?:hf_|api_org_)[A-Za-z]{34})(?![A-Za-z0-9_-])/g, group: 1, validate: (v) => looksRandom(v.slice(v.indexOf('_', 3) + 1), 3.8),
+    class: 'secret',
+    kind: 'Hugging Face token',
+    key: 'hf_token',
+    hint: /hf_|api_org_/,
+    live: true,
+    pattern: /\b((?:hf_|api_org_)[A-Za-z]{34})(?![A-Za-z0-9_-])/g,
+    group: 1,
+    validate: (v) => looksRandom(v.slice(v.indexOf('_', 3) + 1), 3.8),
   },
   {
-    class: 'secret', kind: 'Google API key', key: 'google_api_key', hint: /AIza/, live: true,
-    pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g, group: 1, validate: (v) => looksRandom(v.slice(4), 4),
+    class: 'secret',
+    kind: 'Google API key',
+    key: 'google_api_key',
+    hint: /AIza/,
+    live: true,
+    pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g,
+    group: 1,
+    validate: (v) => looksRandom(v.slice(4), 4),
   },
   {
-    class: 'secret', kind: 'private key', key: 'private_key', hint: /PRIVATE KEY/, live: true,
-    pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g, context: privateKeyBody,
+    class: 'secret',
+    kind: 'private key',
+    key: 'private_key',
+    hint: /PRIVATE KEY/,
+    live: true,
+    pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g,
+    context: privateKeyBody,
   },
   {
-    class: 'secret', kind: 'JSON Web Token', key: 'jwt', hint: /eyJ/, live: true,
-    pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.(?:[A-Za-z0-9_-]{10,})?)(?![A-Za-z0-9_-]|\.[A-Za-z0-9_-]{10,})/g, group: 1, validate: isJwt,
+    class: 'secret',
+    kind: 'JSON Web Token',
+    key: 'jwt',
+    hint: /eyJ/,
+    live: true,
+    pattern:
+      /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.(?:[A-Za-z0-9_-]{10,})?)(?![A-Za-z0-9_-]|\.[A-Za-z0-9_-]{10,})/g,
+    group: 1,
+    validate: isJwt,
   },
   {
-    class: 'secret', kind: 'connection string with a password', key: 'connection_string', hint: /:\/\/[^\s/]{0,256}:[^\s/]{0,256}@/,
-    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:([^\s@/'"]{1,256})@[^\s/'"]{1,256}/gi, group: 1,
+    class: 'secret',
+    kind: 'connection string with a password',
+    key: 'connection_string',
+    hint: /:\/\/[^\s/]{0,256}:[^\s/]{0,256}@/,
+    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:([^\s@/'"]{1,256})@[^\s/'"]{1,256}/gi,
+    group: 1,
     validate: (v) => !isPlaceholderValue(v) && !PLACEHOLDER_PASSWORDS.test(v) && v.length >= 4 && !/^\d{1,5}$/.test(v),
     context: connectionContext,
   },
   {
-    class: 'pii', kind: 'US social security number', key: 'ssn', hint: /\d{3}[- .]?\d{2}/,
-    pattern: /(?<![\w.-])(\d{3}([- .]?)\d{2}\2\d{4})(?![\w-]|\.\d)/g, group: 1, validate: isSsn, context: ssnContext, mask: true,
-  },
-  { class: 'pii', kind: 'payment card number', key: 'card_number', hint: /\d{4}/, pattern: /(?<![\d-])((?:\d[ -]?){11,18}\d)(?![\d-])/g, group: 1, validate: isCardNumber, context: cardContext, mask: true },
-  {
-    class: 'pii', kind: 'IBAN', key: 'iban', hint: /[A-Z]{2}\d{2}/,
-    pattern: /\b([A-Z]{2}\d{2}(?:([ -]?)[A-Z0-9]{4})(?:\2[A-Z0-9]{4}){1,6}(?:\2[A-Z0-9]{1,4})?)/g, group: 1, trim: trimIban, validate: isIban, mask: true,
-  },
-  {
-    class: 'pii', kind: 'email address', key: 'email', hint: /@/,
-    pattern: /(?<![\w.%+:/-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g, group: 1, validate: isEmail, lowConfidence: true,
+    class: 'pii',
+    kind: 'US social security number',
+    key: 'ssn',
+    hint: /\d{3}[- .]?\d{2}/,
+    pattern: /(?<![\w.-])(\d{3}([- .]?)\d{2}\2\d{4})(?![\w-]|\.\d)/g,
+    group: 1,
+    validate: isSsn,
+    context: ssnContext,
+    mask: true,
   },
   {
-    class: 'pii', kind: 'phone number', key: 'phone', hint: /\+\d|\(\d{3}\)|\d{2,4}-\d{3,4}|1[3-9]\d{9}/,
-    pattern: /(?<![\w+])(\+[1-9]\d{0,2}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{1,4}){2,5}|\(\d{3}\) ?\d{3}-\d{4}|0\d{1,4}-\d{2,4}-\d{4}|0\d{1,2}-\d{6,8}|1[3-9]\d{9})(?![\w-])/g,
-    group: 1, validate: isPhone, context: phoneContext, lowConfidence: true,
+    class: 'pii',
+    kind: 'payment card number',
+    key: 'card_number',
+    hint: /\d{4}/,
+    pattern: /(?<![\d-])((?:\d[ -]?){11,18}\d)(?![\d-])/g,
+    group: 1,
+    validate: isCardNumber,
+    context: cardContext,
+    mask: true,
+  },
+  {
+    class: 'pii',
+    kind: 'IBAN',
+    key: 'iban',
+    hint: /[A-Z]{2}\d{2}/,
+    pattern: /\b([A-Z]{2}\d{2}(?:([ -]?)[A-Z0-9]{4})(?:\2[A-Z0-9]{4}){1,6}(?:\2[A-Z0-9]{1,4})?)/g,
+    group: 1,
+    trim: trimIban,
+    validate: isIban,
+    mask: true,
+  },
+  {
+    class: 'pii',
+    kind: 'email address',
+    key: 'email',
+    hint: /@/,
+    pattern: /(?<![\w.%+:/-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g,
+    group: 1,
+    validate: isEmail,
+    lowConfidence: true,
+  },
+  {
+    class: 'pii',
+    kind: 'phone number',
+    key: 'phone',
+    hint: /\+\d|\(\d{3}\)|\d{2,4}-\d{3,4}|1[3-9]\d{9}/,
+    pattern:
+      /(?<![\w+])(\+[1-9]\d{0,2}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{1,4}){2,5}|\(\d{3}\) ?\d{3}-\d{4}|0\d{1,4}-\d{2,4}-\d{4}|0\d{1,2}-\d{6,8}|1[3-9]\d{9})(?![\w-])/g,
+    group: 1,
+    validate: isPhone,
+    context: phoneContext,
+    lowConfidence: true,
   },
 ];
 
@@ -451,7 +748,11 @@ class Claimed {
 }
 
 /** All validated secrets and PII in `text`, or only those of `classes`. */
-export function scanLiterals(text: string, classes: readonly LiteralClass[] = ['secret', 'pii'], options: ScanOptions = {}): LiteralMatch[] {
+export function scanLiterals(
+  text: string,
+  classes: readonly LiteralClass[] = ['secret', 'pii'],
+  options: ScanOptions = {},
+): LiteralMatch[] {
   const out: LiteralMatch[] = [];
   const body = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
   const taken = new Claimed();

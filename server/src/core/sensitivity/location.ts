@@ -8,14 +8,48 @@
 export type FileRole = 'test' | 'example' | 'docs' | 'metadata' | 'source';
 
 /** Folders whose files are tests or test data (pytest, jest, vitest, Go, Rust conventions). */
-const TEST_DIRS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'testing', 'fixtures', '__fixtures__', 'fixture', 'testdata', 'test_data', 'test-data', '__mocks__', 'mocks', 'e2e', 'benchmarks', 'bench']);
-const TEST_FILES = /^(test_.*\.py|.*_test\.(py|go|rs)|conftest\.py|.*\.(test|spec|e2e|int\.test|unit\.test)\.[cm]?[jt]sx?|.*\.test-d\.ts)$/i;
-const EXAMPLE_DIRS = new Set(['examples', 'example', 'demo', 'demos', 'samples', 'sample', 'cookbook', 'cookbooks', 'tutorials', 'tutorial', 'notebooks', 'recipes', 'playground']);
+const TEST_DIRS = new Set([
+  'test',
+  'tests',
+  '__tests__',
+  'spec',
+  'specs',
+  'testing',
+  'fixtures',
+  '__fixtures__',
+  'fixture',
+  'testdata',
+  'test_data',
+  'test-data',
+  '__mocks__',
+  'mocks',
+  'e2e',
+  'benchmarks',
+  'bench',
+]);
+const TEST_FILES =
+  /^(test_.*\.py|.*_test\.(py|go|rs)|conftest\.py|.*\.(test|spec|e2e|int\.test|unit\.test)\.[cm]?[jt]sx?|.*\.test-d\.ts)$/i;
+const EXAMPLE_DIRS = new Set([
+  'examples',
+  'example',
+  'demo',
+  'demos',
+  'samples',
+  'sample',
+  'cookbook',
+  'cookbooks',
+  'tutorials',
+  'tutorial',
+  'notebooks',
+  'recipes',
+  'playground',
+]);
 const EXAMPLE_FILES = /(^|[_.-])(demo|example|examples|sample|samples|mock|dummy|toy)([_.-]|$)/i;
 const DOCS_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'site']);
 const DOCS_FILES = /\.(md|mdx|rst|adoc|txt|ipynb)$|^(readme|changelog|changes|history|contributing|faq)(\.|$)/i;
 /** Files that name the project's authors and maintainers on purpose. */
-const METADATA_FILES = /^(pyproject\.toml|setup\.py|setup\.cfg|package\.json|citation\.cff|codeowners|authors(\.\w+)?|maintainers(\.\w+)?|contributors(\.\w+)?|\.mailmap|notice(\.\w+)?|licen[cs]e(\.\w+)?|copying(\.\w+)?|cargo\.toml|[\w-]+\.gemspec|\.all-contributorsrc|funding\.yml|security\.md|code_of_conduct\.md)$/i;
+const METADATA_FILES =
+  /^(pyproject\.toml|setup\.py|setup\.cfg|package\.json|citation\.cff|codeowners|authors(\.\w+)?|maintainers(\.\w+)?|contributors(\.\w+)?|\.mailmap|notice(\.\w+)?|licen[cs]e(\.\w+)?|copying(\.\w+)?|cargo\.toml|[\w-]+\.gemspec|\.all-contributorsrc|funding\.yml|security\.md|code_of_conduct\.md)$/i;
 
 /** A glob as written in the governance manifest (`**`, `*`, `?`), as a regular expression over a path. */
 export function globToRegExp(glob: string): RegExp {

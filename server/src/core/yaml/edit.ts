@@ -38,7 +38,8 @@ const PLAIN = /^[A-Za-z_./@][\w./@ -]*$/;
 const RESERVED = /^(true|false|null|yes|no|on|off|~)$/i;
 
 function scalar(value: Exclude<Block, readonly Block[] | { readonly [key: string]: Block }>): string {
-  if (typeof value === 'string') return PLAIN.test(value) && !RESERVED.test(value) && !value.endsWith(' ') ? value : JSON.stringify(value);
+  if (typeof value === 'string')
+    return PLAIN.test(value) && !RESERVED.test(value) && !value.endsWith(' ') ? value : JSON.stringify(value);
   return String(value);
 }
 
@@ -63,7 +64,8 @@ export function flow(value: Block): string {
 /** The lines of `key: value` in block style, the key at `indent`. */
 function pairLines(key: string, value: Block, indent: number): string[] {
   const pad = ' '.repeat(indent);
-  if ((isRecord(value) && Object.keys(value).length > 0) || (isList(value) && value.length > 0)) return [`${pad}${key}:`, ...valueLines(value, indent + STEP)];
+  if ((isRecord(value) && Object.keys(value).length > 0) || (isList(value) && value.length > 0))
+    return [`${pad}${key}:`, ...valueLines(value, indent + STEP)];
   return [`${pad}${key}: ${flow(value)}`];
 }
 
@@ -104,7 +106,14 @@ function collection(doc: Document, path: YamlPath): unknown {
  * below the entry `after`, or above its first with `first`), before the closing brace for a
  * flow mapping.
  */
-export function addPair(text: string, doc: Document, path: YamlPath, key: string, value: Block, options: { first?: boolean; after?: string } = {}): TextEdit | undefined {
+export function addPair(
+  text: string,
+  doc: Document,
+  path: YamlPath,
+  key: string,
+  value: Block,
+  options: { first?: boolean; after?: string } = {},
+): TextEdit | undefined {
   const map = collection(doc, path);
   if (!isMap(map) || !map.range) return undefined;
   if (map.flow) {
@@ -112,7 +121,9 @@ export function addPair(text: string, doc: Document, path: YamlPath, key: string
     if (text[close] !== '}') return undefined;
     const last = map.items[map.items.length - 1];
     const end = last ? Math.max(endOf(last.value as Node) ?? 0, endOf(last.key as Node) ?? 0) : undefined;
-    return end !== undefined ? { offset: end, length: 0, newText: `, ${key}: ${flow(value)}` } : { offset: close, length: 0, newText: ` ${key}: ${flow(value)} ` };
+    return end !== undefined
+      ? { offset: end, length: 0, newText: `, ${key}: ${flow(value)}` }
+      : { offset: close, length: 0, newText: ` ${key}: ${flow(value)} ` };
   }
   const firstKey = map.items[0]?.key as Node | undefined;
   if (!firstKey?.range) return undefined;
@@ -122,7 +133,10 @@ export function addPair(text: string, doc: Document, path: YamlPath, key: string
     const nl = newline(text);
     return { offset: firstKey.range[0], length: 0, newText: lines.join(nl).slice(indent) + nl + ' '.repeat(indent) };
   }
-  const after = options.after === undefined ? undefined : map.items.find((p) => isScalar(p.key) && String(p.key.value) === options.after);
+  const after =
+    options.after === undefined
+      ? undefined
+      : map.items.find((p) => isScalar(p.key) && String(p.key.value) === options.after);
   const last = after ?? map.items[map.items.length - 1];
   const end = Math.max(endOf(last.value as Node) ?? 0, endOf(last.key as Node) ?? 0);
   return afterLine(text, end, lines);
@@ -136,7 +150,9 @@ export function appendItem(text: string, doc: Document, path: YamlPath, item: Bl
     const close = seq.range[1] - 1;
     if (text[close] !== ']') return undefined;
     const last = seq.items[seq.items.length - 1] as Node | undefined;
-    return last?.range ? { offset: last.range[1], length: 0, newText: `, ${flow(item)}` } : { offset: close, length: 0, newText: flow(item) };
+    return last?.range
+      ? { offset: last.range[1], length: 0, newText: `, ${flow(item)}` }
+      : { offset: close, length: 0, newText: flow(item) };
   }
   const first = seq.items[0] as Node | undefined;
   const last = seq.items[seq.items.length - 1] as Node | undefined;

@@ -108,4 +108,3 @@ export function describeValueKind(value: unknown): string {
   if (typeof value === 'string') return 'text';
   return `a ${typeof value}`;
 }
-

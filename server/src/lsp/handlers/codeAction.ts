@@ -7,7 +7,12 @@ import { toCodeActions, toDiagnostic, toRange } from '../convert';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.crownguard`;
 
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 function wants(only: readonly string[] | undefined, kind: string): boolean {
@@ -25,7 +30,9 @@ export async function onCodeAction(ctx: ServerContext, params: CodeActionParams)
   const actions: CodeAction[] = [];
   if (wants(only, CodeActionKind.QuickFix)) {
     // Some clients do not send `source` back: a CrownGuard rule id is enough to know the diagnostic.
-    const ours = params.context.diagnostics.filter((d) => d.source === 'crownguard' || (d.source === undefined && /^CG\d{3}$/.test(String(d.code))));
+    const ours = params.context.diagnostics.filter(
+      (d) => d.source === 'crownguard' || (d.source === undefined && /^CG\d{3}$/.test(String(d.code))),
+    );
     // Clients without `dataSupport` (Neovim 0.7, for one) drop the fixes a diagnostic carries:
     // for those, find the finding again by rule and range.
     const withoutData = ours.some((d) => d.data === undefined);

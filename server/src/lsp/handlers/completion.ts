@@ -1,9 +1,19 @@
-import { CompletionItemKind, InsertTextFormat, InsertTextMode, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  InsertTextMode,
+  type CompletionItem,
+  type CompletionParams,
+} from 'vscode-languageserver';
 import type { Completion } from '../../core';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
 
-const KINDS: Record<Completion['kind'], CompletionItemKind> = { key: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, id: CompletionItemKind.Reference };
+const KINDS: Record<Completion['kind'], CompletionItemKind> = {
+  key: CompletionItemKind.Property,
+  value: CompletionItemKind.EnumMember,
+  id: CompletionItemKind.Reference,
+};
 
 /** textDocument/completion: keys, ids and schema values in manifests. */
 export async function onCompletion(ctx: ServerContext, params: CompletionParams): Promise<CompletionItem[]> {
@@ -16,7 +26,10 @@ export async function onCompletion(ctx: ServerContext, params: CompletionParams)
     detail: c.detail,
     kind: KINDS[c.kind],
     documentation: c.documentation ? { kind: 'markdown', value: c.documentation } : undefined,
-    textEdit: { range: toRange(doc, c.replace), newText: c.insert ? (snippets ? c.insert.snippet : c.insert.plain) : c.label },
+    textEdit: {
+      range: toRange(doc, c.replace),
+      newText: c.insert ? (snippets ? c.insert.snippet : c.insert.plain) : c.label,
+    },
     insertTextFormat: c.insert && snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
     // The core indents nested lines itself, so the editor must not indent them again.
     insertTextMode: c.insert ? InsertTextMode.asIs : undefined,

@@ -1,5 +1,9 @@
 import { pathToFileURL } from 'node:url';
-import { DocumentDiagnosticReportKind, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import {
+  DocumentDiagnosticReportKind,
+  type DocumentDiagnosticParams,
+  type DocumentDiagnosticReport,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { maskText } from '../../core';
 import type { ServerContext } from '../context';
@@ -9,12 +13,18 @@ import type { ServerContext } from '../context';
  * closed document (VS Code pulls once more on close) gets its saved text's problems, so they
  * stay in the Problems panel; a file outside the workspace folders gets none.
  */
-export async function onDocumentDiagnostic(ctx: ServerContext, params: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {
+export async function onDocumentDiagnostic(
+  ctx: ServerContext,
+  params: DocumentDiagnosticParams,
+): Promise<DocumentDiagnosticReport> {
   const uri = params.textDocument.uri;
   const doc = ctx.workspace.documents.get(uri);
   if (doc) return { kind: DocumentDiagnosticReportKind.Full, items: await ctx.workspace.diagnose(doc) };
   const folder = ctx.workspace.folderOf(uri);
-  const saved = folder && (await ctx.workspace.folderFiles(folder)).some((f) => pathToFileURL(f).href === uri) ? await ctx.workspace.diagnoseSaved(uri, await ctx.workspace.folderIdentity(folder)) : undefined;
+  const saved =
+    folder && (await ctx.workspace.folderFiles(folder)).some((f) => pathToFileURL(f).href === uri)
+      ? await ctx.workspace.diagnoseSaved(uri, await ctx.workspace.folderIdentity(folder))
+      : undefined;
   return { kind: DocumentDiagnosticReportKind.Full, items: saved?.items ?? [] };
 }
 
@@ -39,7 +49,9 @@ export function schedulePush(ctx: ServerContext, doc: TextDocument): void {
         await ctx.connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: items });
       } catch (err) {
         // A timer callback has no caller to report to: log, and keep the server alive.
-        ctx.connection.console.error(`diagnostics failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`);
+        ctx.connection.console.error(
+          `diagnostics failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`,
+        );
       }
     }, PUSH_DELAY_MS),
   );

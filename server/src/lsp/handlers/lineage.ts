@@ -1,5 +1,17 @@
 import { SymbolKind, type Location, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
-import { maskedEdge, maskedHop, maskedNode, maskedSource, maskId, MODEL_KINDS, unmaskId, type Classified, type LineageEdge, type NodeKind, type Subgraph } from '../../core';
+import {
+  maskedEdge,
+  maskedHop,
+  maskedNode,
+  maskedSource,
+  maskId,
+  MODEL_KINDS,
+  unmaskId,
+  type Classified,
+  type LineageEdge,
+  type NodeKind,
+  type Subgraph,
+} from '../../core';
 import {
   LineageNotifications,
   LineageRequests,
@@ -20,7 +32,16 @@ import type { LineageView } from '../workspace';
 function nodeInfo(v: LineageView, raw: Classified): LineageNodeInfo {
   const rank = raw.tier === undefined ? undefined : v.graph.tierRank(raw.tier);
   const n = maskedNode(raw);
-  return { id: n.id, kind: n.kind, detail: n.detail, declaredTier: n.declaredTier, tier: n.tier, tierRank: rank !== undefined && rank >= 0 ? rank : undefined, crownJewel: n.crownJewel, location: v.toLocation(n.path, n.span) as LineageNodeInfo['location'] };
+  return {
+    id: n.id,
+    kind: n.kind,
+    detail: n.detail,
+    declaredTier: n.declaredTier,
+    tier: n.tier,
+    tierRank: rank !== undefined && rank >= 0 ? rank : undefined,
+    crownJewel: n.crownJewel,
+    location: v.toLocation(n.path, n.span) as LineageNodeInfo['location'],
+  };
 }
 
 function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
@@ -31,7 +52,12 @@ function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
   });
   return {
     nodes: g.nodes.map((n) => nodeInfo(v, n)),
-    edges: edges.map(maskedEdge).map((e: LineageEdge) => ({ from: e.from, to: e.to, relation: e.relation, location: v.toLocation(e.path, e.span) as Location })),
+    edges: edges.map(maskedEdge).map((e: LineageEdge) => ({
+      from: e.from,
+      to: e.to,
+      relation: e.relation,
+      location: v.toLocation(e.path, e.span) as Location,
+    })),
   };
 }
 
@@ -44,7 +70,8 @@ const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
 export function lineageHandlers(ctx: ServerContext): Record<string, (params: never) => Promise<unknown>> {
   const view = (p: ScopeParams) => ctx.workspace.lineage(p.uri);
   // Clients name nodes by the masked ids they were given; a raw id (typed, or from the file) works too.
-  const idOf = (v: LineageView | undefined, id: unknown) => (v && typeof id === 'string' ? unmaskId(v.graph.nodes.keys(), id) : undefined);
+  const idOf = (v: LineageView | undefined, id: unknown) =>
+    v && typeof id === 'string' ? unmaskId(v.graph.nodes.keys(), id) : undefined;
   return {
     [LineageRequests.nodes]: async (p: ScopeParams) => {
       const v = await view(p);
@@ -74,8 +101,29 @@ export function lineageHandlers(ctx: ServerContext): Record<string, (params: nev
     [LineageRequests.explain]: async (p: NodeParams) => {
       const v = await view(p);
       const id = idOf(v, p.id);
-      const hops: ExplainHop[] = v && id ? v.graph.explain(id).map(maskedHop).map((h) => ({ id: h.id, kind: h.kind, tier: h.tier, reason: h.reason, location: v.toLocation(h.path, h.span) as ExplainHop['location'] })) : [];
-      const sources: ExplainSource[] = v && id ? v.graph.sources(id).map(maskedSource).map(({ path, span, ...s }) => ({ ...s, location: v.toLocation(path, span) as ExplainSource['location'] })) : [];
+      const hops: ExplainHop[] =
+        v && id
+          ? v.graph
+              .explain(id)
+              .map(maskedHop)
+              .map((h) => ({
+                id: h.id,
+                kind: h.kind,
+                tier: h.tier,
+                reason: h.reason,
+                location: v.toLocation(h.path, h.span) as ExplainHop['location'],
+              }))
+          : [];
+      const sources: ExplainSource[] =
+        v && id
+          ? v.graph
+              .sources(id)
+              .map(maskedSource)
+              .map(({ path, span, ...s }) => ({
+                ...s,
+                location: v.toLocation(path, span) as ExplainSource['location'],
+              }))
+          : [];
       return { hops, sources };
     },
     [LineageRequests.modelsCarrying]: async (p: NodeParams) => {
@@ -110,7 +158,10 @@ export function lineageChanged(ctx: ServerContext): void {
 }
 
 /** workspace/symbol: every lineage node of every folder whose id contains the query. */
-export async function onWorkspaceSymbol(ctx: ServerContext, params: WorkspaceSymbolParams): Promise<SymbolInformation[]> {
+export async function onWorkspaceSymbol(
+  ctx: ServerContext,
+  params: WorkspaceSymbolParams,
+): Promise<SymbolInformation[]> {
   const query = params.query.toLowerCase();
   const out: SymbolInformation[] = [];
   for (const folder of ctx.workspace.folders) {
@@ -120,7 +171,12 @@ export async function onWorkspaceSymbol(ctx: ServerContext, params: WorkspaceSym
       // Names are matched as they are shown, so a query cannot probe for a masked value.
       const n = maskedNode(raw);
       if (query && !n.id.toLowerCase().includes(query)) continue;
-      out.push({ name: n.id, kind: SYMBOL_KINDS[n.kind], location: v.toLocation(n.path, n.span), containerName: `${n.kind}${n.tier ? `, ${n.tier}` : ''}` });
+      out.push({
+        name: n.id,
+        kind: SYMBOL_KINDS[n.kind],
+        location: v.toLocation(n.path, n.span),
+        containerName: `${n.kind}${n.tier ? `, ${n.tier}` : ''}`,
+      });
       if (out.length >= 1000) return out;
     }
   }

@@ -1,5 +1,16 @@
 import type { DefinitionParams, Hover, HoverParams, Location, ReferenceParams } from 'vscode-languageserver';
-import { declarationsOf, describeId, describeSources, maskedHop, maskedNode, maskedSource, maskId, maskText, usesOf, type Span } from '../../core';
+import {
+  declarationsOf,
+  describeId,
+  describeSources,
+  maskedHop,
+  maskedNode,
+  maskedSource,
+  maskId,
+  maskText,
+  usesOf,
+  type Span,
+} from '../../core';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
 
@@ -31,7 +42,10 @@ export async function onReferences(ctx: ServerContext, params: ReferenceParams):
   const node = at?.view.graph.nodes.get(at.id);
   if (!at || !node) return [];
   const g = at.view.graph;
-  const uses = [...g.into(at.id).filter((e) => e.relation !== 'output'), ...g.outOf(at.id).filter((e) => e.relation !== 'output')];
+  const uses = [
+    ...g.into(at.id).filter((e) => e.relation !== 'output'),
+    ...g.outOf(at.id).filter((e) => e.relation !== 'output'),
+  ];
   const seen = new Set<string>();
   return [{ path: node.path, span: node.span }, ...uses]
     .filter((u) => (seen.has(`${u.path}:${u.span.offset}`) ? false : (seen.add(`${u.path}:${u.span.offset}`), true)))
@@ -44,10 +58,21 @@ function describeNode(at: NonNullable<Awaited<ReturnType<typeof lineageNode>>>):
   if (!raw) return undefined;
   const n = maskedNode(raw);
   const hops = at.view.graph.explain(at.id).map(maskedHop);
-  const where = (h: { path: string; span: Span }) => `\`${maskId(h.path)}\` line ${at.view.toLocation(h.path, h.span).range.start.line + 1}`;
-  const tier = n.tier ? `carries tier **${n.tier}**${n.crownJewel ? ' (crown-jewel)' : ''}` : 'carries no classified data';
-  const from = hops.length > 1 && hops[hops.length - 1].reason === 'declared' ? `\n\nTier from: ${hops.slice(1).map((h) => `\`${h.id}\``).join(' ← ')} (declared in ${where(hops[hops.length - 1])})` : '';
-  return maskText(`**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}${describeSources(at.view.graph.sources(at.id).map(maskedSource))}`);
+  const where = (h: { path: string; span: Span }) =>
+    `\`${maskId(h.path)}\` line ${at.view.toLocation(h.path, h.span).range.start.line + 1}`;
+  const tier = n.tier
+    ? `carries tier **${n.tier}**${n.crownJewel ? ' (crown-jewel)' : ''}`
+    : 'carries no classified data';
+  const from =
+    hops.length > 1 && hops[hops.length - 1].reason === 'declared'
+      ? `\n\nTier from: ${hops
+          .slice(1)
+          .map((h) => `\`${h.id}\``)
+          .join(' ← ')} (declared in ${where(hops[hops.length - 1])})`
+      : '';
+  return maskText(
+    `**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}${describeSources(at.view.graph.sources(at.id).map(maskedSource))}`,
+  );
 }
 
 /**

@@ -13,5 +13,6 @@ export function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWat
     return;
   }
   // A file that is not open changed on disk: a pull client asks for the workspace's problems again.
-  if (ctx.capabilities.pullDiagnostics && params.changes.some((c) => !ctx.workspace.documents.get(c.uri))) refreshAll(ctx);
+  if (ctx.capabilities.pullDiagnostics && params.changes.some((c) => !ctx.workspace.documents.get(c.uri)))
+    refreshAll(ctx);
 }

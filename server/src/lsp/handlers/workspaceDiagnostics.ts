@@ -50,9 +50,13 @@ export async function onWorkspaceDiagnostic(
     await new Promise((resolve) => setImmediate(resolve));
     await ws.foregroundIdle();
     const listed: { folder: string; uris: string[] }[] = [];
-    for (const folder of ws.folders) listed.push({ folder, uris: (await ws.folderFiles(folder)).map((f) => pathToFileURL(f).href) });
+    for (const folder of ws.folders)
+      listed.push({ folder, uris: (await ws.folderFiles(folder)).map((f) => pathToFileURL(f).href) });
     const total = listed.reduce((n, l) => n + l.uris.length, 0);
-    if (total > MAX_SCANNED_FILES) ctx.connection.console.warn(`Workspace diagnostics: ${total} files; only the first ${MAX_SCANNED_FILES} are checked.`);
+    if (total > MAX_SCANNED_FILES)
+      ctx.connection.console.warn(
+        `Workspace diagnostics: ${total} files; only the first ${MAX_SCANNED_FILES} are checked.`,
+      );
     let done = 0;
     for (const { folder, uris } of listed) {
       const identity = await ws.folderIdentity(folder);
@@ -60,15 +64,24 @@ export async function onWorkspaceDiagnostic(
         if (done >= MAX_SCANNED_FILES) break;
         done++;
         seen.add(uri);
-        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
+        if (token.isCancellationRequested)
+          throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
         if (ws.documents.get(uri)) continue;
         // The open files first: a document pull, a hover or a completion is served before the
         // next saved file is analysed, not merely between slices.
         await ws.foregroundIdle();
         const result = await ws.diagnoseSaved(uri, identity);
         if (!result) continue;
-        if (previous.get(uri) === result.resultId) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: result.resultId });
-        else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: result.resultId, items: result.items });
+        if (previous.get(uri) === result.resultId)
+          items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: result.resultId });
+        else
+          items.push({
+            kind: DocumentDiagnosticReportKind.Full,
+            uri,
+            version: null,
+            resultId: result.resultId,
+            items: result.items,
+          });
         if (result.computed) progress.report(done, Math.min(total, MAX_SCANNED_FILES));
         if (Date.now() - sliceStart > SLICE_MS) {
           await new Promise((resolve) => setImmediate(resolve));
@@ -78,7 +91,8 @@ export async function onWorkspaceDiagnostic(
     }
     // Files reported before and gone since: their problems go with them.
     for (const [uri, value] of previous) {
-      if (!seen.has(uri) && value !== GONE && !ws.documents.get(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: GONE, items: [] });
+      if (!seen.has(uri) && value !== GONE && !ws.documents.get(uri))
+        items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: GONE, items: [] });
     }
     return { items };
   } finally {
@@ -103,7 +117,9 @@ class LazyProgress {
         : this.ctx.capabilities.workDoneProgress
           ? this.ctx.connection.window.createWorkDoneProgress().catch(() => undefined)
           : Promise.resolve(undefined);
-      void this.reporter.then((r) => r?.begin('CrownGuard: checking the workspace', 0, `${done} of ${total} files`, false));
+      void this.reporter.then((r) =>
+        r?.begin('CrownGuard: checking the workspace', 0, `${done} of ${total} files`, false),
+      );
     }
     const percent = Math.floor((done * 100) / Math.max(total, 1));
     if (percent === this.lastPercent) return;
