@@ -5,11 +5,12 @@ import {
   TextDocuments,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
+  type DidChangeWorkspaceFoldersParams,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
   type InitializeResult,
-  type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine } from '../core';
@@ -151,8 +152,12 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  connection.onInitialized(
-    whenReady((ctx) => {
+  connection.onInitialized(() => {
+    // The protocol's own workspace-folders feature takes this notification over at initialize
+    // when the client declares it; taking it back at once, before the parsers are ready, keeps
+    // its parameters checked.
+    connection.onNotification(DidChangeWorkspaceFoldersNotification.type, foldersChanged);
+    whenReady((ctx: ServerContext) => {
       if (ctx.workspace.configurationSupported)
         void connection.client.register(DidChangeConfigurationNotification.type, { section: 'crownguard' });
       if (ctx.capabilities.watchedFilesRegistration) {
@@ -160,28 +165,25 @@ export function startServer(connection: Connection): void {
           watchers: [{ globPattern: WATCHED_FILES }],
         });
       }
-      if (!ctx.capabilities.workspaceFolders) return;
-      connection.workspace.onDidChangeWorkspaceFolders(
-        notification(
-          connection,
-          'workspace/didChangeWorkspaceFolders',
-          workspaceFoldersChange,
-          (e: WorkspaceFoldersChangeEvent) => {
-            const removed = new Set(e.removed.map((f) => f.uri));
-            ctx.workspace.folders = [
-              ...ctx.workspace.folders.filter((f) => !removed.has(f)),
-              ...e.added.map((f) => f.uri),
-            ];
-            onDidChangeConfiguration(ctx);
-          },
-        ),
-      );
-    }),
-  );
+    })();
+  });
 
   // The handler table: one line per LSP method, each with the shape its parameters must have.
   const note = <A extends unknown[]>(method: string, check: Check, handler: (...args: A) => void) =>
     notification(connection, method, check, handler);
+  const foldersChanged = note(
+    'workspace/didChangeWorkspaceFolders',
+    (p) => typeof p === 'object' && p !== null && workspaceFoldersChange((p as { event?: unknown }).event),
+    whenReady((ctx, { event }: DidChangeWorkspaceFoldersParams) => {
+      const removed = new Set(event.removed.map((f) => f.uri));
+      ctx.workspace.folders = [
+        ...ctx.workspace.folders.filter((f) => !removed.has(f)),
+        ...event.added.map((f) => f.uri),
+      ];
+      onDidChangeConfiguration(ctx);
+    }),
+  );
+  connection.onNotification(DidChangeWorkspaceFoldersNotification.type, foldersChanged);
   connection.languages.diagnostics.on(
     request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic)),
   );
