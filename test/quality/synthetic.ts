@@ -37,7 +37,8 @@ export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export const BASE64 = ALNUM + '+/';
 
-function base62(n: number, width: number): string {
+/** `n` in base 62, left-padded to `width`: how GitHub and npm write a token's checksum. */
+export function base62(n: number, width: number): string {
   let out = '';
   do {
     out = BASE62[n % 62] + out;

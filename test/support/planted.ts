@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { base62 } from '../quality/synthetic';
 
 /**
  * A generated workspace with a value of every literal detector's kind planted in every position
@@ -62,16 +63,6 @@ const LOWER = 'abcdefghijkmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 const ALNUM = UPPER + LOWER + '23456789';
 const B64 = ALNUM + '+/';
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-function base62(n: number, width: number): string {
-  let out = '';
-  do {
-    out = BASE62[n % 62] + out;
-    n = Math.floor(n / 62);
-  } while (n > 0);
-  return out.padStart(width, '0');
-}
 
 function luhnDigit(body: string): string {
   let sum = 0;
