@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileGlob } from '../../server/src/core/sensitivity/glob';
+import { testPathGlob } from '../../server/src/core/sensitivity/location';
 
 /** The backtracking translation the matcher replaces: the meaning a glob must keep. */
 function reference(pattern: string): RegExp {
@@ -75,5 +76,32 @@ describe('asset location globs', () => {
     assert.equal(glob.test(path), false);
     // Backtracking takes longer than the age of the universe here; linear matching well under a second.
     assert.ok(performance.now() - started < 5000);
+  });
+});
+
+describe("the governance manifest's test-data globs", () => {
+  it('match a path or a folder above it, and a glob without a slash at any depth', () => {
+    const cases: [string, string, boolean][] = [
+      ['tests', 'tests/a.py', true],
+      ['tests', 'src/tests/a.py', true],
+      ['tests', 'tests', true],
+      ['tests', 'contests/a.py', false],
+      ['**/fixtures/**', 'a/fixtures/b.py', true],
+      ['data/*.jsonl', 'data/x.jsonl', true],
+      ['data/*.jsonl', 'data/sub/x.jsonl', false],
+      ['*.test.py', 'a/b.test.py', true],
+      ['./src/qa', 'src/qa/x.py', true],
+      ['src/qa', 'x/src/qa/x.py', false],
+    ];
+    for (const [glob, path, expected] of cases)
+      assert.equal(testPathGlob(glob).test(path), expected, `${glob} on ${path}`);
+  });
+
+  it('run without backtracking: thirty `**` against a long path answer at once', () => {
+    const glob = testPathGlob(`a/${'**/'.repeat(30)}x`);
+    const path = `a/${Array.from({ length: 200 }, (_, i) => `d${i}`).join('/')}/y`;
+    const started = Date.now();
+    assert.equal(glob.test(path), false);
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   });
 });

@@ -10,8 +10,6 @@ export interface ClientCapabilities {
   workDoneProgress: boolean;
   /** Completion items may be snippets (tab stops, choices). */
   snippets: boolean;
-  /** The client tells of workspace folders added and removed. */
-  workspaceFolders: boolean;
 }
 
 /** Passed to every handler: the connection, the workspace state and the client's capabilities. */

@@ -70,7 +70,6 @@ function readCapabilities(params: InitializeParams): ClientCapabilities {
     watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workDoneProgress: c.window?.workDoneProgress === true,
     snippets: c.textDocument?.completion?.completionItem?.snippetSupport === true,
-    workspaceFolders: c.workspace?.workspaceFolders === true,
   };
 }
 

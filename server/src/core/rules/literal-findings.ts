@@ -1,5 +1,6 @@
 import type { Governance } from '../governance/model';
-import { fileRole, globToRegExp, type FileRole } from '../sensitivity/location';
+import type { Glob } from '../sensitivity/glob';
+import { fileRole, testPathGlob, type FileRole } from '../sensitivity/location';
 import { isPlaceholderValue, scanLiterals, type LiteralClass, type LiteralMatch } from '../sensitivity/literals';
 import { splitWords } from '../sensitivity/words';
 import type { Finding, Fix, Severity, Span } from '../types';
@@ -27,7 +28,7 @@ export type LiteralPlace = 'code' | 'a prompt template' | 'a config file' | 'a m
 /** How the governance manifest tunes the literal rules; every field has a default. */
 export interface LiteralTuning {
   /** Extra globs for test data, beyond the conventions `fileRole` knows. */
-  readonly testPaths?: readonly RegExp[];
+  readonly testPaths?: readonly Glob[];
   /** Finding fingerprints the organisation has reviewed and accepted. */
   readonly allowFingerprints?: ReadonlySet<string>;
   readonly allowedEmailDomains?: readonly string[];
@@ -46,7 +47,7 @@ export function literalTuning(g: Governance): LiteralTuning {
     const l = g.literals;
     const slash = g.path ? Math.max(g.path.lastIndexOf('/'), g.path.lastIndexOf('\\')) : -1;
     t = {
-      testPaths: (l?.testPaths ?? []).map(globToRegExp),
+      testPaths: (l?.testPaths ?? []).map(testPathGlob),
       allowFingerprints: new Set(l?.allowFingerprints ?? []),
       allowedEmailDomains: l?.allowedEmailDomains ?? [],
       reportTestData: l?.reportTestData === true,

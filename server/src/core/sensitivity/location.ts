@@ -1,3 +1,4 @@
+import { compileGlob, type Glob } from './glob';
 /**
  * What kind of file a path is, by the conventions projects use: tests and their fixtures,
  * examples and demo data, documentation, and package metadata. Literal personal data in a test
@@ -51,28 +52,29 @@ const DOCS_FILES = /\.(md|mdx|rst|adoc|txt|ipynb)$|^(readme|changelog|changes|hi
 const METADATA_FILES =
   /^(pyproject\.toml|setup\.py|setup\.cfg|package\.json|citation\.cff|codeowners|authors(\.\w+)?|maintainers(\.\w+)?|contributors(\.\w+)?|\.mailmap|notice(\.\w+)?|licen[cs]e(\.\w+)?|copying(\.\w+)?|cargo\.toml|[\w-]+\.gemspec|\.all-contributorsrc|funding\.yml|security\.md|code_of_conduct\.md)$/i;
 
-/** A glob as written in the governance manifest (`**`, `*`, `?`), as a regular expression over a path. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
+/**
+ * A test-data glob as written in the governance manifest (`**`, `*`, `?`). It matches a path or
+ * any folder above it, and a glob without a slash matches at any depth, like a .gitignore line.
+ * Globs come from the workspace, so they run on the non-backtracking matcher (see glob.ts).
+ */
+export function testPathGlob(glob: string): Glob {
   const g = glob.replace(/\\/g, '/').replace(/^\.\//, '');
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i];
-    if (c === '*' && g[i + 1] === '*') {
-      re += g[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += g[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  // A pattern without a slash matches at any depth, like a .gitignore line.
-  return new RegExp(`${g.includes('/') ? '^' : '(^|/)'}${re}(/|$)`);
+  const itself = compileGlob(g);
+  const below = compileGlob(`${g}/**`);
+  const at = (path: string) => itself.test(path) || below.test(path);
+  if (g.includes('/')) return { source: glob, test: at };
+  // Without a slash: from the start of any segment.
+  return {
+    source: glob,
+    test: (path) => at(path) || [...path.matchAll(/\//g)].some((m) => at(path.slice(m.index + 1))),
+  };
 }
 
 /**
  * The role of the file at `path`. `testPaths` are the governance manifest's own globs for
  * test data, matched against the path relative to the manifest's folder when `root` is given.
  */
-export function fileRole(path: string, testPaths: readonly RegExp[] = [], root?: string): FileRole {
+export function fileRole(path: string, testPaths: readonly Glob[] = [], root?: string): FileRole {
   let p = path.replace(/\\/g, '/').replace(/^file:\/\//, '');
   const base = root?.replace(/\\/g, '/').replace(/^file:\/\//, '');
   if (base && p.startsWith(base)) p = p.slice(base.length).replace(/^\/+/, '');
