@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import {
   DEFAULT_SETTINGS,
   isGovernanceManifest,
+  mayBeWorkspaceFile,
   maskKey,
   type Engine,
   type Finding,
@@ -46,8 +47,22 @@ function isUnder(file: string, dir: string): boolean {
   return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/** Files that may be a manifest, a fine-tuning config, a DVC pipeline or a model card. */
-const WORKSPACE_FILE = /\.(ya?ml|json|md)$/i;
+/**
+ * The folder a governance manifest governs: its own, or for a configured one (a path given by
+ * `--governance`), the folder it was configured from, as the language server decides.
+ */
+function governedFolder(manifest: string, settings: Settings): string {
+  const configured = settings.governanceManifest;
+  if (!configured) return path.dirname(manifest);
+  if (path.isAbsolute(configured)) return path.parse(manifest).root;
+  const parts = configured.split(/[\\/]/);
+  // A path that climbs out of the folder it is read from cannot be traced back to that folder.
+  if (parts.includes('..')) return path.parse(manifest).root;
+  const depth = parts.filter((s) => s !== '' && s !== '.').length;
+  let folder = manifest;
+  for (let i = 0; i < depth; i++) folder = path.dirname(folder);
+  return folder;
+}
 
 /** Splits the files into tasks, each under the governance manifest nearest above its files. */
 function plan(roots: string[], files: string[], cwd: string, settings: Settings, only?: ReadonlySet<string>): Task[] {
@@ -58,11 +73,13 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
   }
   for (const f of files) if (isGovernanceManifest(f, settings)) manifests.add(f);
   // The deepest manifest governs the files below it.
-  const ordered = [...manifests].sort((a, b) => path.dirname(b).length - path.dirname(a).length);
+  const ordered = [...manifests].sort(
+    (a, b) => governedFolder(b, settings).length - governedFolder(a, settings).length,
+  );
   const groups = new Map<string | undefined, string[]>(ordered.map((m) => [m, []]));
   for (const f of files) {
     if (manifests.has(f) || (only && !only.has(f))) continue;
-    const m = ordered.find((x) => isUnder(f, path.dirname(x)));
+    const m = ordered.find((x) => isUnder(f, governedFolder(x, settings)));
     const list = groups.get(m);
     if (list) list.push(f);
     else groups.set(m, [f]);
@@ -71,8 +88,8 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
   for (const [manifest, list] of groups) {
     // Manifests, configs and model cards are checked against each other (references, lineage):
     // they travel together in the group's first task; code is split across the others.
-    const together = list.filter((f) => WORKSPACE_FILE.test(f));
-    const code = list.filter((f) => !WORKSPACE_FILE.test(f));
+    const together = list.filter((f) => mayBeWorkspaceFile(f, settings));
+    const code = list.filter((f) => !mayBeWorkspaceFile(f, settings));
     tasks.push({
       cwd,
       manifest,

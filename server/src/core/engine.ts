@@ -2,20 +2,20 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
+import { ADAPTERS, adapterFor } from './languages/adapters';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
-import { python } from './languages/python';
-import { javascript, typescript } from './languages/typescript';
+import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
 import type { Declaration } from './manifests/load';
 import type { ManifestIndex } from './manifests/navigate';
 import { evaluatePolicies } from './policies/evaluate';
 import { stageContexts } from './policies/propagate';
 import { evaluateConfigs } from './policies/configs';
-import { isWorkspaceFile, WorkspaceCache, type WorkspaceModel } from './lineage/workspace';
+import { WorkspaceCache, type WorkspaceModel } from './lineage/workspace';
 import type { LineageGraph } from './lineage/graph';
 import { lineageCycle } from './rules/lineage-cycle';
 import { checkReferences } from './manifests/references';
-import { isPromptTemplate, templateComment } from './prompts/template';
+import { templateComment } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
 import {
   assignedCredentials,
@@ -44,7 +44,8 @@ import { withFingerprints } from './fingerprint';
 import { masked } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
 
-export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascript];
+export { ADAPTERS, adapterFor } from './languages/adapters';
+export { isAnalysable, isGovernanceManifest } from './files/kinds';
 
 /** Source files larger than this are not analysed; a CG005 finding says so. */
 export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
@@ -99,44 +100,6 @@ export interface WorkspaceResult extends FileResult {
 /** The CG005 finding for a file a shell could not hand to the core at all (too large, not text). */
 export function notAnalysed(path: string, shortfall: Shortfall): Finding {
   return masked(withFingerprints(path, '', [notFullyAnalysedFinding(path, shortfall, false)]))[0];
-}
-
-function baseName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-}
-
-/** True when `path` is the governance manifest under `settings`. */
-export function isGovernanceManifest(path: string, settings: Settings = DEFAULT_SETTINGS): boolean {
-  const wanted = settings.governanceManifest.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (wanted) return path.replace(/\\/g, '/').endsWith('/' + wanted) || path === wanted;
-  return /^governance\.ya?ml$/.test(baseName(path));
-}
-
-export function adapterFor(path: string): LanguageAdapter | undefined {
-  const lower = path.toLowerCase();
-  return ADAPTERS.find((a) => a.extensions.some((e) => lower.endsWith(e)));
-}
-
-const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonc', '.toml', '.ini', '.cfg', '.conf', '.properties'];
-/** Generated files that hold no one's data and are large: never scanned. */
-const GENERATED =
-  /^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|composer\.lock|Cargo\.lock)$/;
-
-function isConfig(path: string): boolean {
-  const lower = path.toLowerCase();
-  return CONFIG_EXTENSIONS.some((e) => lower.endsWith(e)) && !GENERATED.test(baseName(path));
-}
-
-/** True when the engine has something to say about a file with this path. */
-export function isAnalysable(path: string, settings: Settings = DEFAULT_SETTINGS): boolean {
-  // Markdown only for a model card's front matter, recognised by content when read.
-  return (
-    isGovernanceManifest(path, settings) ||
-    adapterFor(path) !== undefined ||
-    isPromptTemplate(path) ||
-    isConfig(path) ||
-    path.toLowerCase().endsWith('.md')
-  );
 }
 
 function today(settings: Settings): string {
@@ -200,9 +163,11 @@ export class Engine {
         ...none,
         findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])),
       };
-    const adapter = adapterFor(file.path);
-    if (adapter) return this.analyzeCode(file, adapter, governance, settings, options.retain === true);
-    if (isPromptTemplate(file.path)) {
+    // Alone, a file is read as what it is by itself: manifests and formats are read together in `manifestFindings`.
+    const kind = fileKindOf(file.path, file.text, settings, ['file']);
+    if (kind?.kind === 'code')
+      return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true);
+    if (kind?.kind === 'prompt-template') {
       const literals = literalFindings(file.path, file.text, 'a prompt template', {
         placeholderFix: true,
         tuning: literalTuning(governance),
@@ -218,7 +183,7 @@ export class Engine {
         return this.shortOf(file, literals, shortfallOf(err), governance, settings, comment);
       }
     }
-    if (isConfig(file.path)) {
+    if (kind?.kind === 'config') {
       // JSON has no comments, so no waiver can be written there.
       const comment = /\.jsonc?$/i.test(file.path) ? undefined : { open: '#' };
       return this.finish(

@@ -15,7 +15,16 @@ export {
 } from './engine';
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
-export { isWorkspaceFile } from './lineage/workspace';
+export {
+  FILE_KINDS,
+  fileKindOf,
+  isWorkspaceFile,
+  mayBeWorkspaceFile,
+  scopeOf,
+  type FileKind,
+  type KindEntry,
+  type Scope,
+} from './files/kinds';
 export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
 export { completeAt, type Completion } from './manifests/complete';
 export { describeKeyAt } from './manifests/hover';

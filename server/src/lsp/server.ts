@@ -13,7 +13,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine } from '../core';
+import { Engine, maskText } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
 import { useMaskKeyFromEnvironment } from '../host/mask-key';
@@ -98,12 +98,19 @@ export function startServer(connection: Connection): void {
     };
   // Notifications act on the workspace once it exists; before that there is nothing to update.
   const whenReady =
-    <A extends unknown[]>(handler: (ctx: ServerContext, ...args: A) => void) =>
+    <A extends unknown[]>(handler: (ctx: ServerContext, ...args: A) => void | Promise<void>) =>
     (...args: A): void =>
-      void ready?.then(
-        (ctx) => handler(ctx, ...args),
-        () => undefined,
-      );
+      void ready
+        ?.then(
+          (ctx) => handler(ctx, ...args),
+          () => undefined,
+        )
+        // A notification has no caller to report to: log, and keep the server alive.
+        .catch((err: unknown) =>
+          connection.console.error(
+            `notification failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`,
+          ),
+        );
 
   connection.onInitialize((params): InitializeResult => {
     const capabilities = readCapabilities(params);

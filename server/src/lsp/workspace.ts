@@ -16,10 +16,13 @@ import {
   DEFAULT_SETTINGS,
   maskId,
   idAt,
+  fileKindOf,
   isGovernanceManifest,
   isWorkspaceFile,
   LineIndex,
   manifestKindOf,
+  mayBeWorkspaceFile,
+  scopeOf,
   type Engine,
   type Finding,
   type ManifestIndex,
@@ -78,9 +81,6 @@ export interface Navigation {
   toLocation(path: string, span: Span): Location;
   lineOf(d: { path: string; span: Span }): number;
 }
-
-/** Files that may be a manifest, a fine-tuning config, a DVC pipeline or a model card. */
-const WORKSPACE_FILE = /\.(ya?ml|json|md)$/i;
 
 function fsPath(uri: string): string | undefined {
   try {
@@ -298,7 +298,7 @@ export class Workspace {
     const settings = await this.settings(folder);
     if (!this.manifestLists.has(root)) {
       const yaml = discover([root], settings).files.filter(
-        (f) => WORKSPACE_FILE.test(f) && !isGovernanceManifest(f, settings),
+        (f) => mayBeWorkspaceFile(f, settings) && !isGovernanceManifest(f, settings),
       );
       this.manifestLists.set(root, yaml);
     }
@@ -521,15 +521,16 @@ export class Workspace {
     const root = folder ? fsPath(folder) : undefined;
     const own = fsPath(doc.uri);
     const relative = root && own ? path.relative(root, own).split(path.sep).join('/') : doc.uri;
-    if (isGovernanceManifest(doc.uri, settings)) {
+    const kind = fileKindOf(doc.uri, file.text, settings);
+    const scope = kind ? scopeOf(kind) : 'file';
+    if (scope === 'governance') {
       // The manifest's own findings, and those of the workspace-wide checks about its assets.
       return {
         findings: [...this.manifestOwnFindings(doc.uri, file), ...(await this.manifestFindings(doc.uri, relative))],
         notes: [],
       };
     }
-    if (isWorkspaceFile(doc.uri, file.text))
-      return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
+    if (scope === 'workspace') return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
@@ -602,14 +603,18 @@ export class Workspace {
     return id;
   }
 
-  /** True when a changed file may change other documents' findings: the governance manifest, or any manifest. */
-  affectsOthers(uri: string, text?: string): boolean {
-    const base = uri.slice(uri.lastIndexOf('/') + 1);
+  /**
+   * True when a changed file may change other documents' findings: the governance manifest
+   * (the configured one, as the folder's settings name it), or any manifest or known format.
+   */
+  async affectsOthers(uri: string, text?: string): Promise<boolean> {
+    const folder = this.folderOf(uri);
+    const settings = folder ? await this.settings(folder) : DEFAULT_SETTINGS;
     if (
-      /^governance\.ya?ml$/.test(base) ||
+      isGovernanceManifest(uri, settings) ||
       [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)
     )
       return true;
-    return WORKSPACE_FILE.test(base) && (text === undefined || isWorkspaceFile(base, text));
+    return mayBeWorkspaceFile(uri, settings) && (text === undefined || isWorkspaceFile(uri, text));
   }
 }

@@ -1,8 +1,8 @@
-import { configFormatOf } from '../formats/recognise';
+import { fileKindOf } from '../files/kinds';
 import { loadConfig } from '../formats/load';
 import type { LoadedConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
-import { loadManifest, manifestKindOf, type Declaration, type LoadedManifest, type Reference } from '../manifests/load';
+import { loadManifest, type Declaration, type LoadedManifest, type Reference } from '../manifests/load';
 import { compileGlob } from '../sensitivity/glob';
 import type { SourceFile } from '../types';
 import {
@@ -14,11 +14,6 @@ import {
 } from './contribute';
 import { LineageGraph } from './graph';
 import type { Contribution } from './model';
-
-/** True when a file is one the workspace-wide checks read: a pipeline or release manifest, or a known format. */
-export function isWorkspaceFile(path: string, text: string): boolean {
-  return manifestKindOf(path, text) !== undefined || configFormatOf(path, text) !== undefined;
-}
 
 /** Everything the workspace-wide checks and lineage know about the workspace's files. */
 export interface WorkspaceModel {
@@ -64,14 +59,13 @@ export class WorkspaceCache {
   model(files: readonly SourceFile[], governance: Governance, code: readonly SourceFile[] = []): WorkspaceModel {
     const used = files.map((f) =>
       this.entry(f, () => {
-        const kind = manifestKindOf(f.path, f.text);
-        if (kind) {
-          const loaded = loadManifest(f, kind);
+        const kind = fileKindOf(f.path, f.text, undefined, ['workspace']);
+        if (kind?.kind === 'manifest') {
+          const loaded = loadManifest(f, kind.schema);
           return { loaded, contribution: manifestContribution(loaded) };
         }
-        const format = configFormatOf(f.path, f.text);
-        if (!format) return {};
-        const loaded = loadConfig(f, format);
+        if (kind?.kind !== 'format') return {};
+        const loaded = loadConfig(f, kind.format);
         return { loaded, contribution: configContribution(loaded) };
       }),
     );

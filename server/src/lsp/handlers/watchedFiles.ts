@@ -4,10 +4,11 @@ import { refreshAll } from './diagnostics';
 import { lineageChanged } from './lineage';
 
 /** workspace/didChangeWatchedFiles: a file changed on disk (saved, created, deleted, renamed). */
-export function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): void {
+export async function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): Promise<void> {
   ctx.workspace.forgetSaved(params.changes.map((c) => ({ uri: c.uri, listing: c.type !== FileChangeType.Changed })));
   lineageChanged(ctx);
-  if (params.changes.some((c) => ctx.workspace.affectsOthers(c.uri))) {
+  const affects = await Promise.all(params.changes.map((c) => ctx.workspace.affectsOthers(c.uri)));
+  if (affects.some(Boolean)) {
     ctx.workspace.invalidate();
     refreshAll(ctx);
     return;
