@@ -8,13 +8,8 @@ import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
 import type { Declaration } from './manifests/load';
 import type { ManifestIndex } from './manifests/navigate';
-import { evaluatePolicies } from './policies/evaluate';
-import { stageContexts } from './policies/propagate';
-import { evaluateConfigs } from './policies/configs';
 import { WorkspaceCache, type WorkspaceModel } from './lineage/workspace';
 import type { LineageGraph } from './lineage/graph';
-import { lineageCycle } from './rules/lineage-cycle';
-import { checkReferences } from './manifests/references';
 import { templateComment } from './prompts/template';
 import { flowFindings, redactionFor, type FileContext } from './rules/flow-findings';
 import {
@@ -24,8 +19,7 @@ import {
   literalTuning,
   withoutAllowed,
 } from './rules/literal-findings';
-import { FLOW_RULES } from './rules/registry';
-import { checkPromptTemplate } from './rules/sensitive-field-in-prompt-template';
+import { FLOW_RULES, rulesFor } from './rules/registry';
 import { Catalog } from './sensitivity/catalog';
 import { LineIndex } from './text';
 import {
@@ -37,8 +31,6 @@ import {
   type SourceFile,
   type Waiver,
 } from './types';
-import { checkArtifacts } from './manifests/artifacts';
-import { NOTHING } from './lineage/carried';
 import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
 import { masked } from './safe';
@@ -137,13 +129,30 @@ export class Engine {
     if (!file) return { governance: DEFAULT_GOVERNANCE, findings: [], broken: false };
     if (file.text.trim() === '')
       return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: [], broken: false };
-    const result = loadGovernance(file);
+    const { doc, value, ...result } = loadGovernance(file);
+    const checked = doc
+      ? rulesFor('manifest').flatMap((rule) =>
+          rule.manifest!({
+            path: file.path,
+            text: file.text,
+            kind: 'governance',
+            doc,
+            value,
+            governance: result.governance,
+          }),
+        )
+      : [];
     // A manifest is a file like any other: a secret pasted into it is still a secret.
     const findings = [
       ...result.findings,
+      ...checked,
       ...literalFindings(file.path, file.text, 'a manifest', { classes: ['secret'] }),
     ];
-    return { ...result, findings: masked(withFingerprints(file.path, file.text, findings)) };
+    return {
+      ...result,
+      broken: result.broken || checked.some((f) => f.severity === 'error'),
+      findings: masked(withFingerprints(file.path, file.text, findings)),
+    };
   }
 
   /** Findings for one file (code, prompt template or config) under the given governance. */
@@ -174,10 +183,8 @@ export class Engine {
       });
       const comment = templateComment(file.path);
       try {
-        const findings = [
-          ...checkPromptTemplate(file.path, file.text, this.catalog(governance), governance),
-          ...literals,
-        ];
+        const ctx = { ...file, kind: 'prompt-template' as const, governance, catalog: this.catalog(governance) };
+        const findings = [...rulesFor('file').flatMap((rule) => rule.file!(ctx)), ...literals];
         return this.finish(file, undefined, findings, governance, settings, comment);
       } catch (err) {
         return this.shortOf(file, literals, shortfallOf(err), governance, settings, comment);
@@ -186,10 +193,14 @@ export class Engine {
     if (kind?.kind === 'config') {
       // JSON has no comments, so no waiver can be written there.
       const comment = /\.jsonc?$/i.test(file.path) ? undefined : { open: '#' };
+      const ctx = { ...file, kind: 'config' as const, governance, catalog: this.catalog(governance) };
       return this.finish(
         file,
         undefined,
-        literalFindings(file.path, file.text, 'a config file', { tuning: literalTuning(governance) }),
+        [
+          ...literalFindings(file.path, file.text, 'a config file', { tuning: literalTuning(governance) }),
+          ...rulesFor('file').flatMap((rule) => rule.file!(ctx)),
+        ],
         governance,
         settings,
         comment,
@@ -376,28 +387,45 @@ export class Engine {
         ...c.findings,
         ...literals(c.path, c.format === 'model-card' ? 'a model card' : 'a config file'),
       ]);
-    // Policies see the classification each stage's data carries through the workspace's lineage.
-    const pipelines = ownManifests.filter((l) => l.kind === 'pipeline');
-    const releases = ownManifests.filter((l) => l.kind === 'model');
-    const releaseData = (r: (typeof releases)[number]) =>
-      model.graph.carried.get(r.declarations.find((d) => d.kind === 'release')?.id ?? '') ?? NOTHING;
-    for (const f of evaluatePolicies(gov, stageContexts(model.graph, pipelines), releases, day, releaseData))
-      out.get(f.path)?.push(f);
-    for (const f of evaluateConfigs(gov, ownConfigs, model.graph, day, (p) => texts.get(p) ?? ''))
-      out.get(f.path)?.push(f);
-    for (const f of only === undefined ? cycleFindings(model.graph) : cycleFindingsIn(model.graph, only))
-      out.get(f.path)?.push(f);
-    if (artifacts) for (const f of checkArtifacts(releases, artifacts)) out.get(f.path)?.push(f);
     const lines = new Map<string, LineIndex>();
     const lineOf = (d: Declaration) => {
       if (!lines.has(d.path))
         lines.set(d.path, new LineIndex(texts.get(d.path) ?? manifests.find((m) => m.path === d.path)?.text ?? ''));
       return lines.get(d.path)!.position(d.span.offset).line + 1;
     };
-    for (const f of checkReferences(model.declarations, model.references, lineOf, only)) {
-      if (out.has(f.path)) out.get(f.path)!.push(f);
-      else if (f.path === gov.path) out.set(f.path, [f]);
+    // Each manifest that parsed, on its own, then the workspace's files together: every rule with a check for the scope.
+    const manifestRules = rulesFor('manifest');
+    for (const m of ownManifests) {
+      if (!m.doc) continue;
+      const ctx = {
+        path: m.path,
+        text: texts.get(m.path) ?? '',
+        kind: m.kind,
+        doc: m.doc,
+        value: m.value,
+        governance: gov,
+        artifacts,
+      };
+      for (const rule of manifestRules) out.get(m.path)!.push(...rule.manifest!(ctx));
     }
+    const context = {
+      governance: gov,
+      graph: model.graph,
+      declarations: model.declarations,
+      references: model.references,
+      manifests: ownManifests,
+      configs: ownConfigs,
+      only,
+      today: day,
+      textOf: (p: string) => texts.get(p) ?? '',
+      lineOf,
+    };
+    for (const rule of rulesFor('workspace'))
+      for (const f of rule.workspace!(context)) {
+        // The workspace-wide checks may point into the governance manifest (a duplicate asset id).
+        if (out.has(f.path)) out.get(f.path)!.push(f);
+        else if (f.path === gov.path) out.set(f.path, [f]);
+      }
     const configPaths = new Set<string>();
     for (const c of ownConfigs) {
       // A config is a file like code: its findings can be waived in its own comments (not JSON's).
@@ -495,40 +523,6 @@ export class Engine {
     if (!catalog) this.catalogs.set(governance, (catalog = new Catalog(governance)));
     return catalog;
   }
-}
-
-/** A finding on every node of each lineage cycle, where its file declares it. */
-function cycleFindings(graph: LineageGraph): Finding[] {
-  // Each member names the cycle as a path starting from itself, as an editor's single document would.
-  return graph.cycles.flatMap((cycle) => cycle.map((id) => cycleFinding(graph, id, graph.cycleThrough(id) ?? cycle)));
-}
-
-/** The cycle findings of one file's nodes, found from those nodes alone (an editor's single document). */
-function cycleFindingsIn(graph: LineageGraph, path: string): Finding[] {
-  const out: Finding[] = [];
-  for (const n of graph.nodes.values()) {
-    if (n.path !== path) continue;
-    const cycle = graph.cycleThrough(n.id);
-    if (cycle) out.push(cycleFinding(graph, n.id, cycle));
-  }
-  return out;
-}
-
-function cycleFinding(graph: LineageGraph, id: string, cycle: readonly string[]): Finding {
-  const n = graph.nodes.get(id)!;
-  const shown =
-    cycle
-      .slice(0, 6)
-      .map((c) => `\`${c}\``)
-      .join(' -> ') + (cycle.length > 6 ? ` and ${cycle.length - 6} more` : '');
-  return {
-    ruleId: lineageCycle.id,
-    severity: 'error',
-    message: `\`${id}\` is upstream of itself: a lineage cycle through ${shown}`,
-    path: n.path,
-    span: n.span,
-    fixes: [],
-  };
 }
 
 /** Why a non-empty text cannot be analysed, or undefined when it can. */

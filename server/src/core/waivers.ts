@@ -1,7 +1,7 @@
 import type { Governance } from './governance/model';
 import type { SyntaxNode, Tree } from './languages/parsers';
 import { RULES } from './rules/registry';
-import { invalidWaiver } from './rules/invalid-waiver';
+import { annotationProblems, invalidWaiverFindings, mayNotWaive } from './rules/invalid-waiver';
 import { maskText } from './safe';
 import { LineIndex } from './text';
 import type { Finding, Fix, Span, Waiver } from './types';
@@ -32,10 +32,6 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 /** Nodes that hold a list of statements: a waiver covers one statement, never the list. */
 const CONTAINERS = new Set(['block', 'statement_block', 'module', 'program', 'class_body', 'switch_body']);
 
@@ -60,8 +56,6 @@ export function parseWaivers(
   if (!text.includes('crownguard:')) return [];
   const lines = new LineIndex(text);
   const knownRules = new Set(RULES.map((r) => r.id));
-  const policy = governance.waiverPolicy;
-  const policies = new Set(governance.policies.map((p) => p.id));
   const out: Parsed[] = [];
   for (const m of text.matchAll(ANNOTATION)) {
     const start = m.index;
@@ -92,29 +86,11 @@ export function parseWaivers(
       };
     }
 
-    const problems: string[] = [];
-    if (rules.length === 0) problems.push('names no rule; write the rule id after `waive`, e.g. `waive CG101`');
-    for (const r of rules) if (!knownRules.has(r)) problems.push(`names an unknown rule \`${r}\``);
     const policyId = attrs.get('policy');
-    if (policyId !== undefined && policies.size > 0 && !policies.has(policyId))
-      problems.push(`names an unknown policy \`${policyId}\``);
-    if (policyId === undefined && policy.requirePolicy)
-      problems.push('names no policy; the governance manifest requires `policy=<id>`');
     const reason = attrs.get('reason')?.trim();
-    if (!reason && policy.reasonRequired) problems.push('gives no reason; write `reason="..."`');
     const expires = attrs.get('expires');
-    if (!expires) problems.push('has no expiry; write `expires=YYYY-MM-DD`');
-    else if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`)))
-      problems.push(`has an expiry that is not a date: \`${expires}\``);
-    else if (expires < today) problems.push(`expired on ${expires}`);
-    else if (policy.maxDays !== undefined && daysBetween(today, expires) > policy.maxDays)
-      problems.push(
-        `runs ${daysBetween(today, expires)} days, longer than the ${policy.maxDays} the governance manifest allows`,
-      );
     const approver = attrs.get('approver');
-    if (approver && policy.approvers.length > 0 && !policy.approvers.includes(approver))
-      problems.push(`is approved by \`${approver}\`, who is not among the manifest's approvers`);
-
+    const problems = annotationProblems(rules, attrs, knownRules, governance, today);
     out.push({
       waiver: {
         path,
@@ -132,20 +108,6 @@ export function parseWaivers(
     });
   }
   return out;
-}
-
-/**
- * Why a waiver that is well formed still may not waive `finding`, or undefined when it may.
- * This is the one place that decides it: `check`, the editor and the waiver report all go
- * through `applyWaivers`, which uses it.
- */
-function mayNotWaive(waiver: Waiver, finding: Finding, policy: Governance['waiverPolicy']): string | undefined {
-  const tier = finding.classification?.tier;
-  if (tier && policy.forbidInlineForTiers.includes(tier))
-    return `may not waive ${finding.ruleId} here: the governance manifest forbids inline waivers for tier ${tier}`;
-  if (finding.classification?.crownJewel && policy.requireApproverForCrownJewel && !waiver.approver)
-    return 'waives crown-jewel data without an approver; write `approver=<name>`';
-  return undefined;
 }
 
 /**
@@ -188,33 +150,9 @@ export function applyWaivers(
       out.push(opts.inline ? { ...f, waiver: p.waiver } : f);
     }
   }
-  const extra: Finding[] = [];
-  for (const p of parsed) {
-    if (p.problems.length) extra.push(problem(path, p, p.problems.join('; ')));
-    else if (refused.has(p)) for (const why of refused.get(p)!) extra.push(problem(path, p, why));
-    else if (!used.has(p))
-      extra.push({
-        ...problem(
-          path,
-          p,
-          `covers no ${p.waiver.rules.join('/')} finding; remove it if the code it waived has changed`,
-        ),
-        severity: 'note',
-      });
-  }
+  const extra = invalidWaiverFindings(path, parsed, used, refused);
   const waivers = parsed.map((p) => (refused.has(p) ? { ...p.waiver, valid: false } : p.waiver));
   return { findings: [...out, ...extra], waivers };
-}
-
-function problem(path: string, p: Parsed, what: string): Finding {
-  return {
-    ruleId: invalidWaiver.id,
-    severity: 'warning',
-    message: `Waiver ${what}`,
-    path,
-    span: p.waiver.span,
-    fixes: [],
-  };
 }
 
 /**

@@ -1,16 +1,11 @@
 import type { ValidateFunction } from 'ajv';
-import { CST, isMap, isPair, isScalar, isSeq, Parser, parseDocument, YAMLParseError, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import governanceSchema from '../../../../schemas/governance.schema.json';
-import { duplicateId } from '../rules/duplicate-id';
 import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
 import { ajv } from '../schema/ajv';
 import { compilePolicySchema } from '../policies/compile';
-import { manifestSyntax } from '../rules/manifest-syntax';
-import { unknownReference } from '../rules/unknown-reference';
-import { didYouMean } from '../text';
 import type { Finding, SourceFile, Span } from '../types';
-import { keySpan, valueSpan } from '../yaml/locate';
-import { MAX_YAML_DEPTH, tooDeepAt } from '../manifests/depth';
+import { valueSpan } from '../yaml/locate';
 import { validateInChunks } from '../manifests/validate';
 import {
   DEFAULT_GOVERNANCE,
@@ -23,11 +18,16 @@ import {
   type Tier,
   type WaiverPolicy,
 } from './model';
+import { MAX_MANIFEST_BYTES, parseYaml } from '../rules/manifest-syntax';
 
-/** Manifests larger than this are refused with a finding rather than parsed. */
-export const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
-/** Aliases one document may expand; beyond this it is an alias bomb. */
-const MAX_ALIAS_COUNT = 1000;
+// The YAML parse is the manifest-syntax rule's (CG001); the loaders of every manifest and config reach it here.
+export { MAX_MANIFEST_BYTES, parseYaml };
+
+/** A governance manifest as read, with its document for the rules that check it (`Engine.governance`). */
+export interface LoadedGovernance extends GovernanceResult {
+  readonly doc?: Document;
+  readonly value?: unknown;
+}
 
 export interface GovernanceResult {
   readonly governance: Governance;
@@ -45,141 +45,12 @@ function validate(): ValidateFunction {
   return validator;
 }
 
-function finding(
-  rule: { id: string },
-  path: string,
-  span: Span,
-  message: string,
-  fixes: Finding['fixes'] = [],
-): Finding {
-  return { ruleId: rule.id, severity: 'error', message, path, span, fixes };
-}
-
-/** Parses YAML into a document and its syntax findings; never throws. */
-export function parseYaml(file: SourceFile): { doc?: Document; value?: unknown; findings: Finding[] } {
-  if (file.text.length > MAX_MANIFEST_BYTES) {
-    return {
-      findings: [
-        finding(
-          manifestSyntax,
-          file.path,
-          { offset: 0, length: 0 },
-          `Manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; not parsed`,
-        ),
-      ],
-    };
-  }
-  // The yaml library recurses once per level: past this depth it would exhaust the stack, or abort the process.
-  const deep = tooDeepAt(file.text);
-  if (deep !== undefined) {
-    return {
-      findings: [
-        finding(
-          manifestSyntax,
-          file.path,
-          { offset: deep, length: 1 },
-          `YAML nests more than ${MAX_YAML_DEPTH} levels deep here; not parsed`,
-        ),
-      ],
-    };
-  }
-  const findings: Finding[] = [];
-  try {
-    // yaml's own duplicate-key check compares each key with every earlier one of its mapping
-    // (20,000 keys took seconds); the same check with a set per mapping is linear.
-    const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: false, strict: true });
-    doc.errors.push(...duplicateKeys(doc));
-    // yaml reports an unclosed bracket where the text after it stops making sense (the next
-    // line, often three times over); the mistake is at the bracket, so it is reported there alone.
-    const unclosed = doc.errors.length > 0 ? firstUnclosedFlow(file.text) : undefined;
-    if (unclosed) {
-      findings.push(
-        finding(
-          manifestSyntax,
-          file.path,
-          { offset: unclosed.offset, length: 1 },
-          `YAML: this \`${unclosed.open}\` is never closed with \`${unclosed.close}\``,
-        ),
-      );
-    }
-    for (const e of [...doc.errors, ...doc.warnings]) {
-      if (unclosed && e.pos[0] >= unclosed.offset) continue;
-      const [start, end] = widenToToken(file.text, e.pos[0], e.pos[1]);
-      const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      findings.push(
-        finding(manifestSyntax, file.path, { offset: start, length: Math.max(0, end - start) }, `YAML: ${message}`),
-      );
-    }
-    if (doc.errors.length > 0) return { doc, findings };
-    const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    return { doc, value, findings };
-  } catch (err) {
-    // The yaml library throws for alias bombs and exhausts the stack on absurd nesting.
-    const reason =
-      err instanceof RangeError ? 'nesting is too deep' : err instanceof Error ? err.message : 'unreadable';
-    findings.push(finding(manifestSyntax, file.path, { offset: 0, length: 0 }, `YAML could not be loaded: ${reason}`));
-    return { findings };
-  }
-}
-
-/** The earliest `[` or `{` whose flow collection has no closing bracket, if any. */
-function firstUnclosedFlow(text: string): { offset: number; open: string; close: string } | undefined {
-  let found: { offset: number; open: string; close: string } | undefined;
-  for (const token of new Parser().parse(text)) {
-    if (token.type !== 'document') continue;
-    CST.visit(token, (item) => {
-      for (const node of [item.key, item.value]) {
-        if (node?.type !== 'flow-collection') continue;
-        const close = node.start.source === '{' ? '}' : ']';
-        if (!node.end.some((t) => t.source === close) && (!found || node.offset < found.offset))
-          found = { offset: node.offset, open: node.start.source, close };
-      }
-    });
-  }
-  return found;
-}
-
-/** `Map keys must be unique` at every key that repeats an earlier scalar key of its mapping. */
-function duplicateKeys(doc: Document): YAMLParseError[] {
-  const errors: YAMLParseError[] = [];
-  // An explicit stack: a document may nest deeper than the call stack allows.
-  const stack: unknown[] = [doc.contents];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const pair of node.items) {
-        if (isScalar(pair.key)) {
-          const v = pair.key.value;
-          const id = `${typeof v}:${String(v)}`;
-          if (seen.has(id) && pair.key.range)
-            errors.push(
-              new YAMLParseError([pair.key.range[0], pair.key.range[1]], 'DUPLICATE_KEY', 'Map keys must be unique'),
-            );
-          seen.add(id);
-        }
-        stack.push(pair.key, pair.value);
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
-    }
-  }
-  return errors.sort((a, b) => a.pos[0] - b.pos[0]);
-}
-
-/** yaml reports some errors at a single character; widen those to the word they start. */
-function widenToToken(text: string, start: number, end: number): [number, number] {
-  if (end - start > 1) return [start, end];
-  const word = /^[^\s:,[\]{}#]+/.exec(text.slice(start, start + 200));
-  return word ? [start, start + word[0].length] : [start, end];
-}
-
 /**
  * Reads a governance manifest into the model, reporting every problem at its node. Schema
  * errors do not discard the rest: every well-formed part still applies, so one typo does not
  * switch off the assets and redaction functions declared around it.
  */
-export function loadGovernance(file: SourceFile): GovernanceResult {
+export function loadGovernance(file: SourceFile): LoadedGovernance {
   const parsed = parseYaml(file);
   if (!parsed.doc || parsed.value === undefined)
     return {
@@ -200,15 +71,6 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
   const tiers: Tier[] = declaredTiers.length
     ? declaredTiers.map((t, rank) => ({ id: String(t.id), rank, crownJewel: t.crownJewel === true }))
     : [...DEFAULT_TIERS];
-  findings.push(
-    ...duplicates(
-      file.path,
-      doc,
-      'tiers',
-      records(g.tiers).map((t) => (typeof t.id === 'string' ? t.id : undefined)),
-    ),
-  );
-  const tierIds = tiers.map((t) => t.id);
 
   const assets: Asset[] = [];
   records(g.assets).forEach((a, i) => {
@@ -226,16 +88,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       domain: typeof a.domain === 'string' && a.domain !== '' ? a.domain : undefined,
       span: valueSpan(doc, ['assets', i, 'id']),
     });
-    findings.push(...unknownTier(file.path, doc, ['assets', i, 'tier'], a.tier, tierIds));
   });
-  findings.push(
-    ...duplicates(
-      file.path,
-      doc,
-      'assets',
-      records(g.assets).map((a) => (typeof a.id === 'string' ? a.id : undefined)),
-    ),
-  );
 
   const identifiers: SensitiveIdentifier[] = [];
   records(g.sensitiveIdentifiers).forEach((s, i) => {
@@ -246,7 +99,6 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       category: typeof s.category === 'string' ? (s.category as Category) : undefined,
       tier,
     });
-    findings.push(...unknownTier(file.path, doc, ['sensitiveIdentifiers', i, 'tier'], tier, tierIds));
   });
 
   const redaction: Governance['redaction'] = {};
@@ -276,28 +128,20 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
       require: isRecord(p.require) ? p.require : undefined,
       at: Array.isArray(p.at) ? strings(p.at) : undefined,
     }));
-  findings.push(
-    ...duplicates(
-      file.path,
-      doc,
-      'policies',
-      records(g.policies).map((p) => (typeof p.id === 'string' ? p.id : undefined)),
-    ),
-  );
   // A team's policy is evaluated as JSON Schema: one that does not compile is reported here, at its node.
   records(g.policies).forEach((p, i) => {
     for (const part of ['when', 'require'] as const) {
       if (!isRecord(p[part])) continue;
       const { error: reason } = compilePolicySchema(p[part]);
       if (reason !== undefined) {
-        findings.push(
-          finding(
-            manifestSchema,
-            file.path,
-            valueSpan(doc, ['policies', i, part]),
-            `\`policies[${i}].${part}\` is not a valid JSON Schema: ${reason}`,
-          ),
-        );
+        findings.push({
+          ruleId: manifestSchema.id,
+          severity: 'error',
+          message: `\`policies[${i}].${part}\` is not a valid JSON Schema: ${reason}`,
+          path: file.path,
+          span: valueSpan(doc, ['policies', i, part]),
+          fixes: [],
+        });
       }
     }
   });
@@ -310,9 +154,6 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     approvers: strings(w.approvers),
     forbidInlineForTiers: strings(w.forbidInlineForTiers),
   };
-  strings(w.forbidInlineForTiers).forEach((t, i) =>
-    findings.push(...unknownTier(file.path, doc, ['waivers', 'forbidInlineForTiers', i], t, tierIds)),
-  );
 
   const defaults = isRecord(g.defaults) ? g.defaults : {};
   const approvalRoles = strings(isRecord(g.approvals) ? g.approvals.roles : undefined);
@@ -336,7 +177,13 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     approvalRoles,
     literals,
   };
-  return { governance, findings, broken: errors.length > 0 || findings.some((f) => f.severity === 'error') };
+  return {
+    governance,
+    findings,
+    broken: errors.length > 0 || findings.some((f) => f.severity === 'error'),
+    doc,
+    value,
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -356,51 +203,4 @@ function records(v: unknown): Record<string, unknown>[] {
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function unknownTier(
-  path: string,
-  doc: Document,
-  at: (string | number)[],
-  tier: string | undefined,
-  known: string[],
-): Finding[] {
-  if (tier === undefined || known.includes(tier)) return [];
-  const span = valueSpan(doc, at);
-  const guess = didYouMean(tier, known);
-  const message =
-    `Unknown tier \`${tier}\`` + (guess ? ` (did you mean \`${guess}\`?)` : `; declared tiers: ${known.join(', ')}`);
-  const fixes = guess
-    ? [{ title: `Replace with \`${guess}\``, edits: [{ ...span, newText: guess }], preferred: true }]
-    : [];
-  return [finding(unknownReference, path, span, message, fixes)];
-}
-
-function duplicates(path: string, doc: Document, list: string, ids: (string | undefined)[]): Finding[] {
-  const out: Finding[] = [];
-  const seq = doc.get(list, true);
-  if (!isSeq(seq)) return out;
-  const at = new Map<string, number[]>();
-  ids.forEach((id, i) => {
-    if (id === undefined) return;
-    const list = at.get(id);
-    if (list) list.push(i);
-    else at.set(id, [i]);
-  });
-  for (const [id, places] of at) {
-    if (places.length < 2) continue;
-    for (const [at, i] of places.entries()) {
-      // Only the first five others are shown: filtering all places for each was quadratic.
-      const others = places
-        .slice(0, 6)
-        .filter((_, k) => k !== at)
-        .slice(0, 5);
-      const more = places.length - 1 - 5;
-      const shown = others.map((j) => j + 1).join(', ') + (more > 0 ? ` and ${more} more` : '');
-      const item = seq.items[i];
-      const span = isMap(item) ? valueSpan(doc, [list, i, 'id']) : keySpan(doc, [list, i]);
-      out.push(finding(duplicateId, path, span, `Duplicate id \`${id}\` in ${list} (also at item ${shown})`));
-    }
-  }
-  return out;
 }

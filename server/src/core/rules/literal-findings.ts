@@ -4,15 +4,33 @@ import { fileRole, testPathGlob, type FileRole } from '../sensitivity/location';
 import { isPlaceholderValue, scanLiterals, type LiteralClass, type LiteralMatch } from '../sensitivity/literals';
 import { splitWords } from '../sensitivity/words';
 import type { Finding, Fix, Severity, Span } from '../types';
-import type { RuleMeta } from './rule';
+import type { Rule, RuleMeta, WorkspaceRuleContext } from './rule';
 
-export const secretLiteral: RuleMeta = {
+export const secretLiteral: Rule = {
   id: 'CG201',
   name: 'secret-literal',
   defaultSeverity: 'error',
   summary:
     'A secret (cloud key, provider or model-hub token, private key, JWT, connection string with a password) is written into a file.',
+  // The literals of every file are found with its text; a fine-tuning config also names the keys that hold a credential.
+  workspace: (ctx) => configCredentials(ctx),
 };
+
+/** Credentials written under a fine-tuning config's credential keys, whatever they look like. */
+function configCredentials({ configs }: WorkspaceRuleContext): Finding[] {
+  return configs.flatMap((c) =>
+    c.format === 'dvc' || c.format === 'model-card' || !c.training
+      ? []
+      : c.training.secrets.map((s) => ({
+          ruleId: secretLiteral.id,
+          severity: 'error' as const,
+          message: `\`${s.value}\` holds a credential written into the config; revoke it, and pass it through the environment instead`,
+          path: c.path,
+          span: s.span,
+          fixes: [],
+        })),
+  );
+}
 
 export const piiLiteral: RuleMeta = {
   id: 'CG202',

@@ -8,7 +8,7 @@ import { policyViolation } from './policy-violation';
 import { manifestSchema } from './manifest-schema';
 import { manifestSyntax } from './manifest-syntax';
 import { notFullyAnalysed } from './not-fully-analysed';
-import type { RuleMeta } from './rule';
+import type { Rule, RuleMeta } from './rule';
 import { sensitiveDataInException } from './sensitive-data-in-exception';
 import { sensitiveDataInLlmCall } from './sensitive-data-in-llm-call';
 import { sensitiveDataInLog } from './sensitive-data-in-log';
@@ -26,8 +26,11 @@ export const FLOW_RULES: readonly FlowRule[] = [
   sensitiveDataUpload,
 ];
 
-/** Every rule, by id. Each has a page at `docs/rules/<id>.md`; a test keeps the two in step. */
-export const RULES: readonly RuleMeta[] = [
+/**
+ * Every rule, by id. Each has a page at `docs/rules/<id>.md`; a test keeps the two in step.
+ * The engine runs the checks of each scope in this order: a new rule is one line here.
+ */
+export const RULES: readonly (Rule | FlowRule)[] = [
   manifestSyntax,
   manifestSchema,
   unknownReference,
@@ -47,4 +50,9 @@ export function ruleById(id: string): RuleMeta | undefined {
   return RULES.find((r) => r.id === id);
 }
 
-export { rulePagePath, type RuleMeta } from './rule';
+/** The rules with a check for `scope`, in registry order. */
+export function rulesFor(scope: 'file' | 'manifest' | 'workspace'): readonly Rule[] {
+  return RULES.filter((r): r is Rule => scope in r && typeof (r as Rule)[scope] === 'function');
+}
+
+export { rulePagePath, type Rule, type RuleMeta } from './rule';

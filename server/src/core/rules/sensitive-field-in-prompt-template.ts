@@ -4,14 +4,16 @@ import { placeholders } from '../prompts/template';
 import type { Catalog } from '../sensitivity/catalog';
 import type { Finding, Fix } from '../types';
 import { describe, severityOf } from './flow-findings';
-import type { RuleMeta } from './rule';
+import type { Rule } from './rule';
 
-export const sensitiveFieldInPromptTemplate: RuleMeta = {
+export const sensitiveFieldInPromptTemplate: Rule = {
   id: 'CG106',
   name: 'sensitive-field-in-prompt-template',
   defaultSeverity: 'error',
   summary:
     'A prompt template interpolates a crown-jewel field or a credential, so every prompt rendered from it carries the value to the model.',
+  file: (ctx) =>
+    ctx.kind === 'prompt-template' ? checkPromptTemplate(ctx.path, ctx.text, ctx.catalog, ctx.governance) : [],
 };
 
 /** Placeholders that interpolate sensitive fields without a redacting filter. */
