@@ -219,6 +219,13 @@ export function startServer(connection: Connection): void {
     );
   }
   connection.onDidChangeConfiguration(whenReady(onDidChangeConfiguration));
+  // Delayed work (pushed diagnostics, the lineage notification) is cancelled: nothing runs after shutdown.
+  connection.onShutdown(() => {
+    void ready?.then(
+      (ctx) => ctx.workspace.dispose(),
+      () => undefined,
+    );
+  });
   connection.onDidChangeWatchedFiles(
     note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, whenReady(onDidChangeWatchedFiles)),
   );

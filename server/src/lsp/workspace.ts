@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   TextDocuments,
   type Connection,
@@ -33,31 +33,23 @@ import {
   type SourceFile,
   type Span,
   type Completion,
-  type LineageGraph,
 } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
-import { discover, nearestGovernanceManifest } from '../host/discover';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { resolveLink } from '../host/links';
-import { readWorkspace } from '../host/workspace-files';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
+import { SavedFiles } from './state/files';
+import { GovernanceState } from './state/governance';
+import { LineageViews, type LineageView } from './state/lineage';
+import { fsPath, relativeTo } from './state/paths';
+import { SavedResults, type SavedResult } from './state/results';
+import { SettingsState } from './state/settings';
+import { Timers } from './state/timers';
 
-/** A folder's lineage graph, and how to turn its spans into LSP locations. */
-export interface LineageView {
-  readonly graph: LineageGraph;
-  toLocation(path: string, span: Span): Location;
-  /** A document's path relative to the folder, as the graph names files. */
-  relative(uri: string): string | undefined;
-}
-
-/** A saved file's diagnostics; `computed` is true when they were computed for this request. */
-export interface SavedResult {
-  readonly resultId: string;
-  readonly items: Diagnostic[];
-  readonly computed: boolean;
-}
+export type { LineageView } from './state/lineage';
+export type { SavedResult } from './state/results';
 
 /** What the diagnostics of a folder's saved files depend on besides each file's own text. */
 export interface FolderIdentity {
@@ -82,56 +74,48 @@ export interface Navigation {
   lineOf(d: { path: string; span: Span }): number;
 }
 
-function fsPath(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * The server's view of the workspace: open documents, per-resource settings, and the
- * governance manifest of each folder. Caches are keyed so that a change can clear them
- * wholesale (`invalidate`) rather than patch them.
+ * The server's view of the workspace: open documents, and the state kept for them, one part
+ * per concern (settings, governance resolution, saved files and listings, lineage views, saved
+ * results, timers). Caches are keyed so that a change can clear them wholesale (`invalidate`)
+ * rather than patch them.
  */
 export class Workspace {
   folders: string[] = [];
-  configurationSupported = false;
-  private readonly settingsCache = new Map<string, Promise<Settings>>();
-  private readonly manifestPaths = new Map<string, string | undefined>();
-  /** Per manifest: its current text, the governance in force, and the text that governance was read from. */
-  private governanceCache = new Map<string, { text: string; result: GovernanceResult; source: string }>();
-  /**
-   * Per manifest: the last version that parsed as YAML, and its text. While a manifest does not
-   * parse (an unclosed bracket half typed), it stays in force: falling back to the built-in
-   * default would turn every other file's findings into a cascade of wrong ones.
-   */
-  private lastParsed = new Map<string, { text: string; result: GovernanceResult }>();
-  /** Per folder: the pipeline and model manifests found on disk (paths), until files change. */
-  private readonly manifestLists = new Map<string, string[]>();
-  /** Per folder: every analysable file (for lineage), until files change on disk. */
-  private readonly fileLists = new Map<string, string[]>();
-  /** Saved texts of the workspace's manifests, until a watched file changes on disk. */
-  private readonly diskTexts = new Map<string, string | undefined>();
-  /** Per folder: the lineage graph, until a file that contributes to it changes. */
-  private readonly lineageCache = new Map<string, Promise<LineageView>>();
-  /** Per file not open: its saved text's diagnostics, with the result id they answer to. */
-  private readonly savedResults = new Map<string, SavedResult>();
-  /** Digests of saved texts, dropped with the texts. */
-  private readonly digests = new Map<string, string>();
-  /** Small numbers naming the governance and settings objects a result was computed with. */
-  private readonly identities = new WeakMap<object, number>();
-  private nextIdentity = 0;
+  private readonly settingsState: SettingsState;
+  private readonly files = new SavedFiles();
+  private readonly governance: GovernanceState;
+  private readonly lineageViews: LineageViews;
+  private readonly results = new SavedResults();
+  /** Delayed work (pushed diagnostics, lineage notifications): cancelled on shutdown. */
+  readonly timers = new Timers();
   /** Requests the user is waiting for (every one but the workspace scan) now being served. */
   private inForeground = 0;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly connection: Connection,
+    connection: Connection,
     private readonly engine: Engine,
     readonly documents: TextDocuments<TextDocument> = new TextDocuments(TextDocument),
-  ) {}
+  ) {
+    this.settingsState = new SettingsState(connection);
+    this.governance = new GovernanceState(engine, documents, this.files, this.settingsState, (u) => this.folderOf(u));
+    this.lineageViews = new LineageViews(engine, documents, this.files, this.settingsState, this.governance);
+  }
+
+  /** Whether the client answers workspace/configuration; without it, every resource has the defaults. */
+  get configurationSupported(): boolean {
+    return this.settingsState.configurationSupported;
+  }
+
+  set configurationSupported(supported: boolean) {
+    this.settingsState.configurationSupported = supported;
+  }
+
+  /** The server is shutting down: no delayed work runs any more. */
+  dispose(): void {
+    this.timers.dispose();
+  }
 
   /** Runs a request the user waits for; the workspace scan pauses until none is running. */
   async foreground<T>(work: () => Promise<T> | T): Promise<T> {
@@ -150,32 +134,15 @@ export class Workspace {
 
   /** Settings for a resource, asked of the client once per resource until they change. */
   settings(uri: string): Promise<Settings> {
-    if (!this.configurationSupported) return Promise.resolve(DEFAULT_SETTINGS);
-    let s = this.settingsCache.get(uri);
-    if (!s) {
-      s = this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'crownguard' })
-        .then((c: Partial<Settings> | null) => ({
-          enable: typeof c?.enable === 'boolean' ? c.enable : DEFAULT_SETTINGS.enable,
-          governanceManifest:
-            typeof c?.governanceManifest === 'string' ? c.governanceManifest : DEFAULT_SETTINGS.governanceManifest,
-        }))
-        .catch(() => DEFAULT_SETTINGS);
-      this.settingsCache.set(uri, s);
-    }
-    return s;
+    return this.settingsState.of(uri);
   }
 
   /** Forgets cached settings and manifests; the next diagnostics request recomputes them. */
   invalidate(): void {
-    this.settingsCache.clear();
-    this.manifestPaths.clear();
-    this.governanceCache.clear();
-    this.manifestLists.clear();
-    this.lineageCache.clear();
-    this.diskTexts.clear();
-    this.digests.clear();
-    this.fileLists.clear();
+    this.settingsState.clear();
+    this.governance.clear();
+    this.lineageViews.clear();
+    this.files.clear();
   }
 
   /**
@@ -192,31 +159,12 @@ export class Workspace {
 
   /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
   forgetSaved(changes: readonly { uri: string; listing: boolean }[]): void {
-    for (const c of changes) {
-      const abs = fsPath(c.uri);
-      if (abs) {
-        this.diskTexts.delete(abs);
-        this.digests.delete(abs);
-      }
-      if (c.listing) {
-        this.fileLists.clear();
-        this.manifestLists.clear();
-      }
-    }
-  }
-
-  /** A file's saved text (undefined when unreadable), read once until files change on disk. */
-  private diskText(abs: string): string | undefined {
-    if (!this.diskTexts.has(abs)) {
-      const read = readText(abs);
-      this.diskTexts.set(abs, read.ok ? read.text : undefined);
-    }
-    return this.diskTexts.get(abs);
+    this.files.forget(changes);
   }
 
   /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
   invalidateLineage(): void {
-    this.lineageCache.clear();
+    this.lineageViews.clear();
   }
 
   /**
@@ -225,44 +173,7 @@ export class Workspace {
    */
   lineage(uri: string | undefined): Promise<LineageView | undefined> {
     const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
-    const root = folder ? fsPath(folder) : undefined;
-    if (!folder || !root) return Promise.resolve(undefined);
-    let view = this.lineageCache.get(root);
-    if (!view) {
-      view = this.settings(folder).then((settings) => {
-        const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.diskText(abs);
-        if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
-        const ws = readWorkspace(
-          root,
-          settings,
-          read,
-          settings.governanceManifest || undefined,
-          this.fileLists.get(root),
-        );
-        const inForce = ws.governance
-          ? this.governanceInForce(pathToFileURL(path.resolve(root, ws.governance.path)).href, ws.governance)
-          : undefined;
-        const graph = this.engine.lineage(ws.files, inForce?.result ?? this.engine.governance(undefined));
-        const texts = new Map(ws.files.map((f) => [f.path, f.text]));
-        if (ws.governance && inForce) texts.set(ws.governance.path, inForce.text);
-        const lines = new Map<string, LineIndex>();
-        const toLocation = (p: string, span: Span): Location => {
-          if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
-          const li = lines.get(p)!;
-          return {
-            uri: pathToFileURL(path.join(root, p)).href,
-            range: { start: li.position(span.offset), end: li.position(span.offset + span.length) },
-          };
-        };
-        const relative = (u: string) => {
-          const own = fsPath(u);
-          return own ? path.relative(root, own).split(path.sep).join('/') : undefined;
-        };
-        return { graph, toLocation, relative };
-      });
-      this.lineageCache.set(root, view);
-    }
-    return view;
+    return folder ? this.lineageViews.of(folder) : Promise.resolve(undefined);
   }
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
@@ -270,21 +181,6 @@ export class Workspace {
     return this.folders
       .filter((f) => uri.startsWith(f.endsWith('/') ? f : f + '/'))
       .sort((a, b) => b.length - a.length)[0];
-  }
-
-  /** The governance in force for a document, with the manifest's text (for cross-file messages). */
-  private async governanceWithText(uri: string): Promise<{ result: GovernanceResult; text?: string }> {
-    const result = await this.governanceFor(uri);
-    return {
-      result,
-      text: result.governance.path ? this.governanceCache.get(this.governanceUri(uri) ?? '')?.source : undefined,
-    };
-  }
-
-  private governanceUri(uri: string): string | undefined {
-    const own = fsPath(uri);
-    const manifest = own ? this.manifestPaths.get(path.dirname(own)) : undefined;
-    return manifest ? pathToFileURL(manifest).href : undefined;
   }
 
   /**
@@ -296,17 +192,11 @@ export class Workspace {
     const root = folder ? fsPath(folder) : undefined;
     if (!root || !folder) return undefined;
     const settings = await this.settings(folder);
-    if (!this.manifestLists.has(root)) {
-      const yaml = discover([root], settings).files.filter(
-        (f) => mayBeWorkspaceFile(f, settings) && !isGovernanceManifest(f, settings),
-      );
-      this.manifestLists.set(root, yaml);
-    }
-    const relative = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+    const relative = (abs: string) => relativeTo(root, abs);
     const sources: SourceFile[] = [];
-    for (const abs of this.manifestLists.get(root)!) {
+    for (const abs of this.files.manifests(root, settings)) {
       const open = this.documents.get(pathToFileURL(abs).href);
-      const text = open ? open.getText() : this.diskText(abs);
+      const text = open ? open.getText() : this.files.text(abs);
       // The engine remembers per text whether a file is a manifest or config at all.
       if (text !== undefined) sources.push({ path: relative(abs), text });
     }
@@ -315,7 +205,7 @@ export class Workspace {
     const doc = this.documents.get(uri);
     if (doc && own && !sources.some((s) => s.path === relative(own)) && isWorkspaceFile(own, doc.getText()))
       sources.push({ path: relative(own), text: doc.getText() });
-    const governance = await this.governanceWithText(uri);
+    const governance = await this.governance.withText(uri);
     return { root, sources, governance: governance.result, governanceText: governance.text };
   }
 
@@ -408,7 +298,7 @@ export class Workspace {
   private async relatedResolver(uri: string): Promise<RelatedResolver> {
     const folder = this.folderOf(uri);
     const root = folder ? fsPath(folder) : undefined;
-    const governance = await this.governanceWithText(uri);
+    const governance = await this.governance.withText(uri);
     const lines = new Map<string, LineIndex | undefined>();
     const pages = new Map<string, string[]>();
     const indexOf = (key: string, read: () => string | undefined) => {
@@ -449,62 +339,8 @@ export class Workspace {
   }
 
   /** The governance in force for a document: its folder's manifest, or the built-in default. */
-  async governanceFor(uri: string): Promise<GovernanceResult> {
-    const folder = this.folderOf(uri);
-    const root = folder ? fsPath(folder) : undefined;
-    const own = fsPath(uri);
-    if (!root || !own) return this.engine.governance(undefined);
-    const settings = await this.settings(folder!);
-    // The nearest manifest at or above the document, as the CLI decides, within the folder.
-    const dir = path.dirname(own);
-    if (!this.manifestPaths.has(dir)) this.manifestPaths.set(dir, nearestGovernanceManifest(dir, settings, root));
-    const manifest = this.manifestPaths.get(dir);
-    if (!manifest) return this.engine.governance(undefined);
-    const manifestUri = pathToFileURL(manifest).href;
-    const open = this.documents.get(manifestUri);
-    // Read once until it changes on disk: a workspace scan asks for it once per file.
-    const text = open ? open.getText() : this.diskText(manifest);
-    // An unreadable manifest on disk is reported when it is opened; code keeps the default.
-    if (text === undefined) return this.engine.governance(undefined);
-    const cached = this.governanceCache.get(manifestUri);
-    if (cached && cached.text === text) return cached.result;
-    const inForce = this.governanceInForce(manifestUri, {
-      path: path.relative(root, manifest).split(path.sep).join('/') || manifest,
-      text,
-    });
-    this.governanceCache.set(manifestUri, { text, result: inForce.result, source: inForce.text });
-    return inForce.result;
-  }
-
-  /** The governance a manifest's text puts in force: its own, or while it does not parse, the last that did. */
-  private governanceInForce(
-    manifestUri: string,
-    file: SourceFile,
-  ): { result: GovernanceResult; text: string; stale: boolean } {
-    const result = this.engine.governance(file);
-    if (!result.unparsed) {
-      this.lastParsed.set(manifestUri, { text: file.text, result });
-      return { result, text: file.text, stale: false };
-    }
-    const last = this.lastParsed.get(manifestUri);
-    return last
-      ? { result: { ...last.result, findings: result.findings, broken: true }, text: last.text, stale: true }
-      : { result, text: file.text, stale: false };
-  }
-
-  /** The manifest's own findings; while it does not parse, the first says which version is in force. */
-  private manifestOwnFindings(manifestUri: string, file: SourceFile): Finding[] {
-    const own = this.engine.governance(file).findings;
-    if (!this.governanceInForce(manifestUri, file).stale) return own;
-    const first = own.findIndex((f) => f.ruleId === 'CG001');
-    return own.map((f, i) =>
-      i === first
-        ? {
-            ...f,
-            message: `${f.message}. Until the file parses again, CrownGuard checks the workspace against its last version that did`,
-          }
-        : f,
-    );
+  governanceFor(uri: string): Promise<GovernanceResult> {
+    return this.governance.for(uri);
   }
 
   /**
@@ -526,7 +362,7 @@ export class Workspace {
     if (scope === 'governance') {
       // The manifest's own findings, and those of the workspace-wide checks about its assets.
       return {
-        findings: [...this.manifestOwnFindings(doc.uri, file), ...(await this.manifestFindings(doc.uri, relative))],
+        findings: [...this.governance.ownFindings(doc.uri, file), ...(await this.manifestFindings(doc.uri, relative))],
         notes: [],
       };
     }
@@ -555,9 +391,7 @@ export class Workspace {
   async folderFiles(folder: string): Promise<string[]> {
     const root = fsPath(folder);
     if (!root) return [];
-    const settings = await this.settings(folder);
-    if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
-    return this.fileLists.get(root)!;
+    return this.files.files(root, await this.settings(folder));
   }
 
   /**
@@ -571,7 +405,7 @@ export class Workspace {
     const c = await this.manifestContext(`${folder.replace(/\/$/, '')}/.crownguard`);
     const hash = createHash('sha1');
     for (const s of c?.sources ?? []) hash.update(s.path).update('\0').update(s.text).update('\0');
-    return { settings, id: String(this.identity(settings)), manifests: hash.digest('hex').slice(0, 12) };
+    return { settings, id: String(this.results.identity(settings)), manifests: hash.digest('hex').slice(0, 12) };
   }
 
   /**
@@ -582,25 +416,17 @@ export class Workspace {
    */
   async diagnoseSaved(uri: string, folder: FolderIdentity): Promise<SavedResult | undefined> {
     const abs = fsPath(uri);
-    const text = abs ? this.diskText(abs) : undefined;
+    const text = abs ? this.files.text(abs) : undefined;
     if (!abs || text === undefined) return undefined;
-    if (!this.digests.has(abs)) this.digests.set(abs, createHash('sha1').update(text).digest('hex').slice(0, 16));
     const governance = await this.governanceFor(uri);
     const readsManifests = isGovernanceManifest(uri, folder.settings) || isWorkspaceFile(uri, text);
-    const resultId = `${this.digests.get(abs)}.${this.identity(governance)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
-    const cached = this.savedResults.get(uri);
-    if (cached?.resultId === resultId) return cached;
+    const resultId = `${this.files.digest(abs, text)}.${this.results.identity(governance)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
+    const cached = this.results.get(uri, resultId);
+    if (cached) return cached;
     const doc = TextDocument.create(uri, 'plaintext', 0, text);
     const result = { resultId, items: await this.diagnose(doc, false), computed: true };
-    this.savedResults.set(uri, { ...result, computed: false });
+    this.results.set(uri, result);
     return result;
-  }
-
-  /** A small number naming an object (a governance, a settings value) for as long as it is cached. */
-  private identity(o: object): number {
-    let id = this.identities.get(o);
-    if (id === undefined) this.identities.set(o, (id = ++this.nextIdentity));
-    return id;
   }
 
   /**
@@ -610,11 +436,7 @@ export class Workspace {
   async affectsOthers(uri: string, text?: string): Promise<boolean> {
     const folder = this.folderOf(uri);
     const settings = folder ? await this.settings(folder) : DEFAULT_SETTINGS;
-    if (
-      isGovernanceManifest(uri, settings) ||
-      [...this.manifestPaths.values()].some((m) => m && pathToFileURL(m).href === uri)
-    )
-      return true;
+    if (isGovernanceManifest(uri, settings) || this.governance.governsSome(uri)) return true;
     return mayBeWorkspaceFile(uri, settings) && (text === undefined || isWorkspaceFile(uri, text));
   }
 }

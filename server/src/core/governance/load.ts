@@ -91,15 +91,15 @@ export function loadGovernance(file: SourceFile): LoadedGovernance {
   });
 
   const identifiers: SensitiveIdentifier[] = [];
-  records(g.sensitiveIdentifiers).forEach((s, i) => {
-    if (typeof s.name !== 'string') return;
+  for (const s of records(g.sensitiveIdentifiers)) {
+    if (typeof s.name !== 'string') continue;
     const tier = typeof s.tier === 'string' ? s.tier : undefined;
     identifiers.push({
       name: s.name,
       category: typeof s.category === 'string' ? (s.category as Category) : undefined,
       tier,
     });
-  });
+  }
 
   const redaction: Governance['redaction'] = {};
   const declared = isRecord(g.redaction) ? g.redaction : {};

@@ -29,37 +29,30 @@ export async function onDocumentDiagnostic(
 }
 
 const PUSH_DELAY_MS = 150;
-const pending = new Map<string, NodeJS.Timeout>();
 
 /**
  * For clients without pull diagnostics: publish after a short pause in typing. A result is
  * dropped when the document moved on while it was computed, so no stale version is shown.
  */
 export function schedulePush(ctx: ServerContext, doc: TextDocument): void {
-  clearTimeout(pending.get(doc.uri));
-  pending.set(
-    doc.uri,
-    setTimeout(async () => {
-      pending.delete(doc.uri);
-      const version = doc.version;
-      try {
-        const items = await ctx.workspace.diagnose(doc);
-        const current = ctx.workspace.documents.get(doc.uri);
-        if (!current || current.version !== version) return;
-        await ctx.connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: items });
-      } catch (err) {
-        // A timer callback has no caller to report to: log, and keep the server alive.
-        ctx.connection.console.error(
-          `diagnostics failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`,
-        );
-      }
-    }, PUSH_DELAY_MS),
-  );
+  ctx.workspace.timers.schedule(`push:${doc.uri}`, PUSH_DELAY_MS, async () => {
+    const version = doc.version;
+    try {
+      const items = await ctx.workspace.diagnose(doc);
+      const current = ctx.workspace.documents.get(doc.uri);
+      if (!current || current.version !== version) return;
+      await ctx.connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: items });
+    } catch (err) {
+      // A timer callback has no caller to report to: log, and keep the server alive.
+      ctx.connection.console.error(
+        `diagnostics failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`,
+      );
+    }
+  });
 }
 
-export function cancelPush(uri: string): void {
-  clearTimeout(pending.get(uri));
-  pending.delete(uri);
+export function cancelPush(ctx: ServerContext, uri: string): void {
+  ctx.workspace.timers.cancel(`push:${uri}`);
 }
 
 /** Something that affects every document changed (settings, the governance manifest). */

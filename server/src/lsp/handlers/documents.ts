@@ -19,7 +19,7 @@ export async function onDidClose(ctx: ServerContext, e: TextDocumentChangeEvent<
   lineageChanged(ctx);
   if (await ctx.workspace.affectsOthers(e.document.uri, e.document.getText())) refreshAll(ctx);
   if (!ctx.capabilities.pullDiagnostics) {
-    cancelPush(e.document.uri);
+    cancelPush(ctx, e.document.uri);
     void ctx.connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   }
 }

@@ -145,16 +145,12 @@ export function lineageHandlers(ctx: ServerContext): Record<string, (params: nev
   };
 }
 
-let pending: NodeJS.Timeout | undefined;
-
 /** The graph may have changed: drop it, and tell the client once things settle (views refresh). */
 export function lineageChanged(ctx: ServerContext): void {
   ctx.workspace.invalidateLineage();
-  if (pending) clearTimeout(pending);
-  pending = setTimeout(() => {
-    pending = undefined;
+  ctx.workspace.timers.schedule('lineage', 300, () => {
     void ctx.connection.sendNotification(LineageNotifications.didChange);
-  }, 300);
+  });
 }
 
 /** workspace/symbol: every lineage node of every folder whose id contains the query. */

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { isGovernanceManifest, mayBeWorkspaceFile, type Settings } from '../../core';
+import { discover } from '../../host/discover';
+import { readText } from '../../host/read';
+import { fsPath } from './paths';
+
+/**
+ * The folders' listings and the saved texts of their files, each read once until
+ * `didChangeWatchedFiles` says a file changed (a created or deleted file changes the listings).
+ */
+export class SavedFiles {
+  /** Saved texts (undefined when unreadable), until a watched file changes on disk. */
+  private readonly texts = new Map<string, string | undefined>();
+  /** Digests of saved texts, dropped with the texts. */
+  private readonly digests = new Map<string, string>();
+  /** Per folder: every analysable file, until files are created or deleted. */
+  private readonly fileLists = new Map<string, string[]>();
+  /** Per folder: the files that may be manifests or known formats, until files are created or deleted. */
+  private readonly manifestLists = new Map<string, string[]>();
+
+  /** A file's saved text (undefined when unreadable). */
+  text(abs: string): string | undefined {
+    if (!this.texts.has(abs)) {
+      const read = readText(abs);
+      this.texts.set(abs, read.ok ? read.text : undefined);
+    }
+    return this.texts.get(abs);
+  }
+
+  /** A short digest of a saved text, kept with it. */
+  digest(abs: string, text: string): string {
+    let d = this.digests.get(abs);
+    if (d === undefined) this.digests.set(abs, (d = createHash('sha1').update(text).digest('hex').slice(0, 16)));
+    return d;
+  }
+
+  /** Every analysable file of the folder at `root`. */
+  files(root: string, settings: Settings): string[] {
+    if (!this.fileLists.has(root)) this.fileLists.set(root, discover([root], settings).files);
+    return this.fileLists.get(root)!;
+  }
+
+  /** The folder's files that may be pipeline or model manifests or known formats (not the governance manifest). */
+  manifests(root: string, settings: Settings): string[] {
+    if (!this.manifestLists.has(root))
+      this.manifestLists.set(
+        root,
+        discover([root], settings).files.filter(
+          (f) => mayBeWorkspaceFile(f, settings) && !isGovernanceManifest(f, settings),
+        ),
+      );
+    return this.manifestLists.get(root)!;
+  }
+
+  /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
+  forget(changes: readonly { uri: string; listing: boolean }[]): void {
+    for (const c of changes) {
+      const abs = fsPath(c.uri);
+      if (abs) {
+        this.texts.delete(abs);
+        this.digests.delete(abs);
+      }
+      if (c.listing) {
+        this.fileLists.clear();
+        this.manifestLists.clear();
+      }
+    }
+  }
+
+  clear(): void {
+    this.texts.clear();
+    this.digests.clear();
+    this.fileLists.clear();
+    this.manifestLists.clear();
+  }
+}

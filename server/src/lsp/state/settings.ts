@@ -1,0 +1,31 @@
+import type { Connection } from 'vscode-languageserver';
+import { DEFAULT_SETTINGS, type Settings } from '../../core';
+
+/** The `crownguard` settings per resource, asked of the client once per resource until they change. */
+export class SettingsState {
+  configurationSupported = false;
+  private readonly cache = new Map<string, Promise<Settings>>();
+
+  constructor(private readonly connection: Connection) {}
+
+  of(uri: string): Promise<Settings> {
+    if (!this.configurationSupported) return Promise.resolve(DEFAULT_SETTINGS);
+    let s = this.cache.get(uri);
+    if (!s) {
+      s = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'crownguard' })
+        .then((c: Partial<Settings> | null) => ({
+          enable: typeof c?.enable === 'boolean' ? c.enable : DEFAULT_SETTINGS.enable,
+          governanceManifest:
+            typeof c?.governanceManifest === 'string' ? c.governanceManifest : DEFAULT_SETTINGS.governanceManifest,
+        }))
+        .catch(() => DEFAULT_SETTINGS);
+      this.cache.set(uri, s);
+    }
+    return s;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
