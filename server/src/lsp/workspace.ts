@@ -20,7 +20,6 @@ import {
   isGovernanceManifest,
   isWorkspaceFile,
   LineIndex,
-  manifestKindOf,
   mayBeWorkspaceFile,
   scopeOf,
   type Engine,
@@ -253,7 +252,8 @@ export class Workspace {
   /** Which manifest schema a document follows, if any. */
   async schemaKind(doc: TextDocument): Promise<SchemaKind | undefined> {
     const settings = await this.settings(doc.uri);
-    return isGovernanceManifest(doc.uri, settings) ? 'governance' : manifestKindOf(doc.uri, doc.getText());
+    const kind = fileKindOf(doc.uri, doc.getText(), settings, ['governance', 'workspace']);
+    return kind?.kind === 'governance' ? 'governance' : kind?.kind === 'manifest' ? kind.schema : undefined;
   }
 
   /** Completions in a manifest document: keys, ids where an id belongs, schema values where a value does. */
