@@ -4,8 +4,7 @@ import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
-import { python } from './languages/python';
-import { javascript, typescript } from './languages/typescript';
+import { adapterFor, LANGUAGES } from './languages/registry';
 import type { Declaration } from './manifests/load';
 import type { ManifestIndex } from './manifests/navigate';
 import { evaluatePolicies } from './policies/evaluate';
@@ -43,8 +42,6 @@ import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
 import { masked } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
-
-export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascript];
 
 /** Source files larger than this are not analysed; a CG005 finding says so. */
 export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
@@ -112,11 +109,6 @@ export function isGovernanceManifest(path: string, settings: Settings = DEFAULT_
   return /^governance\.ya?ml$/.test(baseName(path));
 }
 
-export function adapterFor(path: string): LanguageAdapter | undefined {
-  const lower = path.toLowerCase();
-  return ADAPTERS.find((a) => a.extensions.some((e) => lower.endsWith(e)));
-}
-
 const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonc', '.toml', '.ini', '.cfg', '.conf', '.properties'];
 /** Generated files that hold no one's data and are large: never scanned. */
 const GENERATED =
@@ -166,7 +158,7 @@ export class Engine {
   }
 
   static async create(loadWasm: WasmLoader, options: EngineOptions = {}): Promise<Engine> {
-    return new Engine(await Parsers.create(loadWasm, [...new Set(ADAPTERS.flatMap((a) => a.grammars))]), options);
+    return new Engine(await Parsers.create(loadWasm, [...new Set(LANGUAGES.flatMap((a) => a.grammars))]), options);
   }
 
   /** Reads a governance manifest; with no file, the built-in default governance. */

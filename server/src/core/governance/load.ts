@@ -20,6 +20,7 @@ import {
   type Governance,
   type SensitiveIdentifier,
   type Policy,
+  type RedactionTarget,
   type Tier,
   type WaiverPolicy,
 } from './model';
@@ -179,6 +180,8 @@ function widenToToken(text: string, start: number, end: number): [number, number
  * errors do not discard the rest: every well-formed part still applies, so one typo does not
  * switch off the assets and redaction functions declared around it.
  */
+const REDACTION_TARGETS = Object.keys(governanceSchema.properties.redaction.properties) as RedactionTarget[];
+
 export function loadGovernance(file: SourceFile): GovernanceResult {
   const parsed = parseYaml(file);
   if (!parsed.doc || parsed.value === undefined)
@@ -251,7 +254,8 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
 
   const redaction: Governance['redaction'] = {};
   const declared = isRecord(g.redaction) ? g.redaction : {};
-  for (const lang of ['python', 'typescript', 'javascript', 'templates'] as const) {
+  // The schema names the targets: each language adapter's id, and `templates`.
+  for (const lang of REDACTION_TARGETS) {
     const r = declared[lang];
     if (isRecord(r) && typeof r.function === 'string')
       redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };

@@ -1,4 +1,4 @@
-import type { RedactionFunction, RedactionLanguage } from '../governance/model';
+import type { RedactionFunction } from '../governance/model';
 import type { Classification } from '../sensitivity/catalog';
 import type { Span, TextEdit } from '../types';
 import type { Dialect } from './flow';
@@ -47,13 +47,23 @@ export interface Flow {
  * change to the rules.
  */
 export interface LanguageAdapter {
-  /** The language whose redaction function applies, as named in the governance manifest. */
-  readonly id: RedactionLanguage;
+  /**
+   * The language as the governance manifest names it under `redaction` (the schema's keys are
+   * tested against the adapters' ids).
+   */
+  readonly id: string;
+  /** The language whose redaction function stands in when this one declares none (JavaScript for TypeScript). */
+  readonly redactionFallback?: string;
   readonly extensions: readonly string[];
+  /** The editor's language ids for these files: the client's document selector and activation events. */
+  readonly languageIds: readonly string[];
   /** The tree-sitter grammar for a file, as named in `tree-sitter-<grammar>.wasm`. */
   grammarFor(path: string): string;
   readonly grammars: readonly string[];
+  /** The line comment, which is also what a waiver annotation is written in. */
   readonly lineComment: string;
+  /** Node types that hold a list of statements: a waiver covers one statement in them, never the list. */
+  readonly statementLists: ReadonlySet<string>;
   readonly dialect: Dialect;
   /** True when `offset` lies in a string literal that holds data (not a docstring or an import). */
   isInLiteral(tree: Tree, offset: number): boolean;
