@@ -31,19 +31,10 @@ import { GraphPanel } from './lineage/panel';
 import type { LineageClient } from './lineage/requests';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
-import { WATCHED_FILES } from '../../shared/watched-files';
+import { DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
-const DOCUMENT_SELECTOR = [
-  'python',
-  'typescript',
-  'typescriptreact',
-  'javascript',
-  'javascriptreact',
-  'yaml',
-  'json',
-  'crownguard-prompt',
-].map((language) => ({ scheme: 'file', language }));
+const DOCUMENT_SELECTOR = DOCUMENT_LANGUAGES.map((language) => ({ scheme: 'file', language }));
 
 /** Crashes tolerated within the window before CrownGuard stops restarting on its own. */
 const MAX_RESTARTS = 4;
