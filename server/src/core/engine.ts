@@ -6,7 +6,7 @@ import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { adapterFor, LANGUAGES } from './languages/registry';
 import type { Declaration } from './manifests/load';
-import type { ManifestIndex } from './manifests/navigate';
+import type { ManifestIndex } from './ide/navigate';
 import { evaluatePolicies } from './policies/evaluate';
 import { stageContexts } from './policies/propagate';
 import { evaluateConfigs } from './policies/configs';

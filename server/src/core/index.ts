@@ -16,12 +16,12 @@ export {
 export type { WasmLoader } from './languages/parsers';
 export { manifestKindOf } from './manifests/load';
 export { isWorkspaceFile } from './lineage/workspace';
-export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
-export { completeAt, type Completion } from './manifests/complete';
-export { describeKeyAt } from './manifests/hover';
-export { linkCandidates, type LinkCandidate } from './manifests/links';
+export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './ide/navigate';
+export { completeAt, type Completion } from './ide/complete';
+export { describeKeyAt } from './ide/hover';
+export { linkCandidates, type LinkCandidate } from './ide/links';
 export type { SchemaKind } from './manifests/schema';
-export { outline, type OutlineEntry } from './manifests/outline';
+export { outline, type OutlineEntry } from './ide/outline';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { tooDeepAt } from './depth';
+import { tooDeepAt } from '../manifests/depth';
 import { maskId } from '../safe';
 import type { Span } from '../types';
 
