@@ -1,7 +1,7 @@
 import type { RedactionFunction } from '../governance/model';
 import type { Budget } from '../budget';
 import type { Catalog, Classification } from '../sensitivity/catalog';
-import type { Flow, Origin, Sink, SinkKind } from './adapter';
+import type { Flow, Origin, Sink, SinkKind } from './sink';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
 
