@@ -20,7 +20,7 @@ export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './
 export { completeAt, type Completion } from './ide/complete';
 export { describeKeyAt } from './ide/hover';
 export { linkCandidates, type LinkCandidate } from './ide/links';
-export type { SchemaKind } from './manifests/schema';
+export type { SchemaKind } from './schema/manifests';
 export { outline, type OutlineEntry } from './ide/outline';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';

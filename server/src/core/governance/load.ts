@@ -4,14 +4,14 @@ import governanceSchema from '../../../../schemas/governance.schema.json';
 import { duplicateId } from '../rules/duplicate-id';
 import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
 import { ajv } from '../schema/ajv';
-import { compilePolicySchema } from '../policies/compile';
+import { compilePolicySchema } from '../schema/policy';
 import { manifestSyntax } from '../rules/manifest-syntax';
 import { unknownReference } from '../rules/unknown-reference';
 import { didYouMean } from '../text';
 import type { Finding, SourceFile, Span } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
-import { MAX_YAML_DEPTH, tooDeepAt } from '../manifests/depth';
-import { validateInChunks } from '../manifests/validate';
+import { MAX_YAML_DEPTH, tooDeepAt } from '../yaml/depth';
+import { validateInChunks } from '../schema/validate';
 import {
   DEFAULT_GOVERNANCE,
   DEFAULT_TIERS,

@@ -13,7 +13,7 @@ import {
   shapeOf,
   type JsonSchema,
   type SchemaKind,
-} from '../manifests/schema';
+} from '../schema/manifests';
 
 export interface Completion {
   readonly label: string;

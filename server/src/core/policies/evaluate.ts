@@ -5,7 +5,7 @@ import { policyViolation } from '../rules/policy-violation';
 import { rulePagePath } from '../rules/rule';
 import type { Finding, RelatedInformation, Span } from '../types';
 import { valueSpan } from '../yaml/locate';
-import { compilePolicySchema } from './compile';
+import { compilePolicySchema } from '../schema/policy';
 import { stagePolicyAdvice } from './fixes';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
 import { NOTHING } from '../lineage/carried';
