@@ -31,6 +31,7 @@ import { GraphPanel } from './lineage/panel';
 import type { LineageClient } from './lineage/requests';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
+import { SETTING_KEYS } from '../../shared/settings';
 import { DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
@@ -41,7 +42,9 @@ const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 /** Settings applied in the editor (the server reads the others): a change re-pulls diagnostics. */
-const EDITOR_SETTINGS = ['crownguard.run', 'crownguard.rules', 'crownguard.include', 'crownguard.exclude'];
+const EDITOR_SETTINGS = Object.entries(SETTING_KEYS)
+  .filter(([, side]) => side === 'editor')
+  .map(([key]) => `crownguard.${key}`);
 
 /** One diagnostics report the editor received for a document, after the editor-side settings. */
 export interface Report {

@@ -40,6 +40,7 @@ import { resolveLink } from '../host/links';
 import { readWorkspace } from '../host/workspace-files';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
+import { readSettings, type ServerSettings } from '../../../shared/settings';
 
 /** A folder's lineage graph, and how to turn its spans into LSP locations. */
 export interface LineageView {
@@ -155,11 +156,10 @@ export class Workspace {
     if (!s) {
       s = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'crownguard' })
-        .then((c: Partial<Settings> | null) => ({
-          enable: typeof c?.enable === 'boolean' ? c.enable : DEFAULT_SETTINGS.enable,
-          governanceManifest:
-            typeof c?.governanceManifest === 'string' ? c.governanceManifest : DEFAULT_SETTINGS.governanceManifest,
-        }))
+        .then((c: Partial<Record<string, unknown>> | null): ServerSettings => {
+          const { enable, governanceManifest } = readSettings((key) => c?.[key]);
+          return { enable, governanceManifest };
+        })
         .catch(() => DEFAULT_SETTINGS);
       this.settingsCache.set(uri, s);
     }
