@@ -26,7 +26,7 @@ import {
 import { FLOW_RULES } from './rules/registry';
 import { checkPromptTemplate } from './rules/sensitive-field-in-prompt-template';
 import { Catalog } from './sensitivity/catalog';
-import { LineIndex } from './text';
+import { LineIndex, LineIndexes } from './text';
 import {
   DEFAULT_SETTINGS,
   type ArtifactLookup,
@@ -415,12 +415,8 @@ export class Engine {
     for (const f of only === undefined ? cycleFindings(model.graph) : cycleFindingsIn(model.graph, only))
       out.get(f.path)?.push(f);
     if (artifacts) for (const f of checkArtifacts(releases, artifacts)) out.get(f.path)?.push(f);
-    const lines = new Map<string, LineIndex>();
-    const lineOf = (d: Declaration) => {
-      if (!lines.has(d.path))
-        lines.set(d.path, new LineIndex(texts.get(d.path) ?? manifests.find((m) => m.path === d.path)?.text ?? ''));
-      return lines.get(d.path)!.position(d.span.offset).line + 1;
-    };
+    const lines = new LineIndexes((p) => texts.get(p) ?? manifests.find((m) => m.path === p)?.text);
+    const lineOf = (d: Declaration) => lines.of(d.path).position(d.span.offset).line + 1;
     for (const f of checkReferences(model.declarations, model.references, lineOf, only)) {
       if (out.has(f.path)) out.get(f.path)!.push(f);
       else if (f.path === gov.path) out.set(f.path, [f]);

@@ -25,7 +25,7 @@ export { outline, type OutlineEntry } from './ide/outline';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
-export { LineIndex, applyEdits, didYouMean, plainText } from './text';
+export { LineIndex, LineIndexes, applyEdits, didYouMean, plainText } from './text';
 export { maskSensitive } from './sensitivity/literals';
 export {
   maskId,
