@@ -6,3 +6,18 @@
  */
 export const WATCHED_FILES =
   '**/*.{py,pyw,ts,tsx,mts,cts,js,jsx,mjs,cjs,yaml,yml,json,jsonc,toml,ini,cfg,conf,properties,md,txt,tmpl,tpl,template,prompt,prompty,jinja,jinja2,j2,mustache,hbs,handlebars}';
+
+/**
+ * The editor language ids whose documents the client hands to the server: each language
+ * adapter's ids (tested against the adapters), the manifests' YAML and JSON, and prompt templates.
+ */
+export const DOCUMENT_LANGUAGES: readonly string[] = [
+  'python',
+  'typescript',
+  'typescriptreact',
+  'javascript',
+  'javascriptreact',
+  'yaml',
+  'json',
+  'crownguard-prompt',
+];

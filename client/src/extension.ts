@@ -31,26 +31,20 @@ import { GraphPanel } from './lineage/panel';
 import type { LineageClient } from './lineage/requests';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
-import { WATCHED_FILES } from '../../shared/watched-files';
+import { SETTING_KEYS } from '../../shared/settings';
+import { DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
 
 /** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
-const DOCUMENT_SELECTOR = [
-  'python',
-  'typescript',
-  'typescriptreact',
-  'javascript',
-  'javascriptreact',
-  'yaml',
-  'json',
-  'crownguard-prompt',
-].map((language) => ({ scheme: 'file', language }));
+const DOCUMENT_SELECTOR = DOCUMENT_LANGUAGES.map((language) => ({ scheme: 'file', language }));
 
 /** Crashes tolerated within the window before CrownGuard stops restarting on its own. */
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 /** Settings applied in the editor (the server reads the others): a change re-pulls diagnostics. */
-const EDITOR_SETTINGS = ['crownguard.run', 'crownguard.rules', 'crownguard.include', 'crownguard.exclude'];
+const EDITOR_SETTINGS = Object.entries(SETTING_KEYS)
+  .filter(([, side]) => side === 'editor')
+  .map(([key]) => `crownguard.${key}`);
 
 /** One diagnostics report the editor received for a document, after the editor-side settings. */
 export interface Report {

@@ -7,9 +7,9 @@ import {
   type TextDocument,
   type Uri,
 } from 'vscode';
+import { readSettings, type EditorSettings, type RuleSetting } from '../../shared/settings';
 
-/** What `crownguard.rules` may say about one rule. */
-export type RuleSetting = 'default' | 'off' | 'error' | 'warning' | 'information' | 'hint';
+export type { EditorSettings, RuleSetting };
 
 const SEVERITIES: Record<Exclude<RuleSetting, 'default' | 'off'>, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -19,30 +19,9 @@ const SEVERITIES: Record<Exclude<RuleSetting, 'default' | 'off'>, DiagnosticSeve
 };
 
 /** The editor-side settings of one resource; the server reads `enable` and `governanceManifest` itself. */
-export interface EditorSettings {
-  readonly run: 'onType' | 'onSave';
-  readonly rules: Readonly<Record<string, RuleSetting>>;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
-}
-
 export function editorSettings(resource: Uri): EditorSettings {
   const c = workspace.getConfiguration('crownguard', resource);
-  const rules = c.get<Record<string, unknown>>('rules') ?? {};
-  return {
-    run: c.get('run') === 'onSave' ? 'onSave' : 'onType',
-    rules: Object.fromEntries(
-      Object.entries(rules).filter(
-        ([, v]) => typeof v === 'string' && (v === 'default' || v === 'off' || v in SEVERITIES),
-      ),
-    ) as Record<string, RuleSetting>,
-    include: strings(c.get('include')),
-    exclude: strings(c.get('exclude')),
-  };
+  return readSettings((key) => c.get(key));
 }
 
 /** A document, or a file that is not open (as the workspace's problems name it). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { tooDeepAt, MAX_YAML_DEPTH } from '../../server/src/core/manifests/depth';
+import { tooDeepAt, MAX_YAML_DEPTH } from '../../server/src/core/yaml/depth';
 
 const CORE = path.resolve(__dirname, '../../server/src/core/index.js');
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import {
   didYouMean,
-  LineIndex,
+  LineIndexes,
   maskedHop,
   maskedSource,
   maskId,
@@ -43,11 +43,8 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
   const graph = engine.lineage(ws.files, gov);
   const texts = new Map(ws.files.map((f) => [f.path, f.text]));
   if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
-  const indexes = new Map<string, LineIndex>();
-  const lineOf: LineOf = (p, offset) => {
-    if (!indexes.has(p)) indexes.set(p, new LineIndex(texts.get(p) ?? ''));
-    return indexes.get(p)!.position(offset).line + 1;
-  };
+  const indexes = new LineIndexes((p) => texts.get(p));
+  const lineOf: LineOf = (p, offset) => indexes.of(p).position(offset).line + 1;
 
   let sub: Subgraph = { nodes: graph.all(), edges: [...graph.edges] };
   if (o.id !== undefined) {

@@ -2,12 +2,12 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { ADAPTERS, adapterFor } from './languages/adapters';
+import { adapterFor, LANGUAGES } from './languages/registry';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
 import type { Declaration } from './manifests/load';
-import type { ManifestIndex } from './manifests/navigate';
+import type { ManifestIndex } from './ide/navigate';
 import { WorkspaceCache, type WorkspaceModel } from './lineage/workspace';
 import type { LineageGraph } from './lineage/graph';
 import { templateComment } from './prompts/template';
@@ -21,7 +21,7 @@ import {
 } from './rules/literal-findings';
 import { FLOW_RULES, rulesFor } from './rules/registry';
 import { Catalog } from './sensitivity/catalog';
-import { LineIndex } from './text';
+import { LineIndex, LineIndexes } from './text';
 import {
   DEFAULT_SETTINGS,
   type ArtifactLookup,
@@ -36,7 +36,7 @@ import { withFingerprints } from './fingerprint';
 import { masked } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
 
-export { ADAPTERS, adapterFor } from './languages/adapters';
+export { LANGUAGES, adapterFor } from './languages/registry';
 export { isAnalysable, isGovernanceManifest } from './files/kinds';
 
 /** Source files larger than this are not analysed; a CG005 finding says so. */
@@ -121,7 +121,7 @@ export class Engine {
   }
 
   static async create(loadWasm: WasmLoader, options: EngineOptions = {}): Promise<Engine> {
-    return new Engine(await Parsers.create(loadWasm, [...new Set(ADAPTERS.flatMap((a) => a.grammars))]), options);
+    return new Engine(await Parsers.create(loadWasm, [...new Set(LANGUAGES.flatMap((a) => a.grammars))]), options);
   }
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
@@ -387,12 +387,8 @@ export class Engine {
         ...c.findings,
         ...literals(c.path, c.format === 'model-card' ? 'a model card' : 'a config file'),
       ]);
-    const lines = new Map<string, LineIndex>();
-    const lineOf = (d: Declaration) => {
-      if (!lines.has(d.path))
-        lines.set(d.path, new LineIndex(texts.get(d.path) ?? manifests.find((m) => m.path === d.path)?.text ?? ''));
-      return lines.get(d.path)!.position(d.span.offset).line + 1;
-    };
+    const lines = new LineIndexes((p) => texts.get(p) ?? manifests.find((m) => m.path === p)?.text);
+    const lineOf = (d: Declaration) => lines.of(d.path).position(d.span.offset).line + 1;
     // Each manifest that parsed, on its own, then the workspace's files together: every rule with a check for the scope.
     const manifestRules = rulesFor('manifest');
     for (const m of ownManifests) {

@@ -25,16 +25,16 @@ export {
   type KindEntry,
   type Scope,
 } from './files/kinds';
-export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './manifests/navigate';
-export { completeAt, type Completion } from './manifests/complete';
-export { describeKeyAt } from './manifests/hover';
-export { linkCandidates, type LinkCandidate } from './manifests/links';
-export type { SchemaKind } from './manifests/schema';
-export { outline, type OutlineEntry } from './manifests/outline';
+export { declarationsOf, describeId, idAt, usesOf, type ManifestIndex } from './ide/navigate';
+export { completeAt, type Completion } from './ide/complete';
+export { describeKeyAt } from './ide/hover';
+export { linkCandidates, type LinkCandidate } from './ide/links';
+export type { SchemaKind } from './schema/manifests';
+export { outline, type OutlineEntry } from './ide/outline';
 export type { Governance } from './governance/model';
 export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
-export { LineIndex, applyEdits, didYouMean, plainText } from './text';
+export { LineIndex, LineIndexes, applyEdits, didYouMean, plainText } from './text';
 export { maskSensitive } from './sensitivity/literals';
 export {
   maskId,

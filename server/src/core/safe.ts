@@ -1,6 +1,5 @@
 import { maskSensitive, scanLiterals } from './sensitivity/literals';
-import type { Source } from './lineage/explain';
-import type { Classified, Hop, LineageEdge } from './lineage/model';
+import type { Classified, Hop, LineageEdge, Source } from './lineage/model';
 import type { Finding, Note, Waiver } from './types';
 
 /**

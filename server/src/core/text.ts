@@ -54,6 +54,32 @@ export class LineIndex {
   }
 }
 
+/**
+ * The line indexes of several files, each built the first time one of its offsets is converted:
+ * most of a workspace's files never need one.
+ */
+export class LineIndexes {
+  private readonly built = new Map<string, LineIndex | undefined>();
+
+  constructor(private readonly textOf: (path: string) => string | undefined) {}
+
+  /** The file's index, or undefined when its text is not known. */
+  find(path: string): LineIndex | undefined {
+    if (!this.built.has(path)) {
+      const text = this.textOf(path);
+      this.built.set(path, text === undefined ? undefined : new LineIndex(text));
+    }
+    return this.built.get(path);
+  }
+
+  /** The file's index; a file whose text is not known reads as empty. */
+  of(path: string): LineIndex {
+    return this.find(path) ?? EMPTY_INDEX;
+  }
+}
+
+const EMPTY_INDEX = new LineIndex('');
+
 /** Applies non-overlapping edits to a text; edits are sorted here, callers need not. */
 export function applyEdits(
   text: string,

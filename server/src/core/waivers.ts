@@ -1,5 +1,7 @@
 import type { Governance } from './governance/model';
 import type { SyntaxNode, Tree } from './languages/parsers';
+import { LANGUAGES } from './languages/registry';
+import { TEMPLATE_COMMENT_OPENERS } from './prompts/template';
 import { RULES } from './rules/registry';
 import { annotationProblems, invalidWaiverFindings, mayNotWaive } from './rules/invalid-waiver';
 import { maskText } from './safe';
@@ -14,10 +16,18 @@ import type { Finding, Fix, Span, Waiver } from './types';
  * covering the statement on the line below it (or, written at the end of a line, that line).
  * Anchoring to the statement rather than to a line number means a formatter that moves the
  * comment or wraps the statement does not detach it.
+ *
+ * Where a waiver may be written: after each language's line comment, `#` in config files, and in
+ * the template engines' comments. Any of them is read in any file, so that a waiver moved between
+ * kinds of file is still seen (and reported if it covers nothing).
  */
-const ANNOTATION = /(#|\/\/|\{#|\{\{!(?:--)?)[ \t]*crownguard:[ \t]*waive\b([^\n]*)/g;
+const COMMENT_OPENERS = [
+  ...new Set([...LANGUAGES.map((a) => a.lineComment), '#'].map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))),
+  ...TEMPLATE_COMMENT_OPENERS,
+].join('|');
+const ANNOTATION = new RegExp(`(${COMMENT_OPENERS})[ \\t]*crownguard:[ \\t]*waive\\b([^\\n]*)`, 'g');
 /** A comment line on its own (or an empty line): skipped when looking for what a waiver covers. */
-const COMMENT_LINE = /^\s*(#|\/\/|\{#|\{\{!|$)/;
+const COMMENT_LINE = new RegExp(`^\\s*(${COMMENT_OPENERS}|$)`);
 const ATTRIBUTE = /([a-z]+)=("([^"]*)"|(\S+))/g;
 
 interface Parsed {
@@ -32,8 +42,8 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Nodes that hold a list of statements: a waiver covers one statement, never the list. */
-const CONTAINERS = new Set(['block', 'statement_block', 'module', 'program', 'class_body', 'switch_body']);
+/** Nodes that hold a list of statements, in any language: a waiver covers one statement, never the list. */
+const CONTAINERS = new Set(LANGUAGES.flatMap((a) => [...a.statementLists]));
 
 /** The largest syntax node starting at `offset` below its statement list: what a waiver covers. */
 function statementAt(tree: Tree | undefined, offset: number): Span | undefined {

@@ -48,18 +48,19 @@ import {
 } from './params';
 import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
+import type { LineageParams, LineageRequestName } from '../../../shared/lineage-requests';
 import { WATCHED_FILES } from '../../../shared/watched-files';
 
 /** What each lineage request's parameters must look like. */
-const LINEAGE_PARAMS: Record<string, Check> = {
-  [LineageRequests.nodes]: scopeParams,
-  [LineageRequests.graph]: scopeParams,
-  [LineageRequests.upstream]: walkParams,
-  [LineageRequests.downstream]: walkParams,
-  [LineageRequests.path]: pathParams,
-  [LineageRequests.explain]: nodeParams,
-  [LineageRequests.modelsCarrying]: nodeParams,
-  [LineageRequests.nodeAt]: atPosition,
+const LINEAGE_PARAMS: Record<LineageRequestName, Check> = {
+  nodes: scopeParams,
+  graph: scopeParams,
+  upstream: walkParams,
+  downstream: walkParams,
+  path: pathParams,
+  explain: nodeParams,
+  modelsCarrying: nodeParams,
+  nodeAt: atPosition,
 };
 
 function readCapabilities(params: InitializeParams): ClientCapabilities {
@@ -208,16 +209,18 @@ export function startServer(connection: Connection): void {
   connection.onDocumentLinks(request('textDocument/documentLink', onDocument, withContext(onDocumentLinks)));
   connection.onWorkspaceSymbol(request('workspace/symbol', workspaceSymbolParams, withContext(onWorkspaceSymbol)));
   // CrownGuard's own requests (shared/lineage-protocol.ts), one handler each.
-  for (const method of Object.values(LineageRequests)) {
+  const onLineage = <K extends LineageRequestName>(name: K) => {
+    const method = LineageRequests[name];
     connection.onRequest(
       method,
       request(
         method,
-        LINEAGE_PARAMS[method],
-        withContext(async (ctx, params: never) => lineageHandlers(ctx)[method](params)),
+        LINEAGE_PARAMS[name],
+        withContext(async (ctx, params: LineageParams<K>) => lineageHandlers(ctx)[name](params)),
       ),
     );
-  }
+  };
+  for (const name of Object.keys(LineageRequests) as LineageRequestName[]) onLineage(name);
   connection.onDidChangeConfiguration(whenReady(onDidChangeConfiguration));
   // Delayed work (pushed diagnostics, the lineage notification) is cancelled: nothing runs after shutdown.
   connection.onShutdown(() => {

@@ -1,4 +1,4 @@
-import { LineIndex, type Span } from '../../core';
+import { LineIndexes, type Span } from '../../core';
 
 /** 1-based line and column span of a finding, as CLI text and SARIF want them. */
 export interface Region {
@@ -10,16 +10,14 @@ export interface Region {
 
 /** Converts offsets to 1-based regions, building each file's line index once. */
 export class Regions {
-  private readonly indexes = new Map<string, LineIndex>();
+  private readonly indexes: LineIndexes;
 
-  constructor(private readonly textOf: (path: string) => string | undefined) {}
+  constructor(textOf: (path: string) => string | undefined) {
+    this.indexes = new LineIndexes(textOf);
+  }
 
   of(f: { readonly path: string; readonly span: Span }): Region {
-    let index = this.indexes.get(f.path);
-    if (!index) {
-      index = new LineIndex(this.textOf(f.path) ?? '');
-      this.indexes.set(f.path, index);
-    }
+    const index = this.indexes.of(f.path);
     const s = index.position(f.span.offset);
     const e = index.position(f.span.offset + f.span.length);
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };

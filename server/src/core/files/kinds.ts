@@ -1,7 +1,7 @@
 import { configFormatOf } from '../formats/recognise';
 import type { ConfigFormat } from '../formats/model';
 import type { LanguageAdapter } from '../languages/adapter';
-import { adapterFor } from '../languages/adapters';
+import { adapterFor } from '../languages/registry';
 import { manifestKindOf, type ManifestKind } from '../manifests/load';
 import { isPromptTemplate } from '../prompts/template';
 import { DEFAULT_SETTINGS, type Settings } from '../types';

@@ -3,10 +3,10 @@ import type { Document } from 'yaml';
 import governanceSchema from '../../../../schemas/governance.schema.json';
 import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
 import { ajv } from '../schema/ajv';
-import { compilePolicySchema } from '../policies/compile';
+import { compilePolicySchema } from '../schema/policy';
 import type { Finding, SourceFile, Span } from '../types';
 import { valueSpan } from '../yaml/locate';
-import { validateInChunks } from '../manifests/validate';
+import { validateInChunks } from '../schema/validate';
 import {
   DEFAULT_GOVERNANCE,
   DEFAULT_TIERS,
@@ -15,6 +15,7 @@ import {
   type Governance,
   type SensitiveIdentifier,
   type Policy,
+  type RedactionTarget,
   type Tier,
   type WaiverPolicy,
 } from './model';
@@ -50,6 +51,8 @@ function validate(): ValidateFunction {
  * errors do not discard the rest: every well-formed part still applies, so one typo does not
  * switch off the assets and redaction functions declared around it.
  */
+const REDACTION_TARGETS = Object.keys(governanceSchema.properties.redaction.properties) as RedactionTarget[];
+
 export function loadGovernance(file: SourceFile): LoadedGovernance {
   const parsed = parseYaml(file);
   if (!parsed.doc || parsed.value === undefined)
@@ -103,7 +106,8 @@ export function loadGovernance(file: SourceFile): LoadedGovernance {
 
   const redaction: Governance['redaction'] = {};
   const declared = isRecord(g.redaction) ? g.redaction : {};
-  for (const lang of ['python', 'typescript', 'javascript', 'templates'] as const) {
+  // The schema names the targets: each language adapter's id, and `templates`.
+  for (const lang of REDACTION_TARGETS) {
     const r = declared[lang];
     if (isRecord(r) && typeof r.function === 'string')
       redaction[lang] = { function: r.function, import: typeof r.import === 'string' ? r.import : undefined };

@@ -1,3 +1,4 @@
+import type governanceSchema from '../../../../schemas/governance.schema.json';
 import type { Span } from '../types';
 
 /** The parsed governance manifest: what is sensitive, how sensitive, and how to redact it. */
@@ -34,10 +35,12 @@ export interface SensitiveIdentifier {
   readonly tier?: string;
 }
 
-export type RedactionLanguage = 'python' | 'typescript' | 'javascript';
-
-/** Where redaction functions are declared: per language, and the filter for prompt templates. */
-export type RedactionTarget = RedactionLanguage | 'templates';
+/**
+ * Where redaction functions are declared: per language (the language adapters' ids, which the
+ * schema's keys are tested against), and the filter for prompt templates.
+ */
+export type RedactionTarget = keyof (typeof governanceSchema)['properties']['redaction']['properties'];
+export type RedactionLanguage = Exclude<RedactionTarget, 'templates'>;
 
 export interface RedactionFunction {
   readonly function: string;

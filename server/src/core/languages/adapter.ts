@@ -1,45 +1,10 @@
-import type { RedactionFunction, RedactionLanguage } from '../governance/model';
-import type { Classification } from '../sensitivity/catalog';
-import type { Span, TextEdit } from '../types';
+import type { RedactionFunction } from '../governance/model';
+import type { TextEdit } from '../types';
 import type { Dialect } from './flow';
 import type { Tree } from './parsers';
+import type { Flow, Origin, Sink, SinkKind } from './sink';
 
-/** Where data goes that must not carry sensitive values. Each kind has its own rule. */
-export type SinkKind = 'log' | 'exception' | 'tracker' | 'llm' | 'upload';
-
-/** A call that sends its arguments to a sink. */
-export interface Sink {
-  readonly kind: SinkKind;
-  /** The callee as written, e.g. `logger.info`; code, never data. */
-  readonly callee: string;
-  readonly span: Span;
-}
-
-/**
- * Where a value that reaches a sink through a variable entered it: the one sensitive expression
- * of the assignment (`customer.ssn` in `summary = f"... {customer.ssn}"`), so a fix can redact
- * it there and keep the rest of the message.
- */
-export interface Origin {
-  readonly span: Span;
-  /** The expression's text, to check that a cached flow still points at it. */
-  readonly text: string;
-  readonly form: 'value' | 'shorthand' | 'object';
-}
-
-/** A sensitive value that reaches a sink. */
-export interface Flow {
-  readonly sink: Sink;
-  /** The expression at the sink that carries the value: what a fix wraps. */
-  readonly span: Span;
-  /** When the expression sits in a string interpolation, the whole `{...}` / `${...}`. */
-  readonly interpolation?: Span;
-  readonly classification: Classification;
-  /** The local variable the value travelled through, and where it was assigned. */
-  readonly via?: { readonly name: string; readonly offset: number; readonly origin?: Origin };
-  /** How the flagged expression is written, which decides what a fix may do with it. */
-  readonly form: 'value' | 'shorthand' | 'object';
-}
+export type { Flow, Origin, Sink, SinkKind };
 
 /**
  * Everything that differs between programming languages. Rules speak only to this interface,
@@ -47,13 +12,23 @@ export interface Flow {
  * change to the rules.
  */
 export interface LanguageAdapter {
-  /** The language whose redaction function applies, as named in the governance manifest. */
-  readonly id: RedactionLanguage;
+  /**
+   * The language as the governance manifest names it under `redaction` (the schema's keys are
+   * tested against the adapters' ids).
+   */
+  readonly id: string;
+  /** The language whose redaction function stands in when this one declares none (JavaScript for TypeScript). */
+  readonly redactionFallback?: string;
   readonly extensions: readonly string[];
+  /** The editor's language ids for these files: the client's document selector and activation events. */
+  readonly languageIds: readonly string[];
   /** The tree-sitter grammar for a file, as named in `tree-sitter-<grammar>.wasm`. */
   grammarFor(path: string): string;
   readonly grammars: readonly string[];
+  /** The line comment, which is also what a waiver annotation is written in. */
   readonly lineComment: string;
+  /** Node types that hold a list of statements: a waiver covers one statement in them, never the list. */
+  readonly statementLists: ReadonlySet<string>;
   readonly dialect: Dialect;
   /** True when `offset` lies in a string literal that holds data (not a docstring or an import). */
   isInLiteral(tree: Tree, offset: number): boolean;

@@ -64,6 +64,26 @@ export function isRedactingCall(callee: string, declared: RedactionFunction | un
   return splitWords(lastSegment(callee)).some((w) => REDACTING_WORDS.has(w));
 }
 
+/**
+ * The OpenAI-style client calls that send a prompt (`client.chat.completions.create`,
+ * `anthropic.messages.create`), which the Python and JavaScript SDKs spell alike.
+ */
+export const LLM_CLIENT_CALL =
+  '(^|\\.)(chat\\.completions|completions|responses|messages|beta\\.chat\\.completions|embeddings)\\.(create|parse|stream)$';
+
+/** Receivers that are models by name, whose `invoke`, `chat`, `stream`... send a prompt: `llm`, `self.chain`. */
+export const LLM_RECEIVERS = /(llm|chain|chat|agent|engine|gemini|claude|gpt|openai|anthropic|model)$/i;
+
+/**
+ * LangChain's prompt and message classes, and their factories as each SDK spells them
+ * (`from_template` in Python, `fromTemplate` in JavaScript).
+ */
+export function promptBuilders(factories: readonly string[]): RegExp {
+  return new RegExp(
+    `(^|\\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\\.(${factories.join('|')}))?$`,
+  );
+}
+
 /** The end of the line holding `offset`, before its line break: where a new line is inserted after a statement and its trailing comment. */
 export function endOfLine(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);

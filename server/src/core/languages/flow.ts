@@ -1,7 +1,7 @@
-import type { Budget } from '../budget';
 import type { RedactionFunction } from '../governance/model';
+import type { Budget } from '../budget';
 import type { Catalog, Classification } from '../sensitivity/catalog';
-import type { Flow, Origin, Sink, SinkKind } from './adapter';
+import type { Flow, Origin, Sink, SinkKind } from './sink';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
 
@@ -26,8 +26,20 @@ export interface Dialect {
   readonly interpolations: ReadonlySet<string>;
   /** Key-value nodes whose value is data (`key=value`, `{key: value}`): node type -> value field. */
   readonly pairs: Readonly<Record<string, string>>;
-  /** Statements whose call becomes an exception message: `raise X(...)`, `throw new X(...)`. */
-  readonly raises: ReadonlySet<string>;
+  /**
+   * Statements whose call becomes an exception message (`raise X(...)`, `throw new X(...)`):
+   * node type -> the keyword the sink is named by.
+   */
+  readonly raises: Readonly<Record<string, string>>;
+  /** Nodes that wrap a top-level definition (decorators, `export`): walked as the definition. */
+  readonly definitionWrappers: ReadonlySet<string>;
+  /** Object shorthand properties (`{ password }`): the name is both the key and the value. */
+  readonly shorthands: ReadonlySet<string>;
+  /**
+   * Conditional expressions, which carry their branches but never their condition: node type ->
+   * the condition's field, or its position among the named children when it has no field.
+   */
+  readonly conditionals: Readonly<Record<string, { readonly field?: string; readonly child?: number }>>;
   /** True for expressions whose value is never the data itself (comparisons, negations, numbers). */
   isOpaque(node: SyntaxNode): boolean;
   /** The text of a string literal without interpolation, or undefined. */
@@ -294,11 +306,7 @@ export class FlowWalker {
     const next = new Map<string, CachedDefinition>();
     for (const child of root.namedChildren) {
       if (this.stopped) break;
-      if (!(
-        this.d.scopes.has(child.type) ||
-        child.type === 'decorated_definition' ||
-        child.type === 'export_statement'
-      )) {
+      if (!(this.d.scopes.has(child.type) || this.d.definitionWrappers.has(child.type))) {
         this.walk(child, env);
         continue;
       }
@@ -377,7 +385,8 @@ export class FlowWalker {
       if (value) stack.push({ node: value, env });
       return;
     }
-    if (this.d.raises.has(t)) {
+    const raise = this.d.raises[t];
+    if (raise) {
       const thrown = node.namedChildren[0];
       if (thrown && this.d.calls[thrown.type]) {
         const shape = this.shape(thrown);
@@ -386,7 +395,7 @@ export class FlowWalker {
             thrown,
             {
               kind: 'exception',
-              callee: `${t.startsWith('raise') ? 'raise' : 'throw'} ${shape.callee}`,
+              callee: `${raise} ${shape.callee}`,
               span: spanOf(thrown),
             },
             env,
@@ -500,7 +509,7 @@ export class FlowWalker {
       p && p.startIndex >= arg.startIndex && p.endIndex <= arg.endIndex;
       p = p.parent
     ) {
-      if (p.type === 'shorthand_property_identifier' && isAuthKey(p.text)) return true;
+      if (this.d.shorthands.has(p.type) && isAuthKey(p.text)) return true;
       const key = this.d.pairs[p.type] ? (p.childForFieldName('name') ?? p.childForFieldName('key')) : null;
       if (key && isAuthKey(key.text)) return true;
     }
@@ -518,7 +527,7 @@ export class FlowWalker {
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
   private formOf(node: SyntaxNode, asObject?: boolean): Flow['form'] {
-    if (node.type === 'shorthand_property_identifier') return 'shorthand';
+    if (this.d.shorthands.has(node.type)) return 'shorthand';
     if (asObject !== undefined) return asObject ? 'object' : 'value';
     const parent = node.parent;
     const member = parent ? (this.d.members[parent.type] ?? this.d.subscripts[parent.type]) : undefined;
@@ -622,9 +631,11 @@ export class FlowWalker {
     }
     if (this.d.calls[t]) return this.callHits(n, use);
     // `shown ? password : "****"` carries the branches, never the condition.
-    if (t === 'ternary_expression' || t === 'conditional_expression') {
+    const conditional = this.d.conditionals[t];
+    if (conditional) {
       const condition =
-        n.childForFieldName('condition') ?? (t === 'conditional_expression' ? n.namedChildren[1] : null);
+        (conditional.field ? n.childForFieldName(conditional.field) : null) ??
+        (conditional.child !== undefined ? n.namedChildren[conditional.child] : null);
       return {
         parts: n.namedChildren.filter((c) => c !== condition && c.id !== condition?.id).map((c) => [c, VALUE] as const),
       };

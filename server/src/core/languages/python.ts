@@ -1,7 +1,7 @@
 import type { RedactionFunction } from '../governance/model';
 import type { TextEdit } from '../types';
 import type { LanguageAdapter, SinkKind } from './adapter';
-import { endOfLine, lastSegment } from './common';
+import { endOfLine, lastSegment, LLM_CLIENT_CALL, LLM_RECEIVERS, promptBuilders } from './common';
 import type { CallShape, Dialect } from './flow';
 import type { SyntaxNode, Tree } from './parsers';
 
@@ -42,10 +42,10 @@ const MLFLOW_METHODS = new Set([
   'log_metric',
   'log_metrics',
 ]);
-const LLM_CALLS =
-  /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$|(^|\.)(ChatCompletion|Completion)\.create$|^litellm\.a?completion$/;
-const PROMPT_BUILDERS =
-  /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(from_template|from_messages))?$/;
+const LLM_CALLS = new RegExp(
+  `${LLM_CLIENT_CALL}|(^|\\.)(ChatCompletion|Completion)\\.create$|^litellm\\.a?completion$`,
+);
+const PROMPT_BUILDERS = promptBuilders(['from_template', 'from_messages']);
 const LLM_METHODS = new Set([
   'invoke',
   'ainvoke',
@@ -62,7 +62,6 @@ const LLM_METHODS = new Set([
   'generate_content',
   'send_message',
 ]);
-const LLM_RECEIVERS = /(llm|chain|chat|agent|engine|gemini|claude|gpt|openai|anthropic|model)$/i;
 const UPLOAD_METHODS = new Set(['push_to_hub', 'upload_file', 'upload_folder', 'upload_large_folder', 'create_commit']);
 const OPAQUE = new Set([
   'comparison_operator',
@@ -141,7 +140,10 @@ export const pythonDialect: Dialect = {
   calls: { call: { callee: 'function', args: 'arguments' } },
   interpolations: new Set(['interpolation']),
   pairs: { keyword_argument: 'value', pair: 'value' },
-  raises: new Set(['raise_statement']),
+  raises: { raise_statement: 'raise' },
+  definitionWrappers: new Set(['decorated_definition']),
+  shorthands: new Set(),
+  conditionals: { conditional_expression: { field: 'condition', child: 1 } },
   isOpaque: (n) => OPAQUE.has(n.type),
   typedParameters(scope) {
     const params = scope.childForFieldName('parameters')?.namedChildren ?? [];
@@ -177,9 +179,11 @@ const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'futu
 export const python: LanguageAdapter = {
   id: 'python',
   extensions: ['.py', '.pyw'],
+  languageIds: ['python'],
   grammars: ['python'],
   grammarFor: () => 'python',
   lineComment: '#',
+  statementLists: new Set(['module', 'block']),
   dialect: pythonDialect,
 
   isInLiteral(tree: Tree, offset: number): boolean {

@@ -1,7 +1,7 @@
 import type { RedactionFunction } from '../governance/model';
 import type { TextEdit } from '../types';
 import type { LanguageAdapter, SinkKind } from './adapter';
-import { endOfLine, lastSegment } from './common';
+import { endOfLine, lastSegment, LLM_CLIENT_CALL, LLM_RECEIVERS, promptBuilders } from './common';
 import type { CallShape, Dialect } from './flow';
 import type { SyntaxNode, Tree } from './parsers';
 
@@ -23,11 +23,9 @@ const LOG_METHODS = new Set([
   'alert',
   'emerg',
 ]);
-const LLM_CALLS =
-  /(^|\.)(chat\.completions|completions|responses|messages|beta\.chat\.completions|embeddings)\.(create|parse|stream)$/;
+const LLM_CALLS = new RegExp(LLM_CLIENT_CALL);
 const AI_SDK = /(^|\.)(generateText|streamText|generateObject|streamObject|embed|embedMany)$/;
-const PROMPT_BUILDERS =
-  /(^|\.)(PromptTemplate|ChatPromptTemplate|HumanMessage|SystemMessage|AIMessage|ChatMessage)(\.(fromTemplate|fromMessages))?$/;
+const PROMPT_BUILDERS = promptBuilders(['fromTemplate', 'fromMessages']);
 const LLM_METHODS = new Set([
   'invoke',
   'stream',
@@ -39,7 +37,6 @@ const LLM_METHODS = new Set([
   'generateContent',
   'sendMessage',
 ]);
-const LLM_RECEIVERS = /(llm|chain|chat|agent|engine|gemini|claude|gpt|openai|anthropic|model)$/i;
 const UPLOAD_CALLS = /(^|\.)(uploadFile|uploadFiles|uploadFilesWithProgress)$|(^|\.)files\.create$/;
 const COMPARISONS = new Set(['===', '!==', '==', '!=', '<', '>', '<=', '>=', 'instanceof', 'in']);
 const OPAQUE = new Set([
@@ -114,7 +111,10 @@ export const typescriptDialect: Dialect = {
   },
   interpolations: new Set(['template_substitution']),
   pairs: { pair: 'value' },
-  raises: new Set(['throw_statement']),
+  raises: { throw_statement: 'throw' },
+  definitionWrappers: new Set(['export_statement']),
+  shorthands: new Set(['shorthand_property_identifier']),
+  conditionals: { ternary_expression: { field: 'condition' } },
   isOpaque(n) {
     if (OPAQUE.has(n.type)) return true;
     const op = n.childForFieldName('operator')?.text;
@@ -196,15 +196,20 @@ function importInFileStyle(declared: string, tree: Tree): string {
 function makeAdapter(
   id: 'typescript' | 'javascript',
   extensions: string[],
+  languageIds: string[],
   grammarFor: (path: string) => string,
   grammars: string[],
 ): LanguageAdapter {
   return {
     id,
+    // Code in one of the two is usually ported from or to the other: one declared function serves both.
+    redactionFallback: id === 'typescript' ? 'javascript' : 'typescript',
     extensions,
+    languageIds,
     grammars,
     grammarFor,
     lineComment: '//',
+    statementLists: new Set(['program', 'statement_block', 'class_body', 'switch_body']),
     dialect: typescriptDialect,
 
     isInLiteral(tree: Tree, offset: number): boolean {
@@ -242,10 +247,15 @@ function makeAdapter(
 export const typescript = makeAdapter(
   'typescript',
   ['.ts', '.tsx', '.mts', '.cts'],
+  ['typescript', 'typescriptreact'],
   (path) => (path.toLowerCase().endsWith('.tsx') ? 'tsx' : 'typescript'),
   ['typescript', 'tsx'],
 );
 
-export const javascript = makeAdapter('javascript', ['.js', '.jsx', '.mjs', '.cjs'], () => 'javascript', [
+export const javascript = makeAdapter(
   'javascript',
-]);
+  ['.js', '.jsx', '.mjs', '.cjs'],
+  ['javascript', 'javascriptreact'],
+  () => 'javascript',
+  ['javascript'],
+);

@@ -1,23 +1,7 @@
 import { findTier } from '../governance/model';
-import type { LineageGraph } from './graph';
-import type { NodeKind } from './model';
-import type { Span } from '../types';
+import type { GraphView, Source } from './model';
 
-/** A node with a declared tier whose data reaches the node being explained. */
-export interface Source {
-  readonly id: string;
-  readonly kind: NodeKind;
-  readonly path: string;
-  readonly span: Span;
-  /** The tier declared on the source. */
-  readonly declaredTier: string;
-  /** The tier its data has when it arrives: lower than declared when a redacting stage removed its crown-jewel fields on the way. */
-  readonly tier?: string;
-  /** The redacting stage that lowered it, when one did on every path. */
-  readonly redactedBy?: string;
-  /** This source's tier is the node's tier: it is the one that decides it. */
-  readonly decides: boolean;
-}
+export type { Source };
 
 /**
  * Every declared source upstream of `id` (itself included), the tier each arrives with, and
@@ -27,7 +11,7 @@ export interface Source {
  * at the node's tier, one that arrives unredacted decides it: the redacted one would not be
  * there at that tier by itself. Linear in the upstream per source.
  */
-export function contributingSources(graph: LineageGraph, id: string): Source[] {
+export function contributingSources(graph: GraphView, id: string): Source[] {
   if (!graph.nodes.has(id)) return [];
   const upstream = new Set<string>([id]);
   const queue = [id];

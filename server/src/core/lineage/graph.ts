@@ -6,7 +6,17 @@ import { hubNodeId } from './contribute';
 import type { Carried } from './carried';
 import { contributingSources, type Source } from './explain';
 import { Classifier, type Because } from './propagate';
-import type { Classified, Contribution, DataRef, End, Hop, LineageEdge, LineageNode, NodeKind } from './model';
+import type {
+  Classified,
+  Contribution,
+  DataRef,
+  End,
+  GraphView,
+  Hop,
+  LineageEdge,
+  LineageNode,
+  NodeKind,
+} from './model';
 
 /** Normalises a path written in a file: relative to `base`, `.` and `..` resolved, no trailing `/`. */
 export function normalisePath(ref: string, base: string): string {
@@ -37,7 +47,7 @@ export interface Subgraph {
  * linear in nodes and edges; a changed file replaces only its own contribution (the caller
  * keeps contributions per file), and classification is recomputed over the whole graph.
  */
-export class LineageGraph {
+export class LineageGraph implements GraphView {
   readonly nodes = new Map<string, LineageNode>();
   readonly edges: LineageEdge[] = [];
   private readonly outgoing = new Map<string, LineageEdge[]>();

@@ -1,4 +1,6 @@
+import type { Governance } from '../governance/model';
 import type { Span } from '../types';
+import type { Carried } from './carried';
 
 /**
  * The lineage graph: what the workspace's files say about where data goes. Nodes are the
@@ -82,4 +84,33 @@ export interface Hop {
   readonly span: Span;
   /** How this node got its tier: declared on it, or from the previous hop along `relation`. */
   readonly reason: 'declared' | 'unclassified' | Relation | 'redacted';
+}
+
+/** A node with a declared tier whose data reaches the node being explained. */
+export interface Source {
+  readonly id: string;
+  readonly kind: NodeKind;
+  readonly path: string;
+  readonly span: Span;
+  /** The tier declared on the source. */
+  readonly declaredTier: string;
+  /** The tier its data has when it arrives: lower than declared when a redacting stage removed its crown-jewel fields on the way. */
+  readonly tier?: string;
+  /** The redacting stage that lowered it, when one did on every path. */
+  readonly redactedBy?: string;
+  /** This source's tier is the node's tier: it is the one that decides it. */
+  readonly decides: boolean;
+}
+
+/**
+ * What propagation and explanation read of a lineage graph: its nodes, the edges at each end of
+ * a node, what each node carries, and the governance. The graph implements it; the readers take
+ * it, so they need not know how the graph is built.
+ */
+export interface GraphView {
+  readonly governance: Governance;
+  readonly nodes: ReadonlyMap<string, LineageNode>;
+  readonly carried: { get(id: string): Carried | undefined };
+  into(id: string): readonly LineageEdge[];
+  outOf(id: string): readonly LineageEdge[];
 }

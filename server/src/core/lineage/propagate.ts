@@ -1,7 +1,6 @@
 import { findTier, type Tier } from '../governance/model';
 import { merge, methodsFor, NOTHING, ALL_METHODS, type Carried } from './carried';
-import type { LineageGraph } from './graph';
-import type { LineageEdge } from './model';
+import type { GraphView, LineageEdge } from './model';
 
 export type Because = { from: string; relation: LineageEdge['relation'] | 'redacted' } | 'declared';
 
@@ -23,7 +22,7 @@ export class Classifier {
   private readonly highestPlain: Tier | undefined;
   private cycleList: string[][] | undefined;
 
-  constructor(private readonly graph: LineageGraph) {
+  constructor(private readonly graph: GraphView) {
     this.highestPlain = [...graph.governance.tiers].filter((t) => !t.crownJewel).sort((a, b) => b.rank - a.rank)[0];
   }
 
@@ -154,7 +153,7 @@ export class Classifier {
 }
 
 /** Strongly connected components, each listed after every component upstream of it. */
-function components(graph: LineageGraph): string[][] {
+function components(graph: GraphView): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();

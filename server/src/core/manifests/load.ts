@@ -7,7 +7,7 @@ import { schemaFindings } from '../rules/manifest-schema';
 import { ajv } from '../schema/ajv';
 import type { Finding, SourceFile, Span } from '../types';
 import { valueSpan, type YamlPath } from '../yaml/locate';
-import { validateInChunks } from './validate';
+import { validateInChunks } from '../schema/validate';
 import { Budget } from '../budget';
 import { notFullyAnalysedFinding } from '../rules/not-fully-analysed';
 

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import type { Governance } from '../governance/model';
-import { compilePolicySchema } from './compile';
+import { compilePolicySchema } from '../schema/policy';
 import { BUILTIN_POLICIES, type PolicyDefinition } from './pack';
 
 export interface Compiled {

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { LoadedManifest } from '../manifests/load';
-import { DATE_PLACEHOLDER, TEXT_PLACEHOLDER } from '../manifests/schema';
+import { DATE_PLACEHOLDER, TEXT_PLACEHOLDER } from '../schema/manifests';
 import type { Fix, TextEdit } from '../types';
 import { addPair, appendItem, fillEmpty, replaceScalar, setKey } from '../yaml/edit';
 import type { YamlPath } from '../yaml/locate';

@@ -34,6 +34,9 @@ export function templateComment(path: string): { open: string; close: string } {
   return /\.(mustache|hbs|handlebars)$/i.test(path) ? { open: '{{!', close: '}}' } : { open: '{#', close: '#}' };
 }
 
+/** The openings of the template engines' comments, as regular-expression source: where a waiver may be written. */
+export const TEMPLATE_COMMENT_OPENERS: readonly string[] = ['\\{#', '\\{\\{!(?:--)?'];
+
 /** Regions that are not template text: `{# comments #}`, `{{! comments }}`, front matter. */
 function ignoredRegions(text: string): Span[] {
   const out: Span[] = [];

@@ -1,5 +1,6 @@
 import type { Governance, RedactionFunction } from '../governance/model';
 import type { Flow, LanguageAdapter, SinkKind } from '../languages/adapter';
+import { languageById } from '../languages/registry';
 import type { Tree } from '../languages/parsers';
 import type { Classification } from '../sensitivity/catalog';
 import { fileRole } from '../sensitivity/location';
@@ -24,12 +25,11 @@ export interface FileContext {
   readonly governance: Governance;
 }
 
-/** The redaction function for a language; TypeScript and JavaScript stand in for each other. */
+/** The redaction function for a language, or its adapter's stand-in (TypeScript and JavaScript serve each other). */
 export function redactionFor(governance: Governance, language: LanguageAdapter['id']): RedactionFunction | undefined {
-  const r = governance.redaction;
-  return (
-    r[language] ?? (language === 'javascript' ? r.typescript : language === 'typescript' ? r.javascript : undefined)
-  );
+  const r: Readonly<Record<string, RedactionFunction | undefined>> = governance.redaction;
+  const fallback = languageById(language)?.redactionFallback;
+  return r[language] ?? (fallback !== undefined ? r[fallback] : undefined);
 }
 
 /** Crown-jewel data is an error; other declared data a warning; built-in guesses by confidence. */

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Document } from 'yaml';
-import { placeholder, resolve, SCHEMAS, type JsonSchema, type SchemaKind } from '../manifests/schema';
+import { placeholder, resolve, SCHEMAS, type JsonSchema, type SchemaKind } from '../schema/manifests';
 import { didYouMean } from '../text';
 import type { Finding, Fix } from '../types';
 import { addPair } from '../yaml/edit';

@@ -1,5 +1,5 @@
 import { CST, isMap, isPair, isScalar, isSeq, Parser, parseDocument, YAMLParseError, type Document } from 'yaml';
-import { MAX_YAML_DEPTH, tooDeepAt } from '../manifests/depth';
+import { MAX_YAML_DEPTH, tooDeepAt } from '../yaml/depth';
 import type { Finding, SourceFile, Span } from '../types';
 import type { Rule } from './rule';
 

@@ -14,7 +14,6 @@ import {
 } from '../../core';
 import {
   LineageNotifications,
-  LineageRequests,
   type ExplainHop,
   type ExplainSource,
   type LineageGraphInfo,
@@ -25,6 +24,7 @@ import {
   type ScopeParams,
   type WalkParams,
 } from '../../../../shared/lineage-protocol';
+import type { LineageHandlers } from '../../../../shared/lineage-requests';
 import type { ServerContext } from '../context';
 import type { LineageView } from '../workspace';
 
@@ -67,38 +67,38 @@ const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
  * The lineage requests (see shared/lineage-protocol.ts): thin answers over the folder's graph.
  * Unknown ids and folders answer empty, never an error, so a stale client view is harmless.
  */
-export function lineageHandlers(ctx: ServerContext): Record<string, (params: never) => Promise<unknown>> {
+export function lineageHandlers(ctx: ServerContext): LineageHandlers {
   const view = (p: ScopeParams) => ctx.workspace.lineage(p.uri);
   // Clients name nodes by the masked ids they were given; a raw id (typed, or from the file) works too.
   const idOf = (v: LineageView | undefined, id: unknown) =>
     v && typeof id === 'string' ? unmaskId(v.graph.nodes.keys(), id) : undefined;
   return {
-    [LineageRequests.nodes]: async (p: ScopeParams) => {
+    nodes: async (p: ScopeParams) => {
       const v = await view(p);
       return { nodes: v ? v.graph.all().map((n) => nodeInfo(v, n)) : [] };
     },
-    [LineageRequests.graph]: async (p: ScopeParams) => {
+    graph: async (p: ScopeParams) => {
       const v = await view(p);
       return v ? graphInfo(v, { nodes: v.graph.all(), edges: [...v.graph.edges] }) : EMPTY;
     },
-    [LineageRequests.upstream]: async (p: WalkParams) => {
+    upstream: async (p: WalkParams) => {
       const v = await view(p);
       const id = idOf(v, p.id);
       return v && id ? graphInfo(v, v.graph.walk(id, 'upstream', p.depth ?? Infinity)) : EMPTY;
     },
-    [LineageRequests.downstream]: async (p: WalkParams) => {
+    downstream: async (p: WalkParams) => {
       const v = await view(p);
       const id = idOf(v, p.id);
       return v && id ? graphInfo(v, v.graph.walk(id, 'downstream', p.depth ?? Infinity)) : EMPTY;
     },
-    [LineageRequests.path]: async (p: PathParams) => {
+    path: async (p: PathParams) => {
       const v = await view(p);
       const from = idOf(v, p.from);
       const to = idOf(v, p.to);
       const found = from && to ? v?.graph.path(from, to) : undefined;
       return v && found ? graphInfo(v, found) : null;
     },
-    [LineageRequests.explain]: async (p: NodeParams) => {
+    explain: async (p: NodeParams) => {
       const v = await view(p);
       const id = idOf(v, p.id);
       const hops: ExplainHop[] =
@@ -126,12 +126,12 @@ export function lineageHandlers(ctx: ServerContext): Record<string, (params: nev
           : [];
       return { hops, sources };
     },
-    [LineageRequests.modelsCarrying]: async (p: NodeParams) => {
+    modelsCarrying: async (p: NodeParams) => {
       const v = await view(p);
       const id = idOf(v, p.id);
       return { nodes: v && id ? v.graph.modelsCarrying(id, MODEL_KINDS).map((n) => nodeInfo(v, n)) : [] };
     },
-    [LineageRequests.nodeAt]: async (p: NodeAtParams) => {
+    nodeAt: async (p: NodeAtParams) => {
       const doc = ctx.workspace.documents.get(p.textDocument.uri);
       if (!doc) return null;
       const at = await ctx.workspace.lineageAt(p.textDocument.uri, doc.offsetAt(p.position));

@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, type Settings } from '../../core';
+import { readSettings, type ServerSettings } from '../../../../shared/settings';
 
 /** The `crownguard` settings per resource, asked of the client once per resource until they change. */
 export class SettingsState {
@@ -14,11 +15,10 @@ export class SettingsState {
     if (!s) {
       s = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'crownguard' })
-        .then((c: Partial<Settings> | null) => ({
-          enable: typeof c?.enable === 'boolean' ? c.enable : DEFAULT_SETTINGS.enable,
-          governanceManifest:
-            typeof c?.governanceManifest === 'string' ? c.governanceManifest : DEFAULT_SETTINGS.governanceManifest,
-        }))
+        .then((c: Partial<Record<string, unknown>> | null): ServerSettings => {
+          const { enable, governanceManifest } = readSettings((key) => c?.[key]);
+          return { enable, governanceManifest };
+        })
         .catch(() => DEFAULT_SETTINGS);
       this.cache.set(uri, s);
     }

@@ -1,7 +1,7 @@
 import { maskId, maskText } from '../safe';
 import type { Span } from '../types';
 import { cursorAt } from './cursor';
-import type { Declaration } from './load';
+import type { Declaration } from '../manifests/load';
 import type { ManifestIndex } from './navigate';
 import {
   allowedValues,
@@ -13,7 +13,7 @@ import {
   shapeOf,
   type JsonSchema,
   type SchemaKind,
-} from './schema';
+} from '../schema/manifests';
 
 export interface Completion {
   readonly label: string;

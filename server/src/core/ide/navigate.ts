@@ -4,7 +4,7 @@ import { describeSources } from '../lineage/explain';
 import type { LineageGraph } from '../lineage/graph';
 import { maskedSource, maskId, maskText } from '../safe';
 import type { Span } from '../types';
-import type { Declaration, Reference } from './load';
+import type { Declaration, Reference } from '../manifests/load';
 
 /** Every id of the workspace's manifests: declared where, used where, carrying what. */
 export interface ManifestIndex {

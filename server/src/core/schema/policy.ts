@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { linearRegExpEngine } from '../schema/regex';
+import { linearRegExpEngine } from './regex';
 
 /** A policy schema compiled, or the reason it does not compile (first line of ajv's message). */
 export type CompiledSchema =

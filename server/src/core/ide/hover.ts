@@ -1,8 +1,8 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { tooDeepAt } from './depth';
+import { tooDeepAt } from '../yaml/depth';
 import { maskText } from '../safe';
 import type { Span } from '../types';
-import { documentKey, schemasAt, SCHEMAS, type SchemaKind } from './schema';
+import { documentKey, schemasAt, SCHEMAS, type SchemaKind } from '../schema/manifests';
 
 /** Nesting deeper than this is not searched: a hover must stay cheap on hostile input. */
 const MAX_DEPTH = 64;

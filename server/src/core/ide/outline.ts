@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { tooDeepAt } from './depth';
+import { tooDeepAt } from '../yaml/depth';
 import { maskId } from '../safe';
 import type { Span } from '../types';
 

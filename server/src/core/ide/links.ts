@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
-import { tooDeepAt } from './depth';
+import { tooDeepAt } from '../yaml/depth';
 import type { Span } from '../types';
-import { schemasAt, SCHEMAS, type SchemaKind } from './schema';
+import { schemasAt, SCHEMAS, type SchemaKind } from '../schema/manifests';
 
 /** A file a manifest names, and where it may be: the shell links the first that exists. */
 export interface LinkCandidate {
