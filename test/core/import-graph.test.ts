@@ -8,16 +8,17 @@ const SERVER = path.join(REPO, 'server', 'src');
 
 /**
  * File imports that still close a folder-level cycle, each to go once its reason does. The
- * governance loader builds the findings of the manifest checks (CG001 syntax, CG002 schema,
- * CG003 duplicate ids, CG004 unknown references) from their rule files, and rules/ also holds
- * the rules that read the governance model. The test fails if any of these edges disappears,
+ * governance loader builds the findings of the checks it runs while reading (CG001 syntax,
+ * CG002 schema) from their rule files, the pipeline and model
+ * manifests' loader builds its CG002 and CG005 findings the same way, and rules/ also holds the
+ * rules that read the governance model and the manifests. The test fails if any of these edges disappears,
  * so the list can only shrink, and if any other edge closes a cycle.
  */
 const KNOWN_FOLDER_CYCLE_EDGES = new Set([
-  'core/governance/load.ts -> core/rules/duplicate-id.ts',
   'core/governance/load.ts -> core/rules/manifest-schema.ts',
   'core/governance/load.ts -> core/rules/manifest-syntax.ts',
-  'core/governance/load.ts -> core/rules/unknown-reference.ts',
+  'core/manifests/load.ts -> core/rules/manifest-schema.ts',
+  'core/manifests/load.ts -> core/rules/not-fully-analysed.ts',
 ]);
 
 function withEdge(graph: ImportGraph, from: string, to: string): ImportGraph {

@@ -13,7 +13,7 @@ import {
   valueSpan,
   type YamlPath,
 } from '../yaml/locate';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const manifestSchema: RuleMeta = {
   id: 'CG002',

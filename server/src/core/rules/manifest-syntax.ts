@@ -1,13 +1,13 @@
 import { CST, isMap, isPair, isScalar, isSeq, Parser, parseDocument, YAMLParseError, type Document } from 'yaml';
 import { MAX_YAML_DEPTH, tooDeepAt } from '../yaml/depth';
 import type { Finding, SourceFile, Span } from '../types';
-import type { Rule } from './rule';
+import type { RuleMeta } from './meta';
 
 /**
  * The rule every manifest and YAML config passes before any other reads it: the loaders call
  * `parseYaml`, and what does not parse is this rule's finding, at its place.
  */
-export const manifestSyntax: Rule = {
+export const manifestSyntax: RuleMeta = {
   id: 'CG001',
   name: 'manifest-syntax',
   defaultSeverity: 'error',

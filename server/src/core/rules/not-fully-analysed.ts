@@ -1,5 +1,5 @@
 import type { Finding } from '../types';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const notFullyAnalysed: RuleMeta = {
   id: 'CG005',

@@ -4,18 +4,10 @@ import type { Governance } from '../governance/model';
 import type { LineageGraph } from '../lineage/graph';
 import type { Declaration, LoadedManifest, ManifestKind, Reference } from '../manifests/load';
 import type { Catalog } from '../sensitivity/catalog';
-import type { ArtifactLookup, Finding, Severity } from '../types';
+import type { ArtifactLookup, Finding } from '../types';
+import type { RuleMeta } from './meta';
 
-/** What every rule declares about itself. Its page is `docs/rules/<id>.md`. */
-export interface RuleMeta {
-  /** Stable id, used in diagnostics, waivers, baselines and SARIF. Never reused. */
-  readonly id: string;
-  /** Kebab-case name, readable in configuration. */
-  readonly name: string;
-  readonly defaultSeverity: Severity;
-  /** One sentence: what the rule reports. */
-  readonly summary: string;
-}
+export type { RuleMeta } from './meta';
 
 /** One document on its own: a prompt template, a config file (code's flows go to the flow rules). */
 export interface FileRuleContext {
