@@ -335,6 +335,7 @@ export function loadGovernance(file: SourceFile): GovernanceResult {
     waiverPolicy,
     approvalRoles,
     literals,
+    hub: isRecord(g.hub) && typeof g.hub.namespace === 'string' ? { namespace: g.hub.namespace } : undefined,
   };
   return { governance, findings, broken: errors.length > 0 || findings.some((f) => f.severity === 'error') };
 }

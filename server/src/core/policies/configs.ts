@@ -2,6 +2,7 @@ import type { LoadedConfig, TrainingConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
 import { NOTHING } from '../lineage/carried';
 import type { LineageGraph } from '../lineage/graph';
+import { notFullyAnalysed } from '../rules/not-fully-analysed';
 import { policyViolation } from '../rules/policy-violation';
 import { secretLiteral } from '../rules/literal-findings';
 import type { Finding, Fix, Span, TextEdit } from '../types';
@@ -10,16 +11,28 @@ import type { Carried } from '../lineage/carried';
 import { definitionOf, policiesFor } from './evaluate';
 
 /** Where, in a training config, each part of the stage context a policy looks at comes from. */
-function placesOf(t: TrainingConfig): { at: string; stage: Record<string, unknown>; span: Span; detail: string }[] {
+interface Place {
+  at: string;
+  stage: Record<string, unknown>;
+  span: Span;
+  detail: string;
+  push?: TrainingConfig['hubPushes'][number];
+}
+
+function placesOf(t: TrainingConfig): Place[] {
   const base = { id: 'training run', type: 'fine-tune' };
-  const out: { at: string; stage: Record<string, unknown>; span: Span; detail: string }[] = [
-    {
-      at: 'method',
-      stage: { ...base, method: t.method.value },
-      span: t.method.span,
-      detail: `the config fine-tunes with \`${t.method.value}\`: ${t.method.why}`,
-    },
-  ];
+  // A method left as a placeholder is unknown: no policy can say it is wrong.
+  const out: Place[] =
+    t.method.value === 'unknown'
+      ? []
+      : [
+          {
+            at: 'method',
+            stage: { ...base, method: t.method.value },
+            span: t.method.span,
+            detail: `the config fine-tunes with \`${t.method.value}\`: ${t.method.why}`,
+          },
+        ];
   if (t.sampleLogging.length > 0) {
     const keys = t.sampleLogging.map((s) => `\`${s.value}\``).join(', ');
     const to = t.trackers.length ? ` to ${[...new Set(t.trackers.map((x) => x.value))].join(', ')}` : '';
@@ -35,7 +48,8 @@ function placesOf(t: TrainingConfig): { at: string; stage: Record<string, unknow
       at: 'hub',
       stage: { ...base, hub: { public: p.public } },
       span: p.span,
-      detail: `the ${p.what} is pushed to ${p.public ? 'a public' : 'a private'} hub repository${p.public ? ' (`hub_private_repo` is not true)' : ''}`,
+      detail: `the ${p.what} is pushed to ${p.public ? 'a public' : 'a private'} hub repository (${p.why})`,
+      push: p,
     });
   }
   return out;
@@ -58,11 +72,14 @@ const METHOD_SETTING: Record<TrainingConfig['format'], Partial<Record<string, [s
  * hub repository, sample logging off. Never for JSON (its quoting is not YAML's flow style) and
  * never safe: each changes how or where a model is trained, so a person reviews it.
  */
-function configFixes(c: LoadedConfig & { training: TrainingConfig }, text: string, at: string, data: Carried): Fix[] {
+function configFixes(c: TrainedConfig, text: string, place: Place, data: Carried): Fix[] {
+  const at = place.at;
   if (!c.doc || /\.json$/i.test(c.path)) return [];
   const doc = c.doc;
   const fix = (title: string, edit: TextEdit | undefined): Fix[] =>
     edit ? [{ title, edits: [edit], preferred: false, safe: false }] : [];
+  // The v1 format nests its method under `peft_config`; its fix is not a top-level key.
+  if (at === 'method' && c.training.label.includes('(v1)')) return [];
   if (at === 'method') {
     return data.allowedMethods.flatMap((m) => {
       const setting = METHOD_SETTING[c.training.format][m];
@@ -74,6 +91,8 @@ function configFixes(c: LoadedConfig & { training: TrainingConfig }, text: strin
         : [];
     });
   }
+  // `hub_private_repo` governs TrainingArguments' push only, not LLaMA-Factory's export.
+  if (at === 'hub' && place.push?.at[0] === 'export_hub_model_id') return [];
   if (at === 'hub') return fix('Set `hub_private_repo: true`', setKey(text, doc, [], 'hub_private_repo', true));
   if (at === 'logging') {
     return c.training.sampleLogging.flatMap((k) =>
@@ -81,6 +100,28 @@ function configFixes(c: LoadedConfig & { training: TrainingConfig }, text: strin
     );
   }
   return [];
+}
+
+type TrainedConfig = Extract<LoadedConfig, { format: TrainingConfig['format'] }> & { training: TrainingConfig };
+
+/**
+ * A dataset the config names that CrownGuard cannot follow is said, as a note: a placeholder
+ * (an unknown value), or a name its tool's registry should resolve but no registry in the
+ * workspace has. Its data is not classified, so policies cannot speak for it.
+ */
+function unresolvedDatasets(c: TrainedConfig, graph: LineageGraph): Finding[] {
+  const into = graph.into(c.path);
+  return c.training.datasets.flatMap((d): Finding[] => {
+    const message =
+      d.via === 'unknown'
+        ? `\`${d.value}\` is a placeholder: the dataset is an unknown value until it is filled in, so its data is not classified`
+        : d.via === 'registry' && !into.some((e) => e.span.offset === d.span.offset && e.relation === 'input')
+          ? `The dataset \`${d.value}\` is not in \`${d.registry}\` (or that file is not in the workspace), so its data is not classified`
+          : undefined;
+    return message
+      ? [{ ruleId: notFullyAnalysed.id, severity: 'note', message, path: c.path, span: d.span, fixes: [] }]
+      : [];
+  });
 }
 
 export function evaluateConfigs(
@@ -93,8 +134,10 @@ export function evaluateConfigs(
   const compiled = policiesFor(governance).filter((c) => c.policy.target === 'stage');
   const out: Finding[] = [];
   for (const c of configs) {
-    if (c.format === 'dvc' || c.format === 'model-card' || !c.training) continue;
+    if (c.format !== 'axolotl' && c.format !== 'llama-factory' && c.format !== 'trl') continue;
+    if (!c.training) continue;
     const t = c.training;
+    out.push(...unresolvedDatasets({ ...c, training: t }, graph));
     for (const s of t.secrets) {
       out.push({
         ruleId: secretLiteral.id,
@@ -124,7 +167,7 @@ export function evaluateConfigs(
           message: `Violates policy \`${p.policy.id}\`: ${p.policy.description} (${place.detail}; the data is of tier ${data.tier ?? 'unknown'}${from})`,
           path: c.path,
           span: place.span,
-          fixes: configFixes({ ...c, training: t }, textOf(c.path), place.at, data),
+          fixes: configFixes({ ...c, training: t }, textOf(c.path), place, data),
           related: [definitionOf(governance, p.policy)],
         });
       }
