@@ -7,7 +7,8 @@
 
 /** `org/name` with no file extension: a hub id rather than a local folder. */
 const BARE = /^[A-Za-z0-9][\w.-]{0,95}\/[\w.-]{1,96}$/;
-const URL_FORM = /^(?:https?:\/\/(?:www\.)?huggingface\.co\/|hf:\/\/)(?:(?:datasets|models|spaces)\/)?([^/\s]+)\/([^/\s?#]+)/i;
+const URL_FORM =
+  /^(?:https?:\/\/(?:www\.)?huggingface\.co\/|hf:\/\/)(?:(?:datasets|models|spaces)\/)?([^/\s]+)\/([^/\s?#]+)/i;
 /** An org-less repository name (`zephyr-7b-sft-full`), as a push target names one. */
 const NAME = /^[A-Za-z0-9][\w.-]{0,95}$/;
 
@@ -31,8 +32,7 @@ export function hubRepo(value: string): string | undefined {
   if (isPlaceholder(v)) return undefined;
   const url = URL_FORM.exec(v);
   if (url) return `${url[1]}/${url[2]}`;
-  if (BARE.test(v) && !/\.(jsonl?|csv|tsv|parquet|arrow|txt|ya?ml|py|zip|gz|bin|safetensors|pt)$/i.test(v))
-    return v;
+  if (BARE.test(v) && !/\.(jsonl?|csv|tsv|parquet|arrow|txt|ya?ml|py|zip|gz|bin|safetensors|pt)$/i.test(v)) return v;
   return undefined;
 }
 

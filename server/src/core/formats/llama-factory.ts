@@ -38,8 +38,6 @@ export function isDatasetRegistry(path: string): boolean {
   return /(^|\/)dataset_info\.json$/i.test(path);
 }
 
-const PUBLIC_UNLESS = '`hub_private_repo` is not true, so the repository is public';
-
 function v1(r: Reader): TrainingConfig {
   const peft = r.get('peft_config');
   const name = peft && typeof peft === 'object' ? (r.doc.getIn(['peft_config', 'name']) as unknown) : undefined;
@@ -51,7 +49,7 @@ function v1(r: Reader): TrainingConfig {
     type === undefined
       ? '`peft_config` is not set, which means full fine-tuning'
       : type === 'freeze'
-        ? '`peft_config.name: freeze` updates the base model\'s own last layers'
+        ? "`peft_config.name: freeze` updates the base model's own last layers"
         : `\`peft_config.name: ${type}\`${quant ? ` with \`quant_config.quantization_bit: ${String(quant)}\`` : ''}`;
   const datasets = r.list('train_dataset').map((d) => datasetRef(d, ''));
   return {
@@ -60,7 +58,7 @@ function v1(r: Reader): TrainingConfig {
     datasets: [...datasets, ...r.list('eval_dataset').map((d) => datasetRef(d, ''))],
     method: methodAt(r, type === undefined ? ['model'] : ['peft_config', 'name'], m, why),
     baseModel: r.str('model') ? r.located(['model']) : undefined,
-    hubPushes: trainingArgsPush(r, r.get('hub_private_repo') !== true, PUBLIC_UNLESS),
+    hubPushes: trainingArgsPush(r),
     placeholders: placeholders(r, ['model', 'train_dataset', 'output_dir']),
     ...common(r),
   };
@@ -95,7 +93,7 @@ export function readLlamaFactory(r: Reader): TrainingConfig {
       span: valueSpan(r.doc, ['export_hub_model_id']),
       at: ['export_hub_model_id'],
     });
-  pushes.push(...trainingArgsPush(r, r.get('hub_private_repo') !== true, PUBLIC_UNLESS));
+  pushes.push(...trainingArgsPush(r));
   return {
     format: 'llama-factory',
     label: 'LLaMA-Factory config',
@@ -120,7 +118,9 @@ export function readDatasetRegistry(path: string, doc: Document): DatasetRegistr
     const span = keySpan(doc, [name]);
     const loc = (k: string) => {
       const v = doc.getIn([name, k]);
-      return typeof v === 'string' && v !== '' ? { value: v, span: valueSpan(doc, [name, k]), at: [name, k] } : undefined;
+      return typeof v === 'string' && v !== ''
+        ? { value: v, span: valueSpan(doc, [name, k]), at: [name, k] }
+        : undefined;
     };
     const hub = loc('hf_hub_url') ?? loc('ms_hub_url') ?? loc('om_hub_url');
     const file = loc('file_name') ?? loc('cloud_file_name');

@@ -103,6 +103,10 @@ interface Base {
 
 export type LoadedConfig =
   | (Base & { readonly format: 'axolotl' | 'llama-factory' | 'trl'; readonly training?: TrainingConfig })
-  | (Base & { readonly format: 'dvc'; readonly stages: readonly DvcStage[]; readonly artifacts?: readonly DvcArtifact[] })
+  | (Base & {
+      readonly format: 'dvc';
+      readonly stages: readonly DvcStage[];
+      readonly artifacts?: readonly DvcArtifact[];
+    })
   | (Base & { readonly format: 'llama-factory-datasets'; readonly registry?: DatasetRegistry })
   | (Base & { readonly format: 'model-card'; readonly card?: ModelCard });

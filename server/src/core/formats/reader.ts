@@ -136,8 +136,13 @@ export function datasetRef(l: Located, base: string): DatasetRef {
   return repo ? { ...l, via: 'hub', repo } : { ...l, via: 'path', base };
 }
 
-/** `push_to_hub` / `hub_model_id` as TrainingArguments reads them: a push when either says so. */
-export function trainingArgsPush(r: Reader, isPublic: boolean, why: string): HubPush[] {
+/**
+ * `push_to_hub` / `hub_model_id` as TrainingArguments reads them: a push only with `push_to_hub`
+ * (its default is false), public unless `hub_private_repo` is true.
+ */
+export function trainingArgsPush(r: Reader): HubPush[] {
+  const isPublic = !(r.get('hub_private_repo') === true || String(r.get('hub_private_repo')).toLowerCase() === 'true');
+  const why = isPublic ? '`hub_private_repo` is not true, so the repository is public' : '`hub_private_repo: true`';
   if (!r.truthy('push_to_hub')) return [];
   const target = r.str('hub_model_id');
   const at = target ? ['hub_model_id'] : ['push_to_hub'];

@@ -87,11 +87,7 @@ export function readTrl(r: Reader, handbook: boolean): TrainingConfig {
       why,
     ),
     baseModel: r.str('model_name_or_path') ? r.located(['model_name_or_path']) : undefined,
-    hubPushes: trainingArgsPush(
-      r,
-      r.get('hub_private_repo') !== true && String(r.get('hub_private_repo')).toLowerCase() !== 'true',
-      '`hub_private_repo` is not true, so the repository is public',
-    ),
+    hubPushes: trainingArgsPush(r),
     placeholders: placeholders(r, ['model_name_or_path', 'dataset_name', 'hub_model_id', 'output_dir']),
     ...common(r),
   };

@@ -15,7 +15,6 @@ export { normalisePath } from './paths';
 /** Edges whose written span names their upstream end (an input, a dataset a release trains on). */
 const NAMES_SOURCE = new Set<LineageEdge['relation']>(['input', 'trains', 'base-model', 'reads']);
 
-
 export interface Subgraph {
   readonly nodes: Classified[];
   readonly edges: LineageEdge[];
@@ -49,7 +48,9 @@ export class LineageGraph {
     // created under the pushing account, which the manifest's `hub.namespace` names.
     const namespace = governance.hub?.namespace;
     const canon = (id: string): string =>
-      namespace && id.startsWith('hf://') && !id.slice(5).includes('/') ? `hf://${maskId(namespace)}/${id.slice(5)}` : id;
+      namespace && id.startsWith('hf://') && !id.slice(5).includes('/')
+        ? `hf://${maskId(namespace)}/${id.slice(5)}`
+        : id;
     for (const c of list)
       for (const n of c.nodes) {
         const id = canon(n.id);
