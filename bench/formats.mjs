@@ -72,7 +72,16 @@ const expected = {
     if (v.model && !v.model_name_or_path && (v.peft_config !== undefined || v.train_dataset)) {
       const name = v.peft_config?.name;
       const method = !name || name === 'freeze' ? 'full' : name === 'lora' ? (v.quant_config?.quantization_bit ? 'qlora' : 'lora') : 'adapter';
-      return { method, datasets: [v.train_dataset, v.eval_dataset].filter(Boolean), pushes };
+      const datasets = [v.train_dataset, v.eval_dataset].filter(Boolean);
+      // A local `.yaml` is a dataset list (v1/core/data_engine.py): the run trains on each entry's `path`.
+      const resolved = datasets.flatMap((d) => {
+        const list = path.join(dir, d);
+        if (!/\.yaml$/.test(d) || !existsSync(list)) return [{ file: String(d).replace(/^\.\//, '') }];
+        return Object.values(parse(readFileSync(list, 'utf8')) ?? {}).map((e) =>
+          e.source && e.source !== 'hf_hub' ? { file: e.path } : { hub: e.path },
+        );
+      });
+      return { method, datasets, resolved, pushes };
     }
     if (!v.model_name_or_path || !(v.stage || v.finetuning_type || v.dataset)) return undefined;
     const type = v.finetuning_type ?? 'lora';

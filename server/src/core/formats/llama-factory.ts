@@ -38,6 +38,16 @@ export function isDatasetRegistry(path: string): boolean {
   return /(^|\/)dataset_info\.json$/i.test(path);
 }
 
+/**
+ * A v1 dataset list (`data/v1_sft_demo.yaml`, what `train_dataset` names): top-level names, each
+ * a map with a `path` and a `converter`, `source` or `split` (`v1/core/data_engine.py`).
+ */
+export function isDatasetList(keys: ReadonlySet<string>, text: string): boolean {
+  if (keys.size === 0) return false;
+  const paths = text.match(/^[ \t]+path[ \t]*:/gm)?.length ?? 0;
+  return paths === keys.size && /^[ \t]+(converter|source|split)[ \t]*:/m.test(text);
+}
+
 function v1(r: Reader): TrainingConfig {
   const peft = r.get('peft_config');
   const name = peft && typeof peft === 'object' ? (r.doc.getIn(['peft_config', 'name']) as unknown) : undefined;
@@ -108,6 +118,7 @@ export function readLlamaFactory(r: Reader): TrainingConfig {
 
 /** Where `dataset_info.json` says each name is loaded from, in `data/parser.py`'s order. */
 export function readDatasetRegistry(path: string, doc: Document): DatasetRegistry {
+  if (!isDatasetRegistry(path)) return readDatasetList(doc);
   const root = doc.contents;
   if (!isMap(root)) return { entries: [] };
   const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
@@ -136,4 +147,24 @@ export function readDatasetRegistry(path: string, doc: Document): DatasetRegistr
     entries.push({ name, span, source });
   }
   return { entries };
+}
+
+/** A v1 dataset list: each entry's `path` is a hub id, or a local path from the project root. */
+function readDatasetList(doc: Document): DatasetRegistry {
+  const root = doc.contents;
+  if (!isMap(root)) return { entries: [], list: true };
+  const entries: DatasetRegistry['entries'][number][] = [];
+  for (const pair of root.items) {
+    if (!isScalar(pair.key)) continue;
+    const name = String(pair.key.value);
+    const v = doc.getIn([name, 'path']);
+    const source = typeof v === 'string' && v !== '' ? { value: v, span: valueSpan(doc, [name, 'path']), at: [name, 'path'] } : undefined;
+    const local = doc.getIn([name, 'source']);
+    entries.push({
+      name,
+      span: keySpan(doc, [name]),
+      source: source && (typeof local === 'string' && local !== 'hf_hub' ? { ...source, via: 'path', base: '' } : datasetRef(source, '')),
+    });
+  }
+  return { entries, list: true };
 }

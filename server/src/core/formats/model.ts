@@ -68,9 +68,11 @@ export interface TrainingConfig {
   readonly placeholders: readonly Located[];
 }
 
-/** LLaMA-Factory's `dataset_info.json`: each dataset name and where the tool loads it from. */
+/** LLaMA-Factory's `dataset_info.json` or a v1 dataset list: each name and where the tool loads it from. */
 export interface DatasetRegistry {
   readonly entries: readonly { readonly name: string; readonly span: Span; readonly source?: DatasetRef }[];
+  /** A v1 dataset list: a config trains on all its entries at once (it names the file). */
+  readonly list?: boolean;
 }
 
 export interface DvcStage {

@@ -1,5 +1,5 @@
 import { isAxolotl } from './axolotl';
-import { isDatasetRegistry, isLlamaFactory } from './llama-factory';
+import { isDatasetList, isDatasetRegistry, isLlamaFactory } from './llama-factory';
 import type { ConfigFormat } from './model';
 import { topLevelKeys } from './reader';
 import { isTrainingArgs } from './trl';
@@ -45,5 +45,6 @@ export function configFormatOf(path: string, text: string): ConfigFormat | undef
   if (isAxolotl(keys)) return 'axolotl';
   if (isLlamaFactory(keys)) return 'llama-factory';
   if (isTrainingArgs(keys)) return 'trl';
+  if (!name.endsWith('.json') && isDatasetList(keys, text)) return 'llama-factory-datasets';
   return undefined;
 }

@@ -203,7 +203,11 @@ export function configContribution(c: LoadedConfig): Contribution {
       nodes.push({ id, kind: 'dataset', detail: 'LLaMA-Factory dataset', path: c.path, span: e.span });
       const from = e.source && datasetEnd(e.source, base);
       if (from) edges.push({ from, to: id, relation: 'input', path: c.path, span: e.source!.span });
+      if (c.registry.list) edges.push({ from: id, to: c.path, relation: 'input', path: c.path, span: e.span });
     }
+    // A config that names a v1 dataset list trains on the whole list: the file is its node.
+    if (c.registry.list)
+      nodes.push({ id: c.path, kind: 'dataset', detail: 'LLaMA-Factory dataset list', path: c.path, span: { offset: 0, length: 0 } });
   } else if (c.format === 'dvc') {
     for (const a of c.artifacts ?? []) {
       // A declared artifact's type says what its path holds; the stage that writes it links to this node.
