@@ -56,7 +56,9 @@ const expected = {
     if (!v.base_model) return undefined;
     const a = String(v.adapter ?? '').toLowerCase();
     const datasets = ['datasets', 'test_datasets', 'pretraining_dataset'].flatMap((k) =>
-      (Array.isArray(v[k]) ? v[k] : v[k] ? [v[k]] : []).map((d) => (typeof d === 'string' ? d : d?.path)).filter(Boolean),
+      (Array.isArray(v[k]) ? v[k] : v[k] ? [v[k]] : [])
+        .map((d) => (typeof d === 'string' ? d : d?.path))
+        .filter(Boolean),
     );
     return {
       method: a === 'qlora' ? 'qlora' : a === 'lora' ? 'lora' : a ? 'adapter' : 'full',
@@ -68,10 +70,18 @@ const expected = {
   'LLaMA-Factory'(v, dir) {
     const pushes = [];
     if (v.export_hub_model_id) pushes.push({ target: v.export_hub_model_id, public: true });
-    if (v.push_to_hub === true && v.hub_model_id) pushes.push({ target: v.hub_model_id, public: v.hub_private_repo !== true });
+    if (v.push_to_hub === true && v.hub_model_id)
+      pushes.push({ target: v.hub_model_id, public: v.hub_private_repo !== true });
     if (v.model && !v.model_name_or_path && (v.peft_config !== undefined || v.train_dataset)) {
       const name = v.peft_config?.name;
-      const method = !name || name === 'freeze' ? 'full' : name === 'lora' ? (v.quant_config?.quantization_bit ? 'qlora' : 'lora') : 'adapter';
+      const method =
+        !name || name === 'freeze'
+          ? 'full'
+          : name === 'lora'
+            ? v.quant_config?.quantization_bit
+              ? 'qlora'
+              : 'lora'
+            : 'adapter';
       const datasets = [v.train_dataset, v.eval_dataset].filter(Boolean);
       // A local `.yaml` is a dataset list (v1/core/data_engine.py): the run trains on each entry's `path`.
       const resolved = datasets.flatMap((d) => {
@@ -90,12 +100,19 @@ const expected = {
     let registry = {};
     try {
       registry = JSON.parse(readFileSync(path.join(dir, registryDir, 'dataset_info.json'), 'utf8'));
-    } catch {}
-    const names = [v.dataset, v.eval_dataset].filter(Boolean).flatMap((d) => String(d).split(',').map((s) => s.trim()));
+    } catch {
+      // No registry: every name stays unresolved, as in the tool.
+    }
+    const names = [v.dataset, v.eval_dataset].filter(Boolean).flatMap((d) =>
+      String(d)
+        .split(',')
+        .map((s) => s.trim()),
+    );
     const resolved = names.map((n) => {
       const e = registry[n];
       if (!e) return { name: n };
-      if (e.hf_hub_url || e.ms_hub_url || e.om_hub_url) return { name: n, hub: e.hf_hub_url ?? e.ms_hub_url ?? e.om_hub_url };
+      if (e.hf_hub_url || e.ms_hub_url || e.om_hub_url)
+        return { name: n, hub: e.hf_hub_url ?? e.ms_hub_url ?? e.om_hub_url };
       return { name: n, file: `${registryDir}/${e.file_name ?? e.cloud_file_name ?? e.script_url}` };
     });
     return { method, datasets: names, resolved, pushes };
@@ -117,7 +134,11 @@ const expected = {
 };
 expected['alignment-handbook'] = expected.trl;
 expected['workspace-hub'] = (v, dir, rel) =>
-  rel.startsWith('axolotl/') ? expected.axolotl(v) : rel.startsWith('llama-factory/') ? expected['LLaMA-Factory'](v, dir) : expected.trl(v);
+  rel.startsWith('axolotl/')
+    ? expected.axolotl(v)
+    : rel.startsWith('llama-factory/')
+      ? expected['LLaMA-Factory'](v, dir)
+      : expected.trl(v);
 
 function files(dir, under) {
   const out = [];
@@ -151,7 +172,8 @@ function conformance(repo, dir) {
     const training = format && format !== 'dvc' && format !== 'model-card' && format !== 'llama-factory-datasets';
     if (!want) {
       // A file the tool would not train from (trl's test references, accelerate configs) is no config.
-      if (training && repo.name !== 'example-get-started') wrong.push(`${rel}: read as ${format}, but it is not a config`);
+      if (training && repo.name !== 'example-get-started')
+        wrong.push(`${rel}: read as ${format}, but it is not a config`);
       continue;
     }
     checked++;
@@ -202,7 +224,7 @@ function calledFor(repo, dir, governance) {
       : c.datasets.some((d) => locations.includes(hub(String(d).replace(/^\.\//, '')).toLowerCase()));
   // Crown-jewel data reaches a config through its datasets, or through a base model another config pushed.
   const jewel = new Set(configs.filter(declared).map((c) => c.rel));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     const pushed = new Set(configs.filter((c) => jewel.has(c.rel)).flatMap((c) => c.pushes.map((p) => full(p.target))));
     for (const c of configs)
@@ -232,7 +254,10 @@ function reported(dir, cwd, targets) {
   const notes = findings.filter((f) => f.ruleId === 'CG005' && f.severity === 'note').length;
   const policies = findings
     .filter((f) => f.ruleId === 'CG401')
-    .map((f) => `${path.relative(dir, path.resolve(cwd, f.path)).split(path.sep).join('/')} ${/policy `([^`]+)`/.exec(f.message)[1]}`)
+    .map(
+      (f) =>
+        `${path.relative(dir, path.resolve(cwd, f.path)).split(path.sep).join('/')} ${/policy `([^`]+)`/.exec(f.message)[1]}`,
+    )
     .sort();
   return { policies, notes };
 }
@@ -248,7 +273,11 @@ function measure(repo, source, governance) {
     const want = calledFor(repo, dir, g);
     const targets = repo.folders.filter((f) => existsSync(path.join(dir, f)));
     const inside = reported(dir, dir, targets);
-    const outside = reported(dir, temp, targets.map((f) => path.join(repo.name, f)));
+    const outside = reported(
+      dir,
+      temp,
+      targets.map((f) => path.join(repo.name, f)),
+    );
     const got = inside.policies;
     const remaining = [...got];
     let hits = 0;
@@ -285,12 +314,16 @@ if (values.smoke) {
   for (const repo of REPOS) {
     const source = path.join(values.repos, repo.name);
     if (!existsSync(source) || !statSync(source).isDirectory()) continue;
-    results.push(measure(repo, source, readFileSync(path.join(here, 'formats', `${repo.name}.governance.yaml`), 'utf8')));
+    results.push(
+      measure(repo, source, readFileSync(path.join(here, 'formats', `${repo.name}.governance.yaml`), 'utf8')),
+    );
   }
 }
 
 const pct = (x) => x.toFixed(2);
-console.log('repository            configs  misread  called-for  reported  recall  precision  notes  same-from-elsewhere');
+console.log(
+  'repository            configs  misread  called-for  reported  recall  precision  notes  same-from-elsewhere',
+);
 for (const r of results)
   console.log(
     `${r.repo.padEnd(22)}${String(r.conf.checked).padStart(7)}${String(r.conf.wrong.length).padStart(9)}${String(r.want).padStart(12)}${String(r.got).padStart(10)}${pct(r.recall).padStart(8)}${pct(r.precision).padStart(11)}${String(r.notes).padStart(7)}  ${r.same ? 'yes' : 'NO'}`,

@@ -158,12 +158,19 @@ function readDatasetList(doc: Document): DatasetRegistry {
     if (!isScalar(pair.key)) continue;
     const name = String(pair.key.value);
     const v = doc.getIn([name, 'path']);
-    const source = typeof v === 'string' && v !== '' ? { value: v, span: valueSpan(doc, [name, 'path']), at: [name, 'path'] } : undefined;
+    const source =
+      typeof v === 'string' && v !== ''
+        ? { value: v, span: valueSpan(doc, [name, 'path']), at: [name, 'path'] }
+        : undefined;
     const local = doc.getIn([name, 'source']);
     entries.push({
       name,
       span: keySpan(doc, [name]),
-      source: source && (typeof local === 'string' && local !== 'hf_hub' ? { ...source, via: 'path', base: '' } : datasetRef(source, '')),
+      source:
+        source &&
+        (typeof local === 'string' && local !== 'hf_hub'
+          ? { ...source, via: 'path', base: '' }
+          : datasetRef(source, '')),
     });
   }
   return { entries, list: true };

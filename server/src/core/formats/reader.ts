@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Span } from '../types';
 import { keySpan, valueSpan, type YamlPath } from '../yaml/locate';
 import { hubRepo, isPlaceholder } from './hub';

@@ -207,7 +207,13 @@ export function configContribution(c: LoadedConfig): Contribution {
     }
     // A config that names a v1 dataset list trains on the whole list: the file is its node.
     if (c.registry.list)
-      nodes.push({ id: c.path, kind: 'dataset', detail: 'LLaMA-Factory dataset list', path: c.path, span: { offset: 0, length: 0 } });
+      nodes.push({
+        id: c.path,
+        kind: 'dataset',
+        detail: 'LLaMA-Factory dataset list',
+        path: c.path,
+        span: { offset: 0, length: 0 },
+      });
   } else if (c.format === 'dvc') {
     for (const a of c.artifacts ?? []) {
       // A declared artifact's type says what its path holds; the stage that writes it links to this node.
