@@ -73,6 +73,7 @@ function workspaceFolder(dir: string): void {
 workspaceFolder('workspace-manifests');
 workspaceFolder('workspace-policies');
 workspaceFolder('workspace-formats');
+workspaceFolder('workspace-hub');
 workspaceFolder('lineage-cycle');
 workspaceFolder('workspace-domains');
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configFormatOf } from '../../server/src/core/formats/recognise';
+import { hubRepo, isPlaceholder, pushTarget } from '../../server/src/core/formats/hub';
 import { loadConfig } from '../../server/src/core/formats/load';
 import { engine } from '../support/engine';
 
@@ -139,5 +140,86 @@ describe('known formats are recognised by content and mapped', () => {
       undefined,
     );
     assert.equal(configFormatOf('package.json', '{"name": "x", "scripts": {"learning_rate": 1}}'), undefined);
+  });
+});
+
+describe('each format is recognised by the keys its trainer needs, and read as its tool reads it', () => {
+  it("trl's test reference JSONs keep the training arguments under config.args: not a config", () => {
+    const text = JSON.stringify(
+      { config: { name: 'sft_default', args: { model_name_or_path: 'Qwen/Qwen2.5-0.5B', max_steps: '50' } } },
+      null,
+      2,
+    );
+    assert.equal(configFormatOf('tests/invariant/references/sft.json', text), undefined);
+  });
+
+  it('LLaMA-Factory v1 (model, peft_config, quant_config, train_dataset) is LLaMA-Factory, and QLoRA', () => {
+    const text = [
+      'model: Qwen/Qwen3-0.6B',
+      'peft_config:',
+      '  name: lora',
+      'quant_config:',
+      '  quantization_bit: 4',
+      'train_dataset: data/v1_sft_demo.yaml',
+      'output_dir: outputs/q',
+      'learning_rate: 1.0e-4',
+    ].join('\n');
+    assert.equal(configFormatOf('examples/v1/q.yaml', text), 'llama-factory');
+    const c = loadConfig({ path: 'examples/v1/q.yaml', text }, 'llama-factory');
+    assert.ok(c.format === 'llama-factory' && c.training);
+    assert.equal(c.training.method.value, 'qlora');
+    assert.deepEqual(
+      c.training.datasets.map((d) => [d.value, d.via]),
+      [['data/v1_sft_demo.yaml', 'path']],
+    );
+  });
+
+  it('hub ids are one id in every form; an org-less push takes the namespace; placeholders are no id', () => {
+    for (const form of [
+      'org/name',
+      'hf://org/name',
+      'hf://datasets/org/name',
+      'https://huggingface.co/datasets/org/name',
+      'https://huggingface.co/datasets/org/name/resolve/main/train.jsonl',
+    ])
+      assert.equal(hubRepo(form), 'org/name', form);
+    assert.equal(hubRepo('data/train.jsonl'), undefined);
+    assert.equal(hubRepo('<your-hf-dataset-id>'), undefined);
+    assert.equal(pushTarget('zephyr-7b-sft-full', 'alignment-handbook'), 'alignment-handbook/zephyr-7b-sft-full');
+    assert.equal(pushTarget('acme/m', 'alignment-handbook'), 'acme/m');
+    assert.ok(isPlaceholder('${ADAPTER}') && isPlaceholder('{{ env.DATASET }}') && !isPlaceholder('lora'));
+  });
+
+  it('Axolotl pushes privately whatever hub_private_repo says (_configure_hub_parameters)', () => {
+    const text = ['base_model: m/x', 'adapter: lora', 'hub_model_id: acme/x', 'hub_private_repo: false'].join('\n');
+    const c = loadConfig({ path: 'a.yml', text }, 'axolotl');
+    assert.ok(c.format === 'axolotl' && c.training);
+    assert.deepEqual(
+      c.training.hubPushes.map((p) => p.public),
+      [false],
+    );
+  });
+
+  it('alignment-handbook recipes: each dataset_mixture id and each dataset_mixer key, at its own span', () => {
+    const text = [
+      'model_name_or_path: m/x',
+      'dataset_mixture:',
+      '  datasets:',
+      '    - id: HuggingFaceH4/ultrachat_200k',
+      '      split: train_sft',
+      'dataset_mixer:',
+      '  HuggingFaceH4/ultrafeedback_binarized: 1.0',
+      'learning_rate: 2.0e-5',
+    ].join('\n');
+    assert.equal(configFormatOf('recipes/x.yaml', text), 'trl');
+    const c = loadConfig({ path: 'recipes/x.yaml', text }, 'trl');
+    assert.ok(c.format === 'trl' && c.training);
+    assert.equal(c.training.label, 'TRL recipe');
+    for (const d of c.training.datasets)
+      assert.equal(text.slice(d.span.offset, d.span.offset + d.span.length), d.value);
+    assert.deepEqual(
+      c.training.datasets.map((d) => d.repo),
+      ['HuggingFaceH4/ultrachat_200k', 'HuggingFaceH4/ultrafeedback_binarized'],
+    );
   });
 });

@@ -30,7 +30,7 @@ before(async () => {
   e = await engine();
 });
 
-for (const dir of ['workspace-formats', 'lineage-cycle']) {
+for (const dir of ['workspace-formats', 'workspace-hub', 'lineage-cycle']) {
   describe(`lineage of test/fixtures/${dir}`, () => {
     it('has the edges, tiers and explanations its files expect', () => {
       const files = folder(dir);

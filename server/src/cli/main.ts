@@ -10,6 +10,7 @@ import { useMaskKeyFromEnvironment } from '../host/mask-key';
 import { startServer } from '../lsp/server';
 import { applyBaseline, readBaseline, writeBaseline } from './baseline';
 import { runCheck, type CheckResult } from './check';
+import { runExplain } from './explain';
 import { runLineage, type LineageOptions } from './lineage';
 import { applySafeFixes } from './fix';
 import { formatJson } from './formats/json';
@@ -120,6 +121,18 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
     epilogue:
       'Exit codes: 0 done; 2 usage or configuration error (an unknown id, a missing or broken\ngovernance manifest); 3 internal error.',
+  },
+  explain: {
+    usage: 'explain FILE',
+    summary: 'What CrownGuard recognised in a fine-tuning config: format, method, datasets, pushes',
+    options: {
+      governance: {
+        type: 'string',
+        value: 'FILE',
+        help: 'Governance manifest to use instead of the nearest governance.yaml',
+      },
+    },
+    epilogue: 'Exit codes: 0 done; 2 usage error (no such file, or not a fine-tuning config).',
   },
   lsp: {
     usage: 'lsp --stdio',
@@ -374,6 +387,19 @@ async function lineage(args: string[]): Promise<number> {
   return EXIT.clean;
 }
 
+async function explain(args: string[]): Promise<number> {
+  const { values, positionals } = parse('explain', args);
+  if (positionals.length !== 1) fail('explain takes one file');
+  const file = path.resolve(positionals[0]);
+  if (!isFile(file)) fail(`no such file: ${positionals[0]}`);
+  let governance = values.governance as string | undefined;
+  if (governance !== undefined) governance = requireGovernance(governance, [process.cwd()]);
+  const r = await runExplain(engine, file, governance);
+  if (!r.ok) fail(r.message);
+  process.stdout.write(r.output);
+  return EXIT.clean;
+}
+
 /**
  * A `--governance` path that names no file is a usage error: running without the manifest
  * would quietly turn crown-jewel errors into warnings. It may be relative to any of `bases`
@@ -420,6 +446,8 @@ export async function main(argv: string[], started = 0): Promise<number> {
         return await waivers(rest);
       case 'lineage':
         return await lineage(rest);
+      case 'explain':
+        return await explain(rest);
       case 'lsp':
         // Not parsed strictly: language clients may add their own flags (--clientProcessId=N).
         if (!rest.includes('--stdio')) fail('lsp needs --stdio');

@@ -24,6 +24,7 @@ import { onDidChangeConfiguration } from './handlers/configuration';
 import { onDocumentDiagnostic, schedulePush } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
 import { onDocumentLinks } from './handlers/links';
+import { onCodeLens } from './handlers/configSummary';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
 import { lineageHandlers, onWorkspaceSymbol } from './handlers/lineage';
 import { onDocumentSymbol } from './handlers/symbols';
@@ -146,6 +147,7 @@ export function startServer(connection: Connection): void {
         definitionProvider: true,
         referencesProvider: true,
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         completionProvider: { triggerCharacters: [' ', '[', ','] },
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
@@ -204,6 +206,7 @@ export function startServer(connection: Connection): void {
   connection.onDefinition(request('textDocument/definition', atPosition, withContext(onDefinition)));
   connection.onReferences(request('textDocument/references', atPosition, withContext(onReferences)));
   connection.onHover(request('textDocument/hover', atPosition, withContext(onHover)));
+  connection.onCodeLens(request('textDocument/codeLens', onDocument, withContext(onCodeLens)));
   connection.onCompletion(request('textDocument/completion', atPosition, withContext(onCompletion)));
   connection.onDocumentSymbol(request('textDocument/documentSymbol', onDocument, withContext(onDocumentSymbol)));
   connection.onDocumentLinks(request('textDocument/documentLink', onDocument, withContext(onDocumentLinks)));

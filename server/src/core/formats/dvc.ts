@@ -1,6 +1,37 @@
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import { keySpan, valueSpan } from '../yaml/locate';
-import type { DvcStage, Located } from './model';
+import type { DvcArtifact, DvcStage, Located } from './model';
+
+/**
+ * DVC pipelines as DVC 3 reads `dvc.yaml` (checked against iterative/example-get-started at
+ * 06ea4898, docs/formats.md): stages with their `deps` and `outs`, and the `artifacts:`
+ * section, where each entry's `type` (`model`, `dataset`) says what its `path` holds.
+ */
+export function readDvc(doc: Document): { stages: DvcStage[]; artifacts: DvcArtifact[] } {
+  return { stages: readDvcStages(doc), artifacts: readDvcArtifacts(doc) };
+}
+
+function readDvcArtifacts(doc: Document): DvcArtifact[] {
+  const list = doc.getIn(['artifacts'], true);
+  if (!isMap(list)) return [];
+  return list.items.flatMap((pair): DvcArtifact[] => {
+    if (!isScalar(pair.key)) return [];
+    const name = String(pair.key.value);
+    const type = doc.getIn(['artifacts', name, 'type']);
+    const p = doc.getIn(['artifacts', name, 'path']);
+    return [
+      {
+        name,
+        span: keySpan(doc, ['artifacts', name]),
+        type: typeof type === 'string' ? type : undefined,
+        path:
+          typeof p === 'string'
+            ? { value: p, span: valueSpan(doc, ['artifacts', name, 'path']), at: ['artifacts', name, 'path'] }
+            : undefined,
+      },
+    ];
+  });
+}
 
 /**
  * `dvc.yaml`: each stage's `deps` and `outs` (plain paths or `- path: {options}` maps);

@@ -1,10 +1,13 @@
 import { parseYaml } from '../governance/load';
 import type { SourceFile } from '../types';
-import { readDvcStages } from './dvc';
-import type { ConfigFormat, LoadedConfig } from './model';
+import { readAxolotl } from './axolotl';
+import { readDvc } from './dvc';
+import { readDatasetRegistry, readLlamaFactory } from './llama-factory';
+import type { ConfigFormat, LoadedConfig, TrainingConfig } from './model';
 import { readModelCard } from './model-card';
+import { Reader, topLevelKeys, type Value } from './reader';
 import { frontMatterEnd } from './recognise';
-import { readTrainingConfig } from './training';
+import { isRecipe, readTrl } from './trl';
 
 /**
  * Reads a file of a known format. YAML syntax errors are findings like a manifest's; a JSON
@@ -24,15 +27,32 @@ export function loadConfig(file: SourceFile, format: ConfigFormat): LoadedConfig
     };
   }
   const parsed = parseYaml(file);
+  const readable = parsed.doc && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value);
   if (format === 'dvc')
     return {
       format,
       path: file.path,
       findings: parsed.findings,
       doc: parsed.doc,
-      stages: parsed.doc && parsed.value ? readDvcStages(parsed.doc) : [],
+      ...(parsed.doc && readable ? readDvc(parsed.doc) : { stages: [] }),
     };
-  const training =
-    parsed.doc && parsed.value !== undefined ? readTrainingConfig(format, parsed.doc, parsed.value) : undefined;
+  if (format === 'llama-factory-datasets')
+    return {
+      format,
+      path: file.path,
+      findings: parsed.findings,
+      doc: parsed.doc,
+      registry: parsed.doc && readable ? readDatasetRegistry(file.path, parsed.doc) : undefined,
+    };
+  let training: TrainingConfig | undefined;
+  if (parsed.doc && readable) {
+    const r = new Reader(parsed.doc, parsed.value as Value);
+    training =
+      format === 'axolotl'
+        ? readAxolotl(r)
+        : format === 'llama-factory'
+          ? readLlamaFactory(r)
+          : readTrl(r, isRecipe(topLevelKeys(file.text, /\.json$/i.test(file.path))));
+  }
   return { format, path: file.path, findings: parsed.findings, doc: parsed.doc, training };
 }

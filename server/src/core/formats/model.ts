@@ -7,7 +7,7 @@ import type { YamlPath } from '../yaml/locate';
  * LLaMA-Factory, Hugging Face TrainingArguments / TRL), DVC pipelines and Hugging Face model
  * cards. Each is mapped into the few facts governance needs; nothing else is interpreted.
  */
-export type ConfigFormat = 'axolotl' | 'llama-factory' | 'trl' | 'dvc' | 'model-card';
+export type ConfigFormat = 'axolotl' | 'llama-factory' | 'llama-factory-datasets' | 'trl' | 'dvc' | 'model-card';
 
 /** A value found in the file, where it is, and the YAML path of its node. */
 export interface Located {
@@ -16,15 +16,32 @@ export interface Located {
   readonly at: YamlPath;
 }
 
-export type Method = 'full' | 'lora' | 'qlora' | 'adapter' | 'prompt-tuning' | 'rag';
+export type Method = 'full' | 'lora' | 'qlora' | 'adapter' | 'prompt-tuning' | 'rag' | 'unknown';
+
+/**
+ * A dataset a config names, and how its tool finds it: a hub repository (`org/name` in any
+ * form `hub.ts` reads), a local path or storage URI, a name the tool's own registry resolves
+ * (LLaMA-Factory's `dataset_info.json`), or a placeholder filled in later (unknown).
+ */
+export interface DatasetRef extends Located {
+  readonly via: 'hub' | 'path' | 'registry' | 'unknown';
+  /** For `hub`: the canonical `org/name`. */
+  readonly repo?: string;
+  /** For `path`: the folder it is relative to, workspace-relative ('' is the project root). */
+  readonly base?: string;
+  /** For `registry`: the registry file's path relative to the project root (`data/dataset_info.json`). */
+  readonly registry?: string;
+}
 
 export interface HubPush {
   /** `model` or `dataset`: what leaves for the hub. */
   readonly what: 'model' | 'dataset';
   /** The repository id, when the config names one. */
   readonly target?: string;
-  /** True when the repository is public (an unset private flag means public). */
+  /** True when the repository is public, as the tool decides it (see each format's defaults). */
   readonly public: boolean;
+  /** Why it is public or private, in the format's terms. */
+  readonly why: string;
   readonly span: Span;
   readonly at: YamlPath;
 }
@@ -32,8 +49,10 @@ export interface HubPush {
 /** A fine-tuning run as its config describes it. */
 export interface TrainingConfig {
   readonly format: 'axolotl' | 'llama-factory' | 'trl';
+  /** The format as a person names it: `Axolotl config`, `LLaMA-Factory (v1) config`, `TRL recipe`. */
+  readonly label: string;
   /** Dataset references as written: hub ids, local paths, s3:// or gs:// URIs, dataset names. */
-  readonly datasets: readonly Located[];
+  readonly datasets: readonly DatasetRef[];
   /** The fine-tuning method, and why it is that (e.g. "`adapter` is not set"). */
   readonly method: Located & { readonly value: Method; readonly why: string };
   readonly baseModel?: Located;
@@ -45,6 +64,15 @@ export interface TrainingConfig {
   readonly sampleLogging: readonly Located[];
   /** Keys that hold a secret written into the file, by key name (the value is never kept). */
   readonly secrets: readonly Located[];
+  /** Values left as placeholders (`<your-hf-dataset-id>`, `${ADAPTER}`): unknown until filled in. */
+  readonly placeholders: readonly Located[];
+}
+
+/** LLaMA-Factory's `dataset_info.json` or a v1 dataset list: each name and where the tool loads it from. */
+export interface DatasetRegistry {
+  readonly entries: readonly { readonly name: string; readonly span: Span; readonly source?: DatasetRef }[];
+  /** A v1 dataset list: a config trains on all its entries at once (it names the file). */
+  readonly list?: boolean;
 }
 
 export interface DvcStage {
@@ -52,6 +80,14 @@ export interface DvcStage {
   readonly span: Span;
   readonly deps: readonly Located[];
   readonly outs: readonly Located[];
+}
+
+/** A DVC `artifacts:` entry: a model or dataset with its path and declared type. */
+export interface DvcArtifact {
+  readonly name: string;
+  readonly span: Span;
+  readonly type?: string;
+  readonly path?: Located;
 }
 
 export interface ModelCard {
@@ -69,5 +105,17 @@ interface Base {
 
 export type LoadedConfig =
   | (Base & { readonly format: 'axolotl' | 'llama-factory' | 'trl'; readonly training?: TrainingConfig })
-  | (Base & { readonly format: 'dvc'; readonly stages: readonly DvcStage[] })
+  | (Base & {
+      readonly format: 'dvc';
+      readonly stages: readonly DvcStage[];
+      readonly artifacts?: readonly DvcArtifact[];
+    })
+  | (Base & { readonly format: 'llama-factory-datasets'; readonly registry?: DatasetRegistry })
   | (Base & { readonly format: 'model-card'; readonly card?: ModelCard });
+
+/** A fine-tuning config that was read into a training model (the formats that train). */
+export type TrainedConfig = Extract<LoadedConfig, { format: TrainingConfig['format'] }> & { training: TrainingConfig };
+
+export function isTrainingConfig(c: LoadedConfig): c is TrainedConfig {
+  return (c.format === 'axolotl' || c.format === 'llama-factory' || c.format === 'trl') && c.training !== undefined;
+}

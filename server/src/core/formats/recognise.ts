@@ -1,36 +1,11 @@
+import { isAxolotl } from './axolotl';
+import { isDatasetList, isDatasetRegistry, isLlamaFactory } from './llama-factory';
 import type { ConfigFormat } from './model';
+import { topLevelKeys } from './reader';
+import { isTrainingArgs } from './trl';
 
-const key = (name: string) => new RegExp(`^\\s*["']?${name}["']?\\s*:`, 'm');
 const anyKey = (names: string[]) => new RegExp(`^\\s*["']?(?:${names.join('|')})["']?\\s*:`, 'm');
 
-const AXOLOTL = anyKey([
-  'adapter',
-  'sequence_len',
-  'micro_batch_size',
-  'lora_target_modules',
-  'sample_packing',
-  'pad_to_sequence_len',
-  'wandb_project',
-  'special_tokens',
-]);
-const LLAMA_FACTORY = anyKey([
-  'finetuning_type',
-  'template',
-  'dataset_dir',
-  'cutoff_len',
-  'export_hub_model_id',
-  'lora_target',
-]);
-const TRAINING_ARGS = anyKey([
-  'per_device_train_batch_size',
-  'num_train_epochs',
-  'gradient_accumulation_steps',
-  'use_peft',
-  'learning_rate',
-  'push_to_hub',
-  'report_to',
-  'max_steps',
-]);
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 function baseName(path: string): string {
@@ -58,19 +33,18 @@ export function configFormatOf(path: string, text: string): ConfigFormat | undef
   if (!/\.(ya?ml|json)$/.test(name)) return undefined;
   // CrownGuard's own manifests are not third-party formats.
   if (/^\s*["']?apiVersion["']?\s*:\s*["']?crownguard\//m.test(text)) return undefined;
+  if (isDatasetRegistry(path)) return 'llama-factory-datasets';
+  const keys = topLevelKeys(text, name.endsWith('.json'));
   if (
     name === 'dvc.yaml' ||
     name === 'dvc.yml' ||
-    (key('stages').test(text) && key('cmd').test(text) && anyKey(['deps', 'outs']).test(text))
+    (keys.has('stages') && /^\s+cmd\s*:/m.test(text) && /^\s+(deps|outs)\s*:/m.test(text))
   )
     return 'dvc';
-  if (key('base_model').test(text) && (AXOLOTL.test(text) || key('datasets').test(text))) return 'axolotl';
-  if (
-    key('model_name_or_path').test(text) &&
-    LLAMA_FACTORY.test(text) &&
-    (key('stage').test(text) || key('finetuning_type').test(text) || key('dataset').test(text))
-  )
-    return 'llama-factory';
-  if ((key('output_dir').test(text) || key('model_name_or_path').test(text)) && TRAINING_ARGS.test(text)) return 'trl';
+  // Each format's module says which top-level keys a trainer of that tool needs.
+  if (isAxolotl(keys)) return 'axolotl';
+  if (isLlamaFactory(keys)) return 'llama-factory';
+  if (isTrainingArgs(keys)) return 'trl';
+  if (!name.endsWith('.json') && isDatasetList(keys, text)) return 'llama-factory-datasets';
   return undefined;
 }

@@ -180,6 +180,7 @@ export function loadGovernance(file: SourceFile): LoadedGovernance {
     waiverPolicy,
     approvalRoles,
     literals,
+    hub: isRecord(g.hub) && typeof g.hub.namespace === 'string' ? { namespace: g.hub.namespace } : undefined,
   };
   return {
     governance,

@@ -95,6 +95,8 @@ export interface Governance {
   readonly approvalRoles: readonly string[];
   /** How the literal rules are tuned for this repository (`literals:` in the manifest). */
   readonly literals?: LiteralsPolicy;
+  /** The Hugging Face Hub account org-less pushes are created under (`hub.namespace`). */
+  readonly hub?: { readonly namespace?: string };
 }
 
 /** The manifest's `literals:` section: test-data paths, accepted findings, published domains. */

@@ -1,10 +1,12 @@
 import type { Governance } from '../governance/model';
 import { maskId } from '../safe';
-import type { LoadedConfig } from '../formats/model';
+import { hubRepo, isPlaceholder, pushTarget } from '../formats/hub';
+import type { DatasetRef, LoadedConfig } from '../formats/model';
 import type { LoadedManifest } from '../manifests/load';
 import type { Span } from '../types';
 import { valueSpan } from '../yaml/locate';
-import type { Contribution, EdgeSpec, LineageNode } from './model';
+import type { Contribution, DataRef, EdgeSpec, LineageNode } from './model';
+import { normalisePath } from './paths';
 
 export function folderOf(path: string): string {
   const i = path.lastIndexOf('/');
@@ -139,7 +141,20 @@ export function hubNodeId(repo: string): string {
 
 const CODE_DEPENDENCY = /\.(py|ipynb|sh|js|ts|r|jl|sql)$/i;
 
-/** A fine-tuning config (datasets -> run -> output dir / hub repo), a DVC pipeline or a model card. */
+/** Where a dataset a format names comes from: an edge end the graph resolves, or none (unknown). */
+export function datasetEnd(d: DatasetRef, base: string): DataRef | undefined {
+  if (d.via === 'unknown') return undefined;
+  if (d.via === 'hub') return { ref: `hf://${d.repo ?? d.value}`, base: '' };
+  // A LLaMA-Factory name is an entry of the registry in `dataset_dir`, which is relative to the
+  // project root; the registry file declares the entry's node.
+  if (d.via === 'registry') return { ref: `${d.registry}#${d.value}`, base: '', strict: true, alias: d.value };
+  return { ref: d.value, base: d.base ?? base };
+}
+
+/**
+ * A fine-tuning config (datasets -> run -> output folder / hub repo), LLaMA-Factory's dataset
+ * registry, a DVC pipeline or a model card.
+ */
 export function configContribution(c: LoadedConfig): Contribution {
   const nodes: LineageNode[] = [];
   const edges: EdgeSpec[] = [];
@@ -154,35 +169,24 @@ export function configContribution(c: LoadedConfig): Contribution {
       path: c.path,
       span: t.method.span,
     });
-    for (const d of t.datasets)
-      edges.push({ from: { ref: d.value, base }, to: run, relation: 'input', path: c.path, span: d.span });
-    if (t.baseModel) {
-      nodes.push({
-        id: hubNodeId(t.baseModel.value),
-        kind: 'model',
-        detail: 'base model',
-        path: c.path,
-        span: t.baseModel.span,
-      });
-      edges.push({
-        from: hubNodeId(t.baseModel.value),
-        to: run,
-        relation: 'base-model',
-        path: c.path,
-        span: t.baseModel.span,
-      });
+    for (const d of t.datasets) {
+      const from = datasetEnd(d, base);
+      if (from) edges.push({ from, to: run, relation: 'input', path: c.path, span: d.span });
     }
-    // Training tools resolve output_dir against where they run: the workspace root, by convention.
-    if (t.outputDir)
-      edges.push({
-        from: run,
-        to: { ref: t.outputDir.value, base: '' },
-        relation: 'output',
-        path: c.path,
-        span: t.outputDir.span,
-      });
+    if (t.baseModel && !isPlaceholder(t.baseModel.value)) {
+      const id = hubNodeId(hubRepo(t.baseModel.value) ?? t.baseModel.value);
+      nodes.push({ id, kind: 'model', detail: 'base model', path: c.path, span: t.baseModel.span });
+      edges.push({ from: id, to: run, relation: 'base-model', path: c.path, span: t.baseModel.span });
+    }
+    // The output folder holds this run's checkpoints: a model of this config, not a dataset, and
+    // not shared with the many example configs that all write `outputs/out`.
+    if (t.outputDir) {
+      const id = `${c.path}#${normalisePath(t.outputDir.value, '')}`;
+      nodes.push({ id, kind: 'model', detail: 'output folder (checkpoints)', path: c.path, span: t.outputDir.span });
+      edges.push({ from: run, to: id, relation: 'output', path: c.path, span: t.outputDir.span });
+    }
     for (const p of t.hubPushes) {
-      const id = hubNodeId(p.target ?? `${t.outputDir?.value ?? c.path} (unnamed ${p.what})`);
+      const id = p.target ? hubNodeId(pushTarget(p.target)) : hubNodeId(`${c.path} (unnamed ${p.what})`);
       nodes.push({
         id,
         kind: 'hub-repo',
@@ -193,7 +197,30 @@ export function configContribution(c: LoadedConfig): Contribution {
       });
       edges.push({ from: run, to: id, relation: 'pushes', path: c.path, span: p.span });
     }
+  } else if (c.format === 'llama-factory-datasets' && c.registry) {
+    for (const e of c.registry.entries) {
+      const id = `${c.path}#${e.name}`;
+      nodes.push({ id, kind: 'dataset', detail: 'LLaMA-Factory dataset', path: c.path, span: e.span });
+      const from = e.source && datasetEnd(e.source, base);
+      if (from) edges.push({ from, to: id, relation: 'input', path: c.path, span: e.source!.span });
+      if (c.registry.list) edges.push({ from: id, to: c.path, relation: 'input', path: c.path, span: e.span });
+    }
+    // A config that names a v1 dataset list trains on the whole list: the file is its node.
+    if (c.registry.list)
+      nodes.push({
+        id: c.path,
+        kind: 'dataset',
+        detail: 'LLaMA-Factory dataset list',
+        path: c.path,
+        span: { offset: 0, length: 0 },
+      });
   } else if (c.format === 'dvc') {
+    for (const a of c.artifacts ?? []) {
+      // A declared artifact's type says what its path holds; the stage that writes it links to this node.
+      if (!a.path || (a.type !== 'model' && a.type !== 'dataset')) continue;
+      const id = normalisePath(a.path.value, base);
+      nodes.push({ id, kind: a.type, detail: `dvc artifact ${a.name}`, path: c.path, span: a.path.span });
+    }
     for (const s of c.stages) {
       const id = `dvc:${base ? base + '/' : ''}${s.name}`;
       nodes.push({ id, kind: 'stage', detail: 'dvc stage', path: c.path, span: s.span });

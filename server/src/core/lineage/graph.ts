@@ -2,7 +2,9 @@ import { findTier, type Governance } from '../governance/model';
 import { maskId } from '../safe';
 import type { Span } from '../types';
 import { compileGlob, type Glob } from '../sensitivity/glob';
+import { hubRepo } from '../formats/hub';
 import { hubNodeId } from './contribute';
+import { normalisePath } from './paths';
 import type { Carried } from './carried';
 import { contributingSources, type Source } from './explain';
 import { Classifier, type Because } from './propagate';
@@ -18,24 +20,10 @@ import type {
   NodeKind,
 } from './model';
 
-/** Normalises a path written in a file: relative to `base`, `.` and `..` resolved, no trailing `/`. */
-export function normalisePath(ref: string, base: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) return ref.replace(/\/+$/, '');
-  const parts: string[] = [];
-  const start = ref.startsWith('/') ? [] : base.split('/').filter(Boolean);
-  for (const seg of [...start, ...ref.split('/')]) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return (ref.startsWith('/') ? '/' : '') + parts.join('/');
-}
+export { normalisePath } from './paths';
 
 /** Edges whose written span names their upstream end (an input, a dataset a release trains on). */
 const NAMES_SOURCE = new Set<LineageEdge['relation']>(['input', 'trains', 'base-model', 'reads']);
-
-/** `org/name` with no file extension and no `./`: a Hugging Face Hub id rather than a local folder. */
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 export interface Subgraph {
   readonly nodes: Classified[];
@@ -53,6 +41,7 @@ export class LineageGraph implements GraphView {
   private readonly outgoing = new Map<string, LineageEdge[]>();
   private readonly incoming = new Map<string, LineageEdge[]>();
   private readonly classifier: Classifier;
+  private readonly hubAssets: Map<string, string>;
   /** What each node carries after propagation (computed when first asked). */
   readonly carried: { get(id: string): Carried | undefined } = { get: (id) => this.classifier.carriedOf(id) };
   /** The predecessor that decided each node's tier, or `declared`. */
@@ -65,10 +54,30 @@ export class LineageGraph implements GraphView {
     private readonly root = '',
   ) {
     const list = [...contributions];
-    for (const c of list) for (const n of c.nodes) if (!this.nodes.has(n.id)) this.nodes.set(n.id, n);
+    // An org-less hub repository (`hf://zephyr-7b-sft-full`, a push named without its owner) is
+    // created under the pushing account, which the manifest's `hub.namespace` names.
+    const namespace = governance.hub?.namespace;
+    const canon = (id: string): string =>
+      namespace && id.startsWith('hf://') && !id.slice(5).includes('/')
+        ? `hf://${maskId(namespace)}/${id.slice(5)}`
+        : id;
+    for (const c of list)
+      for (const n of c.nodes) {
+        const id = canon(n.id);
+        if (!this.nodes.has(id)) this.nodes.set(id, id === n.id ? n : { ...n, id });
+      }
     const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: compileGlob(l), asset: a.id })));
+    // Locations written as hub ids, in any of their forms, match a reference in any other form.
+    this.hubAssets = new Map(
+      governance.assets.flatMap((a) =>
+        a.locations.flatMap((l) => {
+          const repo = /[*?[]/.test(l) ? undefined : hubRepo(l);
+          return repo ? [[repo.toLowerCase(), a.id] as [string, string]] : [];
+        }),
+      ),
+    );
     const resolve = (end: End, c: { path: string; span: LineageEdge['span'] }, producer: boolean): string => {
-      if (typeof end === 'string') return end;
+      if (typeof end === 'string') return canon(end);
       return this.resolveRef(end, locations, c, producer);
     };
     // Outputs first, so that a reference elsewhere finds the node a producer declared.
@@ -101,6 +110,11 @@ export class LineageGraph implements GraphView {
     producer: boolean,
   ): string {
     if (this.nodes.has(r.ref)) return r.ref;
+    const explicit = /^(hf:\/\/|https?:\/\/(www\.)?huggingface\.co\/)/i.test(r.ref);
+    const repo = hubRepo(r.ref);
+    const hubAsset = repo && this.hubAssets.get(repo.toLowerCase());
+    if (hubAsset) return hubAsset;
+    if (explicit && repo) return this.hubDataset(repo, at);
     const candidates = [...new Set([normalisePath(r.ref, r.base || this.root), normalisePath(r.ref, this.root)])];
     for (const p of candidates) {
       // Assets' local locations are written relative to the workspace folder, like the refs.
@@ -112,18 +126,16 @@ export class LineageGraph implements GraphView {
       for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1))
         if (this.nodes.get(p.slice(0, cut))?.kind === 'dataset') return p.slice(0, cut);
     }
+    // A name only its tool's registry resolves (a LLaMA-Factory dataset) is not a path: left unresolved.
+    // An asset declared by the same name as the entry stands for it.
+    if (r.strict) return r.alias && this.nodes.get(r.alias)?.kind === 'asset' ? r.alias : '';
     // A bare name (`alpaca_en`, a LLaMA-Factory dataset_info entry) names a dataset as written.
     if (!producer && /^[\w-]+$/.test(r.ref) && maskId(r.ref) === r.ref) {
       if (!this.nodes.has(r.ref))
         this.nodes.set(r.ref, { id: r.ref, kind: 'dataset', detail: 'named dataset', path: at.path, span: at.span });
       return r.ref;
     }
-    if (!producer && HUB_ID.test(r.ref) && !/\.\w{1,8}$/.test(r.ref)) {
-      const id = hubNodeId(r.ref);
-      if (!this.nodes.has(id))
-        this.nodes.set(id, { id, kind: 'dataset', detail: 'hub dataset', path: at.path, span: at.span });
-      return id;
-    }
+    if (!producer && repo) return this.hubDataset(repo, at);
     // A path written with a credential in it (`postgres://user:password@...`) names its node masked.
     const id = maskId(candidates[0]);
     if (!this.nodes.has(id))
@@ -133,6 +145,13 @@ export class LineageGraph implements GraphView {
         path: at.path,
         span: at.span,
       });
+    return id;
+  }
+
+  private hubDataset(repo: string, at: { path: string; span: LineageEdge['span'] }): string {
+    const id = hubNodeId(repo);
+    if (!this.nodes.has(id))
+      this.nodes.set(id, { id, kind: 'dataset', detail: 'hub dataset', path: at.path, span: at.span });
     return id;
   }
 

@@ -50,6 +50,10 @@ export interface DataRef {
   readonly ref: string;
   /** The folder (workspace-relative) of the file that wrote the reference, for relative paths. */
   readonly base: string;
+  /** Resolve only to a declared node or an asset: a name no file declares stays unresolved (no edge). */
+  readonly strict?: boolean;
+  /** For a strict reference: a name that also matches an asset declared by that id. */
+  readonly alias?: string;
 }
 
 export type End = string | DataRef;

@@ -1,3 +1,4 @@
+import { isTrainingConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
 import type { Glob } from '../sensitivity/glob';
 import { fileRole, testPathGlob, type FileRole } from '../sensitivity/location';
@@ -19,7 +20,7 @@ export const secretLiteral: Rule = {
 /** Credentials written under a fine-tuning config's credential keys, whatever they look like. */
 function configCredentials({ configs }: WorkspaceRuleContext): Finding[] {
   return configs.flatMap((c) =>
-    c.format === 'dvc' || c.format === 'model-card' || !c.training
+    !isTrainingConfig(c)
       ? []
       : c.training.secrets.map((s) => ({
           ruleId: secretLiteral.id,

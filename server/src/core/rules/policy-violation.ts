@@ -1,9 +1,10 @@
-import type { LoadedConfig } from '../formats/model';
+import { isTrainingConfig, type LoadedConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
 import { NOTHING, type Carried } from '../lineage/carried';
 import type { LineageGraph } from '../lineage/graph';
 import type { LoadedManifest } from '../manifests/load';
-import { configFixes, placesOf } from '../policies/configs';
+import { configFixes, placesOf, type TrainedConfig } from '../policies/configs';
+import { notFullyAnalysed } from './not-fully-analysed';
 import { policiesFor } from '../policies/evaluate';
 import { stagePolicyAdvice } from '../policies/fixes';
 import { BUILTIN_POLICIES, type PolicyDefinition } from '../policies/pack';
@@ -149,8 +150,10 @@ function evaluateConfigs(
   const compiled = policiesFor(governance).filter((c) => c.policy.target === 'stage');
   const out: Finding[] = [];
   for (const c of configs) {
-    if (c.format === 'dvc' || c.format === 'model-card' || !c.training) continue;
+    if (!isTrainingConfig(c)) continue;
     const t = c.training;
+    // A dataset the config names but no registry or location resolves is said, as a note.
+    out.push(...unresolvedDatasets({ ...c, training: t }, graph));
     const data = graph.carried.get(c.path) ?? NOTHING;
     if (data === NOTHING) continue;
     for (const place of placesOf(t)) {
@@ -170,11 +173,31 @@ function evaluateConfigs(
           message: `Violates policy \`${p.policy.id}\`: ${p.policy.description} (${place.detail}; the data is of tier ${data.tier ?? 'unknown'}${from})`,
           path: c.path,
           span: place.span,
-          fixes: configFixes({ ...c, training: t }, textOf(c.path), place.at, data),
+          fixes: configFixes({ ...c, training: t }, textOf(c.path), place, data),
           related: [definitionOf(governance, p.policy)],
         });
       }
     }
   }
   return out;
+}
+
+/**
+ * A dataset the config names that CrownGuard cannot follow is said, as a note: a placeholder
+ * (an unknown value), or a name its tool's registry should resolve but no registry in the
+ * workspace has. Its data is not classified, so policies cannot speak for it.
+ */
+function unresolvedDatasets(c: TrainedConfig, graph: LineageGraph): Finding[] {
+  const into = graph.into(c.path);
+  return c.training.datasets.flatMap((d): Finding[] => {
+    const message =
+      d.via === 'unknown'
+        ? `\`${d.value}\` is a placeholder: the dataset is an unknown value until it is filled in, so its data is not classified`
+        : d.via === 'registry' && !into.some((e) => e.span.offset === d.span.offset && e.relation === 'input')
+          ? `The dataset \`${d.value}\` is not in \`${d.registry}\` (or that file is not in the workspace), so its data is not classified`
+          : undefined;
+    return message
+      ? [{ ruleId: notFullyAnalysed.id, severity: 'note', message, path: c.path, span: d.span, fixes: [] }]
+      : [];
+  });
 }

@@ -13,6 +13,7 @@ import {
 } from '../../core';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
+import { configSummaryHover } from './configSummary';
 
 async function navigate(ctx: ServerContext, uri: string, position: { line: number; character: number }) {
   const doc = ctx.workspace.documents.get(uri);
@@ -86,6 +87,10 @@ export async function onHover(ctx: ServerContext, params: HoverParams): Promise<
   if (!nav) {
     const at = await lineageNode(ctx, params.textDocument.uri, params.position);
     const node = at && describeNode(at);
+    if (!node) {
+      const summary = await configSummaryHover(ctx, params.textDocument.uri, params.position.line);
+      if (summary) return summary;
+    }
     if (at && node) return { contents: { kind: 'markdown', value: node }, range: toRange(doc, at.span) };
     const key = await ctx.workspace.keyDocumentation(doc, doc.offsetAt(params.position));
     return key ? { contents: { kind: 'markdown', value: key.markdown }, range: toRange(doc, key.span) } : null;

@@ -1,0 +1,35 @@
+import type { CodeLens, CodeLensParams, Hover } from 'vscode-languageserver';
+import { summariseConfig, type ConfigSummary } from '../../core';
+import type { ServerContext } from '../context';
+
+/** What CrownGuard recognised in the config open at `uri`, read against its folder's lineage. */
+async function summaryOf(ctx: ServerContext, uri: string): Promise<ConfigSummary | undefined> {
+  const doc = ctx.workspace.documents.get(uri);
+  if (!doc) return undefined;
+  const view = await ctx.workspace.lineage(uri);
+  const path = view?.relative(uri);
+  if (!view || path === undefined) return undefined;
+  return summariseConfig({ path, text: doc.getText() }, view.graph);
+}
+
+/**
+ * The hover on a config's first line: the recognised format, method, datasets and pushes,
+ * with the facts behind each (masked, like every output).
+ */
+export async function configSummaryHover(ctx: ServerContext, uri: string, line: number): Promise<Hover | null> {
+  if (line !== 0) return null;
+  const s = await summaryOf(ctx, uri);
+  if (!s) return null;
+  return {
+    contents: { kind: 'markdown', value: `**${s.line}**\n\n${s.details.map((d) => `- ${d}`).join('\n')}` },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
+}
+
+/** textDocument/codeLens: the same line above a fine-tuning config, for reading, not a command. */
+export async function onCodeLens(ctx: ServerContext, params: CodeLensParams): Promise<CodeLens[]> {
+  const s = await summaryOf(ctx, params.textDocument.uri);
+  if (!s) return [];
+  const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return [{ range: top, command: { title: s.line, command: '' } }];
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CLI, FIXTURES, REPO } from '../support/paths';
+
+interface Reported {
+  ruleId: string;
+  severity: string;
+  message: string;
+  path: string;
+  offset: number;
+  length: number;
+}
+
+/** The findings of `crownguard check` started in `cwd`, with paths made relative to `workspace`. */
+function check(cwd: string, workspace: string, args: string[]): string[] {
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'none', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { findings: Reported[] };
+  return out.findings
+    .map((f) => {
+      const file = path.relative(workspace, path.resolve(cwd, f.path)).split(path.sep).join('/');
+      return `${file}:${f.offset}+${f.length} ${f.ruleId} ${f.severity} ${f.message}`;
+    })
+    .sort();
+}
+
+for (const [fixture, sub] of [
+  ['workspace-formats', 'configs'],
+  ['workspace-hub', 'recipes'],
+]) {
+  describe(`results for ${fixture} do not depend on the working folder`, () => {
+    const temp = realpathSync(mkdtempSync(path.join(tmpdir(), 'crownguard-cwd-')));
+    const workspace = path.join(temp, 'repo');
+    cpSync(path.join(FIXTURES, fixture), workspace, { recursive: true });
+    after(() => rmSync(temp, { recursive: true, force: true }));
+
+    it('the same workspace checked from itself, its parent, a subfolder and an unrelated folder reports the same', () => {
+      const inside = check(workspace, workspace, []);
+      // The policy findings come from hub ids, registry names and relative paths resolving to assets.
+      assert.ok(inside.filter((f) => / CG401 /.test(f)).length >= 4, inside.join('\n'));
+      assert.deepEqual(check(temp, workspace, ['repo']), inside);
+      assert.deepEqual(check(REPO, workspace, [workspace]), inside);
+      assert.deepEqual(check(path.join(workspace, sub), workspace, ['..']), inside);
+    });
+  });
+}
