@@ -55,4 +55,4 @@ export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './line
 export { describeSources, type Source } from './lineage/explain';
 export { MODEL_KINDS } from './lineage/model';
 export * from './types';
-export { summariseConfig, type ConfigSummary } from './formats/summary';
+export { summariseConfig, type ConfigSummary } from './ide/config-summary';

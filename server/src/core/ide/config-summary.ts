@@ -1,9 +1,9 @@
 import type { LineageGraph } from '../lineage/graph';
 import { maskId, maskText } from '../safe';
 import type { SourceFile } from '../types';
-import { loadConfig } from './load';
-import type { Method, TrainingConfig } from './model';
-import { configFormatOf } from './recognise';
+import { loadConfig } from '../formats/load';
+import type { Method, TrainingConfig } from '../formats/model';
+import { configFormatOf } from '../formats/recognise';
 
 /**
  * What CrownGuard recognised in a fine-tuning config, as one line (a hover's first line, a code
