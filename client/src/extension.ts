@@ -33,17 +33,23 @@ import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { Status, STATUS_COMMAND } from './status';
 import { WATCHED_FILES } from '../../shared/watched-files';
 
-/** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
+/**
+ * The documents CrownGuard analyses: code, manifests, configs and prompt templates, and the
+ * Python and markdown cells of Jupyter notebooks (the server syncs those as notebooks).
+ */
 const DOCUMENT_SELECTOR = [
-  'python',
-  'typescript',
-  'typescriptreact',
-  'javascript',
-  'javascriptreact',
-  'yaml',
-  'json',
-  'crownguard-prompt',
-].map((language) => ({ scheme: 'file', language }));
+  ...[
+    'python',
+    'typescript',
+    'typescriptreact',
+    'javascript',
+    'javascriptreact',
+    'yaml',
+    'json',
+    'crownguard-prompt',
+  ].map((language) => ({ scheme: 'file', language })),
+  ...['python', 'markdown'].map((language) => ({ notebook: 'jupyter-notebook', language })),
+];
 
 /** Crashes tolerated within the window before CrownGuard stops restarting on its own. */
 const MAX_RESTARTS = 4;

@@ -132,6 +132,21 @@ describe('notebooks: cells as one program', () => {
     assert.deepEqual(findingsOf(['print(value)\n', 'value = customer.ssn\n']), []);
   });
 
+  it("the redaction's import goes to the top of the finding's own cell, after a cell magic", () => {
+    const cells = [
+      { kind: 'code' as const, text: 'import logging\nlog = logging.getLogger()\n' },
+      { kind: 'code' as const, text: '%%time\nlog.info(customer.ssn)\n' },
+    ];
+    const result = e.analyzeNotebook('nb.ipynb', cells, 'python', governed(), SETTINGS);
+    const [f] = result.findings;
+    assert.equal(f.cell, 1);
+    const wrap = f.finding.fixes.find((x) => x.title.startsWith('Wrap'))!;
+    assert.equal(
+      applyEdits(cells[1].text, wrap.edits),
+      '%%time\nfrom acme_privacy import redact\nlog.info(redact(customer.ssn))\n',
+    );
+  });
+
   it('magics and shell lines are blanked without moving anything', () => {
     const cell = '%pip install x\nfiles = !ls\nx = 1\n  !echo hi \\\n  more\nhelp?\nprint(x)\n';
     const blanked = blankIPython(cell);

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  NotebookCellKind,
   TextDocuments,
+  type NotebookDocuments,
+  type NotebookDocument,
   type Connection,
   type Diagnostic,
   type DocumentLink,
@@ -17,7 +20,11 @@ import {
   maskId,
   idAt,
   isGovernanceManifest,
+  isNotebookPath,
   isWorkspaceFile,
+  MAX_NOTEBOOK_CHARS,
+  type CellsResult,
+  type CellSource,
   LineIndex,
   manifestKindOf,
   type Engine,
@@ -38,7 +45,7 @@ import { discover, nearestGovernanceManifest } from '../host/discover';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { resolveLink } from '../host/links';
 import { readWorkspace } from '../host/workspace-files';
-import { readText } from '../host/read';
+import { MAX_FILE_BYTES, readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
 
 /** A folder's lineage graph, and how to turn its spans into LSP locations. */
@@ -98,6 +105,10 @@ function fsPath(uri: string): string | undefined {
 export class Workspace {
   folders: string[] = [];
   configurationSupported = false;
+  /** The open notebooks, whose cells are in `documents` too (notebook document sync). */
+  notebooks?: NotebookDocuments<TextDocument>;
+  /** Per open notebook: its cells' analysis, for the versions of the cells it was computed from. */
+  private readonly notebookResults = new Map<string, { key: string; result: CellsResult }>();
   private readonly settingsCache = new Map<string, Promise<Settings>>();
   private readonly manifestPaths = new Map<string, string | undefined>();
   /** Per manifest: its current text, the governance in force, and the text that governance was read from. */
@@ -208,7 +219,8 @@ export class Workspace {
   /** A file's saved text (undefined when unreadable), read once until files change on disk. */
   private diskText(abs: string): string | undefined {
     if (!this.diskTexts.has(abs)) {
-      const read = readText(abs);
+      // A notebook holds outputs and images: it has its own, larger, bound.
+      const read = readText(abs, isNotebookPath(abs) ? MAX_NOTEBOOK_CHARS : MAX_FILE_BYTES);
       this.diskTexts.set(abs, read.ok ? read.text : undefined);
     }
     return this.diskTexts.get(abs);
@@ -512,6 +524,8 @@ export class Workspace {
    * tree is kept for the next keystroke) or a saved file's text (`open: false`).
    */
   async analyze(doc: TextDocument, open = true): Promise<{ findings: Finding[]; notes: Note[] }> {
+    const notebook = this.notebooks?.findNotebookDocumentForCell(doc.uri);
+    if (notebook) return this.analyzeCell(notebook, doc);
     const folder = this.folderOf(doc.uri);
     // A saved file takes its folder's settings: asking the client once per file would cost a
     // round trip per file of a workspace scan.
@@ -533,6 +547,46 @@ export class Workspace {
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
+  }
+
+  /**
+   * A notebook cell's findings: all the notebook's cells are analysed together (its code cells
+   * are one program), once per set of cell versions, and each cell takes its own findings.
+   */
+  private async analyzeCell(
+    notebook: NotebookDocument,
+    doc: TextDocument,
+  ): Promise<{ findings: Finding[]; notes: Note[] }> {
+    const settings = await this.settings(notebook.uri);
+    if (!settings.enable) return { findings: [], notes: [] };
+    const cells = notebook.cells.map((c) => this.documents.get(c.document));
+    const key = cells.map((d) => `${d?.uri} ${d?.version}`).join('\n');
+    let cached = this.notebookResults.get(notebook.uri);
+    if (cached?.key !== key) {
+      const governance = await this.governanceFor(notebook.uri);
+      // A code cell in another language is read like text, for literals only.
+      const sources: CellSource[] = notebook.cells.map((c, i) => ({
+        kind: c.kind === NotebookCellKind.Code ? (cells[i]?.languageId === 'python' ? 'code' : 'raw') : 'markdown',
+        text: cells[i]?.getText() ?? '',
+      }));
+      const result = this.engine.analyzeNotebook(notebook.uri, sources, 'python', governance.governance, settings, {
+        retain: true,
+      });
+      this.notebookResults.set(notebook.uri, (cached = { key, result }));
+    }
+    const index = notebook.cells.findIndex((c) => c.document === doc.uri);
+    return { findings: cached.result.findings.filter((f) => f.cell === index).map((f) => f.finding), notes: [] };
+  }
+
+  /** The notebook was closed: drop what was kept for it. */
+  releaseNotebook(uri: string): void {
+    this.notebookResults.delete(uri);
+    this.engine.release(uri);
+  }
+
+  /** True when `uri` is a notebook open in the editor: its cells report for it. */
+  isOpenNotebook(uri: string): boolean {
+    return this.notebooks?.getNotebookDocument(uri) !== undefined;
   }
 
   /** The document was closed: drop what the engine kept for it. */

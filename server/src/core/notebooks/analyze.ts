@@ -35,20 +35,28 @@ function shift(span: Span, by: number): Span {
   return { offset: span.offset - by, length: span.length };
 }
 
+/** An inserted line (an import, written to follow the program's own imports) as a cell's first line. */
+function asFirstLine(text: string): string {
+  const line = text.replace(/^(?:\r?\n)+/, '');
+  return line.endsWith('\n') ? line : `${line}\n`;
+}
+
 /**
  * A program finding's fixes, in its cell. An edit in another cell is either an insertion (the
  * import a redaction needs, which the program puts at its top), which goes to the top of the
  * finding's own cell so that the cell still runs on its own, or the fix is dropped: a fix edits
  * the cell it is offered in and nothing else.
  */
-function fixesInCell(fixes: readonly Fix[], own: CellRange, program: NotebookProgram): Fix[] {
+function fixesInCell(fixes: readonly Fix[], own: CellRange, program: NotebookProgram, source: string): Fix[] {
+  // A cell magic (`%%time`) must stay the cell's first line.
+  const top = source.startsWith('%%') ? source.indexOf('\n') + 1 || source.length : 0;
   return fixes.flatMap((fix) => {
     const edits: TextEdit[] = [];
     for (const e of fix.edits) {
       const c = cellAt(program, e.offset);
       if (c === own && e.offset + e.length <= own.start + own.length)
         edits.push({ ...e, offset: e.offset - own.start });
-      else if (e.length === 0) edits.push({ offset: 0, length: 0, newText: e.newText });
+      else if (e.length === 0) edits.push({ offset: top, length: 0, newText: asFirstLine(e.newText) });
       else return [];
     }
     return [{ ...fix, edits }];
@@ -96,7 +104,10 @@ export function analyzeCells(
     for (const f of result.findings) {
       // A whole-file finding (CG005 at offset 0) belongs to the first code cell.
       const own = cellAt(program, f.span.offset) ?? program.cells[0];
-      const fixes = fixesInCell(f.fixes, own, program).map((x) => ({ ...x, title: inCells(x.title) }));
+      const fixes = fixesInCell(f.fixes, own, program, cells[own.cell].text).map((x) => ({
+        ...x,
+        title: inCells(x.title),
+      }));
       findings.push({
         cell: own.cell,
         finding: { ...f, message: inCells(f.message), span: shift(f.span, own.start), fixes },
