@@ -47,6 +47,7 @@ function notebook(cells: readonly (string | { md: string } | { code: string; out
 }
 
 describe('notebooks: the fixture, cell by cell', () => {
+  const gov = () => e.governance(undefined).governance;
   it('every cell matches its inline expectations (the editor path: cells as documents)', () => {
     const file = read('prepare.ipynb');
     const nb = parseNotebook(file.text)!;
@@ -101,6 +102,20 @@ describe('notebooks: the fixture, cell by cell', () => {
     assert.equal(parseNotebook(file.text)!.skippedPayloads, 1);
     // Everything was read: no sampling note on a small notebook.
     assert.ok(!result.findings.some((f) => f.ruleId === 'CG005'));
+  });
+
+  it('arithmetic a model printed is not a phone number, a number printed as one is', () => {
+    const output = (text: string) => ({ output_type: 'stream', name: 'stdout', text: [text] });
+    const found = (text: string) =>
+      e
+        .analyzeFile(
+          { path: 'nb.ipynb', text: notebook([{ code: 'run()\n', outputs: [output(text)] }]) },
+          gov(),
+          SETTINGS,
+        )
+        .findings.map((f) => f.ruleId);
+    assert.deepEqual(found('4.44286875*1.35 = 4.44286875 +1.3335860625 = 5.77\n'), []);
+    assert.deepEqual(found('call me on +1.4155550123 or +44 20 7946 0958\n'), ['CG202']);
   });
 
   it("a fix rewrites the cell's source inside the JSON, and the file stays a notebook", () => {
