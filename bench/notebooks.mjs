@@ -8,7 +8,7 @@
 // reads them from a folder it is given (a checkout of a repository named in the labels, at its
 // pinned commit); labels name the folder's base name as `repo`.
 //
-//   node bench/notebooks.mjs --folder /tmp/unsloth-notebooks   # unslothai/notebooks at the pin
+//   node bench/notebooks.mjs --folder /tmp/notebooks   # unslothai/notebooks at the pin
 //   node bench/notebooks.mjs --smoke                           # CI: a small generated folder
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -175,7 +175,7 @@ function outputFindings(path: string, notebook: Notebook, governance: Governance
     }
     for (const [ruleId, g] of byRule) {
       const what = ruleId === secretLiteral.id ? 'literal secret' : 'literal personal value';
-      const kinds = [...g.kinds].map(([k, n]) => `${k} x${n}`).join(', ');
+      const kinds = [...g.kinds].map(([k, n]) => `${k} x${n.toLocaleString('en-US')}`).join(', ');
       const advice =
         ruleId === secretLiteral.id
           ? 'revoke it, and clear the output before committing the notebook'
@@ -183,7 +183,7 @@ function outputFindings(path: string, notebook: Notebook, governance: Governance
       out.push({
         ruleId,
         severity: g.severity,
-        message: `The output of cell ${index + 1} holds ${g.count} ${what}${g.count === 1 ? '' : 's'} (${kinds}); ${advice}`,
+        message: `The output of cell ${index + 1} holds ${g.count.toLocaleString('en-US')} ${what}${g.count === 1 ? '' : 's'} (${kinds}); ${advice}`,
         path,
         span: g.first,
         fixes: [],
