@@ -34,8 +34,14 @@ import { Status, STATUS_COMMAND } from './status';
 import { SETTING_KEYS } from '../../shared/settings';
 import { DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
 
-/** The documents CrownGuard analyses: code, manifests, configs and prompt templates. */
-const DOCUMENT_SELECTOR = DOCUMENT_LANGUAGES.map((language) => ({ scheme: 'file', language }));
+/**
+ * The documents CrownGuard analyses: code, manifests, configs and prompt templates, and the
+ * Python and markdown cells of Jupyter notebooks (the server syncs those as notebooks).
+ */
+const DOCUMENT_SELECTOR = [
+  ...DOCUMENT_LANGUAGES.map((language) => ({ scheme: 'file', language })),
+  ...['python', 'markdown'].map((language) => ({ notebook: 'jupyter-notebook', language })),
+];
 
 /** Crashes tolerated within the window before CrownGuard stops restarting on its own. */
 const MAX_RESTARTS = 4;

@@ -16,6 +16,7 @@ import {
   StreamMessageWriter,
   type ClientCapabilities,
   type ProtocolConnection,
+  type InitializeResult,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { CLI } from './paths';
@@ -40,6 +41,8 @@ export interface ClientOptions {
 export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   refreshRequests = 0;
+  /** What the server answered to initialize. */
+  initializeResult?: InitializeResult;
   /** The `$/progress` values the server sent, in order (begin, report, end). */
   readonly progress: { kind: string; title?: string; message?: string; percentage?: number }[] = [];
   private readonly waiters: (() => void)[] = [];
@@ -106,7 +109,7 @@ export class TestClient {
       },
     };
     const uri = pathToFileURL(options.folder).href;
-    await connection.sendRequest(InitializeRequest.type, {
+    client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: uri,
       capabilities,

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import {
+  isNotebookPath,
+  MAX_NOTEBOOK_CHARS,
   notAnalysed,
   type Engine,
   type Shortfall,
@@ -13,8 +15,11 @@ import { artifactLookup } from '../host/digest';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
 
 /** What the CG005 finding for an unread file says. */
-function shortfallOf(cause: NonNullable<Extract<ReadResult, { ok: false }>['unanalysable']>): Shortfall {
-  if (cause === 'size') return { cause: 'size', limit: `${MAX_FILE_BYTES / 1024} KiB` };
+function shortfallOf(
+  cause: NonNullable<Extract<ReadResult, { ok: false }>['unanalysable']>,
+  limit = MAX_FILE_BYTES,
+): Shortfall {
+  if (cause === 'size') return { cause: 'size', limit: `${limit / 1024} KiB` };
   return { cause: 'binary', detail: cause === 'binary' ? 'a binary file' : 'not valid UTF-8 text' };
 }
 
@@ -38,16 +43,21 @@ export interface TaskResult {
   readonly texts: [string, string][];
 }
 
+/** A notebook holds its outputs and images: it has its own, larger, size bound. */
+function readLimit(abs: string): number {
+  return isNotebookPath(abs) ? MAX_NOTEBOOK_CHARS : MAX_FILE_BYTES;
+}
+
 /** Reads a task's files and runs the engine over them; the same code in-process and in workers. */
 export function runTask(engine: Engine, task: Task): TaskResult {
   const rel = (p: string) => path.relative(task.cwd, p).split(path.sep).join('/') || '.';
   const notes: Note[] = [];
   const unread: Finding[] = [];
   const read = (abs: string, report = true): SourceFile | undefined => {
-    const r = readText(abs);
+    const r = readText(abs, readLimit(abs));
     if (r.ok) return { path: rel(abs), text: r.text };
     // A file too large or not text is a finding (CG005), so that it cannot slip through a check.
-    if (report && r.unanalysable) unread.push(notAnalysed(rel(abs), shortfallOf(r.unanalysable)));
+    if (report && r.unanalysable) unread.push(notAnalysed(rel(abs), shortfallOf(r.unanalysable, readLimit(abs))));
     else if (report) notes.push({ path: rel(abs), message: r.reason });
     return undefined;
   };

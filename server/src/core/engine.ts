@@ -3,6 +3,7 @@ import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
 import { adapterFor, LANGUAGES } from './languages/registry';
+import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
@@ -35,6 +36,8 @@ import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
 import { masked } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
+import { analyzeCells, notebookFileFindings, type CellSource, type CellsResult } from './notebooks/analyze';
+import { isNotebookPath, MAX_NOTEBOOK_CHARS, parseNotebook } from './notebooks/notebook';
 
 export { LANGUAGES, adapterFor } from './languages/registry';
 export { isAnalysable, isGovernanceManifest } from './files/kinds';
@@ -165,6 +168,10 @@ export class Engine {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (!settings.enable) return none;
     if (file.text.length === 0) return { ...none, notes: [{ path: file.path, message: 'skipped: empty file' }] };
+    // Alone, a file is read as what it is by itself: manifests and formats are read together in `manifestFindings`.
+    const kind = fileKindOf(file.path, file.text, settings, ['file']);
+    // A notebook is JSON around code, text and outputs, with its own size bound (images make it large).
+    if (kind?.kind === 'notebook') return this.analyzeNotebookFile(file, governance, settings);
     const skipped = skipReason(file.text);
     // A file too large or too strange to read is a finding, so that it cannot slip through a check unseen.
     if (skipped)
@@ -172,8 +179,6 @@ export class Engine {
         ...none,
         findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])),
       };
-    // Alone, a file is read as what it is by itself: manifests and formats are read together in `manifestFindings`.
-    const kind = fileKindOf(file.path, file.text, settings, ['file']);
     if (kind?.kind === 'code')
       return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true);
     if (kind?.kind === 'prompt-template') {
@@ -207,6 +212,54 @@ export class Engine {
       );
     }
     return none;
+  }
+
+  /**
+   * A notebook's cells as an editor holds them (notebook document sync): the code cells are one
+   * Python program when `language` is Python, the other cells are read for literals. Findings
+   * and fixes are placed in their cells, spans relative to each cell's text.
+   */
+  analyzeNotebook(
+    path: string,
+    cells: readonly CellSource[],
+    language: string,
+    governance: Governance,
+    settings: Settings = DEFAULT_SETTINGS,
+    options: AnalyzeOptions = {},
+  ): CellsResult {
+    if (!settings.enable) return { findings: [], waivers: [] };
+    return analyzeCells(path, cells, language, governance, (program) =>
+      this.analyzeProgram(program, governance, settings, options.retain === true),
+    );
+  }
+
+  private analyzeNotebookFile(file: SourceFile, governance: Governance, settings: Settings): FileResult {
+    const none: FileResult = { findings: [], notes: [], waivers: [] };
+    if (file.text.length > MAX_NOTEBOOK_CHARS)
+      return { ...none, findings: [notAnalysed(file.path, { cause: 'size', limit: '64 MiB' })] };
+    const notebook = parseNotebook(file.text);
+    if (!notebook) {
+      // Not a notebook after all: its secrets are still found in the text.
+      const secrets = literalFindings(file.path, file.text, 'a notebook cell', { classes: ['secret'] });
+      const why = notFullyAnalysedFinding(file.path, { cause: 'binary', detail: 'not nbformat 4 JSON' }, true);
+      return { ...none, findings: masked(withFingerprints(file.path, file.text, [...secrets, why])) };
+    }
+    const result = notebookFileFindings(file, notebook, governance, (program) =>
+      this.analyzeProgram(program, governance, settings, false),
+    );
+    return { ...result, notes: [] };
+  }
+
+  /** A notebook's code cells as one Python program. */
+  private analyzeProgram(program: SourceFile, governance: Governance, settings: Settings, retain: boolean): FileResult {
+    const skipped = skipReason(program.text);
+    if (skipped)
+      return {
+        findings: masked(withFingerprints(program.path, '', [notFullyAnalysedFinding(program.path, skipped, false)])),
+        notes: [],
+        waivers: [],
+      };
+    return this.analyzeCode(program, python, governance, settings, retain);
   }
 
   /**

@@ -14,6 +14,8 @@ export {
   type WorkspaceResult,
 } from './engine';
 export type { WasmLoader } from './languages/parsers';
+export { isNotebookPath, MAX_NOTEBOOK_CHARS } from './notebooks/notebook';
+export type { CellSource, CellFinding, CellsResult } from './notebooks/analyze';
 export { manifestKindOf } from './manifests/load';
 export {
   FILE_KINDS,

@@ -84,6 +84,18 @@ export interface Finding {
   readonly fingerprint?: string;
   /** Where to read more: the definition of the policy a finding violates, for one. */
   readonly related?: readonly RelatedInformation[];
+  /**
+   * In a notebook (.ipynb): the cell, 1-based, and the 1-based line and column in its source
+   * (`span` is still the offset in the file), or `output` when the finding is in what it printed.
+   */
+  readonly cell?: CellLocation;
+}
+
+export interface CellLocation {
+  readonly number: number;
+  readonly line?: number;
+  readonly column?: number;
+  readonly output?: boolean;
 }
 
 /** Something the user should know that is not a finding, e.g. a file that was skipped. */

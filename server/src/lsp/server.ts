@@ -2,6 +2,7 @@ import {
   CodeActionKind,
   ErrorCodes,
   ResponseError,
+  NotebookDocuments,
   TextDocuments,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -27,6 +28,13 @@ import { onDocumentLinks } from './handlers/links';
 import { onCodeLens } from './handlers/configSummary';
 import { onDefinition, onHover, onReferences } from './handlers/navigation';
 import { lineageHandlers, onWorkspaceSymbol } from './handlers/lineage';
+import {
+  listenToNotebooks,
+  NOTEBOOK_SYNC,
+  onDidChangeNotebook,
+  onDidCloseNotebook,
+  onDidOpenNotebook,
+} from './handlers/notebooks';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
 import { onWorkspaceDiagnostic } from './handlers/workspaceDiagnostics';
@@ -88,6 +96,8 @@ export function startServer(connection: Connection): void {
   const engine = Engine.create(loadWasm);
   // Listening from the start: a document opened before the parsers are ready is not missed.
   const documents = new TextDocuments(TextDocument);
+  // Notebook cells live in the same store, so a cell is pulled and fixed like any document.
+  const notebooks = new NotebookDocuments(documents);
   let ready: Promise<ServerContext> | undefined;
   const context = (): Promise<ServerContext> =>
     ready ?? Promise.reject(new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized.'));
@@ -119,6 +129,7 @@ export function startServer(connection: Connection): void {
     ready = engine.then(
       (loaded) => {
         const workspace = new Workspace(connection, loaded, documents);
+        workspace.notebooks = notebooks;
         workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
         // Folders whose uri is not a string are left out rather than trusted.
         workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) =>
@@ -143,6 +154,7 @@ export function startServer(connection: Connection): void {
         // `save`: clients that pull diagnostics on save (VS Code with `crownguard.run: onSave`)
         // only do so when the server asks to be told of saves.
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: { includeText: false } },
+        notebookDocumentSync: NOTEBOOK_SYNC,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         definitionProvider: true,
         referencesProvider: true,
@@ -239,6 +251,10 @@ export function startServer(connection: Connection): void {
   documents.onDidClose(whenReady(onDidClose));
   // The document notifications are checked before they reach the document store.
   documents.listen(checkedDocumentEvents(connection));
+  notebooks.onDidOpen(whenReady(onDidOpenNotebook));
+  notebooks.onDidChange(whenReady(onDidChangeNotebook));
+  notebooks.onDidClose(whenReady(onDidCloseNotebook));
+  listenToNotebooks(connection, notebooks);
 
   connection.listen();
 }

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  NotebookCellKind,
   TextDocuments,
+  type NotebookDocuments,
+  type NotebookDocument,
   type Connection,
   type Diagnostic,
   type DocumentLink,
@@ -18,7 +21,11 @@ import {
   idAt,
   fileKindOf,
   isGovernanceManifest,
+  isNotebookPath,
   isWorkspaceFile,
+  MAX_NOTEBOOK_CHARS,
+  type CellsResult,
+  type CellSource,
   LineIndex,
   mayBeWorkspaceFile,
   scopeOf,
@@ -88,6 +95,10 @@ export class Workspace {
   private readonly results = new SavedResults();
   /** Delayed work (pushed diagnostics, lineage notifications): cancelled on shutdown. */
   readonly timers = new Timers();
+  /** The open notebooks, whose cells are in `documents` too (notebook document sync). */
+  notebooks?: NotebookDocuments<TextDocument>;
+  /** Per open notebook: its cells' analysis, for the versions of the cells it was computed from. */
+  private readonly notebookResults = new Map<string, { key: string; result: CellsResult }>();
   /** Requests the user is waiting for (every one but the workspace scan) now being served. */
   private inForeground = 0;
   private readonly idleWaiters: (() => void)[] = [];
@@ -348,6 +359,8 @@ export class Workspace {
    * tree is kept for the next keystroke) or a saved file's text (`open: false`).
    */
   async analyze(doc: TextDocument, open = true): Promise<{ findings: Finding[]; notes: Note[] }> {
+    const notebook = this.notebooks?.findNotebookDocumentForCell(doc.uri);
+    if (notebook) return this.analyzeCell(notebook, doc);
     const folder = this.folderOf(doc.uri);
     // A saved file takes its folder's settings: asking the client once per file would cost a
     // round trip per file of a workspace scan.
@@ -370,6 +383,46 @@ export class Workspace {
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
+  }
+
+  /**
+   * A notebook cell's findings: all the notebook's cells are analysed together (its code cells
+   * are one program), once per set of cell versions, and each cell takes its own findings.
+   */
+  private async analyzeCell(
+    notebook: NotebookDocument,
+    doc: TextDocument,
+  ): Promise<{ findings: Finding[]; notes: Note[] }> {
+    const settings = await this.settings(notebook.uri);
+    if (!settings.enable) return { findings: [], notes: [] };
+    const cells = notebook.cells.map((c) => this.documents.get(c.document));
+    const key = cells.map((d) => `${d?.uri} ${d?.version}`).join('\n');
+    let cached = this.notebookResults.get(notebook.uri);
+    if (cached?.key !== key) {
+      const governance = await this.governanceFor(notebook.uri);
+      // A code cell in another language is read like text, for literals only.
+      const sources: CellSource[] = notebook.cells.map((c, i) => ({
+        kind: c.kind === NotebookCellKind.Code ? (cells[i]?.languageId === 'python' ? 'code' : 'raw') : 'markdown',
+        text: cells[i]?.getText() ?? '',
+      }));
+      const result = this.engine.analyzeNotebook(notebook.uri, sources, 'python', governance.governance, settings, {
+        retain: true,
+      });
+      this.notebookResults.set(notebook.uri, (cached = { key, result }));
+    }
+    const index = notebook.cells.findIndex((c) => c.document === doc.uri);
+    return { findings: cached.result.findings.filter((f) => f.cell === index).map((f) => f.finding), notes: [] };
+  }
+
+  /** The notebook was closed: drop what was kept for it. */
+  releaseNotebook(uri: string): void {
+    this.notebookResults.delete(uri);
+    this.engine.release(uri);
+  }
+
+  /** True when `uri` is a notebook open in the editor: its cells report for it. */
+  isOpenNotebook(uri: string): boolean {
+    return this.notebooks?.getNotebookDocument(uri) !== undefined;
   }
 
   /** The document was closed: drop what the engine kept for it. */

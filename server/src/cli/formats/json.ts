@@ -33,6 +33,8 @@ export function formatJson(result: CheckResult, regions: Regions, toolVersion: s
           offset: f.span.offset,
           length: f.span.length,
           ...regions.of(f),
+          // In a notebook: the cell (1-based) and the line and column in its source, or its output.
+          ...(f.cell ? { cell: f.cell } : {}),
           fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe === true, edits: x.edits })),
           ...(f.waiver ? { waiver: waiverJson(f.waiver) } : {}),
         })),

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { maskedWaiver, maskId, maskText, RULES, type Severity } from '../../core';
+import { maskedWaiver, maskId, maskText, RULES, type CellLocation, type Severity } from '../../core';
 import { ruleDocText, ruleDocUrl } from '../../host/docs';
 import type { CheckResult } from '../check';
 import type { Regions } from './location';
@@ -16,6 +16,10 @@ function whatItChecks(page: string): string {
       ?.replace(/\s+/g, ' ')
       .trim() ?? ''
   );
+}
+
+function cellText(c: CellLocation): string {
+  return c.output ? `cell ${c.number} output` : `cell ${c.number}, line ${c.line}, column ${c.column}`;
 }
 
 /** Why a waived finding is waived, its fields masked. */
@@ -78,6 +82,16 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
                 artifactLocation: { uri: encodeURI(maskId(f.path)), uriBaseId: 'SRCROOT' },
                 region: regions.of(f),
               },
+              // In a notebook the region is in the .ipynb file; the cell and its line say where a reader looks.
+              ...(f.cell
+                ? {
+                    message: { text: cellText(f.cell) },
+                    properties: {
+                      cell: f.cell.number,
+                      ...(f.cell.output ? { output: true } : { line: f.cell.line, column: f.cell.column }),
+                    },
+                  }
+                : {}),
             },
           ],
           // Where the policy a finding violates is defined, when that is a file of the workspace.

@@ -24,12 +24,20 @@ function noteKind(message: string): [string, string] {
   return ['unreadable file', 'unreadable files'];
 }
 
+/** `file:line:col`, or in a notebook `file cell 3, line 2, column 9` (`file cell 3 output` for what it printed). */
+export function where(f: Finding, regions: Regions): string {
+  const c = f.cell;
+  if (c?.output) return `${maskId(f.path)} cell ${c.number} output`;
+  if (c) return `${maskId(f.path)} cell ${c.number}, line ${c.line}, column ${c.column}`;
+  const r = regions.of(f);
+  return `${maskId(f.path)}:${r.startLine}:${r.startColumn}`;
+}
+
 /** `file:line:col: severity rule-id message`, one line per finding: clickable in terminals and CI logs. */
 export function formatText(result: CheckResult, regions: Regions, elapsedMs: number, inBaseline = 0): string {
   const active = result.findings.filter((f) => !f.waiver);
   const lines = active.map((f: Finding) => {
-    const r = regions.of(f);
-    return `${maskId(f.path)}:${r.startLine}:${r.startColumn}: ${f.severity} ${f.ruleId} ${plainText(f.message)}`;
+    return `${where(f, regions)}: ${f.severity} ${f.ruleId} ${plainText(f.message)}`;
   });
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const count = (s: string) => plural(active.filter((f) => f.severity === s).length, s);

@@ -3,6 +3,7 @@ import type { ConfigFormat } from '../formats/model';
 import type { LanguageAdapter } from '../languages/adapter';
 import { adapterFor } from '../languages/registry';
 import { manifestKindOf, type ManifestKind } from '../manifests/load';
+import { isNotebookPath } from '../notebooks/notebook';
 import { isPromptTemplate } from '../prompts/template';
 import { DEFAULT_SETTINGS, type Settings } from '../types';
 
@@ -20,6 +21,8 @@ export type FileKind =
   /** Source code in a language an adapter parses. */
   | { readonly kind: 'code'; readonly adapter: LanguageAdapter }
   | { readonly kind: 'prompt-template' }
+  /** A Jupyter notebook: its code cells are one Python program, its outputs are scanned for literals. */
+  | { readonly kind: 'notebook' }
   /** Any other configuration file: scanned for literal secrets and personal data. */
   | { readonly kind: 'config' };
 
@@ -105,6 +108,11 @@ export const FILE_KINDS: readonly KindEntry[] = [
       const adapter = adapterFor(path);
       return adapter ? { kind: 'code', adapter } : undefined;
     },
+  },
+  {
+    scope: 'file',
+    named: (path) => isNotebookPath(path),
+    of: (path) => (isNotebookPath(path) ? { kind: 'notebook' } : undefined),
   },
   {
     scope: 'file',

@@ -42,7 +42,14 @@ export const piiLiteral: RuleMeta = {
 };
 
 /** Where a scanned text lives, for the message: `code`, `a prompt template`, `a config`. */
-export type LiteralPlace = 'code' | 'a prompt template' | 'a config file' | 'a manifest' | 'a model card';
+export type LiteralPlace =
+  | 'code'
+  | 'a prompt template'
+  | 'a config file'
+  | 'a manifest'
+  | 'a model card'
+  | 'a notebook cell'
+  | 'a notebook output';
 
 /** How the governance manifest tunes the literal rules; every field has a default. */
 export interface LiteralTuning {

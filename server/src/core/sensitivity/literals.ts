@@ -516,6 +516,8 @@ function isPhone(v: string): boolean {
 /** National formats without a country code are read as phone numbers only after a word that says so. */
 function phoneContext(text: string, start: number, end: number, value: string): boolean {
   if (/[\w./]/.test(text[start - 1] ?? '') || /[\w/]/.test(text[end] ?? '')) return false;
+  // `4.44 +1.3335860625` is a sum (a model printing its arithmetic), not a number to call.
+  if (value.startsWith('+') && /[\d=*/^)]\s*$/.test(text.slice(Math.max(0, start - 8), start))) return false;
   return (
     value.startsWith('+') ||
     value.startsWith('(') ||

@@ -66,7 +66,7 @@ export async function onWorkspaceDiagnostic(
         seen.add(uri);
         if (token.isCancellationRequested)
           throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
-        if (ws.documents.get(uri)) continue;
+        if (ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
         // The open files first: a document pull, a hover or a completion is served before the
         // next saved file is analysed, not merely between slices.
         await ws.foregroundIdle();
@@ -91,7 +91,7 @@ export async function onWorkspaceDiagnostic(
     }
     // Files reported before and gone since: their problems go with them.
     for (const [uri, value] of previous) {
-      if (!seen.has(uri) && value !== GONE && !ws.documents.get(uri))
+      if (!seen.has(uri) && value !== GONE && !ws.documents.get(uri) && !ws.isOpenNotebook(uri))
         items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: GONE, items: [] });
     }
     return { items };

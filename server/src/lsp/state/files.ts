@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { isGovernanceManifest, mayBeWorkspaceFile, type Settings } from '../../core';
+import { isGovernanceManifest, isNotebookPath, MAX_NOTEBOOK_CHARS, mayBeWorkspaceFile, type Settings } from '../../core';
 import { discover } from '../../host/discover';
-import { readText } from '../../host/read';
+import { MAX_FILE_BYTES, readText } from '../../host/read';
 import { fsPath } from './paths';
 
 /**
@@ -21,7 +21,8 @@ export class SavedFiles {
   /** A file's saved text (undefined when unreadable). */
   text(abs: string): string | undefined {
     if (!this.texts.has(abs)) {
-      const read = readText(abs);
+      // A notebook holds outputs and images: it has its own, larger, bound.
+      const read = readText(abs, isNotebookPath(abs) ? MAX_NOTEBOOK_CHARS : MAX_FILE_BYTES);
       this.texts.set(abs, read.ok ? read.text : undefined);
     }
     return this.texts.get(abs);
