@@ -41,8 +41,12 @@ import { checkArtifacts } from './manifests/artifacts';
 import { NOTHING } from './lineage/carried';
 import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
-import { masked } from './safe';
+import { masked, maskedNote } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
+import { datasetFormatOf, isJsonRecords } from './datasets/format';
+import { profileSample } from './datasets/profile';
+import { DatasetScanner, type DatasetSample } from './datasets/sample';
+import { trainingFileFindings } from './rules/sensitive-data-in-training-file';
 
 export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascript];
 
@@ -122,6 +126,11 @@ const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonc', '.toml', '.ini', 
 const GENERATED =
   /^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|composer\.lock|Cargo\.lock)$/;
 
+/** True when a file is training data by its name (JSON Lines, CSV, TSV, Parquet, compressed JSON). */
+export function isDatasetPath(path: string): boolean {
+  return datasetFormatOf(path) !== undefined;
+}
+
 function isConfig(path: string): boolean {
   const lower = path.toLowerCase();
   return CONFIG_EXTENSIONS.some((e) => lower.endsWith(e)) && !GENERATED.test(baseName(path));
@@ -135,6 +144,7 @@ export function isAnalysable(path: string, settings: Settings = DEFAULT_SETTINGS
     adapterFor(path) !== undefined ||
     isPromptTemplate(path) ||
     isConfig(path) ||
+    isDatasetPath(path) ||
     path.toLowerCase().endsWith('.md')
   );
 }
@@ -193,6 +203,13 @@ export class Engine {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (!settings.enable) return none;
     if (file.text.length === 0) return { ...none, notes: [{ path: file.path, message: 'skipped: empty file' }] };
+    // A data file held as text (an open document, a small file) is sampled like a streamed one.
+    const data = datasetFormatOf(file.path);
+    if ((data && !data.compression && data.format !== 'parquet') || (/\.json$/i.test(file.path) && isJsonRecords(file.text))) {
+      const scanner = new DatasetScanner(data?.format === 'jsonl' || data?.format === 'csv' || data?.format === 'tsv' ? data.format : 'json');
+      scanner.push(new TextEncoder().encode(file.text));
+      return this.analyzeDataset(file.path, scanner.finish(), governance, settings);
+    }
     const skipped = skipReason(file.text);
     // A file too large or too strange to read is a finding, so that it cannot slip through a check unseen.
     if (skipped)
@@ -231,6 +248,18 @@ export class Engine {
       );
     }
     return none;
+  }
+
+  /**
+   * Findings for a training data file from a sample of its records (read by a shell, streamed
+   * and bounded, or from a text): one per sensitive field, counts and kinds only.
+   */
+  analyzeDataset(path: string, sample: DatasetSample, governance: Governance, settings: Settings = DEFAULT_SETTINGS): FileResult {
+    if (!settings.enable) return { findings: [], notes: [], waivers: [] };
+    const tuning = literalTuning(governance);
+    const profile = profileSample(sample, this.catalog(governance), { allowedEmailDomains: tuning.allowedEmailDomains });
+    const { findings, notes } = trainingFileFindings(path, profile, sample, tuning);
+    return { findings: masked(withoutAllowed(findings, tuning.allowFingerprints)), notes: notes.map(maskedNote), waivers: [] };
   }
 
   /**

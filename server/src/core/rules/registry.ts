@@ -16,6 +16,7 @@ import { sensitiveDataInTracker } from './sensitive-data-in-tracker';
 import { sensitiveDataUpload } from './sensitive-data-upload';
 import { sensitiveFieldInPromptTemplate } from './sensitive-field-in-prompt-template';
 import { unknownReference } from './unknown-reference';
+import { sensitiveDataInTrainingFile } from './sensitive-data-in-training-file';
 
 /** The rules about sensitive data reaching a sink, one per kind of sink. */
 export const FLOW_RULES: readonly FlowRule[] = [
@@ -37,6 +38,7 @@ export const RULES: readonly RuleMeta[] = [
   sensitiveFieldInPromptTemplate,
   secretLiteral,
   piiLiteral,
+  sensitiveDataInTrainingFile,
   invalidWaiver,
   policyViolation,
   artifactDigest,
