@@ -93,7 +93,11 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
     .filter((f): f is SourceFile => f !== undefined);
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
   const governance = engine.governance(manifest).governance;
-  const data: { findings: Finding[]; notes: Note[]; texts: [string, string][] } = { findings: [], notes: [], texts: [] };
+  const data: { findings: Finding[]; notes: Note[]; texts: [string, string][] } = {
+    findings: [],
+    notes: [],
+    texts: [],
+  };
   for (const abs of dataFiles) {
     const r = await readDataset(abs, datasetFormatOf(abs)?.format ?? 'json');
     if (!r.ok) {

@@ -205,8 +205,13 @@ export class Engine {
     if (file.text.length === 0) return { ...none, notes: [{ path: file.path, message: 'skipped: empty file' }] };
     // A data file held as text (an open document, a small file) is sampled like a streamed one.
     const data = datasetFormatOf(file.path);
-    if ((data && !data.compression && data.format !== 'parquet') || (/\.json$/i.test(file.path) && isJsonRecords(file.text))) {
-      const scanner = new DatasetScanner(data?.format === 'jsonl' || data?.format === 'csv' || data?.format === 'tsv' ? data.format : 'json');
+    if (
+      (data && !data.compression && data.format !== 'parquet') ||
+      (/\.json$/i.test(file.path) && isJsonRecords(file.text))
+    ) {
+      const scanner = new DatasetScanner(
+        data?.format === 'jsonl' || data?.format === 'csv' || data?.format === 'tsv' ? data.format : 'json',
+      );
       scanner.push(new TextEncoder().encode(file.text));
       return this.analyzeDataset(file.path, scanner.finish(), governance, settings);
     }
@@ -254,12 +259,23 @@ export class Engine {
    * Findings for a training data file from a sample of its records (read by a shell, streamed
    * and bounded, or from a text): one per sensitive field, counts and kinds only.
    */
-  analyzeDataset(path: string, sample: DatasetSample, governance: Governance, settings: Settings = DEFAULT_SETTINGS): FileResult {
+  analyzeDataset(
+    path: string,
+    sample: DatasetSample,
+    governance: Governance,
+    settings: Settings = DEFAULT_SETTINGS,
+  ): FileResult {
     if (!settings.enable) return { findings: [], notes: [], waivers: [] };
     const tuning = literalTuning(governance);
-    const profile = profileSample(sample, this.catalog(governance), { allowedEmailDomains: tuning.allowedEmailDomains });
+    const profile = profileSample(sample, this.catalog(governance), {
+      allowedEmailDomains: tuning.allowedEmailDomains,
+    });
     const { findings, notes } = trainingFileFindings(path, profile, sample, tuning);
-    return { findings: masked(withoutAllowed(findings, tuning.allowFingerprints)), notes: notes.map(maskedNote), waivers: [] };
+    return {
+      findings: masked(withoutAllowed(findings, tuning.allowFingerprints)),
+      notes: notes.map(maskedNote),
+      waivers: [],
+    };
   }
 
   /**

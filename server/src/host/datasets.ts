@@ -24,7 +24,7 @@ const readAsync = promisify(read);
 
 /** The file's bytes in fresh chunks (the scanner keeps views into them), never past the size it reported. */
 async function* chunks(fd: number, size: number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < size; ) {
+  for (let at = 0; at < size;) {
     const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - at));
     const { bytesRead } = await readAsync(fd, buf, 0, buf.length, at);
     if (bytesRead === 0) return;

@@ -30,7 +30,8 @@ export function datasetFormatOf(path: string): DatasetFormat | undefined {
   if (lower.endsWith('.gz')) compression = 'gzip';
   else if (lower.endsWith('.zst')) compression = 'zstd';
   if (compression) lower = lower.slice(0, lower.lastIndexOf('.'));
-  for (const [ext, format] of FORMATS) if (lower.endsWith(ext)) return compression && format === 'parquet' ? undefined : { format, compression };
+  for (const [ext, format] of FORMATS)
+    if (lower.endsWith(ext)) return compression && format === 'parquet' ? undefined : { format, compression };
   // Compressed JSON arrays are read as datasets too: nobody compresses a config.
   if (compression && lower.endsWith('.json')) return { format: 'json', compression };
   return undefined;

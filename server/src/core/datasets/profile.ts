@@ -97,7 +97,8 @@ export function profileSample(
         };
         fields.set(path, profile);
       }
-      const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : '';
+      const text =
+        typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : '';
       const list = values.get(path);
       if (list) {
         if (list.length < MAX_VALUES_PER_FIELD) list.push(text);

@@ -37,7 +37,7 @@ export function parseJson(text: string): Record<string, unknown> | undefined {
 /** The records of JSON Lines text; empty lines are not records. */
 export function jsonLines(text: string): ParsedRecord[] {
   const out: ParsedRecord[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const nl = text.indexOf('\n', at);
     const end = nl < 0 ? text.length : nl;
     const line = text.slice(at, end);
@@ -101,7 +101,11 @@ export function sniffDelimiter(firstLine: string): string {
 }
 
 /** Rows of CSV text as cells with their offsets, quotes undone; a last row cut short is dropped when `partial`. */
-export function csvRows(text: string, delimiter: string, partial = false): { offset: number; cells: string[]; starts: number[] }[] {
+export function csvRows(
+  text: string,
+  delimiter: string,
+  partial = false,
+): { offset: number; cells: string[]; starts: number[] }[] {
   const rows: { offset: number; cells: string[]; starts: number[] }[] = [];
   let cells: string[] = [];
   let starts: number[] = [];

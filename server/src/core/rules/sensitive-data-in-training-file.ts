@@ -42,8 +42,12 @@ export function fieldSummary(f: FieldProfile, sample: DatasetSample, sampled: nu
   const of = sampleWords(sample, sampled);
   const kinds = [...f.kinds.values()].sort((a, b) => b.records - a.records);
   if (kinds.length > 0)
-    return kinds.map((k, i) => `${plural(k.kind)} in ${count(k.records)} of ${i === 0 ? of : count(sampled)}`).join('; ');
-  const why = f.named!.asset ? `a field of asset \`${f.named!.asset}\`` : `named as ${f.named!.category ?? 'sensitive'} data`;
+    return kinds
+      .map((k, i) => `${plural(k.kind)} in ${count(k.records)} of ${i === 0 ? of : count(sampled)}`)
+      .join('; ');
+  const why = f.named!.asset
+    ? `a field of asset \`${f.named!.asset}\``
+    : `named as ${f.named!.category ?? 'sensitive'} data`;
   return `${why}; no value in the ${of} matched a detector`;
 }
 
@@ -71,7 +75,8 @@ export function trainingFileFindings(
   const findings: Finding[] = [];
   for (const f of profile.fields) {
     if (f.kinds.size === 0 && !f.named) continue;
-    const where = f.first ? '' : ` (first seen in record ${count(f.firstIndex + 1)})`;
+    // A file read without positions (Parquet) has no first line to point at, only the finding at its top.
+    const where = f.first || !sample.headText ? '' : ` (first seen in record ${count(f.firstIndex + 1)})`;
     const finding: Finding = {
       ruleId: sensitiveDataInTrainingFile.id,
       severity: severityOf(f, synthetic),
@@ -96,8 +101,11 @@ export function boundNotes(path: string, profile: DatasetProfile, sample: Datase
       path,
       message: `data file read in part (the ${sample.bound === 'bytes' ? 'byte' : 'time'} bound was reached): ${sampleWords(sample, profile.sampled)}`,
     });
-  if (sample.oversized > 0) notes.push({ path, message: `${count(sample.oversized)} records over the size bound were not read` });
-  if (sample.unparsed > 0) notes.push({ path, message: `${count(sample.unparsed)} sampled records are not JSON objects` });
-  if (profile.truncated) notes.push({ path, message: 'more distinct fields than are profiled: the rest were not read' });
+  if (sample.oversized > 0)
+    notes.push({ path, message: `${count(sample.oversized)} records over the size bound were not read` });
+  if (sample.unparsed > 0)
+    notes.push({ path, message: `${count(sample.unparsed)} sampled records are not JSON objects` });
+  if (profile.truncated)
+    notes.push({ path, message: 'more distinct fields than are profiled: the rest were not read' });
   return notes;
 }
