@@ -123,11 +123,8 @@ async function readParquet(
   const metadata = await parquetMetadataAsync(file);
   const total = Number(metadata.num_rows);
   const rows: { index: number; value: Record<string, unknown> }[] = [];
-  const take = async (from: number, to: number) => {
-    const objects = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd: to });
-    objects.forEach((value, i) => rows.push({ index: from + i, value }));
-  };
-  await take(0, Math.min(bounds.head, total));
+  const head = await parquetReadObjects({ file, metadata, rowStart: 0, rowEnd: Math.min(bounds.head, total) });
+  head.forEach((value, index) => rows.push({ index, value }));
   let bound: 'bytes' | 'time' | undefined;
   if (total > bounds.head && bounds.sample > 0) {
     // A few windows of consecutive rows: each costs the pages it touches, whatever its length.
@@ -137,12 +134,30 @@ async function readParquet(
     const starts = new Set<number>();
     for (let i = 0; i < windows * 4 && starts.size < windows; i++)
       starts.add(bounds.head + Math.floor(random() * Math.max(1, total - bounds.head - width)));
+    // Windows in one row group are read in one call: a call decodes the pages it touches, and
+    // two calls into one row group would decode its pages twice.
+    const groupEnds: number[] = [];
+    let end = 0;
+    for (const g of metadata.row_groups) groupEnds.push((end += Number(g.num_rows)));
+    const byGroup = new Map<number, { from: number; to: number; windows: [number, number][] }>();
     for (const start of [...starts].sort((a, b) => a - b)) {
+      const stop = Math.min(total, start + width);
+      const g = groupEnds.findIndex((e) => start < e);
+      const entry = byGroup.get(g) ?? { from: start, to: stop, windows: [] };
+      entry.to = Math.max(entry.to, stop);
+      entry.windows.push([start, stop]);
+      byGroup.set(g, entry);
+    }
+    for (const { from, to, windows: within } of byGroup.values()) {
       if (signal?.cancelled) break;
       if (bytesRead >= bounds.maxBytes) bound = 'bytes';
       else if (Date.now() - started > bounds.maxMs) bound = 'time';
       if (bound) break;
-      await take(start, Math.min(total, start + width));
+      const objects = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd: to });
+      objects.forEach((value, i) => {
+        const index = from + i;
+        if (within.some(([a, b]) => index >= a && index < b)) rows.push({ index, value });
+      });
     }
   }
   const seen = new Set<number>();
