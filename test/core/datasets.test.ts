@@ -78,6 +78,13 @@ describe('training data files: findings per field (CG203)', () => {
     );
   });
 
+  it('takes addresses at the reserved example domains, under any suffix or subdomain, as stand-ins', () => {
+    const text = ['t@subdomain.example.com', 'ann@example.co.uk', 'jo@example-domain.com']
+      .map((a) => JSON.stringify({ answer: `valid: ${a}` }))
+      .join('\n');
+    assert.deepEqual(e.analyzeFile({ path: 'data/answers.jsonl', text }, governance).findings, []);
+  });
+
   it('reads CSV without a header row as numbered columns, and sniffs a semicolon delimiter', () => {
     const text = 'ann.lee@fernmail.org;12\nraj.pal@fernmail.org;13\n';
     const r = e.analyzeFile({ path: 'data/contacts.csv', text }, governance);
