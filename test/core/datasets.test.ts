@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import {
+  applyEdits,
   DatasetScanner,
   DEFAULT_BOUNDS,
   DEFAULT_SETTINGS,
@@ -220,6 +221,84 @@ describe('compressed and columnar data files, read by the host', () => {
       [
         `Training data field \`contact\`: email addresses in ${read.sample.records.length} of ${read.sample.records.length} sampled records of 5,000`,
       ],
+    );
+  });
+});
+
+describe('training data files against the governance manifest (CG404, CG405)', () => {
+  const manifest = [
+    'apiVersion: crownguard/v1',
+    'kind: Governance',
+    'tiers:',
+    '  - id: restricted',
+    '    crownJewel: true',
+    'assets:',
+    '  - id: support-tickets',
+    '    tier: restricted',
+    '    locations:',
+    '      - data/tickets/*.jsonl',
+    '    fields:',
+    '      - ticket_body',
+    '',
+  ].join('\n');
+  const records = [
+    { ticket_body: 'printer jams', contact: 'ann.lee@fernmail.org' },
+    { ticket_body: 'refund', contact: 'raj.pal@fernmail.org' },
+  ]
+    .map((r) => JSON.stringify(r))
+    .join('\n');
+  const analyse = (path: string) => {
+    const gov = e.governance({ path: 'governance.yaml', text: manifest });
+    const s = new DatasetScanner('jsonl');
+    s.push(new TextEncoder().encode(records));
+    return e.analyzeDataset(path, s.finish(), gov.governance, DEFAULT_SETTINGS, manifest);
+  };
+
+  it('reports a sensitive field the asset does not declare, on the asset, with the fix that declares it', () => {
+    const r = analyse('data/tickets/march.jsonl');
+    const found = r.findings.filter((f) => f.ruleId === 'CG404');
+    assert.deepEqual(
+      found.map((f) => [f.path, f.severity, f.message]),
+      [
+        [
+          'governance.yaml',
+          'warning',
+          'Asset `support-tickets` does not declare field `contact`, which holds email addresses in 2 of 2 records of data/tickets/march.jsonl',
+        ],
+      ],
+    );
+    assert.equal(manifest.slice(found[0].span.offset, found[0].span.offset + found[0].span.length), 'support-tickets');
+    const after = applyEdits(manifest, found[0].fixes[0].edits);
+    assert.equal(after, manifest.replace('      - ticket_body\n', '      - ticket_body\n      - contact\n'));
+    // After the fix the field is declared: no finding is left.
+    const gov = e.governance({ path: 'governance.yaml', text: after });
+    const s = new DatasetScanner('jsonl');
+    s.push(new TextEncoder().encode(records));
+    const again = e.analyzeDataset('data/tickets/march.jsonl', s.finish(), gov.governance, DEFAULT_SETTINGS, after);
+    assert.deepEqual(
+      again.findings.filter((f) => f.ruleId === 'CG404'),
+      [],
+    );
+  });
+
+  it('reports a data file with sensitive fields that no asset covers, when a manifest exists', () => {
+    const r = analyse('exports/dump.jsonl');
+    assert.deepEqual(
+      r.findings.filter((f) => f.ruleId === 'CG405').map((f) => [f.path, f.message]),
+      [
+        [
+          'exports/dump.jsonl',
+          'Data file with sensitive fields (`contact`) that no asset of the governance manifest declares in its locations',
+        ],
+      ],
+    );
+    // Without a manifest there is nothing to check against.
+    const s = new DatasetScanner('jsonl');
+    s.push(new TextEncoder().encode(records));
+    const bare = e.analyzeDataset('exports/dump.jsonl', s.finish(), governance);
+    assert.deepEqual(
+      bare.findings.filter((f) => f.ruleId === 'CG405' || f.ruleId === 'CG404'),
+      [],
     );
   });
 });

@@ -104,7 +104,7 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
       data.notes.push({ path: rel(abs), message: r.reason });
       continue;
     }
-    const result = engine.analyzeDataset(rel(abs), r.sample, governance, settings);
+    const result = engine.analyzeDataset(rel(abs), r.sample, governance, settings, manifest?.text);
     data.findings.push(...result.findings);
     data.notes.push(...result.notes);
     if (result.findings.length) data.texts.push([rel(abs), r.sample.headText]);

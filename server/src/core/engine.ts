@@ -47,6 +47,7 @@ import { datasetFormatOf, isJsonRecords } from './datasets/format';
 import { profileSample } from './datasets/profile';
 import { DatasetScanner, type DatasetSample } from './datasets/sample';
 import { trainingFileFindings } from './rules/sensitive-data-in-training-file';
+import { undeclaredDataFindings } from './rules/undeclared-data';
 
 export const ADAPTERS: readonly LanguageAdapter[] = [python, typescript, javascript];
 
@@ -264,15 +265,27 @@ export class Engine {
     sample: DatasetSample,
     governance: Governance,
     settings: Settings = DEFAULT_SETTINGS,
+    /** The governance manifest's text, for the fix that declares a field (CG404 is reported on it). */
+    governanceText?: string,
   ): FileResult {
     if (!settings.enable) return { findings: [], notes: [], waivers: [] };
     const tuning = literalTuning(governance);
-    const profile = profileSample(sample, this.catalog(governance), {
-      allowedEmailDomains: tuning.allowedEmailDomains,
-    });
+    const catalog = this.catalog(governance);
+    const profile = profileSample(sample, catalog, { allowedEmailDomains: tuning.allowedEmailDomains });
     const { findings, notes } = trainingFileFindings(path, profile, sample, tuning);
+    const checked = undeclaredDataFindings(path, profile, sample, governance, catalog, governanceText);
+    const own = withFingerprints(
+      path,
+      sample.headText,
+      checked.filter((f) => f.path === path),
+    );
+    const onManifest = withFingerprints(
+      governance.path ?? '',
+      governanceText ?? '',
+      checked.filter((f) => f.path !== path),
+    );
     return {
-      findings: masked(withoutAllowed(findings, tuning.allowFingerprints)),
+      findings: masked(withoutAllowed([...findings, ...own, ...onManifest], tuning.allowFingerprints)),
       notes: notes.map(maskedNote),
       waivers: [],
     };

@@ -17,6 +17,7 @@ import { sensitiveDataUpload } from './sensitive-data-upload';
 import { sensitiveFieldInPromptTemplate } from './sensitive-field-in-prompt-template';
 import { unknownReference } from './unknown-reference';
 import { sensitiveDataInTrainingFile } from './sensitive-data-in-training-file';
+import { undeclaredCrownJewelCandidate, undeclaredSensitiveField } from './undeclared-data';
 
 /** The rules about sensitive data reaching a sink, one per kind of sink. */
 export const FLOW_RULES: readonly FlowRule[] = [
@@ -43,6 +44,8 @@ export const RULES: readonly RuleMeta[] = [
   policyViolation,
   artifactDigest,
   lineageCycle,
+  undeclaredSensitiveField,
+  undeclaredCrownJewelCandidate,
 ];
 
 export function ruleById(id: string): RuleMeta | undefined {

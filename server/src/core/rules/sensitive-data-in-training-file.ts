@@ -27,7 +27,7 @@ export function roughCount(n: number): string {
   return count(n);
 }
 
-function plural(kind: string): string {
+export function plural(kind: string): string {
   return /(s|ss)$/.test(kind) ? `${kind}es` : `${kind}s`;
 }
 
