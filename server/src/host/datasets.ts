@@ -63,7 +63,7 @@ export async function readDataset(
     let stopped = false;
     if (kind?.compression === 'zstd') {
       const zstd = new Decompress((data) => {
-        if (!stopped && !scanner.push(data.slice())) stopped = true;
+        if (!stopped && !scanner.push(Buffer.from(data))) stopped = true;
       });
       for await (const chunk of raw as AsyncIterable<Buffer>) {
         zstd.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -75,7 +75,7 @@ export async function readDataset(
     } else {
       const stream = kind?.compression === 'gzip' ? raw.pipe(createGunzip()) : raw;
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (!scanner.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)) || signal?.cancelled) {
+        if (!scanner.push(chunk) || signal?.cancelled) {
           complete = false;
           break;
         }
@@ -153,7 +153,7 @@ async function readParquet(
       if (bytesRead >= bounds.maxBytes) bound = 'bytes';
       else if (Date.now() - started > bounds.maxMs) bound = 'time';
       if (bound) break;
-      const objects = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd: to });
+      const objects = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd: to, useOffsetIndex: true });
       objects.forEach((value, i) => {
         const index = from + i;
         if (within.some(([a, b]) => index >= a && index < b)) rows.push({ index, value });
