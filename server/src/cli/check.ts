@@ -177,7 +177,7 @@ export async function runCheck(
   if (jobs > 1 && tasks.length > 1) await runParallel(tasks, jobs, collect);
   else {
     const e = await engine();
-    for (const t of tasks) collect(runTask(e, t), t.files.length);
+    for (const t of tasks) collect(await runTask(e, t), t.files.length);
   }
   const byPosition = (
     a: { path: string; span?: { offset: number } },

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import {
   isNotebookPath,
   MAX_NOTEBOOK_CHARS,
+  datasetFormatOf,
+  isJsonRecords,
   notAnalysed,
   type Engine,
   type Shortfall,
@@ -12,7 +14,25 @@ import {
   type Waiver,
 } from '../core';
 import { artifactLookup } from '../host/digest';
+import { readDataset } from '../host/datasets';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
+import { openRegular } from '../host/confine';
+import { closeSync, readSync } from 'node:fs';
+
+/** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
+function isLargeJsonRecords(abs: string): boolean {
+  if (!/\.json$/i.test(abs)) return false;
+  const opened = openRegular(abs);
+  if (!opened.ok) return false;
+  try {
+    if (opened.size <= MAX_FILE_BYTES) return false;
+    const head = Buffer.alloc(4096);
+    const n = readSync(opened.fd, head, 0, head.length, 0);
+    return isJsonRecords(head.subarray(0, n).toString('utf8'));
+  } finally {
+    closeSync(opened.fd);
+  }
+}
 
 /** What the CG005 finding for an unread file says. */
 function shortfallOf(
@@ -49,7 +69,7 @@ function readLimit(abs: string): number {
 }
 
 /** Reads a task's files and runs the engine over them; the same code in-process and in workers. */
-export function runTask(engine: Engine, task: Task): TaskResult {
+export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   const rel = (p: string) => path.relative(task.cwd, p).split(path.sep).join('/') || '.';
   const notes: Note[] = [];
   const unread: Finding[] = [];
@@ -75,13 +95,36 @@ export function runTask(engine: Engine, task: Task): TaskResult {
       texts: own.length ? [[manifest.path, manifest.text]] : [],
     };
   }
-  const sources = task.files.map((f) => read(f)).filter((f): f is SourceFile => f !== undefined);
+  // Data files are streamed and sampled, never read whole; the rest are read as text.
+  const dataFiles = task.files.filter((f) => datasetFormatOf(f) !== undefined || isLargeJsonRecords(f));
+  const sources = task.files
+    .filter((f) => !dataFiles.includes(f))
+    .map((f) => read(f))
+    .filter((f): f is SourceFile => f !== undefined);
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
+  const governance = engine.governance(manifest).governance;
+  const data: { findings: Finding[]; notes: Note[]; texts: [string, string][] } = {
+    findings: [],
+    notes: [],
+    texts: [],
+  };
+  for (const abs of dataFiles) {
+    const r = await readDataset(abs, datasetFormatOf(abs)?.format ?? 'json');
+    if (!r.ok) {
+      data.notes.push({ path: rel(abs), message: r.reason });
+      continue;
+    }
+    const result = engine.analyzeDataset(rel(abs), r.sample, governance, settings, manifest?.text);
+    data.findings.push(...result.findings);
+    data.notes.push(...result.notes);
+    if (result.findings.length) data.texts.push([rel(abs), r.sample.headText]);
+  }
   // Releases' artifacts are looked up from the folder of the manifest that governs them.
   const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
   const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root));
   const findings = [
     ...unread,
+    ...data.findings,
     ...(task.reportManifest || !manifest ? result.findings : result.findings.filter((f) => f.path !== manifest.path)),
   ];
   // The files findings are in, and those their related information points into (a governance entry).
@@ -91,12 +134,13 @@ export function runTask(engine: Engine, task: Task): TaskResult {
   const texts = [...(manifest ? [manifest] : []), ...sources]
     .filter((f) => withFindings.has(f.path))
     .map((f): [string, string] => [f.path, f.text]);
+  texts.push(...data.texts);
   return {
     findings,
-    notes: [...notes, ...result.notes],
+    notes: [...notes, ...data.notes, ...result.notes],
     waivers: result.waivers,
     brokenManifest: task.reportManifest && result.configurationBroken && manifest ? manifest.path : undefined,
-    filesChecked: sources.length + (manifest && task.reportManifest ? 1 : 0),
+    filesChecked: sources.length + dataFiles.length + (manifest && task.reportManifest ? 1 : 0),
     texts,
   };
 }

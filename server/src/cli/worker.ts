@@ -13,7 +13,7 @@ if (port) {
   port.on('message', async (task: Task | null) => {
     if (task === null) return port.close();
     try {
-      port.postMessage({ ok: true, result: runTask(await ready, task) });
+      port.postMessage({ ok: true, result: await runTask(await ready, task) });
     } catch (err) {
       port.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });
     }

@@ -34,13 +34,18 @@ import {
 } from './types';
 import { applyWaivers, waiverFix } from './waivers';
 import { withFingerprints } from './fingerprint';
-import { masked } from './safe';
+import { masked, maskedNote } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
 import { analyzeCells, notebookFileFindings, type CellSource, type CellsResult } from './notebooks/analyze';
 import { isNotebookPath, MAX_NOTEBOOK_CHARS, parseNotebook } from './notebooks/notebook';
+import { datasetFormatOf, isJsonRecords } from './datasets/format';
+import { profileSample } from './datasets/profile';
+import { DatasetScanner, type DatasetSample } from './datasets/sample';
+import { trainingFileFindings } from './rules/sensitive-data-in-training-file';
+import { undeclaredDataFindings } from './rules/undeclared-data';
 
 export { LANGUAGES, adapterFor } from './languages/registry';
-export { isAnalysable, isGovernanceManifest } from './files/kinds';
+export { isAnalysable, isDatasetPath, isGovernanceManifest } from './files/kinds';
 
 /** Source files larger than this are not analysed; a CG005 finding says so. */
 export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
@@ -172,6 +177,18 @@ export class Engine {
     const kind = fileKindOf(file.path, file.text, settings, ['file']);
     // A notebook is JSON around code, text and outputs, with its own size bound (images make it large).
     if (kind?.kind === 'notebook') return this.analyzeNotebookFile(file, governance, settings);
+    // A data file held as text (an open document, a small file) is sampled like a streamed one.
+    const data = datasetFormatOf(file.path);
+    if (
+      (data && !data.compression && data.format !== 'parquet') ||
+      (/\.json$/i.test(file.path) && isJsonRecords(file.text))
+    ) {
+      const scanner = new DatasetScanner(
+        data?.format === 'jsonl' || data?.format === 'csv' || data?.format === 'tsv' ? data.format : 'json',
+      );
+      scanner.push(new TextEncoder().encode(file.text));
+      return this.analyzeDataset(file.path, scanner.finish(), governance, settings);
+    }
     const skipped = skipReason(file.text);
     // A file too large or too strange to read is a finding, so that it cannot slip through a check unseen.
     if (skipped)
@@ -260,6 +277,41 @@ export class Engine {
         waivers: [],
       };
     return this.analyzeCode(program, python, governance, settings, retain);
+  }
+
+  /**
+   * Findings for a training data file from a sample of its records (read by a shell, streamed
+   * and bounded, or from a text): one per sensitive field, counts and kinds only.
+   */
+  analyzeDataset(
+    path: string,
+    sample: DatasetSample,
+    governance: Governance,
+    settings: Settings = DEFAULT_SETTINGS,
+    /** The governance manifest's text, for the fix that declares a field (CG404 is reported on it). */
+    governanceText?: string,
+  ): FileResult {
+    if (!settings.enable) return { findings: [], notes: [], waivers: [] };
+    const tuning = literalTuning(governance);
+    const catalog = this.catalog(governance);
+    const profile = profileSample(sample, catalog, { allowedEmailDomains: tuning.allowedEmailDomains });
+    const { findings, notes } = trainingFileFindings(path, profile, sample, tuning);
+    const checked = undeclaredDataFindings(path, profile, sample, governance, catalog, governanceText);
+    const own = withFingerprints(
+      path,
+      sample.headText,
+      checked.filter((f) => f.path === path),
+    );
+    const onManifest = withFingerprints(
+      governance.path ?? '',
+      governanceText ?? '',
+      checked.filter((f) => f.path !== path),
+    );
+    return {
+      findings: masked(withoutAllowed([...findings, ...own, ...onManifest], tuning.allowFingerprints)),
+      notes: notes.map(maskedNote),
+      waivers: [],
+    };
   }
 
   /**

@@ -6,3 +6,7 @@ declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
 declare const crypto: { getRandomValues<T extends ArrayBufferView | null>(array: T): T };
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}

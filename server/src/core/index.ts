@@ -9,6 +9,7 @@ export {
   isAnalysable,
   notAnalysed,
   isGovernanceManifest,
+  isDatasetPath,
   type AnalyzeOptions,
   type FileResult,
   type WorkspaceResult,
@@ -56,5 +57,14 @@ export { LineageGraph, type Subgraph } from './lineage/graph';
 export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';
 export { describeSources, type Source } from './lineage/explain';
 export { MODEL_KINDS } from './lineage/model';
+export { datasetFormatOf, isJsonRecords, type DatasetFormat, type RecordFormat } from './datasets/format';
+export {
+  DatasetScanner,
+  DEFAULT_BOUNDS,
+  sampleOf,
+  seededRandom,
+  type DatasetSample,
+  type SampleBounds,
+} from './datasets/sample';
 export * from './types';
 export { summariseConfig, type ConfigSummary } from './ide/config-summary';

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { isAnalysable, type Settings } from '../core';
+import { isAnalysable, isDatasetPath, type Settings } from '../core';
 import { readText } from './read';
 import { realFolder, resolveWithin } from './confine';
 import { IgnoreRules } from './gitignore';
@@ -24,6 +24,11 @@ const SKIPPED_DIRS = new Set([
   '.next',
   '.cache',
 ]);
+/**
+ * Build folders whose name data pipelines use for their outputs too: walked for data files
+ * only (JSON Lines, CSV, Parquet), never for code. (`output/` and `data/` are walked in full.)
+ */
+const DATA_ONLY_DIRS = new Set(['out']);
 /** Ignore files honoured in every folder, with .gitignore's syntax. */
 const IGNORE_FILES = ['.gitignore', '.crownguardignore'];
 
@@ -96,7 +101,14 @@ export function discover(roots: readonly string[], settings: Settings): Discover
     }
   };
 
-  const walk = (dir: string, dirReal: string, rootReal: string, linked: boolean, stack: readonly Rules[]) => {
+  const walk = (
+    dir: string,
+    dirReal: string,
+    rootReal: string,
+    linked: boolean,
+    stack: readonly Rules[],
+    dataOnly = false,
+  ) => {
     if (seenDirs.has(dirReal)) return count('folders reached twice through links');
     seenDirs.add(dirReal);
     let entries: string[];
@@ -129,10 +141,10 @@ export function discover(roots: readonly string[], settings: Settings): Discover
         continue;
       }
       if (st.isDirectory()) {
-        if (SKIPPED_DIRS.has(name)) count('dependency or build folders');
+        if (SKIPPED_DIRS.has(name) && !DATA_ONLY_DIRS.has(name)) count('dependency or build folders');
         else if (isIgnored(inner, p, true)) count('ignored entries');
-        else walk(p, real, rootReal, viaLink, inner);
-      } else if (!isAnalysable(p, settings)) continue;
+        else walk(p, real, rootReal, viaLink, inner, dataOnly || DATA_ONLY_DIRS.has(name));
+      } else if (!isAnalysable(p, settings) || (dataOnly && !isDatasetPath(p))) continue;
       else if (isIgnored(inner, p, false)) count('ignored entries');
       else if (!st.isFile()) count('special files');
       else addFile(p, real, viaLink);

@@ -3,6 +3,7 @@ import type { ConfigFormat } from '../formats/model';
 import type { LanguageAdapter } from '../languages/adapter';
 import { adapterFor } from '../languages/registry';
 import { manifestKindOf, type ManifestKind } from '../manifests/load';
+import { datasetFormatOf } from '../datasets/format';
 import { isNotebookPath } from '../notebooks/notebook';
 import { isPromptTemplate } from '../prompts/template';
 import { DEFAULT_SETTINGS, type Settings } from '../types';
@@ -21,6 +22,8 @@ export type FileKind =
   /** Source code in a language an adapter parses. */
   | { readonly kind: 'code'; readonly adapter: LanguageAdapter }
   | { readonly kind: 'prompt-template' }
+  /** A training data file (JSON Lines, CSV/TSV, Parquet, compressed JSON): sampled, profiled per field. */
+  | { readonly kind: 'dataset' }
   /** A Jupyter notebook: its code cells are one Python program, its outputs are scanned for literals. */
   | { readonly kind: 'notebook' }
   /** Any other configuration file: scanned for literal secrets and personal data. */
@@ -54,6 +57,11 @@ export function isGovernanceManifest(path: string, settings: Settings = DEFAULT_
   const wanted = settings.governanceManifest.replace(/\\/g, '/').replace(/^\.\//, '');
   if (wanted) return path.replace(/\\/g, '/').endsWith('/' + wanted) || path === wanted;
   return /^governance\.ya?ml$/.test(baseName(path));
+}
+
+/** True when a file is training data by its name (JSON Lines, CSV, TSV, Parquet, compressed JSON). */
+export function isDatasetPath(path: string): boolean {
+  return datasetFormatOf(path) !== undefined;
 }
 
 /** Names that may hold a CrownGuard manifest or a known format, which are recognised by content. */
@@ -108,6 +116,11 @@ export const FILE_KINDS: readonly KindEntry[] = [
       const adapter = adapterFor(path);
       return adapter ? { kind: 'code', adapter } : undefined;
     },
+  },
+  {
+    scope: 'file',
+    named: (path) => isDatasetPath(path),
+    of: (path) => (isDatasetPath(path) ? { kind: 'dataset' } : undefined),
   },
   {
     scope: 'file',

@@ -16,6 +16,8 @@ import { sensitiveDataInTracker } from './sensitive-data-in-tracker';
 import { sensitiveDataUpload } from './sensitive-data-upload';
 import { sensitiveFieldInPromptTemplate } from './sensitive-field-in-prompt-template';
 import { unknownReference } from './unknown-reference';
+import { sensitiveDataInTrainingFile } from './sensitive-data-in-training-file';
+import { undeclaredCrownJewelCandidate, undeclaredSensitiveField } from './undeclared-data';
 
 /** The rules about sensitive data reaching a sink, one per kind of sink. */
 export const FLOW_RULES: readonly FlowRule[] = [
@@ -40,10 +42,13 @@ export const RULES: readonly (Rule | FlowRule)[] = [
   sensitiveFieldInPromptTemplate,
   secretLiteral,
   piiLiteral,
+  sensitiveDataInTrainingFile,
   invalidWaiver,
   policyViolation,
   artifactDigest,
   lineageCycle,
+  undeclaredSensitiveField,
+  undeclaredCrownJewelCandidate,
 ];
 
 export function ruleById(id: string): RuleMeta | undefined {

@@ -453,7 +453,7 @@ function connectionContext(text: string, _start: number, end: number): boolean {
 }
 
 const EXAMPLE_DOMAINS =
-  /@(example\.(com|org|net)|test|localhost|.*\.(test|example|invalid|local))$|^(noreply|no-reply|donotreply|do-not-reply)@|@users\.noreply\.github\.com$|^(github-actions|actions|dependabot|renovate)(\[bot\])?@/i;
+  /@(([\w-]+\.)*example\.(com|org|net)|test|localhost|.*\.(test|example|invalid|local))$|^(noreply|no-reply|donotreply|do-not-reply)@|@users\.noreply\.github\.com$|^(github-actions|actions|dependabot|renovate)(\[bot\])?@/i;
 /** Domains used in tutorials, tests and demo data as stand-ins. */
 const STAND_IN_DOMAINS = new Set([
   'email.com',
@@ -494,6 +494,8 @@ function isEmail(v: string, options: ScanOptions): boolean {
   if (EXAMPLE_DOMAINS.test(v) || /^git@/i.test(v)) return false;
   const domain = v.slice(v.indexOf('@') + 1).toLowerCase();
   if (STAND_IN_DOMAINS.has(domain) || /^(your|example|sample)/i.test(v)) return false;
+  // `example.co.uk`, `example-domain.com`: the reserved name under another suffix, as demo data writes it.
+  if (/^(example|sample)[-.]/.test(domain)) return false;
   // One-letter labels (`a@d.co`) are abbreviations in prose, not addresses.
   if (domain.split('.')[0].length < 2) return false;
   return !(options.allowedEmailDomains ?? []).some(

@@ -1,0 +1,166 @@
+import { closeSync, read, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+import {
+  DatasetScanner,
+  DEFAULT_BOUNDS,
+  datasetFormatOf,
+  sampleOf,
+  seededRandom,
+  type DatasetSample,
+  type RecordFormat,
+  type SampleBounds,
+} from '../core';
+import { openRegular } from './confine';
+
+export type DatasetRead = { ok: true; sample: DatasetSample } | { ok: false; reason: string };
+
+/** Bytes read from disk per chunk. */
+const CHUNK_BYTES = 1024 * 1024;
+
+const readAsync = promisify(read);
+
+/** The file's bytes in fresh chunks (the scanner keeps views into them), never past the size it reported. */
+async function* chunks(fd: number, size: number): AsyncGenerator<Buffer> {
+  for (let at = 0; at < size;) {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - at));
+    const { bytesRead } = await readAsync(fd, buf, 0, buf.length, at);
+    if (bytesRead === 0) return;
+    at += bytesRead;
+    yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * Reads a training data file as a bounded sample of its records: streamed in chunks (through
+ * gzip or zstd when compressed), never loaded whole, stopped at the first bound reached.
+ * Parquet is read by byte ranges: its footer, then the pages of the rows sampled. Only
+ * regular files are opened (no FIFO, no device); nothing is fetched from anywhere else.
+ */
+export async function readDataset(
+  file: string,
+  format: RecordFormat | undefined = datasetFormatOf(file)?.format,
+  bounds: SampleBounds = DEFAULT_BOUNDS,
+  signal?: { readonly cancelled: boolean },
+): Promise<DatasetRead> {
+  const kind = datasetFormatOf(file);
+  const opened = openRegular(file);
+  if (!opened.ok) return opened;
+  const { fd, size } = opened;
+  let closed = false;
+  const close = () => {
+    if (!closed) closeSync(fd);
+    closed = true;
+  };
+  try {
+    if (!format) return { ok: false, reason: 'not a data file' };
+    if (format === 'parquet') return await readParquet(fd, size, bounds, signal);
+    const scanner = new DatasetScanner(format, bounds);
+    const raw = Readable.from(chunks(fd, size), { objectMode: false });
+    let complete = true;
+    let stopped = false;
+    if (kind?.compression === 'zstd') {
+      const zstd = new Decompress((data) => {
+        if (!stopped && !scanner.push(Buffer.from(data))) stopped = true;
+      });
+      for await (const chunk of raw as AsyncIterable<Buffer>) {
+        zstd.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+        if (stopped || signal?.cancelled) {
+          complete = false;
+          break;
+        }
+      }
+    } else {
+      const stream = kind?.compression === 'gzip' ? raw.pipe(createGunzip()) : raw;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (!scanner.push(chunk) || signal?.cancelled) {
+          complete = false;
+          break;
+        }
+      }
+      if (stream !== raw) stream.destroy();
+    }
+    raw.destroy();
+    // Compressed sizes say little about the records inside: the estimate uses the bytes read.
+    const estimateFrom = kind?.compression ? undefined : size;
+    return { ok: true, sample: scanner.finish(estimateFrom, complete) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, reason: `not readable as ${format ?? 'data'}${code ? ` (${code})` : ''}` };
+  } finally {
+    close();
+  }
+}
+
+/** Parquet: the first rows, then seeded windows of rows spread over the file, within the bounds. */
+async function readParquet(
+  fd: number,
+  size: number,
+  bounds: SampleBounds,
+  signal?: { readonly cancelled: boolean },
+): Promise<DatasetRead> {
+  // hyparquet is an ES module: loaded when a Parquet file is first read.
+  const { parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  let bytesRead = 0;
+  const file = {
+    byteLength: size,
+    slice(start: number, end = size): ArrayBuffer {
+      const length = Math.max(0, Math.min(end, size) - start);
+      const buf = Buffer.alloc(length);
+      let at = 0;
+      while (at < length) {
+        const n = readSync(fd, buf, at, length - at, start + at);
+        if (n === 0) break;
+        at += n;
+      }
+      bytesRead += at;
+      return buf.buffer.slice(buf.byteOffset, buf.byteOffset + at);
+    },
+  };
+  const started = Date.now();
+  const metadata = await parquetMetadataAsync(file);
+  const total = Number(metadata.num_rows);
+  const rows: { index: number; value: Record<string, unknown> }[] = [];
+  const head = await parquetReadObjects({ file, metadata, rowStart: 0, rowEnd: Math.min(bounds.head, total) });
+  head.forEach((value, index) => rows.push({ index, value }));
+  let bound: 'bytes' | 'time' | undefined;
+  if (total > bounds.head && bounds.sample > 0) {
+    // A few windows of consecutive rows: each costs the pages it touches, whatever its length.
+    const windows = Math.min(9, Math.ceil(bounds.sample / 100));
+    const width = Math.ceil(bounds.sample / windows);
+    const random = seededRandom(bounds.seed);
+    const starts = new Set<number>();
+    for (let i = 0; i < windows * 4 && starts.size < windows; i++)
+      starts.add(bounds.head + Math.floor(random() * Math.max(1, total - bounds.head - width)));
+    // Windows in one row group are read in one call: a call decodes the pages it touches, and
+    // two calls into one row group would decode its pages twice.
+    const groupEnds: number[] = [];
+    let end = 0;
+    for (const g of metadata.row_groups) groupEnds.push((end += Number(g.num_rows)));
+    const byGroup = new Map<number, { from: number; to: number; windows: [number, number][] }>();
+    for (const start of [...starts].sort((a, b) => a - b)) {
+      const stop = Math.min(total, start + width);
+      const g = groupEnds.findIndex((e) => start < e);
+      const entry = byGroup.get(g) ?? { from: start, to: stop, windows: [] };
+      entry.to = Math.max(entry.to, stop);
+      entry.windows.push([start, stop]);
+      byGroup.set(g, entry);
+    }
+    for (const { from, to, windows: within } of byGroup.values()) {
+      if (signal?.cancelled) break;
+      if (bytesRead >= bounds.maxBytes) bound = 'bytes';
+      else if (Date.now() - started > bounds.maxMs) bound = 'time';
+      if (bound) break;
+      const objects = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd: to, useOffsetIndex: true });
+      objects.forEach((value, i) => {
+        const index = from + i;
+        if (within.some(([a, b]) => index >= a && index < b)) rows.push({ index, value });
+      });
+    }
+  }
+  const seen = new Set<number>();
+  const unique = rows.filter((r) => !seen.has(r.index) && seen.add(r.index));
+  return { ok: true, sample: sampleOf(unique, total, bound) };
+}
