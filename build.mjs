@@ -44,9 +44,31 @@ await Promise.all([
 ]);
 copyFileSync('client/webview/graph.css', 'dist/lineage-view.css');
 
+/**
+ * The grammars the language adapters name, read from the core itself, so that a new adapter's
+ * grammar ships without anyone remembering to list it here.
+ */
+async function adapterGrammars() {
+  const probe = await build({
+    ...common,
+    sourcemap: false,
+    minify: false,
+    write: false,
+    stdin: {
+      contents: `const { ADAPTERS } = require('./server/src/core/engine');
+module.exports = [...new Set(ADAPTERS.flatMap((a) => a.grammars))];`,
+      resolveDir: '.',
+      loader: 'ts',
+    },
+  });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', probe.outputFiles[0].text)(mod, mod.exports, require);
+  return mod.exports;
+}
+
 const wasm = [
   [path.dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm')), 'web-tree-sitter.wasm'],
-  ...['python', 'typescript', 'tsx', 'javascript'].map((g) => [
+  ...(await adapterGrammars()).map((g) => [
     path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'),
     `tree-sitter-${g}.wasm`,
   ]),

@@ -166,7 +166,7 @@ export class Engine {
   }
 
   static async create(loadWasm: WasmLoader, options: EngineOptions = {}): Promise<Engine> {
-    return new Engine(await Parsers.create(loadWasm, [...new Set(ADAPTERS.flatMap((a) => a.grammars))]), options);
+    return new Engine(await Parsers.create(loadWasm), options);
   }
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
