@@ -1,9 +1,8 @@
 import type { ValidateFunction } from 'ajv';
 import { CST, isMap, isPair, isScalar, isSeq, Parser, parseDocument, YAMLParseError, type Document } from 'yaml';
-import governanceSchema from '../../../../schemas/governance.schema.json';
 import { duplicateId } from '../rules/duplicate-id';
 import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
-import { ajv } from '../schema/ajv';
+import { ownValidator } from '../schema/validators';
 import { compilePolicySchema } from '../policies/compile';
 import { manifestSyntax } from '../rules/manifest-syntax';
 import { unknownReference } from '../rules/unknown-reference';
@@ -38,11 +37,8 @@ export interface GovernanceResult {
   readonly unparsed?: boolean;
 }
 
-let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
-  // Compiled once per process: compiling is the expensive part of ajv.
-  validator ??= ajv.compile(governanceSchema);
-  return validator;
+  return ownValidator('governance');
 }
 
 function finding(
