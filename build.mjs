@@ -74,6 +74,8 @@ await Promise.all([
   }),
 ]);
 copyFileSync('client/webview/graph.css', 'dist/lineage-view.css');
+// The graph layout library, loaded by the client only when a graph is first shown.
+copyFileSync(require.resolve('elkjs/lib/elk.bundled.js'), 'dist/elk.js');
 
 /**
  * The grammars the language adapters name, read from the core itself, so that a new adapter's
