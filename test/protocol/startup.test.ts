@@ -73,6 +73,45 @@ describe('server start-up', () => {
     }
   });
 
+  describe('the opened file before the workspace scan', () => {
+    let dir: string;
+    let client: TestClient;
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'crownguard-opened-'));
+      copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+      const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
+      for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `job_${i}.py`), `${leak}\n# job ${i}\n`);
+      writeFileSync(path.join(dir, 'opened.py'), leak);
+      client = await TestClient.start({ folder: dir, pull: true, workDoneProgress: true });
+    });
+    after(async () => {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a scan asked for before the open file is pulled analyses no saved file until that pull is answered', async () => {
+      const uri = await client.open('opened.py', 'python');
+      let scanned = false;
+      const scan = client.connection
+        .sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], workDoneToken: 'scan' })
+        .then((r) => {
+          scanned = true;
+          return r;
+        });
+      // An editor slow to pull its open file: the scan, which would have analysed most of
+      // these 40 files in this time, waits for that file instead of competing with it.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      assert.equal(scanned, false, 'the scan finished before the open file was pulled');
+      assert.equal(client.progress.filter((p) => p.kind === 'report').length, 0, 'the scan analysed saved files first');
+      const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as DocumentDiagnosticReport;
+      assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'CG101'));
+      const done = await scan;
+      assert.ok(done.items.length >= 40, 'the scan then runs');
+    });
+  });
+
   describe('an open file while the workspace scan runs', () => {
     const FILES = 600;
     let dir: string;
