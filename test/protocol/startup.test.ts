@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
+  CompletionRequest,
   createProtocolConnection,
   DidOpenTextDocumentNotification,
   DocumentDiagnosticRequest,
@@ -17,6 +18,8 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   WorkspaceDiagnosticRequest,
+  type CompletionItem,
+  type CompletionList,
   type DocumentDiagnosticReport,
   type Hover,
 } from 'vscode-languageserver-protocol/node';
@@ -25,7 +28,7 @@ import { TestClient } from '../support/lsp-client';
 
 /** The server's start-up order: what the editor asks at once is answered in full, the open file before the scan. */
 describe('server start-up', () => {
-  it('answers a document opened and a hover sent at once after initialize, while the parsers still load', async () => {
+  it('answers a document opened, a hover and a completion sent at once after initialize, while the parsers still load', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-start-'));
     copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
     const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -56,6 +59,11 @@ describe('server start-up', () => {
         textDocument: { uri },
         position: { line, character: 2 },
       }) as Promise<Hover | null>;
+      const tierLine = text.split('\n').findIndex((l) => /^\s+tier: /.test(l));
+      const completion = connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: { line: tierLine, character: text.split('\n')[tierLine].indexOf('tier: ') + 'tier: '.length },
+      }) as Promise<CompletionItem[] | CompletionList | null>;
       const diagnostics = connection.sendRequest(DocumentDiagnosticRequest.type, {
         textDocument: { uri },
       }) as Promise<DocumentDiagnosticReport>;
@@ -63,6 +71,12 @@ describe('server start-up', () => {
       const h = await hover;
       assert.ok(h, 'the hover is answered once the server is ready, not empty');
       assert.match(JSON.stringify(h.contents), /tier/i);
+      const c = await completion;
+      const labels = (Array.isArray(c) ? c : (c?.items ?? [])).map((i) => i.label);
+      assert.ok(
+        labels.includes('confidential'),
+        `the completion offers the declared tiers, not nothing: ${labels.join(', ')}`,
+      );
       assert.equal((await diagnostics).kind, 'full');
       await connection.sendRequest(ShutdownRequest.type);
       await connection.sendNotification(ExitNotification.type);
