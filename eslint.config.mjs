@@ -8,6 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       'out/',
+      'server/src/core/schema/validators.generated.ts',
       'dist/',
       'node_modules/',
       '.vscode-test/',

@@ -62,8 +62,20 @@ export interface Report {
 export interface CrownGuardApi {
   /** Fires each time a document's findings arrive from the server (also when there are none). */
   readonly onDidReport: Event<Report>;
-  /** When (Date.now()) activation began and the server answered initialize: where start-up time goes. */
-  readonly startup: { readonly activated: number; readonly serverReady?: number };
+  /** Where start-up time goes: when (Date.now()) each step of it happened. */
+  readonly startup: Startup;
+}
+
+/** The steps from activation to the first file's diagnostics, as Date.now() values. */
+export interface Startup {
+  readonly activated: number;
+  /** The client was asked to start the server process. */
+  clientStarting?: number;
+  /** The server answered initialize. */
+  serverReady?: number;
+  /** The first document diagnostics request was sent, and when its answer arrived. */
+  firstPull?: number;
+  firstDiagnostics?: number;
 }
 
 let client: LanguageClient | undefined;
@@ -109,8 +121,11 @@ class RestartingErrorHandler implements ErrorHandler {
 }
 
 export async function activate(context: ExtensionContext): Promise<CrownGuardApi> {
-  const startup: { activated: number; serverReady?: number } = { activated: Date.now() };
+  const startup: Startup = { activated: Date.now() };
   const output = window.createOutputChannel('CrownGuard', { log: true });
+  // Start-up steps at debug level (the output's log level menu shows them), times since activation.
+  const step = (what: string) =>
+    output.debug(`start-up: ${what} ${Date.now() - startup.activated} ms after activation`);
   const reports = new EventEmitter<Report>();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -143,7 +158,16 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
       // The per-rule switches and severities and the include/exclude globs apply here, to what
       // the server reports, so they take effect without a restart.
       provideDiagnostics: async (document, previousResultId, token, next) => {
+        const first = startup.firstPull === undefined;
+        if (first) {
+          startup.firstPull = Date.now();
+          step('first document diagnostics request sent');
+        }
         const report = await next(document, previousResultId, token);
+        if (first) {
+          startup.firstDiagnostics = Date.now();
+          step('first document diagnostics received');
+        }
         const uri = 'uri' in document ? document.uri : document;
         if (!report || report.kind !== vsdiag.DocumentDiagnosticReportKind.full) return report;
         const doc =
@@ -216,8 +240,11 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     }),
   );
   try {
+    startup.clientStarting = Date.now();
+    step('starting the server process');
     await client.start();
     startup.serverReady = Date.now();
+    step('the server answered initialize');
     const folders = workspace.workspaceFolders?.length ?? 0;
     output.info(
       `The CrownGuard server ${client.initializeResult?.serverInfo?.version ?? ''} is running for ${folders} workspace folder${folders === 1 ? '' : 's'} (started in ${startup.serverReady - startup.activated} ms).`,

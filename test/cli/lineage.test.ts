@@ -135,8 +135,11 @@ describe('crownguard lineage', () => {
       'support-bot/ingest',
       'support-bot/redact-pii',
     ]);
+    const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
     for (const e of events) {
       assert.ok(event(e), JSON.stringify(event.errors));
+      // Ours and stable: the package and its version, not a host that belongs to no one.
+      assert.equal((e as unknown as { producer: string }).producer, `pkg:npm/crownguard@${version}`);
       for (const d of e.inputs) assert.ok(tags(d.facets), JSON.stringify(tags.errors));
     }
     const ingest = events.find((e) => e.job.name === 'support-bot/ingest')!;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
+  CompletionRequest,
   createProtocolConnection,
   DidOpenTextDocumentNotification,
   DocumentDiagnosticRequest,
@@ -17,6 +18,8 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   WorkspaceDiagnosticRequest,
+  type CompletionItem,
+  type CompletionList,
   type DocumentDiagnosticReport,
   type Hover,
 } from 'vscode-languageserver-protocol/node';
@@ -25,7 +28,7 @@ import { TestClient } from '../support/lsp-client';
 
 /** The server's start-up order: what the editor asks at once is answered in full, the open file before the scan. */
 describe('server start-up', () => {
-  it('answers a document opened and a hover sent at once after initialize, while the parsers still load', async () => {
+  it('answers a document opened, a hover and a completion sent at once after initialize, while the parsers still load', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-start-'));
     copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
     const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -56,6 +59,11 @@ describe('server start-up', () => {
         textDocument: { uri },
         position: { line, character: 2 },
       }) as Promise<Hover | null>;
+      const tierLine = text.split('\n').findIndex((l) => /^\s+tier: /.test(l));
+      const completion = connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: { line: tierLine, character: text.split('\n')[tierLine].indexOf('tier: ') + 'tier: '.length },
+      }) as Promise<CompletionItem[] | CompletionList | null>;
       const diagnostics = connection.sendRequest(DocumentDiagnosticRequest.type, {
         textDocument: { uri },
       }) as Promise<DocumentDiagnosticReport>;
@@ -63,6 +71,12 @@ describe('server start-up', () => {
       const h = await hover;
       assert.ok(h, 'the hover is answered once the server is ready, not empty');
       assert.match(JSON.stringify(h.contents), /tier/i);
+      const c = await completion;
+      const labels = (Array.isArray(c) ? c : (c?.items ?? [])).map((i) => i.label);
+      assert.ok(
+        labels.includes('confidential'),
+        `the completion offers the declared tiers, not nothing: ${labels.join(', ')}`,
+      );
       assert.equal((await diagnostics).kind, 'full');
       await connection.sendRequest(ShutdownRequest.type);
       await connection.sendNotification(ExitNotification.type);
@@ -71,6 +85,45 @@ describe('server start-up', () => {
       child.kill();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('the opened file before the workspace scan', () => {
+    let dir: string;
+    let client: TestClient;
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'crownguard-opened-'));
+      copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+      const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
+      for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `job_${i}.py`), `${leak}\n# job ${i}\n`);
+      writeFileSync(path.join(dir, 'opened.py'), leak);
+      client = await TestClient.start({ folder: dir, pull: true, workDoneProgress: true });
+    });
+    after(async () => {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a scan asked for before the open file is pulled analyses no saved file until that pull is answered', async () => {
+      const uri = await client.open('opened.py', 'python');
+      let scanned = false;
+      const scan = client.connection
+        .sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], workDoneToken: 'scan' })
+        .then((r) => {
+          scanned = true;
+          return r;
+        });
+      // An editor slow to pull its open file: the scan, which would have analysed most of
+      // these 40 files in this time, waits for that file instead of competing with it.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      assert.equal(scanned, false, 'the scan finished before the open file was pulled');
+      assert.equal(client.progress.filter((p) => p.kind === 'report').length, 0, 'the scan analysed saved files first');
+      const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as DocumentDiagnosticReport;
+      assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'CG101'));
+      const done = await scan;
+      assert.ok(done.items.length >= 40, 'the scan then runs');
+    });
   });
 
   describe('an open file while the workspace scan runs', () => {

@@ -63,7 +63,9 @@ it('npm run package produces a small, self-contained .vsix', () => {
     'dist/server.js',
     'dist/lineage-view.js',
     'dist/lineage-view.css',
+    'dist/elk.js',
     'dist/web-tree-sitter.wasm',
+    'dist/tree-sitter-python.wasm',
     'templates/governance.yaml',
     'syntaxes/crownguard-waiver.injection.tmLanguage.json',
     'schemas/governance.schema.json',
@@ -79,6 +81,9 @@ it('npm run package produces a small, self-contained .vsix', () => {
     `only runtime files: ${listing.join(' ')}`,
   );
   assert.ok(size < 8 * 1024 * 1024, `the .vsix is ${size} bytes`);
+  // The README's links and images point inside the package, and nothing names a host that is no one's.
+  for (const f of ['README.md', 'package.json'])
+    assert.doesNotMatch(readFileSync(path.join(REPO, f), 'utf8'), /example\.invalid/, f);
 });
 
 it('the .vsix installs into a real VS Code', () => {

@@ -1,4 +1,6 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type ELKConstructor from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { LineageGraphInfo, LineageLocation } from '../../../shared/lineage-protocol';
 
@@ -93,7 +95,24 @@ function neighbourhood(
   return roles;
 }
 
-const elk = new ELK();
+let elk: InstanceType<typeof ELKConstructor> | undefined;
+
+/**
+ * elkjs is three quarters of the extension's code, so it is loaded when a graph is first laid
+ * out rather than when the extension activates. The packaged extension ships it beside the
+ * bundle (build.mjs copies it to dist/elk.js); compiled sources in tests load it from
+ * node_modules.
+ */
+function layoutEngine(): InstanceType<typeof ELKConstructor> {
+  if (!elk) {
+    const beside = path.join(__dirname, 'elk.js');
+    // A computed name, so that esbuild leaves this require to run time instead of bundling elkjs.
+    const id = existsSync(beside) ? beside : 'elkjs/lib/elk.bundled.js';
+    const ELK = require(id) as typeof ELKConstructor;
+    elk = new ELK();
+  }
+  return elk;
+}
 
 /**
  * Filters the graph by the view state and lays it out left to right, in layers that wrap onto
@@ -130,7 +149,7 @@ export async function layout(g: LineageGraphInfo, state: ViewState): Promise<Lai
     })),
     edges: edges.map((e, i): ElkExtendedEdge => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };
-  const out = await elk.layout(graph);
+  const out = await layoutEngine().layout(graph);
   const pos = new Map((out.children ?? []).map((c) => [c.id, c]));
   const role = (id: string) => roles?.get(id);
   // Shades spread the tiers present over four colours, least sensitive first.

@@ -11,7 +11,7 @@ import {
   type Source,
   type Subgraph,
 } from '../core';
-import { packageRepository, packageVersion } from '../host/docs';
+import { producerUri } from '../host/docs';
 import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
 import {
@@ -86,7 +86,7 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
         ok: true,
         output: lineageOpenLineage(sub, {
           namespace: `crownguard://${maskId(path.basename(path.resolve(o.root)))}`,
-          producer: `${packageRepository()}/tree/v${packageVersion()}`,
+          producer: producerUri(),
           eventTime: new Date().toISOString(),
         }),
       };

@@ -2,7 +2,7 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { adapterFor, LANGUAGES } from './languages/registry';
+import { adapterFor } from './languages/registry';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
@@ -129,7 +129,7 @@ export class Engine {
   }
 
   static async create(loadWasm: WasmLoader, options: EngineOptions = {}): Promise<Engine> {
-    return new Engine(await Parsers.create(loadWasm, [...new Set(LANGUAGES.flatMap((a) => a.grammars))]), options);
+    return new Engine(await Parsers.create(loadWasm), options);
   }
 
   /** Reads a governance manifest; with no file, the built-in default governance. */

@@ -39,19 +39,22 @@ export function packageVersion(): string {
 }
 
 /**
- * The repository URL, for the `producer` of exported lineage events. Its one source is
- * `repository.url` in package.json; without one, the package's purl names the producer.
+ * The `producer` of exported lineage events, a URI as the OpenLineage schema requires. With a
+ * `repository.url` in package.json it is that repository at this version's tag; CrownGuard's
+ * package names none, so it is the package's own purl with its version
+ * (`pkg:npm/crownguard@0.1.0`): stable, ours, and pointing at no host we do not own.
  */
-export function packageRepository(): string {
+export function producerUri(): string {
+  const version = packageVersion();
   try {
     const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
       name?: string;
       repository?: string | { url?: string };
     };
     const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
-    if (url) return url.replace(/^git\+/, '').replace(/\.git$/, '');
-    return `pkg:npm/${pkg.name ?? 'crownguard'}`;
+    if (url && /^https:\/\//.test(url)) return `${url.replace(/^git\+/, '').replace(/\.git$/, '')}/tree/v${version}`;
+    return `pkg:npm/${pkg.name ?? 'crownguard'}@${version}`;
   } catch {
-    return 'pkg:npm/crownguard';
+    return `pkg:npm/crownguard@${version}`;
   }
 }

@@ -17,4 +17,11 @@ export interface ServerContext {
   readonly connection: Connection;
   readonly workspace: Workspace;
   readonly capabilities: ClientCapabilities;
+  /**
+   * Resolves once the first document diagnostics request has been answered: the workspace scan
+   * waits for it, so that the file the user opened is analysed before the files they did not.
+   */
+  readonly firstPullAnswered: Promise<void>;
+  /** Writes a start-up step to the log at debug level, with the time since the process started. */
+  readonly startupStep: (what: string) => void;
 }

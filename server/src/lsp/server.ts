@@ -8,6 +8,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
   type DidChangeWorkspaceFoldersParams,
+  type DocumentDiagnosticParams,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
@@ -93,7 +94,17 @@ function readCapabilities(params: InitializeParams): ClientCapabilities {
  */
 export function startServer(connection: Connection): void {
   useMaskKeyFromEnvironment();
+  // Start-up steps, each logged once at debug level with the time since the process started
+  // (performance.now() counts from it): where a cold window's wait for its first squiggle goes.
+  const logged = new Set<string>();
+  const startupStep = (what: string): void => {
+    if (logged.has(what)) return;
+    logged.add(what);
+    connection.console.debug(`start-up: ${what} ${performance.now().toFixed(0)} ms after the server process started`);
+  };
   const engine = Engine.create(loadWasm);
+  let answerFirstPull: () => void = () => undefined;
+  const firstPullAnswered = new Promise<void>((resolve) => (answerFirstPull = resolve));
   // Listening from the start: a document opened before the parsers are ready is not missed.
   const documents = new TextDocuments(TextDocument);
   // Notebook cells live in the same store, so a cell is pulled and fixed like any document.
@@ -125,9 +136,11 @@ export function startServer(connection: Connection): void {
         );
 
   connection.onInitialize((params): InitializeResult => {
+    startupStep('initialize received');
     const capabilities = readCapabilities(params);
     ready = engine.then(
       (loaded) => {
+        startupStep('parser runtime ready');
         const workspace = new Workspace(connection, loaded, documents);
         workspace.notebooks = notebooks;
         workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
@@ -136,7 +149,7 @@ export function startServer(connection: Connection): void {
           typeof f?.uri === 'string' ? [f.uri] : [],
         );
         if (workspace.folders.length === 0 && typeof params.rootUri === 'string') workspace.folders = [params.rootUri];
-        const ctx: ServerContext = { connection, workspace, capabilities };
+        const ctx: ServerContext = { connection, workspace, capabilities, firstPullAnswered, startupStep };
         // A push client gets the documents opened while the parsers loaded.
         if (!capabilities.pullDiagnostics) for (const doc of documents.all()) schedulePush(ctx, doc);
         return ctx;
@@ -149,6 +162,7 @@ export function startServer(connection: Connection): void {
       },
     );
     ready.catch(() => undefined);
+    startupStep('initialize answered');
     return {
       capabilities: {
         // `save`: clients that pull diagnostics on save (VS Code with `crownguard.run: onSave`)
@@ -206,7 +220,18 @@ export function startServer(connection: Connection): void {
   );
   connection.onNotification(DidChangeWorkspaceFoldersNotification.type, foldersChanged);
   connection.languages.diagnostics.on(
-    request('textDocument/diagnostic', onDocument, withContext(onDocumentDiagnostic)),
+    request(
+      'textDocument/diagnostic',
+      onDocument,
+      withContext(async (ctx, params: DocumentDiagnosticParams) => {
+        try {
+          return await onDocumentDiagnostic(ctx, params);
+        } finally {
+          startupStep('first document diagnostics answered');
+          answerFirstPull();
+        }
+      }),
+    ),
   );
   // The scan is not foreground work: it is what gives way.
   connection.languages.diagnostics.onWorkspace(

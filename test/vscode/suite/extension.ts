@@ -77,6 +77,13 @@ suite('CrownGuard in a real VS Code', () => {
     const uri = uriOf('src/prepare_data.py');
     await vscode.window.showTextDocument(uri, { preview: false });
     await waitForDiagnostics(uri, LEAKS['src/prepare_data.py']);
+    // The first document pull of the session: where the time from activation to it went.
+    const { startup: s } = await activate();
+    const at = (t?: number) => (t === undefined ? 'n/a' : `${t - s.activated} ms`);
+    console.log(
+      `figure: start-up from activation: server process asked for ${at(s.clientStarting)}, initialize answered ${at(s.serverReady)}, ` +
+        `first document pull sent ${at(s.firstPull)}, its diagnostics received ${at(s.firstDiagnostics)}`,
+    );
     // Closing the editor makes the client pull the file once more; wait for that answer.
     const closed = nextReport(uri);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

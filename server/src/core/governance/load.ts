@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Document } from 'yaml';
 import governanceSchema from '../../../../schemas/governance.schema.json';
 import { manifestSchema, schemaFindings } from '../rules/manifest-schema';
-import { ajv } from '../schema/ajv';
+import { ownValidator } from '../schema/validators';
 import { compilePolicySchema } from '../schema/policy';
 import type { Finding, SourceFile, Span } from '../types';
 import { valueSpan } from '../yaml/locate';
@@ -39,11 +39,8 @@ export interface GovernanceResult {
   readonly unparsed?: boolean;
 }
 
-let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
-  // Compiled once per process: compiling is the expensive part of ajv.
-  validator ??= ajv.compile(governanceSchema);
-  return validator;
+  return ownValidator('governance');
 }
 
 /**

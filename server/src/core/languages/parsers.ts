@@ -4,29 +4,55 @@ import TreeSitter = require('web-tree-sitter');
 export type WasmLoader = (fileName: string) => Uint8Array;
 
 export type Tree = TreeSitter.Tree;
+
+type CompiledWasm = Parameters<typeof TreeSitter.Language.loadSync>[0];
+/**
+ * WebAssembly's module constructor, a web standard that Node.js and browsers both have. The
+ * core's type libraries leave out the DOM and Node, so it is named here in the one shape used.
+ */
+const WASM = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => unknown } }).WebAssembly;
 export type SyntaxNode = TreeSitter.Node;
 
 /**
  * Owns the tree-sitter runtime and one parser per grammar. The shells hand in the WASM bytes,
  * so the core itself reads nothing from disk.
+ *
+ * A grammar is compiled when the first file that needs it is parsed, not at start-up: a window
+ * opened on a Python file never pays for the TypeScript grammars, and a CLI worker compiles only
+ * the grammars of the files it is given.
  */
 export class Parsers {
   private readonly parsers = new Map<string, TreeSitter.Parser>();
 
   private constructor(private readonly load: WasmLoader) {}
 
-  static async create(load: WasmLoader, grammars: readonly string[]): Promise<Parsers> {
+  /** Starts the runtime; `preload` names grammars to compile now rather than on first use. */
+  static async create(load: WasmLoader, preload: readonly string[] = []): Promise<Parsers> {
     await TreeSitter.Parser.init({ wasmBinary: load('web-tree-sitter.wasm') });
     const p = new Parsers(load);
-    for (const g of grammars) await p.add(g);
+    for (const g of preload) p.parserFor(g);
     return p;
   }
 
-  private async add(grammar: string): Promise<void> {
-    const language = await TreeSitter.Language.load(this.load(`tree-sitter-${grammar}.wasm`));
-    const parser = new TreeSitter.Parser();
+  /** The grammars compiled so far, in the order they were first needed. */
+  get loaded(): string[] {
+    return [...this.parsers.keys()];
+  }
+
+  /**
+   * The parser of a grammar, compiling it on first use. Compiling synchronously keeps every
+   * analysis synchronous; it costs a few tens of milliseconds once per grammar and process.
+   * A grammar whose WASM is missing throws, naming the file, as the loader does.
+   */
+  private parserFor(grammar: string): TreeSitter.Parser {
+    let parser = this.parsers.get(grammar);
+    if (parser) return parser;
+    const bytes = this.load(`tree-sitter-${grammar}.wasm`);
+    const language = TreeSitter.Language.loadSync(new WASM.Module(bytes) as CompiledWasm);
+    parser = new TreeSitter.Parser();
     parser.setLanguage(language);
     this.parsers.set(grammar, parser);
+    return parser;
   }
 
   /**
@@ -34,8 +60,7 @@ export class Parsers {
    * trees live in WASM memory, which the garbage collector never sees.
    */
   parse(grammar: string, text: string, budgetMs: number, previous?: { text: string; tree: Tree }): Tree | undefined {
-    const parser = this.parsers.get(grammar);
-    if (!parser) return undefined;
+    const parser = this.parserFor(grammar);
     // Re-parsing after an edit reuses every part of the old tree the edit did not touch.
     const old = previous ? editTree(previous.tree, previous.text, text) : null;
     const deadline = Date.now() + budgetMs;

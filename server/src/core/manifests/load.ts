@@ -1,10 +1,8 @@
 import type { ValidateFunction } from 'ajv';
 import { isMap, isSeq, type Document } from 'yaml';
-import modelSchema from '../../../../schemas/model.schema.json';
-import pipelineSchema from '../../../../schemas/pipeline.schema.json';
 import { parseYaml } from '../governance/load';
 import { schemaFindings } from '../rules/manifest-schema';
-import { ajv } from '../schema/ajv';
+import { ownValidator } from '../schema/validators';
 import type { Finding, SourceFile, Span } from '../types';
 import { valueSpan, type YamlPath } from '../yaml/locate';
 import { validateInChunks } from '../schema/validate';
@@ -63,10 +61,8 @@ export interface LoadedManifest {
   readonly text?: string;
 }
 
-let validators: Record<ManifestKind, ValidateFunction> | undefined;
 function validatorFor(kind: ManifestKind): ValidateFunction {
-  validators ??= { pipeline: ajv.compile(pipelineSchema), model: ajv.compile(modelSchema) };
-  return validators[kind];
+  return ownValidator(kind);
 }
 
 function items(doc: Document, path: YamlPath): number {

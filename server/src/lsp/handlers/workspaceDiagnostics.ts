@@ -23,6 +23,12 @@ export const MAX_SCANNED_FILES = 5000;
 /** Yield to the event loop this often, so edits, saves and document pulls are served during a scan. */
 const SLICE_MS = 20;
 
+/**
+ * How long the scan waits for the open files' first diagnostics request before it starts anyway
+ * (a client may open a document it never pulls).
+ */
+const FIRST_PULL_WAIT_MS = 5000;
+
 /** The result id of a file the scan no longer finds (deleted, or now ignored): reported empty once. */
 const GONE = 'gone';
 
@@ -45,10 +51,20 @@ export async function onWorkspaceDiagnostic(
   const progress = new LazyProgress(ctx, params.workDoneToken !== undefined ? workDone : undefined);
   let sliceStart = Date.now();
   try {
-    // The editor asks for the scan and for the open files at the same moment: let their pulls
-    // start (and finish) before the folders are listed and the first saved file is read.
+    // The editor asks for the scan and for the open files at the same moment, the scan often
+    // first: the opened file's pull is answered before the folders are listed and the first
+    // saved file is read, since listing and reading compete with it for the one thread.
     await new Promise((resolve) => setImmediate(resolve));
+    if (ws.documents.all().length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        ctx.firstPullAnswered,
+        new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PULL_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     await ws.foregroundIdle();
+    ctx.startupStep('workspace scan started');
     const listed: { folder: string; uris: string[] }[] = [];
     for (const folder of ws.folders)
       listed.push({ folder, uris: (await ws.folderFiles(folder)).map((f) => pathToFileURL(f).href) });
