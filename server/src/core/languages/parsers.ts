@@ -44,6 +44,54 @@ export class Parsers {
     if (!tree) parser.reset();
     return tree ?? undefined;
   }
+
+  /** Parses only the given ranges of `text`; see `parseRange`. */
+  parseRanges(grammar: string, text: string, ranges: TreeSitter.Range[]): Tree | undefined {
+    const parser = this.parsers.get(grammar);
+    if (!parser) return undefined;
+    const tree = parser.parse(text, null, { includedRanges: ranges });
+    if (!tree) parser.reset();
+    return tree ?? undefined;
+  }
+}
+
+/** One replaced range of a text, in the terms tree-sitter's `Tree.edit` takes. */
+export type TextEdit = TreeSitter.Edit;
+
+/**
+ * Parses only `range` of `text` (one top-level definition): the tree's offsets are those of the
+ * whole text. Far cheaper than re-parsing the file, which tree-sitter's Python grammar reads
+ * from its start even after a one-character edit.
+ */
+export function parseRange(
+  parsers: Parsers,
+  grammar: string,
+  text: string,
+  range: { startIndex: number; endIndex: number },
+): Tree | undefined {
+  return parsers.parseRanges(grammar, text, [
+    { ...range, startPosition: pointAt(text, range.startIndex), endPosition: pointAt(text, range.endIndex) },
+  ]);
+}
+
+/** The edit that turned `oldText` into `newText` when only [start, oldEnd) was replaced by [start, newEnd). */
+export function textEdit(oldText: string, newText: string, start: number, oldEnd: number, newEnd: number): TextEdit {
+  return new TreeSitter.Edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(oldText, start),
+    oldEndPosition: pointAt(oldText, oldEnd),
+    newEndPosition: pointAt(newText, newEnd),
+  });
+}
+
+/**
+ * Makes `tree` read its node texts from `text`. A tree edited in place (`Tree.edit`) without a
+ * re-parse still reads the text it was parsed from, so a node's `text` would be off by the edit.
+ */
+export function readFrom(tree: Tree, text: string): void {
+  (tree as unknown as { textCallback: (index: number) => string }).textCallback = (index) => text.slice(index);
 }
 
 function pointAt(text: string, offset: number): TreeSitter.Point {
