@@ -405,7 +405,7 @@ export class Engine {
         path: file.path,
         text: file.text,
         tree,
-        lines: new LineIndex(file.text),
+        lines: LineIndex.of(file.text),
         adapter,
         governance,
       };
@@ -443,7 +443,7 @@ export class Engine {
     const day = today(settings);
     // Bounded first, so that a data dump's thousands of values cost nothing further.
     findings = boundLiteralFindings(findings, governance.literals?.maxPerFile);
-    const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
+    const lines = findings.length > 0 && comment ? LineIndex.of(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
     const canAnnotate = (f: Finding) =>
       !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));

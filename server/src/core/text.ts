@@ -2,6 +2,8 @@
  * Offset <-> line/column conversion over one text. Lines and columns are 0-based here; the
  * shells add one where their format wants 1-based numbers (CLI text, SARIF).
  */
+let lastIndex: LineIndex | undefined;
+
 export class LineIndex {
   private readonly starts: number[];
 
@@ -16,6 +18,15 @@ export class LineIndex {
       }
     }
     this.starts = starts;
+  }
+
+  /**
+   * The index of `text`, shared by everyone who asks for the same text in a row: one analysis
+   * of a large file asks for it several times (flow messages, waiver fixes, fingerprints).
+   */
+  static of(text: string): LineIndex {
+    if (lastIndex?.text !== text) lastIndex = new LineIndex(text);
+    return lastIndex;
   }
 
   get lineCount(): number {

@@ -33,6 +33,9 @@ interface Fragment {
  */
 export const incrementalCounts = { patched: 0, declined: 0 };
 
+/** Characters compared at once when looking for where two versions of a text differ. */
+const CHUNK = 1024;
+
 /** More re-parsed definitions than this and the next edit re-parses the whole file. */
 const MAX_FRAGMENTS = 64;
 
@@ -144,10 +147,21 @@ export class IncrementalDocument {
     if (text === old) return this.walked();
     // The one replaced range: [start, oldEnd) of the old text became [start, newEnd).
     const max = Math.min(old.length, text.length);
+    // Whole chunks compared natively first, then characters: a large file's common prefix and
+    // suffix cost little that way.
     let start = 0;
+    while (start + CHUNK <= max && old.slice(start, start + CHUNK) === text.slice(start, start + CHUNK)) start += CHUNK;
     while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
     let oldEnd = old.length;
     let newEnd = text.length;
+    while (
+      oldEnd - CHUNK >= start &&
+      newEnd - CHUNK >= start &&
+      old.slice(oldEnd - CHUNK, oldEnd) === text.slice(newEnd - CHUNK, newEnd)
+    ) {
+      oldEnd -= CHUNK;
+      newEnd -= CHUNK;
+    }
     while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
       oldEnd--;
       newEnd--;
