@@ -24,7 +24,27 @@ interface Step {
 interface Fragment {
   start: number;
   end: number;
+  /** The white space and comments between two statements, rather than one definition. */
+  readonly gap: boolean;
   readonly tree: Tree;
+}
+
+/** One replaced range of the text: [start, oldEnd) became [start, newEnd). */
+interface Edit {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+  readonly delta: number;
+}
+
+/** Steps [from, to) of the last analysis, replaced by `steps` after an edit inside them. */
+interface Replacement {
+  readonly from: number;
+  readonly to: number;
+  readonly steps: Step[];
+  /** The walk of the re-parsed definition; none for a gap, where nothing is walked. */
+  readonly walker: FlowWalker | undefined;
+  readonly fragment: Fragment;
 }
 
 /**
@@ -166,18 +186,37 @@ export class IncrementalDocument {
       oldEnd--;
       newEnd--;
     }
-    const delta = newEnd - oldEnd;
+    if (this.fragments.length >= MAX_FRAGMENTS) return undefined;
+    const edit = { start, oldEnd, newEnd, delta: newEnd - oldEnd };
     const k = this.stepAround(start, oldEnd);
-    if (k < 0 || this.fragments.length >= MAX_FRAGMENTS) return undefined;
+    const replaced = k >= 0 ? this.definition(text, analysis, k, edit) : this.gap(text, analysis, edit);
+    if (!replaced) return undefined;
+    const literals = this.rescanLiterals(text, analysis, start, oldEnd, newEnd);
+    const { from, to, walker, fragment } = replaced;
+    const next = this.steps[to];
+    const flowsFrom = this.steps[from]?.flows ?? this.flows.length;
+    const literalsFrom = this.steps[from]?.literals ?? this.literalAssignments.length;
+    const flowsEnd = next ? next.flows : this.flows.length;
+    const literalsEnd = next ? next.literals : this.literalAssignments.length;
+    const flows = walker?.flows ?? [];
+    const assignments = walker?.literalAssignments ?? [];
+    if (!literals || this.flows.length - (flowsEnd - flowsFrom) + flows.length >= MAX_FLOWS) {
+      fragment.tree.delete();
+      return undefined;
+    }
+    this.apply(text, edit, replaced, flows, assignments, flowsFrom, flowsEnd, literalsFrom, literalsEnd);
+    [this.secrets, this.piiCandidates] = literals;
+    return this.walked();
+  }
+
+  /** The edit lies inside definition `k`: parse and walk it alone. */
+  private definition(text: string, analysis: Analysis, k: number, edit: Edit): Replacement | undefined {
     const step = this.steps[k];
     const next = this.steps[k + 1];
-
-    const fragment = parseRange(analysis.parsers, analysis.grammar, text, {
-      startIndex: step.start,
-      endIndex: step.end + delta,
-    });
-    if (!fragment) return undefined;
-    const root = fragment.rootNode;
+    const range = { start: step.start, end: step.end + edit.delta };
+    const tree = parseRange(analysis.parsers, analysis.grammar, text, { startIndex: range.start, endIndex: range.end });
+    if (!tree) return undefined;
+    const root = tree.rootNode;
     const node = root.namedChildCount === 1 ? root.namedChildren[0] : undefined;
     // The definition must still be one whole definition of the same kind, with no syntax error:
     // otherwise the text around it may read differently too.
@@ -186,72 +225,130 @@ export class IncrementalDocument {
       root.hasError ||
       node.type !== step.type ||
       !isAlone(node) ||
-      node.startIndex !== step.start ||
-      node.endIndex !== step.end + delta
+      node.startIndex !== range.start ||
+      node.endIndex !== range.end
     ) {
-      fragment.delete();
+      tree.delete();
       return undefined;
     }
-
     const walker = analysis.walker();
     const env = new Map(step.env);
     const bound = walker.walkAlone(node, step.bound, analysis.prefilter, env);
     // What follows reads the taints and bindings this definition leaves: they must be as before.
-    const unchanged = !walker.stopped && (!next || (sameBindings(bound, next.bound) && sameTaints(env, next.env)));
-    const literals = unchanged ? this.rescanLiterals(text, analysis, start, oldEnd, newEnd) : undefined;
-    const flowsEnd = next ? next.flows : this.flows.length;
-    const literalsEnd = next ? next.literals : this.literalAssignments.length;
-    const flowCount = this.flows.length - (flowsEnd - step.flows) + walker.flows.length;
-    if (!literals || flowCount >= MAX_FLOWS) {
-      fragment.delete();
+    if (walker.stopped || (next && !(sameBindings(bound, next.bound) && sameTaints(env, next.env)))) {
+      tree.delete();
       return undefined;
     }
+    return {
+      from: k,
+      to: k + 1,
+      steps: [{ ...step, end: range.end }],
+      walker,
+      fragment: { ...range, gap: false, tree },
+    };
+  }
 
-    // Everything after the edit moves by `delta`.
+  /**
+   * The edit lies between two statements, in white space and comments only, and leaves only
+   * those there: nothing is walked, the comments (where waivers are written) are parsed anew.
+   */
+  private gap(text: string, analysis: Analysis, edit: Edit): Replacement | undefined {
+    // The statements around the gap: the last that is not a comment before it, the first after.
+    let from = 0;
+    while (from < this.steps.length && this.steps[from].end <= edit.start) from++;
+    let to = from;
+    while (to < this.steps.length && this.steps[to].type === 'comment') to++;
+    const before = from > 0 ? this.steps[from - 1] : undefined;
+    const after = this.steps[to];
+    // Comments take their state from the statement after them; at the end of the file there is none to take.
+    const state = after ?? this.steps[to - 1];
+    if (!state || (before && before.end >= edit.start) || (after && edit.oldEnd >= after.start)) return undefined;
+    const range = { start: before ? before.end : 0, end: after ? after.start + edit.delta : text.length };
+    const tree = parseRange(analysis.parsers, analysis.grammar, text, { startIndex: range.start, endIndex: range.end });
+    if (!tree) return undefined;
+    const root = tree.rootNode;
+    const comments = root.namedChildren;
+    if (root.hasError || comments.some((c) => c.type !== 'comment')) {
+      tree.delete();
+      return undefined;
+    }
+    const flows = this.steps[from]?.flows ?? this.flows.length;
+    const literals = this.steps[from]?.literals ?? this.literalAssignments.length;
+    return {
+      from,
+      to,
+      steps: comments.map((c) => ({
+        start: c.startIndex,
+        end: c.endIndex,
+        type: c.type,
+        alone: false,
+        env: state.env,
+        bound: state.bound,
+        flows,
+        literals,
+      })),
+      walker: undefined,
+      fragment: { ...range, gap: true, tree },
+    };
+  }
+
+  /** Puts a replacement in place: its steps, flows and fragment; everything after the edit moved by it. */
+  private apply(
+    text: string,
+    edit: Edit,
+    r: Replacement,
+    flows: readonly Flow[],
+    assignments: readonly LiteralAssignment[],
+    flowsFrom: number,
+    flowsEnd: number,
+    literalsFrom: number,
+    literalsEnd: number,
+  ): void {
+    const { start, delta } = edit;
     this.flows = [
-      ...this.flows.slice(0, step.flows),
-      ...walker.flows,
+      ...this.flows.slice(0, flowsFrom),
+      ...flows,
       ...this.flows.slice(flowsEnd).map((f) => moveFlow(f, delta, start)),
     ];
     this.literalAssignments = [
-      ...this.literalAssignments.slice(0, step.literals),
-      ...walker.literalAssignments,
+      ...this.literalAssignments.slice(0, literalsFrom),
+      ...assignments,
       ...this.literalAssignments.slice(literalsEnd).map((l) => ({ ...l, span: moveSpan(l.span, delta) })),
     ];
-    const flowShift = walker.flows.length - (flowsEnd - step.flows);
-    const literalShift = walker.literalAssignments.length - (literalsEnd - step.literals);
-    step.end += delta;
-    for (let i = k + 1; i < this.steps.length; i++) {
-      const s = this.steps[i];
+    const flowShift = flows.length - (flowsEnd - flowsFrom);
+    const literalShift = assignments.length - (literalsEnd - literalsFrom);
+    const after = this.steps.slice(r.to);
+    for (const s of after) {
       s.start += delta;
       s.end += delta;
       s.flows += flowShift;
       s.literals += literalShift;
       if (delta !== 0) s.env = movedTaints(s.env, start, delta);
     }
-    [this.secrets, this.piiCandidates] = literals;
+    this.steps.splice(r.from, r.to - r.from, ...r.steps);
 
-    const edit = textEdit(old, text, start, oldEnd, newEnd);
-    this.tree.edit(edit);
+    const treeEdit = textEdit(this.text, text, start, edit.oldEnd, edit.newEnd);
+    this.tree.edit(treeEdit);
     readFrom(this.tree, text);
     const kept: Fragment[] = [];
+    const oldEnd = r.fragment.end - delta;
     for (const f of this.fragments) {
-      if (f.start === step.start) {
+      // The fragment replaced (the same definition, or a gap overlapping this one) goes.
+      if (f.start === r.fragment.start || (f.start < oldEnd && r.fragment.start < f.end)) {
         f.tree.delete();
         continue;
       }
       if (f.start > start) {
-        f.tree.edit(edit);
+        f.tree.edit(treeEdit);
         f.start += delta;
         f.end += delta;
       }
       readFrom(f.tree, text);
       kept.push(f);
     }
-    kept.push({ start: step.start, end: step.end, tree: fragment });
+    kept.push(r.fragment);
     this.fragments = kept.sort((a, b) => a.start - b.start);
     this.text = text;
-    return this.walked();
   }
 
   private walked(): Walked {
@@ -273,7 +370,7 @@ export class IncrementalDocument {
       else hi = mid - 1;
     }
     const s = this.steps[lo];
-    return s && s.alone && s.start < start && oldEnd < s.end ? lo : -1;
+    return s && s.alone && s.start < start && oldEnd <= s.end ? lo : -1;
   }
 
   /**
@@ -363,7 +460,11 @@ function sameTaints(a: ReadonlyMap<string, Taint>, b: ReadonlyMap<string, Taint>
  */
 function patchedTree(base: Tree, fragments: readonly Fragment[]): Tree {
   if (fragments.length === 0) return base;
-  const fragmentAt = (offset: number) => fragments.find((f) => f.start <= offset && offset <= f.end);
+  // A definition's fragment answers at both its ends, as the definition does in a whole tree;
+  // a gap's only strictly inside it, its ends being the statements around it.
+  const fragmentAt = (offset: number) =>
+    fragments.find((f) => !f.gap && f.start <= offset && offset <= f.end) ??
+    fragments.find((f) => f.gap && f.start < offset && offset < f.end);
   let children: SyntaxNode[] | undefined;
   const baseRoot = base.rootNode;
   const rootNode = {
@@ -372,7 +473,13 @@ function patchedTree(base: Tree, fragments: readonly Fragment[]): Tree {
     endIndex: baseRoot.endIndex,
     parent: null,
     get namedChildren(): SyntaxNode[] {
-      children ??= baseRoot.namedChildren.map((c) => fragmentAt(c.startIndex)?.tree.rootNode.namedChildren[0] ?? c);
+      children ??= [
+        ...baseRoot.namedChildren.filter(
+          (c) =>
+            !fragments.some((f) => (f.gap ? f.start < c.startIndex && c.startIndex < f.end : f.start === c.startIndex)),
+        ),
+        ...fragments.flatMap((f) => f.tree.rootNode.namedChildren),
+      ].sort((a, b) => a.startIndex - b.startIndex);
       return children;
     },
     descendantForIndex(offset: number): SyntaxNode | null {
