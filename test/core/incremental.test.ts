@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { Engine, Finding } from '../../server/src/core';
 import { incrementalCounts } from '../../server/src/core/incremental/document';
+import { LineIndex } from '../../server/src/core/text';
 import { engine } from '../support/engine';
 
 let e: Engine;
@@ -198,3 +199,22 @@ function tookBothPaths(before: typeof incrementalCounts): void {
   assert.ok(patched >= 100, `fast path taken ${patched} times`);
   assert.ok(declined >= 20, `full analysis ${declined} times`);
 }
+
+it('a line index updated by an edit equals one built from the new text', () => {
+  const r = rng(7);
+  const pieces = ['\n', '\r\n', '\r', 'ab', 'x', '\n\n', ''];
+  let text = 'one\ntwo\r\nthree\rfour\n';
+  let lines = new LineIndex(text);
+  for (let n = 0; n < 2000; n++) {
+    const start = Math.floor(r() * (text.length + 1));
+    const oldEnd = Math.min(text.length, start + Math.floor(r() * 4));
+    const inserted = pieces[Math.floor(r() * pieces.length)] + pieces[Math.floor(r() * pieces.length)];
+    const next = text.slice(0, start) + inserted + text.slice(oldEnd);
+    lines = lines.edited(next, start, oldEnd, start + inserted.length);
+    const fresh = new LineIndex(next);
+    const starts = (l: LineIndex) => Array.from({ length: l.lineCount }, (_, i) => l.lineStart(i));
+    assert.deepEqual(starts(lines), starts(fresh), `edit ${n}: ${JSON.stringify(text)} -> ${JSON.stringify(next)}`);
+    text = next.length > 400 ? next.slice(0, 200) : next;
+    if (text !== next) lines = new LineIndex(text);
+  }
+});

@@ -1,6 +1,7 @@
 import type { Flow, SinkKind } from '../languages/adapter';
 import { FlowWalker, MAX_FLOWS, moveFlow, type ModuleStep, type Taint } from '../languages/flow';
-import { parseRange, readFrom, textEdit, type Parsers, type SyntaxNode, type Tree } from '../languages/parsers';
+import { readFrom, textEdit, type Parsers, type Point, type SyntaxNode, type Tree } from '../languages/parsers';
+import { LineIndex } from '../text';
 import type { Finding } from '../types';
 
 /** A plain string literal assigned to one name, as the flow walker reports it. */
@@ -105,6 +106,7 @@ export interface Analysis {
  */
 export class IncrementalDocument {
   private fragments: Fragment[] = [];
+  private lines: LineIndex;
 
   private constructor(
     private text: string,
@@ -114,7 +116,9 @@ export class IncrementalDocument {
     private literalAssignments: readonly LiteralAssignment[],
     private secrets: Finding[],
     private piiCandidates: Finding[],
-  ) {}
+  ) {
+    this.lines = LineIndex.of(text);
+  }
 
   /** Keeps what a full analysis of `text` found; `steps` are `walkModule`'s. */
   static after(
@@ -214,7 +218,7 @@ export class IncrementalDocument {
     const step = this.steps[k];
     const next = this.steps[k + 1];
     const range = { start: step.start, end: step.end + edit.delta };
-    const tree = parseRange(analysis.parsers, analysis.grammar, text, { startIndex: range.start, endIndex: range.end });
+    const tree = this.parseRange(text, analysis, range);
     if (!tree) return undefined;
     const root = tree.rootNode;
     const node = root.namedChildCount === 1 ? root.namedChildren[0] : undefined;
@@ -264,7 +268,7 @@ export class IncrementalDocument {
     const state = after ?? this.steps[to - 1];
     if (!state || (before && before.end >= edit.start) || (after && edit.oldEnd >= after.start)) return undefined;
     const range = { start: before ? before.end : 0, end: after ? after.start + edit.delta : text.length };
-    const tree = parseRange(analysis.parsers, analysis.grammar, text, { startIndex: range.start, endIndex: range.end });
+    const tree = this.parseRange(text, analysis, range);
     if (!tree) return undefined;
     const root = tree.rootNode;
     const comments = root.namedChildren;
@@ -327,7 +331,17 @@ export class IncrementalDocument {
     }
     this.steps.splice(r.from, r.to - r.from, ...r.steps);
 
-    const treeEdit = textEdit(this.text, text, start, edit.oldEnd, edit.newEnd);
+    // The new text's line index from the old one, and the points of the edit from the two.
+    const oldLines = this.lines;
+    this.lines = oldLines.edited(text, start, edit.oldEnd, edit.newEnd);
+    const treeEdit = textEdit({
+      startIndex: start,
+      oldEndIndex: edit.oldEnd,
+      newEndIndex: edit.newEnd,
+      startPosition: pointOf(oldLines, start),
+      oldEndPosition: pointOf(oldLines, edit.oldEnd),
+      newEndPosition: pointOf(this.lines, edit.newEnd),
+    });
     this.tree.edit(treeEdit);
     readFrom(this.tree, text);
     const kept: Fragment[] = [];
@@ -349,6 +363,21 @@ export class IncrementalDocument {
     kept.push(r.fragment);
     this.fragments = kept.sort((a, b) => a.start - b.start);
     this.text = text;
+  }
+
+  /** Parses `range` of the new text alone. Its points are counted on the lines of the old text, which are the same up to the edit. */
+  private parseRange(text: string, analysis: Analysis, range: { start: number; end: number }): Tree | undefined {
+    // The points need only be right before the edit (the start) and in the text moved after it (the end).
+    const startPosition = pointOf(this.lines, range.start);
+    const endLine = startPosition.row + countLines(text, range.start, range.end);
+    const lastBreak = text.lastIndexOf('\n', range.end - 1);
+    const endPosition = {
+      row: endLine,
+      column: lastBreak >= range.start ? range.end - lastBreak - 1 : startPosition.column + range.end - range.start,
+    };
+    return analysis.parsers.parseRanges(analysis.grammar, text, [
+      { startIndex: range.start, endIndex: range.end, startPosition, endPosition },
+    ]);
   }
 
   private walked(): Walked {
@@ -412,6 +441,17 @@ export class IncrementalDocument {
     }
     return [out[0], out[1]];
   }
+}
+
+function pointOf(lines: LineIndex, offset: number): Point {
+  const p = lines.position(offset);
+  return { row: p.line, column: p.character };
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function moveSpan<T extends { offset: number }>(span: T, delta: number): T {

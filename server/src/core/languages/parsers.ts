@@ -45,7 +45,11 @@ export class Parsers {
     return tree ?? undefined;
   }
 
-  /** Parses only the given ranges of `text`; see `parseRange`. */
+  /**
+   * Parses only the given ranges of `text` (one top-level definition, say): the tree's offsets
+   * are those of the whole text. Far cheaper than re-parsing the file, which tree-sitter's
+   * Python grammar reads from its start even after a one-character edit.
+   */
   parseRanges(grammar: string, text: string, ranges: TreeSitter.Range[]): Tree | undefined {
     const parser = this.parsers.get(grammar);
     if (!parser) return undefined;
@@ -55,35 +59,14 @@ export class Parsers {
   }
 }
 
+/** A point of a text as tree-sitter counts it: 0-based line and column. */
+export type Point = TreeSitter.Point;
+
 /** One replaced range of a text, in the terms tree-sitter's `Tree.edit` takes. */
 export type TextEdit = TreeSitter.Edit;
 
-/**
- * Parses only `range` of `text` (one top-level definition): the tree's offsets are those of the
- * whole text. Far cheaper than re-parsing the file, which tree-sitter's Python grammar reads
- * from its start even after a one-character edit.
- */
-export function parseRange(
-  parsers: Parsers,
-  grammar: string,
-  text: string,
-  range: { startIndex: number; endIndex: number },
-): Tree | undefined {
-  return parsers.parseRanges(grammar, text, [
-    { ...range, startPosition: pointAt(text, range.startIndex), endPosition: pointAt(text, range.endIndex) },
-  ]);
-}
-
-/** The edit that turned `oldText` into `newText` when only [start, oldEnd) was replaced by [start, newEnd). */
-export function textEdit(oldText: string, newText: string, start: number, oldEnd: number, newEnd: number): TextEdit {
-  return new TreeSitter.Edit({
-    startIndex: start,
-    oldEndIndex: oldEnd,
-    newEndIndex: newEnd,
-    startPosition: pointAt(oldText, start),
-    oldEndPosition: pointAt(oldText, oldEnd),
-    newEndPosition: pointAt(newText, newEnd),
-  });
+export function textEdit(edit: ConstructorParameters<typeof TreeSitter.Edit>[0]): TextEdit {
+  return new TreeSitter.Edit(edit);
 }
 
 /**
