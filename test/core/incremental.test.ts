@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { Engine, Finding } from '../../server/src/core';
+import { incrementalCounts } from '../../server/src/core/incremental/document';
+import { LineIndex } from '../../server/src/core/text';
 import { engine } from '../support/engine';
 
 let e: Engine;
@@ -71,4 +73,148 @@ export function b(u: any) { console.log(\`\${u.id}\`); }
       .replace('const logger = pino();', 'const logger = pino();\nconst dbg = createDebug("x");')
       .replace('console.log', 'dbg'),
   ]);
+});
+
+/** A seeded generator, so that a failing sequence can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PYTHON_DEFS = [
+  (i: number) =>
+    `def f${i}(user, rows):\n    """Docs ${i}."""\n    total = len(rows)\n    log.info("n %s", total)\n    return total\n`,
+  (i: number) => `def g${i}(user):\n    pw = user.password\n    log.warning("x %s", pw)\n`,
+  (i: number) => `class C${i}:\n    def m(self, user):\n        print(user.email)\n`,
+  (i: number) =>
+    `@decorate\ndef d${i}(user):\n    token = "ghp_${'a1B2c3D4e5'.repeat(4).slice(0, 36)}"\n    note = "call 555-12-3456 now"\n    return token\n`,
+  (i: number) =>
+    `def w${i}(user):\n    # crownguard: waive CG101 policy=no-pii-in-logs reason="reviewed" expires=2027-01-31 approver=jane\n    log.info(user.ssn)\n`,
+];
+const TYPESCRIPT_DEFS = [
+  (i: number) =>
+    `export function f${i}(u: any, rows: any[]) {\n  const total = rows.length;\n  logger.info("n", total);\n  return total;\n}\n`,
+  (i: number) => `function g${i}(u: any) {\n  const pw = u.password;\n  console.log(\`x \${pw}\`);\n}\n`,
+  (i: number) => `export class C${i} {\n  m(u: any) {\n    logger.warn(u.email);\n  }\n}\n`,
+  (i: number) =>
+    `function d${i}() {\n  const apiKey = "Zx81kq02LmQw77";\n  const s = "ssn 555-12-3456";\n  return apiKey + s;\n}\n`,
+  (i: number) =>
+    `function w${i}(u: any) {\n  // crownguard: waive CG101 policy=no-pii-in-logs reason="reviewed" expires=2027-01-31 approver=jane\n  logger.info(u.ssn);\n}\n`,
+];
+const SNIPPETS = [
+  'user.ssn',
+  'u.apiKey',
+  ' record.email ',
+  'password = "Zx81kq02Lm"\n',
+  '\n',
+  '\n    ',
+  '  ',
+  'x',
+  '(',
+  ')',
+  '"',
+  '"""',
+  '`',
+  '#',
+  '//',
+  ' # note',
+  '\n    log.info(user.date_of_birth)',
+  '\n  logger.info(u.iban);',
+  '\ndef late(user):\n    print(user.phone)\n',
+  'AKIAIOSFODNN7EXAMPLE',
+  'jane.doe@example.org',
+  '}',
+  '{',
+  'pw',
+];
+
+/**
+ * Random edits over a file of many definitions, each result compared with a fresh analysis:
+ * typing (one or a few characters), pasting snippets, deleting ranges, mostly inside a
+ * definition (the fast path) and sometimes anywhere (the fallback).
+ */
+function randomEdits(path: string, header: string, defs: ((i: number) => string)[], seed: number, edits: number) {
+  const r = rng(seed);
+  let text = header;
+  for (let i = 0; i < 40; i++) text += '\n' + defs[Math.floor(r() * defs.length)](i);
+  const steps = [text];
+  for (let n = 0; n < edits; n++) {
+    const roll = r();
+    // Most edits land inside a definition's body: after the first line's end, before its last.
+    const at = Math.floor(r() * text.length);
+    if (roll < 0.35) {
+      // Typing that keeps the file well formed: a word changed, a comment at a line's end.
+      const words = [...text.matchAll(/\b(total|rows|user|u|n|x)\b/g)];
+      const w = words[Math.floor(r() * words.length)];
+      const lineEnd = text.indexOf('\n', at);
+      const choice = r();
+      if (w && choice < 0.5) {
+        const swap = ['total', 'user.ssn', 'u.password', 'rows', 'secret', 'pw', 'user.email'][Math.floor(r() * 7)];
+        text = text.slice(0, w.index) + swap + text.slice(w.index + w[0].length);
+      } else if (lineEnd > 0) {
+        text = text.slice(0, lineEnd) + (path.endsWith('.py') ? ' # edit' : ' // edit') + text.slice(lineEnd);
+      }
+    } else if (roll < 0.65) {
+      const snippet = SNIPPETS[Math.floor(r() * SNIPPETS.length)];
+      text = text.slice(0, at) + snippet + text.slice(at);
+    } else if (roll < 0.8) {
+      text = text.slice(0, at) + text.slice(at + 1 + Math.floor(r() * 3));
+    } else if (roll < 0.9) {
+      // Undo-like: back to an earlier version.
+      text = steps[Math.floor(r() * steps.length)];
+    } else {
+      text = text.slice(0, at) + text.slice(at + Math.floor(r() * 200));
+    }
+    steps.push(text);
+  }
+  checkSequence(path, steps);
+}
+
+it('incremental Python analysis equals a fresh one after hundreds of random edits', () => {
+  const before = { ...incrementalCounts };
+  const header =
+    'import logging\nfrom acme import decorate\nlog = logging.getLogger(__name__)\nsecret = cfg.password\n';
+  for (const seed of [1, 2, 3]) randomEdits(`random-${seed}.py`, header, PYTHON_DEFS, seed, 150);
+  tookBothPaths(before);
+});
+
+it('incremental TypeScript analysis equals a fresh one after hundreds of random edits', () => {
+  const before = { ...incrementalCounts };
+  const header = 'import pino from "pino";\nconst logger = pino();\nconst secret = cfg.accessToken;\n';
+  for (const seed of [1, 2, 3]) randomEdits(`random-${seed}.ts`, header, TYPESCRIPT_DEFS, seed, 150);
+  tookBothPaths(before);
+});
+
+/** The comparisons above prove something only if both the fast path and the fallback ran often. */
+function tookBothPaths(before: typeof incrementalCounts): void {
+  const patched = incrementalCounts.patched - before.patched;
+  const declined = incrementalCounts.declined - before.declined;
+  console.log(`fast path ${patched} edits, full analysis ${declined}`);
+  assert.ok(patched >= 100, `fast path taken ${patched} times`);
+  assert.ok(declined >= 20, `full analysis ${declined} times`);
+}
+
+it('a line index updated by an edit equals one built from the new text', () => {
+  const r = rng(7);
+  const pieces = ['\n', '\r\n', '\r', 'ab', 'x', '\n\n', ''];
+  let text = 'one\ntwo\r\nthree\rfour\n';
+  let lines = new LineIndex(text);
+  for (let n = 0; n < 2000; n++) {
+    const start = Math.floor(r() * (text.length + 1));
+    const oldEnd = Math.min(text.length, start + Math.floor(r() * 4));
+    const inserted = pieces[Math.floor(r() * pieces.length)] + pieces[Math.floor(r() * pieces.length)];
+    const next = text.slice(0, start) + inserted + text.slice(oldEnd);
+    lines = lines.edited(next, start, oldEnd, start + inserted.length);
+    const fresh = new LineIndex(next);
+    const starts = (l: LineIndex) => Array.from({ length: l.lineCount }, (_, i) => l.lineStart(i));
+    assert.deepEqual(starts(lines), starts(fresh), `edit ${n}: ${JSON.stringify(text)} -> ${JSON.stringify(next)}`);
+    text = next.length > 400 ? next.slice(0, 200) : next;
+    if (text !== next) lines = new LineIndex(text);
+  }
 });

@@ -4,7 +4,8 @@ import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
 import { adapterFor } from './languages/registry';
 import { python } from './languages/python';
-import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
+import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
+import { IncrementalDocument, type Walked } from './incremental/document';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
 import type { Declaration } from './manifests/load';
@@ -67,6 +68,8 @@ interface Retained {
   readonly tree: Tree;
   readonly catalog: Catalog;
   readonly definitions: Map<string, CachedDefinition>;
+  /** What an edit inside one definition needs to re-analyse that definition alone. */
+  readonly incremental: IncrementalDocument;
 }
 
 export interface EngineOptions {
@@ -337,7 +340,9 @@ export class Engine {
 
   /** Forgets what was retained for a file (its document was closed). */
   release(path: string): void {
-    this.retained.get(path)?.tree.delete();
+    const kept = this.retained.get(path);
+    kept?.incremental.dispose();
+    kept?.tree.delete();
     this.retained.delete(path);
   }
 
@@ -350,8 +355,10 @@ export class Engine {
   ): FileResult {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
-    // Secrets anywhere in the file, comments included; personal data only in string literals.
     const tuning = literalTuning(governance);
+    const fast = retain ? this.incrementally(file, adapter, governance, settings, catalog, budget) : undefined;
+    if (fast) return fast;
+    // Secrets anywhere in the file, comments included; personal data only in string literals.
     const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
     const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'], tuning });
     // The cheap test first: most files name nothing sensitive and need no syntax tree at all.
@@ -382,22 +389,104 @@ export class Engine {
     let keep = false;
     try {
       const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget);
+      const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       const definitions = walker.walkModule(
         tree.rootNode,
         catalog.prefilter,
         reusable?.catalog === catalog ? reusable.definitions : undefined,
+        steps,
       );
       // A walk the budget cut short is not kept for the next edit: what it left unread must be read then.
       if (retain && !walker.stopped) {
-        this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions });
+        const incremental = IncrementalDocument.after(file.text, tree, steps!, walker, secrets, piiCandidates);
+        this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions, incremental });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
       }
+      return this.codeResult(file, adapter, governance, settings, tree, walker, secrets, piiCandidates, budget);
+    } catch (err) {
+      // A bug in a rule, or nesting deeper than a library can follow, costs the file's flow
+      // findings, never its literal secrets and never the run.
+      return this.shortOf(file, secrets, shortfallOf(err), governance, settings, comment);
+    } finally {
+      if (!keep) tree.delete();
+    }
+  }
+
+  /**
+   * The fast path for an open document: when the edit since its last analysis lies inside one
+   * top-level definition, that definition alone is parsed, walked and scanned again, and the
+   * rest of the file's flows and literals are moved by the edit. Undefined when it does not
+   * apply; the full analysis then runs.
+   */
+  private incrementally(
+    file: SourceFile,
+    adapter: LanguageAdapter,
+    governance: Governance,
+    settings: Settings,
+    catalog: Catalog,
+    budget: Budget,
+  ): FileResult | undefined {
+    const kept = this.retained.get(file.path);
+    const grammar = adapter.grammarFor(file.path);
+    if (!kept || kept.grammar !== grammar || kept.catalog !== catalog) return undefined;
+    const tuning = literalTuning(governance);
+    const walked = kept.incremental.update(file.text, {
+      parsers: this.parsers,
+      grammar,
+      prefilter: catalog.prefilter,
+      walker: () => new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget),
+      literals: (text, cls, region) =>
+        literalFindings(file.path, text, 'code', { classes: [cls], tuning, regions: [region] }),
+    });
+    if (!walked) return undefined;
+    // A file that no longer needs a tree at all is analysed as a fresh one would be.
+    if (!catalog.prefilter.test(file.text) && walked.piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
+      this.release(file.path);
+      return undefined;
+    }
+    // Most recently used last, as the eviction of the oldest expects.
+    this.retained.delete(file.path);
+    this.retained.set(file.path, { ...kept, text: file.text });
+    const tree = kept.incremental.view;
+    try {
+      return this.codeResult(
+        file,
+        adapter,
+        governance,
+        settings,
+        tree,
+        walked,
+        walked.secrets,
+        walked.piiCandidates,
+        budget,
+      );
+    } catch (err) {
+      return this.shortOf(file, walked.secrets, shortfallOf(err), governance, settings, { open: adapter.lineComment });
+    }
+  }
+
+  /** A code file's findings from its tree, its flows and its literal findings. */
+  private codeResult(
+    file: SourceFile,
+    adapter: LanguageAdapter,
+    governance: Governance,
+    settings: Settings,
+    tree: Tree,
+    walker: Pick<Walked, 'flows' | 'literalAssignments'> & { readonly stoppedBy?: FlowWalker['stoppedBy'] },
+    secrets: Finding[],
+    piiCandidates: Finding[],
+    budget: Budget,
+  ): FileResult {
+    const catalog = this.catalog(governance);
+    const tuning = literalTuning(governance);
+    const comment = { open: adapter.lineComment };
+    {
       const ctx: FileContext = {
         path: file.path,
         text: file.text,
         tree,
-        lines: new LineIndex(file.text),
+        lines: LineIndex.of(file.text),
         adapter,
         governance,
       };
@@ -419,12 +508,6 @@ export class Engine {
           : []),
       ];
       return this.finish(file, tree, findings, governance, settings, comment, adapter);
-    } catch (err) {
-      // A bug in a rule, or nesting deeper than a library can follow, costs the file's flow
-      // findings, never its literal secrets and never the run.
-      return this.shortOf(file, secrets, shortfallOf(err), governance, settings, comment);
-    } finally {
-      if (!keep) tree.delete();
     }
   }
 
@@ -441,7 +524,7 @@ export class Engine {
     const day = today(settings);
     // Bounded first, so that a data dump's thousands of values cost nothing further.
     findings = boundLiteralFindings(findings, governance.literals?.maxPerFile);
-    const lines = findings.length > 0 && comment ? new LineIndex(file.text) : undefined;
+    const lines = findings.length > 0 && comment ? LineIndex.of(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
     const canAnnotate = (f: Finding) =>
       !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));

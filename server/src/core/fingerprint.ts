@@ -19,7 +19,7 @@ function fnv(text: string, seed: number): string {
  */
 export function withFingerprints(path: string, text: string, findings: readonly Finding[]): Finding[] {
   if (findings.length === 0) return [];
-  const lines = new LineIndex(text);
+  const lines = LineIndex.of(text);
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const line = lines.position(f.span.offset).line;

@@ -2,20 +2,59 @@
  * Offset <-> line/column conversion over one text. Lines and columns are 0-based here; the
  * shells add one where their format wants 1-based numbers (CLI text, SARIF).
  */
+let lastIndex: LineIndex | undefined;
+
+/** Appends to `starts` the line starts after the line breaks in [from, to) of `text`. */
+function lineStarts(text: string, from: number, to: number, starts: number[]): number[] {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) starts.push(i + 1);
+    else if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) starts.push(i + 1);
-      else if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
+  constructor(
+    private readonly text: string,
+    starts?: number[],
+  ) {
+    this.starts = starts ?? lineStarts(text, 0, text.length, [0]);
+  }
+
+  /**
+   * The index of `text`, which is this index's text with [start, oldEnd) replaced by [start,
+   * newEnd): the line starts before the edit are kept, those after it moved, and only the
+   * edited lines are read again. It becomes the shared index of `text` (see `of`).
+   */
+  edited(text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    const delta = newEnd - oldEnd;
+    // From the line before the edit's, so that a line break split or joined at its edge is read again.
+    const first = Math.max(0, this.position(start).line - 1);
+    const starts = this.starts.slice(0, first + 1);
+    const until = Math.min(text.length, newEnd + 2);
+    lineStarts(text, starts[first], until, starts);
+    // Past `until` the new text is the old one moved by `delta`.
+    const read = starts[starts.length - 1];
+    let i = this.starts.length;
+    while (i > 0 && this.starts[i - 1] + delta > Math.max(read, until)) i--;
+    for (; i < this.starts.length; i++) starts.push(this.starts[i] + delta);
+    lastIndex = new LineIndex(text, starts);
+    return lastIndex;
+  }
+
+  /**
+   * The index of `text`, shared by everyone who asks for the same text in a row: one analysis
+   * of a large file asks for it several times (flow messages, waiver fixes, fingerprints).
+   */
+  static of(text: string): LineIndex {
+    if (lastIndex?.text !== text) lastIndex = new LineIndex(text);
+    return lastIndex;
   }
 
   get lineCount(): number {

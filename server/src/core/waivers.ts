@@ -165,6 +165,14 @@ export function applyWaivers(
   return { findings: [...out, ...extra], waivers };
 }
 
+let lastEol: { text: string; eol: string } | undefined;
+
+/** The file's line break. Asked once per finding, it read the whole of a large file each time. */
+function eolOf(text: string): string {
+  if (lastEol?.text !== text) lastEol = { text, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return lastEol.eol;
+}
+
 /**
  * The fix that writes a waiver for `finding` on the line above it, with every field the
  * governance manifest requires of it. The reason (and an approver or policy that must be named)
@@ -187,7 +195,7 @@ export function waiverFix(
   const indent = /^[ \t]*/.exec(text.slice(start, lines.lineEnd(line)))?.[0] ?? '';
   const policyId = governance.policies.find((p) => p.rules.includes(finding.ruleId))?.id;
   const days = Math.min(30, policy.maxDays ?? 30);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const fields = [
     `crownguard: waive ${finding.ruleId}`,
     policyId ? `policy=${policyId}` : policy.requirePolicy ? 'policy=""' : '',

@@ -167,7 +167,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         // `save`: clients that pull diagnostics on save (VS Code with `crownguard.run: onSave`)
         // only do so when the server asks to be told of saves.
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: { includeText: false } },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         notebookDocumentSync: NOTEBOOK_SYNC,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         definitionProvider: true,

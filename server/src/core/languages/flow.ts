@@ -149,7 +149,7 @@ const SUMMARY_METHODS = new Set([
   'dtypes',
 ]);
 
-interface Taint {
+export interface Taint {
   readonly classification: Classification;
   readonly offset: number;
   /** The expression the value came from, when exactly one did (see `Origin`). */
@@ -218,6 +218,18 @@ interface Hit {
   readonly found?: { readonly asObject: boolean; readonly interpolation?: SyntaxNode };
 }
 
+/**
+ * The walk's state as `walkModule` reached one top-level statement: the taints and sink
+ * bindings in force, and how many flows and literal assignments were found before it.
+ */
+export interface ModuleStep {
+  readonly node: SyntaxNode;
+  readonly env: ReadonlyMap<string, Taint>;
+  readonly bound: ReadonlyMap<string, SinkKind>;
+  readonly flows: number;
+  readonly literals: number;
+}
+
 /** What walking one top-level definition produced, with offsets relative to its start. */
 export interface CachedDefinition {
   readonly flows: readonly Flow[];
@@ -225,8 +237,9 @@ export interface CachedDefinition {
   readonly literals: readonly { name: string; value: string; span: { offset: number; length: number } }[];
 }
 
-function moveFlow(f: Flow, by: number): Flow {
-  const move = <T extends { offset: number }>(x: T): T => ({ ...x, offset: x.offset + by });
+/** The flow with its offsets from `from` on moved by `by` (an edit before them changed their place). */
+export function moveFlow(f: Flow, by: number, from = -Infinity): Flow {
+  const move = <T extends { offset: number }>(x: T): T => (x.offset >= from ? { ...x, offset: x.offset + by } : x);
   return {
     ...f,
     sink: { ...f.sink, span: move(f.sink.span) },
@@ -301,12 +314,20 @@ export class FlowWalker {
     root: SyntaxNode,
     prefilter: RegExp,
     previous?: ReadonlyMap<string, CachedDefinition>,
+    steps?: ModuleStep[],
   ): Map<string, CachedDefinition> {
     const env = new Map<string, Taint>();
     const next = new Map<string, CachedDefinition>();
     for (const child of root.namedChildren) {
       if (this.stopped) break;
-      if (!(this.d.scopes.has(child.type) || this.d.definitionWrappers.has(child.type))) {
+      steps?.push({
+        node: child,
+        env: new Map(env),
+        bound: new Map(this.bound),
+        flows: this.flows.length,
+        literals: this.literalAssignments.length,
+      });
+      if (!this.isDefinition(child)) {
         this.walk(child, env);
         continue;
       }
@@ -316,7 +337,10 @@ export class FlowWalker {
       // A definition reads only its own text, the taints and the sink bindings it names: with
       // those unchanged, its flows are the same as last time, moved to where it now starts.
       const boundHere = [...this.bound].filter(([name]) => text.includes(name)).map(([n, k]) => `${n}=${k}`);
-      const key = `${text}\u0000${taintedHere.map((n) => `${n}:${env.get(n)!.classification.name}`).join(',')}\u0000${boundHere.join(',')}`;
+      // A flow through a taint assigned outside the definition names the line it was assigned
+      // on, which does not move with the definition: such a definition is reused only in place.
+      const place = taintedHere.length > 0 ? `@${child.startIndex}` : '';
+      const key = `${text}\u0000${taintedHere.map((n) => `${n}:${env.get(n)!.classification.name}@${env.get(n)!.offset}`).join(',')}\u0000${boundHere.join(',')}${place}`;
       const cached = previous?.get(key);
       if (cached) {
         for (const f of cached.flows) this.flows.push(moveFlow(f, child.startIndex));
@@ -341,6 +365,29 @@ export class FlowWalker {
       });
     }
     return next;
+  }
+
+  /** True for the top-level statements `walkModule` may skip or reuse: functions, classes, exports. */
+  isDefinition(node: SyntaxNode): boolean {
+    return this.d.scopes.has(node.type) || this.d.definitionWrappers.has(node.type);
+  }
+
+  /**
+   * Walks one top-level definition alone, from the taints and sink bindings `walkModule` saw
+   * before it (a `ModuleStep`), exactly as `walkModule` would have: skipped when its text names
+   * nothing sensitive and no tainted variable. Returns the sink bindings after it.
+   */
+  walkAlone(
+    node: SyntaxNode,
+    bound: ReadonlyMap<string, SinkKind>,
+    prefilter: RegExp,
+    env: Map<string, Taint>,
+  ): Map<string, SinkKind> {
+    this.bound.clear();
+    for (const [n, k] of bound) this.bound.set(n, k);
+    const text = node.text;
+    if (prefilter.test(text) || [...env.keys()].some((name) => text.includes(name))) this.walk(node, env);
+    return new Map(this.bound);
   }
 
   /**

@@ -69,6 +69,37 @@ export class Parsers {
     if (!tree) parser.reset();
     return tree ?? undefined;
   }
+
+  /**
+   * Parses only the given ranges of `text` (one top-level definition, say): the tree's offsets
+   * are those of the whole text. Far cheaper than re-parsing the file, which tree-sitter's
+   * Python grammar reads from its start even after a one-character edit.
+   */
+  parseRanges(grammar: string, text: string, ranges: TreeSitter.Range[]): Tree | undefined {
+    const parser = this.parsers.get(grammar);
+    if (!parser) return undefined;
+    const tree = parser.parse(text, null, { includedRanges: ranges });
+    if (!tree) parser.reset();
+    return tree ?? undefined;
+  }
+}
+
+/** A point of a text as tree-sitter counts it: 0-based line and column. */
+export type Point = TreeSitter.Point;
+
+/** One replaced range of a text, in the terms tree-sitter's `Tree.edit` takes. */
+export type TextEdit = TreeSitter.Edit;
+
+export function textEdit(edit: ConstructorParameters<typeof TreeSitter.Edit>[0]): TextEdit {
+  return new TreeSitter.Edit(edit);
+}
+
+/**
+ * Makes `tree` read its node texts from `text`. A tree edited in place (`Tree.edit`) without a
+ * re-parse still reads the text it was parsed from, so a node's `text` would be off by the edit.
+ */
+export function readFrom(tree: Tree, text: string): void {
+  (tree as unknown as { textCallback: (index: number) => string }).textCallback = (index) => text.slice(index);
 }
 
 function pointAt(text: string, offset: number): TreeSitter.Point {
