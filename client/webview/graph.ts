@@ -3,8 +3,8 @@
  * as SVG, fitted to the window, with zoom and pan, and a legend for what each colour and border
  * means. It reports clicks and its size. It loads nothing remote; colours come from the theme.
  */
-import type { LaidOut, LaidOutNode } from '../src/lineage/layout';
-import type { FromWebview, ToWebview } from '../src/lineage/messages';
+import type { LaidOut, LaidOutNode } from '../src/lineage/view';
+import type { FromWebview, ToWebview } from '../src/lineage/view';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void };
 

@@ -1,17 +1,8 @@
 import type { LineageGraphInfo, LineageLocation } from '../../../shared/lineage-protocol';
-import { DEFAULT_STATE, layout, type LaidOut, type ViewState } from './layout';
+import { DEFAULT_STATE, layout, type ViewState } from './layout';
+import type { FromWebview, ToWebview } from './view';
 
-/** Messages from the graph webview to the extension. */
-export type FromWebview =
-  | { type: 'ready'; width?: number; height?: number }
-  /** The view's size changed (the panel was resized or moved). */
-  | { type: 'resize'; width: number; height: number }
-  | { type: 'open'; id: string }
-  | { type: 'focus'; id?: string; depth?: number }
-  | { type: 'filter'; text: string; hiddenKinds: string[] };
-
-/** Messages from the extension to the graph webview. */
-export type ToWebview = { type: 'render'; graph: LaidOut } | { type: 'error'; message: string };
+export type { FromWebview, ToWebview } from './view';
 
 /** What the message handler needs from its surroundings: the graph, and a way to open a place. */
 export interface ViewHost {
