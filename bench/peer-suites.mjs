@@ -117,7 +117,7 @@ function measure(dir) {
     const hit = new Set();
     for (const f of mine) {
       const line = f.startLine ?? lineOf(text, f.offset ?? 0);
-      const through = (f.related ?? []).filter((r) => !r.path || r.path === file).map((r) => r.startLine ?? r.line);
+      const through = (f.flow ?? []).filter((r) => !r.path || r.path === file).map((r) => r.startLine ?? r.line);
       const lines = [line, ...through].filter((l) => typeof l === 'number');
       const matched = lines.filter((l) => expected.has(l));
       for (const l of matched) hit.add(l);
@@ -162,7 +162,7 @@ function smokeSuites() {
       '// bearer:expected javascript_lang_exception',
       'Promise.reject(new Error("no user " + user.email))',
       'console.log(user.id) // OK',
-      'console.log(token) // $ Alert[js/clear-text-logging]',
+      'console.log(password) // $ Alert[js/clear-text-logging]',
       '',
     ].join('\n'),
   );

@@ -84,6 +84,11 @@ export interface Finding {
   readonly fingerprint?: string;
   /** Where to read more: the definition of the policy a finding violates, for one. */
   readonly related?: readonly RelatedInformation[];
+  /**
+   * The path the data takes from the flagged expression to the sink, hop by hop, when it goes
+   * through helper functions: each helper's place where it passes the value on (SARIF codeFlows).
+   */
+  readonly flow?: readonly RelatedInformation[];
 }
 
 /** Something the user should know that is not a finding, e.g. a file that was skipped. */

@@ -34,6 +34,18 @@ export function formatJson(result: CheckResult, regions: Regions, toolVersion: s
           length: f.span.length,
           ...regions.of(f),
           fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe === true, edits: x.edits })),
+          // The helpers the data goes through to the sink, each where it passes the value on.
+          ...(f.flow
+            ? {
+                flow: f.flow
+                  .filter((r) => r.path && r.span)
+                  .map((r) => ({
+                    message: r.message,
+                    path: maskId(r.path!),
+                    ...regions.of({ path: r.path!, span: r.span! }),
+                  })),
+              }
+            : {}),
           ...(f.waiver ? { waiver: waiverJson(f.waiver) } : {}),
         })),
         waivers: result.waivers.map(waiverJson),

@@ -1,5 +1,5 @@
 import { findTier, type Category, type Governance } from '../governance/model';
-import { BUILTIN_NAMES } from './builtin';
+import { BUILTIN_NAMES, BUILTIN_SOURCE_TEXT } from './builtin';
 import { compileGlob, type Glob } from './glob';
 import { NOT_THE_DATA, runIndex, splitWords } from './words';
 
@@ -144,7 +144,11 @@ export class Catalog {
       for (const e of this.entries) names.add(namePattern(e.words));
       for (const r of this.records) names.add(namePattern(r.words.split(' ')));
       const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
-      const alternatives = [...names, ...locationHeads.map(escape)];
+      const alternatives = [
+        ...names,
+        ...locationHeads.map(escape),
+        ...(this.governance.builtinNames ? BUILTIN_SOURCE_TEXT : []),
+      ];
       this.prefilterRe = new RegExp(alternatives.length ? alternatives.join('|') : '(?!)');
     }
     return this.prefilterRe;
