@@ -538,6 +538,8 @@ export class FlowWalker {
     for (const f of w.flows) {
       const param = w.paramOf.get(f.classification);
       if (param === undefined || (f.steps?.length ?? 0) >= MAX_PATH_STEPS) continue;
+      // A recursive call reaches nothing its own body does not: the path would only repeat.
+      if (f.steps?.some((x) => x.callee.startsWith(`${lastSegment(fn.name)}(`) && !x.path)) continue;
       const id = `${param}:${f.sink.kind}:${f.sink.callee}`;
       if (seen.has(id)) continue;
       seen.add(id);
