@@ -2,6 +2,7 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
+import { customFlow } from './languages/custom';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition } from './languages/flow';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { python } from './languages/python';
@@ -300,7 +301,13 @@ export class Engine {
       );
     let keep = false;
     try {
-      const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget);
+      const walker = new FlowWalker(
+        adapter.dialect,
+        catalog,
+        redactionFor(governance, adapter.id),
+        budget,
+        customFlow(governance, adapter.id),
+      );
       const definitions = walker.walkModule(
         tree.rootNode,
         catalog.prefilter,

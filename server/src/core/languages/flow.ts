@@ -4,6 +4,7 @@ import type { Catalog, Classification } from '../sensitivity/catalog';
 import type { Flow, Origin, Sink, SinkKind } from './adapter';
 import { isPlaceholderValue } from '../sensitivity/literals';
 import { NOT_THE_DATA, splitWords } from '../sensitivity/words';
+import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
 import {
@@ -370,6 +371,8 @@ export class FlowWalker {
     private readonly catalog: Catalog,
     private readonly redaction: RedactionFunction | undefined,
     private readonly budget?: Budget,
+    /** The governance manifest's own sinks and sources for this language. */
+    private readonly custom?: CustomFlow,
   ) {}
 
   /** Counts one step of work and says whether to stop: the budget is looked at every so many steps. */
@@ -512,7 +515,7 @@ export class FlowWalker {
 
   /** Walks one function with stand-ins for its parameters and reads off where they went. */
   private summariseOne(fn: FunctionDef): FunctionSummary | undefined {
-    const w = new FlowWalker(this.d, this.catalog, this.redaction, this.budget);
+    const w = new FlowWalker(this.d, this.catalog, this.redaction, this.budget, this.custom);
     w.summaries = this.summaries;
     w.summaryNames = this.summaryNames;
     w.bound = new Map(this.bound);
@@ -644,7 +647,10 @@ export class FlowWalker {
       }
     } else if (this.d.calls[t]) {
       const shape = this.shape(node);
-      const kind = shape && this.d.sinkOf(shape, this.bound);
+      const kind =
+        shape &&
+        (this.custom?.sinks.find((s) => matchesCallee(s.segments, shape.callee))?.kind ??
+          this.d.sinkOf(shape, this.bound));
       if (shape && kind) this.report(node, { kind, callee: shape.callee, span: spanOf(node) }, env);
       const summary = shape && this.summaries.get(shape.callee);
       if (summary)
@@ -996,6 +1002,8 @@ export class FlowWalker {
             },
           ],
         };
+      const declared = this.custom?.attributes.find((s) => matchesCallee(s.segments, text));
+      if (declared) return { hits: [{ node: n, classification: declared.classification }] };
       const whole = this.d.wholeSources.get(text);
       if (whole) return { hits: wholeReaches(use) ? [{ node: n, classification: wholeSource(whole) }] : [] };
       const own = prop ? this.named(n, prop.text) : [];
@@ -1097,6 +1105,8 @@ export class FlowWalker {
       this.masksEveryCharacter(args[0])
     )
       return none;
+    const declared = this.custom?.calls.find((s) => matchesCallee(s.segments, shape.callee));
+    if (declared) return { hits: [{ node: n, classification: declared.classification }] };
     const source = this.d.sources.find((s) => s.pattern.test(shape.callee));
     if (source) return { hits: this.named(n, source.name) };
     const summary = this.summaries.get(shape.callee);

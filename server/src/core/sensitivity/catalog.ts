@@ -148,6 +148,11 @@ export class Catalog {
         ...names,
         ...locationHeads.map(escape),
         ...(this.governance.builtinNames ? BUILTIN_SOURCE_TEXT : []),
+        // The manifest's own sources, by their last name: `get_customer()` is read wherever it is called.
+        ...(this.governance.flow?.sources ?? [])
+          .map((s) => (s.call ?? s.attribute ?? '').split('.').pop() ?? '')
+          .filter((n) => n && n !== '*')
+          .map((n) => `\\b${escape(n)}\\b`),
       ];
       this.prefilterRe = new RegExp(alternatives.length ? alternatives.join('|') : '(?!)');
     }
