@@ -15,7 +15,6 @@ import {
   summaryKey,
   type FunctionSummary,
   type ParamSink,
-  type SummaryTable,
 } from './summaries';
 
 /**
@@ -391,11 +390,10 @@ export class FlowWalker {
     root: SyntaxNode,
     prefilter: RegExp,
     previous?: ReadonlyMap<string, CachedDefinition>,
-    imported?: SummaryTable,
   ): Map<string, CachedDefinition> {
     const env = new Map<string, Taint>();
     const next = new Map<string, CachedDefinition>();
-    this.summarise(root, imported, previous, next);
+    this.summarise(root, previous, next);
     // A definition that calls a function returning sensitive data reads it, whatever its own text says.
     const returning = [...this.summaries].filter(([, s]) => s.returns).map(([n]) => lastSegment(n));
     for (const child of root.namedChildren) {
@@ -488,11 +486,9 @@ export class FlowWalker {
    */
   private summarise(
     root: SyntaxNode,
-    imported: SummaryTable | undefined,
     previous: ReadonlyMap<string, CachedDefinition> | undefined,
     next: Map<string, CachedDefinition>,
   ): void {
-    for (const [name, summary] of imported ?? []) this.setSummary(name, summary);
     const fns = this.functionsOf(root);
     for (let round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
       let changed = false;

@@ -12,7 +12,7 @@ export interface PathStep {
   readonly callee: string;
   readonly path?: string;
   readonly span: Span;
-  /** The 1-based line of `span`, for a helper in another file (whose text the reader of this file does not have). */
+  /** The 1-based line of `span` when `path` is set: the text of that file is not at hand where the message is written. */
   readonly line?: number;
 }
 
@@ -42,11 +42,7 @@ export interface FunctionSummary {
   readonly returnsSink?: SinkKind;
 }
 
-/**
- * Summaries of functions the walker may meet at a call, by the callee as written there: `my_log`,
- * `self.my_log`, `utils.my_log`. The walker fills it with the file's own functions; a shell adds
- * those of the modules the file imports (see `moduleSummaries`).
- */
+/** Summaries of functions the walker may meet at a call, by the callee as written there: `my_log`, `self.my_log`. */
 export type SummaryTable = ReadonlyMap<string, FunctionSummary>;
 
 /** Functions per file that get a summary; past it, the rest are calls like any other. */
