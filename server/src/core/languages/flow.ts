@@ -355,6 +355,8 @@ export class FlowWalker {
   private fields = new Map<string, Taint>();
   /** Variables last given a literal or a redacted value: they hold no one's data, whatever they are called. */
   private readonly neutral = new Set<string>();
+  /** While the arguments of an exception sink are read: any object built there is the error thrown. */
+  private thrown = false;
   /** Variables last given an object literal, with what each of its keys holds: `config.hostname` is not `config.password`. */
   private readonly objects = new Map<string, Map<string, Taint>>();
   /** Set once the budget ran out or the flows reached `MAX_FLOWS`: the flows found so far are kept, the rest of the file is not read. */
@@ -830,6 +832,22 @@ export class FlowWalker {
     through?: Through,
     receiverOf?: SyntaxNode,
   ): void {
+    const thrown = this.thrown;
+    this.thrown = sink.kind === 'exception';
+    try {
+      this.reportValuesOf(args, sink, env, through, receiverOf);
+    } finally {
+      this.thrown = thrown;
+    }
+  }
+
+  private reportValuesOf(
+    args: readonly SyntaxNode[],
+    sink: Sink,
+    env: Map<string, Taint>,
+    through?: Through,
+    receiverOf?: SyntaxNode,
+  ): void {
     // The spans reported so far, by start: a call can carry very many values, so the lookup is a binary search.
     const reported: [number, number][] = [];
     const push = (h: Hit, within: SyntaxNode) => {
@@ -1026,6 +1044,9 @@ export class FlowWalker {
       // `config["timeout"]` or `config[k]` after `config = {"password": ...}`: not the credential's field.
       const keys = obj && this.d.identifiers.has(obj.type) ? this.objects.get(obj.text) : undefined;
       if (keys && use === VALUE) return key === undefined ? none : this.fieldHit(n, obj!.text, key, keys);
+      // Inside a helper, `values["lr"]` is one field of what the caller passed, not all of it.
+      const held = obj && this.d.identifiers.has(obj.type) ? env.get(obj.text) : undefined;
+      if (held && key !== undefined && this.paramOf?.has(held.classification)) return none;
       return obj ? { parts: [[obj, OBJECT]] } : none;
     }
     if (this.d.calls[t]) return this.callHits(n, use);
@@ -1118,6 +1139,9 @@ export class FlowWalker {
       const key = this.d.stringValue(args[0]);
       const own = key ? this.named(n, key) : [];
       if (own.length) return { hits: own };
+      // Inside a helper, `values.get("lr")` is one field of what the caller passed, not all of it.
+      const receiver = shape.receiver;
+      if (key !== undefined && this.paramOf && [...this.paramOf.keys()].some((c) => c.name === receiver)) return none;
     }
     // A getter whose name names the data: get_password(), loadApiKey().
     const own = this.named(n, name);
@@ -1142,8 +1166,10 @@ export class FlowWalker {
         parts: ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverParts, ...argParts] : receiverParts,
       };
     }
-    // `new PermissionDenied("for " + user.email)`: an object built from data holds it, its message for one.
-    return PASS_THROUGH.has(name) || n.type === 'new_expression' ? { parts: argParts } : none;
+    // `new PermissionDenied("for " + user.email)`: an error built from data holds it in its message. Other
+    // objects are not followed: `new ChatModel({apiKey})` authenticates the client, it is not its data.
+    const error = n.type === 'new_expression' && (this.thrown || /(Error|Exception)$/.test(name));
+    return PASS_THROUGH.has(name) || error ? { parts: argParts } : none;
   }
 
   /** `/./g`, `/[\s\S]/g`, `new RegExp(".", "g")`: a pattern that, replaced globally, leaves no character of the value. */
