@@ -53,6 +53,8 @@ fixtureFolder('literals');
 fixtureFolder('prompts');
 fixtureFolder('waivers');
 fixtureFolder('records');
+fixtureFolder('flow');
+fixtureFolder('flow-custom');
 
 /** A folder analysed as one workspace (cross-file checks need every file); each file's expectations hold. */
 function workspaceFolder(dir: string): void {

@@ -218,3 +218,35 @@ it('a line index updated by an edit equals one built from the new text', () => {
     if (text !== next) lines = new LineIndex(text);
   }
 });
+
+it('incremental analysis equals a fresh one when the helpers a call goes through change', () => {
+  const base = `import logging
+logger = logging.getLogger(__name__)
+
+def my_log(x):
+    logger.info(x)
+
+def relay(y):
+    my_log(y)
+
+def login(password):
+    relay(password)
+`;
+  checkSequence('helpers.py', [
+    base,
+    // The helper stops logging: the call two functions away is no longer a finding.
+    base.replace('    logger.info(x)', '    logger.info(len(x))'),
+    base,
+    // Lines above the helpers: their paths move, the cached summaries must move with them.
+    base.replace('import logging', '"""Helpers."""\n\nimport logging'),
+    // The helper now returns what it is given, and the caller logs the result.
+    base.replace('    logger.info(x)', '    return x').replace('    relay(password)', '    print(my_log(password))'),
+    base.replace('def relay(y):\n    my_log(y)', 'def relay(y):\n    relay(y)'),
+    base,
+  ]);
+  checkSequence('helpers.ts', [
+    'function myLog(x) {\n  console.log(x);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
+    'function myLog(x) {\n  console.log(x.length);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
+    '\n\nfunction myLog(x) {\n  console.log(x);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
+  ]);
+});

@@ -3,6 +3,7 @@ import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
 import { adapterFor } from './languages/registry';
+import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
 import { IncrementalDocument, type Walked } from './incremental/document';
@@ -69,7 +70,8 @@ interface Retained {
   readonly catalog: Catalog;
   readonly definitions: Map<string, CachedDefinition>;
   /** What an edit inside one definition needs to re-analyse that definition alone. */
-  readonly incremental: IncrementalDocument;
+  /** Absent when the file's functions have summaries: an edit then walks the whole file again. */
+  readonly incremental?: IncrementalDocument;
 }
 
 export interface EngineOptions {
@@ -341,7 +343,7 @@ export class Engine {
   /** Forgets what was retained for a file (its document was closed). */
   release(path: string): void {
     const kept = this.retained.get(path);
-    kept?.incremental.dispose();
+    kept?.incremental?.dispose();
     kept?.tree.delete();
     this.retained.delete(path);
   }
@@ -388,7 +390,13 @@ export class Engine {
       );
     let keep = false;
     try {
-      const walker = new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget);
+      const walker = new FlowWalker(
+        adapter.dialect,
+        catalog,
+        redactionFor(governance, adapter.id),
+        budget,
+        customFlow(governance, adapter.id),
+      );
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       const definitions = walker.walkModule(
         tree.rootNode,
@@ -398,7 +406,10 @@ export class Engine {
       );
       // A walk the budget cut short is not kept for the next edit: what it left unread must be read then.
       if (retain && !walker.stopped) {
-        const incremental = IncrementalDocument.after(file.text, tree, steps!, walker, secrets, piiCandidates);
+        // Summaries tie a helper's callers to it: re-walking one definition alone would miss them.
+        const incremental = walker.hasSummaries()
+          ? undefined
+          : IncrementalDocument.after(file.text, tree, steps!, walker, secrets, piiCandidates);
         this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions, incremental });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
@@ -429,13 +440,14 @@ export class Engine {
   ): FileResult | undefined {
     const kept = this.retained.get(file.path);
     const grammar = adapter.grammarFor(file.path);
-    if (!kept || kept.grammar !== grammar || kept.catalog !== catalog) return undefined;
+    if (!kept?.incremental || kept.grammar !== grammar || kept.catalog !== catalog) return undefined;
     const tuning = literalTuning(governance);
     const walked = kept.incremental.update(file.text, {
       parsers: this.parsers,
       grammar,
       prefilter: catalog.prefilter,
-      walker: () => new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget),
+      walker: () =>
+        new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget, customFlow(governance, adapter.id)),
       literals: (text, cls, region) =>
         literalFindings(file.path, text, 'code', { classes: [cls], tuning, regions: [region] }),
     });

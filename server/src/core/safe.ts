@@ -200,6 +200,7 @@ export function masked(findings: readonly Finding[]): Finding[] {
     message: maskText(f.message),
     fixes: f.fixes.filter((x) => !writesValue(x)).map((x) => ({ ...x, title: maskText(x.title) })),
     ...(f.related ? { related: f.related.map((r) => ({ ...r, message: maskText(r.message) })) } : {}),
+    ...(f.flow ? { flow: f.flow.map((r) => ({ ...r, message: maskText(r.message) })) } : {}),
     ...(f.waiver ? { waiver: maskedWaiver(f.waiver) } : {}),
   }));
 }

@@ -85,6 +85,11 @@ export interface Finding {
   /** Where to read more: the definition of the policy a finding violates, for one. */
   readonly related?: readonly RelatedInformation[];
   /**
+   * The path the data takes from the flagged expression to the sink, hop by hop, when it goes
+   * through helper functions: each helper's place where it passes the value on (SARIF codeFlows).
+   */
+  readonly flow?: readonly RelatedInformation[];
+  /**
    * In a notebook (.ipynb): the cell, 1-based, and the 1-based line and column in its source
    * (`span` is still the offset in the file), or `output` when the finding is in what it printed.
    */

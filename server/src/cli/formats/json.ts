@@ -36,6 +36,18 @@ export function formatJson(result: CheckResult, regions: Regions, toolVersion: s
           // In a notebook: the cell (1-based) and the line and column in its source, or its output.
           ...(f.cell ? { cell: f.cell } : {}),
           fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe === true, edits: x.edits })),
+          // The helpers the data goes through to the sink, each where it passes the value on.
+          ...(f.flow
+            ? {
+                flow: f.flow
+                  .filter((r) => r.path && r.span)
+                  .map((r) => ({
+                    message: r.message,
+                    path: maskId(r.path!),
+                    ...regions.of({ path: r.path!, span: r.span! }),
+                  })),
+              }
+            : {}),
           ...(f.waiver ? { waiver: waiverJson(f.waiver) } : {}),
         })),
         waivers: result.waivers.map(waiverJson),

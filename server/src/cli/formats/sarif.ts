@@ -109,6 +109,33 @@ export function formatSarif(result: CheckResult, regions: Regions, toolVersion: 
                   })),
               }
             : {}),
+          // A flow through helpers: the flagged value, then each helper's place where it passes the value on.
+          ...(f.flow?.some((r) => r.path && r.span)
+            ? {
+                codeFlows: [
+                  {
+                    threadFlows: [
+                      {
+                        locations: [
+                          { path: f.path, span: f.span, message: 'the value passed' },
+                          ...f.flow
+                            .filter((r) => r.path && r.span)
+                            .map((r) => ({ path: r.path!, span: r.span!, message: r.message })),
+                        ].map((l) => ({
+                          location: {
+                            message: { text: l.message },
+                            physicalLocation: {
+                              artifactLocation: { uri: encodeURI(maskId(l.path)), uriBaseId: 'SRCROOT' },
+                              region: regions.of({ path: l.path, span: l.span }),
+                            },
+                          },
+                        })),
+                      },
+                    ],
+                  },
+                ],
+              }
+            : {}),
           ...(f.waiver
             ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: justification(f.waiver) }] }
             : {}),

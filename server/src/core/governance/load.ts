@@ -18,6 +18,8 @@ import {
   type RedactionTarget,
   type Tier,
   type WaiverPolicy,
+  type CustomSink,
+  type RedactionLanguage,
 } from './model';
 import { MAX_MANIFEST_BYTES, parseYaml } from '../rules/manifest-syntax';
 
@@ -157,6 +159,35 @@ export function loadGovernance(file: SourceFile): LoadedGovernance {
   };
 
   const defaults = isRecord(g.defaults) ? g.defaults : {};
+  const flowSection = isRecord(g.flow) ? g.flow : undefined;
+  const languagesOf = (v: unknown) => {
+    const l = strings(v).filter((x): x is RedactionLanguage => ['python', 'typescript', 'javascript'].includes(x));
+    return l.length ? l : undefined;
+  };
+  const CALLEE = /^(\*|[A-Za-z_$][\w$]*)(\.(\*|[A-Za-z_$][\w$]*))*$/;
+  const flow = flowSection && {
+    sinks: records(flowSection.sinks).flatMap((s) =>
+      typeof s.callee === 'string' && CALLEE.test(s.callee) && typeof s.kind === 'string' && SINK_KINDS.has(s.kind)
+        ? [{ callee: s.callee, kind: s.kind as CustomSink['kind'], languages: languagesOf(s.languages) }]
+        : [],
+    ),
+    sources: records(flowSection.sources).flatMap((s) => {
+      const call = typeof s.call === 'string' && CALLEE.test(s.call) ? s.call : undefined;
+      const attribute = typeof s.attribute === 'string' && CALLEE.test(s.attribute) ? s.attribute : undefined;
+      if (typeof s.field !== 'string' || (!call && !attribute)) return [];
+      const tier = typeof s.tier === 'string' ? s.tier : undefined;
+      return [
+        {
+          call,
+          attribute,
+          field: s.field,
+          category: typeof s.category === 'string' ? (s.category as Category) : undefined,
+          tier,
+          languages: languagesOf(s.languages),
+        },
+      ];
+    }),
+  };
   const approvalRoles = strings(isRecord(g.approvals) ? g.approvals.roles : undefined);
   const lit = isRecord(g.literals) ? g.literals : undefined;
   const literals = lit && {
@@ -172,6 +203,7 @@ export function loadGovernance(file: SourceFile): LoadedGovernance {
     assets,
     identifiers,
     redaction,
+    ...(flow ? { flow } : {}),
     builtinNames: defaults.builtinNames !== false,
     policies,
     waiverPolicy,
@@ -198,6 +230,8 @@ function withoutTrailingSpace(text: string, span: Span): Span {
   while (end > span.offset && /\s/.test(text[end - 1])) end--;
   return { offset: span.offset, length: end - span.offset };
 }
+
+const SINK_KINDS = new Set(['log', 'exception', 'tracker', 'llm', 'upload']);
 
 function records(v: unknown): Record<string, unknown>[] {
   return Array.isArray(v) ? v.filter(isRecord) : [];

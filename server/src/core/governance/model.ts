@@ -47,6 +47,23 @@ export interface RedactionFunction {
   readonly import?: string;
 }
 
+/** A call the manifest declares a sink: its callee by dotted segments (`*` for any one). */
+export interface CustomSink {
+  readonly callee: string;
+  readonly kind: 'log' | 'exception' | 'tracker' | 'llm' | 'upload';
+  readonly languages?: readonly RedactionLanguage[];
+}
+
+/** A call or attribute the manifest declares a source of sensitive data, and the name findings give it. */
+export interface CustomSource {
+  readonly call?: string;
+  readonly attribute?: string;
+  readonly field: string;
+  readonly category?: Category;
+  readonly tier?: string;
+  readonly languages?: readonly RedactionLanguage[];
+}
+
 /** A named governance policy; waivers cite it, and it says which rules enforce it. */
 export interface Policy {
   readonly id: string;
@@ -88,6 +105,8 @@ export interface Governance {
   readonly assets: readonly Asset[];
   readonly identifiers: readonly SensitiveIdentifier[];
   readonly redaction: Partial<Record<RedactionTarget, RedactionFunction>>;
+  /** The manifest's `flow:` section: the team's own sinks and sources. */
+  readonly flow?: { readonly sinks: readonly CustomSink[]; readonly sources: readonly CustomSource[] };
   readonly builtinNames: boolean;
   readonly policies: readonly Policy[];
   readonly waiverPolicy: WaiverPolicy;

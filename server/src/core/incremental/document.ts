@@ -236,6 +236,11 @@ export class IncrementalDocument {
       return undefined;
     }
     const walker = analysis.walker();
+    // A helper that now passes data on changes its callers' findings: the whole file is walked again.
+    if (walker.summarisesWithin(node)) {
+      tree.delete();
+      return undefined;
+    }
     const env = new Map(step.env);
     const bound = walker.walkAlone(node, step.bound, analysis.prefilter, env);
     // What follows reads the taints and bindings this definition leaves: they must be as before.

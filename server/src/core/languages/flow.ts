@@ -2,8 +2,20 @@ import type { RedactionFunction } from '../governance/model';
 import type { Budget } from '../budget';
 import type { Catalog, Classification } from '../sensitivity/catalog';
 import type { Flow, Origin, Sink, SinkKind } from './sink';
+import { isPlaceholderValue } from '../sensitivity/literals';
+import { NOT_THE_DATA, splitWords } from '../sensitivity/words';
+import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
+import {
+  MAX_PATH_STEPS,
+  MAX_SUMMARISED_FUNCTIONS,
+  MAX_SUMMARY_ROUNDS,
+  isEmptySummary,
+  summaryKey,
+  type FunctionSummary,
+  type ParamSink,
+} from './summaries';
 
 /**
  * What a language's syntax tree looks like, as far as following data is concerned: which node
@@ -50,6 +62,22 @@ export interface Dialect {
   readonly factories: readonly { readonly pattern: RegExp; readonly kind: SinkKind }[];
   /** The kind of sink a call is, from its callee, or undefined. */
   sinkOf(call: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined;
+  /** Statements that return a value from a function. */
+  readonly returns: ReadonlySet<string>;
+  /** The names a method calls its own object by: `self` and `cls`, `this`. */
+  readonly selfNames: ReadonlySet<string>;
+  /**
+   * A function's name as callers write it (`my_log`, `self.my_log` for a method) and its
+   * parameters in call order, `self` left out; a rest parameter (`*args`, `...rest`) ends the
+   * list as `rest`. Undefined for scopes that are not named functions.
+   */
+  functionOf(scope: SyntaxNode): { name: string; params: string[]; rest?: string } | undefined;
+  /** Calls that return sensitive data whatever their name says (`getpass.getpass()`): callee pattern -> name classified. */
+  readonly sources: readonly { readonly pattern: RegExp; readonly name: string }[];
+  /** Objects that are sensitive as a whole (`process.env`, `os.environ`), and the name they are classified by. */
+  readonly wholeSources: ReadonlyMap<string, string>;
+  /** Methods that read a key given as their first argument: `row.get("ssn")`, `os.getenv("API_KEY")`. */
+  readonly keyReaders: ReadonlySet<string>;
 }
 
 /** A call, split the way sink tables want it: `self.logger.info` is receiver `self.logger`, method `info`. */
@@ -91,6 +119,7 @@ const PASS_THROUGH = new Set([
   'to_json',
   'to_dict',
   'model_dump',
+  'inspect',
 ]);
 /** Methods that take more data as arguments: `"{}".format(ssn)`, `", ".join(emails)`, `parts.push(ssn)`. */
 const ARGUMENT_METHODS = new Set([
@@ -195,6 +224,26 @@ const WHOLE_METHODS = new Set([
   'map',
 ]);
 
+/** Objects that stand for a person, and their fields that name them. */
+const PERSONS =
+  /^_*(current_?|the_?|auth_?|logged_?in_?)?(user|customer|person|member|patient|employee|author|owner)$/i;
+const PERSON_NAMES = new Set(['name', 'username', 'user_name', 'userName', 'displayName', 'display_name']);
+const PERSON_NAME: Classification = {
+  name: 'user_name',
+  category: 'personal',
+  crownJewel: false,
+  source: 'builtin',
+  lowConfidence: true,
+};
+
+const WHOLE_SOURCES = new Map<string, Classification>();
+/** The classification of an object that is sensitive as a whole: the process environment holds its credentials. */
+function wholeSource(name: string): Classification {
+  let c = WHOLE_SOURCES.get(name);
+  if (!c) WHOLE_SOURCES.set(name, (c = { name, category: 'credential', crownJewel: false, source: 'builtin' }));
+  return c;
+}
+
 function isWhole(c: Classification): boolean {
   return c.record === true || c.viaLocation === true;
 }
@@ -235,7 +284,31 @@ export interface CachedDefinition {
   readonly flows: readonly Flow[];
   readonly bound: readonly [string, SinkKind][];
   readonly literals: readonly { name: string; value: string; span: { offset: number; length: number } }[];
+  /** For a function's entry (keyed apart from the definitions'), its summary, offsets absolute. */
+  readonly summary?: FunctionSummary | null;
 }
+
+/** The key of a function's summary in the cache of definitions: its text and what it calls. */
+const SUMMARY_PREFIX = '\u0001';
+
+/** Options of one report: only one argument reaches the sink (a helper's parameter), through these helpers. */
+interface Through {
+  readonly param: number;
+  readonly steps: ParamSink['steps'];
+}
+
+/** A function the summary pass reads. */
+interface FunctionDef {
+  readonly node: SyntaxNode;
+  readonly name: string;
+  readonly params: readonly string[];
+  readonly rest?: string;
+}
+
+/** Node types whose value is an object literal: later reads of its other fields are clean. */
+const OBJECT_LITERALS = new Set(['dictionary', 'object']);
+/** What a masking replacement writes instead of each character. */
+const MASKING_REPLACEMENT = /^[*x#\u2022-]+$/i;
 
 /** The flow with its offsets from `from` on moved by `by` (an edit before them changed their place). */
 export function moveFlow(f: Flow, by: number, from = -Infinity): Flow {
@@ -246,6 +319,18 @@ export function moveFlow(f: Flow, by: number, from = -Infinity): Flow {
     span: move(f.span),
     interpolation: f.interpolation && move(f.interpolation),
     via: f.via && { ...move(f.via), origin: f.via.origin && { ...f.via.origin, span: move(f.via.origin.span) } },
+  };
+}
+
+/** A summary with its own first steps (the ones inside the function) moved by `by`. */
+function moveSummary(s: FunctionSummary | undefined, by: number): FunctionSummary | undefined {
+  if (!s || by === 0) return s;
+  return {
+    ...s,
+    sinks: s.sinks.map((p) => ({
+      ...p,
+      steps: p.steps.map((x, i) => (i === 0 ? { ...x, span: { ...x.span, offset: x.span.offset + by } } : x)),
+    })),
   };
 }
 
@@ -282,7 +367,23 @@ export class FlowWalker {
   readonly flows: Flow[] = [];
   /** Plain string literals assigned to a single name, for the hard-coded credential check. */
   readonly literalAssignments: { name: string; value: string; span: { offset: number; length: number } }[] = [];
-  private readonly bound = new Map<string, SinkKind>();
+  private bound = new Map<string, SinkKind>();
+  /** The summaries of the functions a call may reach: the file's own and those a shell gave. */
+  private summaries = new Map<string, FunctionSummary>();
+  /** Summary keys by their last segment, to find the ones a text mentions without scanning them all. */
+  private summaryNames = new Map<string, string[]>();
+  /** While a function is summarised: its parameters' stand-in classifications, by position. */
+  private paramOf?: Map<Classification, number>;
+  /** While a function is summarised: what its return statements return. */
+  private returned?: { params: Set<number>; classification?: Classification; sink?: SinkKind };
+  /** Fields of `self`/`this` given sensitive data in the definition being walked (`self.x = password`). */
+  private fields = new Map<string, Taint>();
+  /** Variables last given a literal or a redacted value: they hold no one's data, whatever they are called. */
+  private readonly neutral = new Set<string>();
+  /** While the arguments of an exception sink are read: any object built there is the error thrown. */
+  private thrown = false;
+  /** Variables last given an object literal, with what each of its keys holds: `config.hostname` is not `config.password`. */
+  private readonly objects = new Map<string, Map<string, Taint>>();
   /** Set once the budget ran out or the flows reached `MAX_FLOWS`: the flows found so far are kept, the rest of the file is not read. */
   stoppedBy: 'time' | 'flows' | undefined;
   private steps = 0;
@@ -296,6 +397,8 @@ export class FlowWalker {
     private readonly catalog: Catalog,
     private readonly redaction: RedactionFunction | undefined,
     private readonly budget?: Budget,
+    /** The governance manifest's own sinks and sources for this language. */
+    private readonly custom?: CustomFlow,
   ) {}
 
   /** Counts one step of work and says whether to stop: the budget is looked at every so many steps. */
@@ -318,7 +421,11 @@ export class FlowWalker {
   ): Map<string, CachedDefinition> {
     const env = new Map<string, Taint>();
     const next = new Map<string, CachedDefinition>();
+    this.summarise(root, previous, next);
+    // A definition that calls a function returning sensitive data reads it, whatever its own text says.
+    const returning = [...this.summaries].filter(([, s]) => s.returns).map(([n]) => lastSegment(n));
     for (const child of root.namedChildren) {
+      this.fields.clear();
       if (this.stopped) break;
       steps?.push({
         node: child,
@@ -333,14 +440,15 @@ export class FlowWalker {
       }
       const text = child.text;
       const taintedHere = [...env.keys()].filter((name) => text.includes(name));
-      if (!prefilter.test(text) && taintedHere.length === 0) continue;
+      const calls = this.mentioned(text);
+      if (!prefilter.test(text) && taintedHere.length === 0 && !returning.some((n) => text.includes(n))) continue;
       // A definition reads only its own text, the taints and the sink bindings it names: with
       // those unchanged, its flows are the same as last time, moved to where it now starts.
       const boundHere = [...this.bound].filter(([name]) => text.includes(name)).map(([n, k]) => `${n}=${k}`);
       // A flow through a taint assigned outside the definition names the line it was assigned
       // on, which does not move with the definition: such a definition is reused only in place.
       const place = taintedHere.length > 0 ? `@${child.startIndex}` : '';
-      const key = `${text}\u0000${taintedHere.map((n) => `${n}:${env.get(n)!.classification.name}@${env.get(n)!.offset}`).join(',')}\u0000${boundHere.join(',')}${place}`;
+      const key = `${text}\u0000${taintedHere.map((n) => `${n}:${env.get(n)!.classification.name}@${env.get(n)!.offset}`).join(',')}\u0000${boundHere.join(',')}${place}\u0000${summaryKey(this.summaries, calls)}`;
       const cached = previous?.get(key);
       if (cached) {
         for (const f of cached.flows) this.flows.push(moveFlow(f, child.startIndex));
@@ -384,10 +492,153 @@ export class FlowWalker {
     env: Map<string, Taint>,
   ): Map<string, SinkKind> {
     this.bound.clear();
+    this.fields.clear();
     for (const [n, k] of bound) this.bound.set(n, k);
     const text = node.text;
     if (prefilter.test(text) || [...env.keys()].some((name) => text.includes(name))) this.walk(node, env);
     return new Map(this.bound);
+  }
+
+  /** True when some function of the walked file passes data on to a sink or returns it (a summary). */
+  hasSummaries(): boolean {
+    return this.summaries.size > 0;
+  }
+
+  /**
+   * True when a function inside `node`, summarised alone, passes data on or returns it. An edit
+   * is re-walked alone only in a file with no summaries, and only while it makes none: a new
+   * summary changes what its callers elsewhere in the file report.
+   */
+  summarisesWithin(node: SyntaxNode): boolean {
+    this.summarise(node, undefined, new Map());
+    return this.summaries.size > 0;
+  }
+
+  /** The summarised functions a text may call: those whose name, as its last segment, appears in it. */
+  private mentioned(text: string): string[] {
+    if (this.summaryNames.size === 0) return [];
+    const out = new Set<string>();
+    for (const word of text.match(/[A-Za-z_$][\w$]{0,127}/g) ?? [])
+      for (const k of this.summaryNames.get(word) ?? []) out.add(k);
+    return [...out].sort();
+  }
+
+  private setSummary(name: string, summary: FunctionSummary | undefined): void {
+    const last = lastSegment(name);
+    const names = this.summaryNames.get(last) ?? [];
+    if (summary && !isEmptySummary(summary)) {
+      this.summaries.set(name, summary);
+      if (!names.includes(name)) this.summaryNames.set(last, [...names, name]);
+      if (summary.returnsSink) this.bound.set(`${name}()`, summary.returnsSink);
+    } else {
+      this.summaries.delete(name);
+      if (names.includes(name))
+        this.summaryNames.set(
+          last,
+          names.filter((n) => n !== name),
+        );
+    }
+  }
+
+  /** The named functions of a file, by the name callers use; a name defined twice is left out, since a call could mean either. */
+  private functionsOf(root: SyntaxNode): FunctionDef[] {
+    const byName = new Map<string, FunctionDef | null>();
+    const nodes = root.descendantsOfType([...this.d.scopes]);
+    for (const node of nodes.slice(0, MAX_SUMMARISED_FUNCTIONS)) {
+      const fn = this.d.functionOf(node);
+      if (!fn) continue;
+      byName.set(fn.name, byName.has(fn.name) ? null : { node, ...fn });
+    }
+    return [...byName.values()].filter((f): f is FunctionDef => f !== null);
+  }
+
+  /**
+   * Summarises the file's functions bottom-up: each is walked with its parameters standing in
+   * for data, seeing the summaries known so far, until no summary changes (recursion) or the
+   * rounds run out. A summary is cached by the function's text and the summaries it uses.
+   */
+  private summarise(
+    root: SyntaxNode,
+    previous: ReadonlyMap<string, CachedDefinition> | undefined,
+    next: Map<string, CachedDefinition>,
+  ): void {
+    const fns = this.functionsOf(root);
+    for (let round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
+      let changed = false;
+      for (const fn of fns) {
+        if (this.stopped) return;
+        const before = summaryKey(this.summaries, [fn.name]);
+        // Cached with the function's own step relative to its start, so that an edit above it costs nothing.
+        const key = `${SUMMARY_PREFIX}${fn.name}\u0000${fn.node.text}\u0000${summaryKey(this.summaries, this.mentioned(fn.node.text))}`;
+        const cached = previous?.get(key) ?? next.get(key);
+        const at = fn.node.startIndex;
+        const summary = cached ? moveSummary(cached.summary ?? undefined, at) : this.summariseOne(fn);
+        if (this.stopped) return;
+        next.set(key, { flows: [], bound: [], literals: [], summary: moveSummary(summary, -at) ?? null });
+        this.setSummary(fn.name, summary);
+        if (summaryKey(this.summaries, [fn.name]) !== before) changed = true;
+      }
+      if (!changed) break;
+    }
+  }
+
+  /** Walks one function with stand-ins for its parameters and reads off where they went. */
+  private summariseOne(fn: FunctionDef): FunctionSummary | undefined {
+    const w = new FlowWalker(this.d, this.catalog, this.redaction, this.budget, this.custom);
+    w.summaries = this.summaries;
+    w.summaryNames = this.summaryNames;
+    w.bound = new Map(this.bound);
+    w.paramOf = new Map();
+    w.returned = { params: new Set() };
+    const env = new Map<string, Taint>();
+    const names = fn.rest ? [...fn.params, fn.rest] : fn.params;
+    names.forEach((p, i) => {
+      if (!p) return;
+      const stand: Classification = { name: p, crownJewel: false, source: 'builtin' };
+      w.paramOf!.set(stand, names[i] === fn.rest ? -1 : i);
+      env.set(p, { classification: stand, offset: fn.node.startIndex });
+    });
+    const body = fn.node.childForFieldName('body');
+    if (!body) return undefined;
+    // An arrow function's expression body is its return value.
+    if (!this.d.scopes.has(body.type) && body.type !== 'block' && body.type !== 'statement_block')
+      w.returnValue(body, env);
+    w.walk(body, env);
+    if (w.stoppedBy === 'time') this.stoppedBy = 'time';
+    const sinks: ParamSink[] = [];
+    const seen = new Set<string>();
+    for (const f of w.flows) {
+      const param = w.paramOf.get(f.classification);
+      if (param === undefined || (f.steps?.length ?? 0) >= MAX_PATH_STEPS) continue;
+      // A recursive call reaches nothing its own body does not: the path would only repeat.
+      if (f.steps?.some((x) => x.callee.startsWith(`${lastSegment(fn.name)}(`) && !x.path)) continue;
+      const id = `${param}:${f.sink.kind}:${f.sink.callee}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const shown = param < 0 ? (fn.rest ?? '...') : names[param];
+      sinks.push({
+        param,
+        kind: f.sink.kind,
+        callee: f.sink.callee,
+        steps: [{ callee: `${lastSegment(fn.name)}(${shown})`, span: f.sink.span }, ...(f.steps ?? [])],
+      });
+    }
+    const r = w.returned;
+    return { sinks, returnsParams: [...r.params].sort(), returns: r.classification, returnsSink: r.sink };
+  }
+
+  /** Records what a return statement of the function being summarised returns. */
+  private returnValue(value: SyntaxNode, env: Map<string, Taint>): void {
+    const r = this.returned;
+    if (!r || !this.paramOf) return;
+    const text = value.text.replace(/\s+/g, '');
+    const sink = this.sinkNamed(text);
+    if (sink) r.sink ??= sink;
+    for (const h of this.hits(value, env)) {
+      const param = this.paramOf.get(h.classification);
+      if (param !== undefined) r.params.add(param);
+      else r.classification ??= h.classification;
+    }
   }
 
   /**
@@ -420,8 +671,28 @@ export class FlowWalker {
         if (record) inner.set(p.name.text, { classification: record, offset: p.name.startIndex });
         else inner.delete(p.name.text);
       }
+      // What the scope learns of literals and object literals stays in it; its parameters are new names.
+      const neutral = [...this.neutral];
+      const objects = [...this.objects].map(([k, v]) => [k, new Map(v)] as const);
+      const fn = this.d.functionOf(node);
+      for (const p of fn ? [...fn.params, ...(fn.rest ? [fn.rest] : [])] : []) {
+        this.neutral.delete(p);
+        this.objects.delete(p);
+      }
+      stack.push({
+        then: () => {
+          this.neutral.clear();
+          for (const n of neutral) this.neutral.add(n);
+          this.objects.clear();
+          for (const [k, v] of objects) this.objects.set(k, v);
+        },
+      });
       children(node, inner);
       return;
+    }
+    if (this.returned && this.d.returns.has(t)) {
+      const value = node.namedChildren[0];
+      if (value) this.returnValue(value, env);
     }
     const assignment = this.d.assignments[t];
     if (assignment) {
@@ -438,22 +709,36 @@ export class FlowWalker {
       if (thrown && this.d.calls[thrown.type]) {
         const shape = this.shape(thrown);
         if (shape)
-          this.report(
-            thrown,
-            {
-              kind: 'exception',
-              callee: `${raise} ${shape.callee}`,
-              span: spanOf(thrown),
-            },
-            env,
-          );
+          this.report(thrown, { kind: 'exception', callee: `${raise} ${shape.callee}`, span: spanOf(thrown) }, env);
+      } else if (thrown) {
+        // ``throw `${user.email}` `` and `throw message` throw the value itself.
+        this.reportValues([thrown], { kind: 'exception', callee: raise, span: spanOf(thrown) }, env);
       }
     } else if (this.d.calls[t]) {
       const shape = this.shape(node);
-      const kind = shape && this.d.sinkOf(shape, this.bound);
+      const kind =
+        shape &&
+        (this.custom?.sinks.find((s) => matchesCallee(s.segments, shape.callee))?.kind ??
+          this.d.sinkOf(shape, this.bound));
       if (shape && kind) this.report(node, { kind, callee: shape.callee, span: spanOf(node) }, env);
+      const summary = shape && this.summaries.get(shape.callee);
+      if (summary)
+        for (const s of summary.sinks)
+          this.report(node, { kind: s.kind, callee: s.callee, span: spanOf(node) }, env, {
+            param: s.param,
+            steps: s.steps,
+          });
+      if (shape?.callee === 'Promise') this.bindReject(node);
     }
     children(node, env);
+  }
+
+  /** `new Promise((resolve, reject) => ...)`: the executor's second parameter rejects the promise, a sink like `throw`. */
+  private bindReject(call: SyntaxNode): void {
+    const executor = call.childForFieldName(this.d.calls[call.type].args)?.namedChildren[0];
+    const params = executor?.childForFieldName('parameters')?.namedChildren ?? [];
+    const reject = params[1] && (params[1].childForFieldName('pattern') ?? params[1]);
+    if (reject && this.d.identifiers.has(reject.type)) this.bound.set(reject.text, 'exception');
   }
 
   private shape(call: SyntaxNode): CallShape | undefined {
@@ -475,21 +760,120 @@ export class FlowWalker {
         this.literalAssignments.push({ name: target.text, value: literal, span: spanOf(value) });
     }
     const valueCall = this.d.calls[value.type] ? this.shape(value) : undefined;
-    if (valueCall && this.d.identifiers.has(target.type)) {
-      const factory = this.d.factories.find((f) => f.pattern.test(valueCall.callee));
-      if (factory) this.bound.set(target.text, factory.kind);
+    const member = this.d.members[target.type];
+    const onSelf = member && this.d.selfNames.has(target.childForFieldName(member.object)?.text ?? '');
+    if (this.d.identifiers.has(target.type) || onSelf) {
+      const name = target.text.replace(/\s+/g, '');
+      const factory = valueCall && this.d.factories.find((f) => f.pattern.test(valueCall.callee));
+      // `foo = LOGGER`, `self.out = logger`, `log = get_logger()`: the new name is the same sink.
+      const alias = valueCall
+        ? this.bound.get(`${valueCall.callee}()`)
+        : this.sinkNamed(value.text.replace(/\s+/g, ''));
+      const kind = factory?.kind ?? alias;
+      if (kind) this.bound.set(name, kind);
+      else if (!augmented) this.bound.delete(name);
     }
     const hits = this.hits(value, env);
+    if (onSelf) {
+      // `self.api_key = key` in `__init__` is read by the other methods: a field of the object, not a local.
+      const key = target.text.replace(/\s+/g, '');
+      if (hits.length > 0)
+        this.fields.set(key, {
+          classification: hits[0].classification,
+          offset: target.startIndex,
+          origin: this.originOf(hits),
+        });
+      else if (!augmented) this.fields.delete(key);
+      return;
+    }
+    if (this.d.identifiers.has(target.type) && !augmented) {
+      // A literal, a redacted value or a name that says it is hashed holds no one's data.
+      const words = splitWords(target.text.replace(/\d+$/, ''));
+      if ((hits.length === 0 && this.isNeutral(value)) || words.some((w) => NOT_THE_DATA.has(w)))
+        this.neutral.add(target.text);
+      else this.neutral.delete(target.text);
+      if (OBJECT_LITERALS.has(value.type)) this.objects.set(target.text, this.keysOf(value, env));
+      else this.objects.delete(target.text);
+    }
+    const object = member && target.childForFieldName(member.object);
+    const fieldsOfObject = object && this.objects.get(object.text);
+    const prop = member && target.childForFieldName(member.property);
+    if (fieldsOfObject && prop) {
+      if (hits.length > 0)
+        fieldsOfObject.set(prop.text, { classification: hits[0].classification, offset: target.startIndex });
+      else fieldsOfObject.delete(prop.text);
+    }
     // `models[name]["token"] = token` stores into `models`; the index `name` is only read.
     const names = this.d.identifiers.has(target.type)
       ? [target]
       : target.descendantsOfType([...this.d.identifiers]).filter((n) => !this.inIndex(n, target));
-    for (const n of names) {
+    // `hashed = digest_of(password)`: a name that says the value is hashed or masked is taken at its word.
+    const neutralName =
+      this.d.identifiers.has(target.type) &&
+      splitWords(target.text.replace(/\d+$/, '')).some((w) => NOT_THE_DATA.has(w));
+    if (neutralName) env.delete(target.text);
+    for (const n of neutralName ? [] : names) {
       // `s += x` keeps what `s` held before: then no single expression is where its data came from.
       const origin = augmented && env.has(n.text) ? undefined : this.originOf(hits);
       if (hits.length > 0) env.set(n.text, { classification: hits[0].classification, offset: n.startIndex, origin });
       else if (!augmented) env.delete(n.text);
     }
+  }
+
+  /** What each key of an object literal holds, for the keys that hold sensitive data. */
+  private keysOf(literal: SyntaxNode, env: Map<string, Taint>): Map<string, Taint> {
+    const out = new Map<string, Taint>();
+    for (const entry of literal.namedChildren) {
+      const keyNode = this.d.pairs[entry.type]
+        ? entry.childForFieldName('key')
+        : this.d.identifiers.has(entry.type)
+          ? entry
+          : null;
+      if (!keyNode) continue;
+      const hits = this.hits(entry, env);
+      if (hits.length > 0)
+        out.set(this.d.stringValue(keyNode) ?? keyNode.text, {
+          classification: hits[0].classification,
+          offset: entry.startIndex,
+          origin: this.originOf(hits),
+        });
+    }
+    return out;
+  }
+
+  /** The sink kind a name already stands for: bound earlier, or a logger by its name. */
+  private sinkNamed(text: string): SinkKind | undefined {
+    if (!/^[\w$.]{1,128}$/.test(text)) return undefined;
+    return (
+      this.bound.get(text) ??
+      (this.d.sinkOf({ callee: `${text}.info`, receiver: text, method: 'info' }, this.bound) === 'log'
+        ? 'log'
+        : undefined)
+    );
+  }
+
+  /** A value that is nobody's data: a literal, a constant, a redacting call, or a choice between such. */
+  private isNeutral(value: SyntaxNode): boolean {
+    // A short, spaced or placeholder literal is no secret (`"123"`, `"(hidden)"`); a real-looking
+    // one is, and printing it leaks it further than the source file it is written in.
+    const literal = this.d.stringValue(value);
+    if (literal !== undefined)
+      return (
+        literal.length < 8 || /\s/.test(literal) || /^[(<[]\w*[)>\]]$/.test(literal) || isPlaceholderValue(literal)
+      );
+    if (this.d.isOpaque(value)) return true;
+    const t = value.type;
+    if (t === 'ternary_expression' || t === 'conditional_expression') {
+      const condition =
+        value.childForFieldName('condition') ?? (t === 'conditional_expression' ? value.namedChildren[1] : null);
+      return value.namedChildren.filter((c) => c.id !== condition?.id).every((c) => this.isNeutral(c));
+    }
+    if (this.d.calls[t]) {
+      const shape = this.shape(value);
+      // `hashed1()` is as much a hash as `hashed()`.
+      return shape !== undefined && isRedactingCall(shape.callee.replace(/\d+$/, ''), this.redaction);
+    }
+    return false;
   }
 
   /** True when `n` sits in a subscript's index (or a member's property) somewhere under `top`. */
@@ -501,9 +885,40 @@ export class FlowWalker {
     return false;
   }
 
-  private report(call: SyntaxNode, sink: Sink, env: Map<string, Taint>): void {
+  private report(call: SyntaxNode, sink: Sink, env: Map<string, Taint>, through?: Through): void {
     const fields = this.d.calls[call.type];
-    const args = call.childForFieldName(fields.args);
+    const args = (call.childForFieldName(fields.args)?.namedChildren ?? []).filter(
+      (a, i) => !through || through.param < 0 || i === through.param,
+    );
+    // A helper's parameter is its position; keyword arguments name theirs, which a summary does not know.
+    const positional = through && through.param >= 0 ? args.filter((a) => !this.d.pairs[a.type]) : args;
+    this.reportValues(positional, sink, env, through, RECEIVER_SINKS.has(sink.kind) && !through ? call : undefined);
+  }
+
+  /** Reports the sensitive values the given expressions carry to a sink. */
+  private reportValues(
+    args: readonly SyntaxNode[],
+    sink: Sink,
+    env: Map<string, Taint>,
+    through?: Through,
+    receiverOf?: SyntaxNode,
+  ): void {
+    const thrown = this.thrown;
+    this.thrown = sink.kind === 'exception';
+    try {
+      this.reportValuesOf(args, sink, env, through, receiverOf);
+    } finally {
+      this.thrown = thrown;
+    }
+  }
+
+  private reportValuesOf(
+    args: readonly SyntaxNode[],
+    sink: Sink,
+    env: Map<string, Taint>,
+    through?: Through,
+    receiverOf?: SyntaxNode,
+  ): void {
     // The spans reported so far, by start: a call can carry very many values, so the lookup is a binary search.
     const reported: [number, number][] = [];
     const push = (h: Hit, within: SyntaxNode) => {
@@ -531,18 +946,19 @@ export class FlowWalker {
         classification: h.classification,
         via: h.via,
         form: this.formOf(h.node, h.found?.asObject),
+        ...(through ? { steps: through.steps } : {}),
       });
     };
     const authenticates = sink.kind === 'llm' || sink.kind === 'upload';
-    for (const [i, arg] of (args?.namedChildren ?? []).entries()) {
+    for (const [i, arg] of args.entries()) {
       if (this.stopped) return;
       if (authenticates && i > 0 && this.d.identifiers.has(arg.type) && isOptionsArgument(arg.text)) continue;
       for (const h of this.hits(arg, env)) if (!authenticates || !this.underAuthKey(h.node, arg)) push(h, arg);
       // Uploading a path that is an asset's location uploads the asset.
       if (sink.kind === 'upload') for (const h of this.locatedStrings(arg)) push(h, arg);
     }
-    if (RECEIVER_SINKS.has(sink.kind)) {
-      const fn = call.childForFieldName(fields.callee);
+    if (receiverOf) {
+      const fn = receiverOf.childForFieldName(this.d.calls[receiverOf.type].callee);
       const member = fn && this.d.members[fn.type];
       const receiver = member && fn.childForFieldName(member.object);
       if (receiver) for (const h of this.hits(receiver, env)) push(h, receiver);
@@ -649,7 +1065,7 @@ export class FlowWalker {
           ],
         };
       }
-      const own = this.named(n, n.text);
+      const own = this.neutral.has(n.text) ? [] : this.named(n, n.text);
       if (own.length || !wholeReaches(use)) return { hits: own };
       const record = this.catalog.classifyRecord(n.text);
       return { hits: record ? [{ node: n, classification: record }] : [] };
@@ -659,9 +1075,31 @@ export class FlowWalker {
       const prop = n.childForFieldName(member.property);
       // `ssn.length` is a fact about the value, not the value.
       if (prop && SUMMARY_METHODS.has(prop.text)) return none;
+      const text = n.text.replace(/\s+/g, '');
+      const field = this.fields.get(text);
+      if (field)
+        return {
+          hits: [
+            {
+              node: n,
+              classification: field.classification,
+              via: { name: text, offset: field.offset, origin: field.origin },
+            },
+          ],
+        };
+      const declared = this.custom?.attributes.find((s) => matchesCallee(s.segments, text));
+      if (declared) return { hits: [{ node: n, classification: declared.classification }] };
+      const whole = this.d.wholeSources.get(text);
+      if (whole) return { hits: wholeReaches(use) ? [{ node: n, classification: wholeSource(whole) }] : [] };
       const own = prop ? this.named(n, prop.text) : [];
       if (own.length) return { hits: own };
       const obj = n.childForFieldName(member.object);
+      // `user.name` is a person's name (a weak guess, reported as a note); `model.name` is not.
+      if (prop && obj && PERSON_NAMES.has(prop.text) && PERSONS.test(lastSegment(obj.text)))
+        return { hits: [{ node: n, classification: PERSON_NAME }] };
+      // `config.x` after `config = {x: password, hostname: "db"}` is the password; `config.hostname` is not.
+      const keys = obj && this.d.identifiers.has(obj.type) ? this.objects.get(obj.text) : undefined;
+      if (keys && prop && use === VALUE) return this.fieldHit(n, obj!.text, prop.text, keys);
       // `config.hostname` after `config = {hostname, password}`: another field is not the credential.
       const held = obj && this.d.identifiers.has(obj.type) ? env.get(obj.text) : undefined;
       if (held && !isWhole(held.classification) && use === VALUE) return none;
@@ -674,6 +1112,12 @@ export class FlowWalker {
       const own = key ? this.named(n, key) : [];
       if (own.length) return { hits: own };
       const obj = n.childForFieldName(subscript.object);
+      // `config["timeout"]` or `config[k]` after `config = {"password": ...}`: not the credential's field.
+      const keys = obj && this.d.identifiers.has(obj.type) ? this.objects.get(obj.text) : undefined;
+      if (keys && use === VALUE) return key === undefined ? none : this.fieldHit(n, obj!.text, key, keys);
+      // Inside a helper, `values["lr"]` is one field of what the caller passed, not all of it.
+      const held = obj && this.d.identifiers.has(obj.type) ? env.get(obj.text) : undefined;
+      if (held && key !== undefined && this.paramOf?.has(held.classification)) return none;
       return obj ? { parts: [[obj, OBJECT]] } : none;
     }
     if (this.d.calls[t]) return this.callHits(n, use);
@@ -690,10 +1134,48 @@ export class FlowWalker {
     const pairValue = this.d.pairs[t];
     if (pairValue && !this.d.interpolations.has(t)) {
       const v = n.childForFieldName(pairValue);
-      return v ? { parts: [[v, VALUE]] } : none;
+      if (!v) return none;
+      const byKey = this.d.identifiers.has(v.type) && env.has(v.text) ? undefined : this.underSensitiveKey(n, v);
+      return byKey ? { hits: [byKey] } : { parts: [[v, VALUE]] };
     }
     // An interpolation, or any other node: what its parts carry, each read as a value.
     return { parts: n.namedChildren.map((c) => [c, VALUE] as const) };
+  }
+
+  private fieldHit(n: SyntaxNode, object: string, key: string, keys: ReadonlyMap<string, Taint>): Carried {
+    const f = keys.get(key);
+    return {
+      hits: f
+        ? [
+            {
+              node: n,
+              classification: f.classification,
+              via: { name: `${object}.${key}`, offset: f.offset, origin: f.origin },
+            },
+          ]
+        : [],
+    };
+  }
+
+  /**
+   * `{password: x}`: whatever `x` is, the object now holds it under that key. Not when the value
+   * is nobody's data (a redacted value, a function, a variable last given a literal), nor a
+   * literal under a credential's key (`{"password": "changeme"}` is reported where it is written);
+   * a literal e-mail address under `email` is one.
+   */
+  private underSensitiveKey(pair: SyntaxNode, value: SyntaxNode): Hit | undefined {
+    const keyNode = pair.childForFieldName('key') ?? pair.childForFieldName('name');
+    if (!keyNode || pair.type === 'keyword_argument') return undefined;
+    const key = this.d.stringValue(keyNode) ?? keyNode.text;
+    const c = this.catalog.classify(key);
+    if (!c) return undefined;
+    if (this.d.stringValue(value) !== undefined)
+      return c.category === 'credential' ? undefined : { node: value, classification: c };
+    if (this.isNeutral(value) || (this.d.identifiers.has(value.type) && this.neutral.has(value.text))) return undefined;
+    if (this.d.calls[value.type] || this.d.scopes.has(value.type)) return undefined;
+    if (this.d.identifiers.has(value.type) || this.d.members[value.type] || this.d.subscripts[value.type])
+      return { node: value, classification: c };
+    return undefined;
   }
 
   private callHits(n: SyntaxNode, use: Use = VALUE): Carried {
@@ -708,15 +1190,31 @@ export class FlowWalker {
     if (
       (name === 'replace' || name === 'replaceAll') &&
       args[1] &&
-      /^[*x#\u2022-]+$/i.test(this.d.stringValue(args[1]) ?? '') &&
-      /^\/(\.|\[\s\S\]|\\[wdS]|\[\^?[^\]]*\])[+*]?\/g/.test(args[0]?.text ?? '')
+      MASKING_REPLACEMENT.test(this.d.stringValue(args[1]) ?? '') &&
+      args[0] &&
+      this.masksEveryCharacter(args[0])
     )
       return none;
-    // row.get("ssn") reads a field as surely as row["ssn"].
-    if (name === 'get' && args[0]) {
+    const declared = this.custom?.calls.find((s) => matchesCallee(s.segments, shape.callee));
+    if (declared) return { hits: [{ node: n, classification: declared.classification }] };
+    const source = this.d.sources.find((s) => s.pattern.test(shape.callee));
+    if (source) return { hits: this.named(n, source.name) };
+    const summary = this.summaries.get(shape.callee);
+    if (summary?.returns) return { hits: [{ node: n, classification: summary.returns }] };
+    if (summary && summary.returnsParams.length > 0)
+      return {
+        parts: summary.returnsParams.includes(-1)
+          ? args.map((a) => [a, VALUE] as const)
+          : summary.returnsParams.filter((i) => args[i]).map((i) => [args[i], VALUE] as const),
+      };
+    // row.get("ssn") reads a field as surely as row["ssn"]; os.getenv("API_KEY") a credential.
+    if (this.d.keyReaders.has(name) && args[0]) {
       const key = this.d.stringValue(args[0]);
       const own = key ? this.named(n, key) : [];
       if (own.length) return { hits: own };
+      // Inside a helper, `values.get("lr")` is one field of what the caller passed, not all of it.
+      const receiver = shape.receiver;
+      if (key !== undefined && this.paramOf && [...this.paramOf.keys()].some((c) => c.name === receiver)) return none;
     }
     // A getter whose name names the data: get_password(), loadApiKey().
     const own = this.named(n, name);
@@ -733,12 +1231,30 @@ export class FlowWalker {
     if (member) {
       if (SUMMARY_METHODS.has(name)) return none;
       const receiver = fn.childForFieldName(member.object);
+      // `user.uuid()` on `user = {email, ...}` calls one of its functions, not a copy of its data.
+      if (receiver && this.objects.has(receiver.text) && !WHOLE_METHODS.has(name) && !PASS_THROUGH.has(name))
+        return none;
       const receiverParts = receiver ? [[receiver, { as: 'receiver', method: name }] as const] : [];
       return {
         parts: ARGUMENT_METHODS.has(name) || PASS_THROUGH.has(name) ? [...receiverParts, ...argParts] : receiverParts,
       };
     }
-    return PASS_THROUGH.has(name) ? { parts: argParts } : none;
+    // `new PermissionDenied("for " + user.email)`: an error built from data holds it in its message. Other
+    // objects are not followed: `new ChatModel({apiKey})` authenticates the client, it is not its data.
+    const error = n.type === 'new_expression' && (this.thrown || /(Error|Exception)$/.test(name));
+    return PASS_THROUGH.has(name) || error ? { parts: argParts } : none;
+  }
+
+  /** `/./g`, `/[\s\S]/g`, `new RegExp(".", "g")`: a pattern that, replaced globally, leaves no character of the value. */
+  private masksEveryCharacter(pattern: SyntaxNode): boolean {
+    if (/^\/(\.|\[\s\S\]|\\[wdS]|\[\^?[^\]]*\])[+*]?\/g/.test(pattern.text)) return true;
+    if (pattern.type !== 'new_expression' || !/^RegExp$/.test(this.shape(pattern)?.callee ?? '')) return false;
+    const [source, flags] = pattern.childForFieldName(this.d.calls[pattern.type].args)?.namedChildren ?? [];
+    const text = source && this.d.stringValue(source);
+    // An unescaped `.` matches every character; flags not written out are taken to be global.
+    if (text === undefined || !/(^|[^\\])\./.test(text)) return false;
+    const f = flags && this.d.stringValue(flags);
+    return flags !== undefined && (f === undefined || f.includes('g'));
   }
 
   private named(node: SyntaxNode, name: string): Hit[] {

@@ -91,9 +91,13 @@ function isLoggerName(receiver: string): boolean {
 
 function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined {
   if (callee === 'print' || STREAM_WRITES.has(callee) || bound.get(callee) === 'log') return 'log';
+  if (!receiver && bound.get(callee)) return bound.get(callee);
   if (
     LOG_METHODS.has(method) &&
-    (isLoggerName(receiver) || bound.get(receiver) === 'log' || /(getLogger|get_logger)\(/.test(receiver))
+    (isLoggerName(receiver) ||
+      bound.get(receiver) === 'log' ||
+      /(getLogger|get_logger)\(/.test(receiver) ||
+      /^logging\.root$/.test(receiver))
   )
     return 'log';
   if (receiver === 'mlflow' && MLFLOW_METHODS.has(method)) return 'tracker';
@@ -111,6 +115,32 @@ function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<stri
   if (LLM_METHODS.has(method) && LLM_RECEIVERS.test(lastSegment(receiver))) return 'llm';
   if (UPLOAD_METHODS.has(method) || /(^|\.)files\.create$/.test(callee)) return 'upload';
   return undefined;
+}
+
+/** A function's name as a call writes it and its parameters; a method's first parameter (`self`) left out. */
+function functionOf(scope: SyntaxNode): { name: string; params: string[]; rest?: string } | undefined {
+  if (scope.type !== 'function_definition') return undefined;
+  const name = scope.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  let holder = scope.parent;
+  if (holder?.type === 'decorated_definition') holder = holder.parent;
+  const inClass = holder?.type === 'block' && holder.parent?.type === 'class_definition';
+  const isStatic =
+    scope.parent?.type === 'decorated_definition' && /@staticmethod\b/.test(scope.parent.text.slice(0, 200));
+  const params: string[] = [];
+  let rest: string | undefined;
+  for (const p of scope.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (rest !== undefined) break;
+    if (p.type === 'identifier') params.push(p.text);
+    else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter')
+      params.push(p.childForFieldName('name')?.text ?? '');
+    else if (p.type === 'typed_parameter')
+      params.push(p.namedChildren.find((c) => c.type === 'identifier')?.text ?? '');
+    else if (p.type === 'list_splat_pattern') rest = p.namedChildren[0]?.text ?? '*';
+    else if (p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator') break;
+  }
+  if (inClass && !isStatic) params.shift();
+  return { name: inClass ? `self.${name}` : name, params, rest };
 }
 
 function stringValue(n: SyntaxNode): string | undefined {
@@ -155,6 +185,12 @@ export const pythonDialect: Dialect = {
     });
   },
   stringValue,
+  returns: new Set(['return_statement']),
+  selfNames: new Set(['self', 'cls']),
+  functionOf,
+  sources: [{ pattern: /^(getpass\.)?getpass$/, name: 'password' }],
+  wholeSources: new Map([['os.environ', 'environment']]),
+  keyReaders: new Set(['get', 'getenv']),
   factories: [
     { pattern: /(^|\.)(getLogger|get_logger|getChild|bind)$/, kind: 'log' },
     { pattern: /^wandb\.init$/, kind: 'tracker' },

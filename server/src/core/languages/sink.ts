@@ -1,5 +1,6 @@
 import type { Classification } from '../sensitivity/catalog';
 import type { Span } from '../types';
+import type { PathStep } from './summaries';
 
 /** Where data goes that must not carry sensitive values. Each kind has its own rule. */
 export type SinkKind = 'log' | 'exception' | 'tracker' | 'llm' | 'upload';
@@ -36,4 +37,6 @@ export interface Flow {
   readonly via?: { readonly name: string; readonly offset: number; readonly origin?: Origin };
   /** How the flagged expression is written, which decides what a fix may do with it. */
   readonly form: 'value' | 'shorthand' | 'object';
+  /** The helpers the value went through to reach the sink, outermost first; empty for a direct sink. */
+  readonly steps?: readonly PathStep[];
 }

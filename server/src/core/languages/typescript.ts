@@ -23,7 +23,8 @@ const LOG_METHODS = new Set([
   'alert',
   'emerg',
 ]);
-const LLM_CALLS = new RegExp(LLM_CLIENT_CALL);
+// The OpenAI v3 SDK's calls are methods of the client itself (`openai.createCompletion`).
+const LLM_CALLS = new RegExp(`${LLM_CLIENT_CALL}|(^|\\.)(createCompletion|createChatCompletion|createEmbedding)$`);
 const AI_SDK = /(^|\.)(generateText|streamText|generateObject|streamObject|embed|embedMany)$/;
 const PROMPT_BUILDERS = promptBuilders(['fromTemplate', 'fromMessages']);
 const LLM_METHODS = new Set([
@@ -52,7 +53,9 @@ const OPAQUE = new Set([
 ]);
 
 function isLoggerName(receiver: string): boolean {
-  const last = lastSegment(receiver).replace(/^_+/, '').toLowerCase();
+  // `logger.child({...}).info(...)`: a child logger is the same logger with more context.
+  const base = receiver.replace(/\.child\((?:[^()]|\([^()]*\))*\)$/, '');
+  const last = lastSegment(base).replace(/^_+/, '').toLowerCase();
   return (
     last === 'log' ||
     last === 'logger' ||
@@ -63,7 +66,15 @@ function isLoggerName(receiver: string): boolean {
   );
 }
 
-function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined {
+function sinkOf(shape: CallShape, bound: ReadonlyMap<string, SinkKind>): SinkKind | undefined {
+  const { callee, receiver, method } = shape;
+  // `console.log.apply(this, arguments)` and `.call(...)` call the same sink.
+  if ((method === 'apply' || method === 'call') && receiver.includes('.'))
+    return sinkOf(
+      { callee: receiver, receiver: receiver.slice(0, receiver.lastIndexOf('.')), method: lastSegment(receiver) },
+      bound,
+    );
+  if (callee === 'Promise.reject' || (!receiver && bound.get(callee) === 'exception')) return 'exception';
   if (
     (receiver === 'console' && CONSOLE_METHODS.has(method)) ||
     /^process\.(stdout|stderr)\.write$/.test(callee) ||
@@ -71,10 +82,56 @@ function sinkOf({ callee, receiver, method }: CallShape, bound: ReadonlyMap<stri
   )
     return 'log';
   if (LOG_METHODS.has(method) && (isLoggerName(receiver) || bound.get(receiver) === 'log')) return 'log';
+  // `logger.child(ctx)` logs `ctx` with every line after it.
+  if (method === 'child' && isLoggerName(receiver)) return 'log';
   if (LLM_CALLS.test(callee) || AI_SDK.test(callee) || PROMPT_BUILDERS.test(callee)) return 'llm';
   if (LLM_METHODS.has(method) && LLM_RECEIVERS.test(lastSegment(receiver))) return 'llm';
   if (UPLOAD_CALLS.test(callee)) return 'upload';
   return undefined;
+}
+
+/** A parameter's name, or a placeholder for a destructured one (which no caller's argument maps to by name). */
+function parameterName(p: SyntaxNode): { name: string; rest: boolean } {
+  const pattern = p.childForFieldName('pattern') ?? p.childForFieldName('left') ?? p;
+  if (pattern.type === 'rest_pattern') return { name: pattern.namedChildren[0]?.text ?? '...', rest: true };
+  return { name: pattern.type === 'identifier' ? pattern.text : '', rest: false };
+}
+
+/** A function's name as a call writes it (`myLog`, `this.myLog`) and its parameters. */
+function functionOf(scope: SyntaxNode): { name: string; params: string[]; rest?: string } | undefined {
+  let name: string | undefined;
+  if (scope.type === 'function_declaration' || scope.type === 'generator_function_declaration')
+    name = scope.childForFieldName('name')?.text;
+  else if (scope.type === 'method_definition') {
+    const n = scope.childForFieldName('name')?.text;
+    name = n && n !== 'constructor' ? `this.${n}` : undefined;
+  } else if (scope.type === 'arrow_function' || scope.type === 'function_expression') {
+    const parent = scope.parent;
+    if (parent?.type === 'variable_declarator') name = parent.childForFieldName('name')?.text;
+    else name = scope.childForFieldName('name')?.text;
+  }
+  if (!name || !/^[\w$.]+$/.test(name)) return undefined;
+  const params: string[] = [];
+  let rest: string | undefined;
+  const single = scope.childForFieldName('parameter');
+  const list = single ? [single] : (scope.childForFieldName('parameters')?.namedChildren ?? []);
+  for (const p of list) {
+    if (p.type === 'comment') continue;
+    const { name: pn, rest: isRest } = parameterName(p);
+    if (isRest) {
+      rest = pn;
+      break;
+    }
+    params.push(pn);
+  }
+  // A non-arrow function reads all its arguments through `arguments`.
+  if (
+    rest === undefined &&
+    scope.type !== 'arrow_function' &&
+    /\barguments\b/.test(scope.childForFieldName('body')?.text ?? '')
+  )
+    rest = 'arguments';
+  return { name, params, rest };
 }
 
 function stringValue(n: SyntaxNode): string | undefined {
@@ -131,6 +188,12 @@ export const typescriptDialect: Dialect = {
       return name?.type === 'identifier' && type ? [{ name, type: type.text.replace(/^:\s*/, '') }] : [];
     });
   },
+  returns: new Set(['return_statement']),
+  selfNames: new Set(['this']),
+  functionOf,
+  sources: [],
+  wholeSources: new Map([['process.env', 'environment']]),
+  keyReaders: new Set(['get']),
   factories: [
     {
       pattern:

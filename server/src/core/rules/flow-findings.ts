@@ -6,7 +6,8 @@ import type { Classification } from '../sensitivity/catalog';
 import { fileRole } from '../sensitivity/location';
 import { literalTuning } from './literal-findings';
 import type { LineIndex } from '../text';
-import type { Finding, Fix, Severity, Span, TextEdit } from '../types';
+import type { PathStep } from '../languages/summaries';
+import type { Finding, Fix, RelatedInformation, Severity, Span, TextEdit } from '../types';
 import type { RuleMeta } from './rule';
 
 /** A rule about sensitive data reaching one kind of sink. */
@@ -96,10 +97,17 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
     const via = f.via
       ? ` through local variable \`${f.via.name}\` (assigned on line ${ctx.lines.position(f.via.offset).line + 1})`
       : '';
+    // Through helpers: `my_log(x)` (line 3) -> `logger.info`, each where it passes the value on.
+    const steps = f.steps ?? [];
+    const where = (s: PathStep) =>
+      s.path ? `${s.path}:${s.line ?? '?'}` : `line ${ctx.lines.position(s.span.offset).line + 1}`;
+    const path = steps.length
+      ? ` through ${steps.map((s) => `\`${s.callee}\` (${where(s)})`).join(' -> ')} -> \`${f.sink.callee}\``
+      : '';
     const advice = redaction
       ? `; wrap it in ${redaction.function}()`
       : `; declare your redaction function under \`redaction.${ctx.adapter.id}\` in the governance manifest`;
-    const message = `${describe(f.classification)} ${rule.describeSink(f.sink.callee)}${via} without redaction${advice}`;
+    const message = `${describe(f.classification)} ${rule.describeSink(f.sink.callee)}${via}${path} without redaction${advice}`;
     const fixes: Fix[] = [];
     const name = ctx.text.slice(f.span.offset, f.span.offset + f.span.length);
     // The object of `ds.push_to_hub()` or `df["email"].isna()` may not be a string: no placeholder
@@ -138,6 +146,20 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
     const classification = { tier: f.classification.tier, crownJewel: f.classification.crownJewel };
     // A built-in name guess in a test is the test's own fixture (`secret = {...}`); a declared field is reported wherever it is.
     const severity = f.classification.source === 'builtin' && inTest ? 'note' : severityOf(f.classification);
-    return { ruleId: rule.id, severity, message, path: ctx.path, span: f.span, fixes, classification };
+    const flow: RelatedInformation[] = steps.map((s, i) => ({
+      message: `\`${s.callee}\` passes the value to ${i + 1 < steps.length ? `\`${steps[i + 1].callee}\`` : `\`${f.sink.callee}\``}`,
+      path: s.path ?? ctx.path,
+      span: s.span,
+    }));
+    return {
+      ruleId: rule.id,
+      severity,
+      message,
+      path: ctx.path,
+      span: f.span,
+      fixes,
+      classification,
+      ...(flow.length ? { flow, related: flow } : {}),
+    };
   });
 }

@@ -97,6 +97,11 @@ function unknownTiers({ path, doc, value, governance }: ManifestRuleContext): Fi
   forbid.forEach((t: string, i: number) =>
     out.push(...unknownTier(path, doc, ['waivers', 'forbidInlineForTiers', i], t, known)),
   );
+  // The team's own sources (`flow.sources[].tier`).
+  const flow = isRecord(g.flow) ? g.flow : {};
+  records(flow.sources).forEach((s, i) => {
+    if (typeof s.tier === 'string') out.push(...unknownTier(path, doc, ['flow', 'sources', i, 'tier'], s.tier, known));
+  });
   return out;
 }
 

@@ -19,6 +19,7 @@ const entries: [Category, string[], string[]][] = [
     [
       'password',
       'passwd',
+      'passcode',
       'passphrase',
       'secret',
       'client secret',
@@ -45,7 +46,8 @@ const entries: [Category, string[], string[]][] = [
       'authorization',
       'cookie',
     ],
-    [],
+    // A certificate is often public; its private key is what matters, so a name alone is a weak guess.
+    ['cert', 'certificate'],
   ],
   [
     'government-id',
@@ -87,6 +89,17 @@ const entries: [Category, string[], string[]][] = [
   ],
   ['health', ['diagnosis', 'medical record number', 'mrn', 'health record', 'prescription'], []],
   ['proprietary', ['trade secret', 'proprietary'], []],
+];
+
+/**
+ * Text the flow walker treats as a source whatever the names around it (`getpass.getpass()`,
+ * the process environment, `user.name`): the catalog's prefilter lets code holding it through.
+ */
+export const BUILTIN_SOURCE_TEXT: readonly string[] = [
+  'getpass',
+  'process\\.env\\b',
+  'os\\.environ\\b',
+  '(?:user|customer|person|member|patient|employee|author|owner)\\.(?:name|username|user_name|userName|displayName|display_name)\\b',
 ];
 
 export const BUILTIN_NAMES: readonly BuiltinName[] = entries.flatMap(([category, names, low]) => [

@@ -1,5 +1,5 @@
 import { findTier, type Category, type Governance } from '../governance/model';
-import { BUILTIN_NAMES } from './builtin';
+import { BUILTIN_NAMES, BUILTIN_SOURCE_TEXT } from './builtin';
 import { compileGlob, type Glob } from './glob';
 import { NOT_THE_DATA, runIndex, splitWords } from './words';
 
@@ -144,7 +144,16 @@ export class Catalog {
       for (const e of this.entries) names.add(namePattern(e.words));
       for (const r of this.records) names.add(namePattern(r.words.split(' ')));
       const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
-      const alternatives = [...names, ...locationHeads.map(escape)];
+      const alternatives = [
+        ...names,
+        ...locationHeads.map(escape),
+        ...(this.governance.builtinNames ? BUILTIN_SOURCE_TEXT : []),
+        // The manifest's own sources, by their last name: `get_customer()` is read wherever it is called.
+        ...(this.governance.flow?.sources ?? [])
+          .map((s) => (s.call ?? s.attribute ?? '').split('.').pop() ?? '')
+          .filter((n) => n && n !== '*')
+          .map((n) => `\\b${escape(n)}\\b`),
+      ];
       this.prefilterRe = new RegExp(alternatives.length ? alternatives.join('|') : '(?!)');
     }
     return this.prefilterRe;

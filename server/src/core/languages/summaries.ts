@@ -1,0 +1,71 @@
+import type { Classification } from '../sensitivity/catalog';
+import type { Span } from '../types';
+import type { SinkKind } from './sink';
+
+/**
+ * One hop of a path across functions: the helper a value was passed to and the place inside it
+ * where the value goes on (a sink, or the next helper). `path` is set when the helper lives in
+ * another file.
+ */
+export interface PathStep {
+  /** The helper as a call with its parameter, e.g. `my_log(x)`; code, never data. */
+  readonly callee: string;
+  readonly path?: string;
+  readonly span: Span;
+  /** The 1-based line of `span` when `path` is set: the text of that file is not at hand where the message is written. */
+  readonly line?: number;
+}
+
+/** A parameter that reaches a sink inside the function, and how. */
+export interface ParamSink {
+  /** The parameter's position among the call's arguments; -1 for every argument (`*args`, `arguments`). */
+  readonly param: number;
+  readonly kind: SinkKind;
+  /** The sink at the end of the path, e.g. `logger.info`. */
+  readonly callee: string;
+  /** The helpers the value goes through, outermost first. */
+  readonly steps: readonly PathStep[];
+}
+
+/**
+ * What a function does with data, as seen from a call to it: which parameters reach which
+ * sinks, what its return value carries, and whether it returns a logger or another sink. A
+ * parameter that only passes through a redacting call reaches nothing.
+ */
+export interface FunctionSummary {
+  readonly sinks: readonly ParamSink[];
+  /** The parameters whose data the return value carries. */
+  readonly returnsParams: readonly number[];
+  /** Sensitive data the return value carries whatever the arguments. */
+  readonly returns?: Classification;
+  /** The kind of sink the function returns (`def get_logger(): return LOGGER`). */
+  readonly returnsSink?: SinkKind;
+}
+
+/** Summaries of functions the walker may meet at a call, by the callee as written there: `my_log`, `self.my_log`. */
+export type SummaryTable = ReadonlyMap<string, FunctionSummary>;
+
+/** Functions per file that get a summary; past it, the rest are calls like any other. */
+export const MAX_SUMMARISED_FUNCTIONS = 2_000;
+/** Rounds of the fixed point over a file's functions; recursion settles in two or three. */
+export const MAX_SUMMARY_ROUNDS = 4;
+/** Hops a path may have: deeper chains are cut, which can only lose a finding, never invent one. */
+export const MAX_PATH_STEPS = 8;
+
+export function isEmptySummary(s: FunctionSummary): boolean {
+  return s.sinks.length === 0 && s.returnsParams.length === 0 && !s.returns && !s.returnsSink;
+}
+
+/** A stable text of a table's entries for the given names, for cache keys. */
+export function summaryKey(table: SummaryTable, names: readonly string[]): string {
+  return names
+    .map((n) => {
+      const s = table.get(n);
+      if (!s) return '';
+      const sinks = s.sinks.map(
+        (p) => `${p.param}:${p.kind}:${p.callee}:${p.steps.map((x) => `${x.path ?? ''}@${x.span.offset}`).join('>')}`,
+      );
+      return `${n}=${sinks.join(',')};${s.returnsParams.join(',')};${s.returns?.name ?? ''};${s.returnsSink ?? ''}`;
+    })
+    .join('|');
+}
