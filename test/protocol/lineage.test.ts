@@ -79,7 +79,9 @@ describe('lineage requests over the protocol', () => {
     const models = await send<{ nodes: LineageNodeInfo[] }>(LineageRequests.modelsCarrying, {
       id: 'customer-profiles',
     });
+    // The training run's output folder holds its checkpoints: a model too.
     assert.deepEqual(models.nodes.map((n) => n.id).sort(), [
+      'configs/axolotl-support-bot.yaml#outputs/support-bot-lora',
       'hf://acme/support-bot-lora',
       'support-bot-lora',
       'support-bot-lora@1.2.0',
