@@ -926,7 +926,7 @@ assets:
     locations: [s3://acme/chats/**]
     allowedUses: [lora-finetune]
 `;
-  const AXOLOTL = `# Full fine-tuning of the chats, pushed to a public repository.
+  const AXOLOTL = `# Full fine-tuning of the chats, pushed to a (private, as Axolotl always does) repository.
 base_model: meta-llama/Llama-3.1-8B
 datasets:
   - path: s3://acme/chats/train.jsonl
@@ -945,12 +945,15 @@ eval_table_size: 5
     });
   });
   it('makes the hub repository private, and turns sample logging off', () => {
-    checkManifestFix(AXOLOTL, AXOLOTL + 'hub_private_repo: true\n', {
-      line: 6,
+    // Axolotl always pushes privately; a TrainingArguments push is public unless it says otherwise.
+    const trl =
+      'model_name_or_path: Qwen/Qwen2.5-7B\ndataset_name: s3://acme/chats/a.jsonl\noutput_dir: out/x\nuse_peft: true\nlearning_rate: 1.0e-5\npush_to_hub: true\nhub_model_id: acme/chat-lora\n';
+    checkManifestFix(trl, trl + 'hub_private_repo: true\n', {
+      line: 7,
       finding: 'policy `no-public-model`',
       fix: 'Set `hub_private_repo: true`',
       governance: GOVERNANCE,
-      path: 'train.yaml',
+      path: 'trl.yaml',
     });
     checkManifestFix(AXOLOTL, AXOLOTL.replace('eval_table_size: 5', 'eval_table_size: 0'), {
       line: 8,

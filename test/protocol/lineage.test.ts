@@ -79,7 +79,9 @@ describe('lineage requests over the protocol', () => {
     const models = await send<{ nodes: LineageNodeInfo[] }>(LineageRequests.modelsCarrying, {
       id: 'customer-profiles',
     });
+    // The training run's output folder holds its checkpoints: a model too.
     assert.deepEqual(models.nodes.map((n) => n.id).sort(), [
+      'configs/axolotl-support-bot.yaml#outputs/support-bot-lora',
       'hf://acme/support-bot-lora',
       'support-bot-lora',
       'support-bot-lora@1.2.0',
@@ -148,7 +150,7 @@ describe('lineage requests over the protocol', () => {
     const text = (hover.contents as { value: string }).value;
     assert.match(
       text,
-      /^\*\*dataset\*\* `outputs\/support-bot-lora`: carries tier \*\*confidential\*\*; declared in `configs\/axolotl-support-bot\.yaml` line \d+/,
+      /^\*\*model\*\* `configs\/axolotl-support-bot\.yaml#outputs\/support-bot-lora` \(output folder \(checkpoints\)\): carries tier \*\*confidential\*\*; declared in `configs\/axolotl-support-bot\.yaml` line \d+/,
     );
     assert.match(text, /Tier from: `configs\/axolotl-support-bot\.yaml` ← `support-bot\/finetune` ← `sft-train`/);
     const refs = (await client.connection.sendRequest(ReferencesRequest.type, {

@@ -125,6 +125,12 @@ export class LineageGraph implements GraphView {
       // A file inside a folder another file produces (a model under its output_dir).
       for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1))
         if (this.nodes.get(p.slice(0, cut))?.kind === 'dataset') return p.slice(0, cut);
+      // A training run's output folder, when exactly one config writes it (examples that all
+      // write `outputs/out` name no one folder).
+      for (let cut = p.length; cut > 0; cut = p.lastIndexOf('/', cut - 1)) {
+        const writers = this.outputFolders().get(p.slice(0, cut));
+        if (writers?.length === 1) return writers[0];
+      }
     }
     // A name only its tool's registry resolves (a LLaMA-Factory dataset) is not a path: left unresolved.
     // An asset declared by the same name as the entry stands for it.
@@ -146,6 +152,20 @@ export class LineageGraph implements GraphView {
         span: at.span,
       });
     return id;
+  }
+
+  private outputs?: Map<string, string[]>;
+
+  /** Training runs' output folders (`<config>#<folder>` nodes) by folder, relative like the refs. */
+  private outputFolders(): Map<string, string[]> {
+    if (this.outputs) return this.outputs;
+    this.outputs = new Map();
+    for (const n of this.nodes.values()) {
+      const hash = n.id.indexOf('#');
+      if (n.kind !== 'model' || hash < 0 || n.id.slice(0, hash) !== n.path) continue;
+      push(this.outputs, normalisePath(n.id.slice(hash + 1), this.root), n.id);
+    }
+    return this.outputs;
   }
 
   private hubDataset(repo: string, at: { path: string; span: LineageEdge['span'] }): string {
