@@ -97,15 +97,19 @@ const PYTHON_DEFS = [
   (i: number) =>
     `def w${i}(user):\n    # crownguard: waive CG101 policy=no-pii-in-logs reason="reviewed" expires=2027-01-31 approver=jane\n    log.info(user.ssn)\n`,
 ];
+// The definitions read module-level data rather than their parameters and return nothing
+// sensitive: a function that passes a parameter on to a sink, or returns sensitive data, has a
+// summary, and a file with summaries is always walked whole (its helpers' callers depend on
+// them), which the helper tests below cover.
 const TYPESCRIPT_DEFS = [
   (i: number) =>
-    `export function f${i}(u: any, rows: any[]) {\n  const total = rows.length;\n  logger.info("n", total);\n  return total;\n}\n`,
-  (i: number) => `function g${i}(u: any) {\n  const pw = u.password;\n  console.log(\`x \${pw}\`);\n}\n`,
-  (i: number) => `export class C${i} {\n  m(u: any) {\n    logger.warn(u.email);\n  }\n}\n`,
+    `export function f${i}(u: any, rows: any[]) {\n  const total = 7;\n  logger.info("n", total);\n  return total;\n}\n`,
+  (i: number) => `function g${i}() {\n  const pw = session.password;\n  console.log(\`x \${pw}\`);\n}\n`,
+  (i: number) => `export class C${i} {\n  m() {\n    logger.warn(account.email);\n  }\n}\n`,
   (i: number) =>
-    `function d${i}() {\n  const apiKey = "Zx81kq02LmQw77";\n  const s = "ssn 555-12-3456";\n  return apiKey + s;\n}\n`,
+    `function d${i}() {\n  const apiKey = "Zx81kq02LmQw77";\n  const s = "ssn 555-12-3456";\n  return 0;\n}\n`,
   (i: number) =>
-    `function w${i}(u: any) {\n  // crownguard: waive CG101 policy=no-pii-in-logs reason="reviewed" expires=2027-01-31 approver=jane\n  logger.info(u.ssn);\n}\n`,
+    `function w${i}() {\n  // crownguard: waive CG101 policy=no-pii-in-logs reason="reviewed" expires=2027-01-31 approver=jane\n  logger.info(account.ssn);\n}\n`,
 ];
 const SNIPPETS = [
   'user.ssn',

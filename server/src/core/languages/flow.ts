@@ -449,7 +449,9 @@ export class FlowWalker {
       // on, which does not move with the definition: such a definition is reused only in place.
       const place = taintedHere.length > 0 ? `@${child.startIndex}` : '';
       const key = `${text}\u0000${taintedHere.map((n) => `${n}:${env.get(n)!.classification.name}@${env.get(n)!.offset}`).join(',')}\u0000${boundHere.join(',')}${place}\u0000${summaryKey(this.summaries, calls)}`;
-      const cached = previous?.get(key);
+      // A definition that does not parse is read as error recovery decides, which its neighbours
+      // can change: it is walked each time, never reused.
+      const cached = child.hasError ? undefined : previous?.get(key);
       if (cached) {
         for (const f of cached.flows) this.flows.push(moveFlow(f, child.startIndex));
         for (const [n, k] of cached.bound) this.bound.set(n, k);
@@ -464,6 +466,7 @@ export class FlowWalker {
       this.walk(child, env);
       // A definition the budget cut short is not remembered: its flows are incomplete.
       if (this.stopped) break;
+      if (child.hasError) continue;
       next.set(key, {
         flows: this.flows.slice(flowsBefore).map((f) => moveFlow(f, -child.startIndex)),
         bound: [...this.bound].filter(([n, k]) => boundBefore.get(n) !== k),

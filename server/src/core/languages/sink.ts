@@ -1,6 +1,5 @@
 import type { Classification } from '../sensitivity/catalog';
 import type { Span } from '../types';
-import type { PathStep } from './summaries';
 
 /** Where data goes that must not carry sensitive values. Each kind has its own rule. */
 export type SinkKind = 'log' | 'exception' | 'tracker' | 'llm' | 'upload';
@@ -39,4 +38,18 @@ export interface Flow {
   readonly form: 'value' | 'shorthand' | 'object';
   /** The helpers the value went through to reach the sink, outermost first; empty for a direct sink. */
   readonly steps?: readonly PathStep[];
+}
+
+/**
+ * One hop of a path across functions: the helper a value was passed to and the place inside it
+ * where the value goes on (a sink, or the next helper). `path` is set when the helper lives in
+ * another file.
+ */
+export interface PathStep {
+  /** The helper as a call with its parameter, e.g. `my_log(x)`; code, never data. */
+  readonly callee: string;
+  readonly path?: string;
+  readonly span: Span;
+  /** The 1-based line of `span` when `path` is set: the text of that file is not at hand where the message is written. */
+  readonly line?: number;
 }

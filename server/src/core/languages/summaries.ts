@@ -1,20 +1,8 @@
 import type { Classification } from '../sensitivity/catalog';
 import type { Span } from '../types';
-import type { SinkKind } from './sink';
+import type { PathStep, SinkKind } from './sink';
 
-/**
- * One hop of a path across functions: the helper a value was passed to and the place inside it
- * where the value goes on (a sink, or the next helper). `path` is set when the helper lives in
- * another file.
- */
-export interface PathStep {
-  /** The helper as a call with its parameter, e.g. `my_log(x)`; code, never data. */
-  readonly callee: string;
-  readonly path?: string;
-  readonly span: Span;
-  /** The 1-based line of `span` when `path` is set: the text of that file is not at hand where the message is written. */
-  readonly line?: number;
-}
+export type { PathStep } from './sink';
 
 /** A parameter that reaches a sink inside the function, and how. */
 export interface ParamSink {
