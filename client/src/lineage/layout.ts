@@ -5,14 +5,7 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { LineageGraphInfo } from '../../../shared/lineage-protocol';
 
 export * from './view';
-import {
-  DEFAULT_ASPECT_RATIO,
-  MAX_NODES,
-  type LaidOut,
-  type LaidOutEdge,
-  type LaidOutNode,
-  type ViewState,
-} from './view';
+import { DEFAULT_ASPECT_RATIO, MAX_NODES, type LaidOut, type ViewState } from './view';
 
 const NODE_HEIGHT = 36;
 const CHAR_WIDTH = 7;

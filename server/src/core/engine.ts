@@ -39,7 +39,7 @@ import { withFingerprints } from './fingerprint';
 import { masked, maskedNote } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
 import { analyzeCells, notebookFileFindings, type CellSource, type CellsResult } from './notebooks/analyze';
-import { isNotebookPath, MAX_NOTEBOOK_CHARS, parseNotebook } from './notebooks/notebook';
+import { MAX_NOTEBOOK_CHARS, parseNotebook } from './notebooks/notebook';
 import { datasetFormatOf, isJsonRecords } from './datasets/format';
 import { profileSample } from './datasets/profile';
 import { DatasetScanner, type DatasetSample } from './datasets/sample';
@@ -447,7 +447,13 @@ export class Engine {
       grammar,
       prefilter: catalog.prefilter,
       walker: () =>
-        new FlowWalker(adapter.dialect, catalog, redactionFor(governance, adapter.id), budget, customFlow(governance, adapter.id)),
+        new FlowWalker(
+          adapter.dialect,
+          catalog,
+          redactionFor(governance, adapter.id),
+          budget,
+          customFlow(governance, adapter.id),
+        ),
       literals: (text, cls, region) =>
         literalFindings(file.path, text, 'code', { classes: [cls], tuning, regions: [region] }),
     });

@@ -4,7 +4,6 @@ import type { LanguageAdapter } from '../languages/adapter';
 import { adapterFor } from '../languages/registry';
 import { manifestKindOf, type ManifestKind } from '../manifests/load';
 import { datasetFormatOf } from '../datasets/format';
-import { isNotebookPath } from '../notebooks/notebook';
 import { isPromptTemplate } from '../prompts/template';
 import { DEFAULT_SETTINGS, type Settings } from '../types';
 
@@ -57,6 +56,11 @@ export function isGovernanceManifest(path: string, settings: Settings = DEFAULT_
   const wanted = settings.governanceManifest.replace(/\\/g, '/').replace(/^\.\//, '');
   if (wanted) return path.replace(/\\/g, '/').endsWith('/' + wanted) || path === wanted;
   return /^governance\.ya?ml$/.test(baseName(path));
+}
+
+/** True when a file is a Jupyter notebook by its name. */
+export function isNotebookPath(path: string): boolean {
+  return path.toLowerCase().endsWith('.ipynb');
 }
 
 /** True when a file is training data by its name (JSON Lines, CSV, TSV, Parquet, compressed JSON). */

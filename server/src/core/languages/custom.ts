@@ -1,4 +1,4 @@
-import { findTier, type Governance, type RedactionLanguage } from '../governance/model';
+import { findTier, type Governance } from '../governance/model';
 import type { Classification } from '../sensitivity/catalog';
 import type { SinkKind } from './sink';
 

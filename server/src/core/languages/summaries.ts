@@ -1,5 +1,4 @@
 import type { Classification } from '../sensitivity/catalog';
-import type { Span } from '../types';
 import type { PathStep, SinkKind } from './sink';
 
 export type { PathStep } from './sink';

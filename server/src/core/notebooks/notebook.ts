@@ -49,9 +49,7 @@ export const MAX_NOTEBOOK_CHARS = 64 * 1024 * 1024;
 /** Mime types whose text is read: what a person sees printed in the notebook. */
 const TEXT_MIMES = ['text/plain', 'text/html', 'text/markdown', 'text/latex', 'text/csv'];
 
-export function isNotebookPath(path: string): boolean {
-  return path.toLowerCase().endsWith('.ipynb');
-}
+export { isNotebookPath } from '../files/kinds';
 
 const EMPTY: MappedText = { text: '', offsets: Int32Array.of(0) };
 

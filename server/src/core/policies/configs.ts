@@ -96,4 +96,3 @@ export function configFixes(c: TrainedConfig, text: string, place: Place, data: 
   }
   return [];
 }
-

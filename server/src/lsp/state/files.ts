@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { isGovernanceManifest, isNotebookPath, MAX_NOTEBOOK_CHARS, mayBeWorkspaceFile, type Settings } from '../../core';
+import {
+  isGovernanceManifest,
+  isNotebookPath,
+  MAX_NOTEBOOK_CHARS,
+  mayBeWorkspaceFile,
+  type Settings,
+} from '../../core';
 import { discover } from '../../host/discover';
 import { MAX_FILE_BYTES, readText } from '../../host/read';
 import { fsPath } from './paths';
