@@ -1,4 +1,4 @@
-import { NotificationType0, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import {
   LineageNotifications,
   LineageRequests,
@@ -30,8 +30,12 @@ export const LineageRequestTypes = {
   graph: new RequestType<ScopeParams, LineageGraphInfo, void>(LineageRequests.graph),
 } as const;
 
-/** server -> client: the graph may have changed; views refresh. */
-export const LineageDidChange = new NotificationType0(LineageNotifications.didChange);
+/**
+ * server -> client: the graph may have changed; views refresh. It carries nothing, but the
+ * server's `sendNotification(method)` sends an empty parameter, which a parameterless type
+ * refuses: so it is typed with one that is never read.
+ */
+export const LineageDidChange = new NotificationType<null | undefined>(LineageNotifications.didChange);
 
 export type LineageRequestName = keyof typeof LineageRequestTypes;
 export type LineageParams<K extends LineageRequestName> =

@@ -279,6 +279,8 @@ suite('CrownGuard in a real VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     const models = await vscode.commands.executeCommand<string[]>('crownguard.whichModels', 'customer-profiles');
     assert.deepEqual([...models].sort(), [
+      // The Axolotl config's output folder is the model it trains (a checkpoint), before its push.
+      'configs/axolotl-support-bot.yaml#outputs/support-bot-lora',
       'hf://acme/support-bot-lora',
       'support-bot-lora',
       'support-bot-lora@1.2.0',
