@@ -25,6 +25,7 @@ import {
   type CellsResult,
   type CellSource,
   LineIndex,
+  LineIndexes,
   mayBeWorkspaceFile,
   scopeOf,
   type Engine,
@@ -243,11 +244,8 @@ export class Workspace {
     const texts = new Map(c.sources.map((s) => [s.path, s.text]));
     if (c.governance.governance.path && c.governanceText !== undefined)
       texts.set(c.governance.governance.path, c.governanceText);
-    const lines = new Map<string, LineIndex>();
-    const indexOf = (p: string) => {
-      if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
-      return lines.get(p)!;
-    };
+    const lines = new LineIndexes((p) => texts.get(p));
+    const indexOf = (p: string) => lines.of(p);
     const toLocation = (p: string, span: Span): Location => {
       const li = indexOf(p);
       return {

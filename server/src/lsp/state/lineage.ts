@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Location, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { LineIndex, type Engine, type LineageGraph, type Span } from '../../core';
+import { LineIndexes, type Engine, type LineageGraph, type Span } from '../../core';
 import { readWorkspace } from '../../host/workspace-files';
 import type { SavedFiles } from './files';
 import type { GovernanceState } from './governance';
@@ -49,10 +49,9 @@ export class LineageViews {
         const graph = this.engine.lineage(ws.files, inForce?.result ?? this.engine.governance(undefined));
         const texts = new Map(ws.files.map((f) => [f.path, f.text]));
         if (ws.governance && inForce) texts.set(ws.governance.path, inForce.text);
-        const lines = new Map<string, LineIndex>();
+        const lines = new LineIndexes((p) => texts.get(p));
         const toLocation = (p: string, span: Span): Location => {
-          if (!lines.has(p)) lines.set(p, new LineIndex(texts.get(p) ?? ''));
-          const li = lines.get(p)!;
+          const li = lines.of(p);
           return {
             uri: pathToFileURL(path.join(root, p)).href,
             range: { start: li.position(span.offset), end: li.position(span.offset + span.length) },
