@@ -114,6 +114,8 @@ async function main() {
         cwd: ws,
         encoding: 'utf8',
         timeout: perInput * 2,
+        // A mutated input may hold up to MAX_FLOWS findings (then CG005): megabytes of output, all of it read for echoes.
+        maxBuffer: 256 * 1024 * 1024,
       });
       if (r.error || r.status === null)
         fail(`CLI hang or kill (${format}): ${r.error?.message ?? r.signal}`, input.file);
