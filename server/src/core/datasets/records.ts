@@ -47,12 +47,19 @@ export function jsonLines(text: string): ParsedRecord[] {
   return out;
 }
 
+/** Where a scan over a JSON array's text stopped: nesting depth, inside a string, the open element's start (-1: none). */
+export interface ArrayScan {
+  readonly depth: number;
+  readonly inString: boolean;
+  readonly start: number;
+}
+
 /**
- * The elements of a JSON array of records, split by a scan that follows strings and nesting.
- * A text cut short (the head of a larger file) gives the elements that are complete.
+ * Scans the text of a JSON array, following strings and nesting, and calls `element` with the
+ * bounds of each complete top-level element; stops where the array closes. A text cut short
+ * (the head of a larger file) leaves the state of the element still open.
  */
-export function jsonArrayRecords(text: string): ParsedRecord[] {
-  const out: ParsedRecord[] = [];
+export function scanJsonArray(text: string, element: (start: number, end: number) => void = () => {}): ArrayScan {
   let depth = 0;
   let inString = false;
   let start = -1;
@@ -71,14 +78,24 @@ export function jsonArrayRecords(text: string): ParsedRecord[] {
       depth++;
     } else if (c === 0x7d || c === 0x5d) {
       depth--;
-      if (depth === 1 && start >= 0) {
-        const t = text.slice(start, i + 1);
-        out.push({ offset: start, text: t, value: parseJson(t) });
-        start = -1;
-      }
+      if (depth === 1 && start >= 0) element(start, i + 1);
+      if (depth === 1) start = -1;
       if (depth <= 0) break;
     } else if (c === 0x2c && depth === 1) start = -1;
   }
+  return { depth, inString, start };
+}
+
+/**
+ * The elements of a JSON array of records. A text cut short (the head of a larger file) gives
+ * the elements that are complete.
+ */
+export function jsonArrayRecords(text: string): ParsedRecord[] {
+  const out: ParsedRecord[] = [];
+  scanJsonArray(text, (start, end) => {
+    const t = text.slice(start, end);
+    out.push({ offset: start, text: t, value: parseJson(t) });
+  });
   return out;
 }
 

@@ -4,6 +4,7 @@ import {
   csvRows,
   jsonArrayRecords,
   jsonLines,
+  scanJsonArray,
   parseJson,
   rowRecord,
   type Columns,
@@ -219,27 +220,7 @@ export class DatasetScanner {
   /** JSON arrays: the head is all the bytes held so far; later chunks continue the element being read. */
   private resumeJsonAfter(text: string): void {
     // Recompute the splitting state at the end of the head text, and keep the open element's text.
-    let depth = 0;
-    let inString = false;
-    let start = -1;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (inString) {
-        if (c === 0x5c) i++;
-        else if (c === 0x22) inString = false;
-        continue;
-      }
-      if (c === 0x22) {
-        inString = true;
-        if (depth === 1 && start < 0) start = i;
-      } else if (c === 0x7b || c === 0x5b) {
-        if (depth === 1 && start < 0) start = i;
-        depth++;
-      } else if (c === 0x7d || c === 0x5d) {
-        depth--;
-        if (depth === 1) start = -1;
-      } else if (c === 0x2c && depth === 1) start = -1;
-    }
+    const { depth, inString, start } = scanJsonArray(text);
     this.depth = depth;
     this.inString = inString;
     // An escape at the very end of the head is rare; a wrong guess costs one element.
