@@ -154,10 +154,8 @@ function files(dir, under) {
   return out;
 }
 
-/** Conformance: every config the tool would train from, read by CrownGuard as the tool reads it. */
-function conformance(repo, dir) {
-  let checked = 0;
-  const wrong = [];
+/** Each YAML or JSON mapping under the repository's folders, its parsed value, and what the tool's own reading expects of it. */
+function* configsOf(repo, dir) {
   for (const rel of files(dir, repo.folders)) {
     const text = readFileSync(path.join(dir, rel), 'utf8');
     let v;
@@ -167,7 +165,15 @@ function conformance(repo, dir) {
       continue;
     }
     if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
-    const want = expected[repo.name]?.(v, dir, rel);
+    yield { rel, text, v, want: expected[repo.name]?.(v, dir, rel) };
+  }
+}
+
+/** Conformance: every config the tool would train from, read by CrownGuard as the tool reads it. */
+function conformance(repo, dir) {
+  let checked = 0;
+  const wrong = [];
+  for (const { rel, text, v, want } of configsOf(repo, dir)) {
     const format = configFormatOf(rel, text);
     const training = format && format !== 'dvc' && format !== 'model-card' && format !== 'llama-factory-datasets';
     if (!want) {
@@ -205,16 +211,7 @@ function calledFor(repo, dir, governance) {
   const namespace = g.hub?.namespace;
   const locations = g.assets.flatMap((a) => a.locations.map((l) => hub(l).toLowerCase()));
   const configs = [];
-  for (const rel of files(dir, repo.folders)) {
-    const text = readFileSync(path.join(dir, rel), 'utf8');
-    let v;
-    try {
-      v = /\.json$/.test(rel) ? JSON.parse(text) : parse(text);
-    } catch {
-      continue;
-    }
-    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
-    const want = expected[repo.name]?.(v, dir, rel);
+  for (const { rel, want } of configsOf(repo, dir)) {
     if (want) configs.push({ rel, ...want });
   }
   const full = (t) => (t && !t.includes('/') && namespace ? `${namespace}/${t}` : t);
