@@ -615,7 +615,7 @@ export class FlowWalker {
       if (param === undefined || (f.steps?.length ?? 0) >= MAX_PATH_STEPS) continue;
       // A recursive call reaches nothing its own body does not: the path would only repeat.
       if (f.steps?.some((x) => x.callee.startsWith(`${lastSegment(fn.name)}(`) && !x.path)) continue;
-      const id = `${param}:${f.sink.kind}:${f.sink.callee}`;
+      const id = `${param}:${f.sink.kind}:${f.sink.callee}:${f.sink.receiver?.param ?? ''}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const shown = param < 0 ? (fn.rest ?? '...') : names[param];
@@ -624,6 +624,7 @@ export class FlowWalker {
         kind: f.sink.kind,
         callee: f.sink.callee,
         steps: [{ callee: `${lastSegment(fn.name)}(${shown})`, span: f.sink.span }, ...(f.steps ?? [])],
+        ...(f.sink.receiver ? { receiver: f.sink.receiver } : {}),
       });
     }
     const r = w.returned;
@@ -719,21 +720,84 @@ export class FlowWalker {
       }
     } else if (this.d.calls[t]) {
       const shape = this.shape(node);
-      const kind =
-        shape &&
-        (this.custom?.sinks.find((s) => matchesCallee(s.segments, shape.callee))?.kind ??
-          this.d.sinkOf(shape, this.bound));
+      const kind = shape && this.sinkKindOf(shape);
       if (shape && kind) this.report(node, { kind, callee: shape.callee, span: spanOf(node) }, env);
+      else if (shape && this.paramOf) {
+        // Summarising, a call on a parameter is a sink if the caller passes one: `log.info(x)` in `def report(log, x)`.
+        const receiver = this.paramNamed(shape.receiver === '' ? shape.callee : shape.receiver, env);
+        if (receiver !== undefined)
+          this.report(
+            node,
+            {
+              kind: 'log',
+              callee: shape.callee,
+              span: spanOf(node),
+              receiver: {
+                param: receiver,
+                method: shape.receiver === '' ? '' : shape.method,
+              },
+            },
+            env,
+          );
+      }
       const summary = shape && this.summaries.get(shape.callee);
       if (summary)
-        for (const s of summary.sinks)
-          this.report(node, { kind: s.kind, callee: s.callee, span: spanOf(node) }, env, {
-            param: s.param,
-            steps: s.steps,
-          });
+        for (const s of summary.sinks) {
+          const sink = s.receiver
+            ? this.passedSink(node, s.receiver, s.callee, env)
+            : { kind: s.kind, callee: s.callee, span: spanOf(node) };
+          if (sink) this.report(node, sink, env, { param: s.param, steps: s.steps });
+        }
       if (shape?.callee === 'Promise') this.bindReject(node);
     }
     children(node, env);
+  }
+
+  /** The sink kind of a call: the governance manifest's own sinks first, then the language's. */
+  private sinkKindOf(shape: CallShape): SinkKind | undefined {
+    return (
+      this.custom?.sinks.find((s) => matchesCallee(s.segments, shape.callee))?.kind ?? this.d.sinkOf(shape, this.bound)
+    );
+  }
+
+  /** While a function is summarised: the position of the parameter a plain name holds, if it holds one. */
+  private paramNamed(name: string, env: Map<string, Taint>): number | undefined {
+    if (!this.paramOf || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+    const taint = env.get(name);
+    const param = taint && this.paramOf.get(taint.classification);
+    return param !== undefined && param >= 0 ? param : undefined;
+  }
+
+  /**
+   * The sink a helper's call reaches through the argument passed as its `receiver` parameter:
+   * `report(LOGGER, password)` logs when `report` calls `log.info` on its first parameter, and
+   * `report(response, password)` does not. Summarising, an argument that is itself a parameter
+   * passes the question on to the caller.
+   */
+  private passedSink(
+    call: SyntaxNode,
+    receiver: NonNullable<ParamSink['receiver']>,
+    inside: string,
+    env: Map<string, Taint>,
+  ): Sink | undefined {
+    const args = (call.childForFieldName(this.d.calls[call.type].args)?.namedChildren ?? []).filter(
+      (a) => !this.d.pairs[a.type],
+    );
+    const arg = args[receiver.param];
+    if (!arg) return undefined;
+    const text = arg.text.replace(/\s+/g, '');
+    if (text.length > 80) return undefined;
+    const outer = this.paramNamed(text, env);
+    if (outer !== undefined)
+      return { kind: 'log', callee: inside, span: spanOf(call), receiver: { param: outer, method: receiver.method } };
+    const callee = receiver.method ? `${text}.${receiver.method}` : text;
+    const dot = callee.lastIndexOf('.');
+    const kind = this.sinkKindOf({
+      callee,
+      receiver: dot < 0 ? '' : callee.slice(0, dot),
+      method: lastSegment(callee),
+    });
+    return kind && { kind, callee, span: spanOf(call) };
   }
 
   /** `new Promise((resolve, reject) => ...)`: the executor's second parameter rejects the promise, a sink like `throw`. */

@@ -10,6 +10,8 @@ export interface Sink {
   /** The callee as written, e.g. `logger.info`; code, never data. */
   readonly callee: string;
   readonly span: Span;
+  /** While a function is summarised: the sink is its parameter at `param` (a logger passed in), see `ParamSink`. */
+  readonly receiver?: { readonly param: number; readonly method: string };
 }
 
 /**

@@ -12,6 +12,12 @@ export interface ParamSink {
   readonly callee: string;
   /** The helpers the value goes through, outermost first. */
   readonly steps: readonly PathStep[];
+  /**
+   * Set when the sink is another parameter: a logger passed in (`def report(log, x): log.info(x)`),
+   * called with `method`, or called itself when `method` is empty (`def tell(emit, x): emit(x)`).
+   * `kind` and `callee` are then what the summary saw inside; the caller decides from its argument.
+   */
+  readonly receiver?: { readonly param: number; readonly method: string };
 }
 
 /**
@@ -50,7 +56,8 @@ export function summaryKey(table: SummaryTable, names: readonly string[]): strin
       const s = table.get(n);
       if (!s) return '';
       const sinks = s.sinks.map(
-        (p) => `${p.param}:${p.kind}:${p.callee}:${p.steps.map((x) => `${x.path ?? ''}@${x.span.offset}`).join('>')}`,
+        (p) =>
+          `${p.param}:${p.kind}:${p.callee}:${p.receiver ? `${p.receiver.param}.${p.receiver.method}` : ''}:${p.steps.map((x) => `${x.path ?? ''}@${x.span.offset}`).join('>')}`,
       );
       return `${n}=${sinks.join(',')};${s.returnsParams.join(',')};${s.returns?.name ?? ''};${s.returnsSink ?? ''}`;
     })
