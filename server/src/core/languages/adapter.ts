@@ -36,4 +36,9 @@ export interface LanguageAdapter {
   importEdit(tree: Tree, text: string, redaction: RedactionFunction): TextEdit | undefined;
   /** A string literal in this language holding `value` (which needs no escaping). */
   stringLiteral(value: string): string;
+  /**
+   * True when the file's code only runs in a web page: its console is the page visitor's
+   * browser console, a different risk from a server log.
+   */
+  runsInBrowser?(text: string): boolean;
 }

@@ -204,6 +204,17 @@ export const typescriptDialect: Dialect = {
   sinkOf,
 };
 
+/** Globals only a web page has. */
+const BROWSER_GLOBALS = /\b(?:document\.|window\.|localStorage\b|sessionStorage\b|navigator\.)|^\s*["']use client["']/m;
+/** What only Node.js code reads or imports: such a file may be a server, whatever else it touches. */
+const NODE_SIGNS =
+  /\b(?:require\s*\(|process\.|module\.exports\b|__dirname\b|__filename\b|Buffer\.)|\bfrom\s+["'](?:node:|fs\b|path\b|http\b|https\b|os\b|child_process\b|net\b|express\b|koa\b|fastify\b)/;
+
+/** A file that touches the page's globals and nothing of Node.js runs in the browser. */
+export function runsInBrowser(text: string): boolean {
+  return BROWSER_GLOBALS.test(text) && !NODE_SIGNS.test(text);
+}
+
 /** Names bound at the top of a module by `import` or `require`. */
 function boundNames(tree: Tree): Set<string> {
   const names = new Set<string>();
@@ -304,6 +315,7 @@ function makeAdapter(
     },
 
     stringLiteral: (value) => JSON.stringify(value),
+    runsInBrowser,
   };
 }
 

@@ -93,6 +93,7 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
   const importEdit = redaction ? ctx.adapter.importEdit(ctx.tree, ctx.text, redaction) : undefined;
   const tuning = literalTuning(ctx.governance);
   const inTest = fileRole(ctx.path, tuning.testPaths, tuning.root) === 'test';
+  const inBrowser = rule.sink === 'log' && ctx.adapter.runsInBrowser?.(ctx.text) === true;
   return mine.map((f) => {
     const via = f.via
       ? ` through local variable \`${f.via.name}\` (assigned on line ${ctx.lines.position(f.via.offset).line + 1})`
@@ -107,7 +108,12 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
     const advice = redaction
       ? `; wrap it in ${redaction.function}()`
       : `; declare your redaction function under \`redaction.${ctx.adapter.id}\` in the governance manifest`;
-    const message = `${describe(f.classification)} ${rule.describeSink(f.sink.callee)}${via}${path} without redaction${advice}`;
+    // A page's console is its visitor's, read by anyone with the developer tools or an extension.
+    const page =
+      rule.sink === 'log' && inBrowser && /^console\./.test(f.sink.callee)
+        ? ' (the browser console of whoever opens the page: this file runs in a web page, not on a server)'
+        : '';
+    const message = `${describe(f.classification)} ${rule.describeSink(f.sink.callee)}${page}${via}${path} without redaction${advice}`;
     const fixes: Fix[] = [];
     const name = ctx.text.slice(f.span.offset, f.span.offset + f.span.length);
     // The object of `ds.push_to_hub()` or `df["email"].isna()` may not be a string: no placeholder
