@@ -158,13 +158,13 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
       // The per-rule switches and severities and the include/exclude globs apply here, to what
       // the server reports, so they take effect without a restart.
       provideDiagnostics: async (document, previousResultId, token, next) => {
-        const first = startup.firstPull === undefined;
-        if (first) {
+        if (startup.firstPull === undefined) {
           startup.firstPull = Date.now();
           step('first document diagnostics request sent');
         }
         const report = await next(document, previousResultId, token);
-        if (first) {
+        // The first answer, which need not be the first request's: that one may be cancelled.
+        if (startup.firstDiagnostics === undefined && report && !token.isCancellationRequested) {
           startup.firstDiagnostics = Date.now();
           step('first document diagnostics received');
         }
