@@ -126,6 +126,8 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   // Start-up steps at debug level (the output's log level menu shows them), times since activation.
   const step = (what: string) =>
     output.debug(`start-up: ${what} ${Date.now() - startup.activated} ms after activation`);
+  // The editor logs when it begins to activate, before it loads this module: the difference is the load.
+  step('activate() entered');
   const reports = new EventEmitter<Report>();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {

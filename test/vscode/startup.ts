@@ -49,13 +49,22 @@ export interface Step {
   readonly at: number | undefined;
 }
 
+/** What activated CrownGuard, as the extension host logged it (e.g. `workspaceContains:governance.yaml`). */
+export function activationEvent(userDataDir: string): string | undefined {
+  const host = lines(path.join(userDataDir, 'logs'), 'remoteexthost.log');
+  return first(host, /_doActivateExtension crownguard\.crownguard, startup: \w+, activationEvent: '([^']+)'/)?.match[1];
+}
+
 /** The steps from the logs, in the order a cold start goes through them. */
 export function logSteps(userDataDir: string): Step[] {
   const logs = path.join(userDataDir, 'logs');
   const agent = lines(logs, 'remoteagent.log');
   const host = lines(logs, 'remoteexthost.log');
   const ours = lines(logs, 'CrownGuard.log');
-  const activated = first(host, /_doActivateExtension crownguard\.crownguard, startup: (\w+), activationEvent: '([^']+)'/);
+  const activated = first(
+    host,
+    /_doActivateExtension crownguard\.crownguard, startup: (\w+), activationEvent: '([^']+)'/,
+  );
   const timedOut = first(host, /Not activating extension 'crownguard\.crownguard': Timed out/);
   // The server's own steps carry the time since its process started; the line's stamp is when
   // the client logged it, so the process start is that stamp less the server's count.
@@ -73,6 +82,7 @@ export function logSteps(userDataDir: string): Step[] {
       what: `activate() called${activated ? ` (startup: ${activated.match[1]}, by ${activated.match[2]})` : ''}`,
       at: activated?.at,
     },
+    { what: 'activate() entered (dist/client.js loaded)', at: clientStep('activate\\(\\) entered') },
     { what: 'client asked to start the server', at: clientStep('starting the server process') },
     { what: 'server process started', at: initializeReceived?.started },
     { what: 'initialize received by the server', at: initializeReceived?.at },

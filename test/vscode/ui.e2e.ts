@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { DEBUG_LOG_PAYLOAD, logSteps, printBreakdown, type Step } from './startup';
+import { activationEvent, DEBUG_LOG_PAYLOAD, logSteps, printBreakdown, type Step } from './startup';
 import { CACHE, codeServerCli, launchBrowser, newPage, REPO, startCodeServer, type CodeServer } from './workbench';
 
 const VSIX = path.join(REPO, 'crownguard.vsix');
@@ -140,6 +140,9 @@ async function breakdown(own: Step[]): Promise<void> {
     steps = logSteps(userData);
   }
   printBreakdown(windowOpened, [...own, ...steps]);
+  // A manifest at the folder's root activates CrownGuard as the window starts, by a file check:
+  // not by the file opened later, nor by a glob search that may give up on a busy machine.
+  assert.equal(activationEvent(userData), 'workspaceContains:governance.yaml');
 }
 
 async function workbenchFlow(): Promise<void> {
