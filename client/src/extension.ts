@@ -30,6 +30,7 @@ import { registerLineage } from './lineage/commands';
 import { GraphPanel } from './lineage/panel';
 import type { LineageClient } from './lineage/requests';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
+import { answerWhileStarting } from './starting';
 import { Status, STATUS_COMMAND } from './status';
 import { SETTING_KEYS } from '../../shared/settings';
 import { DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
@@ -214,7 +215,11 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
       output.appendLine('Restarting the CrownGuard server.');
       status?.setState('starting');
       try {
-        await client?.restart();
+        if (client) {
+          const restarting = client.restart();
+          context.subscriptions.push(answerWhileStarting(client, DOCUMENT_SELECTOR, restarting));
+          await restarting;
+        }
       } catch (err) {
         status?.setState('failed');
         offerRestart(
@@ -244,7 +249,9 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   try {
     startup.clientStarting = Date.now();
     step('starting the server process');
-    await client.start();
+    const starting = client.start();
+    context.subscriptions.push(answerWhileStarting(client, DOCUMENT_SELECTOR, starting));
+    await starting;
     startup.serverReady = Date.now();
     step('the server answered initialize');
     const folders = workspace.workspaceFolders?.length ?? 0;
