@@ -235,8 +235,9 @@ async function workbenchFlow(): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CrownGuard: Show Output' }).first().waitFor();
   await page.keyboard.press('Enter');
   // The output shows its last lines: at debug level (this run's) those are the per-file counts.
+  // The editor renders spaces as no-break spaces, which `\s` matches and a plain space does not.
   await page
-    .locator('.panel .view-lines', { hasText: /The CrownGuard server|src\/notify\.ts: \d+ finding/ })
+    .locator('.panel .view-lines', { hasText: /The\sCrownGuard\sserver|notify\.ts:\s\d+\sfinding/ })
     .first()
     .waitFor();
 
