@@ -1,14 +1,18 @@
 // Cold start to the opened file's first diagnostics, over the protocol, while the workspace
 // scan of a 2,000-file folder runs: what a user waits for after opening a file in a new window.
 //
-// Each round starts `crownguard lsp --stdio` (the built CLI) on a generated folder (the
-// examples' governance manifest and --files generated Python and TypeScript modules), sends
-// what VS Code sends at start-up (initialize, initialized, didOpen of one file, a
-// workspace/diagnostic pull and the file's own textDocument/diagnostic pull, in that order),
-// and times from the spawn to the file's answer. It also times a typed leak (didChange, then
-// the file's pull) while the scan is still running.
+// Each round starts the server bundle the VS Code extension runs (dist/server.js --stdio) on a
+// generated folder (the examples' governance manifest and --files generated Python and
+// TypeScript modules) and sends what VS Code sends. Three ways a file meets a new server:
 //
-// The floor, in the same run: the same start-up and the same file with no workspace scan.
+// - opened with the window: initialize, initialized, didOpen of one file, a workspace/diagnostic
+//   pull and the file's own textDocument/diagnostic pull, in that order; timed from the spawn.
+// - opened after start-up: the extension starts with the window (a governance.yaml at the
+//   folder's root activates it), so the server is up and its scan running when the user opens
+//   a file --open-after ms later; timed from the didOpen.
+// - floor: as "opened with the window", with no workspace scan.
+//
+// Each also times a typed leak (didChange, then the file's pull), while the scan still runs.
 //
 //   node bench/first-diagnostics.mjs                 # 2,000 files, 3 rounds
 //   node bench/first-diagnostics.mjs --files 200 --rounds 1   # smoke run
@@ -25,11 +29,13 @@ const { values } = parseArgs({
     files: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '3' },
     lines: { type: 'string', default: '150' },
+    'open-after': { type: 'string', default: '1500' },
   },
 });
 const FILES = Number(values.files);
 const ROUNDS = Number(values.rounds);
 const LINES = Number(values.lines);
+const OPEN_AFTER = Number(values['open-after']);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-first-'));
@@ -47,23 +53,34 @@ const uri = pathToFileURL(opened).href;
 
 const capabilities = { textDocument: { diagnostic: {} }, workspace: { diagnostics: { refreshSupport: true } } };
 
-/** One cold start: ms from spawn to the opened file's first answer, and to a typed leak's. */
-async function round(withScan) {
+/**
+ * One cold start, `mode` 'floor', 'with-window' or 'after-start': ms to the opened file's first
+ * answer (from the spawn, or from the didOpen for 'after-start'), and to a typed leak's.
+ */
+async function round(mode) {
+  const withScan = mode !== 'floor';
   const t0 = performance.now();
-  const { conn, stop } = await startServer(dir, capabilities);
+  const { conn, stop } = await startServer(dir, capabilities, { bundle: 'server' });
   try {
     const initialized = performance.now() - t0;
+    let scanned;
+    let scan = Promise.resolve();
+    const startScan = () =>
+      conn.sendRequest(rpc.WorkspaceDiagnosticRequest.type, { previousResultIds: [] }).then((r) => {
+        scanned = { ms: performance.now() - t0, files: r.items.length };
+      });
+    // No file is open yet: the editor asks for the workspace's problems at once.
+    if (mode === 'after-start') {
+      scan = startScan();
+      await new Promise((resolve) => setTimeout(resolve, OPEN_AFTER));
+    }
+    const openedAt = performance.now();
     await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
       textDocument: { uri, languageId: 'python', version: 1, text: openedText },
     });
-    let scanned;
-    const scan = withScan
-      ? conn.sendRequest(rpc.WorkspaceDiagnosticRequest.type, { previousResultIds: [] }).then((r) => {
-          scanned = { ms: performance.now() - t0, files: r.items.length };
-        })
-      : Promise.resolve();
+    if (mode === 'with-window') scan = startScan();
     const first = await conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
-    const firstMs = performance.now() - t0;
+    const firstMs = performance.now() - (mode === 'after-start' ? openedAt : t0);
     // Leaks typed while the scan still runs (it usually does, with 2,000 files), one by one.
     const typedMs = [];
     let scanRunning = withScan;
@@ -103,11 +120,8 @@ try {
   console.log(
     `cold start to the opened file's first diagnostics: ${FILES} files of ${LINES} lines in the folder, ${ROUNDS} round(s)`,
   );
-  const rows = { floor: [], scan: [] };
-  for (let i = 0; i < ROUNDS; i++) {
-    rows.floor.push(await round(false));
-    rows.scan.push(await round(true));
-  }
+  const rows = { floor: [], 'with-window': [], 'after-start': [] };
+  for (let i = 0; i < ROUNDS; i++) for (const mode of Object.keys(rows)) rows[mode].push(await round(mode));
   const med = (xs) =>
     quantile(
       [...xs].sort((a, b) => a - b),
@@ -115,18 +129,20 @@ try {
     );
   for (const [name, rs] of [
     ['floor: no workspace scan', rows.floor],
-    ['with the workspace scan', rows.scan],
+    ['opened with the window', rows['with-window']],
+    [`opened ${OPEN_AFTER} ms after start-up`, rows['after-start']],
   ]) {
     const scan = rs[0].scanned
       ? `  scan done at ${med(rs.map((r) => r.scanned.ms)).toFixed(0)} ms (${rs[0].scanned.files} files)`
       : '';
     const running = rs.filter((r) => r.scanRunning).length;
+    const from = rs === rows['after-start'] ? 'after didOpen' : 'after spawn';
     console.log(
-      `${name.padEnd(26)} initialize ${med(rs.map((r) => r.initialized))
+      `${name.padEnd(32)} initialize ${med(rs.map((r) => r.initialized))
         .toFixed(0)
         .padStart(5)} ms  first diagnostics ${med(rs.map((r) => r.firstMs))
         .toFixed(0)
-        .padStart(5)} ms  ` +
+        .padStart(5)} ms ${from}  ` +
         `typed leak (median of 5) ${med(rs.map((r) => r.typedMs))
           .toFixed(0)
           .padStart(4)} ms${running ? ` (scan running in ${running} of ${rs.length})` : ''}${scan}`,

@@ -9,9 +9,20 @@ const require = createRequire(import.meta.url);
 export const rpc = require('vscode-languageserver-protocol/node');
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Starts the server on `dir` and initializes it; `stop()` shuts it down politely; `pid` is the server's. */
-export async function startServer(dir, capabilities = { textDocument: { diagnostic: {} }, workspace: {} }) {
-  const server = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'], {
+/**
+ * Starts the server on `dir` and initializes it; `stop()` shuts it down politely; `pid` is the server's.
+ * `bundle: 'server'` runs dist/server.js, the bundle the VS Code extension starts, instead of the CLI's `lsp`.
+ */
+export async function startServer(
+  dir,
+  capabilities = { textDocument: { diagnostic: {} }, workspace: {} },
+  { bundle = 'cli' } = {},
+) {
+  const args =
+    bundle === 'server'
+      ? [path.join(repo, 'dist', 'server.js'), '--stdio']
+      : [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'];
+  const server = spawn(process.execPath, args, {
     cwd: dir,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

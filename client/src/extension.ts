@@ -30,6 +30,7 @@ import { registerLineage } from './lineage/commands';
 import { GraphPanel } from './lineage/panel';
 import type { LineageClient } from './lineage/requests';
 import { applyRuleSettings, editorSettings, inScope } from './settings';
+import { answerWhileStarting } from './starting';
 import { Status, STATUS_COMMAND } from './status';
 import { SETTING_KEYS } from '../../shared/settings';
 import { DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
@@ -126,6 +127,8 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   // Start-up steps at debug level (the output's log level menu shows them), times since activation.
   const step = (what: string) =>
     output.debug(`start-up: ${what} ${Date.now() - startup.activated} ms after activation`);
+  // The editor logs when it begins to activate, before it loads this module: the difference is the load.
+  step('activate() entered');
   const reports = new EventEmitter<Report>();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -158,13 +161,13 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
       // The per-rule switches and severities and the include/exclude globs apply here, to what
       // the server reports, so they take effect without a restart.
       provideDiagnostics: async (document, previousResultId, token, next) => {
-        const first = startup.firstPull === undefined;
-        if (first) {
+        if (startup.firstPull === undefined) {
           startup.firstPull = Date.now();
           step('first document diagnostics request sent');
         }
         const report = await next(document, previousResultId, token);
-        if (first) {
+        // The first answer, which need not be the first request's: that one may be cancelled.
+        if (startup.firstDiagnostics === undefined && report && !token.isCancellationRequested) {
           startup.firstDiagnostics = Date.now();
           step('first document diagnostics received');
         }
@@ -212,7 +215,11 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
       output.appendLine('Restarting the CrownGuard server.');
       status?.setState('starting');
       try {
-        await client?.restart();
+        if (client) {
+          const restarting = client.restart();
+          context.subscriptions.push(answerWhileStarting(client, DOCUMENT_SELECTOR, restarting));
+          await restarting;
+        }
       } catch (err) {
         status?.setState('failed');
         offerRestart(
@@ -242,7 +249,9 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   try {
     startup.clientStarting = Date.now();
     step('starting the server process');
-    await client.start();
+    const starting = client.start();
+    context.subscriptions.push(answerWhileStarting(client, DOCUMENT_SELECTOR, starting));
+    await starting;
     startup.serverReady = Date.now();
     step('the server answered initialize');
     const folders = workspace.workspaceFolders?.length ?? 0;

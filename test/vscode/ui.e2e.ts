@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { activationEvent, DEBUG_LOG_PAYLOAD, logSteps, printBreakdown, type Step } from './startup';
 import { CACHE, codeServerCli, launchBrowser, newPage, REPO, startCodeServer, type CodeServer } from './workbench';
 
 const VSIX = path.join(REPO, 'crownguard.vsix');
@@ -110,7 +111,8 @@ it('in the workbench: squiggle, Problems entry, quick fix with Ctrl+., a palette
   page.setDefaultTimeout(90_000);
   const folder = path.join(copy, 'examples');
   windowOpened = Date.now();
-  await page.goto(server.url(folder));
+  // CrownGuard's start-up steps are logged at debug level: turned on for the breakdown.
+  await page.goto(server.url(folder, [DEBUG_LOG_PAYLOAD]));
   try {
     await workbenchFlow();
     flowPassed = true;
@@ -122,12 +124,32 @@ it('in the workbench: squiggle, Problems entry, quick fix with Ctrl+., a palette
 
 /** When the workbench was asked for: the cold window's figures count from here. */
 let windowOpened = 0;
+let workbenchShown = 0;
 const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+
+/**
+ * Prints the cold window's steps: the test's own, and those the logs recorded. The logs are
+ * written a little after the fact, so wait (briefly) for the client's last step to be there.
+ */
+async function breakdown(own: Step[]): Promise<void> {
+  const userData = path.join(run, 'user-data');
+  const deadline = Date.now() + 10_000;
+  let steps = logSteps(userData);
+  while (steps.some((s) => s.at === undefined) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    steps = logSteps(userData);
+  }
+  printBreakdown(windowOpened, [...own, ...steps]);
+  // A manifest at the folder's root activates CrownGuard as the window starts, by a file check:
+  // not by the file opened later, nor by a glob search that may give up on a busy machine.
+  assert.equal(activationEvent(userData), 'workspaceContains:governance.yaml');
+}
 
 async function workbenchFlow(): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   await page.locator('.explorer-folders-view').waitFor({ timeout: 120_000 });
   // Figures for the output, not assertions: a cold window on a shared two-core machine.
+  workbenchShown = Date.now();
   console.log(`figure: workbench shown ${since(windowOpened)} after the window was opened`);
 
   // Open src/notify.ts with Quick Open.
@@ -135,16 +157,38 @@ async function workbenchFlow(): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('notify.ts');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notify.ts' }).first().waitFor();
+  // The squiggle's own time: an observer in the page notes when it enters the DOM, which the
+  // locator below, polling, sees only later. (A string: this file has no DOM types.)
+  await page.evaluate(`(() => {
+    const seen = () => {
+      if (document.querySelector('.editor-instance .monaco-editor .squiggly-error')) {
+        window.__crownguardSquiggle = Date.now();
+        observer.disconnect();
+      }
+    };
+    const observer = new MutationObserver(seen);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  })()`);
   const opened = Date.now();
   await page.keyboard.press('Enter');
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-lines', { hasText: 'home_address' }).waitFor();
+  const shown = Date.now();
 
   // The leak is squiggled, and the status bar counts it.
   await editor.locator('.squiggly-error').first().waitFor({ timeout: 120_000 });
+  const seen = Date.now();
   console.log(
     `figure: first squiggle ${since(opened)} after notify.ts was opened in the cold window (${since(windowOpened)} after the window was opened)`,
   );
+  const rendered = Number(await page.evaluate('window.__crownguardSquiggle'));
+  await breakdown([
+    { what: 'workbench shown', at: workbenchShown },
+    { what: 'notify.ts opened (Enter in Quick Open)', at: opened },
+    { what: 'notify.ts text shown', at: shown },
+    { what: 'squiggle in the DOM (observer)', at: Number.isFinite(rendered) && rendered > 0 ? rendered : undefined },
+    { what: 'squiggle seen by the test (locator)', at: seen },
+  ]);
   await page.locator('.statusbar-item', { hasText: 'CrownGuard: 1' }).waitFor();
 
   // The Problems panel lists it with its rule id.
@@ -190,7 +234,12 @@ async function workbenchFlow(): Promise<void> {
   await page.locator('.quick-input-widget input').fill('>CrownGuard: Show Output');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CrownGuard: Show Output' }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.panel .view-lines', { hasText: 'The CrownGuard server' }).first().waitFor();
+  // The output shows its last lines: at debug level (this run's) those are the per-file counts.
+  // The editor renders spaces as no-break spaces, which `\s` matches and a plain space does not.
+  await page
+    .locator('.panel .view-lines', { hasText: /The\sCrownGuard\sserver|notify\.ts:\s\d+\sfinding/ })
+    .first()
+    .waitFor();
 
   // The lineage graph, from the palette: drawn in its webview, crown-jewel nodes marked.
   await page.keyboard.press('Control+Shift+P');

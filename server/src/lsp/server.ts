@@ -272,6 +272,7 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles(
     note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, whenReady(onDidChangeWatchedFiles)),
   );
+  documents.onDidOpen(() => startupStep('first document opened'));
   documents.onDidChangeContent(whenReady(onDidChangeContent));
   documents.onDidClose(whenReady(onDidClose));
   // The document notifications are checked before they reach the document store.

@@ -272,6 +272,38 @@ suite('CrownGuard in a real VS Code', () => {
     await waitForDiagnostics(uri, [...LEAKS['src/train.py'], `CG101@${leak + 1}`]);
   });
 
+  test('a hover and a completion in governance.yaml asked for while the server restarts are answered once it is up', async () => {
+    const uri = uriOf('governance.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const lines = doc.getText().split('\n');
+    const key = new vscode.Position(
+      lines.findIndex((l) => l.startsWith('tiers:')),
+      2,
+    );
+    const tierLine = lines.findIndex((l) => /^\s+tier: /.test(l));
+    const value = new vscode.Position(tierLine, lines[tierLine].indexOf('tier: ') + 'tier: '.length);
+    // The command's handler runs at once, up to the old server's shutdown: the two requests are
+    // made while no server is running, as they are in a window that is still starting.
+    const restarted = vscode.commands.executeCommand('crownguard.restartServer');
+    const [hovers, completions] = await Promise.all([
+      vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, key),
+      vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, value),
+    ]);
+    await restarted;
+    const hoverText = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
+    assert.match(hoverText, /tier/i, 'the key hover is CrownGuard’s, not empty');
+    // The editor's word completion would offer `confidential` too, as text with no detail.
+    const tier = completions.items.find((i) => i.label === 'confidential');
+    assert.ok(
+      tier && tier.kind === vscode.CompletionItemKind.Reference && tier.detail,
+      `the declared tiers are offered, not words: ${completions.items.map((i) => `${typeof i.label === 'string' ? i.label : i.label.label}:${i.kind}`).join(', ')}`,
+    );
+  });
+
   test('the lineage commands answer for the examples, by argument and at the cursor', async () => {
     const up = await vscode.commands.executeCommand<string[]>('crownguard.showUpstream', 'support-bot-lora@1.2.0');
     for (const id of ['customer-profiles', 'support-tickets', 'sft-train', 'support-bot/redact-pii'])

@@ -1,0 +1,115 @@
+// Where a cold window's wait for its first squiggle goes, step by step: the test's own clock
+// for what happens in the browser, and the time stamps in the logs code-server writes for the
+// extension host (remoteexthost.log), the remote agent (remoteagent.log) and the CrownGuard
+// output channel (CrownGuard.log, with the start-up steps at debug level).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** The workbench URL payload that turns CrownGuard's output channel to debug level. */
+export const DEBUG_LOG_PAYLOAD: [string, string] = ['logLevel', 'crownguard.crownguard:debug'];
+
+/** A log line's time: VS Code writes local time with milliseconds. */
+export function logTime(line: string): number | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) /.exec(line);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s, ms] = m.slice(1).map(Number);
+  return new Date(y, mo - 1, d, h, mi, s, ms).getTime();
+}
+
+/** Every file under a folder whose name is one of `names`. */
+function findFiles(dir: string, names: string[]): string[] {
+  if (!existsSync(dir)) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const p = path.join(dir, entry);
+    if (statSync(p).isDirectory()) found.push(...findFiles(p, names));
+    else if (names.includes(entry)) found.push(p);
+  }
+  return found;
+}
+
+/** The log lines of one kind of log file under a user-data folder, oldest first. */
+function lines(logs: string, name: string): string[] {
+  return findFiles(logs, [name]).flatMap((f) => readFileSync(f, 'utf8').split('\n'));
+}
+
+/** The time of the first line matching `pattern`, and its match. */
+function first(ls: string[], pattern: RegExp): { at: number; match: RegExpExecArray } | undefined {
+  for (const l of ls) {
+    const match = pattern.exec(l);
+    const at = match ? logTime(l) : undefined;
+    if (match && at !== undefined) return { at, match };
+  }
+  return undefined;
+}
+
+export interface Step {
+  readonly what: string;
+  /** Date.now() of the step; undefined when no log said when it happened. */
+  readonly at: number | undefined;
+}
+
+/** What activated CrownGuard, as the extension host logged it (e.g. `workspaceContains:governance.yaml`). */
+export function activationEvent(userDataDir: string): string | undefined {
+  const host = lines(path.join(userDataDir, 'logs'), 'remoteexthost.log');
+  return first(host, /_doActivateExtension crownguard\.crownguard, startup: \w+, activationEvent: '([^']+)'/)?.match[1];
+}
+
+/** The steps from the logs, in the order a cold start goes through them. */
+export function logSteps(userDataDir: string): Step[] {
+  const logs = path.join(userDataDir, 'logs');
+  const agent = lines(logs, 'remoteagent.log');
+  const host = lines(logs, 'remoteexthost.log');
+  const ours = lines(logs, 'CrownGuard.log');
+  const activated = first(
+    host,
+    /_doActivateExtension crownguard\.crownguard, startup: (\w+), activationEvent: '([^']+)'/,
+  );
+  const timedOut = first(host, /Not activating extension 'crownguard\.crownguard': Timed out/);
+  // The server's own steps carry the time since its process started; the line's stamp is when
+  // the client logged it, so the process start is that stamp less the server's count.
+  const serverStep = (what: string) => {
+    const hit = first(ours, new RegExp(`start-up: ${what} (\\d+) ms after the server process started`));
+    return hit ? { at: hit.at, started: hit.at - Number(hit.match[1]) } : undefined;
+  };
+  const initializeReceived = serverStep('initialize received');
+  const clientStep = (what: string) => first(ours, new RegExp(`start-up: ${what} \\d+ ms after activation`))?.at;
+  return [
+    { what: 'extension host launched', at: first(agent, /Launched Extension Host Process/)?.at },
+    { what: 'extension host started', at: first(host, /Extension host with pid \d+ started/)?.at },
+    ...(timedOut ? [{ what: 'workspaceContains search gave up', at: timedOut.at }] : []),
+    {
+      what: `activate() called${activated ? ` (startup: ${activated.match[1]}, by ${activated.match[2]})` : ''}`,
+      at: activated?.at,
+    },
+    { what: 'activate() entered (dist/client.js loaded)', at: clientStep('activate\\(\\) entered') },
+    { what: 'client asked to start the server', at: clientStep('starting the server process') },
+    { what: 'server process started', at: initializeReceived?.started },
+    { what: 'initialize received by the server', at: initializeReceived?.at },
+    { what: 'initialize answered (client side)', at: clientStep('the server answered initialize') },
+    { what: 'first document opened on the server', at: serverStep('first document opened')?.at },
+    { what: 'first document pull sent', at: clientStep('first document diagnostics request sent') },
+    { what: 'first document diagnostics answered', at: serverStep('first document diagnostics answered')?.at },
+    { what: 'first document diagnostics received', at: clientStep('first document diagnostics received') },
+  ];
+}
+
+/**
+ * Prints the steps as `figure:` lines, each as seconds after the window was opened and the
+ * time since the step before; a step no log recorded is shown as n/a.
+ */
+export function printBreakdown(windowOpened: number, steps: Step[]): void {
+  const sorted = [...steps].sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity));
+  let previous = windowOpened;
+  console.log('figure: cold window, step by step (s after the window was opened, +s since the step before):');
+  for (const s of sorted) {
+    if (s.at === undefined) {
+      console.log(`figure:   ${'n/a'.padStart(6)}           ${s.what}`);
+      continue;
+    }
+    const at = ((s.at - windowOpened) / 1000).toFixed(2).padStart(6);
+    const delta = `+${((s.at - previous) / 1000).toFixed(2)}`.padStart(7);
+    console.log(`figure:   ${at} s ${delta} s  ${s.what}`);
+    previous = s.at;
+  }
+}
