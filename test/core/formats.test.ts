@@ -3,6 +3,10 @@ import { describe, it } from 'node:test';
 import { configFormatOf } from '../../server/src/core/formats/recognise';
 import { hubRepo, isPlaceholder, pushTarget } from '../../server/src/core/formats/hub';
 import { loadConfig } from '../../server/src/core/formats/load';
+import { isTrainingConfig } from '../../server/src/core/formats/model';
+import { TRAINING_FORMATS } from '../../server/src/core/formats/training';
+import { applyEdits } from '../../server/src/core';
+import { setKey } from '../../server/src/core/yaml/edit';
 import { engine } from '../support/engine';
 
 /** What a format's mapping must find, written next to the file it is read from. */
@@ -221,5 +225,60 @@ describe('each format is recognised by the keys its trainer needs, and read as i
       c.training.datasets.map((d) => d.repo),
       ['HuggingFaceH4/ultrachat_200k', 'HuggingFaceH4/ultrafeedback_binarized'],
     );
+  });
+});
+
+describe("each format's quick-fix settings are its own", () => {
+  // A config of each format that trains every weight and pushes publicly where the format can.
+  const FULL: Record<string, [string, string]> = {
+    axolotl: ['a.yml', 'base_model: m/x\ndatasets:\n  - path: s3://b/d.jsonl\nhub_model_id: acme/x\n'],
+    'llama-factory': [
+      'lf.yaml',
+      'model_name_or_path: m/x\nstage: sft\nfinetuning_type: full\ndataset: d\ntemplate: qwen\npush_to_hub: true\nhub_model_id: acme/x\n',
+    ],
+    trl: ['t.yaml', 'model_name_or_path: m/x\nlearning_rate: 1.0e-5\npush_to_hub: true\nhub_model_id: acme/x\n'],
+  };
+
+  /** The config with `key: value` set as the quick fix sets it. */
+  const written = (text: string, c: { doc?: import('yaml').Document }, key: string, value: string | boolean) =>
+    applyEdits(text, [setKey(text, c.doc!, [], key, value)!]);
+
+  it('the setting a format offers for a method, written into its config, makes its reader see that method', () => {
+    for (const f of TRAINING_FORMATS) {
+      const [path, text] = FULL[f.format];
+      const c = loadConfig({ path, text }, f.format);
+      assert.ok(isTrainingConfig(c), f.format);
+      assert.equal(c.training.method.value, 'full', f.format);
+      const offered = (['lora', 'qlora'] as const).filter((m) => {
+        const s = f.methodSetting(c.training, m);
+        if (!s) return false;
+        const again = loadConfig({ path, text: written(text, c, s.key, s.value) }, f.format);
+        assert.ok(isTrainingConfig(again));
+        assert.equal(again.training.method.value, m, `${f.format}: \`${s.key}: ${String(s.value)}\``);
+        return true;
+      });
+      assert.deepEqual(offered, f.format === 'axolotl' ? ['lora', 'qlora'] : ['lora'], f.format);
+    }
+  });
+
+  it('the setting a format offers for a public push, written into its config, makes its reader see it private', () => {
+    for (const f of TRAINING_FORMATS) {
+      const [path, text] = FULL[f.format];
+      const c = loadConfig({ path, text }, f.format);
+      assert.ok(isTrainingConfig(c));
+      for (const p of c.training.hubPushes) {
+        const s = f.privateSetting(c.training, p);
+        // Axolotl's pushes are private already: there is nothing to set.
+        assert.equal(s === undefined, !p.public, f.format);
+        if (!s) continue;
+        const again = loadConfig({ path, text: written(text, c, s.key, s.value) }, f.format);
+        assert.ok(isTrainingConfig(again));
+        assert.deepEqual(
+          again.training.hubPushes.map((x) => x.public),
+          [false],
+          f.format,
+        );
+      }
+    }
   });
 });

@@ -2,7 +2,7 @@ import { isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Span } from '../types';
 import { keySpan, valueSpan, type YamlPath } from '../yaml/locate';
 import { hubRepo, isPlaceholder } from './hub';
-import type { DatasetRef, HubPush, Located, Method, TrainingConfig } from './model';
+import type { DatasetRef, HubPush, Located, Method, Setting, TrainingConfig } from './model';
 
 export type Value = Record<string, unknown>;
 
@@ -156,6 +156,16 @@ export function trainingArgsPush(r: Reader): HubPush[] {
       at,
     },
   ];
+}
+
+/**
+ * The setting that makes a TrainingArguments push private: `hub_private_repo: true`, which
+ * `push_to_hub` passes to `create_repo` as `private`.
+ */
+export function privateTrainingArgsPush(push: HubPush): Setting | undefined {
+  return push.at[0] === 'hub_model_id' || push.at[0] === 'push_to_hub'
+    ? { key: 'hub_private_repo', value: true }
+    : undefined;
 }
 
 /** Every top-level string value that is a placeholder: unknown values the summary names. */
