@@ -282,3 +282,87 @@ describe("each format's quick-fix settings are its own", () => {
     }
   });
 });
+
+describe("a push's repository, read from the config's own organisation keys (transformers 4.57.6)", () => {
+  const target = (path: string, lines: string[], format: 'trl' | 'llama-factory' | 'axolotl' = 'trl') => {
+    const c = loadConfig({ path, text: lines.join('\n') + '\n' }, format);
+    assert.ok(isTrainingConfig(c));
+    return c.training.hubPushes.map((p) => [p.target ?? null, p.at.join('.'), p.public]);
+  };
+  const TRL = ['model_name_or_path: m/x', 'learning_rate: 1.0e-5', 'push_to_hub: true'];
+
+  it('push_to_hub_organization names the owner of a repository named after the output folder, over hub_model_id', () => {
+    assert.deepEqual(
+      target('t.yaml', [
+        ...TRL,
+        'push_to_hub_organization: acme',
+        'hub_model_id: other/x',
+        'output_dir: data/chat-sft/',
+      ]),
+      [['acme/chat-sft', 'push_to_hub_organization', true]],
+    );
+    assert.deepEqual(target('t.yaml', [...TRL, 'push_to_hub_model_id: chat-sft', 'push_to_hub_organization: acme']), [
+      ['acme/chat-sft', 'push_to_hub_model_id', true],
+    ]);
+    // Without an organisation the repository is the pushing account's: the governance namespace completes it.
+    assert.deepEqual(target('t.yaml', [...TRL, 'push_to_hub_model_id: chat-sft', 'hub_private_repo: true']), [
+      ['chat-sft', 'push_to_hub_model_id', false],
+    ]);
+    // The same TrainingArguments are under a classic LLaMA-Factory config.
+    assert.deepEqual(
+      target(
+        'lf.yaml',
+        [
+          'model_name_or_path: m/x',
+          'stage: sft',
+          'finetuning_type: lora',
+          'dataset: d',
+          'template: qwen',
+          'push_to_hub: true',
+          'push_to_hub_organization: acme',
+          'output_dir: saves/qwen-lora',
+        ],
+        'llama-factory',
+      ),
+      [['acme/qwen-lora', 'push_to_hub_organization', true]],
+    );
+  });
+
+  it('with no repository named, the output folder names it (trainer_output by default); Axolotl has no organisation key', () => {
+    assert.deepEqual(target('t.yaml', [...TRL, 'output_dir: runs/run-7']), [['run-7', 'push_to_hub', true]]);
+    assert.deepEqual(target('t.yaml', TRL), [['trainer_output', 'push_to_hub', true]]);
+    assert.deepEqual(target('t.yaml', [...TRL, 'output_dir: ${OUT}']), [[null, 'push_to_hub', true]]);
+    assert.deepEqual(
+      target(
+        'a.yml',
+        ['base_model: m/x', 'adapter: lora', 'hub_model_id: chat', 'push_to_hub_organization: acme'],
+        'axolotl',
+      ),
+      [['chat', 'hub_model_id', false]],
+    );
+  });
+
+  it('an SFT push named by its organisation key is the base model of the DPO stage that trains from it', async () => {
+    const e = await engine();
+    const files = [
+      {
+        path: 'governance.yaml',
+        text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: chats\n    tier: restricted\n    locations: [hf://acme/chats]\n',
+      },
+      {
+        path: 'recipes/sft.yaml',
+        text: 'model_name_or_path: m/x\ndataset_name: acme/chats\nlearning_rate: 2.0e-5\npush_to_hub: true\npush_to_hub_organization: acme\noutput_dir: data/chat-sft\n',
+      },
+      {
+        path: 'recipes/dpo.yaml',
+        text: 'model_name_or_path: acme/chat-sft\ndataset_name: acme/prefs\nlearning_rate: 5.0e-7\nuse_peft: true\n',
+      },
+    ];
+    const graph = e.lineage(files, e.governance(files[0]));
+    assert.ok(
+      graph.into('recipes/dpo.yaml').some((x) => x.relation === 'base-model' && x.from === 'hf://acme/chat-sft'),
+    );
+    assert.ok(graph.outOf('recipes/sft.yaml').some((x) => x.relation === 'pushes' && x.to === 'hf://acme/chat-sft'));
+    assert.equal(graph.node('recipes/dpo.yaml')?.tier, 'restricted');
+  });
+});
