@@ -366,3 +366,119 @@ describe("a push's repository, read from the config's own organisation keys (tra
     assert.equal(graph.node('recipes/dpo.yaml')?.tier, 'restricted');
   });
 });
+
+describe('datasets as each tool finds them, and the shape of the graph they make', () => {
+  it("TRL's own mixture form (`dataset_mixture.datasets[].path`) is read like the handbook's `id`", () => {
+    const text =
+      'model_name_or_path: m/x\nlearning_rate: 1.0e-5\ndataset_mixture:\n  datasets:\n    - path: trl-lib/tldr\n      split: train\n    - path: data/local.jsonl\n';
+    const c = loadConfig({ path: 'examples/x.yaml', text }, 'trl');
+    assert.ok(isTrainingConfig(c));
+    assert.deepEqual(
+      c.training.datasets.map((d) => [d.value, d.via, d.repo ?? d.base]),
+      [
+        ['trl-lib/tldr', 'hub', 'trl-lib/tldr'],
+        ['data/local.jsonl', 'path', ''],
+      ],
+    );
+  });
+
+  it('LLaMA-Factory: names resolve through the registry in `dataset_dir`; `ONLINE` makes each a hub id', () => {
+    const lf = (extra: string) =>
+      loadConfig(
+        { path: 'examples/train.yaml', text: `model_name_or_path: m/x\nstage: sft\ndataset: a,b\n${extra}` },
+        'llama-factory',
+      );
+    const custom = lf('dataset_dir: my_data/\n');
+    assert.ok(isTrainingConfig(custom));
+    assert.deepEqual(
+      custom.training.datasets.map((d) => [d.value, d.via, d.registry]),
+      [
+        ['a', 'registry', 'my_data/dataset_info.json'],
+        ['b', 'registry', 'my_data/dataset_info.json'],
+      ],
+    );
+    const plain = lf('');
+    assert.ok(isTrainingConfig(plain));
+    assert.equal(plain.training.datasets[0].registry, 'data/dataset_info.json');
+    const online = lf('dataset_dir: ONLINE\n');
+    assert.ok(isTrainingConfig(online));
+    assert.deepEqual(
+      online.training.datasets.map((d) => d.via),
+      ['path', 'path'],
+    );
+    const hub = loadConfig(
+      {
+        path: 'examples/train.yaml',
+        text: 'model_name_or_path: m/x\nstage: sft\ndataset: org/a\ndataset_dir: ONLINE\n',
+      },
+      'llama-factory',
+    );
+    assert.ok(isTrainingConfig(hub));
+    assert.deepEqual(
+      hub.training.datasets.map((d) => [d.via, d.repo]),
+      [['hub', 'org/a']],
+    );
+    // `ms_hub_url` alone is a hub id too; `file_name` is joined to the registry's folder.
+    const reg = loadConfig(
+      {
+        path: 'data/dataset_info.json',
+        text: '{"a": {"ms_hub_url": "AI-ModelScope/a"}, "b": {"file_name": "b.json"}}',
+      },
+      'llama-factory-datasets',
+    );
+    assert.ok(reg.format === 'llama-factory-datasets' && reg.registry);
+    assert.deepEqual(
+      reg.registry.entries.map((x) => [x.name, x.source?.via, x.source?.repo ?? x.source?.base]),
+      [
+        ['a', 'hub', 'AI-ModelScope/a'],
+        ['b', 'path', 'data'],
+      ],
+    );
+  });
+
+  it('an output folder is a model of its config: configs that all write `outputs/out` stay apart', async () => {
+    const e = await engine();
+    const files = ['a', 'b', 'c'].map((n) => ({
+      path: `examples/${n}.yml`,
+      text: 'base_model: m/x\nadapter: lora\ndatasets:\n  - path: tatsu-lab/alpaca\noutput_dir: ./outputs/out\n',
+    }));
+    const graph = e.lineage(files, e.governance(undefined));
+    const outs = graph.all().filter((n) => n.id.endsWith('#outputs/out'));
+    assert.deepEqual(outs.map((n) => [n.id, n.kind]).sort(), [
+      ['examples/a.yml#outputs/out', 'model'],
+      ['examples/b.yml#outputs/out', 'model'],
+      ['examples/c.yml#outputs/out', 'model'],
+    ]);
+    assert.ok(!graph.all().some((n) => n.id === 'outputs/out' || n.id === 'examples/outputs/out'));
+  });
+
+  it('DVC `artifacts:` say whether a path holds a model or a dataset; other types are not guessed', async () => {
+    const e = await engine();
+    const text = [
+      'stages:',
+      '  train:',
+      '    cmd: python train.py',
+      '    deps:',
+      '      - data/prepared',
+      '    outs:',
+      '      - model.pkl',
+      'artifacts:',
+      '  text-classifier:',
+      '    path: model.pkl',
+      '    type: model',
+      '  prepared:',
+      '    path: data/prepared',
+      '    type: dataset',
+      '  notes:',
+      '    path: notes.md',
+      '    type: doc',
+      '',
+    ].join('\n');
+    const graph = e.lineage([{ path: 'dvc.yaml', text }], e.governance(undefined));
+    const kind = (id: string) => graph.all().find((n) => n.id === id)?.kind;
+    assert.equal(kind('model.pkl'), 'model');
+    assert.equal(kind('data/prepared'), 'dataset');
+    assert.equal(kind('notes.md'), undefined);
+    assert.ok(graph.outOf('dvc:train').some((x) => x.to === 'model.pkl' && x.relation === 'output'));
+  });
+});
