@@ -1,7 +1,8 @@
 import { isMap, isSeq } from 'yaml';
 import { valueSpan } from '../yaml/locate';
 import { isPlaceholder } from './hub';
-import type { DatasetRef, HubPush, Method, TrainingConfig, TrainingFormat } from './model';
+import type { DatasetRef, HubPush, Method, TrainingConfig } from './model';
+import type { TrainingFormat } from './format';
 import { common, datasetRef, methodAt, placeholders, type Reader } from './reader';
 
 /**

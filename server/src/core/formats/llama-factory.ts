@@ -1,7 +1,8 @@
 import { isMap, isScalar, type Document } from 'yaml';
 import { keySpan, valueSpan } from '../yaml/locate';
 import { hubRepo, isPlaceholder } from './hub';
-import type { DatasetRef, DatasetRegistry, HubPush, Method, TrainingConfig, TrainingFormat } from './model';
+import type { DatasetRef, DatasetRegistry, HubPush, Method, TrainingConfig } from './model';
+import type { TrainingFormat } from './format';
 import {
   common,
   datasetRef,

@@ -1,7 +1,6 @@
 import type { Document } from 'yaml';
 import type { Finding, Span } from '../types';
 import type { YamlPath } from '../yaml/locate';
-import type { Reader } from './reader';
 
 /**
  * The formats teams already have, read as they are: fine-tuning configs (Axolotl,
@@ -73,21 +72,6 @@ export interface TrainingConfig {
 export interface Setting {
   readonly key: string;
   readonly value: string | boolean;
-}
-
-/**
- * One fine-tuning format behind one interface: how a file is recognised, how it is read, and
- * the settings its quick fixes write. Policies ask the format; they name none.
- */
-export interface TrainingFormat {
-  readonly format: TrainingConfig['format'];
-  /** Whether a file whose top level has `keys` is this format's config. */
-  recognise(keys: ReadonlySet<string>): boolean;
-  read(r: Reader, keys: ReadonlySet<string>): TrainingConfig;
-  /** The setting that makes the run train with `method`, when one top-level key does it. */
-  methodSetting(t: TrainingConfig, method: Method): Setting | undefined;
-  /** The setting that makes `push` private, when the config can say so. */
-  privateSetting(t: TrainingConfig, push: HubPush): Setting | undefined;
 }
 
 /** LLaMA-Factory's `dataset_info.json` or a v1 dataset list: each name and where the tool loads it from. */

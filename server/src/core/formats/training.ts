@@ -1,6 +1,7 @@
 import { axolotl } from './axolotl';
 import { llamaFactory } from './llama-factory';
-import type { TrainingConfig, TrainingFormat } from './model';
+import type { TrainingFormat } from './format';
+import type { TrainingConfig } from './model';
 import { trl } from './trl';
 
 /**

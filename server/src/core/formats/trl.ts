@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { keySpan } from '../yaml/locate';
-import type { DatasetRef, Method, TrainingConfig, TrainingFormat } from './model';
+import type { DatasetRef, Method, TrainingConfig } from './model';
+import type { TrainingFormat } from './format';
 import {
   common,
   datasetRef,
