@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
@@ -87,6 +88,74 @@ describe('crownguard lineage', () => {
         ['customer-profiles', false, 'support-bot/redact-pii'],
       ],
     );
+  });
+
+  it('a placeholder is an unknown dataset or model, never a local path or hub id named after it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-placeholders-'));
+    try {
+      mkdirSync(path.join(dir, 'configs'));
+      writeFileSync(path.join(dir, 'governance.yaml'), 'apiVersion: crownguard/v1\nkind: Governance\nassets: []\n');
+      writeFileSync(
+        path.join(dir, 'configs', 'x.yaml'),
+        [
+          'base_model: ${BASE_MODEL}',
+          'adapter: lora',
+          'datasets:',
+          '  - path: ${DATASET}',
+          '    type: alpaca',
+          '  - path: <your-hf-dataset-id>',
+          '    type: alpaca',
+          'hub_model_id: "{{ env.HUB_REPO }}"',
+          'output_dir: ${ADAPTER}',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(
+        path.join(dir, 'dvc.yaml'),
+        'stages:\n  prepare:\n    cmd: python prepare.py\n    deps:\n      - ${raw_dir}\n    outs:\n      - data/prepared\n',
+      );
+      const r = lineage(['--root', dir, '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const g = JSON.parse(r.stdout) as {
+        nodes: { id: string; kind: string; detail?: string }[];
+        edges: { from: string; to: string; relation: string }[];
+      };
+      const unknown = g.nodes.filter((n) => n.id.startsWith('unknown '));
+      assert.deepEqual(
+        unknown.map((n) => [n.id, n.kind, n.detail]).sort(),
+        [
+          ['unknown ${ADAPTER} (placeholder in configs/x.yaml)', 'model'],
+          ['unknown ${BASE_MODEL} (placeholder in configs/x.yaml)', 'model'],
+          ['unknown ${DATASET} (placeholder in configs/x.yaml)', 'dataset'],
+          ['unknown ${raw_dir} (placeholder in dvc.yaml)', 'dataset'],
+          ['unknown <your-hf-dataset-id> (placeholder in configs/x.yaml)', 'dataset'],
+        ]
+          .map(([id, kind]) => [id, kind, 'placeholder: an unknown value until it is filled in'])
+          .concat([
+            [
+              'unknown {{ env.HUB_REPO }} (placeholder in configs/x.yaml)',
+              'hub-repo',
+              'placeholder: a private model repository whose name is unknown until it is filled in',
+            ],
+          ]),
+      );
+      // Each stands where its value is used, and nothing else is named after a placeholder.
+      const edge = (from: string, to: string, relation: string) =>
+        g.edges.some((e) => e.from === from && e.to === to && e.relation === relation);
+      assert.ok(edge('unknown ${DATASET} (placeholder in configs/x.yaml)', 'configs/x.yaml', 'input'));
+      assert.ok(edge('unknown ${BASE_MODEL} (placeholder in configs/x.yaml)', 'configs/x.yaml', 'base-model'));
+      assert.ok(edge('configs/x.yaml', 'unknown ${ADAPTER} (placeholder in configs/x.yaml)', 'output'));
+      assert.ok(edge('configs/x.yaml', 'unknown {{ env.HUB_REPO }} (placeholder in configs/x.yaml)', 'pushes'));
+      assert.ok(edge('unknown ${raw_dir} (placeholder in dvc.yaml)', 'dvc:prepare', 'input'));
+      assert.deepEqual(
+        g.nodes.filter((n) => !n.id.startsWith('unknown ') && /\$\{|<your|\{\{/.test(n.id)).map((n) => n.id),
+        [],
+      );
+      const text = lineage(['--root', dir]).stdout;
+      assert.match(text, /unknown \$\{DATASET\} \(placeholder in configs\/x\.yaml\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown id is a usage error with a suggestion', () => {

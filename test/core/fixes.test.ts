@@ -983,4 +983,66 @@ eval_table_size: 5
       path: 'trl.yaml',
     });
   });
+
+  /** The titles of the fixes on the one finding of `policy` in `text`. */
+  const fixTitles = (text: string, path: string, policy: string) => {
+    const found = e
+      .analyze(
+        [
+          { path: 'governance.yaml', text: GOVERNANCE },
+          { path, text },
+        ],
+        { ...DEFAULT_SETTINGS, today: '2026-11-28' },
+      )
+      .findings.filter((f) => f.path === path && f.message.includes(`policy \`${policy}\``));
+    assert.equal(found.length, 1, found.map((f) => f.message).join('; '));
+    // Every finding can be waived; the fixes that matter here change the config.
+    return found[0].fixes.map((f) => f.title).filter((t) => !t.startsWith('Waive '));
+  };
+
+  it("offers each method the data allows that one of the format's own keys sets (Axolotl QLoRA)", () => {
+    checkManifestFix(AXOLOTL, AXOLOTL + 'adapter: qlora\n', {
+      line: 2,
+      finding: 'policy `finetune-method`',
+      fix: 'Set `adapter: qlora`',
+      governance: GOVERNANCE,
+      path: 'train.yaml',
+    });
+    // TRL and LLaMA-Factory need a second key for QLoRA (`load_in_4bit`, `quantization_bit`): only LoRA is offered.
+    assert.deepEqual(
+      fixTitles(
+        'model_name_or_path: Qwen/Qwen2.5-7B\ndataset_name: s3://acme/chats/a.jsonl\noutput_dir: out/x\nlearning_rate: 1.0e-5\n',
+        'trl.yaml',
+        'finetune-method',
+      ),
+      ['Set `use_peft: true` (lora, which the data allows)'],
+    );
+  });
+
+  it('makes a LLaMA-Factory training push private, but offers nothing for its export, which ignores the key', () => {
+    const lf =
+      'model_name_or_path: Qwen/Qwen2.5-7B\nstage: sft\nfinetuning_type: lora\ndataset_dir: s3://acme/chats\ndataset: s3://acme/chats/a.jsonl\ntemplate: qwen\npush_to_hub: true\nhub_model_id: acme/chat-lora\n';
+    checkManifestFix(lf, lf + 'hub_private_repo: true\n', {
+      line: 8,
+      finding: 'policy `no-public-model`',
+      fix: 'Set `hub_private_repo: true`',
+      governance: GOVERNANCE,
+      path: 'lf.yaml',
+    });
+    const exported =
+      'model_name_or_path: Qwen/Qwen2.5-7B\nfinetuning_type: lora\ndataset_dir: s3://acme/chats\ndataset: s3://acme/chats/a.jsonl\ntemplate: qwen\nexport_hub_model_id: acme/chat-lora\n';
+    assert.deepEqual(fixTitles(exported, 'lf.yaml', 'no-public-model'), []);
+  });
+
+  it('offers no top-level key for a LLaMA-Factory v1 method (it nests under `peft_config`), nor any fix in JSON', () => {
+    const v1 = 'model: Qwen/Qwen2.5-7B\ntrain_dataset: s3://acme/chats/a.jsonl\n';
+    assert.deepEqual(fixTitles(v1, 'v1.yaml', 'finetune-method'), []);
+    const json = JSON.stringify({
+      model_name_or_path: 'Qwen/Qwen2.5-7B',
+      dataset_name: 's3://acme/chats/a.jsonl',
+      output_dir: 'out/x',
+      learning_rate: 1e-5,
+    });
+    assert.deepEqual(fixTitles(json, 'trl.json', 'finetune-method'), []);
+  });
 });

@@ -3,6 +3,10 @@ import { describe, it } from 'node:test';
 import { configFormatOf } from '../../server/src/core/formats/recognise';
 import { hubRepo, isPlaceholder, pushTarget } from '../../server/src/core/formats/hub';
 import { loadConfig } from '../../server/src/core/formats/load';
+import { isTrainingConfig } from '../../server/src/core/formats/model';
+import { TRAINING_FORMATS } from '../../server/src/core/formats/training';
+import { applyEdits } from '../../server/src/core';
+import { setKey } from '../../server/src/core/yaml/edit';
 import { engine } from '../support/engine';
 
 /** What a format's mapping must find, written next to the file it is read from. */
@@ -221,5 +225,260 @@ describe('each format is recognised by the keys its trainer needs, and read as i
       c.training.datasets.map((d) => d.repo),
       ['HuggingFaceH4/ultrachat_200k', 'HuggingFaceH4/ultrafeedback_binarized'],
     );
+  });
+});
+
+describe("each format's quick-fix settings are its own", () => {
+  // A config of each format that trains every weight and pushes publicly where the format can.
+  const FULL: Record<string, [string, string]> = {
+    axolotl: ['a.yml', 'base_model: m/x\ndatasets:\n  - path: s3://b/d.jsonl\nhub_model_id: acme/x\n'],
+    'llama-factory': [
+      'lf.yaml',
+      'model_name_or_path: m/x\nstage: sft\nfinetuning_type: full\ndataset: d\ntemplate: qwen\npush_to_hub: true\nhub_model_id: acme/x\n',
+    ],
+    trl: ['t.yaml', 'model_name_or_path: m/x\nlearning_rate: 1.0e-5\npush_to_hub: true\nhub_model_id: acme/x\n'],
+  };
+
+  /** The config with `key: value` set as the quick fix sets it. */
+  const written = (text: string, c: { doc?: import('yaml').Document }, key: string, value: string | boolean) =>
+    applyEdits(text, [setKey(text, c.doc!, [], key, value)!]);
+
+  it('the setting a format offers for a method, written into its config, makes its reader see that method', () => {
+    for (const f of TRAINING_FORMATS) {
+      const [path, text] = FULL[f.format];
+      const c = loadConfig({ path, text }, f.format);
+      assert.ok(isTrainingConfig(c), f.format);
+      assert.equal(c.training.method.value, 'full', f.format);
+      const offered = (['lora', 'qlora'] as const).filter((m) => {
+        const s = f.methodSetting(c.training, m);
+        if (!s) return false;
+        const again = loadConfig({ path, text: written(text, c, s.key, s.value) }, f.format);
+        assert.ok(isTrainingConfig(again));
+        assert.equal(again.training.method.value, m, `${f.format}: \`${s.key}: ${String(s.value)}\``);
+        return true;
+      });
+      assert.deepEqual(offered, f.format === 'axolotl' ? ['lora', 'qlora'] : ['lora'], f.format);
+    }
+  });
+
+  it('the setting a format offers for a public push, written into its config, makes its reader see it private', () => {
+    for (const f of TRAINING_FORMATS) {
+      const [path, text] = FULL[f.format];
+      const c = loadConfig({ path, text }, f.format);
+      assert.ok(isTrainingConfig(c));
+      for (const p of c.training.hubPushes) {
+        const s = f.privateSetting(c.training, p);
+        // Axolotl's pushes are private already: there is nothing to set.
+        assert.equal(s === undefined, !p.public, f.format);
+        if (!s) continue;
+        const again = loadConfig({ path, text: written(text, c, s.key, s.value) }, f.format);
+        assert.ok(isTrainingConfig(again));
+        assert.deepEqual(
+          again.training.hubPushes.map((x) => x.public),
+          [false],
+          f.format,
+        );
+      }
+    }
+  });
+});
+
+describe("a push's repository, read from the config's own organisation keys (transformers 4.57.6)", () => {
+  const target = (path: string, lines: string[], format: 'trl' | 'llama-factory' | 'axolotl' = 'trl') => {
+    const c = loadConfig({ path, text: lines.join('\n') + '\n' }, format);
+    assert.ok(isTrainingConfig(c));
+    return c.training.hubPushes.map((p) => [p.target ?? null, p.at.join('.'), p.public]);
+  };
+  const TRL = ['model_name_or_path: m/x', 'learning_rate: 1.0e-5', 'push_to_hub: true'];
+
+  it('push_to_hub_organization names the owner of a repository named after the output folder, over hub_model_id', () => {
+    assert.deepEqual(
+      target('t.yaml', [
+        ...TRL,
+        'push_to_hub_organization: acme',
+        'hub_model_id: other/x',
+        'output_dir: data/chat-sft/',
+      ]),
+      [['acme/chat-sft', 'push_to_hub_organization', true]],
+    );
+    assert.deepEqual(target('t.yaml', [...TRL, 'push_to_hub_model_id: chat-sft', 'push_to_hub_organization: acme']), [
+      ['acme/chat-sft', 'push_to_hub_model_id', true],
+    ]);
+    // Without an organisation the repository is the pushing account's: the governance namespace completes it.
+    assert.deepEqual(target('t.yaml', [...TRL, 'push_to_hub_model_id: chat-sft', 'hub_private_repo: true']), [
+      ['chat-sft', 'push_to_hub_model_id', false],
+    ]);
+    // The same TrainingArguments are under a classic LLaMA-Factory config.
+    assert.deepEqual(
+      target(
+        'lf.yaml',
+        [
+          'model_name_or_path: m/x',
+          'stage: sft',
+          'finetuning_type: lora',
+          'dataset: d',
+          'template: qwen',
+          'push_to_hub: true',
+          'push_to_hub_organization: acme',
+          'output_dir: saves/qwen-lora',
+        ],
+        'llama-factory',
+      ),
+      [['acme/qwen-lora', 'push_to_hub_organization', true]],
+    );
+  });
+
+  it('with no repository named, the output folder names it (trainer_output by default); Axolotl has no organisation key', () => {
+    assert.deepEqual(target('t.yaml', [...TRL, 'output_dir: runs/run-7']), [['run-7', 'push_to_hub', true]]);
+    assert.deepEqual(target('t.yaml', TRL), [['trainer_output', 'push_to_hub', true]]);
+    assert.deepEqual(target('t.yaml', [...TRL, 'output_dir: ${OUT}']), [[null, 'push_to_hub', true]]);
+    assert.deepEqual(
+      target(
+        'a.yml',
+        ['base_model: m/x', 'adapter: lora', 'hub_model_id: chat', 'push_to_hub_organization: acme'],
+        'axolotl',
+      ),
+      [['chat', 'hub_model_id', false]],
+    );
+  });
+
+  it('an SFT push named by its organisation key is the base model of the DPO stage that trains from it', async () => {
+    const e = await engine();
+    const files = [
+      {
+        path: 'governance.yaml',
+        text: 'apiVersion: crownguard/v1\nkind: Governance\nassets:\n  - id: chats\n    tier: restricted\n    locations: [hf://acme/chats]\n',
+      },
+      {
+        path: 'recipes/sft.yaml',
+        text: 'model_name_or_path: m/x\ndataset_name: acme/chats\nlearning_rate: 2.0e-5\npush_to_hub: true\npush_to_hub_organization: acme\noutput_dir: data/chat-sft\n',
+      },
+      {
+        path: 'recipes/dpo.yaml',
+        text: 'model_name_or_path: acme/chat-sft\ndataset_name: acme/prefs\nlearning_rate: 5.0e-7\nuse_peft: true\n',
+      },
+    ];
+    const graph = e.lineage(files, e.governance(files[0]));
+    assert.ok(
+      graph.into('recipes/dpo.yaml').some((x) => x.relation === 'base-model' && x.from === 'hf://acme/chat-sft'),
+    );
+    assert.ok(graph.outOf('recipes/sft.yaml').some((x) => x.relation === 'pushes' && x.to === 'hf://acme/chat-sft'));
+    assert.equal(graph.node('recipes/dpo.yaml')?.tier, 'restricted');
+  });
+});
+
+describe('datasets as each tool finds them, and the shape of the graph they make', () => {
+  it("TRL's own mixture form (`dataset_mixture.datasets[].path`) is read like the handbook's `id`", () => {
+    const text =
+      'model_name_or_path: m/x\nlearning_rate: 1.0e-5\ndataset_mixture:\n  datasets:\n    - path: trl-lib/tldr\n      split: train\n    - path: data/local.jsonl\n';
+    const c = loadConfig({ path: 'examples/x.yaml', text }, 'trl');
+    assert.ok(isTrainingConfig(c));
+    assert.deepEqual(
+      c.training.datasets.map((d) => [d.value, d.via, d.repo ?? d.base]),
+      [
+        ['trl-lib/tldr', 'hub', 'trl-lib/tldr'],
+        ['data/local.jsonl', 'path', ''],
+      ],
+    );
+  });
+
+  it('LLaMA-Factory: names resolve through the registry in `dataset_dir`; `ONLINE` makes each a hub id', () => {
+    const lf = (extra: string) =>
+      loadConfig(
+        { path: 'examples/train.yaml', text: `model_name_or_path: m/x\nstage: sft\ndataset: a,b\n${extra}` },
+        'llama-factory',
+      );
+    const custom = lf('dataset_dir: my_data/\n');
+    assert.ok(isTrainingConfig(custom));
+    assert.deepEqual(
+      custom.training.datasets.map((d) => [d.value, d.via, d.registry]),
+      [
+        ['a', 'registry', 'my_data/dataset_info.json'],
+        ['b', 'registry', 'my_data/dataset_info.json'],
+      ],
+    );
+    const plain = lf('');
+    assert.ok(isTrainingConfig(plain));
+    assert.equal(plain.training.datasets[0].registry, 'data/dataset_info.json');
+    const online = lf('dataset_dir: ONLINE\n');
+    assert.ok(isTrainingConfig(online));
+    assert.deepEqual(
+      online.training.datasets.map((d) => d.via),
+      ['path', 'path'],
+    );
+    const hub = loadConfig(
+      {
+        path: 'examples/train.yaml',
+        text: 'model_name_or_path: m/x\nstage: sft\ndataset: org/a\ndataset_dir: ONLINE\n',
+      },
+      'llama-factory',
+    );
+    assert.ok(isTrainingConfig(hub));
+    assert.deepEqual(
+      hub.training.datasets.map((d) => [d.via, d.repo]),
+      [['hub', 'org/a']],
+    );
+    // `ms_hub_url` alone is a hub id too; `file_name` is joined to the registry's folder.
+    const reg = loadConfig(
+      {
+        path: 'data/dataset_info.json',
+        text: '{"a": {"ms_hub_url": "AI-ModelScope/a"}, "b": {"file_name": "b.json"}}',
+      },
+      'llama-factory-datasets',
+    );
+    assert.ok(reg.format === 'llama-factory-datasets' && reg.registry);
+    assert.deepEqual(
+      reg.registry.entries.map((x) => [x.name, x.source?.via, x.source?.repo ?? x.source?.base]),
+      [
+        ['a', 'hub', 'AI-ModelScope/a'],
+        ['b', 'path', 'data'],
+      ],
+    );
+  });
+
+  it('an output folder is a model of its config: configs that all write `outputs/out` stay apart', async () => {
+    const e = await engine();
+    const files = ['a', 'b', 'c'].map((n) => ({
+      path: `examples/${n}.yml`,
+      text: 'base_model: m/x\nadapter: lora\ndatasets:\n  - path: tatsu-lab/alpaca\noutput_dir: ./outputs/out\n',
+    }));
+    const graph = e.lineage(files, e.governance(undefined));
+    const outs = graph.all().filter((n) => n.id.endsWith('#outputs/out'));
+    assert.deepEqual(outs.map((n) => [n.id, n.kind]).sort(), [
+      ['examples/a.yml#outputs/out', 'model'],
+      ['examples/b.yml#outputs/out', 'model'],
+      ['examples/c.yml#outputs/out', 'model'],
+    ]);
+    assert.ok(!graph.all().some((n) => n.id === 'outputs/out' || n.id === 'examples/outputs/out'));
+  });
+
+  it('DVC `artifacts:` say whether a path holds a model or a dataset; other types are not guessed', async () => {
+    const e = await engine();
+    const text = [
+      'stages:',
+      '  train:',
+      '    cmd: python train.py',
+      '    deps:',
+      '      - data/prepared',
+      '    outs:',
+      '      - model.pkl',
+      'artifacts:',
+      '  text-classifier:',
+      '    path: model.pkl',
+      '    type: model',
+      '  prepared:',
+      '    path: data/prepared',
+      '    type: dataset',
+      '  notes:',
+      '    path: notes.md',
+      '    type: doc',
+      '',
+    ].join('\n');
+    const graph = e.lineage([{ path: 'dvc.yaml', text }], e.governance(undefined));
+    const kind = (id: string) => graph.all().find((n) => n.id === id)?.kind;
+    assert.equal(kind('model.pkl'), 'model');
+    assert.equal(kind('data/prepared'), 'dataset');
+    assert.equal(kind('notes.md'), undefined);
+    assert.ok(graph.outOf('dvc:train').some((x) => x.to === 'model.pkl' && x.relation === 'output'));
   });
 });

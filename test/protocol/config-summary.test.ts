@@ -51,6 +51,48 @@ describe('what was recognised in a config, shown in the editor', () => {
     assert.match(text, /Base model `hf:\/\/acme\/chat-sft-full`: tier restricted, crown-jewel/);
   });
 
+  it('the hover on a placeholder value says it is an unknown value filled in later, not a path, id or method', async () => {
+    const text = [
+      'base_model: NousResearch/Meta-Llama-3-8B',
+      'adapter: ${ADAPTER}',
+      'datasets:',
+      '  - path: <your-hf-dataset-id>',
+      '    type: alpaca',
+      'hub_model_id: "{{ env.HUB_REPO }}"',
+      'micro_batch_size: 1',
+      '',
+    ].join('\n');
+    const uri = await client.open('axolotl/placeholders.yml', 'yaml', text);
+    const hoverAt = async (needle: string) => {
+      const offset = text.indexOf(needle) + 2;
+      const line = text.slice(0, offset).split('\n').length - 1;
+      const character = offset - (text.lastIndexOf('\n', offset - 1) + 1);
+      const hover = (await client.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line, character },
+      })) as Hover | null;
+      assert.ok(hover, `no hover on ${needle}`);
+      return { text: (hover.contents as { value: string }).value, range: hover.range! };
+    };
+    const dataset = await hoverAt('<your-hf-dataset-id>');
+    assert.match(dataset.text, /^\*\*Placeholder\*\* `<your-hf-dataset-id>`: an unknown value, filled in later/);
+    assert.match(dataset.text, /no path, hub id or method: `datasets\.0\.path` names an unknown dataset/);
+    assert.deepEqual(dataset.range, {
+      start: { line: 3, character: 10 },
+      end: { line: 3, character: 10 + '<your-hf-dataset-id>'.length },
+    });
+    const method = await hoverAt('${ADAPTER}');
+    assert.match(method.text, /`adapter` names an unknown fine-tuning method, so no method policy applies/);
+    const push = await hoverAt('{{ env.HUB_REPO }}');
+    assert.match(push.text, /`hub_model_id` names an unknown hub repository to push to/);
+    // Off the placeholder, a value that is a real id is not called one.
+    const base = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 20 },
+    })) as Hover | null;
+    assert.doesNotMatch((base?.contents as { value: string } | undefined)?.value ?? '', /Placeholder/);
+  });
+
   it('a file that is not a config has no lens', async () => {
     const uri = await client.open('governance.yaml', 'yaml');
     const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];

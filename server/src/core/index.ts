@@ -67,4 +67,4 @@ export {
   type SampleBounds,
 } from './datasets/sample';
 export * from './types';
-export { summariseConfig, type ConfigSummary } from './ide/config-summary';
+export { placeholderAt, summariseConfig, type ConfigSummary } from './ide/config-summary';

@@ -2,6 +2,7 @@ import { isMap, isSeq } from 'yaml';
 import { valueSpan } from '../yaml/locate';
 import { isPlaceholder } from './hub';
 import type { DatasetRef, HubPush, Method, TrainingConfig } from './model';
+import type { TrainingFormat } from './format';
 import { common, datasetRef, methodAt, placeholders, type Reader } from './reader';
 
 /**
@@ -98,3 +99,13 @@ export function readAxolotl(r: Reader): TrainingConfig {
     ...common(r),
   };
 }
+
+export const axolotl: TrainingFormat = {
+  format: 'axolotl',
+  recognise: isAxolotl,
+  read: readAxolotl,
+  methodSetting: (_t, method) =>
+    method === 'lora' || method === 'qlora' ? { key: 'adapter', value: method } : undefined,
+  // Every Axolotl push is private already, and `hub_private_repo` in the file would not change it.
+  privateSetting: () => undefined,
+};

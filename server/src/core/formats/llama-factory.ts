@@ -2,7 +2,16 @@ import { isMap, isScalar, type Document } from 'yaml';
 import { keySpan, valueSpan } from '../yaml/locate';
 import { hubRepo, isPlaceholder } from './hub';
 import type { DatasetRef, DatasetRegistry, HubPush, Method, TrainingConfig } from './model';
-import { common, datasetRef, methodAt, placeholders, trainingArgsPush, type Reader } from './reader';
+import type { TrainingFormat } from './format';
+import {
+  common,
+  datasetRef,
+  methodAt,
+  placeholders,
+  privateTrainingArgsPush,
+  trainingArgsPush,
+  type Reader,
+} from './reader';
 
 /**
  * LLaMA-Factory configs, read as LLaMA-Factory reads them at commit ff6d4d12 (docs/formats.md):
@@ -20,6 +29,8 @@ import { common, datasetRef, methodAt, placeholders, trainingArgsPush, type Read
  *   freeze}` (no `peft_config` is full fine-tuning), `quant_config: {quantization_bit}`, and
  *   `train_dataset: <file>` relative to the project root.
  */
+
+const V1_LABEL = 'LLaMA-Factory (v1) config';
 
 const CLASSIC = ['finetuning_type', 'template', 'dataset_dir', 'cutoff_len', 'export_hub_model_id', 'lora_target'];
 
@@ -64,7 +75,7 @@ function v1(r: Reader): TrainingConfig {
   const datasets = r.list('train_dataset').map((d) => datasetRef(d, ''));
   return {
     format: 'llama-factory',
-    label: 'LLaMA-Factory (v1) config',
+    label: V1_LABEL,
     datasets: [...datasets, ...r.list('eval_dataset').map((d) => datasetRef(d, ''))],
     method: methodAt(r, type === undefined ? ['model'] : ['peft_config', 'name'], m, why),
     baseModel: r.str('model') ? r.located(['model']) : undefined,
@@ -115,6 +126,18 @@ export function readLlamaFactory(r: Reader): TrainingConfig {
     ...common(r),
   };
 }
+
+export const llamaFactory: TrainingFormat = {
+  format: 'llama-factory',
+  recognise: isLlamaFactory,
+  read: readLlamaFactory,
+  // The v1 format nests its method under `peft_config`, so no top-level key sets it; QLoRA
+  // needs `quantization_bit` as well, so only LoRA is one setting.
+  methodSetting: (t, method) =>
+    t.label !== V1_LABEL && method === 'lora' ? { key: 'finetuning_type', value: 'lora' } : undefined,
+  // `llamafactory-cli export` pushes with no private flag: `hub_private_repo` does not reach it.
+  privateSetting: (_t, push) => (push.at[0] === 'export_hub_model_id' ? undefined : privateTrainingArgsPush(push)),
+};
 
 /** Where `dataset_info.json` says each name is loaded from, in `data/parser.py`'s order. */
 export function readDatasetRegistry(path: string, doc: Document): DatasetRegistry {

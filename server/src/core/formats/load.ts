@@ -1,13 +1,12 @@
 import { parseYaml } from '../governance/load';
 import type { SourceFile } from '../types';
-import { readAxolotl } from './axolotl';
 import { readDvc } from './dvc';
-import { readDatasetRegistry, readLlamaFactory } from './llama-factory';
+import { readDatasetRegistry } from './llama-factory';
 import type { ConfigFormat, LoadedConfig, TrainingConfig } from './model';
 import { readModelCard } from './model-card';
 import { Reader, topLevelKeys, type Value } from './reader';
 import { frontMatterEnd } from './recognise';
-import { isRecipe, readTrl } from './trl';
+import { trainingFormat } from './training';
 
 /**
  * Reads a file of a known format. YAML syntax errors are findings like a manifest's; a JSON
@@ -47,12 +46,7 @@ export function loadConfig(file: SourceFile, format: ConfigFormat): LoadedConfig
   let training: TrainingConfig | undefined;
   if (parsed.doc && readable) {
     const r = new Reader(parsed.doc, parsed.value as Value);
-    training =
-      format === 'axolotl'
-        ? readAxolotl(r)
-        : format === 'llama-factory'
-          ? readLlamaFactory(r)
-          : readTrl(r, isRecipe(topLevelKeys(file.text, /\.json$/i.test(file.path))));
+    training = trainingFormat(format).read(r, topLevelKeys(file.text, /\.json$/i.test(file.path)));
   }
   return { format, path: file.path, findings: parsed.findings, doc: parsed.doc, training };
 }

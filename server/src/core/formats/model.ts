@@ -68,6 +68,12 @@ export interface TrainingConfig {
   readonly placeholders: readonly Located[];
 }
 
+/** A top-level setting in a config's own terms, as a quick fix writes it (`adapter: lora`). */
+export interface Setting {
+  readonly key: string;
+  readonly value: string | boolean;
+}
+
 /** LLaMA-Factory's `dataset_info.json` or a v1 dataset list: each name and where the tool loads it from. */
 export interface DatasetRegistry {
   readonly entries: readonly { readonly name: string; readonly span: Span; readonly source?: DatasetRef }[];

@@ -2,7 +2,7 @@ import { isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Span } from '../types';
 import { keySpan, valueSpan, type YamlPath } from '../yaml/locate';
 import { hubRepo, isPlaceholder } from './hub';
-import type { DatasetRef, HubPush, Located, Method, TrainingConfig } from './model';
+import type { DatasetRef, HubPush, Located, Method, Setting, TrainingConfig } from './model';
 
 export type Value = Record<string, unknown>;
 
@@ -136,26 +136,62 @@ export function datasetRef(l: Located, base: string): DatasetRef {
   return repo ? { ...l, via: 'hub', repo } : { ...l, via: 'path', base };
 }
 
+/** The last folder name of `output_dir`, as `Path(output_dir).name` gives it. */
+function folderName(dir: string): string | undefined {
+  const name = dir
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop();
+  return name && name !== '.' && name !== '..' ? name : undefined;
+}
+
 /**
- * `push_to_hub` / `hub_model_id` as TrainingArguments reads them: a push only with `push_to_hub`
- * (its default is false), public unless `hub_private_repo` is true.
+ * `push_to_hub` / `hub_model_id` as TrainingArguments reads them (transformers 4.57.6,
+ * `training_args.py` and `Trainer.init_hf_repo`): a push only with `push_to_hub` (its default is
+ * false), public unless `hub_private_repo` is true. The repository is, in this order:
+ * `push_to_hub_model_id` under `push_to_hub_organization` (or the pushing account);
+ * `push_to_hub_organization` with the output folder's name (this replaces `hub_model_id`);
+ * `hub_model_id`; else the output folder's name (default `trainer_output`) under the pushing
+ * account. The two deprecated keys were removed in transformers 5, whose parser rejects unknown
+ * keys, so a config that has them runs on 4.
  */
 export function trainingArgsPush(r: Reader): HubPush[] {
   const isPublic = !(r.get('hub_private_repo') === true || String(r.get('hub_private_repo')).toLowerCase() === 'true');
   const why = isPublic ? '`hub_private_repo` is not true, so the repository is public' : '`hub_private_repo: true`';
   if (!r.truthy('push_to_hub')) return [];
-  const target = r.str('hub_model_id');
-  const at = target ? ['hub_model_id'] : ['push_to_hub'];
-  return [
+  const org = r.str('push_to_hub_organization');
+  const legacy = r.str('push_to_hub_model_id');
+  const out = r.str('output_dir');
+  const named = (key: string, target: string | undefined): HubPush[] => [
     {
       what: 'model',
       target: target && !isPlaceholder(target) ? target : undefined,
       public: isPublic,
       why,
-      span: target ? valueSpan(r.doc, at) : keySpan(r.doc, at),
-      at,
+      span: valueSpan(r.doc, [key]),
+      at: [key],
     },
   ];
+  // A placeholder anywhere in the name leaves the repository unknown (`named` drops it).
+  if (legacy) return named('push_to_hub_model_id', org === undefined ? legacy : `${org}/${legacy}`);
+  // With no `output_dir`, TrainingArguments writes (and names the repository) `trainer_output`.
+  const dirName = out === undefined ? 'trainer_output' : isPlaceholder(out) ? undefined : folderName(out);
+  if (org) return named('push_to_hub_organization', dirName ? `${org}/${dirName}` : undefined);
+  const target = r.str('hub_model_id');
+  if (target) return named('hub_model_id', target);
+  const at = ['push_to_hub'];
+  return [{ what: 'model', target: dirName, public: isPublic, why, span: keySpan(r.doc, at), at }];
+}
+
+/** The keys a TrainingArguments push is found at (see `trainingArgsPush`). */
+const TRAINING_ARGS_PUSH = new Set(['push_to_hub_model_id', 'push_to_hub_organization', 'hub_model_id', 'push_to_hub']);
+
+/**
+ * The setting that makes a TrainingArguments push private: `hub_private_repo: true`, which
+ * `Trainer.init_hf_repo` passes to `create_repo` as `private`.
+ */
+export function privateTrainingArgsPush(push: HubPush): Setting | undefined {
+  return TRAINING_ARGS_PUSH.has(String(push.at[0])) ? { key: 'hub_private_repo', value: true } : undefined;
 }
 
 /** Every top-level string value that is a placeholder: unknown values the summary names. */

@@ -1,8 +1,7 @@
-import { isAxolotl } from './axolotl';
-import { isDatasetList, isDatasetRegistry, isLlamaFactory } from './llama-factory';
+import { isDatasetList, isDatasetRegistry } from './llama-factory';
 import type { ConfigFormat } from './model';
 import { topLevelKeys } from './reader';
-import { isTrainingArgs } from './trl';
+import { TRAINING_FORMATS } from './training';
 
 const anyKey = (names: string[]) => new RegExp(`^\\s*["']?(?:${names.join('|')})["']?\\s*:`, 'm');
 
@@ -42,9 +41,8 @@ export function configFormatOf(path: string, text: string): ConfigFormat | undef
   )
     return 'dvc';
   // Each format's module says which top-level keys a trainer of that tool needs.
-  if (isAxolotl(keys)) return 'axolotl';
-  if (isLlamaFactory(keys)) return 'llama-factory';
-  if (isTrainingArgs(keys)) return 'trl';
+  const training = TRAINING_FORMATS.find((f) => f.recognise(keys));
+  if (training) return training.format;
   if (!name.endsWith('.json') && isDatasetList(keys, text)) return 'llama-factory-datasets';
   return undefined;
 }

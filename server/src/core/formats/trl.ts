@@ -1,7 +1,16 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { keySpan } from '../yaml/locate';
 import type { DatasetRef, Method, TrainingConfig } from './model';
-import { common, datasetRef, methodAt, placeholders, trainingArgsPush, type Reader } from './reader';
+import type { TrainingFormat } from './format';
+import {
+  common,
+  datasetRef,
+  methodAt,
+  placeholders,
+  privateTrainingArgsPush,
+  trainingArgsPush,
+  type Reader,
+} from './reader';
 
 /**
  * Hugging Face TrainingArguments, TRL script configs and alignment-handbook recipes, read as
@@ -97,3 +106,12 @@ export function readTrl(r: Reader, handbook: boolean): TrainingConfig {
 export function isRecipe(keys: ReadonlySet<string>): boolean {
   return keys.has('dataset_mixture') || keys.has('dataset_mixer');
 }
+
+export const trl: TrainingFormat = {
+  format: 'trl',
+  recognise: isTrainingArgs,
+  read: (r, keys) => readTrl(r, isRecipe(keys)),
+  // QLoRA needs two keys (`use_peft` and `load_in_4bit`), so only LoRA is one setting.
+  methodSetting: (_t, method) => (method === 'lora' ? { key: 'use_peft', value: true } : undefined),
+  privateSetting: (_t, push) => privateTrainingArgsPush(push),
+};

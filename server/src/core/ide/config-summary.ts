@@ -4,6 +4,8 @@ import type { SourceFile } from '../types';
 import { loadConfig } from '../formats/load';
 import type { Method, TrainingConfig } from '../formats/model';
 import { configFormatOf } from '../formats/recognise';
+import { isPlaceholder } from '../formats/hub';
+import type { Span } from '../types';
 
 /**
  * What CrownGuard recognised in a fine-tuning config, as one line (a hover's first line, a code
@@ -46,7 +48,8 @@ function summarise(path: string, t: TrainingConfig, graph: LineageGraph): Config
     const edge = into.find((e) => e.relation === 'input' && e.span.offset === d.span.offset);
     const node = edge && graph.node(edge.from);
     const name = node ? maskId(node.id) : maskId(d.value);
-    if (!node) {
+    // A placeholder has a node of its own in the lineage, but it names no data: it stays unknown.
+    if (!node || d.via === 'unknown') {
       unknown++;
       details.push(
         d.via === 'unknown'
@@ -76,7 +79,9 @@ function summarise(path: string, t: TrainingConfig, graph: LineageGraph): Config
       : '');
   const base = into.find((e) => e.relation === 'base-model');
   const model = base && graph.node(base.from);
-  if (model)
+  if (model && t.baseModel && isPlaceholder(t.baseModel.value))
+    details.push(`Base model \`${maskId(t.baseModel.value)}\`: a placeholder, an unknown model until it is filled in`);
+  else if (model)
     details.push(
       `Base model \`${maskId(model.id)}\`: tier ${model.tier ?? 'unclassified'}${model.crownJewel ? ', crown-jewel (trained on crown-jewel data upstream)' : ''}`,
     );
@@ -89,4 +94,40 @@ function summarise(path: string, t: TrainingConfig, graph: LineageGraph): Config
   for (const x of t.placeholders) details.push(`\`${x.at.join('.')}\` is a placeholder: unknown until filled in`);
   const line = [t.label, METHOD[t.method.value], datasets, ...(pushes.length ? pushes : ['no hub push'])].join(' - ');
   return { line: maskText(line), details: details.map((d) => maskText(d)) };
+}
+
+/** What a placeholder stands in for, by the key that holds it. */
+function placeholderRole(at: readonly (string | number)[], t: TrainingConfig): string {
+  if (t.datasets.some((d) => d.via === 'unknown' && d.at.join('.') === at.join('.')))
+    return 'an unknown dataset: its data is not classified, so no policy can speak for it';
+  if (t.method.at.join('.') === at.join('.') && t.method.value === 'unknown')
+    return 'an unknown fine-tuning method, so no method policy applies';
+  if (t.baseModel && t.baseModel.at.join('.') === at.join('.')) return 'an unknown base model';
+  if (t.hubPushes.some((p) => p.at.join('.') === at.join('.'))) return 'an unknown hub repository to push to';
+  if (at[0] === 'output_dir') return 'an unknown output folder';
+  return 'an unknown value';
+}
+
+/**
+ * The hover on a placeholder value in a fine-tuning config (`${ADAPTER}`, `<your-hf-dataset-id>`,
+ * `{{ env.X }}`): it is an unknown value that is filled in later, read as no path, hub id or
+ * method. Undefined anywhere else.
+ */
+export function placeholderAt(file: SourceFile, offset: number): { markdown: string; span: Span } | undefined {
+  const format = configFormatOf(file.path, file.text);
+  if (format !== 'axolotl' && format !== 'llama-factory' && format !== 'trl') return undefined;
+  const loaded = loadConfig(file, format);
+  if (loaded.format !== format || !('training' in loaded) || !loaded.training) return undefined;
+  const t = loaded.training;
+  const inside = (s: Span) => offset >= s.offset && offset <= s.offset + s.length;
+  const hit =
+    t.datasets.find((d) => d.via === 'unknown' && inside(d.span)) ??
+    t.placeholders.find((x) => inside(x.span)) ??
+    (t.method.value === 'unknown' && inside(t.method.span) ? t.method : undefined);
+  if (!hit) return undefined;
+  const markdown =
+    `**Placeholder** \`${maskId(hit.value)}\`: an unknown value, filled in later (by hand or by whatever ` +
+    `runs the tool). CrownGuard reads it as no path, hub id or method: \`${hit.at.join('.')}\` names ` +
+    `${placeholderRole(hit.at, t)}.`;
+  return { markdown: maskText(markdown), span: hit.span };
 }

@@ -152,6 +152,26 @@ export function datasetEnd(d: DatasetRef, base: string): DataRef | undefined {
 }
 
 /**
+ * A placeholder (`${ADAPTER}`, `<your-hf-dataset-id>`) names no data or model yet. It gets a node
+ * of its own that says so, so that no local path or hub id is made of it while the graph still
+ * shows that something unknown flows in or out.
+ */
+export function placeholderNode(
+  kind: 'dataset' | 'model' | 'hub-repo',
+  value: string,
+  path: string,
+  span: Span,
+): LineageNode {
+  return {
+    id: `unknown ${value} (placeholder in ${path})`,
+    kind,
+    detail: 'placeholder: an unknown value until it is filled in',
+    path,
+    span,
+  };
+}
+
+/**
  * A fine-tuning config (datasets -> run -> output folder / hub repo), LLaMA-Factory's dataset
  * registry, a DVC pipeline or a model card.
  */
@@ -172,11 +192,26 @@ export function configContribution(c: LoadedConfig): Contribution {
     for (const d of t.datasets) {
       const from = datasetEnd(d, base);
       if (from) edges.push({ from, to: run, relation: 'input', path: c.path, span: d.span });
+      else if (d.via === 'unknown') {
+        const node = placeholderNode('dataset', d.value, c.path, d.span);
+        nodes.push(node);
+        edges.push({ from: node.id, to: run, relation: 'input', path: c.path, span: d.span });
+      }
     }
     if (t.baseModel && !isPlaceholder(t.baseModel.value)) {
       const id = hubNodeId(hubRepo(t.baseModel.value) ?? t.baseModel.value);
       nodes.push({ id, kind: 'model', detail: 'base model', path: c.path, span: t.baseModel.span });
       edges.push({ from: id, to: run, relation: 'base-model', path: c.path, span: t.baseModel.span });
+    } else if (t.baseModel) {
+      const node = placeholderNode('model', t.baseModel.value, c.path, t.baseModel.span);
+      nodes.push(node);
+      edges.push({ from: node.id, to: run, relation: 'base-model', path: c.path, span: t.baseModel.span });
+    }
+    const unknownOut = t.placeholders.find((x) => x.at.length === 1 && x.at[0] === 'output_dir');
+    if (unknownOut) {
+      const node = placeholderNode('model', unknownOut.value, c.path, unknownOut.span);
+      nodes.push(node);
+      edges.push({ from: run, to: node.id, relation: 'output', path: c.path, span: unknownOut.span });
     }
     // The output folder holds this run's checkpoints: a model of this config, not a dataset, and
     // not shared with the many example configs that all write `outputs/out`.
@@ -186,11 +221,18 @@ export function configContribution(c: LoadedConfig): Contribution {
       edges.push({ from: run, to: id, relation: 'output', path: c.path, span: t.outputDir.span });
     }
     for (const p of t.hubPushes) {
-      const id = p.target ? hubNodeId(pushTarget(p.target)) : hubNodeId(`${c.path} (unnamed ${p.what})`);
+      const written = c.doc.getIn(p.at);
+      const unknown = !p.target && typeof written === 'string' && isPlaceholder(written);
+      const repository = `${p.public ? 'public' : 'private'} ${p.what} repository`;
+      const id = p.target
+        ? hubNodeId(pushTarget(p.target))
+        : unknown
+          ? placeholderNode('hub-repo', written, c.path, p.span).id
+          : hubNodeId(`${c.path} (unnamed ${p.what})`);
       nodes.push({
         id,
         kind: 'hub-repo',
-        detail: `${p.public ? 'public' : 'private'} ${p.what} repository`,
+        detail: unknown ? `placeholder: a ${repository} whose name is unknown until it is filled in` : repository,
         public: p.public,
         path: c.path,
         span: p.span,
@@ -203,6 +245,11 @@ export function configContribution(c: LoadedConfig): Contribution {
       nodes.push({ id, kind: 'dataset', detail: 'LLaMA-Factory dataset', path: c.path, span: e.span });
       const from = e.source && datasetEnd(e.source, base);
       if (from) edges.push({ from, to: id, relation: 'input', path: c.path, span: e.source!.span });
+      else if (e.source?.via === 'unknown') {
+        const node = placeholderNode('dataset', e.source.value, c.path, e.source.span);
+        nodes.push(node);
+        edges.push({ from: node.id, to: id, relation: 'input', path: c.path, span: e.source.span });
+      }
       if (c.registry.list) edges.push({ from: id, to: c.path, relation: 'input', path: c.path, span: e.span });
     }
     // A config that names a v1 dataset list trains on the whole list: the file is its node.
@@ -224,21 +271,33 @@ export function configContribution(c: LoadedConfig): Contribution {
     for (const s of c.stages) {
       const id = `dvc:${base ? base + '/' : ''}${s.name}`;
       nodes.push({ id, kind: 'stage', detail: 'dvc stage', path: c.path, span: s.span });
+      // DVC fills `${...}` in from `vars` and params files, which CrownGuard does not read.
+      const end = (l: { value: string; span: Span }) => {
+        if (!isPlaceholder(l.value)) return { ref: l.value, base };
+        const node = placeholderNode('dataset', l.value, c.path, l.span);
+        nodes.push(node);
+        return node.id;
+      };
       for (const d of s.deps)
         if (!CODE_DEPENDENCY.test(d.value))
-          edges.push({ from: { ref: d.value, base }, to: id, relation: 'input', path: c.path, span: d.span });
-      for (const o of s.outs)
-        edges.push({ from: id, to: { ref: o.value, base }, relation: 'output', path: c.path, span: o.span });
+          edges.push({ from: end(d), to: id, relation: 'input', path: c.path, span: d.span });
+      for (const o of s.outs) edges.push({ from: id, to: end(o), relation: 'output', path: c.path, span: o.span });
     }
   } else if (c.format === 'model-card' && c.card) {
     const card = c.card;
     const id = hubNodeId(card.name.value);
     nodes.push({ id, kind: 'model', detail: 'model card', path: c.path, span: card.name.span });
-    for (const d of card.datasets)
-      edges.push({ from: { ref: d.value, base }, to: id, relation: 'trains', path: c.path, span: d.span });
+    for (const d of card.datasets) {
+      const node = isPlaceholder(d.value) ? placeholderNode('dataset', d.value, c.path, d.span) : undefined;
+      if (node) nodes.push(node);
+      edges.push({ from: node?.id ?? { ref: d.value, base }, to: id, relation: 'trains', path: c.path, span: d.span });
+    }
     for (const b of card.baseModels) {
-      nodes.push({ id: hubNodeId(b.value), kind: 'model', detail: 'base model', path: c.path, span: b.span });
-      edges.push({ from: hubNodeId(b.value), to: id, relation: 'base-model', path: c.path, span: b.span });
+      const node = isPlaceholder(b.value)
+        ? placeholderNode('model', b.value, c.path, b.span)
+        : { id: hubNodeId(b.value), kind: 'model' as const, detail: 'base model', path: c.path, span: b.span };
+      nodes.push(node);
+      edges.push({ from: node.id, to: id, relation: 'base-model', path: c.path, span: b.span });
     }
   }
   return { path: c.path, nodes, edges };

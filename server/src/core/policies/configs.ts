@@ -1,8 +1,9 @@
-import type { TrainedConfig, TrainingConfig } from '../formats/model';
+import type { Method, Setting, TrainedConfig, TrainingConfig } from '../formats/model';
+import { trainingFormat } from '../formats/training';
 
 export type { TrainedConfig } from '../formats/model';
 import type { Fix, Span, TextEdit } from '../types';
-import { replaceScalar, setKey, type Block } from '../yaml/edit';
+import { replaceScalar, setKey } from '../yaml/edit';
 import type { Carried } from '../lineage/carried';
 
 /** Where, in a training config, each part of the stage context a policy looks at comes from. */
@@ -51,44 +52,29 @@ export function placesOf(t: TrainingConfig): Place[] {
 }
 
 /**
- * The policies, applied to fine-tuning configs as teams write them: each config is a
- * `fine-tune` stage whose data is what its datasets (and the pipeline stage that runs it)
- * carry through the lineage. Also: credentials written into a config.
- */
-/** The setting that makes each format train with `method`, where the format has one. */
-const METHOD_SETTING: Record<TrainingConfig['format'], Partial<Record<string, [string, Block]>>> = {
-  axolotl: { lora: ['adapter', 'lora'], qlora: ['adapter', 'qlora'] },
-  'llama-factory': { lora: ['finetuning_type', 'lora'] },
-  trl: { lora: ['use_peft', true] },
-};
-
-/**
- * Fixes in the config's own terms: a parameter-efficient setting the data allows, a private
- * hub repository, sample logging off. Never for JSON (its quoting is not YAML's flow style) and
- * never safe: each changes how or where a model is trained, so a person reviews it.
+ * Fixes in the config's own terms: the setting its format says trains with a method the data
+ * allows, or makes a push private (see each format module), and sample logging off. Never for
+ * JSON (its quoting is not YAML's flow style) and never safe: each changes how or where a model
+ * is trained, so a person reviews it.
  */
 export function configFixes(c: TrainedConfig, text: string, place: Place, data: Carried): Fix[] {
   const at = place.at;
   if (!c.doc || /\.json$/i.test(c.path)) return [];
   const doc = c.doc;
+  const format = trainingFormat(c.training.format);
   const fix = (title: string, edit: TextEdit | undefined): Fix[] =>
     edit ? [{ title, edits: [edit], preferred: false, safe: false }] : [];
-  // The v1 format nests its method under `peft_config`; its fix is not a top-level key.
-  if (at === 'method' && c.training.label.includes('(v1)')) return [];
-  if (at === 'method') {
+  const set = (s: Setting, why = '') =>
+    fix(`Set \`${s.key}: ${String(s.value)}\`${why}`, setKey(text, doc, [], s.key, s.value));
+  if (at === 'method')
     return data.allowedMethods.flatMap((m) => {
-      const setting = METHOD_SETTING[c.training.format][m];
-      return setting
-        ? fix(
-            `Set \`${setting[0]}: ${String(setting[1])}\` (${m}, which the data allows)`,
-            setKey(text, doc, [], setting[0], setting[1]),
-          )
-        : [];
+      const setting = format.methodSetting(c.training, m as Method);
+      return setting ? set(setting, ` (${m}, which the data allows)`) : [];
     });
+  if (at === 'hub') {
+    const setting = place.push && format.privateSetting(c.training, place.push);
+    return setting ? set(setting) : [];
   }
-  // `hub_private_repo` governs TrainingArguments' push only, not LLaMA-Factory's export.
-  if (at === 'hub' && place.push?.at[0] === 'export_hub_model_id') return [];
-  if (at === 'hub') return fix('Set `hub_private_repo: true`', setKey(text, doc, [], 'hub_private_repo', true));
   if (at === 'logging') {
     return c.training.sampleLogging.flatMap((k) =>
       fix(`Turn off \`${k.value}\``, replaceScalar(doc, [k.value], typeof doc.get(k.value) === 'number' ? 0 : false)),

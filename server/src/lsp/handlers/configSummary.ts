@@ -1,5 +1,5 @@
 import type { CodeLens, CodeLensParams, Hover } from 'vscode-languageserver';
-import { summariseConfig, type ConfigSummary } from '../../core';
+import { placeholderAt, summariseConfig, type ConfigSummary } from '../../core';
 import type { ServerContext } from '../context';
 
 /** What CrownGuard recognised in the config open at `uri`, read against its folder's lineage. */
@@ -23,6 +23,23 @@ export async function configSummaryHover(ctx: ServerContext, uri: string, line: 
   return {
     contents: { kind: 'markdown', value: `**${s.line}**\n\n${s.details.map((d) => `- ${d}`).join('\n')}` },
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
+}
+
+/**
+ * The hover on a placeholder value in a config: an unknown value filled in later, not a path,
+ * hub id or method. Null anywhere else.
+ */
+export async function configPlaceholderHover(ctx: ServerContext, uri: string, offset: number): Promise<Hover | null> {
+  const doc = ctx.workspace.documents.get(uri);
+  const view = doc && (await ctx.workspace.lineage(uri));
+  const path = view?.relative(uri);
+  if (!doc || path === undefined) return null;
+  const at = placeholderAt({ path, text: doc.getText() }, offset);
+  if (!at) return null;
+  return {
+    contents: { kind: 'markdown', value: at.markdown },
+    range: { start: doc.positionAt(at.span.offset), end: doc.positionAt(at.span.offset + at.span.length) },
   };
 }
 

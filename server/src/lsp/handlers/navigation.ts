@@ -13,7 +13,7 @@ import {
 } from '../../core';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
-import { configSummaryHover } from './configSummary';
+import { configPlaceholderHover, configSummaryHover } from './configSummary';
 
 async function navigate(ctx: ServerContext, uri: string, position: { line: number; character: number }) {
   const doc = ctx.workspace.documents.get(uri);
@@ -85,6 +85,9 @@ export async function onHover(ctx: ServerContext, params: HoverParams): Promise<
   const doc = ctx.workspace.documents.get(params.textDocument.uri);
   if (!doc) return null;
   if (!nav) {
+    // A placeholder is said to be one before the lineage node standing in for it is described.
+    const placeholder = await configPlaceholderHover(ctx, params.textDocument.uri, doc.offsetAt(params.position));
+    if (placeholder) return placeholder;
     const at = await lineageNode(ctx, params.textDocument.uri, params.position);
     const node = at && describeNode(at);
     if (!node) {
