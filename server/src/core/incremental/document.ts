@@ -22,9 +22,10 @@ interface Step {
   /** Index of its first flow and first literal assignment. */
   flows: number;
   literals: number;
-  /** The named functions inside it, sorted (a name twice if defined twice), and how many scopes it holds. */
-  readonly functions: readonly string[];
-  readonly scopes: number;
+  /** The scopes inside it in source order, by name when they are named functions. */
+  functions: readonly (string | undefined)[];
+  /** The file's index of its first scope: the summary pass reads only the first `MAX_SUMMARISED_FUNCTIONS`. */
+  firstScope: number;
 }
 
 /** A top-level definition re-parsed on its own; its tree's offsets are the whole text's. */
@@ -54,6 +55,7 @@ interface Replacement {
   readonly fragment: Fragment;
   /** The file's summaries after the edit, and the functions of the definition whose summary changed. */
   readonly summaries?: Map<string, FunctionSummary>;
+  readonly functions?: readonly (string | undefined)[];
   readonly changed?: readonly string[];
 }
 
@@ -123,7 +125,10 @@ export interface Analysis {
 export class IncrementalDocument {
   private fragments: Fragment[] = [];
   private lines: LineIndex;
-  /** How many times each function name is defined in the file: a name defined twice has no summary. */
+  /**
+   * How many times each function name is defined among the scopes the summary pass reads: a
+   * name defined twice has no summary.
+   */
   private readonly names = new Map<string, number>();
   private scopes = 0;
   private spoilt = false;
@@ -141,8 +146,11 @@ export class IncrementalDocument {
   ) {
     this.lines = LineIndex.of(text);
     for (const s of steps) {
-      this.scopes += s.scopes;
-      for (const n of s.functions) this.names.set(n, (this.names.get(n) ?? 0) + 1);
+      this.scopes += s.functions.length;
+      s.functions.forEach((n, i) => {
+        if (n !== undefined && s.firstScope + i < MAX_SUMMARISED_FUNCTIONS)
+          this.names.set(n, (this.names.get(n) ?? 0) + 1);
+      });
     }
   }
 
@@ -167,13 +175,10 @@ export class IncrementalDocument {
     const scopes = walker.scopesIn(tree.rootNode);
     let at = 0;
     const kept = steps.map((s) => {
-      const functions: string[] = [];
-      let count = 0;
       while (at < scopes.length && scopes[at].offset < s.node.startIndex) at++;
-      for (; at < scopes.length && scopes[at].offset < s.node.endIndex; at++, count++) {
-        const name = scopes[at].name;
-        if (name !== undefined) functions.push(name);
-      }
+      const firstScope = at;
+      const functions: (string | undefined)[] = [];
+      for (; at < scopes.length && scopes[at].offset < s.node.endIndex; at++) functions.push(scopes[at].name);
       return {
         start: s.node.startIndex,
         end: s.node.endIndex,
@@ -183,8 +188,8 @@ export class IncrementalDocument {
         bound: s.bound,
         flows: s.flows,
         literals: s.literals,
-        functions: functions.sort(),
-        scopes: count,
+        functions,
+        firstScope,
       };
     });
     return new IncrementalDocument(
@@ -316,7 +321,7 @@ export class IncrementalDocument {
     return {
       from: k,
       to: k + 1,
-      steps: [{ ...step, end: range.end }],
+      steps: [{ ...step, end: range.end, functions: summarised.functions }],
       walker,
       fragment: { ...range, gap: false, tree },
       ...summarised,
@@ -334,25 +339,39 @@ export class IncrementalDocument {
     node: SyntaxNode,
     step: Step,
     edit: Edit,
-  ): { summaries: Map<string, FunctionSummary>; changed: string[] } | undefined {
-    const scopes = walker.scopesIn(node);
-    const functions = scopes.flatMap((s) => (s.name === undefined ? [] : [s.name])).sort();
+  ): { summaries: Map<string, FunctionSummary>; changed: string[]; functions: (string | undefined)[] } | undefined {
+    const functions = walker.scopesIn(node).map((s) => s.name);
+    const named = (list: readonly (string | undefined)[]) => list.filter((n) => n !== undefined);
+    const [now, was] = [named(functions), named(step.functions)];
+    const total = this.scopes - step.functions.length + functions.length;
+    // Past the scopes the summary pass reads, which functions it reads depends on each scope's place.
+    const placed = total <= MAX_SUMMARISED_FUNCTIONS && this.scopes <= MAX_SUMMARISED_FUNCTIONS;
     if (
-      functions.length !== step.functions.length ||
-      functions.some((n, i) => n !== step.functions[i]) ||
-      this.scopes - step.scopes + scopes.length > MAX_SUMMARISED_FUNCTIONS
+      now.length !== was.length ||
+      now.some((n, i) => n !== was[i]) ||
+      (!placed && (functions.length !== step.functions.length || functions.some((n, i) => n !== step.functions[i])))
     )
       return undefined;
     const before = new Map<string, FunctionSummary>();
     for (const [name, s] of this.summaries) before.set(name, movedSummary(s, edit.start, edit.delta));
     walker.adoptSummaries(before);
-    if (functions.length > 0 && !walker.summariseAgain([node], (n) => this.names.get(n) === 1)) return undefined;
+    const read = this.summarisedIn({ ...step, functions });
+    if (read.size > 0 && !walker.summariseAgain([node], (n) => read.has(n))) return undefined;
     const summaries = walker.summaryTable();
-    const changed = functions.filter((n) => !sameSummary(before.get(n), summaries.get(n)));
+    const changed = [...read].filter((n) => !sameSummary(before.get(n), summaries.get(n)));
     // A helper that returns a logger binds a sink in every statement after the summaries: those
     // bindings are part of each statement's state, which only a whole walk recomputes.
     if (changed.some((n) => before.get(n)?.returnsSink !== summaries.get(n)?.returnsSink)) return undefined;
-    return { summaries, changed };
+    return { summaries, changed, functions };
+  }
+
+  /** The functions of a statement that the summary pass reads: named once, among the first scopes. */
+  private summarisedIn(step: Pick<Step, 'functions' | 'firstScope'>): Set<string> {
+    const out = new Set<string>();
+    step.functions.forEach((n, i) => {
+      if (n !== undefined && step.firstScope + i < MAX_SUMMARISED_FUNCTIONS && this.names.get(n) === 1) out.add(n);
+    });
+    return out;
   }
 
   /**
@@ -369,15 +388,14 @@ export class IncrementalDocument {
     let frontier = changed;
     for (let round = 0; frontier.length > 0; round++) {
       if (round === MAX_CALLER_ROUNDS) return false;
-      const callers = this.stepsNaming(frontier).filter((i) => this.steps[i].functions.length > 0);
+      const callers = this.stepsNaming(frontier).filter((i) => this.summarisedIn(this.steps[i]).size > 0);
       const nodes = callers.map((i) => nodeOf(this.steps[i]));
       if (nodes.some((n) => !n)) return false;
+      const read = new Set(callers.flatMap((i) => [...this.summarisedIn(this.steps[i])]));
       const before = summariser.summaryTable();
-      if (!summariser.summariseAgain(nodes as SyntaxNode[], (n) => this.names.get(n) === 1)) return false;
+      if (!summariser.summariseAgain(nodes as SyntaxNode[], (n) => read.has(n))) return false;
       const after = summariser.summaryTable();
-      frontier = [...new Set(callers.flatMap((i) => this.steps[i].functions))].filter(
-        (n) => !sameSummary(before.get(n), after.get(n)),
-      );
+      frontier = [...read].filter((n) => !sameSummary(before.get(n), after.get(n)));
       if (frontier.some((n) => before.get(n)?.returnsSink !== after.get(n)?.returnsSink)) return false;
       for (const n of frontier) all.add(n);
     }
@@ -464,7 +482,7 @@ export class IncrementalDocument {
         flows,
         literals,
         functions: [],
-        scopes: 0,
+        firstScope: state.firstScope,
       })),
       walker: undefined,
       fragment: { ...range, gap: true, tree },
@@ -486,7 +504,9 @@ export class IncrementalDocument {
     const { start, delta } = edit;
     // Flows before the edit may go through a helper after it: their paths move too.
     this.flows = [
-      ...(delta === 0 ? this.flows.slice(0, flowsFrom) : this.flows.slice(0, flowsFrom).map((f) => movedFlow(f, start, delta))),
+      ...(delta === 0
+        ? this.flows.slice(0, flowsFrom)
+        : this.flows.slice(0, flowsFrom).map((f) => movedFlow(f, start, delta))),
       ...flows,
       ...this.flows.slice(flowsEnd).map((f) => movedFlow(f, start, delta)),
     ];
@@ -497,12 +517,17 @@ export class IncrementalDocument {
     ];
     const flowShift = flows.length - (flowsEnd - flowsFrom);
     const literalShift = assignments.length - (literalsEnd - literalsFrom);
+    const scopeShift =
+      r.steps.reduce((n, s) => n + s.functions.length, 0) -
+      this.steps.slice(r.from, r.to).reduce((n, s) => n + s.functions.length, 0);
+    this.scopes += scopeShift;
     const after = this.steps.slice(r.to);
     for (const s of after) {
       s.start += delta;
       s.end += delta;
       s.flows += flowShift;
       s.literals += literalShift;
+      s.firstScope += scopeShift;
       if (delta !== 0) s.env = movedTaints(s.env, start, delta);
     }
     this.steps.splice(r.from, r.to - r.from, ...r.steps);
@@ -567,13 +592,20 @@ export class IncrementalDocument {
 
   /** The re-parsable definition that holds [start, oldEnd) strictly inside, or -1. */
   private stepAround(start: number, oldEnd: number): number {
-    const k = this.stepAt(start);
+    const k = this.lastStartingAt(start);
     const s = this.steps[k];
     return s && s.alone && s.start < start && oldEnd <= s.end ? k : -1;
   }
 
   /** The statement that holds `offset`, or -1. */
   private stepAt(offset: number): number {
+    const k = this.lastStartingAt(offset);
+    const s = this.steps[k];
+    return s && s.start <= offset && offset < s.end ? k : -1;
+  }
+
+  /** The last statement that starts at or before `offset` (the first when none does). */
+  private lastStartingAt(offset: number): number {
     let lo = 0;
     let hi = this.steps.length - 1;
     while (lo < hi) {
@@ -581,8 +613,7 @@ export class IncrementalDocument {
       if (this.steps[mid].start <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const s = this.steps[lo];
-    return s && s.start <= offset && offset < s.end ? lo : -1;
+    return lo;
   }
 
   /**
@@ -648,7 +679,9 @@ function isWordChar(c: number): boolean {
 /** A path's steps in this file at or after `start` moved by `delta`; steps in other files stay. */
 function movedSteps(steps: readonly PathStep[], start: number, delta: number): readonly PathStep[] {
   if (!steps.some((x) => x.path === undefined && x.span.offset >= start)) return steps;
-  return steps.map((x) => (x.path === undefined && x.span.offset >= start ? { ...x, span: moveSpan(x.span, delta) } : x));
+  return steps.map((x) =>
+    x.path === undefined && x.span.offset >= start ? { ...x, span: moveSpan(x.span, delta) } : x,
+  );
 }
 
 /** A flow with its places at or after `start` moved by `delta`, the helpers its path goes through included. */
