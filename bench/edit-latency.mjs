@@ -17,7 +17,7 @@
 //
 //   node bench/edit-latency.mjs                     # 10,000 lines, 50 edits
 //   node bench/edit-latency.mjs --lines 400 --edits 5   # smoke run (CI)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,27 @@ async function treeSitterFullParse(grammar, text) {
 }
 
 const lines0 = (text) => text.split('\n');
+
+/**
+ * The server's CPU time so far in ms (user + system, from /proc; undefined elsewhere). A loaded
+ * machine stretches wall times but not this, so the mean CPU per edit is printed beside them.
+ */
+function serverCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `edits` and returns its times with the server's mean CPU per edit. */
+async function withCpu(edits) {
+  const before = serverCpuMs();
+  const times = await edits();
+  const after = serverCpuMs();
+  return { times, cpu: before === undefined || after === undefined ? undefined : (after - before) / EDITS };
+}
 
 const HELPERS = 5;
 
@@ -158,7 +179,7 @@ async function editAll(uri, lines, comment, helperLines = 0) {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-bench-'));
-const { conn, stop } = await startServer(dir);
+const { conn, stop, pid } = await startServer(dir);
 try {
   console.log(`edit-to-diagnostics over the protocol: ${LINES}-line files, ${EDITS} one-line edits each`);
   const rows = [];
@@ -184,13 +205,14 @@ try {
     // The same edits twice: to the source file, and to a .txt document of the same text, which
     // the server ignores. The second is the floor any server pays for the protocol alone.
     const edited = lines0(text);
-    const times = await editAll(uri, edited, comment, helperLines);
+    const { times, cpu } = await withCpu(() => editAll(uri, edited, comment, helperLines));
     await conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri } });
     const txt = pathToFileURL(path.join(dir, `floor-${kind}-${ext}.txt`)).href;
     await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
       textDocument: { uri: txt, languageId: 'plaintext', version: 1, text },
     });
-    const floorTimes = (await editAll(txt, lines0(text), comment, helperLines)).sort((a, b) => a - b);
+    const floor = await withCpu(() => editAll(txt, lines0(text), comment, helperLines));
+    const floorTimes = floor.times.sort((a, b) => a - b);
     await conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: txt } });
     text = edited.join('\n');
     times.sort((a, b) => a - b);
@@ -207,11 +229,14 @@ try {
       'floor p50 ms': quantile(floorTimes, 0.5).toFixed(1),
       'floor p95 ms': floorP95.toFixed(1),
       'p95 above floor ms': (p95 - floorP95).toFixed(1),
+      'server CPU/edit ms': cpu?.toFixed(1) ?? '-',
+      'floor CPU/edit ms': floor.cpu?.toFixed(1) ?? '-',
       'full parse ms': parse.toFixed(1),
     });
   }
   // The floor is the same edits to a .txt document of the same text, which the server does not analyse.
   console.table(rows);
+  console.log('server CPU/edit: the mean over the edits, from /proc at 10 ms resolution');
 } finally {
   await stop();
   rmSync(dir, { recursive: true, force: true });
