@@ -511,11 +511,6 @@ export class FlowWalker {
     return new Map(this.bound);
   }
 
-  /** True when some function of the walked file passes data on to a sink or returns it (a summary). */
-  hasSummaries(): boolean {
-    return this.summaries.size > 0;
-  }
-
   /** The summaries the walk used, by function name: what an incremental analysis keeps between edits. */
   summaryTable(): Map<string, FunctionSummary> {
     return new Map(this.summaries);
