@@ -11,9 +11,13 @@
 // tree); and one full tree-sitter parse of the same text, which any analyser that re-parses
 // the whole file after each keystroke pays at least.
 //
+// Each language is measured twice: on a file of self-contained handlers, and on one whose
+// handlers call helper functions that pass their arguments on to loggers (so the file has
+// function summaries, as most real code does); some of the edits there land inside a helper.
+//
 //   node bench/edit-latency.mjs                     # 10,000 lines, 50 edits
 //   node bench/edit-latency.mjs --lines 400 --edits 5   # smoke run (CI)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,15 +58,108 @@ async function treeSitterFullParse(grammar, text) {
 const lines0 = (text) => text.split('\n');
 
 /**
+ * The server's CPU time so far in ms (user + system, from /proc; undefined elsewhere). A loaded
+ * machine stretches wall times but not this, so the mean CPU per edit is printed beside them.
+ */
+function serverCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `edits` and returns its times with the server's mean CPU per edit. */
+async function withCpu(edits) {
+  const before = serverCpuMs();
+  const times = await edits();
+  const after = serverCpuMs();
+  return { times, cpu: before === undefined || after === undefined ? undefined : (after - before) / EDITS };
+}
+
+const HELPERS = 5;
+
+/** A Python module of about `lines` lines whose handlers go through helpers with summaries. */
+function pythonHelpersFile(lines, leakEvery = 25) {
+  const out = ['import logging', '', 'logger = logging.getLogger(__name__)', 'audit = logging.getLogger("audit")', ''];
+  for (let k = 0; k < HELPERS; k++)
+    out.push(
+      `def log_event_${k}(message, value):`,
+      `    logger.info("%s: %s", message, value)`,
+      '',
+      `def relay_${k}(value):`,
+      `    log_event_${k}("relay ${k}", value)`,
+      '',
+      `def describe_${k}(record):`,
+      `    return f"record {record.id} in {record.region}"`,
+      '',
+    );
+  for (let i = 0; out.length < lines; i++) {
+    const k = i % HELPERS;
+    out.push(
+      `def handler_${i}(record, rows):`,
+      `    """Process record ${i}."""`,
+      `    total = sum(row.amount for row in rows if row.score > ${i % 10})`,
+      `    label = describe_${k}(record)`,
+      `    if total > ${i % 50}:`,
+      `        log_event_${k}("handler ${i}", label)`,
+      i % leakEvery === 0 ? `    relay_${k}(record.ssn)` : `    relay_${k}(record.id)`,
+      `    return {"id": record.id, "total": total, "plan": record.plan}`,
+      '',
+    );
+  }
+  return out.slice(0, lines).join('\n') + '\n';
+}
+
+/** The same in TypeScript. */
+function typescriptHelpersFile(lines, leakEvery = 25) {
+  const out = ['import pino from "pino";', 'const logger = pino();', ''];
+  for (let k = 0; k < HELPERS; k++)
+    out.push(
+      `function logEvent${k}(message: string, value: unknown) {`,
+      `  logger.info("%s: %s", message, value);`,
+      '}',
+      `function relay${k}(value: unknown) {`,
+      `  logEvent${k}("relay ${k}", value);`,
+      '}',
+      `function describe${k}(record: any): string {`,
+      '  return `record ${record.id} in ${record.region}`;',
+      '}',
+      '',
+    );
+  for (let i = 0; out.length < lines; i++) {
+    const k = i % HELPERS;
+    out.push(
+      `export function handler${i}(record: any, rows: any[]): object {`,
+      `  const total = rows.filter((row) => row.score > ${i % 10}).length;`,
+      `  const label = describe${k}(record);`,
+      `  if (total > ${i % 50}) {`,
+      `    logEvent${k}("handler ${i}", label);`,
+      '  }',
+      i % leakEvery === 0 ? `  relay${k}(record.ssn);` : `  relay${k}(record.id);`,
+      '  return { id: record.id, total, plan: record.plan };',
+      '}',
+      '',
+    );
+  }
+  return out.slice(0, lines).join('\n') + '\n';
+}
+
+/**
  * Makes the --edits one-line edits to the open document `uri` (whose lines are `lines`, edited
  * in place), each sent as the range change an editor sends and followed by a pull-diagnostics
  * request; returns the time of each from the change to the answer.
  */
-async function editAll(uri, lines, comment) {
+async function editAll(uri, lines, comment, helperLines = 0) {
   const times = [];
   for (let i = 0; i < EDITS; i++) {
-    // Spread the edits over the file, and alternate adding a leak and adding a comment.
-    const at = 5 + Math.floor(((i + 0.5) / EDITS) * (lines.length - 10));
+    // Spread the edits over the file, and alternate adding a leak and adding a comment; in a
+    // file with helpers, every fifth edit is a comment typed inside a helper.
+    const at =
+      helperLines > 0 && i % 5 === 4
+        ? 5 + (i % helperLines)
+        : 5 + helperLines + Math.floor(((i + 0.5) / EDITS) * (lines.length - 10 - helperLines));
     const before = lines[at];
     lines[at] = i % 2 === 0 ? `${before} ${comment} edit ${i}` : before.replace(/record\.id\b/, 'record.ssn');
     const t = performance.now();
@@ -82,15 +179,31 @@ async function editAll(uri, lines, comment) {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-bench-'));
-const { conn, stop } = await startServer(dir);
+const { conn, stop, pid } = await startServer(dir);
 try {
   console.log(`edit-to-diagnostics over the protocol: ${LINES}-line files, ${EDITS} one-line edits each`);
-  for (const [language, ext, grammar, generate, comment] of [
-    ['python', 'py', 'python', pythonFile, '#'],
-    ['typescript', 'ts', 'typescript', typescriptFile, '//'],
+  // A small file of each language first: the first parse compiles the grammar's WASM, which
+  // would otherwise count against the first large file's parse budget.
+  for (const [language, ext, generate] of [
+    ['python', 'py', pythonFile],
+    ['typescript', 'ts', typescriptFile],
   ]) {
+    const uri = pathToFileURL(path.join(dir, `warm-up.${ext}`)).href;
+    const textDocument = { uri, languageId: language, version: 1, text: generate(200) };
+    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument });
+    await conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    await conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+  const rows = [];
+  for (const [language, ext, grammar, generate, comment, helperLines] of [
+    ['python', 'py', 'python', pythonFile, '#', 0],
+    ['python', 'py', 'python', pythonHelpersFile, '#', HELPERS * 9],
+    ['typescript', 'ts', 'typescript', typescriptFile, '//', 0],
+    ['typescript', 'ts', 'typescript', typescriptHelpersFile, '//', HELPERS * 10],
+  ]) {
+    const kind = helperLines > 0 ? 'helpers' : 'self-contained';
     let text = generate(LINES);
-    const file = path.join(dir, `big.${ext}`);
+    const file = path.join(dir, `big-${kind}.${ext}`);
     writeFileSync(file, text);
     const uri = pathToFileURL(file).href;
     await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
@@ -104,26 +217,38 @@ try {
     // The same edits twice: to the source file, and to a .txt document of the same text, which
     // the server ignores. The second is the floor any server pays for the protocol alone.
     const edited = lines0(text);
-    const times = await editAll(uri, edited, comment);
-    const txt = pathToFileURL(path.join(dir, `floor-${ext}.txt`)).href;
+    const { times, cpu } = await withCpu(() => editAll(uri, edited, comment, helperLines));
+    await conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    const txt = pathToFileURL(path.join(dir, `floor-${kind}-${ext}.txt`)).href;
     await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
       textDocument: { uri: txt, languageId: 'plaintext', version: 1, text },
     });
-    const floorTimes = (await editAll(txt, lines0(text), comment)).sort((a, b) => a - b);
+    const floor = await withCpu(() => editAll(txt, lines0(text), comment, helperLines));
+    const floorTimes = floor.times.sort((a, b) => a - b);
+    await conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: txt } });
     text = edited.join('\n');
     times.sort((a, b) => a - b);
     const parse = await treeSitterFullParse(grammar, text);
     const median = quantile(times, 0.5);
     const p95 = quantile(times, 0.95);
     const floorP95 = quantile(floorTimes, 0.95);
-    console.log(
-      `${language.padEnd(10)} findings ${String(first.items.length).padStart(3)}  first analysis ${full.toFixed(1)} ms  ` +
-        `edit median ${median.toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  ` +
-        `(floor, the same edits to a .txt document: median ${quantile(floorTimes, 0.5).toFixed(1)} ms  p95 ${floorP95.toFixed(1)} ms; ` +
-        `p95 ${(p95 - floorP95).toFixed(1)} ms above the floor)  ` +
-        `(tree-sitter full parse ${parse.toFixed(1)} ms; ratio edit/full-parse ${(median / parse).toFixed(2)}, edit/first-analysis ${(median / full).toFixed(2)})`,
-    );
+    rows.push({
+      file: `${language} ${kind}`,
+      findings: first.items.length,
+      'first analysis ms': full.toFixed(1),
+      'edit p50 ms': median.toFixed(1),
+      'edit p95 ms': p95.toFixed(1),
+      'floor p50 ms': quantile(floorTimes, 0.5).toFixed(1),
+      'floor p95 ms': floorP95.toFixed(1),
+      'p95 above floor ms': (p95 - floorP95).toFixed(1),
+      'server CPU/edit ms': cpu?.toFixed(1) ?? '-',
+      'floor CPU/edit ms': floor.cpu?.toFixed(1) ?? '-',
+      'full parse ms': parse.toFixed(1),
+    });
   }
+  // The floor is the same edits to a .txt document of the same text, which the server does not analyse.
+  console.table(rows);
+  console.log('server CPU/edit: the mean over the edits, from /proc at 10 ms resolution');
 } finally {
   await stop();
   rmSync(dir, { recursive: true, force: true });

@@ -143,10 +143,21 @@ const SNIPPETS = [
  * typing (one or a few characters), pasting snippets, deleting ranges, mostly inside a
  * definition (the fast path) and sometimes anywhere (the fallback).
  */
-function randomEdits(path: string, header: string, defs: ((i: number) => string)[], seed: number, edits: number) {
+function randomEdits(
+  path: string,
+  header: string,
+  defs: ((i: number, r: () => number) => string)[],
+  seed: number,
+  edits: number,
+  vocabulary: { words: RegExp; swaps: string[]; snippets: string[] } = {
+    words: /\b(total|rows|user|u|n|x)\b/g,
+    swaps: ['total', 'user.ssn', 'u.password', 'rows', 'secret', 'pw', 'user.email'],
+    snippets: SNIPPETS,
+  },
+): number {
   const r = rng(seed);
   let text = header;
-  for (let i = 0; i < 40; i++) text += '\n' + defs[Math.floor(r() * defs.length)](i);
+  for (let i = 0; i < 40; i++) text += '\n' + defs[Math.floor(r() * defs.length)](i, r);
   const steps = [text];
   for (let n = 0; n < edits; n++) {
     const roll = r();
@@ -154,18 +165,18 @@ function randomEdits(path: string, header: string, defs: ((i: number) => string)
     const at = Math.floor(r() * text.length);
     if (roll < 0.35) {
       // Typing that keeps the file well formed: a word changed, a comment at a line's end.
-      const words = [...text.matchAll(/\b(total|rows|user|u|n|x)\b/g)];
+      const words = [...text.matchAll(vocabulary.words)];
       const w = words[Math.floor(r() * words.length)];
       const lineEnd = text.indexOf('\n', at);
       const choice = r();
       if (w && choice < 0.5) {
-        const swap = ['total', 'user.ssn', 'u.password', 'rows', 'secret', 'pw', 'user.email'][Math.floor(r() * 7)];
+        const swap = vocabulary.swaps[Math.floor(r() * vocabulary.swaps.length)];
         text = text.slice(0, w.index) + swap + text.slice(w.index + w[0].length);
       } else if (lineEnd > 0) {
         text = text.slice(0, lineEnd) + (path.endsWith('.py') ? ' # edit' : ' // edit') + text.slice(lineEnd);
       }
     } else if (roll < 0.65) {
-      const snippet = SNIPPETS[Math.floor(r() * SNIPPETS.length)];
+      const snippet = vocabulary.snippets[Math.floor(r() * vocabulary.snippets.length)];
       text = text.slice(0, at) + snippet + text.slice(at);
     } else if (roll < 0.8) {
       text = text.slice(0, at) + text.slice(at + 1 + Math.floor(r() * 3));
@@ -178,6 +189,7 @@ function randomEdits(path: string, header: string, defs: ((i: number) => string)
     steps.push(text);
   }
   checkSequence(path, steps);
+  return steps.length;
 }
 
 it('incremental Python analysis equals a fresh one after hundreds of random edits', () => {
@@ -253,4 +265,176 @@ def login(password):
     'function myLog(x) {\n  console.log(x.length);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
     '\n\nfunction myLog(x) {\n  console.log(x);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
   ]);
+});
+
+/** Runs `run` and says how often each path was taken meanwhile. */
+function counted(run: () => void): typeof incrementalCounts {
+  const before = { ...incrementalCounts };
+  run();
+  return {
+    patched: incrementalCounts.patched - before.patched,
+    declined: incrementalCounts.declined - before.declined,
+    callers: incrementalCounts.callers - before.callers,
+  };
+}
+
+it('an edit inside a helper is re-analysed alone whether its summary changes or not', () => {
+  const base = `import logging
+logger = logging.getLogger(__name__)
+
+def my_log(x):
+    logger.info(x)
+
+def relay(y):
+    my_log(y)
+
+def unrelated(rows):
+    return len(rows)
+
+def login(password):
+    relay(password)
+
+def count(n):
+    if n:
+        count(n - 1)
+    logger.debug(n)
+
+def ping(x):
+    pong(x)
+
+def pong(x):
+    ping(x)
+    logger.info(x)
+
+def call_ping(user):
+    ping(user.ssn)
+`;
+  const counts = counted(() =>
+    checkSequence('summaries.py', [
+      base,
+      // The helper's summary does not change: only it is walked again.
+      base.replace('    logger.info(x)\n\ndef relay', '    # a note\n    logger.info(x)\n\ndef relay'),
+      base,
+      // Nor when an unrelated function grows by a line: everything after it moves.
+      base.replace('    return len(rows)', '    total = len(rows)\n    return total'),
+      base,
+      // The helper stops logging: the caller two functions away loses its finding.
+      base.replace('    logger.info(x)\n\ndef relay', '    logger.info(len(x))\n\ndef relay'),
+      base,
+      // The helper now returns what it is given instead, and a caller logs that.
+      base.replace('    logger.info(x)\n\ndef relay', '    return x\n\ndef relay'),
+      base
+        .replace('    logger.info(x)\n\ndef relay', '    return x\n\ndef relay')
+        .replace('    relay(password)', '    print(my_log(password))'),
+      base.replace('    relay(password)', '    print(my_log(password))'),
+      base,
+      // Recursion: a function that calls itself, and two that call each other.
+      base.replace('    logger.debug(n)', '    logger.debug(len(str(n)))'),
+      base,
+      base.replace('    ping(x)\n    logger.info(x)', '    ping(x)\n    logger.info(len(x))'),
+      base,
+      base.replace('    ping(x)\n    logger.info(x)', '    ping(x)\n    logger.info(x)\n    print(x)'),
+      base,
+      // A helper deleted: the whole file is analysed again.
+      base.replace('def relay(y):\n    my_log(y)\n', ''),
+      base,
+    ]),
+  );
+  assert.ok(counts.patched >= 9, `fast path taken ${counts.patched} times`);
+  assert.ok(counts.callers >= 4, `callers re-walked ${counts.callers} times`);
+  assert.ok(counts.declined >= 1, `full analysis ${counts.declined} times`);
+  const ts = `const logger = pino();
+function myLog(x: any) {
+  logger.info(x);
+}
+function relay(y: any) {
+  myLog(y);
+}
+export function login(password: string) {
+  relay(password);
+}
+function count(x: any, n: number) {
+  if (n) count(x, n - 1);
+  console.log(x);
+}
+export function total(u: any) {
+  count(u.apiKey, 3);
+}
+`;
+  const tsCounts = counted(() =>
+    checkSequence('summaries.ts', [
+      ts,
+      ts.replace('  logger.info(x);', '  // a note\n  logger.info(x);'),
+      ts,
+      ts.replace('  logger.info(x);', '  logger.info(x.length);'),
+      ts,
+      ts.replace('  logger.info(x);', '  return x;'),
+      ts.replace('  logger.info(x);', '  return x;').replace('  relay(password);', '  console.log(myLog(password));'),
+      ts,
+      ts.replace('  console.log(x);', '  console.log(typeof x);'),
+      ts,
+      ts.replace('function relay(y: any) {\n  myLog(y);\n}\n', ''),
+    ]),
+  );
+  assert.ok(tsCounts.patched >= 4, `fast path taken ${tsCounts.patched} times`);
+  assert.ok(tsCounts.callers >= 2, `callers re-walked ${tsCounts.callers} times`);
+});
+
+/** Helpers that pass a parameter to a sink, relays to them, callers, recursion, a helper returning its argument. */
+const pick = (r: () => number) => Math.floor(r() * 40);
+const PYTHON_HELPERS = [
+  (i: number) => `def h${i}(x):\n    logger.info(x)\n`,
+  (i: number, r: () => number) => `def r${i}(y):\n    h${pick(r)}(y)\n`,
+  (i: number, r: () => number) => `def c${i}(user):\n    r${pick(r)}(user.password)\n    h${pick(r)}(user.email)\n`,
+  (i: number) => `def q${i}(x, n):\n    if n:\n        q${i}(x, n - 1)\n    logger.debug(x)\n`,
+  (i: number, r: () => number) => `def m${i}(a):\n    return a\n\ndef p${i}(user):\n    print(m${pick(r)}(user.ssn))\n`,
+  (i: number) => `def e${i}(x):\n    o${i}(x)\n\ndef o${i}(x):\n    e${i}(x)\n    logger.info(x)\n`,
+  (i: number) => `def f${i}(rows):\n    total = len(rows)\n    return total\n`,
+];
+const TYPESCRIPT_HELPERS = [
+  (i: number) => `function h${i}(x: any) {\n  logger.info(x);\n}\n`,
+  (i: number, r: () => number) => `function r${i}(y: any) {\n  h${pick(r)}(y);\n}\n`,
+  (i: number, r: () => number) =>
+    `export function c${i}(u: any) {\n  r${pick(r)}(u.password);\n  h${pick(r)}(u.email);\n}\n`,
+  (i: number) => `function q${i}(x: any, n: number) {\n  if (n) q${i}(x, n - 1);\n  console.log(x);\n}\n`,
+  (i: number, r: () => number) =>
+    `function m${i}(a: any) {\n  return a;\n}\nexport function p${i}(u: any) {\n  logger.warn(m${pick(r)}(u.ssn));\n}\n`,
+  (i: number) => `function f${i}(rows: any[]) {\n  const total = rows.length;\n  return total;\n}\n`,
+];
+const HELPER_VOCABULARY = {
+  words: /\b(x|y|a|total|rows|len|info|debug)\b/g,
+  swaps: ['x', 'len(x)', 'y', 'a', 'total', 'rows', 'user.ssn', 'n', 'h3', 'r5'],
+  snippets: [
+    ...SNIPPETS,
+    '\n    logger.info(x)',
+    '\n    return x',
+    '\n    return len(a)',
+    '\n  logger.info(y);',
+    '\n  return x;',
+    '\n  return 0;',
+    'h7(',
+    'm2(',
+  ],
+};
+
+it('incremental analysis equals a fresh one after random edits in a file of helpers and their callers', () => {
+  let compared = 0;
+  const py = counted(() => {
+    const header = 'import logging\nlogger = logging.getLogger(__name__)\n';
+    for (const seed of [11, 12])
+      compared += randomEdits(`helpers-${seed}.py`, header, PYTHON_HELPERS, seed, 150, HELPER_VOCABULARY);
+  });
+  const ts = counted(() => {
+    const header = 'import pino from "pino";\nconst logger = pino();\n';
+    for (const seed of [11, 12])
+      compared += randomEdits(`helpers-${seed}.ts`, header, TYPESCRIPT_HELPERS, seed, 150, HELPER_VOCABULARY);
+  });
+  console.log(
+    `${compared} versions compared with a fresh analysis, 0 differences; Python: fast path ${py.patched} (callers re-walked ${py.callers}), full ${py.declined}; TypeScript: fast path ${ts.patched} (callers re-walked ${ts.callers}), full ${ts.declined}`,
+  );
+  for (const c of [py, ts]) {
+    assert.ok(c.patched >= 30, `fast path taken ${c.patched} times`);
+    assert.ok(c.callers >= 5, `callers re-walked ${c.callers} times`);
+    assert.ok(c.declined >= 20, `full analysis ${c.declined} times`);
+  }
 });

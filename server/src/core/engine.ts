@@ -70,7 +70,7 @@ interface Retained {
   readonly catalog: Catalog;
   readonly definitions: Map<string, CachedDefinition>;
   /** What an edit inside one definition needs to re-analyse that definition alone. */
-  /** Absent when the file's functions have summaries: an edit then walks the whole file again. */
+  /** Absent when the file's summaries are not a fixed point: an edit then walks the whole file again. */
   readonly incremental?: IncrementalDocument;
 }
 
@@ -406,10 +406,10 @@ export class Engine {
       );
       // A walk the budget cut short is not kept for the next edit: what it left unread must be read then.
       if (retain && !walker.stopped) {
-        // Summaries tie a helper's callers to it: re-walking one definition alone would miss them.
-        const incremental = walker.hasSummaries()
-          ? undefined
-          : IncrementalDocument.after(file.text, tree, steps!, walker, secrets, piiCandidates);
+        // Summaries that still changed in the last round are not what an edit's re-summarising would settle on.
+        const incremental = walker.summariesSettled
+          ? IncrementalDocument.after(file.text, tree, steps!, walker, secrets, piiCandidates)
+          : undefined;
         this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions, incremental });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
@@ -457,7 +457,11 @@ export class Engine {
       literals: (text, cls, region) =>
         literalFindings(file.path, text, 'code', { classes: [cls], tuning, regions: [region] }),
     });
-    if (!walked) return undefined;
+    if (!walked) {
+      // An update applied in part leaves a tree that follows the new text: it cannot be re-parsed from.
+      if (kept.incremental.spoiled) this.release(file.path);
+      return undefined;
+    }
     // A file that no longer needs a tree at all is analysed as a fresh one would be.
     if (!catalog.prefilter.test(file.text) && walked.piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
       this.release(file.path);

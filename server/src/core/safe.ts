@@ -17,12 +17,27 @@ import type { Finding, Note, Waiver } from './types';
 const PEM =
   /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g;
 
+/**
+ * Texts masked lately, by their text. An open document's unchanged findings come back with the
+ * same messages on every keystroke, and masking runs every detector over each; the masked text
+ * depends on the text alone.
+ */
+const maskedTexts = new Map<string, string>();
+/** Past this many texts the memory starts again: a workspace scan's messages are mostly seen once. */
+const MAX_MASKED_TEXTS = 4096;
+
 /** Prose with every recognised value replaced by its kind, private key blocks whole. */
 export function maskText(text: string): string;
 export function maskText(text: string | undefined): string | undefined;
 export function maskText(text: string | undefined): string | undefined {
   if (!text) return text;
-  return maskSensitive(text.includes('PRIVATE KEY') ? text.replace(PEM, '[private key]') : text);
+  let out = maskedTexts.get(text);
+  if (out === undefined) {
+    out = maskSensitive(text.includes('PRIVATE KEY') ? text.replace(PEM, '[private key]') : text);
+    if (maskedTexts.size >= MAX_MASKED_TEXTS) maskedTexts.clear();
+    maskedTexts.set(text, out);
+  }
+  return out;
 }
 
 const K = new Uint32Array([
@@ -183,10 +198,20 @@ export function unmaskId(ids: Iterable<string>, wanted: string): string | undefi
 }
 
 /** True when a fix would write a value a detector recognises (a did-you-mean pointing at a pasted token). */
+/** Whether an edit's text carries a recognised value, by the text: fixes come back on every keystroke too. */
+const valueTexts = new Map<string, boolean>();
+
 function writesValue(fix: Finding['fixes'][number]): boolean {
-  return fix.edits.some(
-    (e) => e.newText.length > 0 && (e.newText.includes('PRIVATE KEY') || scanLiterals(e.newText).length > 0),
-  );
+  return fix.edits.some((e) => {
+    if (e.newText.length === 0) return false;
+    let writes = valueTexts.get(e.newText);
+    if (writes === undefined) {
+      writes = e.newText.includes('PRIVATE KEY') || scanLiterals(e.newText).length > 0;
+      if (valueTexts.size >= MAX_MASKED_TEXTS) valueTexts.clear();
+      valueTexts.set(e.newText, writes);
+    }
+    return writes;
+  });
 }
 
 /**

@@ -16,9 +16,15 @@ export function packageRoot(): string {
   }
 }
 
+/** Rule page URLs by rule id: every diagnostic carries one, and building a file URL is not free. */
+const ruleDocUrls = new Map<string, string>();
+
 /** The rule's page as shipped with the package, as a URL editors and SARIF viewers can open. */
 export function ruleDocUrl(ruleId: string): string {
-  return pathToFileURL(path.join(packageRoot(), rulePagePath(ruleId))).href;
+  let url = ruleDocUrls.get(ruleId);
+  if (url === undefined)
+    ruleDocUrls.set(ruleId, (url = pathToFileURL(path.join(packageRoot(), rulePagePath(ruleId))).href));
+  return url;
 }
 
 /** The rule page's Markdown, for SARIF's `help`; empty if the page is missing. */

@@ -1,5 +1,8 @@
 import type { Flow, SinkKind } from '../languages/adapter';
-import { FlowWalker, MAX_FLOWS, moveFlow, type ModuleStep, type Taint } from '../languages/flow';
+import { lastSegment } from '../languages/common';
+import { FlowWalker, MAX_FLOWS, type ModuleStep, type Taint } from '../languages/flow';
+import type { PathStep } from '../languages/sink';
+import { MAX_SUMMARISED_FUNCTIONS, type FunctionSummary } from '../languages/summaries';
 import { readFrom, textEdit, type Parsers, type Point, type SyntaxNode, type Tree } from '../languages/parsers';
 import { LineIndex } from '../text';
 import type { Finding } from '../types';
@@ -19,6 +22,10 @@ interface Step {
   /** Index of its first flow and first literal assignment. */
   flows: number;
   literals: number;
+  /** The scopes inside it in source order, by name when they are named functions. */
+  functions: readonly (string | undefined)[];
+  /** The file's index of its first scope: the summary pass reads only the first `MAX_SUMMARISED_FUNCTIONS`. */
+  firstScope: number;
 }
 
 /** A top-level definition re-parsed on its own; its tree's offsets are the whole text's. */
@@ -46,19 +53,30 @@ interface Replacement {
   /** The walk of the re-parsed definition; none for a gap, where nothing is walked. */
   readonly walker: FlowWalker | undefined;
   readonly fragment: Fragment;
+  /** The file's summaries after the edit, and the functions of the definition whose summary changed. */
+  readonly summaries?: Map<string, FunctionSummary>;
+  readonly functions?: readonly (string | undefined)[];
+  readonly changed?: readonly string[];
 }
 
 /**
  * How many edits the fast path took, and how many it left to a full analysis, since the
- * process started: for the tests, which must see both paths taken, and for benchmarks.
+ * process started, and how many of the fast ones changed a helper's summary and re-walked its
+ * callers: for the tests, which must see every path taken, and for benchmarks.
  */
-export const incrementalCounts = { patched: 0, declined: 0 };
+export const incrementalCounts = { patched: 0, declined: 0, callers: 0 };
 
 /** Characters compared at once when looking for where two versions of a text differ. */
 const CHUNK = 1024;
 
 /** More re-parsed definitions than this and the next edit re-parses the whole file. */
 const MAX_FRAGMENTS = 64;
+
+/**
+ * Rounds of re-summarising the callers of a helper whose summary changed, each round the
+ * callers of the last one's changes; past it the whole file is analysed again.
+ */
+const MAX_CALLER_ROUNDS = 8;
 
 /** Node types whose whole text is one definition that nothing after it can extend. */
 const ALONE = new Set([
@@ -107,6 +125,13 @@ export interface Analysis {
 export class IncrementalDocument {
   private fragments: Fragment[] = [];
   private lines: LineIndex;
+  /**
+   * How many times each function name is defined among the scopes the summary pass reads: a
+   * name defined twice has no summary.
+   */
+  private readonly names = new Map<string, number>();
+  private scopes = 0;
+  private spoilt = false;
 
   private constructor(
     private text: string,
@@ -116,8 +141,25 @@ export class IncrementalDocument {
     private literalAssignments: readonly LiteralAssignment[],
     private secrets: Finding[],
     private piiCandidates: Finding[],
+    /** The summaries of the file's functions, offsets in the current text. */
+    private summaries: Map<string, FunctionSummary>,
   ) {
     this.lines = LineIndex.of(text);
+    for (const s of steps) {
+      this.scopes += s.functions.length;
+      s.functions.forEach((n, i) => {
+        if (n !== undefined && s.firstScope + i < MAX_SUMMARISED_FUNCTIONS)
+          this.names.set(n, (this.names.get(n) ?? 0) + 1);
+      });
+    }
+  }
+
+  /**
+   * True once an update was applied only in part (a helper's callers could not be brought up
+   * to date): `tree` follows the new text, but nothing else of this document may be used.
+   */
+  get spoiled(): boolean {
+    return this.spoilt;
   }
 
   /** Keeps what a full analysis of `text` found; `steps` are `walkModule`'s. */
@@ -129,17 +171,37 @@ export class IncrementalDocument {
     secrets: Finding[],
     piiCandidates: Finding[],
   ): IncrementalDocument {
-    const kept = steps.map((s) => ({
-      start: s.node.startIndex,
-      end: s.node.endIndex,
-      type: s.node.type,
-      alone: isAlone(s.node),
-      env: s.env,
-      bound: s.bound,
-      flows: s.flows,
-      literals: s.literals,
-    }));
-    return new IncrementalDocument(text, tree, kept, walker.flows, walker.literalAssignments, secrets, piiCandidates);
+    // The scopes of the whole file at once, shared out among the statements that hold them.
+    const scopes = walker.scopesIn(tree.rootNode);
+    let at = 0;
+    const kept = steps.map((s) => {
+      while (at < scopes.length && scopes[at].offset < s.node.startIndex) at++;
+      const firstScope = at;
+      const functions: (string | undefined)[] = [];
+      for (; at < scopes.length && scopes[at].offset < s.node.endIndex; at++) functions.push(scopes[at].name);
+      return {
+        start: s.node.startIndex,
+        end: s.node.endIndex,
+        type: s.node.type,
+        alone: isAlone(s.node),
+        env: s.env,
+        bound: s.bound,
+        flows: s.flows,
+        literals: s.literals,
+        functions,
+        firstScope,
+      };
+    });
+    return new IncrementalDocument(
+      text,
+      tree,
+      kept,
+      walker.flows,
+      walker.literalAssignments,
+      secrets,
+      piiCandidates,
+      walker.summaryTable(),
+    );
   }
 
   /** The whole-file tree as it stands: the edited definitions from their fragments, the rest from `tree`. */
@@ -210,6 +272,14 @@ export class IncrementalDocument {
     }
     this.apply(text, edit, replaced, flows, assignments, flowsFrom, flowsEnd, literalsFrom, literalsEnd);
     [this.secrets, this.piiCandidates] = literals;
+    if (replaced.summaries) this.summaries = replaced.summaries;
+    if (replaced.changed?.length) {
+      if (!this.updateCallers(analysis, replaced.changed)) {
+        this.spoilt = true;
+        return undefined;
+      }
+      incrementalCounts.callers++;
+    }
     return this.walked();
   }
 
@@ -236,8 +306,8 @@ export class IncrementalDocument {
       return undefined;
     }
     const walker = analysis.walker();
-    // A helper that now passes data on changes its callers' findings: the whole file is walked again.
-    if (walker.summarisesWithin(node)) {
+    const summarised = this.summariseAgain(walker, node, step, edit);
+    if (!summarised) {
       tree.delete();
       return undefined;
     }
@@ -251,10 +321,126 @@ export class IncrementalDocument {
     return {
       from: k,
       to: k + 1,
-      steps: [{ ...step, end: range.end }],
+      steps: [{ ...step, end: range.end, functions: summarised.functions }],
       walker,
       fragment: { ...range, gap: false, tree },
+      ...summarised,
     };
+  }
+
+  /**
+   * Summarises the functions of the edited definition again, the other functions' summaries
+   * (moved by the edit) held fixed, and gives `walker` the result to walk the definition with.
+   * Undefined when the summary pass over the whole file could read otherwise: a function
+   * added, removed or renamed, a name defined twice, more scopes than it reads.
+   */
+  private summariseAgain(
+    walker: FlowWalker,
+    node: SyntaxNode,
+    step: Step,
+    edit: Edit,
+  ): { summaries: Map<string, FunctionSummary>; changed: string[]; functions: (string | undefined)[] } | undefined {
+    const functions = walker.scopesIn(node).map((s) => s.name);
+    const named = (list: readonly (string | undefined)[]) => list.filter((n) => n !== undefined);
+    const [now, was] = [named(functions), named(step.functions)];
+    const total = this.scopes - step.functions.length + functions.length;
+    // Past the scopes the summary pass reads, which functions it reads depends on each scope's place.
+    const placed = total <= MAX_SUMMARISED_FUNCTIONS && this.scopes <= MAX_SUMMARISED_FUNCTIONS;
+    if (
+      now.length !== was.length ||
+      now.some((n, i) => n !== was[i]) ||
+      (!placed && (functions.length !== step.functions.length || functions.some((n, i) => n !== step.functions[i])))
+    )
+      return undefined;
+    const before = new Map<string, FunctionSummary>();
+    for (const [name, s] of this.summaries) before.set(name, movedSummary(s, edit.start, edit.delta));
+    walker.adoptSummaries(before);
+    const read = this.summarisedIn({ ...step, functions });
+    if (read.size > 0 && !walker.summariseAgain([node], (n) => read.has(n))) return undefined;
+    const summaries = walker.summaryTable();
+    const changed = [...read].filter((n) => !sameSummary(before.get(n), summaries.get(n)));
+    // A helper that returns a logger binds a sink in every statement after the summaries: those
+    // bindings are part of each statement's state, which only a whole walk recomputes.
+    if (changed.some((n) => before.get(n)?.returnsSink !== summaries.get(n)?.returnsSink)) return undefined;
+    return { summaries, changed, functions };
+  }
+
+  /** The functions of a statement that the summary pass reads: named once, among the first scopes. */
+  private summarisedIn(step: Pick<Step, 'functions' | 'firstScope'>): Set<string> {
+    const out = new Set<string>();
+    step.functions.forEach((n, i) => {
+      if (n !== undefined && step.firstScope + i < MAX_SUMMARISED_FUNCTIONS && this.names.get(n) === 1) out.add(n);
+    });
+    return out;
+  }
+
+  /**
+   * After a helper's summary changed: the functions that call it are summarised again, then
+   * theirs, until nothing changes; then every statement that names one of the changed functions
+   * is walked again from the state it started in. False when that cannot be done exactly.
+   */
+  private updateCallers(analysis: Analysis, changed: readonly string[]): boolean {
+    const view = this.view.rootNode.namedChildren;
+    const nodeOf = (s: Step) => view.find((n) => n.startIndex === s.start && n.endIndex === s.end);
+    const summariser = analysis.walker();
+    summariser.adoptSummaries(this.summaries);
+    const all = new Set(changed);
+    let frontier = changed;
+    for (let round = 0; frontier.length > 0; round++) {
+      if (round === MAX_CALLER_ROUNDS) return false;
+      const callers = this.stepsNaming(frontier).filter((i) => this.summarisedIn(this.steps[i]).size > 0);
+      const nodes = callers.map((i) => nodeOf(this.steps[i]));
+      if (nodes.some((n) => !n)) return false;
+      const read = new Set(callers.flatMap((i) => [...this.summarisedIn(this.steps[i])]));
+      const before = summariser.summaryTable();
+      if (!summariser.summariseAgain(nodes as SyntaxNode[], (n) => read.has(n))) return false;
+      const after = summariser.summaryTable();
+      frontier = [...read].filter((n) => !sameSummary(before.get(n), after.get(n)));
+      if (frontier.some((n) => before.get(n)?.returnsSink !== after.get(n)?.returnsSink)) return false;
+      for (const n of frontier) all.add(n);
+    }
+    this.summaries = summariser.summaryTable();
+    for (const i of this.stepsNaming([...all])) {
+      const step = this.steps[i];
+      const next = this.steps[i + 1];
+      const node = nodeOf(step);
+      if (!node) return false;
+      const walker = analysis.walker();
+      walker.adoptSummaries(this.summaries);
+      const env = new Map(step.env);
+      const bound = walker.walkAlone(node, step.bound, analysis.prefilter, env);
+      if (walker.stopped || (next && !(sameBindings(bound, next.bound) && sameTaints(env, next.env)))) return false;
+      const flowsEnd = next ? next.flows : this.flows.length;
+      const literalsEnd = next ? next.literals : this.literalAssignments.length;
+      if (this.flows.length - (flowsEnd - step.flows) + walker.flows.length >= MAX_FLOWS) return false;
+      const flowShift = walker.flows.length - (flowsEnd - step.flows);
+      const literalShift = walker.literalAssignments.length - (literalsEnd - step.literals);
+      this.flows = [...this.flows.slice(0, step.flows), ...walker.flows, ...this.flows.slice(flowsEnd)];
+      this.literalAssignments = [
+        ...this.literalAssignments.slice(0, step.literals),
+        ...walker.literalAssignments,
+        ...this.literalAssignments.slice(literalsEnd),
+      ];
+      for (const s of this.steps.slice(i + 1)) {
+        s.flows += flowShift;
+        s.literals += literalShift;
+      }
+    }
+    return true;
+  }
+
+  /** The statements whose text names one of `functions` (by the last segment of its name), in order. */
+  private stepsNaming(functions: readonly string[]): number[] {
+    const out = new Set<number>();
+    const text = this.text;
+    for (const word of new Set(functions.map(lastSegment))) {
+      for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+        if (isWordChar(text.charCodeAt(i - 1)) || isWordChar(text.charCodeAt(i + word.length))) continue;
+        const k = this.stepAt(i);
+        if (k >= 0) out.add(k);
+      }
+    }
+    return [...out].sort((a, b) => a - b);
   }
 
   /**
@@ -295,6 +481,8 @@ export class IncrementalDocument {
         bound: state.bound,
         flows,
         literals,
+        functions: [],
+        firstScope: state.firstScope,
       })),
       walker: undefined,
       fragment: { ...range, gap: true, tree },
@@ -314,10 +502,13 @@ export class IncrementalDocument {
     literalsEnd: number,
   ): void {
     const { start, delta } = edit;
+    // Flows before the edit may go through a helper after it: their paths move too.
     this.flows = [
-      ...this.flows.slice(0, flowsFrom),
+      ...(delta === 0
+        ? this.flows.slice(0, flowsFrom)
+        : this.flows.slice(0, flowsFrom).map((f) => movedFlow(f, start, delta))),
       ...flows,
-      ...this.flows.slice(flowsEnd).map((f) => moveFlow(f, delta, start)),
+      ...this.flows.slice(flowsEnd).map((f) => movedFlow(f, start, delta)),
     ];
     this.literalAssignments = [
       ...this.literalAssignments.slice(0, literalsFrom),
@@ -326,12 +517,17 @@ export class IncrementalDocument {
     ];
     const flowShift = flows.length - (flowsEnd - flowsFrom);
     const literalShift = assignments.length - (literalsEnd - literalsFrom);
+    const scopeShift =
+      r.steps.reduce((n, s) => n + s.functions.length, 0) -
+      this.steps.slice(r.from, r.to).reduce((n, s) => n + s.functions.length, 0);
+    this.scopes += scopeShift;
     const after = this.steps.slice(r.to);
     for (const s of after) {
       s.start += delta;
       s.end += delta;
       s.flows += flowShift;
       s.literals += literalShift;
+      s.firstScope += scopeShift;
       if (delta !== 0) s.env = movedTaints(s.env, start, delta);
     }
     this.steps.splice(r.from, r.to - r.from, ...r.steps);
@@ -396,15 +592,28 @@ export class IncrementalDocument {
 
   /** The re-parsable definition that holds [start, oldEnd) strictly inside, or -1. */
   private stepAround(start: number, oldEnd: number): number {
+    const k = this.lastStartingAt(start);
+    const s = this.steps[k];
+    return s && s.alone && s.start < start && oldEnd <= s.end ? k : -1;
+  }
+
+  /** The statement that holds `offset`, or -1. */
+  private stepAt(offset: number): number {
+    const k = this.lastStartingAt(offset);
+    const s = this.steps[k];
+    return s && s.start <= offset && offset < s.end ? k : -1;
+  }
+
+  /** The last statement that starts at or before `offset` (the first when none does). */
+  private lastStartingAt(offset: number): number {
     let lo = 0;
     let hi = this.steps.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.steps[mid].start <= start) lo = mid;
+      if (this.steps[mid].start <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const s = this.steps[lo];
-    return s && s.alone && s.start < start && oldEnd <= s.end ? lo : -1;
+    return lo;
   }
 
   /**
@@ -461,6 +670,41 @@ function countLines(text: string, from: number, to: number): number {
 
 function moveSpan<T extends { offset: number }>(span: T, delta: number): T {
   return { ...span, offset: span.offset + delta };
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/** A path's steps in this file at or after `start` moved by `delta`; steps in other files stay. */
+function movedSteps(steps: readonly PathStep[], start: number, delta: number): readonly PathStep[] {
+  if (!steps.some((x) => x.path === undefined && x.span.offset >= start)) return steps;
+  return steps.map((x) =>
+    x.path === undefined && x.span.offset >= start ? { ...x, span: moveSpan(x.span, delta) } : x,
+  );
+}
+
+/** A flow with its places at or after `start` moved by `delta`, the helpers its path goes through included. */
+function movedFlow(f: Flow, start: number, delta: number): Flow {
+  const move = <T extends { offset: number }>(x: T): T => (x.offset >= start ? moveSpan(x, delta) : x);
+  return {
+    ...f,
+    sink: { ...f.sink, span: move(f.sink.span) },
+    span: move(f.span),
+    interpolation: f.interpolation && move(f.interpolation),
+    via: f.via && { ...move(f.via), origin: f.via.origin && { ...f.via.origin, span: move(f.via.origin.span) } },
+    ...(f.steps && { steps: movedSteps(f.steps, start, delta) }),
+  };
+}
+
+function movedSummary(s: FunctionSummary, start: number, delta: number): FunctionSummary {
+  if (delta === 0) return s;
+  return { ...s, sinks: s.sinks.map((p) => ({ ...p, steps: movedSteps(p.steps, start, delta) })) };
+}
+
+/** Two summaries alike in everything a caller's finding shows. */
+function sameSummary(a: FunctionSummary | undefined, b: FunctionSummary | undefined): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function moveFinding(f: Finding, delta: number): Finding {

@@ -386,6 +386,8 @@ export class FlowWalker {
   private readonly objects = new Map<string, Map<string, Taint>>();
   /** Set once the budget ran out or the flows reached `MAX_FLOWS`: the flows found so far are kept, the rest of the file is not read. */
   stoppedBy: 'time' | 'flows' | undefined;
+  /** False when the summaries still changed in the last round allowed: they are then not a fixed point. */
+  summariesSettled = true;
   private steps = 0;
 
   get stopped(): boolean {
@@ -498,23 +500,59 @@ export class FlowWalker {
     this.fields.clear();
     for (const [n, k] of bound) this.bound.set(n, k);
     const text = node.text;
-    if (prefilter.test(text) || [...env.keys()].some((name) => text.includes(name))) this.walk(node, env);
+    // A statement that is not a definition is always walked, as `walkModule` walks it.
+    if (
+      !this.isDefinition(node) ||
+      prefilter.test(text) ||
+      [...env.keys()].some((name) => text.includes(name)) ||
+      [...this.summaries].some(([n, s]) => s.returns && text.includes(lastSegment(n)))
+    )
+      this.walk(node, env);
     return new Map(this.bound);
   }
 
-  /** True when some function of the walked file passes data on to a sink or returns it (a summary). */
-  hasSummaries(): boolean {
-    return this.summaries.size > 0;
+  /** The summaries the walk used, by function name: what an incremental analysis keeps between edits. */
+  summaryTable(): Map<string, FunctionSummary> {
+    return new Map(this.summaries);
+  }
+
+  /** Takes the summaries of an earlier walk of the file instead of summarising its functions. */
+  adoptSummaries(table: ReadonlyMap<string, FunctionSummary>): void {
+    this.summaries = new Map();
+    this.summaryNames = new Map();
+    for (const [name, summary] of table) this.setSummary(name, summary);
   }
 
   /**
-   * True when a function inside `node`, summarised alone, passes data on or returns it. An edit
-   * is re-walked alone only in a file with no summaries, and only while it makes none: a new
-   * summary changes what its callers elsewhere in the file report.
+   * The scopes inside `node` (itself included), in source order, with the name callers use
+   * when the scope is a named function: the summary pass reads the named ones, unless a name
+   * is defined twice in the file, and only the file's first `MAX_SUMMARISED_FUNCTIONS` scopes.
    */
-  summarisesWithin(node: SyntaxNode): boolean {
-    this.summarise(node, undefined, new Map());
-    return this.summaries.size > 0;
+  scopesIn(node: SyntaxNode): { name?: string; offset: number }[] {
+    return node
+      .descendantsOfType([...this.d.scopes])
+      .map((n) => ({ name: this.d.functionOf(n)?.name, offset: n.startIndex }));
+  }
+
+  /**
+   * Summarises the named functions inside `roots` that `include` admits again, the adopted
+   * summaries of the rest of the file held fixed, until none of theirs changes. False when
+   * the rounds or the budget ran out first: the summaries are then not what a whole walk finds.
+   */
+  summariseAgain(roots: readonly SyntaxNode[], include: (name: string) => boolean): boolean {
+    const fns = roots.flatMap((r) => this.functionsOf(r)).filter((fn) => include(fn.name));
+    for (let round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
+      let changed = false;
+      for (const fn of fns) {
+        const before = summaryKey(this.summaries, [fn.name]);
+        const summary = this.summariseOne(fn);
+        if (this.stopped) return false;
+        this.setSummary(fn.name, summary);
+        if (summaryKey(this.summaries, [fn.name]) !== before) changed = true;
+      }
+      if (!changed) return true;
+    }
+    return false;
   }
 
   /** The summarised functions a text may call: those whose name, as its last segment, appears in it. */
@@ -581,8 +619,9 @@ export class FlowWalker {
         this.setSummary(fn.name, summary);
         if (summaryKey(this.summaries, [fn.name]) !== before) changed = true;
       }
-      if (!changed) break;
+      if (!changed) return;
     }
+    this.summariesSettled = false;
   }
 
   /** Walks one function with stand-ins for its parameters and reads off where they went. */
