@@ -7,6 +7,7 @@ import {
   DatasetScanner,
   DEFAULT_BOUNDS,
   datasetFormatOf,
+  isJsonRecords,
   sampleOf,
   seededRandom,
   type DatasetSample,
@@ -17,18 +18,26 @@ import { openRegular } from './confine';
 
 export type DatasetRead = { ok: true; sample: DatasetSample } | { ok: false; reason: string };
 
+/** What a reader is told while it reads: whether to stop, and where to say it has got to. */
+export interface ReadSignal {
+  readonly cancelled: boolean;
+  /** Bytes of the file read so far, of `size` (called once per chunk). */
+  progress?(read: number, size: number): void;
+}
+
 /** Bytes read from disk per chunk. */
 const CHUNK_BYTES = 1024 * 1024;
 
 const readAsync = promisify(read);
 
 /** The file's bytes in fresh chunks (the scanner keeps views into them), never past the size it reported. */
-async function* chunks(fd: number, size: number): AsyncGenerator<Buffer> {
+async function* chunks(fd: number, size: number, signal?: ReadSignal): AsyncGenerator<Buffer> {
   for (let at = 0; at < size;) {
     const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - at));
     const { bytesRead } = await readAsync(fd, buf, 0, buf.length, at);
     if (bytesRead === 0) return;
     at += bytesRead;
+    signal?.progress?.(at, size);
     yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
   }
 }
@@ -43,7 +52,7 @@ export async function readDataset(
   file: string,
   format: RecordFormat | undefined = datasetFormatOf(file)?.format,
   bounds: SampleBounds = DEFAULT_BOUNDS,
-  signal?: { readonly cancelled: boolean },
+  signal?: ReadSignal,
 ): Promise<DatasetRead> {
   const kind = datasetFormatOf(file);
   const opened = openRegular(file);
@@ -58,7 +67,7 @@ export async function readDataset(
     if (!format) return { ok: false, reason: 'not a data file' };
     if (format === 'parquet') return await readParquet(fd, size, bounds, signal);
     const scanner = new DatasetScanner(format, bounds);
-    const raw = Readable.from(chunks(fd, size), { objectMode: false });
+    const raw = Readable.from(chunks(fd, size, signal), { objectMode: false });
     let complete = true;
     let stopped = false;
     if (kind?.compression === 'zstd') {
@@ -95,12 +104,7 @@ export async function readDataset(
 }
 
 /** Parquet: the first rows, then seeded windows of rows spread over the file, within the bounds. */
-async function readParquet(
-  fd: number,
-  size: number,
-  bounds: SampleBounds,
-  signal?: { readonly cancelled: boolean },
-): Promise<DatasetRead> {
+async function readParquet(fd: number, size: number, bounds: SampleBounds, signal?: ReadSignal): Promise<DatasetRead> {
   // hyparquet is an ES module: loaded when a Parquet file is first read.
   const { parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   let bytesRead = 0;
@@ -163,4 +167,59 @@ async function readParquet(
   const seen = new Set<number>();
   const unique = rows.filter((r) => !seen.has(r.index) && seen.add(r.index));
   return { ok: true, sample: sampleOf(unique, total, bound) };
+}
+
+/** Characters of a text pushed per slice: the event loop is given back between slices. */
+const TEXT_SLICE_CHARS = 1024 * 1024;
+
+/**
+ * Samples a data file held as text (an editor's document) like a streamed one: the text is
+ * encoded and pushed a slice at a time, and between slices other work runs, so a large
+ * document does not hold up the requests that arrive while it is read.
+ */
+export async function sampleText(
+  text: string,
+  format: Exclude<RecordFormat, 'parquet'>,
+  bounds: SampleBounds = DEFAULT_BOUNDS,
+  signal?: ReadSignal,
+): Promise<DatasetRead> {
+  const scanner = new DatasetScanner(format, bounds);
+  const encoder = new TextEncoder();
+  let complete = true;
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(text.length, at + TEXT_SLICE_CHARS);
+    // A slice never ends between the two halves of a surrogate pair.
+    if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1])) end--;
+    const bytes = encoder.encode(text.slice(at, end));
+    at = end;
+    if (!scanner.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) {
+      complete = false;
+      break;
+    }
+    signal?.progress?.(at, text.length);
+    if (at < text.length) await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.cancelled) {
+      complete = false;
+      break;
+    }
+  }
+  return { ok: true, sample: scanner.finish(text.length, complete) };
+}
+
+/** The record format of a file the server and the CLI stream as data: by its name, or a `.json` file holding an array of records. */
+export function streamedFormatOf(abs: string): RecordFormat | undefined {
+  const named = datasetFormatOf(abs)?.format;
+  if (named) return named;
+  if (!/\.json$/i.test(abs)) return undefined;
+  const opened = openRegular(abs);
+  if (!opened.ok) return undefined;
+  try {
+    const head = Buffer.alloc(Math.min(4096, opened.size));
+    const n = readSync(opened.fd, head, 0, head.length, 0);
+    return isJsonRecords(head.subarray(0, n).toString('utf8')) ? 'json' : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(opened.fd);
+  }
 }
