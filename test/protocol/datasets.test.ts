@@ -5,7 +5,6 @@ import {
   mkdtempSync,
   openSync,
   rmSync,
-  statSync,
   utimesSync,
   writeFileSync,
   writeSync,
@@ -28,6 +27,7 @@ import {
   type Hover,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
+import { LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
 import { TestClient } from '../support/lsp-client';
 
 const MANIFEST = [
@@ -53,6 +53,16 @@ const TICKETS = [
 ]
   .map((r) => JSON.stringify(r))
   .join('\n');
+
+/** An axolotl config that trains on the CSV file: the file is a dataset node of the lineage graph. */
+const TRAIN_CONFIG = [
+  'base_model: meta-llama/Llama-3.1-8B',
+  'datasets:',
+  '  - path: data/loose.csv',
+  '    type: alpaca',
+  'output_dir: ./out',
+  '',
+].join('\n');
 
 const LOOSE = ['id,ssn,note', '1,512-44-1234,late', '2,513-44-2345,broken', ''].join('\n');
 
@@ -89,6 +99,7 @@ describe('training data files in the language server', () => {
     writeFileSync(path.join(dir, 'data', 'tickets', 'march.jsonl'), TICKETS + '\n');
     writeFileSync(path.join(dir, 'data', 'loose.csv'), LOOSE);
     writeFileSync(path.join(dir, 'notes.py'), 'print("hello")\n');
+    writeFileSync(path.join(dir, 'train.yaml'), TRAIN_CONFIG);
     // Larger than the reading bound: reading stops at the bound, which takes long enough to be seen.
     writeBig(path.join(dir, 'data', 'big.jsonl'), 150);
     writeBig(path.join(dir, 'data', 'bigger.jsonl'), 150);
@@ -129,15 +140,9 @@ describe('training data files in the language server', () => {
   });
 
   it('re-checks the data files from what was read when the manifest is edited, and the fix declares the field', async () => {
-    // The file on disk now holds no address in `cc`, at the same size and modification time:
-    // only a new reading would see it, and a manifest edit must not read the data again.
     const file = path.join(dir, 'data', 'tickets', 'march.jsonl');
-    const { atime, mtime } = statSync(file);
-    writeFileSync(
-      file,
-      TICKETS.replace(/"cc":"([^"@]*)@([^"]*)"/g, (_, a: string, b: string) => `"cc":"${a}_${b}"`) + '\n',
-    );
-    utimesSync(file, atime, mtime);
+    const when = new Date('2026-01-01T00:00:00Z');
+    utimesSync(file, when, when);
     const uri = await client.open('governance.yaml', 'yaml');
     const pull = async () =>
       (
@@ -156,6 +161,13 @@ describe('training data files in the language server', () => {
     assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions.map((a) => a.title)));
     const [edit] = fix.edit.changes[uri];
     assert.equal(edit.newText.trim(), '- contact');
+    // The file on disk now holds no address in `cc`, at the same size and modification time:
+    // only a new reading would see it, and a manifest edit must not read the data again.
+    writeFileSync(
+      file,
+      TICKETS.replace(/"cc":"([^"@]*)@([^"]*)"/g, (_, a: string, b: string) => `"cc":"${a}_${b}"`) + '\n',
+    );
+    utimesSync(file, when, when);
     await client.change(uri, MANIFEST.replace('      - ticket_body\n', '      - ticket_body\n      - contact\n'));
     const after = (await pull()).filter((d) => d.code === 'CG404').map((d) => d.message);
     assert.deepEqual(after, [
@@ -230,6 +242,16 @@ describe('training data files in the language server', () => {
       report.items.map((d) => d.message),
       ['CrownGuard data file not read: reading was cancelled'],
     );
+  });
+
+  it("shows a dataset node's content in the lineage graph: how many sensitive fields, over how many records", async () => {
+    const graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
+    const node = graph.nodes.find((n) => n.id === 'data/loose.csv');
+    assert.ok(node, JSON.stringify(graph.nodes.map((n) => n.id)));
+    assert.equal(node.kind, 'dataset');
+    assert.equal(node.content, 'content: 1 sensitive field (all 2 records read)');
+    // Nodes that are no data file of the workspace have none.
+    assert.ok(graph.nodes.filter((n) => n.id !== 'data/loose.csv').every((n) => n.content === undefined));
   });
 
   it('hovers on a field’s first occurrence with what was found and in how many sampled records', async () => {

@@ -11,6 +11,7 @@ import {
   sampleOf,
   seededRandom,
   type DatasetSample,
+  type Finding,
   type RecordFormat,
   type SampleBounds,
 } from '../core';
@@ -222,4 +223,29 @@ export function streamedFormatOf(abs: string): RecordFormat | undefined {
   } finally {
     closeSync(opened.fd);
   }
+}
+
+function thousands(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function rough(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1).replace(/\.0$/, '')}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1).replace(/\.0$/, '')}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(0)}k`;
+  return thousands(n);
+}
+
+/**
+ * What a dataset's data file holds, in one line for a lineage node: how many of its fields are
+ * sensitive (one CG203 finding each) and how much of the file that rests on. Counts only.
+ */
+export function contentLine(findings: readonly Finding[], sample: DatasetSample): string {
+  const fields = findings.filter((f) => f.ruleId === 'CG203').length;
+  const sampled = sample.records.filter((r) => r.value).length;
+  const of =
+    sample.exact && sampled >= sample.total
+      ? `all ${thousands(sampled)} records read`
+      : `sampled ${thousands(sampled)} of ${sample.exact ? thousands(sample.total) : `~${rough(sample.total)}`} records`;
+  return `content: ${fields === 0 ? 'no' : fields} sensitive field${fields === 1 ? '' : 's'} (${of})`;
 }

@@ -48,6 +48,7 @@ import {
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
+import { contentLine } from '../host/datasets';
 import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
@@ -474,6 +475,27 @@ export class Workspace {
       findings.push(...result.findings.filter((f) => f.path === own));
     }
     return findings;
+  }
+
+  /**
+   * What the data file a dataset node names (`relative` to the folder of `scope`) holds, as the
+   * node's content line; undefined when the node is no data file of the folder.
+   */
+  async dataContent(scope: string | undefined, relative: string): Promise<string | undefined> {
+    const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
+    const root = folder ? fsPath(folder) : undefined;
+    if (!folder || !root || relative.includes('..')) return undefined;
+    const settings = await this.settings(folder);
+    const abs = path.join(root, relative);
+    const format = this.data.dataFiles(this.files.files(root, settings)).get(abs);
+    if (!format || !settings.enable) return undefined;
+    const outcome = await this.dataSample(abs, format);
+    if (!outcome.ok) return undefined;
+    const governance = await this.governanceFor(pathToFileURL(abs).href);
+    return contentLine(
+      this.engine.analyzeDataset(relative, outcome.sample, governance.governance, settings).findings,
+      outcome.sample,
+    );
   }
 
   /**
