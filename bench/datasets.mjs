@@ -6,20 +6,34 @@
 // e-mail address and one in 200 with an SSN, then for each file:
 //   - runs `crownguard check` on it (a child process): time to the first diagnostic line, total
 //     time and the child's peak RSS;
-//   - reads the same file once in 1 MiB chunks (the floor), and prints the ratio.
+//   - reads the same file once in 1 MiB chunks (the floor), and prints the ratio;
+//   - in the editor: the language server asked for the file's diagnostics over the protocol, as
+//     VS Code does for a file it does not hand over (over 50 MB): time to the diagnostics, the
+//     latency of hovers on another file sent every 50 ms meanwhile, and the server's peak RSS.
 // The check reads at most its byte bound (128 MiB by default) and samples 1,000 records, so on a
 // large file the ratio is below 1: that is the point of sampling.
 //
 //   node bench/datasets.mjs                 # 1 GB JSONL, 200 MB Parquet (needs npm run build)
 //   node bench/datasets.mjs --smoke         # a few MB each (CI)
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { rng } from './generate.mjs';
+import { quantile, rpc, startServer } from './lsp.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -140,6 +154,57 @@ function check(file) {
 }
 
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+/** The server's peak resident set (KiB), from /proc where there is one. */
+function peakRss(pid) {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+/** The data file's diagnostics pulled from a running language server, hovers on another file answered meanwhile. */
+async function editor(file) {
+  const other = path.join(dir, 'notes.py');
+  writeFileSync(other, 'print("hello")\n');
+  const { conn, stop, pid } = await startServer(dir, {
+    textDocument: { diagnostic: {} },
+    window: { workDoneProgress: true },
+    workspace: {},
+  });
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  try {
+    const uri = pathToFileURL(other).href;
+    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'python', version: 1, text: 'print("hello")\n' },
+    });
+    const hover = () =>
+      conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 1 } });
+    await hover(); // the parsers are loaded
+    const t = performance.now();
+    let done = false;
+    const pulled = conn
+      .sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri: pathToFileURL(file).href } })
+      .then((r) => ((done = true), r));
+    const hovers = [];
+    while (!done) {
+      const h = performance.now();
+      await hover();
+      hovers.push(performance.now() - h);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const report = await pulled;
+    const ms = performance.now() - t;
+    const fields = report.items.filter((d) => d.code === 'CG203').length;
+    if (fields < 2)
+      throw new Error(`expected findings for contact and ssn from the server, got ${JSON.stringify(report)}`);
+    hovers.sort((a, b) => a - b);
+    return { ms, hovers, rss: peakRss(pid) };
+  } finally {
+    await stop();
+  }
+}
 const rows = [];
 try {
   const jsonl = path.join(dir, 'tickets.jsonl');
@@ -170,6 +235,20 @@ try {
     });
   }
   console.table(rows);
+  const editorRows = [];
+  for (const file of [jsonl, parquet]) {
+    const r = await editor(file);
+    editorRows.push({
+      file: path.basename(file),
+      'diagnostics pulled in': fmt(r.ms),
+      'hovers meanwhile': r.hovers.length,
+      'hover p50': `${quantile(r.hovers, 0.5).toFixed(0)} ms`,
+      'hover max': `${r.hovers[r.hovers.length - 1].toFixed(0)} ms`,
+      'server peak RSS': `${(r.rss / 1024).toFixed(0)} MiB`,
+    });
+  }
+  console.log('In the editor (the language server, a document pull over the protocol):');
+  console.table(editorRows);
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }

@@ -37,6 +37,11 @@ export interface LineageNodeInfo {
   /** The tier's position in the governance manifest's order (0 the least sensitive), for colouring. */
   tierRank?: number;
   crownJewel: boolean;
+  /**
+   * For a dataset whose data file is in the workspace: what its sampled records hold, in counts,
+   * e.g. `content: 3 sensitive fields (sampled 1,000 of ~2.1M records)`. Never a value.
+   */
+  content?: string;
   /** Where the node is declared. */
   location: LineageLocation;
 }

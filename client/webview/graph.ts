@@ -196,8 +196,9 @@ function drawNode(root: Element, n: LaidOutNode): void {
   el('rect', { width: n.width, height: n.height, rx: 6 }, group);
   el('text', { x: 8, y: 15, class: 'id' }, group).textContent = n.id;
   el('text', { x: 8, y: 29, class: 'meta' }, group).textContent = `${n.kind}${n.tier ? ' · ' + n.tier : ''}`;
+  if (n.content) el('text', { x: 8, y: 43, class: 'meta content' }, group).textContent = n.content;
   el('title', {}, group).textContent =
-    `${n.id}\n${n.kind}${n.tier ? `, tier ${n.tier}` : ''}\nClick or Enter: open where it is declared, beside the graph. Double-click, Alt+click or Space: focus on it.`;
+    `${n.id}\n${n.kind}${n.tier ? `, tier ${n.tier}` : ''}${n.content ? `\n${n.content}` : ''}\nClick or Enter: open where it is declared, beside the graph. Double-click, Alt+click or Space: focus on it.`;
   group.addEventListener('click', (ev) => {
     clearTimeout(clickTimer);
     if (ev.altKey) return vscode.postMessage({ type: 'focus', id: n.id, depth: depth() });

@@ -219,7 +219,7 @@ describe('compressed and columnar data files, read by the host', () => {
     assert.deepEqual(
       r.findings.map((f) => f.message),
       [
-        `Training data field \`contact\`: email addresses in ${read.sample.records.length} of ${read.sample.records.length} sampled records of 5,000`,
+        `Training data field \`contact\`: email addresses in ${read.sample.records.length.toLocaleString('en-US')} of ${read.sample.records.length.toLocaleString('en-US')} sampled records of 5,000`,
       ],
     );
   });

@@ -44,7 +44,17 @@ export class TestClient {
   /** What the server answered to initialize. */
   initializeResult?: InitializeResult;
   /** The `$/progress` values the server sent, in order (begin, report, end). */
-  readonly progress: { kind: string; title?: string; message?: string; percentage?: number }[] = [];
+  readonly progress: {
+    kind: string;
+    title?: string;
+    message?: string;
+    percentage?: number;
+    cancellable?: boolean;
+    /** The progress it belongs to. */
+    token?: string | number;
+  }[] = [];
+  /** The tokens of the progresses the server created (window/workDoneProgress/create), in order. */
+  readonly progressTokens: (string | number)[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   private readonly stderr: string[] = [];
@@ -75,9 +85,12 @@ export class TestClient {
       Promise.all(p.items.map(async (i) => (await options.configuration?.(i.scopeUri)) ?? null)),
     );
     connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onNotification('$/progress', (p: { value: TestClient['progress'][number] }) => {
-      client.progress.push(p.value);
+    connection.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+      client.progressTokens.push(p.token);
+      return null;
+    });
+    connection.onNotification('$/progress', (p: { token: string | number; value: TestClient['progress'][number] }) => {
+      client.progress.push({ ...p.value, token: p.token });
       client.wake();
     });
     connection.onRequest('workspace/diagnostic/refresh', () => {

@@ -102,7 +102,7 @@ class LineageTree implements TreeDataProvider<TreeItem> {
         // Unique per path, so the same node can appear under several parents.
         item.id = [...path, n.id].join('\u0000');
         item.description = n.tier ?? '';
-        item.tooltip = `${n.id}\n${describe(n)}${n.detail ? `\n${n.detail}` : ''}`;
+        item.tooltip = `${n.id}\n${describe(n)}${n.detail ? `\n${n.detail}` : ''}${n.content ? `\n${n.content}` : ''}`;
         item.iconPath = new ThemeIcon(ICONS[n.kind] ?? 'circle-outline');
         item.contextValue = 'crownguard.lineageNode';
         item.command = { command: 'crownguard.openLineageNode', title: 'Open', arguments: [n.location] };

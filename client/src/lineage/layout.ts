@@ -8,6 +8,8 @@ export * from './view';
 import { DEFAULT_ASPECT_RATIO, MAX_NODES, type LaidOut, type ViewState } from './view';
 
 const NODE_HEIGHT = 36;
+/** A node with a content line is one line taller. */
+const CONTENT_HEIGHT = 14;
 const CHAR_WIDTH = 7;
 
 /** The node ids within `depth` hops of `focus`, each marked upstream or downstream. */
@@ -86,8 +88,11 @@ export async function layout(g: LineageGraphInfo, state: ViewState): Promise<Lai
     },
     children: shown.map((n) => ({
       id: n.id,
-      width: Math.min(320, 24 + CHAR_WIDTH * Math.max(n.id.length, n.kind.length + (n.tier?.length ?? 0) + 3)),
-      height: NODE_HEIGHT,
+      width: Math.min(
+        n.content ? 440 : 320,
+        24 + CHAR_WIDTH * Math.max(n.id.length, n.kind.length + (n.tier?.length ?? 0) + 3, n.content?.length ?? 0),
+      ),
+      height: NODE_HEIGHT + (n.content ? CONTENT_HEIGHT : 0),
     })),
     edges: edges.map((e, i): ElkExtendedEdge => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };
@@ -114,6 +119,7 @@ export async function layout(g: LineageGraphInfo, state: ViewState): Promise<Lai
         tier: n.tier,
         shade: n.tier !== undefined ? shadeOf.get(n.tier) : undefined,
         crownJewel: n.crownJewel,
+        ...(n.content ? { content: n.content } : {}),
         location: n.location,
         x: p.x ?? 0,
         y: p.y ?? 0,

@@ -35,6 +35,8 @@ export interface LaidOutNode {
   /** 0 to 3: the tier's place among the tiers in the graph, least sensitive first, for its colour. */
   shade?: number;
   crownJewel: boolean;
+  /** A dataset's content line (what its data file's sampled records hold), when its file was read. */
+  content?: string;
   location: LineageLocation;
   x: number;
   y: number;

@@ -7,10 +7,12 @@ import {
   maskId,
   unmaskId,
   type Engine,
+  type Governance,
   type Hop,
   type Source,
   type Subgraph,
 } from '../core';
+import { contentLine, readDataset, streamedFormatOf } from '../host/datasets';
 import { producerUri } from '../host/docs';
 import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
@@ -91,7 +93,7 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
         }),
       };
     default:
-      return { ok: true, output: lineageText(sub, lineOf) };
+      return { ok: true, output: lineageText(sub, lineOf, await datasetContents(engine, o.root, sub, gov.governance)) };
   }
 }
 
@@ -133,4 +135,27 @@ function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineO
     return `  ${s.id} (${s.kind}, ${tier}${s.decides ? '; decides the tier' : ''}) ${s.file}:${s.line}`;
   });
   return [...chain, ...(list.length ? ['sources:', ...list] : [])].join('\n') + '\n';
+}
+
+/** The content lines of the shown dataset nodes that name a data file under `root`, by masked id. */
+async function datasetContents(
+  engine: Engine,
+  root: string,
+  shown: Subgraph,
+  governance: Governance,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const n of shown.nodes) {
+    // Only files inside the folder: a remote URI or a path leading out of it is never read.
+    if (n.kind !== 'dataset' || path.isAbsolute(n.id) || n.id.split('/').includes('..') || n.id.includes('://'))
+      continue;
+    const abs = path.join(root, n.id);
+    const format = streamedFormatOf(abs);
+    if (!format) continue;
+    const read = await readDataset(abs, format);
+    if (!read.ok) continue;
+    const findings = engine.analyzeDataset(n.id, read.sample, governance).findings;
+    out.set(maskId(n.id), contentLine(findings, read.sample));
+  }
+  return out;
 }

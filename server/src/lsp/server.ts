@@ -8,6 +8,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
   type DidChangeWorkspaceFoldersParams,
+  type CancellationToken,
   type DocumentDiagnosticParams,
   TextDocumentSyncKind,
   type Connection,
@@ -144,6 +145,7 @@ export function startServer(connection: Connection): void {
         const workspace = new Workspace(connection, loaded, documents);
         workspace.notebooks = notebooks;
         workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
+        workspace.workDoneProgress = capabilities.workDoneProgress;
         // Folders whose uri is not a string are left out rather than trusted.
         workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) =>
           typeof f?.uri === 'string' ? [f.uri] : [],
@@ -223,9 +225,9 @@ export function startServer(connection: Connection): void {
     request(
       'textDocument/diagnostic',
       onDocument,
-      withContext(async (ctx, params: DocumentDiagnosticParams) => {
+      withContext(async (ctx, params: DocumentDiagnosticParams, token: CancellationToken) => {
         try {
-          return await onDocumentDiagnostic(ctx, params);
+          return await onDocumentDiagnostic(ctx, params, token);
         } finally {
           startupStep('first document diagnostics answered');
           answerFirstPull();

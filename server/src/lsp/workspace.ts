@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  LSPErrorCodes,
   NotebookCellKind,
+  ResponseError,
   TextDocuments,
+  type CancellationToken,
   type NotebookDocuments,
   type NotebookDocument,
   type Connection,
@@ -14,7 +17,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   completeAt,
+  datasetFormatOf,
   describeKeyAt,
+  isJsonRecords,
   linkCandidates,
   DEFAULT_SETTINGS,
   maskId,
@@ -38,13 +43,16 @@ import {
   type SourceFile,
   type Span,
   type Completion,
+  type RecordFormat,
 } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
+import { contentLine } from '../host/datasets';
 import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
+import { DataSamples, ReadCancelled, type DataOutcome } from './state/datasets';
 import { SavedFiles } from './state/files';
 import { GovernanceState } from './state/governance';
 import { LineageViews, type LineageView } from './state/lineage';
@@ -101,6 +109,10 @@ export class Workspace {
   /** Requests the user is waiting for (every one but the workspace scan) now being served. */
   private inForeground = 0;
   private readonly idleWaiters: (() => void)[] = [];
+  /** Whether the client shows progress the server starts: a large data file's reading does. */
+  workDoneProgress = false;
+  /** The data files' samples, read once per size and modification time (or open document version). */
+  private readonly data: DataSamples;
 
   constructor(
     connection: Connection,
@@ -110,6 +122,12 @@ export class Workspace {
     this.settingsState = new SettingsState(connection);
     this.governance = new GovernanceState(engine, documents, this.files, this.settingsState, (u) => this.folderOf(u));
     this.lineageViews = new LineageViews(engine, documents, this.files, this.settingsState, this.governance);
+    this.data = new DataSamples(async (title) => {
+      if (!this.workDoneProgress) return undefined;
+      const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+      progress?.begin(title, 0, undefined, true);
+      return progress;
+    });
   }
 
   /** Whether the client answers workspace/configuration; without it, every resource has the defaults. */
@@ -354,7 +372,11 @@ export class Workspace {
    * The core's findings and notes for one document at its current version: an open one (whose
    * tree is kept for the next keystroke) or a saved file's text (`open: false`).
    */
-  async analyze(doc: TextDocument, open = true): Promise<{ findings: Finding[]; notes: Note[] }> {
+  async analyze(
+    doc: TextDocument,
+    open = true,
+    token?: CancellationToken,
+  ): Promise<{ findings: Finding[]; notes: Note[] }> {
     const notebook = this.notebooks?.findNotebookDocumentForCell(doc.uri);
     if (notebook) return this.analyzeCell(notebook, doc);
     const folder = this.folderOf(doc.uri);
@@ -366,12 +388,25 @@ export class Workspace {
     const root = folder ? fsPath(folder) : undefined;
     const own = fsPath(doc.uri);
     const relative = root && own ? path.relative(root, own).split(path.sep).join('/') : doc.uri;
+    const data = textDataFormat(doc.uri, file.text);
+    if (data)
+      return this.analyzeData(
+        doc.uri,
+        relative,
+        settings,
+        this.data.fromText(doc.uri, doc.version, file.text, data, token),
+      );
     const kind = fileKindOf(doc.uri, file.text, settings);
     const scope = kind ? scopeOf(kind) : 'file';
     if (scope === 'governance') {
-      // The manifest's own findings, and those of the workspace-wide checks about its assets.
+      // The manifest's own findings, those of the workspace-wide checks about its assets, and
+      // those its assets' data files show (fields they hold that the assets do not declare).
       return {
-        findings: [...this.governance.ownFindings(doc.uri, file), ...(await this.manifestFindings(doc.uri, relative))],
+        findings: [
+          ...this.governance.ownFindings(doc.uri, file),
+          ...(await this.manifestFindings(doc.uri, relative)),
+          ...(await this.dataFindingsOnManifest(doc.uri, token)),
+        ],
         notes: [],
       };
     }
@@ -379,6 +414,105 @@ export class Workspace {
     const governance = await this.governanceFor(doc.uri);
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
+  }
+
+  /**
+   * A data file's own findings (CG203, CG405) and notes from its sample, once it is read. The
+   * request waits for the reading without holding up any other: the reading is streamed.
+   */
+  private async analyzeData(
+    uri: string,
+    relative: string,
+    settings: Settings,
+    reading: Promise<DataOutcome> | DataOutcome,
+  ): Promise<{ findings: Finding[]; notes: Note[] }> {
+    const outcome = await cancellable(Promise.resolve(reading));
+    if (!outcome.ok)
+      return { findings: [], notes: [{ path: relative, message: `data file not read: ${outcome.reason}` }] };
+    const governance = await this.governance.withText(uri);
+    const result = this.engine.analyzeDataset(
+      relative,
+      outcome.sample,
+      governance.result.governance,
+      settings,
+      governance.text,
+    );
+    return { findings: result.findings.filter((f) => f.path === relative), notes: result.notes };
+  }
+
+  /** A data file's sample: from the open document's text, or from disk. */
+  private dataSample(abs: string, format: RecordFormat, token?: CancellationToken): Promise<DataOutcome> {
+    const uri = pathToFileURL(abs).href;
+    const open = this.documents.get(uri);
+    const fromText = open ? textDataFormat(uri, open.getText()) : undefined;
+    return open && fromText
+      ? this.data.fromText(uri, open.version, open.getText(), fromText, token)
+      : this.data.fromDisk(abs, format, token);
+  }
+
+  /** The findings about the manifest at `uri` that the data files it governs show (CG404, with the fix). */
+  private async dataFindingsOnManifest(uri: string, token?: CancellationToken): Promise<Finding[]> {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    if (!folder || !root) return [];
+    const settings = await this.settings(folder);
+    const governance = await this.governance.withText(uri);
+    const own = governance.result.governance.path;
+    if (!own || !settings.enable) return [];
+    const findings: Finding[] = [];
+    for (const [abs, format] of this.data.dataFiles(this.files.files(root, settings))) {
+      // A data file governed by a nearer manifest is that manifest's business.
+      if ((await this.governanceFor(pathToFileURL(abs).href)).governance.path !== own) continue;
+      const outcome = await cancellable(this.dataSample(abs, format, token));
+      if (!outcome.ok) continue;
+      const result = this.engine.analyzeDataset(
+        relativeTo(root, abs),
+        outcome.sample,
+        governance.result.governance,
+        settings,
+        governance.text,
+      );
+      findings.push(...result.findings.filter((f) => f.path === own));
+    }
+    return findings;
+  }
+
+  /**
+   * What the data file a dataset node names (`relative` to the folder of `scope`) holds, as the
+   * node's content line; undefined when the node is no data file of the folder.
+   */
+  async dataContent(scope: string | undefined, relative: string): Promise<string | undefined> {
+    const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
+    const root = folder ? fsPath(folder) : undefined;
+    if (!folder || !root || relative.includes('..')) return undefined;
+    const settings = await this.settings(folder);
+    const abs = path.join(root, relative);
+    const format = this.data.dataFiles(this.files.files(root, settings)).get(abs);
+    if (!format || !settings.enable) return undefined;
+    const outcome = await this.dataSample(abs, format);
+    if (!outcome.ok) return undefined;
+    const governance = await this.governanceFor(pathToFileURL(abs).href);
+    return contentLine(
+      this.engine.analyzeDataset(relative, outcome.sample, governance.governance, settings).findings,
+      outcome.sample,
+    );
+  }
+
+  /**
+   * What was found in the field whose first occurrence is at `offset` of a data document:
+   * kinds and counts of the sampled records, never a value.
+   */
+  async dataFieldAt(doc: TextDocument, offset: number): Promise<{ markdown: string; span: Span } | undefined> {
+    if (!textDataFormat(doc.uri, doc.getText())) return undefined;
+    const { findings } = await this.analyze(doc);
+    const at = findings.find(
+      (f) =>
+        f.ruleId === 'CG203' && f.span.length > 0 && offset >= f.span.offset && offset <= f.span.offset + f.span.length,
+    );
+    if (!at) return undefined;
+    // The finding's message already says it in counts and kinds: the hover says it as the field's.
+    const said = /^Training data field (`[^`]*`): (.*)$/s.exec(at.message);
+    return { markdown: said ? `field ${said[1]}: ${said[2]}` : at.message, span: at.span };
   }
 
   /**
@@ -427,8 +561,8 @@ export class Workspace {
   }
 
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */
-  async diagnose(doc: TextDocument, open = true): Promise<Diagnostic[]> {
-    const { findings, notes } = await this.analyze(doc, open);
+  async diagnose(doc: TextDocument, open = true, token?: CancellationToken): Promise<Diagnostic[]> {
+    const { findings, notes } = await this.analyze(doc, open, token);
     const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
     return [
       ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)),
@@ -454,6 +588,15 @@ export class Workspace {
     const c = await this.manifestContext(`${folder.replace(/\/$/, '')}/.crownguard`);
     const hash = createHash('sha1');
     for (const s of c?.sources ?? []) hash.update(s.path).update('\0').update(s.text).update('\0');
+    // The governance manifest's findings name what its data files hold: a changed data file changes them.
+    const root = fsPath(folder);
+    if (root)
+      for (const abs of this.data.dataFiles(this.files.files(root, settings)).keys())
+        hash
+          .update(abs)
+          .update('\0')
+          .update(this.data.statKey(abs) ?? '')
+          .update('\0');
     return { settings, id: String(this.results.identity(settings)), manifests: hash.digest('hex').slice(0, 12) };
   }
 
@@ -463,8 +606,14 @@ export class Workspace {
    * governance in force and what else the findings depend on, so an unchanged file is answered
    * from here; editing a manifest does not make every code file's result new.
    */
-  async diagnoseSaved(uri: string, folder: FolderIdentity): Promise<SavedResult | undefined> {
+  async diagnoseSaved(
+    uri: string,
+    folder: FolderIdentity,
+    token?: CancellationToken,
+  ): Promise<SavedResult | undefined> {
     const abs = fsPath(uri);
+    const data = abs ? this.savedDataFormat(uri, abs, folder.settings) : undefined;
+    if (abs && data) return this.diagnoseSavedData(uri, abs, data, folder, token);
     const text = abs ? this.files.text(abs) : undefined;
     if (!abs || text === undefined) return undefined;
     const governance = await this.governanceFor(uri);
@@ -478,6 +627,50 @@ export class Workspace {
     return result;
   }
 
+  /** The record format of a saved file of a workspace folder that is read as data. */
+  private savedDataFormat(uri: string, abs: string, settings: Settings): RecordFormat | undefined {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    return root ? this.data.dataFiles(this.files.files(root, settings)).get(abs) : undefined;
+  }
+
+  /**
+   * A saved data file's diagnostics, streamed from disk. The result id names its size and
+   * modification time and the governance in force: a manifest edit re-checks it from the
+   * sample already read.
+   */
+  private async diagnoseSavedData(
+    uri: string,
+    abs: string,
+    format: RecordFormat,
+    folder: FolderIdentity,
+    token?: CancellationToken,
+  ): Promise<SavedResult | undefined> {
+    const stat = this.data.statKey(abs);
+    if (!stat) return undefined;
+    const governance = await this.governanceFor(uri);
+    const resultId = `data-${stat}.${this.results.identity(governance)}.${folder.id}`;
+    const cached = this.results.get(uri, resultId);
+    if (cached) return cached;
+    const root = fsPath(this.folderOf(uri) ?? '') ?? path.dirname(abs);
+    const outcome = await cancellable(this.data.fromDisk(abs, format, token));
+    const { findings, notes } = await this.analyzeData(uri, relativeTo(root, abs), folder.settings, outcome);
+    // Positions are in the file's first records, which a document of the head's text locates.
+    const head = TextDocument.create(uri, 'plaintext', 0, outcome.ok ? outcome.sample.headText : '');
+    const items = [
+      ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(head, f)),
+      ...notes.map(noteDiagnostic),
+    ];
+    const result = { resultId, items, computed: true };
+    this.results.set(uri, result);
+    return result;
+  }
+
+  /** Forgets what was read from a closed document's text. */
+  forgetDataText(uri: string): void {
+    this.data.forgetText(uri);
+  }
+
   /**
    * True when a changed file may change other documents' findings: the governance manifest
    * (the configured one, as the folder's settings name it), or any manifest or known format.
@@ -487,5 +680,23 @@ export class Workspace {
     const settings = folder ? await this.settings(folder) : DEFAULT_SETTINGS;
     if (isGovernanceManifest(uri, settings) || this.governance.governsSome(uri)) return true;
     return mayBeWorkspaceFile(uri, settings) && (text === undefined || isWorkspaceFile(uri, text));
+  }
+}
+
+/** The record format of a document held as text that is sampled as data (Parquet is binary, never a text). */
+function textDataFormat(uri: string, text: string): Exclude<RecordFormat, 'parquet'> | undefined {
+  const named = datasetFormatOf(uri);
+  if (named) return named.compression || named.format === 'parquet' ? undefined : named.format;
+  return /\.json$/i.test(uri) && isJsonRecords(text) ? 'json' : undefined;
+}
+
+/** Waits for a reading; a request cancelled while it waits answers as cancelled. */
+async function cancellable(reading: Promise<DataOutcome>): Promise<DataOutcome> {
+  try {
+    return await reading;
+  } catch (err) {
+    if (err instanceof ReadCancelled)
+      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The reading was cancelled.');
+    throw err;
   }
 }

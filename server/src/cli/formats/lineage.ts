@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Classified, LineageEdge } from '../../core/lineage/model';
 import type { Subgraph } from '../../core/lineage/graph';
-import { maskedGraph, maskId } from '../../core/safe';
+import { maskedGraph, maskId, maskText } from '../../core/safe';
 
 /** Where a node or edge is written: file and 1-based line. */
 export type LineOf = (path: string, offset: number) => number;
@@ -55,14 +55,18 @@ function uniqueEdges(edges: readonly LineageEdge[]): LineageEdge[] {
   });
 }
 
-/** One line per node (id, kind, tier, where), then one per edge. */
-export function lineageText(shown: Subgraph, lineOf: LineOf): string {
+/**
+ * One line per node (id, kind, tier, where), a dataset's content line under it when its data
+ * file was read (`content`, by masked id), then one line per edge.
+ */
+export function lineageText(shown: Subgraph, lineOf: LineOf, content?: ReadonlyMap<string, string>): string {
   const g = maskedGraph(shown);
   const nodes = g.nodes.map((n) => nodeOut(n, lineOf)).sort((a, b) => a.id.localeCompare(b.id));
   const width = Math.min(60, Math.max(0, ...nodes.map((n) => n.id.length)));
-  const lines = nodes.map(
-    (n) => `  ${n.id.padEnd(width)}  ${n.kind.padEnd(12)} ${(n.tier ?? '-').padEnd(12)} ${n.file}:${n.line}`,
-  );
+  const lines = nodes.flatMap((n) => [
+    `  ${n.id.padEnd(width)}  ${n.kind.padEnd(12)} ${(n.tier ?? '-').padEnd(12)} ${n.file}:${n.line}`,
+    ...(content?.has(n.id) ? [`  ${' '.repeat(width)}  ${maskText(content.get(n.id)!)}`] : []),
+  ]);
   const edges = uniqueEdges(g.edges).map((e) => `  ${e.from} -> ${e.to} (${e.relation})`);
   return (
     [

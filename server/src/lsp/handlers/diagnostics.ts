@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import {
   DocumentDiagnosticReportKind,
+  type CancellationToken,
   type DocumentDiagnosticParams,
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver';
@@ -16,14 +17,15 @@ import type { ServerContext } from '../context';
 export async function onDocumentDiagnostic(
   ctx: ServerContext,
   params: DocumentDiagnosticParams,
+  token?: CancellationToken,
 ): Promise<DocumentDiagnosticReport> {
   const uri = params.textDocument.uri;
   const doc = ctx.workspace.documents.get(uri);
-  if (doc) return { kind: DocumentDiagnosticReportKind.Full, items: await ctx.workspace.diagnose(doc) };
+  if (doc) return { kind: DocumentDiagnosticReportKind.Full, items: await ctx.workspace.diagnose(doc, true, token) };
   const folder = ctx.workspace.folderOf(uri);
   const saved =
     folder && (await ctx.workspace.folderFiles(folder)).some((f) => pathToFileURL(f).href === uri)
-      ? await ctx.workspace.diagnoseSaved(uri, await ctx.workspace.folderIdentity(folder))
+      ? await ctx.workspace.diagnoseSaved(uri, await ctx.workspace.folderIdentity(folder), token)
       : undefined;
   return { kind: DocumentDiagnosticReportKind.Full, items: saved?.items ?? [] };
 }

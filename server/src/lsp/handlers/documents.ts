@@ -16,6 +16,7 @@ export async function onDidChangeContent(ctx: ServerContext, e: TextDocumentChan
 /** textDocument/didClose: the manifest falls back to its saved text; pushed diagnostics are cleared. */
 export async function onDidClose(ctx: ServerContext, e: TextDocumentChangeEvent<TextDocument>): Promise<void> {
   ctx.workspace.release(e.document.uri);
+  ctx.workspace.forgetDataText(e.document.uri);
   lineageChanged(ctx);
   if (await ctx.workspace.affectsOthers(e.document.uri, e.document.getText())) refreshAll(ctx);
   if (!ctx.capabilities.pullDiagnostics) {

@@ -5,6 +5,7 @@ import {
   maskedNode,
   maskedSource,
   maskId,
+  maskText,
   MODEL_KINDS,
   unmaskId,
   type Classified,
@@ -63,6 +64,21 @@ function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
 
 const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
 
+/** Dataset nodes that name a data file of the folder say what it holds (`nodes` as given, in order). */
+async function withContent(
+  ctx: ServerContext,
+  scope: string | undefined,
+  raw: readonly Classified[],
+  nodes: LineageNodeInfo[],
+): Promise<LineageNodeInfo[]> {
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i].kind !== 'dataset') continue;
+    const content = await ctx.workspace.dataContent(scope, raw[i].id);
+    if (content) nodes[i].content = maskText(content);
+  }
+  return nodes;
+}
+
 /**
  * The lineage requests (see shared/lineage-protocol.ts): thin answers over the folder's graph.
  * Unknown ids and folders answer empty, never an error, so a stale client view is harmless.
@@ -72,31 +88,46 @@ export function lineageHandlers(ctx: ServerContext): LineageHandlers {
   // Clients name nodes by the masked ids they were given; a raw id (typed, or from the file) works too.
   const idOf = (v: LineageView | undefined, id: unknown) =>
     v && typeof id === 'string' ? unmaskId(v.graph.nodes.keys(), id) : undefined;
+  const contentGraph = async (p: ScopeParams, v: LineageView, g: Subgraph): Promise<LineageGraphInfo> => {
+    const info = graphInfo(v, g);
+    await withContent(ctx, p.uri, g.nodes, info.nodes);
+    return info;
+  };
   return {
     nodes: async (p: ScopeParams) => {
       const v = await view(p);
-      return { nodes: v ? v.graph.all().map((n) => nodeInfo(v, n)) : [] };
+      const all = v ? v.graph.all() : [];
+      return {
+        nodes: v
+          ? await withContent(
+              ctx,
+              p.uri,
+              all,
+              all.map((n) => nodeInfo(v, n)),
+            )
+          : [],
+      };
     },
     graph: async (p: ScopeParams) => {
       const v = await view(p);
-      return v ? graphInfo(v, { nodes: v.graph.all(), edges: [...v.graph.edges] }) : EMPTY;
+      return v ? contentGraph(p, v, { nodes: v.graph.all(), edges: [...v.graph.edges] }) : EMPTY;
     },
     upstream: async (p: WalkParams) => {
       const v = await view(p);
       const id = idOf(v, p.id);
-      return v && id ? graphInfo(v, v.graph.walk(id, 'upstream', p.depth ?? Infinity)) : EMPTY;
+      return v && id ? contentGraph(p, v, v.graph.walk(id, 'upstream', p.depth ?? Infinity)) : EMPTY;
     },
     downstream: async (p: WalkParams) => {
       const v = await view(p);
       const id = idOf(v, p.id);
-      return v && id ? graphInfo(v, v.graph.walk(id, 'downstream', p.depth ?? Infinity)) : EMPTY;
+      return v && id ? contentGraph(p, v, v.graph.walk(id, 'downstream', p.depth ?? Infinity)) : EMPTY;
     },
     path: async (p: PathParams) => {
       const v = await view(p);
       const from = idOf(v, p.from);
       const to = idOf(v, p.to);
       const found = from && to ? v?.graph.path(from, to) : undefined;
-      return v && found ? graphInfo(v, found) : null;
+      return v && found ? contentGraph(p, v, found) : null;
     },
     explain: async (p: NodeParams) => {
       const v = await view(p);

@@ -81,6 +81,10 @@ function describeNode(at: NonNullable<Awaited<ReturnType<typeof lineageNode>>>):
  * key, the schema's documentation of it.
  */
 export async function onHover(ctx: ServerContext, params: HoverParams): Promise<Hover | null> {
+  const data = ctx.workspace.documents.get(params.textDocument.uri);
+  const field = data && (await ctx.workspace.dataFieldAt(data, data.offsetAt(params.position)));
+  if (data && field)
+    return { contents: { kind: 'markdown', value: maskText(field.markdown) }, range: toRange(data, field.span) };
   const nav = await navigate(ctx, params.textDocument.uri, params.position);
   const doc = ctx.workspace.documents.get(params.textDocument.uri);
   if (!doc) return null;

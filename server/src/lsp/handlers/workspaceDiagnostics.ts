@@ -86,7 +86,7 @@ export async function onWorkspaceDiagnostic(
         // The open files first: a document pull, a hover or a completion is served before the
         // next saved file is analysed, not merely between slices.
         await ws.foregroundIdle();
-        const result = await ws.diagnoseSaved(uri, identity);
+        const result = await ws.diagnoseSaved(uri, identity, token);
         if (!result) continue;
         if (previous.get(uri) === result.resultId)
           items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: result.resultId });
