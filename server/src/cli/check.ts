@@ -106,8 +106,8 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
 
 /**
  * Worker threads, each loading its engine (the bundle, the WASM runtime, the built-in policies)
- * as soon as it is made: started before the files are listed, they are ready when the first
- * tasks are.
+ * as soon as it is made: started while the files are still being listed, they are ready when
+ * the first tasks are.
  */
 function startWorkers(jobs: number): Worker[] {
   return Array.from(
@@ -169,11 +169,17 @@ export async function runCheck(
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const roots = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
   const jobs = Math.max(1, options.jobs ?? 1);
-  const workers = jobs > 1 ? startWorkers(jobs) : [];
+  // Workers start once the listing has found more files than a few tasks hold: a small check
+  // is done in this thread before a worker would have loaded.
+  let workers: Worker[] = [];
+  let listed = 0;
+  const onFile = () => {
+    if (++listed === 2 * TASK_SIZE && jobs > 1) workers = startWorkers(jobs);
+  };
   let found: ReturnType<typeof discover>;
   let tasks: Task[];
   try {
-    found = discover(roots, settings);
+    found = discover(roots, settings, onFile);
     tasks = plan(roots, found.files, cwd, settings, options.only);
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -198,7 +204,7 @@ export async function runCheck(
     done += files;
     options.onProgress?.(done, total);
   };
-  if (jobs > 1 && tasks.length > 1) await runParallel(tasks, workers, collect);
+  if (jobs > 1 && tasks.length > 1) await runParallel(tasks, workers.length ? workers : startWorkers(jobs), collect);
   else {
     await Promise.all(workers.map((w) => w.terminate()));
     const e = await engine();

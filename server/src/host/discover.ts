@@ -78,7 +78,12 @@ function isIgnored(stack: readonly Rules[], p: string, isDir: boolean): boolean 
  * twice (no loops), a file reached twice is listed once (by its own path rather than a
  * link's), and only regular files are listed (no FIFO, socket or device).
  */
-export function discover(roots: readonly string[], settings: Settings): Discovery {
+export function discover(
+  roots: readonly string[],
+  settings: Settings,
+  /** Told of each file as it is listed, so that work can start before the listing ends. */
+  onFile?: (path: string) => void,
+): Discovery {
   const files: string[] = [];
   const skipped = new Map<string, number>();
   const missing: string[] = [];
@@ -92,6 +97,7 @@ export function discover(roots: readonly string[], settings: Settings): Discover
     if (!seen) {
       seenFiles.set(real, { index: files.length, linked });
       files.push(p);
+      onFile?.(p);
       return;
     }
     count('files reached twice through links');
