@@ -9,9 +9,13 @@
 //   node bench/repo-scan.mjs                          # 20,000 files, ~200 MB
 //   node bench/repo-scan.mjs --files 300 --mb 2       # smoke run (CI)
 //   node bench/repo-scan.mjs --no-secretlint          # skip the slowest tool
+//   node bench/repo-scan.mjs --density 1               # dense: every file names sensitive data
+//
+// Besides wall time it prints CPU time (all threads): MB per CPU-second is the per-core rate,
+// and the CPU ratio to ripgrep is the figure to read when the machine is shared.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -139,17 +143,20 @@ function dir2(f) {
   return `pkg${Math.floor(f / 200)}`;
 }
 
-/** Runs a command under /usr/bin/time: wall seconds and peak RSS in MB. */
+/**
+ * Runs a command under /usr/bin/time: wall seconds, CPU seconds (user and system, all threads)
+ * and peak RSS in MB. On a machine others share, CPU time moves less than wall time does.
+ */
 function timed(cmd, args, cwd) {
   const stats = path.join(tmpdir(), `crownguard-time-${process.pid}`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', stats, cmd, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', stats, cmd, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
-  const [seconds, kb] = readFileSync(stats, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  const [seconds, user, system, kb] = readFileSync(stats, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(stats, { force: true });
-  return { seconds, peakMb: kb / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { seconds, cpu: user + system, peakMb: kb / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-scan-'));
@@ -161,6 +168,7 @@ try {
       `${Math.round(DENSITY * 100)}% mention a sensitive name; ${planted.length} planted findings; ${JOBS} jobs`,
   );
   const rows = [];
+  const loadBefore = loadavg();
 
   const rgVersion = execFileSync('rg', ['--version'], { encoding: 'utf8' }).split('\n')[0];
   const rg = timed('rg', ['-j', String(JOBS), '-i', '--count-matches', ...NAMES.flatMap((n) => ['-e', n]), '.'], dir);
@@ -196,10 +204,18 @@ try {
   }
 
   const floor = rg.seconds || 0.001;
-  console.log('tool                                        time      MB/s   peak RSS   time / ripgrep');
+  const cpuFloor = rg.cpu || 0.001;
+  console.log(
+    `load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    'tool                                        time      MB/s   CPU time   MB/CPU-s   peak RSS   time / ripgrep   CPU / ripgrep',
+  );
   for (const [name, r] of rows) {
     console.log(
-      `${name.padEnd(42)} ${r.seconds.toFixed(2).padStart(6)} s ${(mb / (r.seconds || 0.001)).toFixed(1).padStart(8)} ${r.peakMb.toFixed(0).padStart(7)} MB ${(r.seconds / floor).toFixed(1).padStart(10)}x`,
+      `${name.padEnd(42)} ${r.seconds.toFixed(2).padStart(6)} s ${(mb / (r.seconds || 0.001)).toFixed(1).padStart(8)} ${r.cpu.toFixed(2).padStart(8)} s ${(mb / (r.cpu || 0.001)).toFixed(1).padStart(10)} ${r.peakMb.toFixed(0).padStart(7)} MB ${(r.seconds / floor).toFixed(1).padStart(15)}x ${(r.cpu / cpuFloor).toFixed(1).padStart(14)}x`,
     );
   }
   const missed = planted.filter((p) => !found.has(p));

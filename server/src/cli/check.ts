@@ -104,13 +104,29 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
   return tasks;
 }
 
-/** Runs tasks on a pool of worker threads, each with its own engine. */
-async function runParallel(tasks: Task[], jobs: number, onDone: (r: TaskResult, files: number) => void): Promise<void> {
-  const queue = [...tasks];
-  const workers = Array.from(
-    { length: Math.min(jobs, tasks.length) },
+/**
+ * Worker threads, each loading its engine (the bundle, the WASM runtime, the built-in policies)
+ * as soon as it is made: started while the files are still being listed, they are ready when
+ * the first tasks are.
+ */
+function startWorkers(jobs: number): Worker[] {
+  return Array.from(
+    { length: jobs },
     () => new Worker(path.join(__dirname, 'worker.js'), { workerData: { maskKey: maskKey() } }),
   );
+}
+
+/** Runs tasks on a pool of worker threads, each with its own engine. */
+async function runParallel(
+  tasks: Task[],
+  started: Worker[],
+  onDone: (r: TaskResult, files: number) => void,
+): Promise<void> {
+  const queue = [...tasks];
+  // More workers than tasks would only wait. Nothing is awaited before the listeners are on:
+  // an error a worker met while starting would otherwise be lost.
+  const workers = started.slice(0, tasks.length);
+  for (const w of started.slice(tasks.length)) void w.terminate();
   try {
     await Promise.all(
       workers.map(
@@ -136,7 +152,7 @@ async function runParallel(tasks: Task[], jobs: number, onDone: (r: TaskResult, 
       ),
     );
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(started.map((w) => w.terminate()));
   }
 }
 
@@ -152,8 +168,23 @@ export async function runCheck(
 ): Promise<CheckResult> {
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const roots = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
-  const found = discover(roots, settings);
-  const tasks = plan(roots, found.files, cwd, settings, options.only);
+  const jobs = Math.max(1, options.jobs ?? 1);
+  // Workers start once the listing has found more files than a few tasks hold: a small check
+  // is done in this thread before a worker would have loaded.
+  let workers: Worker[] = [];
+  let listed = 0;
+  const onFile = () => {
+    if (++listed === 2 * TASK_SIZE && jobs > 1) workers = startWorkers(jobs);
+  };
+  let found: ReturnType<typeof discover>;
+  let tasks: Task[];
+  try {
+    found = discover(roots, settings, onFile);
+    tasks = plan(roots, found.files, cwd, settings, options.only);
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
   const total = tasks.reduce((n, t) => n + t.files.length, 0);
 
   const findings: Finding[] = [];
@@ -173,9 +204,9 @@ export async function runCheck(
     done += files;
     options.onProgress?.(done, total);
   };
-  const jobs = Math.max(1, options.jobs ?? 1);
-  if (jobs > 1 && tasks.length > 1) await runParallel(tasks, jobs, collect);
+  if (jobs > 1 && tasks.length > 1) await runParallel(tasks, workers.length ? workers : startWorkers(jobs), collect);
   else {
+    await Promise.all(workers.map((w) => w.terminate()));
     const e = await engine();
     for (const t of tasks) collect(await runTask(e, t), t.files.length);
   }

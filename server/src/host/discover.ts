@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { isAnalysable, isDatasetPath, type Settings } from '../core';
 import { readText } from './read';
@@ -78,7 +78,12 @@ function isIgnored(stack: readonly Rules[], p: string, isDir: boolean): boolean 
  * twice (no loops), a file reached twice is listed once (by its own path rather than a
  * link's), and only regular files are listed (no FIFO, socket or device).
  */
-export function discover(roots: readonly string[], settings: Settings): Discovery {
+export function discover(
+  roots: readonly string[],
+  settings: Settings,
+  /** Told of each file as it is listed, so that work can start before the listing ends. */
+  onFile?: (path: string) => void,
+): Discovery {
   const files: string[] = [];
   const skipped = new Map<string, number>();
   const missing: string[] = [];
@@ -92,6 +97,7 @@ export function discover(roots: readonly string[], settings: Settings): Discover
     if (!seen) {
       seenFiles.set(real, { index: files.length, linked });
       files.push(p);
+      onFile?.(p);
       return;
     }
     count('files reached twice through links');
@@ -111,22 +117,25 @@ export function discover(roots: readonly string[], settings: Settings): Discover
   ) => {
     if (seenDirs.has(dirReal)) return count('folders reached twice through links');
     seenDirs.add(dirReal);
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dir).sort();
+      // The listing says what each entry is: only links need a further look at the disk.
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
     } catch {
       return count('unreadable entries');
     }
     const own = readIgnoreRules(dir);
     const inner = own ? [...stack, own] : stack;
-    for (const name of entries) {
+    for (const entry of entries) {
+      const name = entry.name;
       const p = path.join(dir, name);
       let real = path.join(dirReal, name);
       let viaLink = linked;
-      let st;
+      let st: Pick<Dirent, 'isDirectory' | 'isFile'> = entry;
       try {
-        st = lstatSync(real);
-        if (st.isSymbolicLink()) {
+        if (entry.isSymbolicLink()) {
           const target = resolveWithin(rootReal, path.relative(rootReal, real));
           if (target.status !== 'ok') {
             count(target.status === 'outside' ? 'links leading outside the folder' : 'unreadable entries');

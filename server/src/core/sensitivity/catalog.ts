@@ -30,8 +30,25 @@ function wordPattern(word: string, first: boolean): string {
   return first ? `(?:(?<![A-Za-z])${w}|${cap}|(?<![A-Z])${upper})` : `(?:${w}|${cap}|${upper})`;
 }
 
+/**
+ * Between two words of a name as code spells it: nothing (`idToken`), or an underscore, hyphen
+ * or dot (`id_token`, `ID-TOKEN`, `id.token`). Not a comma, brace or colon: `id, token`,
+ * `session {token` and `private key: string` are two names, not one.
+ */
+const GLUE = '[_.-]{0,2}';
+/** Text a quoted key may hold before or after a name written as words (`"Customer Date of Birth"`). */
+const IN_QUOTES = '[\\w .-]{0,40}';
+
 function namePattern(words: readonly string[]): string {
-  return words.map((w, i) => wordPattern(w, i === 0)).join('[\\W_]*');
+  const parts = words.map((w, i) => wordPattern(w, i === 0));
+  const glued = parts.join(GLUE);
+  if (parts.length === 1) return glued;
+  // Words with spaces between them are one name only inside a string: a key such as `"date of birth"`.
+  // The quote is looked for only once the words have matched (they have a fixed length), so
+  // the test costs nothing at the places where they do not.
+  const length = words.reduce((n, w) => n + w.length, words.length - 1);
+  const quoted = `(?<=["'\`]${IN_QUOTES}[^]{${length}})|(?=${IN_QUOTES}["'\`])`;
+  return `(?:${glued}|(?:${parts.join(' ')})(?:${quoted}))`;
 }
 
 function escape(s: string): string {
