@@ -2,10 +2,12 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { adapterFor } from './languages/registry';
+import { adapterFor, languageById as adapterForLanguage } from './languages/registry';
 import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
+import { linksOf, SummaryIndex, type ModuleHost } from './languages/modules/summary-index';
+import type { FunctionSummary } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
@@ -72,6 +74,8 @@ interface Retained {
   /** What an edit inside one definition needs to re-analyse that definition alone. */
   /** Absent when the file's functions have summaries: an edit then walks the whole file again. */
   readonly incremental?: IncrementalDocument;
+  /** True when the file imports workspace modules: what they export can change with no edit to the file. */
+  readonly imports?: boolean;
 }
 
 export interface EngineOptions {
@@ -86,6 +90,11 @@ export interface AnalyzeOptions {
    * editor; release them with `Engine.release`.
    */
   readonly retain?: boolean;
+  /**
+   * The workspace's other files, for following calls into the modules this file imports. Without
+   * it, a call to an imported helper is a call like any other.
+   */
+  readonly modules?: ModuleHost;
 }
 
 export interface FileResult {
@@ -124,6 +133,8 @@ export class Engine {
   private readonly catalogs = new WeakMap<Governance, Catalog>();
   private readonly retained = new Map<string, Retained>();
   private readonly workspace = new WorkspaceCache();
+  /** The workspace's summaries across files, per governance (its catalog and redaction decide them). */
+  private readonly summaryIndexes = new WeakMap<Governance, SummaryIndex>();
   private readonly fileBudgetMs: number;
 
   private constructor(
@@ -202,7 +213,7 @@ export class Engine {
         findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])),
       };
     if (kind?.kind === 'code')
-      return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true);
+      return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true, options.modules);
     if (kind?.kind === 'prompt-template') {
       const literals = literalFindings(file.path, file.text, 'a prompt template', {
         placeholderFix: true,
@@ -354,11 +365,16 @@ export class Engine {
     governance: Governance,
     settings: Settings,
     retain: boolean,
+    modules?: ModuleHost,
   ): FileResult {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
     const tuning = literalTuning(governance);
-    const fast = retain ? this.incrementally(file, adapter, governance, settings, catalog, budget) : undefined;
+    // A file that imports workspace modules is analysed whole: an edit elsewhere may have changed what it calls.
+    const fast =
+      retain && !(modules && this.retained.get(file.path)?.imports)
+        ? this.incrementally(file, adapter, governance, settings, catalog, budget)
+        : undefined;
     if (fast) return fast;
     // Secrets anywhere in the file, comments included; personal data only in string literals.
     const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
@@ -397,6 +413,10 @@ export class Engine {
         budget,
         customFlow(governance, adapter.id),
       );
+      const imported = modules
+        ? this.importedSummaries(file.path, adapter, tree, governance, modules, budget)
+        : undefined;
+      if (imported) walker.give(imported, file.path);
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       const definitions = walker.walkModule(
         tree.rootNode,
@@ -410,7 +430,15 @@ export class Engine {
         const incremental = walker.hasSummaries()
           ? undefined
           : IncrementalDocument.after(file.text, tree, steps!, walker, secrets, piiCandidates);
-        this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions, incremental });
+        this.retained.set(file.path, {
+          text: file.text,
+          grammar,
+          tree,
+          catalog,
+          definitions,
+          incremental,
+          imports: imported !== undefined,
+        });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
       }
@@ -422,6 +450,36 @@ export class Engine {
     } finally {
       if (!keep) tree.delete();
     }
+  }
+
+  /**
+   * The summaries of the functions a file imports from other workspace modules, by the callee
+   * as its calls write it; undefined when it imports none.
+   */
+  private importedSummaries(
+    path: string,
+    adapter: LanguageAdapter,
+    tree: Tree,
+    governance: Governance,
+    modules: ModuleHost,
+    budget: Budget,
+  ): Map<string, FunctionSummary> | undefined {
+    const links = linksOf(adapter.id, tree.rootNode, path, modules);
+    if (links.imports.length === 0) return undefined;
+    let index = this.summaryIndexes.get(governance);
+    if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
+    const catalog = this.catalog(governance);
+    return index.imported(path, links, modules, {
+      parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, budget.remaining())),
+      walker: (language) =>
+        new FlowWalker(
+          (adapterForLanguage(language) ?? adapter).dialect,
+          catalog,
+          redactionFor(governance, language),
+          budget,
+          customFlow(governance, language),
+        ),
+    });
   }
 
   /**
@@ -699,6 +757,8 @@ export class Engine {
     files: readonly SourceFile[],
     settings: Settings = DEFAULT_SETTINGS,
     artifacts?: ArtifactLookup,
+    /** Where imported modules are read; by default, among `files`. */
+    modules: ModuleHost = filesHost(files),
   ): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
     const gov = this.governance(manifest);
@@ -712,7 +772,7 @@ export class Engine {
     for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;
-      const r = this.analyzeFile(file, gov.governance, settings);
+      const r = this.analyzeFile(file, gov.governance, settings, { modules });
       findings.push(...r.findings);
       notes.push(...r.notes);
       waivers.push(...r.waivers);
@@ -725,6 +785,12 @@ export class Engine {
     if (!catalog) this.catalogs.set(governance, (catalog = new Catalog(governance)));
     return catalog;
   }
+}
+
+/** The given files as the only workspace modules there are. */
+function filesHost(files: readonly SourceFile[]): ModuleHost {
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return { read: (path) => byPath.get(path) };
 }
 
 /** Why a non-empty text cannot be analysed, or undefined when it can. */
