@@ -153,7 +153,8 @@ export async function runCheck(
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const roots = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
   const found = discover(roots, settings);
-  const tasks = plan(roots, found.files, cwd, settings, options.only);
+  // Every task follows imports within the same roots, so a task's files see the same helpers wherever they run.
+  const tasks = plan(roots, found.files, cwd, settings, options.only).map((t) => ({ ...t, roots }));
   const total = tasks.reduce((n, t) => n + t.files.length, 0);
 
   const findings: Finding[] = [];
