@@ -414,7 +414,7 @@ export class Engine {
         customFlow(governance, adapter.id),
       );
       const imported = modules
-        ? this.importedSummaries(file.path, adapter, tree, governance, modules, budget)
+        ? this.importedSummaries(file.path, file.text, adapter, tree, governance, modules, budget)
         : undefined;
       if (imported) walker.give(imported, file.path);
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
@@ -458,6 +458,7 @@ export class Engine {
    */
   private importedSummaries(
     path: string,
+    text: string,
     adapter: LanguageAdapter,
     tree: Tree,
     governance: Governance,
@@ -469,7 +470,7 @@ export class Engine {
     let index = this.summaryIndexes.get(governance);
     if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
     const catalog = this.catalog(governance);
-    return index.imported(path, links, modules, {
+    return index.imported(path, text, links, modules, {
       parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, budget.remaining())),
       walker: (language) =>
         new FlowWalker(

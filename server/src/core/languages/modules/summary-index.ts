@@ -12,7 +12,7 @@ export { linksOf, type ModuleLinks } from './imports';
 /** Import hops followed from the file analysed; a helper further away is a call like any other. */
 export const MAX_MODULE_DEPTH = 8;
 /** Modules read for one file's imports; past it, the rest are not followed. */
-export const MAX_MODULES = 256;
+export const MAX_MODULES = 64;
 /** Entries one file's table of imported summaries may have (a namespace import brings a module's every export). */
 export const MAX_IMPORTED_SUMMARIES = 2_000;
 /** Modules whose links and summaries are kept between files; the oldest is forgotten first. */
@@ -55,7 +55,14 @@ export class SummaryIndex {
    * The summaries a file with these links sees, by the callee as its calls write it:
    * `my_log` for `from utils.log import my_log`, `log.my_log` for `import utils.log as log`.
    */
-  imported(self: string, links: ModuleLinks, host: ModuleHost, analysis: ModuleAnalysis): Map<string, FunctionSummary> {
+  imported(
+    self: string,
+    text: string,
+    all: ModuleLinks,
+    host: ModuleHost,
+    analysis: ModuleAnalysis,
+  ): Map<string, FunctionSummary> {
+    const links = used(all, text);
     const trees = new Map<string, Tree>();
     try {
       const order = this.closure(links, host, analysis, trees);
@@ -126,7 +133,7 @@ export class SummaryIndex {
       text,
       language: adapter.id,
       grammar,
-      links: linksOf(adapter.id, tree.rootNode, path, host),
+      links: used(linksOf(adapter.id, tree.rootNode, path, host), text),
       own: new Map(),
     };
     this.entries.delete(path);
@@ -170,6 +177,20 @@ export class SummaryIndex {
       for (const [name, s] of exported.get(from) ?? []) if (name !== 'default') add(name, s);
     return out;
   }
+}
+
+/**
+ * The links a text uses: an imported name it calls (`my_log(`), a module whose members it
+ * reaches (`log.`). A name that is imported and never called brings no summary worth reading
+ * its module for. Exports are kept whole: they are there for other files.
+ */
+function used(links: ModuleLinks, text: string): ModuleLinks {
+  const imports = links.imports.filter((b) => {
+    if (b.imported === '*') return true;
+    const name = b.local.replace(/[$.]/g, (c) => `\\${c}`);
+    return new RegExp(`(^|[^\\w$.])${name}${b.imported === undefined ? '\\s*\\.' : '\\s*\\('}`).test(text);
+  });
+  return imports.length === links.imports.length ? links : { ...links, imports };
 }
 
 /** The modules a module's links lead to, each once, in the order written. */
