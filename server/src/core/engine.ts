@@ -61,6 +61,11 @@ export const PARSE_BUDGET_MS = 2000;
  * turn an ordinary file into a finding; it exists to bound hostile input.
  */
 export const FILE_BUDGET_MS = 10_000;
+/**
+ * The part of a file's budget the modules it imports may take. Past it, the helpers not yet
+ * summarised are calls like any other: the file's own analysis keeps the rest.
+ */
+const IMPORTS_BUDGET_SHARE = 0.25;
 /** Open documents whose tree and flows are kept for fast re-analysis; the oldest is dropped. */
 const MAX_RETAINED = 32;
 
@@ -470,14 +475,16 @@ export class Engine {
     let index = this.summaryIndexes.get(governance);
     if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
     const catalog = this.catalog(governance);
+    // The imported modules get a share of the file's budget, so that reading them never costs the file its own findings.
+    const share = new Budget(Math.min(budget.remaining(), budget.ms * IMPORTS_BUDGET_SHARE));
     return index.imported(path, text, links, modules, {
-      parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, budget.remaining())),
+      parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, share.remaining())),
       walker: (language) =>
         new FlowWalker(
           (adapterForLanguage(language) ?? adapter).dialect,
           catalog,
           redactionFor(governance, language),
-          budget,
+          share,
           customFlow(governance, language),
         ),
     });
