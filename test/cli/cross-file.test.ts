@@ -77,9 +77,22 @@ describe('crownguard check: calls into helpers of other files', () => {
     assert.deepEqual(locations, ['app/caller_007.py:5', 'utils/log.py:7']);
   });
 
-  it('a file given alone follows its imports into its own folder only: a helper above it is not read', () => {
-    const r = run(['check', 'caller_007.py', '--format', 'json', '--fail-on', 'none'], path.join(dir, 'app'));
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).findings, []);
+  it('a file given alone follows its imports within its own folder: a helper beside it is read, one above it is not', () => {
+    const solo = workspace(0);
+    try {
+      mkdirSync(path.join(solo, 'app', 'solo'));
+      writeFileSync(path.join(solo, 'app', 'solo', 'helper.py'), 'def shout(x):\n    print(x)\n');
+      writeFileSync(
+        path.join(solo, 'app', 'solo', 'main.py'),
+        'from helper import shout\nfrom utils.log import my_log\n\n\ndef f(password):\n    shout(password)\n    my_log(password)\n',
+      );
+      const r = run(['check', 'main.py', '--format', 'json', '--fail-on', 'none'], path.join(solo, 'app', 'solo'));
+      assert.equal(r.code, 0, r.stderr);
+      const messages = (JSON.parse(r.stdout) as { findings: { message: string }[] }).findings.map((f) => f.message);
+      assert.equal(messages.length, 1, messages.join('\n'));
+      assert.match(messages[0], /through `shout\(x\)` \(helper\.py:2\) -> `print`/);
+    } finally {
+      rmSync(solo, { recursive: true, force: true });
+    }
   });
 });
