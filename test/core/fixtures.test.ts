@@ -78,6 +78,7 @@ workspaceFolder('workspace-formats');
 workspaceFolder('workspace-hub');
 workspaceFolder('lineage-cycle');
 workspaceFolder('workspace-domains');
+workspaceFolder('flow-imports');
 
 describe('fixtures in test/fixtures/manifests', () => {
   for (const name of listFiles(path.join(FIXTURES, 'manifests'))) {

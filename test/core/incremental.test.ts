@@ -438,3 +438,34 @@ it('incremental analysis equals a fresh one after random edits in a file of help
     assert.ok(c.declined >= 20, `full analysis ${c.declined} times`);
   }
 });
+
+it('incremental analysis equals a fresh one when a helper in another file changes', () => {
+  e.release('app.py');
+  const governance = e.governance(undefined).governance;
+  const caller = (extra: string) =>
+    `from utils import my_log\n\n\ndef login(password, ticket):\n    my_log(password)\n${extra}`;
+  const logs = 'def my_log(x):\n    print(x)\n';
+  const quiet = 'def my_log(x):\n    print(len(x))\n';
+  const steps: [string, string, number][] = [
+    [caller(''), logs, 1],
+    // Only the helper changes: the caller's text is the same, its finding goes.
+    [caller(''), quiet, 0],
+    [caller('    my_log(ticket)\n'), quiet, 0],
+    [caller('    my_log(ticket)\n'), logs, 1],
+    [caller('    my_log(password)\n'), logs, 2],
+    [caller(''), logs, 1],
+  ];
+  for (const [i, [text, helper, expected]] of steps.entries()) {
+    const modules = { read: (p: string) => (p === 'utils.py' ? helper : undefined) };
+    const incremental = e.analyzeFile({ path: 'app.py', text }, governance, undefined, { retain: true, modules });
+    // Another path, so that the fresh analysis does not release what the incremental one kept.
+    const fresh = e.analyzeFile({ path: `fresh-${i}.py`, text }, governance, undefined, { modules });
+    assert.deepEqual(
+      show(incremental.findings),
+      show(fresh.findings.map((f) => ({ ...f, path: 'app.py' }))),
+      `step ${i}`,
+    );
+    assert.equal(incremental.findings.filter((f) => f.ruleId === 'CG101').length, expected, `step ${i}`);
+  }
+  e.release('app.py');
+});

@@ -180,7 +180,8 @@ export async function runCheck(
   let tasks: Task[];
   try {
     found = discover(roots, settings, onFile);
-    tasks = plan(roots, found.files, cwd, settings, options.only);
+    // Every task follows imports within the same roots, so a task's files see the same helpers wherever they run.
+    tasks = plan(roots, found.files, cwd, settings, options.only).map((t) => ({ ...t, roots }));
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw err;

@@ -8,6 +8,7 @@ import {
   type Engine,
   type Shortfall,
   type Finding,
+  type ModuleHost,
   type Note,
   type Settings,
   type SourceFile,
@@ -17,6 +18,7 @@ import { artifactLookup } from '../host/digest';
 import { readDataset } from '../host/datasets';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
 import { openRegular } from '../host/confine';
+import { workspaceModules } from '../host/modules';
 import { closeSync, readSync } from 'node:fs';
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
@@ -51,6 +53,8 @@ export interface Task {
   readonly reportManifest: boolean;
   readonly files: readonly string[];
   readonly settings: Settings;
+  /** The folders and files checked (absolute): imports are followed into the files under them. */
+  readonly roots?: readonly string[];
 }
 
 export interface TaskResult {
@@ -66,6 +70,16 @@ export interface TaskResult {
 /** A notebook holds its outputs and images: it has its own, larger, size bound. */
 function readLimit(abs: string): number {
   return isNotebookPath(abs) ? MAX_NOTEBOOK_CHARS : MAX_FILE_BYTES;
+}
+
+/** The host of imported modules for the tasks of one check: kept, so that a helper is read once per thread. */
+let modules: { key: string; host: ModuleHost } | undefined;
+
+function modulesFor(task: Task): ModuleHost {
+  const roots = task.roots ?? [task.cwd];
+  const key = JSON.stringify([task.cwd, roots]);
+  if (modules?.key !== key) modules = { key, host: workspaceModules(task.cwd, roots) };
+  return modules.host;
 }
 
 /** Reads a task's files and runs the engine over them; the same code in-process and in workers. */
@@ -121,7 +135,8 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   }
   // Releases' artifacts are looked up from the folder of the manifest that governs them.
   const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
-  const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root));
+  const host = modulesFor(task);
+  const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root), host);
   const findings = [
     ...unread,
     ...data.findings,
@@ -135,6 +150,12 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
     .filter((f) => withFindings.has(f.path))
     .map((f): [string, string] => [f.path, f.text]);
   texts.push(...data.texts);
+  // A path through a helper in another file points into it: its text places those steps (SARIF codeFlows).
+  for (const p of withFindings) {
+    if (texts.some(([q]) => q === p)) continue;
+    const text = host.read(p);
+    if (text !== undefined) texts.push([p, text]);
+  }
   return {
     findings,
     notes: [...notes, ...data.notes, ...result.notes],

@@ -2,10 +2,12 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { adapterFor } from './languages/registry';
+import { adapterFor, languageById as adapterForLanguage } from './languages/registry';
 import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
+import { linksOf, SummaryIndex, type ModuleHost } from './languages/modules/summary-index';
+import type { FunctionSummary } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
@@ -59,6 +61,11 @@ export const PARSE_BUDGET_MS = 2000;
  * turn an ordinary file into a finding; it exists to bound hostile input.
  */
 export const FILE_BUDGET_MS = 10_000;
+/**
+ * The part of a file's budget the modules it imports may take. Past it, the helpers not yet
+ * summarised are calls like any other: the file's own analysis keeps the rest.
+ */
+const IMPORTS_BUDGET_SHARE = 0.25;
 /** Open documents whose tree and flows are kept for fast re-analysis; the oldest is dropped. */
 const MAX_RETAINED = 32;
 
@@ -72,6 +79,8 @@ interface Retained {
   /** What an edit inside one definition needs to re-analyse that definition alone. */
   /** Absent when the file's summaries are not a fixed point: an edit then walks the whole file again. */
   readonly incremental?: IncrementalDocument;
+  /** True when the file imports workspace modules: what they export can change with no edit to the file. */
+  readonly imports?: boolean;
 }
 
 export interface EngineOptions {
@@ -86,6 +95,11 @@ export interface AnalyzeOptions {
    * editor; release them with `Engine.release`.
    */
   readonly retain?: boolean;
+  /**
+   * The workspace's other files, for following calls into the modules this file imports. Without
+   * it, a call to an imported helper is a call like any other.
+   */
+  readonly modules?: ModuleHost;
 }
 
 export interface FileResult {
@@ -124,6 +138,8 @@ export class Engine {
   private readonly catalogs = new WeakMap<Governance, Catalog>();
   private readonly retained = new Map<string, Retained>();
   private readonly workspace = new WorkspaceCache();
+  /** The workspace's summaries across files, per governance (its catalog and redaction decide them). */
+  private readonly summaryIndexes = new WeakMap<Governance, SummaryIndex>();
   private readonly fileBudgetMs: number;
 
   private constructor(
@@ -202,7 +218,7 @@ export class Engine {
         findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])),
       };
     if (kind?.kind === 'code')
-      return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true);
+      return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true, options.modules);
     if (kind?.kind === 'prompt-template') {
       const literals = literalFindings(file.path, file.text, 'a prompt template', {
         placeholderFix: true,
@@ -354,11 +370,16 @@ export class Engine {
     governance: Governance,
     settings: Settings,
     retain: boolean,
+    modules?: ModuleHost,
   ): FileResult {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
     const tuning = literalTuning(governance);
-    const fast = retain ? this.incrementally(file, adapter, governance, settings, catalog, budget) : undefined;
+    // A file that imports workspace modules is analysed whole: an edit elsewhere may have changed what it calls.
+    const fast =
+      retain && !(modules && this.retained.get(file.path)?.imports)
+        ? this.incrementally(file, adapter, governance, settings, catalog, budget)
+        : undefined;
     if (fast) return fast;
     // Secrets anywhere in the file, comments included; personal data only in string literals.
     const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
@@ -397,6 +418,10 @@ export class Engine {
         budget,
         customFlow(governance, adapter.id),
       );
+      const imported = modules
+        ? this.importedSummaries(file.path, file.text, adapter, tree, governance, modules, budget)
+        : undefined;
+      if (imported) walker.give(imported, file.path);
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       const definitions = walker.walkModule(
         tree.rootNode,
@@ -410,7 +435,15 @@ export class Engine {
         const incremental = walker.summariesSettled
           ? IncrementalDocument.after(file.text, tree, steps!, walker, secrets, piiCandidates)
           : undefined;
-        this.retained.set(file.path, { text: file.text, grammar, tree, catalog, definitions, incremental });
+        this.retained.set(file.path, {
+          text: file.text,
+          grammar,
+          tree,
+          catalog,
+          definitions,
+          incremental,
+          imports: imported !== undefined,
+        });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
       }
@@ -422,6 +455,39 @@ export class Engine {
     } finally {
       if (!keep) tree.delete();
     }
+  }
+
+  /**
+   * The summaries of the functions a file imports from other workspace modules, by the callee
+   * as its calls write it; undefined when it imports none.
+   */
+  private importedSummaries(
+    path: string,
+    text: string,
+    adapter: LanguageAdapter,
+    tree: Tree,
+    governance: Governance,
+    modules: ModuleHost,
+    budget: Budget,
+  ): Map<string, FunctionSummary> | undefined {
+    const links = linksOf(adapter.id, tree.rootNode, path, modules);
+    if (links.imports.length === 0) return undefined;
+    let index = this.summaryIndexes.get(governance);
+    if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
+    const catalog = this.catalog(governance);
+    // The imported modules get a share of the file's budget, so that reading them never costs the file its own findings.
+    const share = new Budget(Math.min(budget.remaining(), budget.ms * IMPORTS_BUDGET_SHARE));
+    return index.imported(path, text, links, modules, {
+      parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, share.remaining())),
+      walker: (language) =>
+        new FlowWalker(
+          (adapterForLanguage(language) ?? adapter).dialect,
+          catalog,
+          redactionFor(governance, language),
+          share,
+          customFlow(governance, language),
+        ),
+    });
   }
 
   /**
@@ -703,6 +769,8 @@ export class Engine {
     files: readonly SourceFile[],
     settings: Settings = DEFAULT_SETTINGS,
     artifacts?: ArtifactLookup,
+    /** Where imported modules are read; by default, among `files`. */
+    modules: ModuleHost = filesHost(files),
   ): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
     const gov = this.governance(manifest);
@@ -716,7 +784,7 @@ export class Engine {
     for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;
-      const r = this.analyzeFile(file, gov.governance, settings);
+      const r = this.analyzeFile(file, gov.governance, settings, { modules });
       findings.push(...r.findings);
       notes.push(...r.notes);
       waivers.push(...r.waivers);
@@ -729,6 +797,12 @@ export class Engine {
     if (!catalog) this.catalogs.set(governance, (catalog = new Catalog(governance)));
     return catalog;
   }
+}
+
+/** The given files as the only workspace modules there are. */
+function filesHost(files: readonly SourceFile[]): ModuleHost {
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return { read: (path) => byPath.get(path) };
 }
 
 /** Why a non-empty text cannot be analysed, or undefined when it can. */

@@ -15,6 +15,7 @@ export {
   type WorkspaceResult,
 } from './engine';
 export type { WasmLoader } from './languages/parsers';
+export type { ModuleHost } from './languages/modules/resolve';
 export { isNotebookPath, MAX_NOTEBOOK_CHARS } from './notebooks/notebook';
 export type { CellSource, CellFinding, CellsResult } from './notebooks/analyze';
 export { manifestKindOf } from './manifests/load';

@@ -15,6 +15,7 @@ import {
   summaryKey,
   type FunctionSummary,
   type ParamSink,
+  type SummaryTable,
 } from './summaries';
 
 /**
@@ -389,6 +390,8 @@ export class FlowWalker {
   /** False when the summaries still changed in the last round allowed: they are then not a fixed point. */
   summariesSettled = true;
   private steps = 0;
+  /** The walked file's path, as other files' summaries name it: a path back into it is recursion. */
+  private path?: string;
 
   get stopped(): boolean {
     return this.stoppedBy !== undefined;
@@ -524,6 +527,36 @@ export class FlowWalker {
   }
 
   /**
+   * Takes the summaries of functions other files define, by the callee as this file's calls
+   * write it (`my_log`, `log.my_log`): before `walkModule`, so that the file's own functions
+   * and calls see them; a function of the file's own with the same name replaces its entry.
+   */
+  give(imported: SummaryTable, path?: string): void {
+    this.path = path;
+    for (const [name, summary] of imported) this.setSummary(name, summary);
+  }
+
+  /**
+   * The summaries of the file's top-level functions, by name: what another file that imports
+   * them sees. The file is summarised, not walked for flows.
+   */
+  exported(root: SyntaxNode): Map<string, FunctionSummary> {
+    this.summarise(root, undefined, new Map());
+    const out = new Map<string, FunctionSummary>();
+    for (const fn of this.functionsOf(root)) {
+      const summary = this.summaries.get(fn.name);
+      if (summary && !fn.name.includes('.') && !this.nested(fn.node)) out.set(fn.name, summary);
+    }
+    return out;
+  }
+
+  /** True when a scope sits inside another: a nested function is not a module's export. */
+  private nested(node: SyntaxNode): boolean {
+    for (let p = node.parent; p; p = p.parent) if (this.d.scopes.has(p.type)) return true;
+    return false;
+  }
+
+  /**
    * The scopes inside `node` (itself included), in source order, with the name callers use
    * when the scope is a named function: the summary pass reads the named ones, unless a name
    * is defined twice in the file, and only the file's first `MAX_SUMMARISED_FUNCTIONS` scopes.
@@ -629,6 +662,7 @@ export class FlowWalker {
     const w = new FlowWalker(this.d, this.catalog, this.redaction, this.budget, this.custom);
     w.summaries = this.summaries;
     w.summaryNames = this.summaryNames;
+    w.path = this.path;
     w.bound = new Map(this.bound);
     w.paramOf = new Map();
     w.returned = { params: new Set() };
@@ -653,7 +687,8 @@ export class FlowWalker {
       const param = w.paramOf.get(f.classification);
       if (param === undefined || (f.steps?.length ?? 0) >= MAX_PATH_STEPS) continue;
       // A recursive call reaches nothing its own body does not: the path would only repeat.
-      if (f.steps?.some((x) => x.callee.startsWith(`${lastSegment(fn.name)}(`) && !x.path)) continue;
+      if (f.steps?.some((x) => x.callee.startsWith(`${lastSegment(fn.name)}(`) && (!x.path || x.path === this.path)))
+        continue;
       const id = `${param}:${f.sink.kind}:${f.sink.callee}:${f.sink.receiver?.param ?? ''}`;
       if (seen.has(id)) continue;
       seen.add(id);

@@ -1,0 +1,46 @@
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ModuleHost } from '../core';
+import { realFolder, resolveWithin } from './confine';
+import { readText } from './read';
+
+/** Module texts kept per host: a helper imported by many files is read once. */
+const MAX_CACHED_READS = 8_192;
+
+function folderOf(root: string): string {
+  try {
+    return statSync(root).isDirectory() ? root : path.dirname(root);
+  } catch {
+    return path.dirname(root);
+  }
+}
+
+/**
+ * The files an analysis may follow imports into: those under one of `roots` (the folders a
+ * check was given, a file's own folder for a file), named relative to `cwd` as the core names
+ * every file. A path is resolved one component at a time inside its root, so a link or a `..`
+ * that leads outside is not read, nor looked at.
+ */
+export function workspaceModules(cwd: string, roots: readonly string[]): ModuleHost {
+  const folders = roots.map(folderOf).map((f) => ({ folder: f, real: realFolder(f) }));
+  const cache = new Map<string, string | undefined>();
+  return {
+    read(p: string): string | undefined {
+      if (cache.has(p)) return cache.get(p);
+      const abs = path.resolve(cwd, p);
+      let text: string | undefined;
+      for (const { folder, real } of folders) {
+        const rel = path.relative(folder, abs);
+        if (!real || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        const confined = resolveWithin(real, rel);
+        if (confined.status !== 'ok') continue;
+        const r = readText(confined.real);
+        if (r.ok) text = r.text;
+        break;
+      }
+      if (cache.size >= MAX_CACHED_READS) cache.delete(cache.keys().next().value!);
+      cache.set(p, text);
+      return text;
+    },
+  };
+}
