@@ -41,7 +41,7 @@ import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/no
 import { analyzeCells, notebookFileFindings, type CellSource, type CellsResult } from './notebooks/analyze';
 import { MAX_NOTEBOOK_CHARS, parseNotebook } from './notebooks/notebook';
 import { datasetFormatOf, isJsonRecords } from './datasets/format';
-import { profileSample } from './datasets/profile';
+import { profileSample, summarizeProfile, type DataContent, type ProfileSummary } from './datasets/profile';
 import { DatasetScanner, type DatasetSample } from './datasets/sample';
 import { trainingFileFindings } from './rules/sensitive-data-in-training-file';
 import { undeclaredDataFindings } from './rules/undeclared-data';
@@ -285,6 +285,18 @@ export class Engine {
   }
 
   /**
+   * A data file's profile summary (counts per field, kinds, never a value) under `governance`:
+   * what hovers on a data file and the lineage graph's dataset nodes show.
+   */
+  datasetSummary(sample: DatasetSample, governance: Governance): ProfileSummary {
+    const tuning = literalTuning(governance);
+    const profile = profileSample(sample, this.catalog(governance), {
+      allowedEmailDomains: tuning.allowedEmailDomains,
+    });
+    return summarizeProfile(profile, sample);
+  }
+
+  /**
    * Findings for a training data file from a sample of its records (read by a shell, streamed
    * and bounded, or from a text): one per sensitive field, counts and kinds only.
    */
@@ -295,7 +307,7 @@ export class Engine {
     settings: Settings = DEFAULT_SETTINGS,
     /** The governance manifest's text, for the fix that declares a field (CG404 is reported on it). */
     governanceText?: string,
-  ): FileResult {
+  ): FileResult & { readonly content?: DataContent } {
     if (!settings.enable) return { findings: [], notes: [], waivers: [] };
     const tuning = literalTuning(governance);
     const catalog = this.catalog(governance);
@@ -316,6 +328,7 @@ export class Engine {
       findings: masked(withoutAllowed([...findings, ...own, ...onManifest], tuning.allowFingerprints)),
       notes: notes.map(maskedNote),
       waivers: [],
+      content: { profile, total: sample.total, exact: sample.exact },
     };
   }
 

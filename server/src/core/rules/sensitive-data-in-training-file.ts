@@ -32,7 +32,7 @@ export function plural(kind: string): string {
 }
 
 /** What the sample covers, in words: `1,000 sampled records` or `1,000 sampled of ~2.1M records`. */
-export function sampleWords(sample: DatasetSample, sampled: number): string {
+export function sampleWords(sample: Pick<DatasetSample, 'exact' | 'total'>, sampled: number): string {
   if (sample.exact && sampled >= sample.total) return `${count(sampled)} records`;
   return `${count(sampled)} sampled records${sample.exact ? ` of ${count(sample.total)}` : ` of ~${roughCount(sample.total)}`}`;
 }
