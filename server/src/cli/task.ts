@@ -12,12 +12,26 @@ import {
   type Settings,
   type SourceFile,
   type Waiver,
+  type DataContent,
 } from '../core';
 import { artifactLookup } from '../host/digest';
 import { readDataset } from '../host/datasets';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
-import { openRegular } from '../host/confine';
-import { closeSync, readSync } from 'node:fs';
+import { openRegular, realFolder, resolveWithin } from '../host/confine';
+import { closeSync, readSync, statSync } from 'node:fs';
+
+/** A file named by the lineage, when it is a regular file inside `root`, links followed only while they stay inside. */
+function confinedFile(file: string, root: string): boolean {
+  const rootReal = realFolder(root);
+  const relative = path.relative(root, file);
+  if (!rootReal || relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  const r = resolveWithin(rootReal, relative);
+  try {
+    return r.status === 'ok' && statSync(r.real).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
 function isLargeJsonRecords(abs: string): boolean {
@@ -103,6 +117,22 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
     .filter((f): f is SourceFile => f !== undefined);
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
   const governance = engine.governance(manifest).governance;
+  // Releases' artifacts are looked up from the folder of the manifest that governs them.
+  const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
+  const workspace = manifest ? [manifest, ...sources] : sources;
+  // The task that checks the manifests also reads the data files their lineage names (a stage's
+  // output location, a config's local dataset, a DVC out), wherever they are in the governed
+  // folder; each file is read once, and a URI is never fetched.
+  if (task.reportManifest) {
+    const known = new Set(dataFiles);
+    for (const p of engine.lineageDataFiles(workspace, settings)) {
+      const abs = path.resolve(task.cwd, p);
+      if (known.has(abs) || !confinedFile(abs, root)) continue;
+      known.add(abs);
+      dataFiles.push(abs);
+    }
+  }
+  const contents = new Map<string, DataContent>();
   const data: { findings: Finding[]; notes: Note[]; texts: [string, string][] } = {
     findings: [],
     notes: [],
@@ -115,13 +145,13 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
       continue;
     }
     const result = engine.analyzeDataset(rel(abs), r.sample, governance, settings, manifest?.text);
+    if (result.content) contents.set(rel(abs), result.content);
     data.findings.push(...result.findings);
     data.notes.push(...result.notes);
-    if (result.findings.length) data.texts.push([rel(abs), r.sample.headText]);
+    // Kept for the findings in the file and those whose related information points into it (CG406).
+    data.texts.push([rel(abs), r.sample.headText]);
   }
-  // Releases' artifacts are looked up from the folder of the manifest that governs them.
-  const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
-  const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root));
+  const result = engine.analyze(workspace, settings, artifactLookup(root), contents);
   const findings = [
     ...unread,
     ...data.findings,
@@ -134,7 +164,7 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   const texts = [...(manifest ? [manifest] : []), ...sources]
     .filter((f) => withFindings.has(f.path))
     .map((f): [string, string] => [f.path, f.text]);
-  texts.push(...data.texts);
+  for (const [p, t] of data.texts) if (withFindings.has(p)) texts.push([p, t]);
   return {
     findings,
     notes: [...notes, ...data.notes, ...result.notes],

@@ -41,7 +41,15 @@ import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/no
 import { analyzeCells, notebookFileFindings, type CellSource, type CellsResult } from './notebooks/analyze';
 import { MAX_NOTEBOOK_CHARS, parseNotebook } from './notebooks/notebook';
 import { datasetFormatOf, isJsonRecords } from './datasets/format';
-import { profileSample, summarizeProfile, type DataContent, type ProfileSummary } from './datasets/profile';
+import {
+  profileSample,
+  summarizeProfile,
+  type DataContent,
+  type DataContents,
+  type ProfileSummary,
+} from './datasets/profile';
+import { lineageDataFiles } from './lineage/content';
+import { folderOf } from './lineage/contribute';
 import { DatasetScanner, type DatasetSample } from './datasets/sample';
 import { trainingFileFindings } from './rules/sensitive-data-in-training-file';
 import { undeclaredDataFindings } from './rules/undeclared-data';
@@ -587,13 +595,15 @@ export class Engine {
     artifacts?: ArtifactLookup,
     /** Only this file's findings are wanted (an editor asking for one document): the rest is not computed. */
     only?: string,
+    /** Profiled data files by path: their content is checked against redaction claims and raises tiers. */
+    data?: DataContents,
   ): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
     const wanted = (p: { path: string }) => only === undefined || p.path === only;
     const texts = new Map<string, string>(manifests.filter(wanted).map((m) => [m.path, m.text]));
     const gov = governance.governance;
     if (gov.path && governanceText !== undefined) texts.set(gov.path, governanceText);
-    const model = this.workspace.model(manifests, gov);
+    const model = this.workspace.model(manifests, gov, [], data);
     const day = today(settings);
     const ownManifests = model.manifests.filter(wanted);
     const ownConfigs = model.configs.filter(wanted);
@@ -632,6 +642,7 @@ export class Engine {
       configs: ownConfigs,
       only,
       today: day,
+      data,
       textOf: (p: string) => texts.get(p) ?? '',
       lineOf,
     };
@@ -689,22 +700,37 @@ export class Engine {
    * The workspace's lineage graph: manifests, fine-tuning configs, DVC pipelines and model
    * cards among `files`, and the code files that read an asset's declared location.
    */
-  lineage(files: readonly SourceFile[], governance: GovernanceResult): LineageGraph {
+  lineage(files: readonly SourceFile[], governance: GovernanceResult, data?: DataContents): LineageGraph {
     const code = files.filter((f) => adapterFor(f.path) && f.text.length > 0 && skipReason(f.text) === undefined);
     // The model's cache remembers, per text, whether a file is a manifest or config at all.
     return this.model(
       files.filter((f) => !adapterFor(f.path)),
       governance,
       code,
+      data,
     ).graph;
+  }
+
+  /**
+   * The local data files the lineage of `files` knows (stage outputs' locations, configs' local
+   * datasets, DVC outs, assets' file locations), as the files' paths are written: what a shell
+   * reads and profiles, wherever they are, before `analyze`. URIs are never listed.
+   */
+  lineageDataFiles(files: readonly SourceFile[], settings: Settings = DEFAULT_SETTINGS): string[] {
+    const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
+    const gov = this.governance(manifest).governance;
+    const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
+    const graph = this.workspace.model(manifests, gov).graph;
+    return lineageDataFiles(graph.nodes.values(), gov, gov.path ? folderOf(gov.path) : '');
   }
 
   private model(
     files: readonly SourceFile[],
     governance: GovernanceResult,
     code: readonly SourceFile[] = [],
+    data?: DataContents,
   ): WorkspaceModel {
-    return this.workspace.model(files, governance.governance, code);
+    return this.workspace.model(files, governance.governance, code, data);
   }
 
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */
@@ -712,6 +738,8 @@ export class Engine {
     files: readonly SourceFile[],
     settings: Settings = DEFAULT_SETTINGS,
     artifacts?: ArtifactLookup,
+    /** Profiled data files by path (see `lineageDataFiles`, `analyzeDataset`). */
+    data?: DataContents,
   ): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
     const gov = this.governance(manifest);
@@ -721,7 +749,7 @@ export class Engine {
     if (manifest && manifest.text.trim() === '')
       notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
     const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
-    const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts);
+    const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts, undefined, data);
     for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;

@@ -1,6 +1,7 @@
 import type { Governance } from '../governance/model';
 import type { Span } from '../types';
 import type { Carried } from './carried';
+import type { NodeContent } from './content';
 
 /**
  * The lineage graph: what the workspace's files say about where data goes. Nodes are the
@@ -30,6 +31,11 @@ export interface LineageNode {
   readonly redacts?: readonly string[];
   /** For a hub repository or deployment: whether anyone can reach it. */
   readonly public?: boolean;
+  /**
+   * The file that holds the node's data (a stage output's `location`), resolved against the
+   * folder of the file that names it as file paths are written; a URI as written.
+   */
+  readonly location?: string;
 }
 
 export interface LineageEdge {
@@ -86,8 +92,13 @@ export interface Hop {
   readonly tier?: string;
   readonly path: string;
   readonly span: Span;
-  /** How this node got its tier: declared on it, or from the previous hop along `relation`. */
-  readonly reason: 'declared' | 'unclassified' | Relation | 'redacted';
+  /**
+   * How this node got its tier: declared on it, shown by its file's content, or from the
+   * previous hop along `relation`.
+   */
+  readonly reason: 'declared' | 'content' | 'unclassified' | Relation | 'redacted';
+  /** For `content`: what the node's file was found to hold, in words (counts and kinds, never a value). */
+  readonly content?: string;
 }
 
 /** A node with a declared tier whose data reaches the node being explained. */
@@ -115,6 +126,8 @@ export interface GraphView {
   readonly governance: Governance;
   readonly nodes: ReadonlyMap<string, LineageNode>;
   readonly carried: { get(id: string): Carried | undefined };
+  /** What a node's data file was found to hold, when it was read. */
+  readonly content?: { get(id: string): NodeContent | undefined };
   into(id: string): readonly LineageEdge[];
   outOf(id: string): readonly LineageEdge[];
 }
