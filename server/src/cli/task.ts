@@ -17,21 +17,9 @@ import {
 import { artifactLookup } from '../host/digest';
 import { readDataset } from '../host/datasets';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
-import { openRegular, realFolder, resolveWithin } from '../host/confine';
-import { closeSync, readSync, statSync } from 'node:fs';
-
-/** A file named by the lineage, when it is a regular file inside `root`, links followed only while they stay inside. */
-function confinedFile(file: string, root: string): boolean {
-  const rootReal = realFolder(root);
-  const relative = path.relative(root, file);
-  if (!rootReal || relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
-  const r = resolveWithin(rootReal, relative);
-  try {
-    return r.status === 'ok' && statSync(r.real).isFile();
-  } catch {
-    return false;
-  }
-}
+import { openRegular } from '../host/confine';
+import { confinedFile } from '../host/lineage-data';
+import { closeSync, readSync } from 'node:fs';
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
 function isLargeJsonRecords(abs: string): boolean {
@@ -125,7 +113,7 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   // folder; each file is read once, and a URI is never fetched.
   if (task.reportManifest) {
     const known = new Set(dataFiles);
-    for (const p of engine.lineageDataFiles(workspace, settings)) {
+    for (const p of engine.lineageDataFiles(workspace, engine.governance(manifest))) {
       const abs = path.resolve(task.cwd, p);
       if (known.has(abs) || !confinedFile(abs, root)) continue;
       known.add(abs);

@@ -716,10 +716,9 @@ export class Engine {
    * datasets, DVC outs, assets' file locations), as the files' paths are written: what a shell
    * reads and profiles, wherever they are, before `analyze`. URIs are never listed.
    */
-  lineageDataFiles(files: readonly SourceFile[], settings: Settings = DEFAULT_SETTINGS): string[] {
-    const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
-    const gov = this.governance(manifest).governance;
-    const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
+  lineageDataFiles(files: readonly SourceFile[], governance: GovernanceResult): string[] {
+    const gov = governance.governance;
+    const manifests = files.filter((f) => f.path !== gov.path && isWorkspaceFile(f.path, f.text));
     const graph = this.workspace.model(manifests, gov).graph;
     return lineageDataFiles(graph.nodes.values(), gov, gov.path ? folderOf(gov.path) : '');
   }

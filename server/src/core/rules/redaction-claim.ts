@@ -57,9 +57,12 @@ export const redactionClaim: Rule = {
   defaultSeverity: 'error',
   summary:
     'A redaction stage claims to remove a field or kind of data (`removes`), and its output file in the workspace still holds it in its sampled records.',
-  workspace: ({ manifests, data, only }) => {
+  workspace: ({ manifests, data, only, governance }) => {
     if (!data || data.size === 0) return [];
-    return manifests.filter((m) => only === undefined || m.path === only).flatMap((m) => claimFindings(m, data));
+    // Files are named from the governance manifest's folder, so that the message is the same from any working folder.
+    const root = governance.path ? folderOf(governance.path) : '';
+    const named = (file: string) => (root && file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file);
+    return manifests.filter((m) => only === undefined || m.path === only).flatMap((m) => claimFindings(m, data, named));
   },
 };
 
@@ -96,7 +99,11 @@ function stillHeld(
 }
 
 /** One finding per claimed removal that a stage's profiled output file contradicts, on the `removes` item. */
-function claimFindings(m: LoadedManifest, data: ReadonlyMap<string, DataContent>): Finding[] {
+function claimFindings(
+  m: LoadedManifest,
+  data: ReadonlyMap<string, DataContent>,
+  named: (file: string) => string,
+): Finding[] {
   if (m.kind !== 'pipeline' || !m.doc || !m.value) return [];
   const doc = m.doc;
   const stages = Array.isArray(m.value.stages) ? m.value.stages : [];
@@ -132,7 +139,7 @@ function claimFindings(m: LoadedManifest, data: ReadonlyMap<string, DataContent>
         out.push({
           ruleId: redactionClaim.id,
           severity: 'error',
-          message: `Stage \`${id}\` claims to remove \`${removed}\`; ${count(held.records)} of ${sampleWords(content, content.profile.sampled)} of ${file} still ${held.what}`,
+          message: `Stage \`${id}\` claims to remove \`${removed}\`; ${count(held.records)} of ${sampleWords(content, content.profile.sampled)} of ${named(file)} still ${held.what}`,
           path: m.path,
           span: valueSpan(doc, ['stages', i, 'removes', k]),
           fixes: [],
