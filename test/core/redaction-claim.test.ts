@@ -154,6 +154,7 @@ describe('the tier a derived file shows (content), whatever the stages claim', (
     assert.deepEqual(
       graph
         .into('configs/axolotl.yaml')
+        .filter((x) => x.relation === 'input')
         .map((x) => x.from)
         .sort(),
       ['clean-customers', 'data/extra.jsonl'],
