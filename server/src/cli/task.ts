@@ -13,6 +13,7 @@ import {
   type SourceFile,
   type Waiver,
   type DataContent,
+  type FileResult,
 } from '../core';
 import { artifactLookup } from '../host/digest';
 import { readDataset } from '../host/datasets';
@@ -111,16 +112,27 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   // The task that checks the manifests also reads the data files their lineage names (a stage's
   // output location, a config's local dataset, a DVC out), wherever they are in the governed
   // folder; each file is read once, and a URI is never fetched.
+  const contents = new Map<string, DataContent>();
+  // A JSON array of records the task read as text is profiled from that text: read once.
+  const profiledText = new Map<string, FileResult>();
   if (task.reportManifest) {
-    const known = new Set(dataFiles);
+    const known = new Set(task.files);
+    const asText = new Map(sources.map((f) => [f.path, f]));
     for (const p of engine.lineageDataFiles(workspace, engine.governance(manifest))) {
       const abs = path.resolve(task.cwd, p);
+      const text = asText.get(rel(abs));
+      if (text && /\.json$/i.test(p)) {
+        const result = engine.analyzeFile(text, governance, settings);
+        if (result.content) {
+          contents.set(text.path, result.content);
+          profiledText.set(text.path, result);
+        }
+      }
       if (known.has(abs) || !confinedFile(abs, root)) continue;
       known.add(abs);
       dataFiles.push(abs);
     }
   }
-  const contents = new Map<string, DataContent>();
   const data: { findings: Finding[]; notes: Note[]; texts: [string, string][] } = {
     findings: [],
     notes: [],
@@ -139,7 +151,16 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
     // Kept for the findings in the file and those whose related information points into it (CG406).
     data.texts.push([rel(abs), r.sample.headText]);
   }
-  const result = engine.analyze(workspace, settings, artifactLookup(root), contents);
+  for (const r of profiledText.values()) {
+    data.findings.push(...r.findings);
+    data.notes.push(...r.notes);
+  }
+  const result = engine.analyze(
+    workspace.filter((f) => !profiledText.has(f.path)),
+    settings,
+    artifactLookup(root),
+    contents,
+  );
   const findings = [
     ...unread,
     ...data.findings,

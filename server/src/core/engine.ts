@@ -182,7 +182,7 @@ export class Engine {
     governance: Governance,
     settings: Settings = DEFAULT_SETTINGS,
     options: AnalyzeOptions = {},
-  ): FileResult {
+  ): FileResult & { readonly content?: DataContent } {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (!settings.enable) return none;
     if (file.text.length === 0) return { ...none, notes: [{ path: file.path, message: 'skipped: empty file' }] };
