@@ -2,6 +2,7 @@ import type { Catalog, Classification } from '../sensitivity/catalog';
 import { scanLiterals, type LiteralClass } from '../sensitivity/literals';
 import type { Span } from '../types';
 import type { DatasetSample } from './sample';
+import { count, roughCount } from './words';
 
 /** What the sampled values of one field hold, by detector kind. */
 export interface KindCount {
@@ -252,23 +253,12 @@ export function summarizeProfile(profile: DatasetProfile, sample: DatasetSample)
   };
 }
 
-function thousands(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function rough(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1).replace(/\.0$/, '')}G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1).replace(/\.0$/, '')}M`;
-  if (n >= 1e4) return `${(n / 1e3).toFixed(0)}k`;
-  return thousands(n);
-}
-
 /** A summary in a few words: `3 sensitive fields (sampled 1,000 of ~2.1M records)`. */
 export function summaryWords(summary: ProfileSummary): string {
-  const fields = `${thousands(summary.sensitive)} sensitive field${summary.sensitive === 1 ? '' : 's'}`;
+  const fields = `${count(summary.sensitive)} sensitive field${summary.sensitive === 1 ? '' : 's'}`;
   const whole = summary.exact && summary.sampled >= summary.total;
   const of = whole
-    ? `${thousands(summary.sampled)} record${summary.sampled === 1 ? '' : 's'} read`
-    : `sampled ${thousands(summary.sampled)} of ${summary.exact ? thousands(summary.total) : `~${rough(summary.total)}`} records`;
+    ? `${count(summary.sampled)} record${summary.sampled === 1 ? '' : 's'} read`
+    : `sampled ${count(summary.sampled)} of ${summary.exact ? count(summary.total) : `~${roughCount(summary.total)}`} records`;
   return `${fields} (${of})`;
 }

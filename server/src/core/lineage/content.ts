@@ -2,23 +2,11 @@ import { datasetFormatOf } from '../datasets/format';
 import type { DataContent, DataContents } from '../datasets/profile';
 import type { Governance } from '../governance/model';
 import type { LiteralClass } from '../sensitivity/literals';
-import { count, plural, sampleWords } from '../rules/sensitive-data-in-training-file';
-import type { LineageNode } from './model';
-import { normalisePath } from './paths';
+import { count, plural, sampleWords } from '../datasets/words';
+import type { LineageNode, NodeContent } from './model';
 
-/**
- * What a lineage node's data file shows, whatever the stages upstream claim: the file was read
- * (sampled) and its records held crown-jewel kinds. Counts and kinds only, never a value.
- */
-export interface NodeContent {
-  /** The file, as file paths are written. */
-  readonly file: string;
-  /** Crown-jewel kinds found, most frequent first, with the sampled records that held each. */
-  readonly kinds: readonly { readonly kind: string; readonly class: LiteralClass; readonly records: number }[];
-  readonly sampled: number;
-  readonly total: number;
-  readonly exact: boolean;
-}
+export type { NodeContent } from './model';
+import { normalisePath } from './paths';
 
 /**
  * Kinds whose presence alone makes data crown-jewel: identity and payment numbers, and any

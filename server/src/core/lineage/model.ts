@@ -1,7 +1,7 @@
 import type { Governance } from '../governance/model';
 import type { Span } from '../types';
 import type { Carried } from './carried';
-import type { NodeContent } from './content';
+import type { LiteralClass } from '../sensitivity/literals';
 
 /**
  * The lineage graph: what the workspace's files say about where data goes. Nodes are the
@@ -130,4 +130,18 @@ export interface GraphView {
   readonly content?: { get(id: string): NodeContent | undefined };
   into(id: string): readonly LineageEdge[];
   outOf(id: string): readonly LineageEdge[];
+}
+
+/**
+ * What a lineage node's data file shows, whatever the stages upstream claim: the file was read
+ * (sampled) and its records held crown-jewel kinds. Counts and kinds only, never a value.
+ */
+export interface NodeContent {
+  /** The file, as file paths are written. */
+  readonly file: string;
+  /** Crown-jewel kinds found, most frequent first, with the sampled records that held each. */
+  readonly kinds: readonly { readonly kind: string; readonly class: LiteralClass; readonly records: number }[];
+  readonly sampled: number;
+  readonly total: number;
+  readonly exact: boolean;
 }

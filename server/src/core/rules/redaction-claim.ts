@@ -6,7 +6,7 @@ import type { LoadedManifest } from '../manifests/load';
 import type { Finding, RelatedInformation } from '../types';
 import { valueSpan } from '../yaml/locate';
 import type { Rule } from './rule';
-import { count, plural, sampleWords } from './sensitive-data-in-training-file';
+import { count, plural, sampleWords } from '../datasets/words';
 
 /**
  * What a removed field's name stands for among the detectors' kinds (their `key`), once
