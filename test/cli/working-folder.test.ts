@@ -56,3 +56,23 @@ for (const [fixture, sub] of [
     });
   });
 }
+
+describe('the data checks of a pipeline do not depend on the working folder', () => {
+  const temp = realpathSync(mkdtempSync(path.join(tmpdir(), 'crownguard-cwd-data-')));
+  const workspace = path.join(temp, 'repo');
+  cpSync(path.join(FIXTURES, 'datasets', 'redaction'), workspace, { recursive: true });
+  after(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('reads the stage output file and reports the same redaction claim from every folder', () => {
+    const inside = check(workspace, workspace, []);
+    assert.ok(
+      inside.some((f) =>
+        / CG406 error Stage `redact-pii` claims to remove `ssn`; 3 of 10 records of prepared\/clean\.jsonl /.test(f),
+      ),
+      inside.join('\n'),
+    );
+    assert.deepEqual(check(temp, workspace, ['repo']), inside);
+    assert.deepEqual(check(REPO, workspace, [workspace]), inside);
+    assert.deepEqual(check(path.join(workspace, 'pipelines'), workspace, ['..']), inside);
+  });
+});

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   DEFAULT_SETTINGS,
+  isDatasetPath,
   isGovernanceManifest,
   mayBeWorkspaceFile,
   maskKey,
@@ -87,9 +88,10 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
   const tasks: Task[] = [];
   for (const [manifest, list] of groups) {
     // Manifests, configs and model cards are checked against each other (references, lineage):
-    // they travel together in the group's first task; code is split across the others.
-    const together = list.filter((f) => mayBeWorkspaceFile(f, settings));
-    const code = list.filter((f) => !mayBeWorkspaceFile(f, settings));
+    // they travel together in the group's first task; code is split across the others. Data
+    // files travel with them: the lineage's checks read their profiles, and each is read once.
+    const together = list.filter((f) => mayBeWorkspaceFile(f, settings) || isDatasetPath(f));
+    const code = list.filter((f) => !mayBeWorkspaceFile(f, settings) && !isDatasetPath(f));
     tasks.push({
       cwd,
       manifest,

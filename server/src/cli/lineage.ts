@@ -16,6 +16,7 @@ import { contentLine, readDataset, streamedFormatOf } from '../host/datasets';
 import { producerUri } from '../host/docs';
 import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
+import { lineageContents } from '../host/lineage-data';
 import {
   lineageDot,
   lineageJson,
@@ -42,7 +43,9 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
   const engine = await makeEngine();
   const ws = readWorkspace(o.root, { enable: true, governanceManifest: '' }, undefined, o.governance);
   const gov = engine.governance(ws.governance);
-  const graph = engine.lineage(ws.files, gov);
+  // Explaining a tier reads the data files the lineage names: what a derived file shows can decide it.
+  const data = o.explain && o.id !== undefined ? await lineageContents(engine, ws.files, gov, o.root) : undefined;
+  const graph = engine.lineage(ws.files, gov, data);
   const texts = new Map(ws.files.map((f) => [f.path, f.text]));
   if (ws.governance) texts.set(ws.governance.path, ws.governance.text);
   const indexes = new LineIndexes((p) => texts.get(p));
@@ -109,6 +112,7 @@ function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineO
     kind: h.kind,
     tier: h.tier,
     reason: h.reason,
+    ...(h.content ? { content: h.content } : {}),
     ...(redactedBy(i) ? { redactedBy: redactedBy(i) } : {}),
     file: maskId(h.path),
     line: lineOf(h.path, h.span.offset),
@@ -126,7 +130,7 @@ function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineO
   if (format === 'json') return JSON.stringify({ chain: rows, sources: from }, null, 2) + '\n';
   const chain = rows.map(
     (r, i) =>
-      `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.redactedBy ? `redacted by ${r.redactedBy}` : r.reason}) ${r.file}:${r.line}`,
+      `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.redactedBy ? `redacted by ${r.redactedBy}` : r.content ? `content: ${r.content}` : r.reason}) ${r.file}:${r.line}`,
   );
   const list = from.map((s) => {
     const tier = s.redactedBy

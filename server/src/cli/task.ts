@@ -13,12 +13,15 @@ import {
   type Settings,
   type SourceFile,
   type Waiver,
+  type DataContent,
+  type FileResult,
 } from '../core';
 import { artifactLookup } from '../host/digest';
 import { readDataset } from '../host/datasets';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
 import { openRegular } from '../host/confine';
 import { workspaceModules } from '../host/modules';
+import { confinedFile } from '../host/lineage-data';
 import { closeSync, readSync } from 'node:fs';
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
@@ -117,6 +120,33 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
     .filter((f): f is SourceFile => f !== undefined);
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
   const governance = engine.governance(manifest).governance;
+  // Releases' artifacts are looked up from the folder of the manifest that governs them.
+  const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
+  const workspace = manifest ? [manifest, ...sources] : sources;
+  // The task that checks the manifests also reads the data files their lineage names (a stage's
+  // output location, a config's local dataset, a DVC out), wherever they are in the governed
+  // folder; each file is read once, and a URI is never fetched.
+  const contents = new Map<string, DataContent>();
+  // A JSON array of records the task read as text is profiled from that text: read once.
+  const profiledText = new Map<string, FileResult>();
+  if (task.reportManifest) {
+    const known = new Set(task.files);
+    const asText = new Map(sources.map((f) => [f.path, f]));
+    for (const p of engine.lineageDataFiles(workspace, engine.governance(manifest))) {
+      const abs = path.resolve(task.cwd, p);
+      const text = asText.get(rel(abs));
+      if (text && /\.json$/i.test(p)) {
+        const result = engine.analyzeFile(text, governance, settings);
+        if (result.content) {
+          contents.set(text.path, result.content);
+          profiledText.set(text.path, result);
+        }
+      }
+      if (known.has(abs) || !confinedFile(abs, root)) continue;
+      known.add(abs);
+      dataFiles.push(abs);
+    }
+  }
   const data: { findings: Finding[]; notes: Note[]; texts: [string, string][] } = {
     findings: [],
     notes: [],
@@ -129,14 +159,24 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
       continue;
     }
     const result = engine.analyzeDataset(rel(abs), r.sample, governance, settings, manifest?.text);
+    if (result.content) contents.set(rel(abs), result.content);
     data.findings.push(...result.findings);
     data.notes.push(...result.notes);
-    if (result.findings.length) data.texts.push([rel(abs), r.sample.headText]);
+    // Kept for the findings in the file and those whose related information points into it (CG406).
+    data.texts.push([rel(abs), r.sample.headText]);
   }
-  // Releases' artifacts are looked up from the folder of the manifest that governs them.
-  const root = task.manifest ? path.dirname(task.manifest) : task.cwd;
+  for (const r of profiledText.values()) {
+    data.findings.push(...r.findings);
+    data.notes.push(...r.notes);
+  }
   const host = modulesFor(task);
-  const result = engine.analyze(manifest ? [manifest, ...sources] : sources, settings, artifactLookup(root), host);
+  const result = engine.analyze(
+    workspace.filter((f) => !profiledText.has(f.path)),
+    settings,
+    artifactLookup(root),
+    contents,
+    host,
+  );
   const findings = [
     ...unread,
     ...data.findings,
@@ -149,7 +189,7 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   const texts = [...(manifest ? [manifest] : []), ...sources]
     .filter((f) => withFindings.has(f.path))
     .map((f): [string, string] => [f.path, f.text]);
-  texts.push(...data.texts);
+  for (const [p, t] of data.texts) if (withFindings.has(p)) texts.push([p, t]);
   // A path through a helper in another file points into it: its text places those steps (SARIF codeFlows).
   for (const p of withFindings) {
     if (texts.some(([q]) => q === p)) continue;

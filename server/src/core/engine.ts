@@ -43,7 +43,15 @@ import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/no
 import { analyzeCells, notebookFileFindings, type CellSource, type CellsResult } from './notebooks/analyze';
 import { MAX_NOTEBOOK_CHARS, parseNotebook } from './notebooks/notebook';
 import { datasetFormatOf, isJsonRecords } from './datasets/format';
-import { profileSample } from './datasets/profile';
+import {
+  profileSample,
+  summarizeProfile,
+  type DataContent,
+  type DataContents,
+  type ProfileSummary,
+} from './datasets/profile';
+import { lineageDataFiles } from './lineage/content';
+import { folderOf } from './lineage/contribute';
 import { DatasetScanner, type DatasetSample } from './datasets/sample';
 import { trainingFileFindings } from './rules/sensitive-data-in-training-file';
 import { undeclaredDataFindings } from './rules/undeclared-data';
@@ -190,7 +198,7 @@ export class Engine {
     governance: Governance,
     settings: Settings = DEFAULT_SETTINGS,
     options: AnalyzeOptions = {},
-  ): FileResult {
+  ): FileResult & { readonly content?: DataContent } {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (!settings.enable) return none;
     if (file.text.length === 0) return { ...none, notes: [{ path: file.path, message: 'skipped: empty file' }] };
@@ -301,6 +309,18 @@ export class Engine {
   }
 
   /**
+   * A data file's profile summary (counts per field, kinds, never a value) under `governance`:
+   * what hovers on a data file and the lineage graph's dataset nodes show.
+   */
+  datasetSummary(sample: DatasetSample, governance: Governance): ProfileSummary {
+    const tuning = literalTuning(governance);
+    const profile = profileSample(sample, this.catalog(governance), {
+      allowedEmailDomains: tuning.allowedEmailDomains,
+    });
+    return summarizeProfile(profile, sample);
+  }
+
+  /**
    * Findings for a training data file from a sample of its records (read by a shell, streamed
    * and bounded, or from a text): one per sensitive field, counts and kinds only.
    */
@@ -311,7 +331,7 @@ export class Engine {
     settings: Settings = DEFAULT_SETTINGS,
     /** The governance manifest's text, for the fix that declares a field (CG404 is reported on it). */
     governanceText?: string,
-  ): FileResult {
+  ): FileResult & { readonly content?: DataContent } {
     if (!settings.enable) return { findings: [], notes: [], waivers: [] };
     const tuning = literalTuning(governance);
     const catalog = this.catalog(governance);
@@ -332,6 +352,7 @@ export class Engine {
       findings: masked(withoutAllowed([...findings, ...own, ...onManifest], tuning.allowFingerprints)),
       notes: notes.map(maskedNote),
       waivers: [],
+      content: { profile, total: sample.total, exact: sample.exact },
     };
   }
 
@@ -644,13 +665,15 @@ export class Engine {
     artifacts?: ArtifactLookup,
     /** Only this file's findings are wanted (an editor asking for one document): the rest is not computed. */
     only?: string,
+    /** Profiled data files by path: their content is checked against redaction claims and raises tiers. */
+    data?: DataContents,
   ): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
     const wanted = (p: { path: string }) => only === undefined || p.path === only;
     const texts = new Map<string, string>(manifests.filter(wanted).map((m) => [m.path, m.text]));
     const gov = governance.governance;
     if (gov.path && governanceText !== undefined) texts.set(gov.path, governanceText);
-    const model = this.workspace.model(manifests, gov);
+    const model = this.workspace.model(manifests, gov, [], data);
     const day = today(settings);
     const ownManifests = model.manifests.filter(wanted);
     const ownConfigs = model.configs.filter(wanted);
@@ -689,6 +712,7 @@ export class Engine {
       configs: ownConfigs,
       only,
       today: day,
+      data,
       textOf: (p: string) => texts.get(p) ?? '',
       lineOf,
     };
@@ -746,22 +770,36 @@ export class Engine {
    * The workspace's lineage graph: manifests, fine-tuning configs, DVC pipelines and model
    * cards among `files`, and the code files that read an asset's declared location.
    */
-  lineage(files: readonly SourceFile[], governance: GovernanceResult): LineageGraph {
+  lineage(files: readonly SourceFile[], governance: GovernanceResult, data?: DataContents): LineageGraph {
     const code = files.filter((f) => adapterFor(f.path) && f.text.length > 0 && skipReason(f.text) === undefined);
     // The model's cache remembers, per text, whether a file is a manifest or config at all.
     return this.model(
       files.filter((f) => !adapterFor(f.path)),
       governance,
       code,
+      data,
     ).graph;
+  }
+
+  /**
+   * The local data files the lineage of `files` knows (stage outputs' locations, configs' local
+   * datasets, DVC outs, assets' file locations), as the files' paths are written: what a shell
+   * reads and profiles, wherever they are, before `analyze`. URIs are never listed.
+   */
+  lineageDataFiles(files: readonly SourceFile[], governance: GovernanceResult): string[] {
+    const gov = governance.governance;
+    const manifests = files.filter((f) => f.path !== gov.path && isWorkspaceFile(f.path, f.text));
+    const graph = this.workspace.model(manifests, gov).graph;
+    return lineageDataFiles(graph.nodes.values(), gov, gov.path ? folderOf(gov.path) : '');
   }
 
   private model(
     files: readonly SourceFile[],
     governance: GovernanceResult,
     code: readonly SourceFile[] = [],
+    data?: DataContents,
   ): WorkspaceModel {
-    return this.workspace.model(files, governance.governance, code);
+    return this.workspace.model(files, governance.governance, code, data);
   }
 
   /** Checks a whole set of files: the governance manifest among them applies to the rest. */
@@ -769,6 +807,8 @@ export class Engine {
     files: readonly SourceFile[],
     settings: Settings = DEFAULT_SETTINGS,
     artifacts?: ArtifactLookup,
+    /** Profiled data files by path (see `lineageDataFiles`, `analyzeDataset`). */
+    data?: DataContents,
     /** Where imported modules are read; by default, among `files`. */
     modules: ModuleHost = filesHost(files),
   ): WorkspaceResult {
@@ -780,7 +820,7 @@ export class Engine {
     if (manifest && manifest.text.trim() === '')
       notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
     const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
-    const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts);
+    const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts, undefined, data);
     for (const list of byManifest.values()) findings.push(...list);
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;

@@ -60,6 +60,14 @@ export { describeSources, type Source } from './lineage/explain';
 export { MODEL_KINDS } from './lineage/model';
 export { datasetFormatOf, isJsonRecords, type DatasetFormat, type RecordFormat } from './datasets/format';
 export {
+  summarizeProfile,
+  summaryWords,
+  type DataContent,
+  type DataContents,
+  type FieldSummary,
+  type ProfileSummary,
+} from './datasets/profile';
+export {
   DatasetScanner,
   DEFAULT_BOUNDS,
   sampleOf,

@@ -257,7 +257,7 @@ export function maskedEdge<E extends LineageEdge>(e: E): E {
 }
 
 export function maskedHop(h: Hop): Hop {
-  return { ...h, id: maskId(h.id), tier: maskId(h.tier) };
+  return { ...h, id: maskId(h.id), tier: maskId(h.tier), ...(h.content ? { content: maskText(h.content) } : {}) };
 }
 
 /** A contributing source as shown: its id, tiers and redacting stage masked as names. */

@@ -2,6 +2,7 @@ import type { Catalog, Classification } from '../sensitivity/catalog';
 import { scanLiterals, type LiteralClass } from '../sensitivity/literals';
 import type { Span } from '../types';
 import type { DatasetSample } from './sample';
+import { count, roughCount } from './words';
 
 /** What the sampled values of one field hold, by detector kind. */
 export interface KindCount {
@@ -27,10 +28,14 @@ export interface FieldProfile {
   first?: Span;
   /** The record it was first seen in. */
   firstIndex: number;
+  /** Sampled records in which the field holds a value that is not empty or a redaction mask (`[REDACTED]`, `***`). */
+  filled: number;
 }
 
 export interface DatasetProfile {
   readonly fields: readonly FieldProfile[];
+  /** Per detector kind, the sampled records in which any field held it: what the whole record shows. */
+  readonly kinds: ReadonlyMap<string, KindCount>;
   readonly sampled: number;
   /** Fields past `MAX_FIELDS` are not profiled. */
   readonly truncated: boolean;
@@ -60,9 +65,11 @@ export function profileSample(
   options: { allowedEmailDomains?: readonly string[] } = {},
 ): DatasetProfile {
   const fields = new Map<string, FieldProfile>();
+  const recordKinds = new Map<string, KindCount>();
   let truncated = false;
   for (const record of sample.records) {
     if (!record.value) continue;
+    const inRecord = new Set<string>();
     // Per record: each field's values, then each value's kinds, counted once.
     const values = new Map<string, string[]>();
     const visit = (value: unknown, path: string, name: string, depth: number) => {
@@ -94,6 +101,7 @@ export function profileSample(
           named: isSensitiveName(named) ? named : undefined,
           first: firstSpan(sample, record.index, name),
           firstIndex: record.index,
+          filled: 0,
         };
         fields.set(path, profile);
       }
@@ -108,12 +116,26 @@ export function profileSample(
     for (const [path, list] of values) {
       const profile = fields.get(path)!;
       profile.records++;
+      if (list.some((text) => !isMasked(text))) profile.filled++;
       const kinds = new Set<string>();
       for (const text of list) {
         if (text.length < 5) continue;
         // Quoted as JSON, so that a value is seen whole, as the detectors expect a string literal.
         const quoted = JSON.stringify(text.length > MAX_VALUE_CHARS ? text.slice(0, MAX_VALUE_CHARS) : text);
         for (const m of scanLiterals(quoted, ['secret', 'pii'], { allowedEmailDomains: options.allowedEmailDomains })) {
+          if (!inRecord.has(m.kind)) {
+            inRecord.add(m.kind);
+            const any = recordKinds.get(m.kind);
+            if (any) any.records++;
+            else
+              recordKinds.set(m.kind, {
+                kind: m.kind,
+                key: m.key,
+                class: m.class,
+                records: 1,
+                lowConfidence: m.lowConfidence === true,
+              });
+          }
           if (kinds.has(m.kind)) continue;
           kinds.add(m.kind);
           const count = profile.kinds.get(m.kind);
@@ -131,7 +153,18 @@ export function profileSample(
     }
   }
   const sampled = sample.records.filter((r) => r.value).length;
-  return { fields: [...fields.values()], sampled, truncated };
+  return { fields: [...fields.values()], kinds: recordKinds, sampled, truncated };
+}
+
+/**
+ * A value that says it was removed: empty, a mask of one repeated character (`***`, `XXX-XX-XXXX`
+ * keeps its dashes) or a bracketed marker (`[REDACTED]`, `<ssn>`, `{{email}}`).
+ */
+export function isMasked(text: string): boolean {
+  const t = text.trim();
+  if (t === '') return true;
+  if (/^[*xX#\u2022_.\s-]+$/.test(t)) return true;
+  return t.length <= 40 && /^(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}\}?|\([^)]*\))$/.test(t);
 }
 
 /** A field's first occurrence in the head text: its key in a JSON record, its header cell in CSV. */
@@ -155,4 +188,77 @@ function firstSpan(sample: DatasetSample, index: number, name: string): Span | u
 /** The fields that hold personal data or secrets, or whose names say they do. */
 export function sensitiveFields(profile: DatasetProfile): FieldProfile[] {
   return profile.fields.filter((f) => f.kinds.size > 0 || f.named);
+}
+
+/**
+ * A data file's profile with what its sample covers: what the data rules that check the
+ * manifests (a redaction claim, a derived file's tier) read of a file, by its path.
+ */
+export interface DataContent {
+  readonly profile: DatasetProfile;
+  /** Records in the whole file: exact when it was read to the end, else estimated. */
+  readonly total: number;
+  readonly exact: boolean;
+}
+
+/** Profiled data files by path (as the file paths given to the engine are written). */
+export type DataContents = ReadonlyMap<string, DataContent>;
+
+/** One field of a profile summary: what was found in it, counted, never a value. */
+export interface FieldSummary {
+  readonly path: string;
+  /** Sampled records that have the field. */
+  readonly records: number;
+  /** Detector kinds its values held, most frequent first, with the records that held each. */
+  readonly kinds: readonly { readonly kind: string; readonly class: LiteralClass; readonly records: number }[];
+  /** Why its name is sensitive: the asset that declares it, or the category of a built-in name. */
+  readonly named?: string;
+  /** Its first occurrence in the file's head, when it is there. */
+  readonly first?: Span;
+}
+
+/** A data file's profile as counts per field, for hovers, the lineage graph's nodes and the editor's progress. */
+export interface ProfileSummary {
+  readonly sampled: number;
+  /** Records in the whole file: exact when it was read to the end, else estimated. */
+  readonly total: number;
+  readonly exact: boolean;
+  /** Fields past `MAX_FIELDS` were not profiled. */
+  readonly truncated: boolean;
+  /** Fields that hold personal data or secrets, or whose names say they do. */
+  readonly sensitive: number;
+  readonly fields: readonly FieldSummary[];
+}
+
+/** The counts per field of a profile, sensitive fields first; names, kinds and counts only. */
+export function summarizeProfile(profile: DatasetProfile, sample: DatasetSample): ProfileSummary {
+  const fields = profile.fields.map((f): FieldSummary => ({
+    path: f.path,
+    records: f.records,
+    kinds: [...f.kinds.values()]
+      .sort((a, b) => b.records - a.records)
+      .map((k) => ({ kind: k.kind, class: k.class, records: k.records })),
+    named: f.named ? (f.named.asset ?? f.named.category ?? 'sensitive') : undefined,
+    first: f.first,
+  }));
+  const rank = (f: FieldSummary) => (f.kinds.length > 0 ? 0 : f.named ? 1 : 2);
+  fields.sort((a, b) => rank(a) - rank(b));
+  return {
+    sampled: profile.sampled,
+    total: sample.total,
+    exact: sample.exact,
+    truncated: profile.truncated,
+    sensitive: fields.filter((f) => rank(f) < 2).length,
+    fields,
+  };
+}
+
+/** A summary in a few words: `3 sensitive fields (sampled 1,000 of ~2.1M records)`. */
+export function summaryWords(summary: ProfileSummary): string {
+  const fields = `${count(summary.sensitive)} sensitive field${summary.sensitive === 1 ? '' : 's'}`;
+  const whole = summary.exact && summary.sampled >= summary.total;
+  const of = whole
+    ? `${count(summary.sampled)} record${summary.sampled === 1 ? '' : 's'} read`
+    : `sampled ${count(summary.sampled)} of ${summary.exact ? count(summary.total) : `~${roughCount(summary.total)}`} records`;
+  return `${fields} (${of})`;
 }

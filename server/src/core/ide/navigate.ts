@@ -61,6 +61,10 @@ const code = (id: string) => `\`${maskId(id)}\``;
 /** "Tier from": the lineage hops back to the declaration that decided the tier, when there are any. */
 function tierSource(index: ManifestIndex, id: string): string {
   const hops = index.graph?.explain(id) ?? [];
+  const shown = hops[hops.length - 1];
+  // A tier that a file's content decided: what it showed, in counts and kinds.
+  if (shown?.reason === 'content' && shown.content)
+    return `\n\nTier from content${hops.length > 1 ? ` of ${code(shown.id)}` : ''}: ${shown.content}`;
   if (hops.length < 2 || hops[hops.length - 1].reason !== 'declared') return '';
   // A hop whose reason is `redacted` got its tier from the redacting stage that follows it.
   const chain = hops
@@ -96,7 +100,9 @@ export function describeId(index: ManifestIndex, at: IdAt, lineOf: (d: Declarati
       const tier = c?.tier
         ? `carries tier **${maskId(c.tier)}**${c.crownJewel ? ' (crown-jewel' + from + ')' : ''}`
         : 'carries no classified data';
-      return `**stage output** ${code(d.id)}: ${tier}; ${where}${tierSource(index, d.id)}${sourcesOf(index, d.id)}`;
+      const location = index.graph?.nodes.get(d.id)?.location;
+      const written = location ? `; written to ${code(location)}` : '';
+      return `**stage output** ${code(d.id)}: ${tier}; ${where}${written}${tierSource(index, d.id)}${sourcesOf(index, d.id)}`;
     }
     if (d.kind === 'release') {
       const c = index.carried.get(d.id);

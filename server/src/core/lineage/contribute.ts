@@ -69,13 +69,19 @@ export function manifestContribution(m: LoadedManifest): Contribution {
       strings(stage.inputs).forEach((input, j) =>
         edges.push({ from: input, to: node, relation: 'input', path: m.path, span: span(['stages', i, 'inputs', j]) }),
       );
-      strings(stage.outputs).forEach((output, j) => {
-        const at = span(['stages', i, 'outputs', j]);
+      (Array.isArray(stage.outputs) ? stage.outputs : []).forEach((item: unknown, j) => {
+        // An output is its id, or `{id, location}`: the file it is written to, relative to this manifest.
+        const written = item !== null && typeof item === 'object' && !Array.isArray(item);
+        const output = written ? str((item as Record<string, unknown>).id) : str(item);
+        if (!output) return;
+        const at = span(written ? ['stages', i, 'outputs', j, 'id'] : ['stages', i, 'outputs', j]);
+        const location = written ? str((item as Record<string, unknown>).location) : undefined;
         nodes.push({
           id: output,
           kind: type === 'fine-tune' ? 'model' : type === 'deploy' ? 'deployment' : 'dataset',
           path: m.path,
           span: at,
+          location: location === undefined ? undefined : normalisePath(location, folderOf(m.path)),
         });
         edges.push({ from: node, to: output, relation: 'output', path: m.path, span: at });
       });

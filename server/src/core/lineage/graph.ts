@@ -7,6 +7,8 @@ import { hubNodeId } from './contribute';
 import { normalisePath } from './paths';
 import type { Carried } from './carried';
 import { contributingSources, type Source } from './explain';
+import { contentIndex, contentWords, type NodeContent } from './content';
+import type { DataContents } from '../datasets/profile';
 import { Classifier, type Because } from './propagate';
 import type {
   Classified,
@@ -44,6 +46,10 @@ export class LineageGraph implements GraphView {
   private readonly hubAssets: Map<string, string>;
   /** What each node carries after propagation (computed when first asked). */
   readonly carried: { get(id: string): Carried | undefined } = { get: (id) => this.classifier.carriedOf(id) };
+  /** What each node's data file shows (crown-jewel kinds), from the profiled files the graph was given. */
+  readonly content: { get(id: string): NodeContent | undefined };
+  /** Nodes by the file that holds their data (a stage output's `location`), so that a path written elsewhere finds them. */
+  private readonly located = new Map<string, string>();
   /** The predecessor that decided each node's tier, or `declared`. */
   readonly because: { get(id: string): Because | undefined } = { get: (id) => this.classifier.becauseOf(id) };
 
@@ -52,6 +58,8 @@ export class LineageGraph implements GraphView {
     contributions: Iterable<Contribution>,
     /** The workspace folder that paths written as workspace-relative start from. */
     private readonly root = '',
+    /** Profiled data files by path: what they show can raise a node's tier. */
+    data?: DataContents,
   ) {
     const list = [...contributions];
     // An org-less hub repository (`hf://zephyr-7b-sft-full`, a push named without its owner) is
@@ -65,6 +73,7 @@ export class LineageGraph implements GraphView {
       for (const n of c.nodes) {
         const id = canon(n.id);
         if (!this.nodes.has(id)) this.nodes.set(id, id === n.id ? n : { ...n, id });
+        if (n.location !== undefined && !this.located.has(n.location)) this.located.set(n.location, id);
       }
     const locations = governance.assets.flatMap((a) => a.locations.map((l) => ({ re: compileGlob(l), asset: a.id })));
     // Locations written as hub ids, in any of their forms, match a reference in any other form.
@@ -95,6 +104,7 @@ export class LineageGraph implements GraphView {
       push(this.outgoing, from, edge);
       push(this.incoming, to, edge);
     }
+    this.content = contentIndex(this.nodes, data);
     this.classifier = new Classifier(this);
   }
 
@@ -122,6 +132,8 @@ export class LineageGraph implements GraphView {
       const asset = locations.find((l) => l.re.test(rel) || l.re.test(rel + '/'));
       if (asset) return asset.asset;
       if (this.nodes.has(p)) return p;
+      const written = this.located.get(p);
+      if (written) return written;
       // A file inside a folder another file produces (a model under its output_dir).
       for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1))
         if (this.nodes.get(p.slice(0, cut))?.kind === 'dataset') return p.slice(0, cut);
@@ -292,9 +304,18 @@ export class LineageGraph implements GraphView {
       seen.add(at);
       const n = this.node(at)!;
       const b = this.because.get(at);
-      reason = b === undefined ? 'unclassified' : b === 'declared' ? 'declared' : b.relation;
-      hops.push({ id: n.id, kind: n.kind, tier: n.tier, path: n.path, span: n.span, reason });
-      at = b && b !== 'declared' ? b.from : undefined;
+      reason = b === undefined ? 'unclassified' : typeof b === 'string' ? b : b.relation;
+      const content = reason === 'content' ? this.content.get(at) : undefined;
+      hops.push({
+        id: n.id,
+        kind: n.kind,
+        tier: n.tier,
+        path: n.path,
+        span: n.span,
+        reason,
+        ...(content ? { content: contentWords(content) } : {}),
+      });
+      at = b && typeof b !== 'string' ? b.from : undefined;
     }
     return hops;
   }

@@ -1,6 +1,7 @@
 import type { Governance } from '../governance/model';
 import type { Span } from '../types';
 import type { Carried } from './carried';
+import type { LiteralClass } from '../sensitivity/literals';
 
 /**
  * The lineage graph: what the workspace's files say about where data goes. Nodes are the
@@ -30,6 +31,11 @@ export interface LineageNode {
   readonly redacts?: readonly string[];
   /** For a hub repository or deployment: whether anyone can reach it. */
   readonly public?: boolean;
+  /**
+   * The file that holds the node's data (a stage output's `location`), resolved against the
+   * folder of the file that names it as file paths are written; a URI as written.
+   */
+  readonly location?: string;
 }
 
 export interface LineageEdge {
@@ -86,8 +92,13 @@ export interface Hop {
   readonly tier?: string;
   readonly path: string;
   readonly span: Span;
-  /** How this node got its tier: declared on it, or from the previous hop along `relation`. */
-  readonly reason: 'declared' | 'unclassified' | Relation | 'redacted';
+  /**
+   * How this node got its tier: declared on it, shown by its file's content, or from the
+   * previous hop along `relation`.
+   */
+  readonly reason: 'declared' | 'content' | 'unclassified' | Relation | 'redacted';
+  /** For `content`: what the node's file was found to hold, in words (counts and kinds, never a value). */
+  readonly content?: string;
 }
 
 /** A node with a declared tier whose data reaches the node being explained. */
@@ -115,6 +126,22 @@ export interface GraphView {
   readonly governance: Governance;
   readonly nodes: ReadonlyMap<string, LineageNode>;
   readonly carried: { get(id: string): Carried | undefined };
+  /** What a node's data file was found to hold, when it was read. */
+  readonly content?: { get(id: string): NodeContent | undefined };
   into(id: string): readonly LineageEdge[];
   outOf(id: string): readonly LineageEdge[];
+}
+
+/**
+ * What a lineage node's data file shows, whatever the stages upstream claim: the file was read
+ * (sampled) and its records held crown-jewel kinds. Counts and kinds only, never a value.
+ */
+export interface NodeContent {
+  /** The file, as file paths are written. */
+  readonly file: string;
+  /** Crown-jewel kinds found, most frequent first, with the sampled records that held each. */
+  readonly kinds: readonly { readonly kind: string; readonly class: LiteralClass; readonly records: number }[];
+  readonly sampled: number;
+  readonly total: number;
+  readonly exact: boolean;
 }

@@ -2,7 +2,7 @@ import { findTier, type Tier } from '../governance/model';
 import { merge, methodsFor, NOTHING, ALL_METHODS, type Carried } from './carried';
 import type { GraphView, LineageEdge } from './model';
 
-export type Because = { from: string; relation: LineageEdge['relation'] | 'redacted' } | 'declared';
+export type Because = { from: string; relation: LineageEdge['relation'] | 'redacted' } | 'declared' | 'content';
 
 /**
  * Classification follows lineage: each node carries the highest tier of what flows into it,
@@ -20,10 +20,15 @@ export class Classifier {
   private readonly because = new Map<string, Because>();
   private readonly own = new Map<string, Carried>();
   private readonly highestPlain: Tier | undefined;
+  /** The least crown-jewel tier: what a file whose content shows crown-jewel kinds carries at least. */
+  private readonly lowestCrownJewel: Tier | undefined;
+  /** Nodes whose own tier comes from what their file shows rather than from a declaration. */
+  private readonly byContent = new Set<string>();
   private cycleList: string[][] | undefined;
 
   constructor(private readonly graph: GraphView) {
     this.highestPlain = [...graph.governance.tiers].filter((t) => !t.crownJewel).sort((a, b) => b.rank - a.rank)[0];
+    this.lowestCrownJewel = [...graph.governance.tiers].filter((t) => t.crownJewel).sort((a, b) => a.rank - b.rank)[0];
   }
 
   /** What a node carries; undefined for an unknown node. */
@@ -45,9 +50,14 @@ export class Classifier {
     return this.cycleList!;
   }
 
+  /** Why a node's own tier is what it is: its declaration, or its file's content. */
+  private ownReason(id: string): 'declared' | 'content' {
+    return this.byContent.has(id) ? 'content' : 'declared';
+  }
+
   private declared(id: string): Carried {
     const n = this.graph.nodes.get(id)!;
-    if (n.declaredTier === undefined) return NOTHING;
+    if (n.declaredTier === undefined) return this.shown(id);
     let c = this.own.get(id);
     if (!c) {
       const g = this.graph.governance;
@@ -65,6 +75,29 @@ export class Classifier {
       };
       this.own.set(id, c);
     }
+    return c;
+  }
+
+  /**
+   * A node whose data file holds crown-jewel kinds (SSNs, secrets) is crown-jewel whatever the
+   * stages upstream claim: it carries at least the least crown-jewel tier, from no asset.
+   */
+  private shown(id: string): Carried {
+    const cached = this.own.get(id);
+    if (cached) return cached;
+    const tier = this.lowestCrownJewel;
+    const content = tier && this.graph.content?.get(id);
+    if (!tier || !content) return NOTHING;
+    const c: Carried = {
+      tier: tier.id,
+      rank: tier.rank,
+      crownJewel: true,
+      assets: [],
+      allowedMethods: methodsFor([]),
+      domains: [],
+    };
+    this.own.set(id, c);
+    this.byContent.add(id);
     return c;
   }
 
@@ -94,7 +127,7 @@ export class Classifier {
     let because: Because | undefined;
     for (const id of members) {
       const own = this.declared(id);
-      if (own !== NOTHING && own.rank > carried.rank) because = 'declared';
+      if (own !== NOTHING && own.rank > carried.rank) because = this.ownReason(id);
       carried = merge(carried, own);
       for (const e of this.graph.into(id)) {
         if (inside?.has(e.from) || e.from === id) continue;
@@ -107,8 +140,8 @@ export class Classifier {
     for (const id of members) {
       this.carried.set(id, carried);
       const own = this.declared(id);
-      if (own !== NOTHING && own.rank >= carried.rank) this.because.set(id, 'declared');
-      else if (because === 'declared') {
+      if (own !== NOTHING && own.rank >= carried.rank) this.because.set(id, this.ownReason(id));
+      else if (because === 'declared' || because === 'content') {
         // In a cycle, a member declared with the top tier explains the others.
         const source = members.find((m) => this.declared(m) !== NOTHING && this.declared(m).rank === carried.rank)!;
         this.because.set(id, { from: source, relation: 'input' });

@@ -14,6 +14,7 @@ import {
 } from './contribute';
 import { LineageGraph } from './graph';
 import type { Contribution } from './model';
+import type { DataContents } from '../datasets/profile';
 
 /** Everything the workspace-wide checks and lineage know about the workspace's files. */
 export interface WorkspaceModel {
@@ -43,7 +44,14 @@ export class WorkspaceCache {
   private readonly code = new Map<string, { text: string; key: string; contribution?: Contribution }>();
   /** The last model, reused while every input is the same (several documents asking after one edit). */
   private last:
-    { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
+    | {
+        used: Entry[];
+        governance: Governance;
+        code: readonly SourceFile[];
+        data?: DataContents;
+        model: WorkspaceModel;
+      }
+    | undefined;
 
   private entry(file: SourceFile, make: () => Omit<Entry, 'text'>): Entry {
     const cached = this.entries.get(file.path);
@@ -55,8 +63,16 @@ export class WorkspaceCache {
     return e;
   }
 
-  /** Loads `files` (manifests and configs; code files for lineage) under `governance`. */
-  model(files: readonly SourceFile[], governance: Governance, code: readonly SourceFile[] = []): WorkspaceModel {
+  /**
+   * Loads `files` (manifests and configs; code files for lineage) under `governance`; `data`
+   * holds the profiled data files, whose content can raise a node's tier.
+   */
+  model(
+    files: readonly SourceFile[],
+    governance: Governance,
+    code: readonly SourceFile[] = [],
+    data?: DataContents,
+  ): WorkspaceModel {
     const used = files.map((f) =>
       this.entry(f, () => {
         const kind = fileKindOf(f.path, f.text, undefined, ['workspace']);
@@ -73,6 +89,7 @@ export class WorkspaceCache {
     if (
       last &&
       last.governance === governance &&
+      last.data === data &&
       last.code.length === 0 &&
       code.length === 0 &&
       last.used.length === used.length &&
@@ -119,9 +136,9 @@ export class WorkspaceCache {
       configs,
       declarations,
       references,
-      graph: new LineageGraph(governance, contributions, root),
+      graph: new LineageGraph(governance, contributions, root, data),
     };
-    this.last = { used, governance, code, model };
+    this.last = { used, governance, code, data, model };
     return model;
   }
 }

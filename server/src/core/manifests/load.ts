@@ -122,7 +122,14 @@ export function loadManifest(
     declare('pipeline', ['metadata', 'name']);
     for (let s = 0; s < items(doc, ['stages']); s++) {
       declare('stage', ['stages', s, 'id'], file.path);
-      for (let i = 0; i < items(doc, ['stages', s, 'outputs']); i++) declare('output', ['stages', s, 'outputs', i]);
+      // An output is its id, or `{id, location}`: the id is declared either way.
+      for (let i = 0; i < items(doc, ['stages', s, 'outputs']); i++)
+        declare(
+          'output',
+          isMap(doc.getIn(['stages', s, 'outputs', i], true))
+            ? ['stages', s, 'outputs', i, 'id']
+            : ['stages', s, 'outputs', i],
+        );
       for (let i = 0; i < items(doc, ['stages', s, 'inputs']); i++)
         refer(['asset', 'output'], 'asset or stage output', ['stages', s, 'inputs', i]);
     }

@@ -18,6 +18,7 @@ import { sensitiveFieldInPromptTemplate } from './sensitive-field-in-prompt-temp
 import { unknownReference } from './unknown-reference';
 import { sensitiveDataInTrainingFile } from './sensitive-data-in-training-file';
 import { undeclaredCrownJewelCandidate, undeclaredSensitiveField } from './undeclared-data';
+import { redactionClaim } from './redaction-claim';
 
 /** The rules about sensitive data reaching a sink, one per kind of sink. */
 export const FLOW_RULES: readonly FlowRule[] = [
@@ -49,6 +50,7 @@ export const RULES: readonly (Rule | FlowRule)[] = [
   lineageCycle,
   undeclaredSensitiveField,
   undeclaredCrownJewelCandidate,
+  redactionClaim,
 ];
 
 export function ruleById(id: string): RuleMeta | undefined {

@@ -6,6 +6,7 @@ import type { Declaration, LoadedManifest, ManifestKind, Reference } from '../ma
 import type { Catalog } from '../sensitivity/catalog';
 import type { ArtifactLookup, Finding } from '../types';
 import type { RuleMeta } from './meta';
+import type { DataContents } from '../datasets/profile';
 
 export type { RuleMeta } from './meta';
 
@@ -49,6 +50,8 @@ export interface WorkspaceRuleContext {
   readonly only?: string;
   /** The date waivers and policies are evaluated on (YYYY-MM-DD). */
   readonly today: string;
+  /** Profiled data files by path, when a shell read them: what the data rules check claims against. */
+  readonly data?: DataContents;
   textOf(path: string): string;
   /** The 1-based line of a declaration, for messages that point into another file. */
   lineOf(d: Declaration): number;

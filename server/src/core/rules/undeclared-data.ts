@@ -81,7 +81,7 @@ export function undeclaredDataFindings(
     out.push({
       ruleId: undeclaredSensitiveField.id,
       severity: 'warning',
-      message: `Asset \`${asset.id}\` does not declare field \`${f.name}\`, which holds ${kindsOf(f, profile.sampled, sample)} of ${path}`,
+      message: `Asset \`${asset.id}\` does not declare field \`${f.name}\`, which holds ${kindsOf(f, profile.sampled, sample)} of ${relative}`,
       path: governance.path,
       span: asset.span,
       fixes: fix ? [fix] : [],
