@@ -35,12 +35,14 @@ const MAX_ENTRIES = 50_000;
 
 /**
  * Reads the workspace's manifests and configs, each parsed and validated once per text: after
- * an edit only the edited file is parsed and validated again, and the graph is reassembled
- * from every file's cached contribution.
+ * an edit only the edited file is parsed and validated again, and its contribution is patched
+ * into the graph in place. The graph a model returns is live: the next model of the same kind
+ * updates it.
  */
 export class WorkspaceCache {
   private readonly entries = new Map<string, Entry>();
   private readonly code = new Map<string, { text: string; key: string; contribution?: Contribution }>();
+  private readonly graphs = new Map<'manifests' | 'code', LineageGraph>();
   /** The last model, reused while every input is the same (several documents asking after one edit). */
   private last:
     { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
@@ -114,13 +116,13 @@ export class WorkspaceCache {
       references.push(...m.references);
     }
     const root = governance.path ? folderOf(governance.path) : '';
-    const model = {
-      manifests,
-      configs,
-      declarations,
-      references,
-      graph: new LineageGraph(governance, contributions, root),
-    };
+    // One graph for the manifest checks and one for lineage views (which add code files), each
+    // patched in place by the next model's contributions while the governance stays the same.
+    const lane = code.length > 0 ? 'code' : 'manifests';
+    let graph = this.graphs.get(lane);
+    if (graph && graph.governance === governance && graph.root === root) graph.update(contributions);
+    else this.graphs.set(lane, (graph = new LineageGraph(governance, contributions, root)));
+    const model = { manifests, configs, declarations, references, graph };
     this.last = { used, governance, code, model };
     return model;
   }
