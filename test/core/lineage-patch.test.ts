@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Engine, type LineageGraph, type SourceFile } from '../../server/src/core';
+import { Engine, type Finding, type LineageGraph, type SourceFile } from '../../server/src/core';
 import type { GovernanceResult } from '../../server/src/core/governance/load';
 import { loadWasm } from '../../server/src/host/wasm';
 
@@ -231,13 +231,20 @@ describe('lineage graph patching', () => {
         `${where}: diagnostics`,
       );
       counts[e.manifestIndex(manifests(), gov(e)).graph!.lastUpdate]++;
-      const one = `pipelines/${p}.pipeline.yaml`;
-      if (files.has(one))
+      // One document asked alone, as an editor does: its reference and duplicate checks read the
+      // per-file index, and find what the check of every file finds in it.
+      const whole = fresh.manifestFindings(manifests(), gov(fresh), govText);
+      const idChecks = (list: readonly Finding[] | undefined) =>
+        (list ?? []).filter((f) => f.ruleId === 'CG003' || f.ruleId === 'CG004');
+      for (const one of [`pipelines/${p}.pipeline.yaml`, pick(manifests()).path, 'governance.yaml']) {
+        const alone = e.manifestFindings(manifests(), gov(e), govText, undefined, undefined, one).get(one);
         assert.deepEqual(
-          e.manifestFindings(manifests(), gov(e), govText, undefined, undefined, one).get(one),
+          alone,
           fresh.manifestFindings(manifests(), gov(fresh), govText, undefined, undefined, one).get(one),
           `${where}: diagnostics of ${one} alone`,
         );
+        assert.deepEqual(idChecks(alone), idChecks(whole.get(one)), `${where}: id checks of ${one} alone`);
+      }
       sameGraph(e.manifestIndex(manifests(), gov(e)).graph!, fresh.manifestIndex(manifests(), gov(fresh)).graph!, where);
       const view = e.lineage(sources(), gov(e));
       counts[view.lastUpdate]++;

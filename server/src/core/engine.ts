@@ -615,6 +615,7 @@ export class Engine {
       graph: model.graph,
       declarations: model.declarations,
       references: model.references,
+      index: model.index,
       manifests: ownManifests,
       configs: ownConfigs,
       only,

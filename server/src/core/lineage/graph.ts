@@ -350,7 +350,7 @@ export class LineageGraph implements GraphView {
       const after = winner(id);
       if (before === after) continue;
       changedNodes.add(id);
-      if (this.declarers.get(id)?.[0] !== list[0] || (before === undefined) !== (after === undefined)) reorder = true;
+      if (this.declarers.get(id)?.[0]?.ord !== list[0]?.ord || (before === undefined) !== (after === undefined)) reorder = true;
       if ((before === undefined) !== (after === undefined) || before?.kind !== after?.kind) {
         if (seenElsewhere(id)) return false;
         present.add(id);

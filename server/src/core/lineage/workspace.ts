@@ -12,6 +12,7 @@ import {
   governanceContribution,
   manifestContribution,
 } from './contribute';
+import { DeclarationIndex, type IndexedFile } from './declarations';
 import { LineageGraph } from './graph';
 import type { Contribution } from './model';
 
@@ -22,6 +23,8 @@ export interface WorkspaceModel {
   readonly declarations: readonly Declaration[];
   readonly references: readonly Reference[];
   readonly graph: LineageGraph;
+  /** The declarations and references per file, updated file by file (what one document's checks read). */
+  readonly index: DeclarationIndex;
 }
 
 interface Entry {
@@ -43,6 +46,9 @@ export class WorkspaceCache {
   private readonly entries = new Map<string, Entry>();
   private readonly code = new Map<string, { text: string; key: string; contribution?: Contribution }>();
   private readonly graphs = new Map<'manifests' | 'code', LineageGraph>();
+  private readonly indexes = new Map<'manifests' | 'code', DeclarationIndex>();
+  /** The governance manifest's assets as declarations, the same objects while the governance is. */
+  private readonly assetDeclarations = new WeakMap<Governance, Declaration[]>();
   /** The last model, reused while every input is the same (several documents asking after one edit). */
   private last:
     { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
@@ -107,9 +113,14 @@ export class WorkspaceCache {
       }
       if (this.code.size > MAX_ENTRIES) this.code.clear();
     }
-    const declarations: Declaration[] = governance.path
-      ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span }))
-      : [];
+    let assets = this.assetDeclarations.get(governance);
+    if (!assets) {
+      assets = governance.path
+        ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span }))
+        : [];
+      this.assetDeclarations.set(governance, assets);
+    }
+    const declarations: Declaration[] = [...assets];
     const references: Reference[] = [];
     for (const m of manifests) {
       declarations.push(...m.declarations);
@@ -122,7 +133,13 @@ export class WorkspaceCache {
     let graph = this.graphs.get(lane);
     if (graph && graph.governance === governance && graph.root === root) graph.update(contributions);
     else this.graphs.set(lane, (graph = new LineageGraph(governance, contributions, root)));
-    const model = { manifests, configs, declarations, references, graph };
+    const indexed: IndexedFile[] = [
+      ...(governance.path ? [{ path: governance.path, declarations: assets, references: [] }] : []),
+      ...manifests,
+    ];
+    let index = this.indexes.get(lane);
+    if (!index || !index.update(indexed)) this.indexes.set(lane, (index = new DeclarationIndex(indexed)));
+    const model = { manifests, configs, declarations, references, graph, index };
     this.last = { used, governance, code, model };
     return model;
   }
