@@ -42,6 +42,9 @@ export class DeclarationIndex {
   private readonly idsWithKinds = new Array<number>(1 << KINDS.length).fill(0);
   /** Ids by length, for did-you-mean: a typo is within a few letters of the id's length. */
   private readonly byLength = new Map<number, Set<string>>();
+  /** Each id's set of kinds as bits, and its lower case (what did-you-mean compares). */
+  private readonly masks = new Map<string, number>();
+  private readonly lowered = new Map<string, string>();
   private nextOrd = 1;
 
   constructor(files: readonly IndexedFile[]) {
@@ -116,6 +119,8 @@ export class DeclarationIndex {
     counts[KINDS.indexOf(d.kind)] += delta;
     const after = mask(counts);
     if (before === after) return;
+    if (after === 0) this.masks.delete(d.id);
+    else this.masks.set(d.id, after);
     this.idsWithKinds[before]--;
     this.idsWithKinds[after]++;
     if (after === 0) {
@@ -175,8 +180,8 @@ export class DeclarationIndex {
     let bestRank = Infinity;
     for (let length = Math.max(1, input.length - limit); length <= Math.min(64, input.length + limit); length++)
       for (const id of this.byLength.get(length) ?? []) {
-        if ((mask(this.kinds.get(id)!) & want) === 0) continue;
-        const d = editDistance(lower, id.toLowerCase(), Math.min(limit, bestDistance));
+        if ((this.masks.get(id)! & want) === 0) continue;
+        const d = editDistance(lower, this.lower(id), Math.min(limit, bestDistance));
         if (d > limit || d > bestDistance) continue;
         const rank = this.rank(id, wants);
         if (d < bestDistance || rank < bestRank) {
@@ -186,6 +191,16 @@ export class DeclarationIndex {
         }
       }
     return best;
+  }
+
+  private lower(id: string): string {
+    let l = this.lowered.get(id);
+    if (l === undefined) {
+      l = id.toLowerCase();
+      if (this.lowered.size > 200_000) this.lowered.clear();
+      this.lowered.set(id, l);
+    }
+    return l;
   }
 
   /** Where an id is first declared with one of the wanted kinds. */

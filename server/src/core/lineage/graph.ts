@@ -144,6 +144,15 @@ export class LineageGraph implements GraphView {
     return this.edgeList;
   }
 
+  /** The nodes whose file is `path`, in the order of `nodes`: those it declares first, then those its references created. */
+  nodesIn(path: string): LineageNode[] {
+    if (this.duplicated) return [...this.nodes.values()].filter((n) => n.path === path);
+    const out: LineageNode[] = [];
+    for (const n of this.slots.get(path)?.nodes ?? []) if (n.path === path && this.nodes.get(n.id) === n) out.push(n);
+    for (const { node } of this.implicit.values()) if (node.path === path) out.push(node);
+    return out;
+  }
+
   /** The contributions the graph is built from, in file order. */
   contributions(): Contribution[] {
     return [...this.slots.values()].map((s) => s.contribution);

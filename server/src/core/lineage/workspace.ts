@@ -49,6 +49,7 @@ export class WorkspaceCache {
   private readonly indexes = new Map<'manifests' | 'code', DeclarationIndex>();
   /** The governance manifest's assets as declarations, the same objects while the governance is. */
   private readonly assetDeclarations = new WeakMap<Governance, Declaration[]>();
+  private readonly governanceParts = new WeakMap<Governance, Contribution | undefined>();
   /** The last model, reused while every input is the same (several documents asking after one edit). */
   private last:
     { used: Entry[]; governance: Governance; code: readonly SourceFile[]; model: WorkspaceModel } | undefined;
@@ -90,7 +91,9 @@ export class WorkspaceCache {
     const manifests: LoadedManifest[] = [];
     const configs: LoadedConfig[] = [];
     const contributions: Contribution[] = [];
-    const own = governanceContribution(governance);
+    // The same object while the governance is: the graph then keeps its part as it is.
+    if (!this.governanceParts.has(governance)) this.governanceParts.set(governance, governanceContribution(governance));
+    const own = this.governanceParts.get(governance);
     if (own) contributions.push(own);
     for (const e of used) {
       if (!e.loaded) continue;
@@ -120,12 +123,6 @@ export class WorkspaceCache {
         : [];
       this.assetDeclarations.set(governance, assets);
     }
-    const declarations: Declaration[] = [...assets];
-    const references: Reference[] = [];
-    for (const m of manifests) {
-      declarations.push(...m.declarations);
-      references.push(...m.references);
-    }
     const root = governance.path ? folderOf(governance.path) : '';
     // One graph for the manifest checks and one for lineage views (which add code files), each
     // patched in place by the next model's contributions while the governance stays the same.
@@ -139,7 +136,21 @@ export class WorkspaceCache {
     ];
     let index = this.indexes.get(lane);
     if (!index || !index.update(indexed)) this.indexes.set(lane, (index = new DeclarationIndex(indexed)));
-    const model = { manifests, configs, declarations, references, graph, index };
+    // Every declaration and reference in one list, made when first read: one document's checks read the index.
+    let declarations: Declaration[] | undefined;
+    let references: Reference[] | undefined;
+    const model: WorkspaceModel = {
+      manifests,
+      configs,
+      get declarations() {
+        return (declarations ??= [...assets, ...manifests.flatMap((m) => m.declarations)]);
+      },
+      get references() {
+        return (references ??= manifests.flatMap((m) => m.references));
+      },
+      graph,
+      index,
+    };
     this.last = { used, governance, code, model };
     return model;
   }
