@@ -13,6 +13,13 @@ export function duplicateKey(d: Declaration): string {
       : `id\u0000${d.id}`;
 }
 
+/** A declared id as did-you-mean compares it: lower case, with the kinds it is declared as (bits). */
+interface Candidate {
+  readonly id: string;
+  readonly lower: string;
+  mask: number;
+}
+
 interface FilePart {
   readonly ord: number;
   readonly declarations: readonly Declaration[];
@@ -41,10 +48,7 @@ export class DeclarationIndex {
   private readonly kinds = new Map<string, number[]>();
   private readonly idsWithKinds = new Array<number>(1 << KINDS.length).fill(0);
   /** Ids by length, for did-you-mean: a typo is within a few letters of the id's length. */
-  private readonly byLength = new Map<number, Set<string>>();
-  /** Each id's set of kinds as bits, and its lower case (what did-you-mean compares). */
-  private readonly masks = new Map<string, number>();
-  private readonly lowered = new Map<string, string>();
+  private readonly byLength = new Map<number, Map<string, Candidate>>();
   private nextOrd = 1;
 
   constructor(files: readonly IndexedFile[]) {
@@ -119,20 +123,19 @@ export class DeclarationIndex {
     counts[KINDS.indexOf(d.kind)] += delta;
     const after = mask(counts);
     if (before === after) return;
-    if (after === 0) this.masks.delete(d.id);
-    else this.masks.set(d.id, after);
     this.idsWithKinds[before]--;
     this.idsWithKinds[after]++;
+    let same = this.byLength.get(d.id.length);
     if (after === 0) {
       this.kinds.delete(d.id);
-      const same = this.byLength.get(d.id.length);
       same?.delete(d.id);
       if (same?.size === 0) this.byLength.delete(d.id.length);
-    } else if (before === 0) {
-      let same = this.byLength.get(d.id.length);
-      if (!same) this.byLength.set(d.id.length, (same = new Set()));
-      same.add(d.id);
+      return;
     }
+    if (!same) this.byLength.set(d.id.length, (same = new Map()));
+    const c = same.get(d.id);
+    if (c) c.mask = after;
+    else same.set(d.id, { id: d.id, lower: d.id.toLowerCase(), mask: after });
   }
 
   /** The declarations of an id, in workspace order. */
@@ -179,9 +182,9 @@ export class DeclarationIndex {
     let bestDistance = Infinity;
     let bestRank = Infinity;
     for (let length = Math.max(1, input.length - limit); length <= Math.min(64, input.length + limit); length++)
-      for (const id of this.byLength.get(length) ?? []) {
-        if ((this.masks.get(id)! & want) === 0) continue;
-        const d = editDistance(lower, this.lower(id), Math.min(limit, bestDistance));
+      for (const { id, lower: other, mask } of this.byLength.get(length)?.values() ?? []) {
+        if ((mask & want) === 0) continue;
+        const d = editDistance(lower, other, Math.min(limit, bestDistance));
         if (d > limit || d > bestDistance) continue;
         const rank = this.rank(id, wants);
         if (d < bestDistance || rank < bestRank) {
@@ -191,16 +194,6 @@ export class DeclarationIndex {
         }
       }
     return best;
-  }
-
-  private lower(id: string): string {
-    let l = this.lowered.get(id);
-    if (l === undefined) {
-      l = id.toLowerCase();
-      if (this.lowered.size > 200_000) this.lowered.clear();
-      this.lowered.set(id, l);
-    }
-    return l;
   }
 
   /** Where an id is first declared with one of the wanted kinds. */

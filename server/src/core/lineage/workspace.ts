@@ -33,6 +33,8 @@ interface Entry {
   readonly contribution?: Contribution;
 }
 
+const NO_REFERENCES: readonly Reference[] = [];
+
 /** Files kept parsed between runs: about 2,000 manifests of a large workspace, and room to spare. */
 const MAX_ENTRIES = 50_000;
 
@@ -131,7 +133,7 @@ export class WorkspaceCache {
     if (graph && graph.governance === governance && graph.root === root) graph.update(contributions);
     else this.graphs.set(lane, (graph = new LineageGraph(governance, contributions, root)));
     const indexed: IndexedFile[] = [
-      ...(governance.path ? [{ path: governance.path, declarations: assets, references: [] }] : []),
+      ...(governance.path ? [{ path: governance.path, declarations: assets, references: NO_REFERENCES }] : []),
       ...manifests,
     ];
     let index = this.indexes.get(lane);

@@ -63,7 +63,8 @@ function duplicates(path: string, doc: Document, list: string, ids: (string | un
  * No id is declared twice across the workspace: stages are unique within their pipeline,
  * releases by name and version, pipelines by name; assets and stage outputs share one namespace.
  */
-function workspaceDuplicates({ declarations, only, lineOf, index }: WorkspaceRuleContext): Finding[] {
+function workspaceDuplicates(ctx: WorkspaceRuleContext): Finding[] {
+  const { only, lineOf, index } = ctx;
   const findings: Finding[] = [];
   const groups = new Map<string, readonly Declaration[]>();
   if (only !== undefined && index) {
@@ -74,7 +75,7 @@ function workspaceDuplicates({ declarations, only, lineOf, index }: WorkspaceRul
     groups.clear();
     for (const [key, list] of ordered) groups.set(key, list);
   } else
-    for (const d of declarations) {
+    for (const d of ctx.declarations) {
       const key = duplicateKey(d);
       const list = groups.get(key) as Declaration[] | undefined;
       if (list) list.push(d);

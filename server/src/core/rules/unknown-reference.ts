@@ -29,13 +29,14 @@ export const KIND_NAMES: Record<Declaration['kind'], string> = {
 };
 
 /** Every reference of the workspace's manifests names a declared id of the right kind. */
-function unknownIds({ declarations, references, only, index }: WorkspaceRuleContext): Finding[] {
+function unknownIds(ctx: WorkspaceRuleContext): Finding[] {
+  const { only, index } = ctx;
   const findings: Finding[] = [];
   // One document's check reads the workspace's index; a whole check indexes the ids once here.
   const indexed = only !== undefined ? index : undefined;
   const byId = new Map<string, Declaration[]>();
   if (!indexed)
-    for (const d of declarations) {
+    for (const d of ctx.declarations) {
       const list = byId.get(d.id);
       if (list) list.push(d);
       else byId.set(d.id, [d]);
@@ -50,13 +51,13 @@ function unknownIds({ declarations, references, only, index }: WorkspaceRuleCont
     if (indexed) return indexed.suggest(r.id, r.wants, budget);
     let candidates = candidatesFor.get(wants);
     if (!candidates) {
-      candidates = [...new Set(declarations.filter((d) => r.wants.includes(d.kind)).map((d) => d.id))];
+      candidates = [...new Set(ctx.declarations.filter((d) => r.wants.includes(d.kind)).map((d) => d.id))];
       candidatesFor.set(wants, candidates);
     }
     return didYouMean(r.id, candidates, budget);
   };
 
-  for (const r of indexed ? indexed.of(only!).references : references) {
+  for (const r of indexed ? indexed.of(only!).references : ctx.references) {
     if (only !== undefined && r.path !== only) continue;
     const matches = declared(r.id).filter((d) => r.wants.includes(d.kind));
     if (matches.length > 0) continue;
