@@ -126,7 +126,10 @@ describe('lineage graph patching', () => {
         stages.push({
           id: `s${s}`,
           type: TYPES[s % TYPES.length],
-          inputs: s === 0 ? [`asset-${Math.floor(rnd() * ASSETS)}`, ...(rnd() < 0.4 ? [pick(outputs())] : [])] : [`${p}-o${s - 1}`],
+          inputs:
+            s === 0
+              ? [`asset-${Math.floor(rnd() * ASSETS)}`, ...(rnd() < 0.4 ? [pick(outputs())] : [])]
+              : [`${p}-o${s - 1}`],
           outputs: [`${p}-o${s}`],
           config: rnd() < 0.2 ? `configs/run-${Math.floor(rnd() * 6)}.yaml` : undefined,
         });
@@ -137,12 +140,16 @@ describe('lineage graph patching', () => {
     pipelines.set('pipe-seed', [{ id: 's0', type: 'ingest', inputs: ['asset-0'], outputs: ['seed-o0'] }]);
     writePipeline('pipe-seed');
     for (let i = 0; i < 12; i++) newPipeline();
-    for (let r = 0; r < 5; r++) files.set(`models/rel-${r}.model.yaml`, releaseText(pick(outputs()), [pick(outputs())]));
+    for (let r = 0; r < 5; r++)
+      files.set(`models/rel-${r}.model.yaml`, releaseText(pick(outputs()), [pick(outputs())]));
     for (let c = 0; c < 6; c++)
       files.set(`configs/run-${c}.yaml`, configText(c, `s3://data/asset-${c % ASSETS}/train.jsonl`, `./out/run-${c}`));
     // Code reading an asset's location, and references no file declares: the lineage view's own lane.
     files.set('src/train.py', 'open("s3://data/asset-1/x.jsonl")\n');
-    files.set('models/hub.model.yaml', releaseText('hubbed', ['hf://datasets/acme/public-chat'], 'weights/model.safetensors'));
+    files.set(
+      'models/hub.model.yaml',
+      releaseText('hubbed', ['hf://datasets/acme/public-chat'], 'weights/model.safetensors'),
+    );
 
     const governments = new Map<string, GovernanceResult>();
     const gov = (g: Engine) => {
@@ -199,7 +206,17 @@ describe('lineage graph patching', () => {
         s.inputs = s.inputs.map((x) => (rnd() < 0.5 ? `${x}x` : x.replace(/x$/, '')));
       } else if (kind === 'duplicate-output') pick(stages).outputs = [pick(outputs())];
       else if (kind === 'cycle') stages[0].inputs = [...stages[0].inputs, stages[stages.length - 1].outputs[0]];
-      if (['add-stage', 'remove-stage', 'rename-stage', 'rename-output', 'misspell-input', 'duplicate-output', 'cycle'].includes(kind))
+      if (
+        [
+          'add-stage',
+          'remove-stage',
+          'rename-stage',
+          'rename-output',
+          'misspell-input',
+          'duplicate-output',
+          'cycle',
+        ].includes(kind)
+      )
         writePipeline(p);
       else if (kind === 'tier') {
         tiers = tiers.map((t, a) => (a === Math.floor(rnd() * ASSETS) ? pick(TIERS) : t));
@@ -213,7 +230,11 @@ describe('lineage graph patching', () => {
       } else if (kind === 'add-file') newPipeline();
       else if (kind === 'config') {
         const c = Math.floor(rnd() * 6);
-        const dataset = pick([`s3://data/asset-${Math.floor(rnd() * ASSETS)}/t.jsonl`, 'hf://datasets/acme/chat', 'data/local.jsonl']);
+        const dataset = pick([
+          `s3://data/asset-${Math.floor(rnd() * ASSETS)}/t.jsonl`,
+          'hf://datasets/acme/chat',
+          'data/local.jsonl',
+        ]);
         files.set(`configs/run-${c}.yaml`, configText(c, dataset, rnd() < 0.8 ? `./out/run-${c}` : `./out/moved-${i}`));
       } else if (kind === 'release') {
         const r = Math.floor(rnd() * 5);
@@ -245,13 +266,19 @@ describe('lineage graph patching', () => {
         );
         assert.deepEqual(idChecks(alone), idChecks(whole.get(one)), `${where}: id checks of ${one} alone`);
       }
-      sameGraph(e.manifestIndex(manifests(), gov(e)).graph!, fresh.manifestIndex(manifests(), gov(fresh)).graph!, where);
+      sameGraph(
+        e.manifestIndex(manifests(), gov(e)).graph!,
+        fresh.manifestIndex(manifests(), gov(fresh)).graph!,
+        where,
+      );
       const view = e.lineage(sources(), gov(e));
       counts[view.lastUpdate]++;
       sameGraph(view, fresh.lineage(sources(), gov(fresh)), `${where}, with code`);
     }
     // Most edits are patched in place; the rest (governance, references to undeclared nodes) rebuild.
     assert.ok(counts.patched > EDITS / 2, `patched ${counts.patched}, rebuilt ${counts.rebuilt}`);
-    console.log(`# ${EDITS} edits: graphs patched ${counts.patched}, rebuilt ${counts.rebuilt}, unchanged ${counts.unchanged}`);
+    console.log(
+      `# ${EDITS} edits: graphs patched ${counts.patched}, rebuilt ${counts.rebuilt}, unchanged ${counts.unchanged}`,
+    );
   });
 });

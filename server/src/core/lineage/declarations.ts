@@ -212,7 +212,12 @@ function mask(counts: readonly number[]): number {
 }
 
 /** Adds `d` to its list in workspace order (lists are short: an id is rarely declared twice). */
-function insert(map: Map<string, Declaration[]>, key: string, d: Declaration, position: Map<Declaration, number>): void {
+function insert(
+  map: Map<string, Declaration[]>,
+  key: string,
+  d: Declaration,
+  position: Map<Declaration, number>,
+): void {
   const list = map.get(key);
   if (!list) {
     map.set(key, [d]);

@@ -331,7 +331,10 @@ export class LineageGraph implements GraphView {
     for (const { old, slot } of fresh)
       for (const n of [...(old?.nodes ?? []), ...(slot?.nodes ?? [])]) {
         if (declarers.has(n.id)) continue;
-        declarers.set(n.id, (this.declarers.get(n.id) ?? []).filter((d) => !olds.has(d)));
+        declarers.set(
+          n.id,
+          (this.declarers.get(n.id) ?? []).filter((d) => !olds.has(d)),
+        );
       }
     for (const { slot } of fresh) {
       if (!slot) continue;
@@ -359,7 +362,8 @@ export class LineageGraph implements GraphView {
       const after = winner(id);
       if (before === after) continue;
       changedNodes.add(id);
-      if (this.declarers.get(id)?.[0]?.ord !== list[0]?.ord || (before === undefined) !== (after === undefined)) reorder = true;
+      if (this.declarers.get(id)?.[0]?.ord !== list[0]?.ord || (before === undefined) !== (after === undefined))
+        reorder = true;
       if ((before === undefined) !== (after === undefined) || before?.kind !== after?.kind) {
         if (seenElsewhere(id)) return false;
         present.add(id);
@@ -404,11 +408,15 @@ export class LineageGraph implements GraphView {
     this.edgeList = undefined;
     const touched = new Set<string>();
     const targets = new Set<string>();
-    for (const { old, slot } of fresh) {
+    for (const { old } of fresh) {
       if (old) {
         this.endsOf(old, false);
         this.declare(old, false);
-        for (const p of old.probes) this.probed.set(p, this.probed.get(p)! - 1);
+        for (const p of old.probes) {
+          const n = this.probed.get(p)! - 1;
+          if (n > 0) this.probed.set(p, n);
+          else this.probed.delete(p);
+        }
         for (const r of old.edges)
           if (r.kept) {
             touched.add(r.edge.from).add(r.edge.to);
@@ -447,7 +455,9 @@ export class LineageGraph implements GraphView {
         for (const r of s.edges) {
           if (r.edge.from !== id && r.edge.to !== id) continue;
           const kept =
-            this.presentAt(r.edge.from, r.at, explicit) && this.presentAt(r.edge.to, r.at, explicit) && r.edge.from !== r.edge.to;
+            this.presentAt(r.edge.from, r.at, explicit) &&
+            this.presentAt(r.edge.to, r.at, explicit) &&
+            r.edge.from !== r.edge.to;
           if (kept === r.kept) continue;
           r.kept = kept;
           touched.add(r.edge.from).add(r.edge.to);
@@ -487,7 +497,13 @@ export class LineageGraph implements GraphView {
     return n.kind === 'model' && hash >= 0 && n.id.slice(0, hash) === n.path;
   }
 
-  private resolveEnd(end: End, c: { path: string; span: Span }, producer: boolean, at: Place, probes: string[]): string {
+  private resolveEnd(
+    end: End,
+    c: { path: string; span: Span },
+    producer: boolean,
+    at: Place,
+    probes: string[],
+  ): string {
     if (typeof end === 'string') return this.canon(end);
     return this.resolveRef(end, c, producer, at, probes);
   }
