@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { Engine, type Finding, type LineageGraph, type SourceFile } from '../../server/src/core';
 import type { GovernanceResult } from '../../server/src/core/governance/load';
 import { loadWasm } from '../../server/src/host/wasm';
+import { DeclarationIndex } from '../../server/src/core/lineage/declarations';
+import type { Declaration } from '../../server/src/core/manifests/load';
+import { didYouMean } from '../../server/src/core/text';
 
 /**
  * A manifest or config edit patches the lineage graph in place. After each edit of a seeded
@@ -280,5 +283,53 @@ describe('lineage graph patching', () => {
     console.log(
       `# ${EDITS} edits: graphs patched ${counts.patched}, rebuilt ${counts.rebuilt}, unchanged ${counts.unchanged}`,
     );
+  });
+});
+
+describe('the declaration index', () => {
+  it('suggests what did-you-mean over every id in order suggests, budget included, after random file edits', () => {
+    const rnd = random(5);
+    const kinds: Declaration['kind'][] = ['asset', 'output', 'pipeline', 'release', 'stage'];
+    const letters = 'abcAB-_12';
+    const word = () =>
+      Array.from({ length: 1 + Math.floor(rnd() * 9) }, () => letters[Math.floor(rnd() * letters.length)]).join('');
+    const fileOf = (path: string) => ({
+      path,
+      declarations: Array.from({ length: Math.floor(rnd() * 6) }, () => ({
+        id: word(),
+        kind: kinds[Math.floor(rnd() * kinds.length)],
+        path,
+        span: { offset: 0, length: 1 },
+      })),
+      references: [],
+    });
+    let files = Array.from({ length: 30 }, (_, i) => fileOf(`f${String(i).padStart(3, '0')}`));
+    const index = new DeclarationIndex(files);
+    let compared = 0;
+    for (let round = 0; round < 300; round++) {
+      const i = Math.floor(rnd() * files.length);
+      if (rnd() < 0.1) files = files.filter((_, k) => k !== i);
+      else if (rnd() < 0.1) files = [...files, fileOf(`f${900 + round}`)];
+      else files = files.map((f, k) => (k === i ? fileOf(f.path) : f));
+      assert.ok(index.update(files), 'files kept their order');
+      const all = files.flatMap((f) => f.declarations);
+      for (let q = 0; q < 5; q++) {
+        const wants = kinds.filter(() => rnd() < 0.5);
+        const input = word();
+        const candidates = [...new Set(all.filter((d) => wants.includes(d.kind)).map((d) => d.id))];
+        const left = Math.floor(rnd() * 2 * candidates.length);
+        const a = { left };
+        const b = { left };
+        assert.equal(
+          index.suggest(input, wants, a),
+          didYouMean(input, candidates, b),
+          `${input} among ${candidates.join(' ')}`,
+        );
+        assert.equal(a.left > 0, b.left > 0, 'budget left');
+        assert.equal(index.suggest(input, wants), didYouMean(input, candidates), `${input} without a budget`);
+        compared++;
+      }
+    }
+    assert.equal(compared, 1500);
   });
 });
