@@ -66,6 +66,7 @@ interface Implicit {
 
 /** Edits of more files than this at once are rebuilt from scratch, which costs about as much. */
 const PATCH_LIMIT = 64;
+const PATCH_EDGES = 2_000;
 
 const before = (a: Place, b: Place): boolean =>
   a.group !== b.group ? a.group < b.group : a.ord !== b.ord ? a.ord < b.ord : a.index <= b.index;
@@ -188,7 +189,9 @@ export class LineageGraph implements GraphView {
       this.lastUpdate = 'unchanged';
       return;
     }
-    if (changed.length > PATCH_LIMIT || !this.patch(changed)) return this.rebuild(contributions);
+    // Relinking a node reads the edges of the files at it: a file with thousands of edges rebuilds.
+    const edges = changed.reduce((n, ch) => n + (ch.old?.edges.length ?? 0) + (ch.c?.edges.length ?? 0), 0);
+    if (changed.length > PATCH_LIMIT || edges > PATCH_EDGES || !this.patch(changed)) return this.rebuild(contributions);
     this.lastUpdate = 'patched';
   }
 
