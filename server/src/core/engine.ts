@@ -706,8 +706,14 @@ export class Engine {
     const context = {
       governance: gov,
       graph: model.graph,
-      declarations: model.declarations,
-      references: model.references,
+      // Read only by checks of the whole workspace: one document's checks read the index.
+      get declarations() {
+        return model.declarations;
+      },
+      get references() {
+        return model.references;
+      },
+      index: model.index,
       manifests: ownManifests,
       configs: ownConfigs,
       only,

@@ -130,6 +130,8 @@ export function applyEdits(
   return out;
 }
 
+const ROWS = [new Int32Array(66), new Int32Array(66), new Int32Array(66)];
+
 /**
  * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
  * alignment), since `tabel` for `table` is one slip of the fingers, not two. With a `limit`,
@@ -138,10 +140,10 @@ export function applyEdits(
  */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  // Three rolling rows (a swap looks back two rows) instead of a matrix.
-  let twoBack = new Int32Array(b.length + 1);
-  let prev = new Int32Array(b.length + 1);
-  let row = new Int32Array(b.length + 1);
+  // Three rolling rows (a swap looks back two rows) instead of a matrix, reused between calls:
+  // did-you-mean compares one input with thousands of ids.
+  if (ROWS[0].length <= b.length) for (let k = 0; k < 3; k++) ROWS[k] = new Int32Array(2 * (b.length + 1));
+  let [twoBack, prev, row] = ROWS;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   let prevLeast = 0;
   for (let i = 1; i <= a.length; i++) {

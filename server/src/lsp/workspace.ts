@@ -221,11 +221,11 @@ export class Workspace {
     const settings = await this.settings(folder);
     const relative = (abs: string) => relativeTo(root, abs);
     const sources: SourceFile[] = [];
-    for (const abs of this.files.manifests(root, settings)) {
-      const open = this.documents.get(pathToFileURL(abs).href);
+    for (const { abs, uri: fileUri, relative: rel } of this.files.manifestEntries(root, settings)) {
+      const open = this.documents.get(fileUri);
       const text = open ? open.getText() : this.files.text(abs);
       // The engine remembers per text whether a file is a manifest or config at all.
-      if (text !== undefined) sources.push({ path: relative(abs), text });
+      if (text !== undefined) sources.push({ path: rel, text });
     }
     // A document not yet on disk (new, unsaved) counts too.
     const own = fsPath(uri);

@@ -44,6 +44,27 @@ export class Classifier {
     return this.because.get(id);
   }
 
+  /**
+   * Forgets what `changed` nodes and everything downstream of them carry (their edges or
+   * declarations changed): classified again when next asked, the rest kept.
+   */
+  invalidate(changed: Iterable<string>): void {
+    this.cycleList = undefined;
+    const queue = [...new Set(changed)];
+    const seen = new Set(queue);
+    for (let q = 0; q < queue.length; q++) {
+      const id = queue[q];
+      this.carried.delete(id);
+      this.because.delete(id);
+      this.own.delete(id);
+      for (const e of this.graph.outOf(id))
+        if (!seen.has(e.to) && this.carried.has(e.to)) {
+          seen.add(e.to);
+          queue.push(e.to);
+        }
+    }
+  }
+
   /** Every cycle (strongly connected groups of two or more nodes, or a node feeding itself). */
   cycles(): readonly string[][] {
     if (!this.cycleList) this.all();

@@ -12,6 +12,7 @@ import {
   governanceContribution,
   manifestContribution,
 } from './contribute';
+import { DeclarationIndex, type IndexedFile } from './declarations';
 import { LineageGraph } from './graph';
 import type { Contribution } from './model';
 import type { DataContents } from '../datasets/profile';
@@ -23,6 +24,8 @@ export interface WorkspaceModel {
   readonly declarations: readonly Declaration[];
   readonly references: readonly Reference[];
   readonly graph: LineageGraph;
+  /** The declarations and references per file, updated file by file (what one document's checks read). */
+  readonly index: DeclarationIndex;
 }
 
 interface Entry {
@@ -31,17 +34,25 @@ interface Entry {
   readonly contribution?: Contribution;
 }
 
+const NO_REFERENCES: readonly Reference[] = [];
+
 /** Files kept parsed between runs: about 2,000 manifests of a large workspace, and room to spare. */
 const MAX_ENTRIES = 50_000;
 
 /**
  * Reads the workspace's manifests and configs, each parsed and validated once per text: after
- * an edit only the edited file is parsed and validated again, and the graph is reassembled
- * from every file's cached contribution.
+ * an edit only the edited file is parsed and validated again, and its contribution is patched
+ * into the graph in place. The graph a model returns is live: the next model of the same kind
+ * updates it.
  */
 export class WorkspaceCache {
   private readonly entries = new Map<string, Entry>();
   private readonly code = new Map<string, { text: string; key: string; contribution?: Contribution }>();
+  private readonly graphs = new Map<'manifests' | 'code', LineageGraph>();
+  private readonly indexes = new Map<'manifests' | 'code', DeclarationIndex>();
+  /** The governance manifest's assets as declarations, the same objects while the governance is. */
+  private readonly assetDeclarations = new WeakMap<Governance, Declaration[]>();
+  private readonly governanceParts = new WeakMap<Governance, Contribution | undefined>();
   /** The last model, reused while every input is the same (several documents asking after one edit). */
   private last:
     | {
@@ -99,7 +110,9 @@ export class WorkspaceCache {
     const manifests: LoadedManifest[] = [];
     const configs: LoadedConfig[] = [];
     const contributions: Contribution[] = [];
-    const own = governanceContribution(governance);
+    // The same object while the governance is: the graph then keeps its part as it is.
+    if (!this.governanceParts.has(governance)) this.governanceParts.set(governance, governanceContribution(governance));
+    const own = this.governanceParts.get(governance);
     if (own) contributions.push(own);
     for (const e of used) {
       if (!e.loaded) continue;
@@ -122,21 +135,41 @@ export class WorkspaceCache {
       }
       if (this.code.size > MAX_ENTRIES) this.code.clear();
     }
-    const declarations: Declaration[] = governance.path
-      ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span }))
-      : [];
-    const references: Reference[] = [];
-    for (const m of manifests) {
-      declarations.push(...m.declarations);
-      references.push(...m.references);
+    let assets = this.assetDeclarations.get(governance);
+    if (!assets) {
+      assets = governance.path
+        ? governance.assets.map((a) => ({ id: a.id, kind: 'asset' as const, path: governance.path!, span: a.span }))
+        : [];
+      this.assetDeclarations.set(governance, assets);
     }
     const root = governance.path ? folderOf(governance.path) : '';
-    const model = {
+    // One graph for the manifest checks and one for lineage views (which add code files), each
+    // patched in place by the next model's contributions while the governance stays the same.
+    const lane = code.length > 0 ? 'code' : 'manifests';
+    let graph = this.graphs.get(lane);
+    if (graph && graph.governance === governance && graph.root === root && graph.data === data)
+      graph.update(contributions);
+    else this.graphs.set(lane, (graph = new LineageGraph(governance, contributions, root, data)));
+    const indexed: IndexedFile[] = [
+      ...(governance.path ? [{ path: governance.path, declarations: assets, references: NO_REFERENCES }] : []),
+      ...manifests,
+    ];
+    let index = this.indexes.get(lane);
+    if (!index || !index.update(indexed)) this.indexes.set(lane, (index = new DeclarationIndex(indexed)));
+    // Every declaration and reference in one list, made when first read: one document's checks read the index.
+    let declarations: Declaration[] | undefined;
+    let references: Reference[] | undefined;
+    const model: WorkspaceModel = {
       manifests,
       configs,
-      declarations,
-      references,
-      graph: new LineageGraph(governance, contributions, root, data),
+      get declarations() {
+        return (declarations ??= [...assets, ...manifests.flatMap((m) => m.declarations)]);
+      },
+      get references() {
+        return (references ??= manifests.flatMap((m) => m.references));
+      },
+      graph,
+      index,
     };
     this.last = { used, governance, code, data, model };
     return model;

@@ -4,6 +4,7 @@ import type { Finding } from '../types';
 import { keySpan, valueSpan } from '../yaml/locate';
 import type { ManifestRuleContext, Rule, WorkspaceRuleContext } from './rule';
 import { KIND_NAMES } from './unknown-reference';
+import { duplicateKey } from '../lineage/declarations';
 
 export const duplicateId: Rule = {
   id: 'CG004',
@@ -62,20 +63,24 @@ function duplicates(path: string, doc: Document, list: string, ids: (string | un
  * No id is declared twice across the workspace: stages are unique within their pipeline,
  * releases by name and version, pipelines by name; assets and stage outputs share one namespace.
  */
-function workspaceDuplicates({ declarations, only, lineOf }: WorkspaceRuleContext): Finding[] {
+function workspaceDuplicates(ctx: WorkspaceRuleContext): Finding[] {
+  const { only, lineOf, index } = ctx;
   const findings: Finding[] = [];
-  const groups = new Map<string, Declaration[]>();
-  for (const d of declarations) {
-    const key =
-      d.kind === 'stage'
-        ? `stage\u0000${d.scope}\u0000${d.id}`
-        : d.kind === 'release' || d.kind === 'pipeline'
-          ? `${d.kind}\u0000${d.id}`
-          : `id\u0000${d.id}`;
-    const list = groups.get(key);
-    if (list) list.push(d);
-    else groups.set(key, [d]);
-  }
+  const groups = new Map<string, readonly Declaration[]>();
+  if (only !== undefined && index) {
+    // One document: the groups its declarations are in, from the index, in the order a scan of
+    // every declaration meets them.
+    for (const d of index.of(only).declarations) groups.set(duplicateKey(d), index.colliding(d));
+    const ordered = [...groups].sort((a, b) => index.positionOf(a[1][0]) - index.positionOf(b[1][0]));
+    groups.clear();
+    for (const [key, list] of ordered) groups.set(key, list);
+  } else
+    for (const d of ctx.declarations) {
+      const key = duplicateKey(d);
+      const list = groups.get(key) as Declaration[] | undefined;
+      if (list) list.push(d);
+      else groups.set(key, [d]);
+    }
   for (const list of groups.values()) {
     if (list.length < 2) continue;
     for (const [at, d] of list.entries()) {

@@ -19,8 +19,7 @@ function cycleFindings(graph: LineageGraph): Finding[] {
 /** The cycle findings of one file's nodes, found from those nodes alone (an editor's single document). */
 function cycleFindingsIn(graph: LineageGraph, path: string): Finding[] {
   const out: Finding[] = [];
-  for (const n of graph.nodes.values()) {
-    if (n.path !== path) continue;
+  for (const n of graph.nodesIn(path)) {
     const cycle = graph.cycleThrough(n.id);
     if (cycle) out.push(cycleFinding(graph, n.id, cycle));
   }

@@ -1,6 +1,7 @@
 import type { Document } from 'yaml';
 import type { LoadedConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
+import type { DeclarationIndex } from '../lineage/declarations';
 import type { LineageGraph } from '../lineage/graph';
 import type { Declaration, LoadedManifest, ManifestKind, Reference } from '../manifests/load';
 import type { Catalog } from '../sensitivity/catalog';
@@ -55,6 +56,8 @@ export interface WorkspaceRuleContext {
   textOf(path: string): string;
   /** The 1-based line of a declaration, for messages that point into another file. */
   lineOf(d: Declaration): number;
+  /** The declarations and references per file, kept up to date file by file: what one document's checks read. */
+  readonly index?: DeclarationIndex;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Document } from 'yaml';
-import type { Declaration } from '../manifests/load';
+import type { Declaration, Reference } from '../manifests/load';
 import { didYouMean, type SuggestionBudget } from '../text';
 import type { Finding } from '../types';
 import { valueSpan } from '../yaml/locate';
@@ -29,34 +29,43 @@ export const KIND_NAMES: Record<Declaration['kind'], string> = {
 };
 
 /** Every reference of the workspace's manifests names a declared id of the right kind. */
-function unknownIds({ declarations, references, only }: WorkspaceRuleContext): Finding[] {
+function unknownIds(ctx: WorkspaceRuleContext): Finding[] {
+  const { only, index } = ctx;
   const findings: Finding[] = [];
+  // One document's check reads the workspace's index; a whole check indexes the ids once here.
+  const indexed = only !== undefined ? index : undefined;
   const byId = new Map<string, Declaration[]>();
-  for (const d of declarations) {
-    const list = byId.get(d.id);
-    if (list) list.push(d);
-    else byId.set(d.id, [d]);
-  }
+  if (!indexed)
+    for (const d of ctx.declarations) {
+      const list = byId.get(d.id);
+      if (list) list.push(d);
+      else byId.set(d.id, [d]);
+    }
+  const declared = (id: string): readonly Declaration[] => (indexed ? indexed.declared(id) : (byId.get(id) ?? []));
   // The ids of each set of kinds a reference may name, and the suggestion for each unknown id:
   // computed once, not once per reference.
   const candidatesFor = new Map<string, string[]>();
   const guesses = new Map<string, string | undefined>();
   const budget: SuggestionBudget = { left: SUGGESTION_BUDGET };
-
-  for (const r of references) {
-    if (only !== undefined && r.path !== only) continue;
-    const matches = (byId.get(r.id) ?? []).filter((d) => r.wants.includes(d.kind));
-    if (matches.length > 0) continue;
-    const wants = r.wants.join(' ');
+  const suggest = (r: Reference, wants: string): string | undefined => {
+    if (indexed) return indexed.suggest(r.id, r.wants, budget);
     let candidates = candidatesFor.get(wants);
     if (!candidates) {
-      candidates = [...new Set(declarations.filter((d) => r.wants.includes(d.kind)).map((d) => d.id))];
+      candidates = [...new Set(ctx.declarations.filter((d) => r.wants.includes(d.kind)).map((d) => d.id))];
       candidatesFor.set(wants, candidates);
     }
+    return didYouMean(r.id, candidates, budget);
+  };
+
+  for (const r of indexed ? indexed.of(only!).references : ctx.references) {
+    if (only !== undefined && r.path !== only) continue;
+    const matches = declared(r.id).filter((d) => r.wants.includes(d.kind));
+    if (matches.length > 0) continue;
+    const wants = r.wants.join(' ');
     const guessKey = `${wants}\u0000${r.id}`;
-    if (!guesses.has(guessKey)) guesses.set(guessKey, didYouMean(r.id, candidates, budget));
+    if (!guesses.has(guessKey)) guesses.set(guessKey, suggest(r, wants));
     const guess = guesses.get(guessKey);
-    const wrongKind = byId.get(r.id)?.[0];
+    const wrongKind = declared(r.id)[0];
     const message = wrongKind
       ? `\`${r.id}\` is a ${KIND_NAMES[wrongKind.kind]}, not an ${r.what}`.replace(' an p', ' a p')
       : `Unknown id \`${r.id}\`: no ${r.what} has this id` + (guess ? ` (did you mean \`${guess}\`?)` : '');

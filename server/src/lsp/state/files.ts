@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import {
   isGovernanceManifest,
   isNotebookPath,
@@ -8,7 +9,14 @@ import {
 } from '../../core';
 import { discover } from '../../host/discover';
 import { MAX_FILE_BYTES, readText } from '../../host/read';
-import { fsPath } from './paths';
+import { fsPath, relativeTo } from './paths';
+
+/** A file of a folder's listing: its path, URI, and path relative to the folder (as the core names files). */
+export interface ManifestEntry {
+  readonly abs: string;
+  readonly uri: string;
+  readonly relative: string;
+}
 
 /**
  * The folders' listings and the saved texts of their files, each read once until
@@ -23,6 +31,7 @@ export class SavedFiles {
   private readonly fileLists = new Map<string, string[]>();
   /** Per folder: the files that may be manifests or known formats, until files are created or deleted. */
   private readonly manifestLists = new Map<string, string[]>();
+  private readonly manifestEntryLists = new Map<string, { list: string[]; entries: ManifestEntry[] }>();
 
   /** A file's saved text (undefined when unreadable). */
   text(abs: string): string | undefined {
@@ -57,6 +66,19 @@ export class SavedFiles {
         ),
       );
     return this.manifestLists.get(root)!;
+  }
+
+  /**
+   * The same listing with each file's URI and path relative to `root`, worked out once per
+   * listing: a manifest edit asks for all of them, and 2,000 conversions cost more than the check.
+   */
+  manifestEntries(root: string, settings: Settings): readonly ManifestEntry[] {
+    const list = this.manifests(root, settings);
+    const cached = this.manifestEntryLists.get(root);
+    if (cached?.list === list) return cached.entries;
+    const entries = list.map((abs) => ({ abs, uri: pathToFileURL(abs).href, relative: relativeTo(root, abs) }));
+    this.manifestEntryLists.set(root, { list, entries });
+    return entries;
   }
 
   /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
