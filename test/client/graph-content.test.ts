@@ -7,21 +7,9 @@ import { JSDOM } from 'jsdom';
 import { DEFAULT_STATE, layout } from '../../client/src/lineage/layout';
 import { graphPage } from '../../client/src/lineage/page';
 import { LINEAGE_NODE_KINDS, LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
+import { LOOSE_CSV, TRAIN_ON_LOOSE_CSV } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
 import { REPO } from '../support/paths';
-
-/** An axolotl config that trains on the CSV file: the file is a dataset node of the lineage graph. */
-const TRAIN_CONFIG = [
-  'base_model: meta-llama/Llama-3.1-8B',
-  'datasets:',
-  '  - path: data/loose.csv',
-  '    type: alpaca',
-  'output_dir: ./out',
-  '',
-].join('\n');
-
-// Made-up numbers in the SSN shape.
-const LOOSE = ['id,ssn,note', '1,512-44-1234,late', '2,513-44-2345,broken', ''].join('\n');
 
 /** A dataset node's content line, from the real server's graph of a workspace with a data file, drawn by the built webview script. */
 describe('lineage graph view: dataset content', () => {
@@ -30,8 +18,8 @@ describe('lineage graph view: dataset content', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cg-graph-content-'));
     mkdirSync(path.join(dir, 'data'));
-    writeFileSync(path.join(dir, 'train.yaml'), TRAIN_CONFIG);
-    writeFileSync(path.join(dir, 'data', 'loose.csv'), LOOSE);
+    writeFileSync(path.join(dir, 'train.yaml'), TRAIN_ON_LOOSE_CSV);
+    writeFileSync(path.join(dir, 'data', 'loose.csv'), LOOSE_CSV);
     const client = await TestClient.start({ folder: dir, pull: true });
     graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
     await client.stop();

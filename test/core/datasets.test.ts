@@ -15,6 +15,7 @@ import {
   type SampleBounds,
 } from '../../server/src/core';
 import { readDataset } from '../../server/src/host/datasets';
+import { TICKETS_GOVERNANCE } from '../support/data-files';
 import { engine } from '../support/engine';
 import { assertExpectations, parseSiblingExpectations } from '../support/expectations';
 import { FIXTURES } from '../support/paths';
@@ -226,21 +227,7 @@ describe('compressed and columnar data files, read by the host', () => {
 });
 
 describe('training data files against the governance manifest (CG404, CG405)', () => {
-  const manifest = [
-    'apiVersion: crownguard/v1',
-    'kind: Governance',
-    'tiers:',
-    '  - id: restricted',
-    '    crownJewel: true',
-    'assets:',
-    '  - id: support-tickets',
-    '    tier: restricted',
-    '    locations:',
-    '      - data/tickets/*.jsonl',
-    '    fields:',
-    '      - ticket_body',
-    '',
-  ].join('\n');
+  const manifest = TICKETS_GOVERNANCE;
   const records = [
     { ticket_body: 'printer jams', contact: 'ann.lee@fernmail.org' },
     { ticket_body: 'refund', contact: 'raj.pal@fernmail.org' },

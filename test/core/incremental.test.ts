@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { Engine, Finding } from '../../server/src/core';
+import { seededRandom as rng, type Engine, type Finding } from '../../server/src/core';
 import { incrementalCounts } from '../../server/src/core/incremental/document';
 import { LineIndex } from '../../server/src/core/text';
 import { engine } from '../support/engine';
@@ -74,18 +74,6 @@ export function b(u: any) { console.log(\`\${u.id}\`); }
       .replace('console.log', 'dbg'),
   ]);
 });
-
-/** A seeded generator, so that a failing sequence can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PYTHON_DEFS = [
   (i: number) =>

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Engine, type Finding, type LineageGraph, type SourceFile } from '../../server/src/core';
+import {
+  Engine,
+  seededRandom as random,
+  type Finding,
+  type LineageGraph,
+  type SourceFile,
+} from '../../server/src/core';
 import type { GovernanceResult } from '../../server/src/core/governance/load';
 import { loadWasm } from '../../server/src/host/wasm';
 import { DeclarationIndex } from '../../server/src/core/lineage/declarations';
@@ -12,18 +18,6 @@ import { didYouMean } from '../../server/src/core/text';
  * random sequence, the patched graph and every diagnostic must equal what a fresh engine (a
  * graph built from scratch) gives for the same files.
  */
-
-/** A small seeded generator (mulberry32): the same sequence on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ASSETS = 6;
 const TIERS = ['internal', 'confidential', 'restricted'];

@@ -19,23 +19,8 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 import { LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
+import { LOOSE_CSV, TICKETS_GOVERNANCE, TRAIN_ON_LOOSE_CSV } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
-
-const MANIFEST = [
-  'apiVersion: crownguard/v1',
-  'kind: Governance',
-  'tiers:',
-  '  - id: restricted',
-  '    crownJewel: true',
-  'assets:',
-  '  - id: support-tickets',
-  '    tier: restricted',
-  '    locations:',
-  '      - data/tickets/*.jsonl',
-  '    fields:',
-  '      - ticket_body',
-  '',
-].join('\n');
 
 // Made-up records: the addresses are at a domain of our own invention.
 const TICKETS = [
@@ -44,18 +29,6 @@ const TICKETS = [
 ]
   .map((r) => JSON.stringify(r))
   .join('\n');
-
-/** An axolotl config that trains on the CSV file: the file is a dataset node of the lineage graph. */
-const TRAIN_CONFIG = [
-  'base_model: meta-llama/Llama-3.1-8B',
-  'datasets:',
-  '  - path: data/loose.csv',
-  '    type: alpaca',
-  'output_dir: ./out',
-  '',
-].join('\n');
-
-const LOOSE = ['id,ssn,note', '1,512-44-1234,late', '2,513-44-2345,broken', ''].join('\n');
 
 /** A JSON Lines file of `mb` MiB of made-up tickets, one in 25 with an e-mail address. */
 function writeBig(file: string, mb: number): void {
@@ -86,11 +59,11 @@ describe('training data files in the language server', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cg-data-lsp-'));
     mkdirSync(path.join(dir, 'data', 'tickets'), { recursive: true });
-    writeFileSync(path.join(dir, 'governance.yaml'), MANIFEST);
+    writeFileSync(path.join(dir, 'governance.yaml'), TICKETS_GOVERNANCE);
     writeFileSync(path.join(dir, 'data', 'tickets', 'march.jsonl'), TICKETS + '\n');
-    writeFileSync(path.join(dir, 'data', 'loose.csv'), LOOSE);
+    writeFileSync(path.join(dir, 'data', 'loose.csv'), LOOSE_CSV);
     writeFileSync(path.join(dir, 'notes.py'), 'print("hello")\n');
-    writeFileSync(path.join(dir, 'train.yaml'), TRAIN_CONFIG);
+    writeFileSync(path.join(dir, 'train.yaml'), TRAIN_ON_LOOSE_CSV);
     // Larger than the reading bound: reading stops at the bound, which takes long enough to be seen.
     writeBig(path.join(dir, 'data', 'big.jsonl'), 150);
     writeBig(path.join(dir, 'data', 'bigger.jsonl'), 150);
@@ -159,7 +132,10 @@ describe('training data files in the language server', () => {
       TICKETS.replace(/"cc":"([^"@]*)@([^"]*)"/g, (_, a: string, b: string) => `"cc":"${a}_${b}"`) + '\n',
     );
     utimesSync(file, when, when);
-    await client.change(uri, MANIFEST.replace('      - ticket_body\n', '      - ticket_body\n      - contact\n'));
+    await client.change(
+      uri,
+      TICKETS_GOVERNANCE.replace('      - ticket_body\n', '      - ticket_body\n      - contact\n'),
+    );
     const after = (await pull()).filter((d) => d.code === 'CG404').map((d) => d.message);
     assert.deepEqual(after, [
       "Asset 'support-tickets' does not declare field 'cc', which holds email addresses in 2 of 2 records of data/tickets/march.jsonl",

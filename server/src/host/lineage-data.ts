@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataContent, Engine, Settings, SourceFile } from '../core';
-
-type GovernanceResult = ReturnType<Engine['governance']>;
 import { realFolder, resolveWithin } from './confine';
 import { readDataset } from './datasets';
+
+type GovernanceResult = ReturnType<Engine['governance']>;
 
 /**
  * A file the lineage names, when it is a regular file inside `root`: links are followed only
