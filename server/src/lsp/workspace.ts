@@ -57,7 +57,7 @@ import { SavedFiles } from './state/files';
 import { GovernanceState } from './state/governance';
 import { LineageViews, type LineageView } from './state/lineage';
 import { fsPath, relativeTo } from './state/paths';
-import { SavedResults, type SavedResult } from './state/results';
+import { SavedResults, type GovernanceReads, type SavedResult } from './state/results';
 import { SettingsState } from './state/settings';
 import { Timers } from './state/timers';
 
@@ -597,14 +597,15 @@ export class Workspace {
           .update('\0')
           .update(this.data.statKey(abs) ?? '')
           .update('\0');
-    return { settings, id: String(this.results.identity(settings)), manifests: hash.digest('hex').slice(0, 12) };
+    return { settings, id: this.results.settingsKey(settings), manifests: hash.digest('hex').slice(0, 12) };
   }
 
   /**
    * Diagnostics of a file that is not open, from its saved text; undefined for a file that is
-   * not read (missing, empty, binary, over the size limit). The result id names the text, the
-   * governance in force and what else the findings depend on, so an unchanged file is answered
-   * from here; editing a manifest does not make every code file's result new.
+   * not read (missing, empty, binary, over the size limit). A result is kept with the key of
+   * what it read (the text, the settings, the part of the governance in force it reads, and for
+   * manifests the folder's manifests) and reused while that key is unchanged: editing or saving a
+   * manifest re-checks only the files whose inputs it changes.
    */
   async diagnoseSaved(
     uri: string,
@@ -616,15 +617,26 @@ export class Workspace {
     if (abs && data) return this.diagnoseSavedData(uri, abs, data, folder, token);
     const text = abs ? this.files.text(abs) : undefined;
     if (!abs || text === undefined) return undefined;
-    const governance = await this.governanceFor(uri);
+    const governance = await this.governance.withText(uri);
     const readsManifests = isGovernanceManifest(uri, folder.settings) || isWorkspaceFile(uri, text);
-    const resultId = `${this.files.digest(abs, text)}.${this.results.identity(governance)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
-    const cached = this.results.get(uri, resultId);
+    const own = `${this.files.digest(abs, text)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
+    const keyOf = (reads: GovernanceReads) =>
+      `${own}.${reads}.${this.results.governanceKey(governance.result, governance.text, reads)}`;
+    const cached = this.results.reuse(uri, keyOf);
     if (cached) return cached;
-    const doc = TextDocument.create(uri, 'plaintext', 0, text);
-    const result = { resultId, items: await this.diagnose(doc, false), computed: true };
-    this.results.set(uri, result);
-    return result;
+    const items = await this.diagnose(TextDocument.create(uri, 'plaintext', 0, text), false);
+    const reads = readsManifests || this.pointsIntoGovernance(uri, items, governance.result) ? 'all' : 'rules';
+    return this.results.keep(uri, items, reads, keyOf(reads));
+  }
+
+  /** True when some diagnostic of `uri` points into the governance manifest, so its positions depend on that file's text. */
+  private pointsIntoGovernance(uri: string, items: readonly Diagnostic[], governance: GovernanceResult): boolean {
+    const folder = this.folderOf(uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const own = governance.governance.path;
+    if (!root || !own) return false;
+    const target = pathToFileURL(path.join(root, own)).href;
+    return items.some((d) => d.relatedInformation?.some((r) => r.location.uri === target));
   }
 
   /** The record format of a saved file of a workspace folder that is read as data. */
@@ -648,9 +660,10 @@ export class Workspace {
   ): Promise<SavedResult | undefined> {
     const stat = this.data.statKey(abs);
     if (!stat) return undefined;
-    const governance = await this.governanceFor(uri);
-    const resultId = `data-${stat}.${this.results.identity(governance)}.${folder.id}`;
-    const cached = this.results.get(uri, resultId);
+    const governance = await this.governance.withText(uri);
+    // A data file's findings may point into the governance manifest (the asset claiming its data).
+    const key = `data-${stat}.${folder.id}.${this.results.governanceKey(governance.result, governance.text, 'all')}`;
+    const cached = this.results.reuse(uri, () => key);
     if (cached) return cached;
     const root = fsPath(this.folderOf(uri) ?? '') ?? path.dirname(abs);
     const outcome = await cancellable(this.data.fromDisk(abs, format, token));
@@ -661,9 +674,7 @@ export class Workspace {
       ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(head, f)),
       ...notes.map(noteDiagnostic),
     ];
-    const result = { resultId, items, computed: true };
-    this.results.set(uri, result);
-    return result;
+    return this.results.keep(uri, items, 'all', key);
   }
 
   /** Forgets what was read from a closed document's text. */
