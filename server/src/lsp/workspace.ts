@@ -230,8 +230,15 @@ export class Workspace {
     // A document not yet on disk (new, unsaved) counts too.
     const own = fsPath(uri);
     const doc = this.documents.get(uri);
-    if (doc && own && !sources.some((s) => s.path === relative(own)) && isWorkspaceFile(own, doc.getText()))
-      sources.push({ path: relative(own), text: doc.getText() });
+    // The document's own path, computed once: the folder may have thousands of manifests.
+    const ownPath = doc && own ? relative(own) : undefined;
+    if (
+      doc &&
+      ownPath !== undefined &&
+      !sources.some((s) => s.path === ownPath) &&
+      isWorkspaceFile(own!, doc.getText())
+    )
+      sources.push({ path: ownPath, text: doc.getText() });
     const governance = await this.governance.withText(uri);
     return { root, sources, governance: governance.result, governanceText: governance.text };
   }
