@@ -17,7 +17,31 @@ export function duplicateKey(d: Declaration): string {
 interface Candidate {
   readonly id: string;
   readonly lower: string;
+  /** Which of 32 classes its letters fall in (see `letters`). */
+  readonly letters: number;
   mask: number;
+}
+
+/**
+ * The set of an id's characters, each in one of 32 classes, as bits. Every edit brings in at
+ * most one character the other id lacks (a swap none), so the distance between two ids is at
+ * least the number of classes either has and the other lacks: a cheap bound that rejects most
+ * of thousands of near-length ids before their distance is computed. Digits and letters get
+ * classes of their own (ids are mostly both); the rarest letters share.
+ */
+function letters(lower: string): number {
+  let bits = 0;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    bits |= 1 << (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? 10 + ((c - 97) % 21) : 31);
+  }
+  return bits;
+}
+
+function bitCount(n: number): number {
+  n -= (n >>> 1) & 0x55555555;
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 interface FilePart {
@@ -135,7 +159,10 @@ export class DeclarationIndex {
     if (!same) this.byLength.set(d.id.length, (same = new Map()));
     const c = same.get(d.id);
     if (c) c.mask = after;
-    else same.set(d.id, { id: d.id, lower: d.id.toLowerCase(), mask: after });
+    else {
+      const lower = d.id.toLowerCase();
+      same.set(d.id, { id: d.id, lower, letters: letters(lower), mask: after });
+    }
   }
 
   /** The declarations of an id, in workspace order. */
@@ -178,13 +205,17 @@ export class DeclarationIndex {
     }
     const limit = input.length <= 3 ? 1 : input.length <= 6 ? 2 : Math.floor(input.length / 3);
     const lower = input.toLowerCase();
+    const own = letters(lower);
     let best: string | undefined;
     let bestDistance = Infinity;
     let bestRank = Infinity;
     for (let length = Math.max(1, input.length - limit); length <= Math.min(64, input.length + limit); length++)
-      for (const { id, lower: other, mask } of this.byLength.get(length)?.values() ?? []) {
+      for (const { id, lower: other, letters: theirs, mask } of this.byLength.get(length)?.values() ?? []) {
         if ((mask & want) === 0) continue;
-        const d = editDistance(lower, other, Math.min(limit, bestDistance));
+        // Farther than the best so far for certain: its distance would be rejected below.
+        const bound = Math.min(limit, bestDistance);
+        if (bitCount(own & ~theirs) > bound || bitCount(theirs & ~own) > bound) continue;
+        const d = editDistance(lower, other, bound);
         if (d > limit || d > bestDistance) continue;
         const rank = this.rank(id, wants);
         if (d < bestDistance || rank < bestRank) {
