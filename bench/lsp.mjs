@@ -11,18 +11,19 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Starts the server on `dir` and initializes it; `stop()` shuts it down politely; `pid` is the server's.
- * `bundle: 'server'` runs dist/server.js, the bundle the VS Code extension starts, instead of the CLI's `lsp`.
+ * `bundle: 'server'` runs dist/server.js, the bundle the VS Code extension starts, instead of the CLI's `lsp`;
+ * `nodeArgs` go to the server's Node (e.g. `--cpu-prof` to profile it).
  */
 export async function startServer(
   dir,
   capabilities = { textDocument: { diagnostic: {} }, workspace: {} },
-  { bundle = 'cli' } = {},
+  { bundle = 'cli', nodeArgs = [] } = {},
 ) {
   const args =
     bundle === 'server'
       ? [path.join(repo, 'dist', 'server.js'), '--stdio']
       : [path.join(repo, 'dist', 'cli.js'), 'lsp', '--stdio'];
-  const server = spawn(process.execPath, args, {
+  const server = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: dir,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -44,6 +45,12 @@ export async function startServer(
     try {
       await conn.sendRequest(rpc.ShutdownRequest.type);
       await conn.sendNotification(rpc.ExitNotification.type);
+      // A profiled server writes its profile as it exits: give it the time to.
+      if (nodeArgs.length && server.exitCode === null)
+        await new Promise((resolve) => {
+          server.once('exit', resolve);
+          setTimeout(resolve, 10000);
+        });
     } finally {
       conn.dispose();
       server.kill();
