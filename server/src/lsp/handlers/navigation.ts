@@ -64,13 +64,21 @@ function describeNode(at: NonNullable<Awaited<ReturnType<typeof lineageNode>>>):
   const tier = n.tier
     ? `carries tier **${n.tier}**${n.crownJewel ? ' (crown-jewel)' : ''}`
     : 'carries no classified data';
-  const from =
-    hops.length > 1 && hops[hops.length - 1].reason === 'declared'
-      ? `\n\nTier from: ${hops
-          .slice(1)
-          .map((h) => `\`${h.id}\``)
-          .join(' ← ')} (declared in ${where(hops[hops.length - 1])})`
-      : '';
+  // The chain ends where the tier comes from: a declaration, or what a data file was found to hold.
+  const last = hops[hops.length - 1];
+  const origin =
+    last?.reason === 'declared'
+      ? hops.length > 1
+        ? `declared in ${where(last)}`
+        : undefined
+      : last?.reason === 'content' && last.content
+        ? `content: ${last.content}`
+        : undefined;
+  const chain = hops
+    .slice(1)
+    .map((h) => `\`${h.id}\``)
+    .join(' ← ');
+  const from = origin ? `\n\nTier from: ${chain ? `${chain} ` : ''}(${origin})` : '';
   return maskText(
     `**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}${describeSources(at.view.graph.sources(at.id).map(maskedSource))}`,
   );
