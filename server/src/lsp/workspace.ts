@@ -288,6 +288,15 @@ export class Workspace {
     return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
   }
 
+  /**
+   * `index` with the lineage graph of the document's folder, whose tiers take into account
+   * what the data files it names hold (the index's own graph is built from the manifests alone).
+   */
+  async withDataTiers(uri: string, index: ManifestIndex): Promise<ManifestIndex> {
+    const view = await this.lineage(uri);
+    return view ? { ...index, graph: view.graph, carried: view.graph.carried } : index;
+  }
+
   /** Which manifest schema a document follows, if any. */
   async schemaKind(doc: TextDocument): Promise<SchemaKind | undefined> {
     const settings = await this.settings(doc.uri);
