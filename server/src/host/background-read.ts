@@ -74,6 +74,8 @@ export class BackgroundReader {
     if (this.running) return;
     const pending = this.queue.shift();
     if (!pending) {
+      // An idle thread never keeps the process alive; one that reads does, until it answers.
+      this.worker?.unref();
       if (this.worker && !this.idle) this.idle = setTimeout(() => this.stop(), IDLE_MS).unref();
       return;
     }
@@ -87,13 +89,12 @@ export class BackgroundReader {
       this.finish(pending, FAILED);
       return;
     }
+    worker.ref();
     worker.postMessage(pending.request);
   }
 
   private start(): Worker {
     const worker = new Worker(this.entry, { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
-    // The thread never keeps the server alive once the editor has gone.
-    worker.unref();
     worker.on('message', (m: ReadResponse) => {
       const running = this.running;
       if (this.worker !== worker || !running || running.request.id !== m.id) return;
