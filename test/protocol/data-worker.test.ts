@@ -145,9 +145,7 @@ describe('Parquet files are decoded in a worker thread of the language server', 
       [two, 'data/more.parquet'],
     ] as const) {
       // The editor shows code spans as quoted names: the same words otherwise.
-      const expected = found
-        .filter((f) => f.path === file)
-        .map((f) => `${f.ruleId} ${f.message.replace(/`/g, "'")}`);
+      const expected = found.filter((f) => f.path === file).map((f) => `${f.ruleId} ${f.message.replace(/`/g, "'")}`);
       assert.equal(expected.length, 2, cli.stdout);
       assert.deepEqual(report.items.map((d) => `${d.code} ${d.message}`).sort(), expected.sort());
     }
