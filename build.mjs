@@ -63,6 +63,8 @@ await Promise.all([
     banner: { js: '#!/usr/bin/env node' },
   }),
   build({ ...common, entryPoints: ['server/src/cli/worker.ts'], outfile: 'dist/worker.js' }),
+  // The language server reads data files in this thread, started on the first large one.
+  build({ ...common, entryPoints: ['server/src/host/data-worker.ts'], outfile: 'dist/data-worker.js' }),
   // The lineage graph webview runs in the editor's browser sandbox: no Node, no module loader.
   build({
     ...common,

@@ -82,8 +82,10 @@ export interface ExplainHop {
   id: string;
   kind: string;
   tier?: string;
-  /** `declared` on the node, `unclassified`, `redacted` by the stage before, or the relation to the previous hop's source. */
+  /** `declared` on the node, `content` of its data file, `unclassified`, `redacted` by the stage before, or the relation to the previous hop's source. */
   reason: string;
+  /** For `content`: what the node's data file was found to hold, in counts and kinds (never a value). */
+  content?: string;
   location: LineageLocation;
 }
 

@@ -41,7 +41,8 @@ describe('stage outputs written to a file ({id, location}) in the editor', () =>
     const value = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
     assert.match(
       value,
-      /^\*\*stage output\*\* `clean-customers`: carries tier \*\*internal\*\*; declared in `pipelines\/support\.pipeline\.yaml` line 10; written to `prepared\/clean\.jsonl`/,
+      // The file written holds SSNs the redaction left behind: its content, not the redaction, decides the tier.
+      /^\*\*stage output\*\* `clean-customers`: carries tier \*\*restricted\*\* \(crown-jewel\); declared in `pipelines\/support\.pipeline\.yaml` line 10; written to `prepared\/clean\.jsonl`/,
     );
   });
 

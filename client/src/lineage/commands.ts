@@ -161,7 +161,9 @@ export function registerLineage(context: ExtensionContext, client: LanguageClien
             ? `redacted by ${hops[i + 1]?.id ?? 'a redacting stage'}`
             : r === 'unclassified'
               ? 'nothing classified flows here'
-              : `via ${r}`;
+              : r === 'content'
+                ? `content: ${hops[i].content ?? 'its data file'}`
+                : `via ${r}`;
       const sourceItems = sources.map((s) => ({
         label: s.id,
         description: `${s.kind} · ${s.redactedBy ? `${s.declaredTier}, lowered to ${s.tier ?? 'unclassified'} by ${s.redactedBy}` : s.declaredTier}${s.decides ? ' · decides the tier' : ''}`,

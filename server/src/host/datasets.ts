@@ -3,18 +3,17 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
+// The core's dataset modules by name, not its index: the data worker's bundle holds these only.
+import { datasetFormatOf, isJsonRecords, type RecordFormat } from '../core/datasets/format';
 import {
   DatasetScanner,
   DEFAULT_BOUNDS,
-  datasetFormatOf,
-  isJsonRecords,
   sampleOf,
   seededRandom,
   type DatasetSample,
-  type Finding,
-  type RecordFormat,
   type SampleBounds,
-} from '../core';
+} from '../core/datasets/sample';
+import type { Finding } from '../core/types';
 import { openRegular } from './confine';
 
 export type DatasetRead = { ok: true; sample: DatasetSample } | { ok: false; reason: string };
@@ -24,6 +23,8 @@ export interface ReadSignal {
   readonly cancelled: boolean;
   /** Bytes of the file read so far, of `size` (called once per chunk). */
   progress?(read: number, size: number): void;
+  /** Aborted when `cancelled` becomes true: a reading in another thread stops that thread. */
+  readonly abort?: AbortSignal;
 }
 
 /** Bytes read from disk per chunk. */
@@ -140,6 +141,7 @@ async function readParquet(fd: number, size: number, bounds: SampleBounds, signa
     useOffsetIndex: true,
   });
   head.forEach((value, index) => rows.push({ index, value }));
+  signal?.progress?.(bytesRead, size);
   let bound: 'bytes' | 'time' | undefined;
   if (total > bounds.head && bounds.sample > 0) {
     // A few windows of consecutive rows: each costs the pages it touches, whatever its length,
@@ -177,6 +179,7 @@ async function readParquet(fd: number, size: number, bounds: SampleBounds, signa
         const index = from + i;
         if (within.some(([a, b]) => index >= a && index < b)) rows.push({ index, value });
       });
+      signal?.progress?.(bytesRead, size);
     }
   }
   const seen = new Set<number>();

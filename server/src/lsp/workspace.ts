@@ -48,7 +48,7 @@ import {
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
-import { contentLine } from '../host/datasets';
+import { contentLine, streamedFormatOf } from '../host/datasets';
 import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
@@ -121,12 +121,24 @@ export class Workspace {
   ) {
     this.settingsState = new SettingsState(connection);
     this.governance = new GovernanceState(engine, documents, this.files, this.settingsState, (u) => this.folderOf(u));
-    this.lineageViews = new LineageViews(engine, documents, this.files, this.settingsState, this.governance);
     this.data = new DataSamples(async (title) => {
       if (!this.workDoneProgress) return undefined;
       const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
       progress?.begin(title, 0, undefined, true);
       return progress;
+    });
+    this.lineageViews = new LineageViews(engine, documents, this.files, this.settingsState, this.governance, {
+      keyOf: (abs) => {
+        const open = this.documents.get(pathToFileURL(abs).href);
+        return open && textDataFormat(open.uri, open.getText()) ? `text-${open.version}` : this.data.statKey(abs);
+      },
+      sample: async (abs) => {
+        const uri = pathToFileURL(abs).href;
+        const open = this.documents.get(uri);
+        const format = (open && textDataFormat(uri, open.getText())) || streamedFormatOf(abs);
+        const outcome = format ? await this.dataSample(abs, format) : undefined;
+        return outcome?.ok ? outcome.sample : undefined;
+      },
     });
   }
 
@@ -142,6 +154,7 @@ export class Workspace {
   /** The server is shutting down: no delayed work runs any more. */
   dispose(): void {
     this.timers.dispose();
+    this.data.dispose();
   }
 
   /** Runs a request the user waits for; the workspace scan pauses until none is running. */
@@ -187,6 +200,7 @@ export class Workspace {
   /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
   forgetSaved(changes: readonly { uri: string; listing: boolean }[]): void {
     this.files.forget(changes);
+    this.data.changed(changes.flatMap((c) => fsPath(c.uri) ?? []));
   }
 
   /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
@@ -279,6 +293,15 @@ export class Workspace {
       };
     };
     return { index, at, toLocation, lineOf: (d) => indexOf(d.path).position(d.span.offset).line + 1 };
+  }
+
+  /**
+   * `index` with the lineage graph of the document's folder, whose tiers take into account
+   * what the data files it names hold (the index's own graph is built from the manifests alone).
+   */
+  async withDataTiers(uri: string, index: ManifestIndex): Promise<ManifestIndex> {
+    const view = await this.lineage(uri);
+    return view ? { ...index, graph: view.graph, carried: view.graph.carried } : index;
   }
 
   /** Which manifest schema a document follows, if any. */

@@ -142,6 +142,7 @@ export function lineageHandlers(ctx: ServerContext): LineageHandlers {
                 kind: h.kind,
                 tier: h.tier,
                 reason: h.reason,
+                ...(h.content ? { content: h.content } : {}),
                 location: v.toLocation(h.path, h.span) as ExplainHop['location'],
               }))
           : [];

@@ -64,13 +64,17 @@ function describeNode(at: NonNullable<Awaited<ReturnType<typeof lineageNode>>>):
   const tier = n.tier
     ? `carries tier **${n.tier}**${n.crownJewel ? ' (crown-jewel)' : ''}`
     : 'carries no classified data';
+  const last = hops[hops.length - 1];
+  // A tier that a data file's content decided: what it showed, in counts and kinds (as manifest hovers say it).
   const from =
-    hops.length > 1 && hops[hops.length - 1].reason === 'declared'
-      ? `\n\nTier from: ${hops
-          .slice(1)
-          .map((h) => `\`${h.id}\``)
-          .join(' ← ')} (declared in ${where(hops[hops.length - 1])})`
-      : '';
+    last?.reason === 'content' && last.content
+      ? `\n\nTier from content${hops.length > 1 ? ` of \`${last.id}\`` : ''}: ${last.content}`
+      : hops.length > 1 && last.reason === 'declared'
+        ? `\n\nTier from: ${hops
+            .slice(1)
+            .map((h) => `\`${h.id}\``)
+            .join(' ← ')} (declared in ${where(last)})`
+        : '';
   return maskText(
     `**${n.kind}** \`${n.id}\`${n.detail ? ` (${n.detail})` : ''}: ${tier}; declared in ${where(n)}${from}${describeSources(at.view.graph.sources(at.id).map(maskedSource))}`,
   );
@@ -103,7 +107,10 @@ export async function onHover(ctx: ServerContext, params: HoverParams): Promise<
     return key ? { contents: { kind: 'markdown', value: key.markdown }, range: toRange(doc, key.span) } : null;
   }
   return {
-    contents: { kind: 'markdown', value: describeId(nav.index, nav.at, nav.lineOf) },
+    contents: {
+      kind: 'markdown',
+      value: describeId(await ctx.workspace.withDataTiers(params.textDocument.uri, nav.index), nav.at, nav.lineOf),
+    },
     range: { start: doc.positionAt(nav.at.span.offset), end: doc.positionAt(nav.at.span.offset + nav.at.span.length) },
   };
 }

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CancellationToken } from 'vscode-languageserver';
 import { DEFAULT_BOUNDS, type RecordFormat } from '../../core';
-import { readDataset, sampleText, streamedFormatOf, type DatasetRead } from '../../host/datasets';
+import { BackgroundReader } from '../../host/background-read';
+import { readDataset, sampleText, streamedFormatOf, type DatasetRead, type ReadSignal } from '../../host/datasets';
 
 /** Files and texts from this size on show their reading as progress. */
 export const PROGRESS_BYTES = 16 * 1024 * 1024;
@@ -17,9 +18,34 @@ export interface ShownProgress {
   done(): void;
 }
 
+/**
+ * Text files up to this size are read in this thread: one chunk, too little to hold up a
+ * request. Larger ones, and every Parquet file (a single row group's decoding blocks for up
+ * to a second, whatever the file's size), are read by the background reader.
+ */
+export const IN_THREAD_BYTES = 1024 * 1024;
+
+/** What a reading is told: whether to stop (also as an abort signal, for the reading thread), and its progress. */
+class Reading implements ReadSignal {
+  private readonly controller = new AbortController();
+  progress?: (read: number, size: number) => void;
+
+  get cancelled(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  get abort(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  cancel(): void {
+    this.controller.abort();
+  }
+}
+
 interface Job {
   readonly key: string;
-  readonly signal: { cancelled: boolean; progress?(read: number, size: number): void };
+  readonly signal: Reading;
   readonly outcome: Promise<DataOutcome>;
   /** Requests waiting for it: when the last is cancelled, the reading stops. */
   waiters: number;
@@ -40,8 +66,15 @@ export class DataSamples {
   private readonly jobs = new Map<string, Job>();
   /** Per folder listing: its data files and their formats, so `.json` heads are peeked once per listing. */
   private readonly listed = new WeakMap<readonly string[], ReadonlyMap<string, RecordFormat>>();
+  /** One thread for the readings that would block this one. */
+  private readonly background = new BackgroundReader();
 
   constructor(private readonly showProgress: (title: string) => Promise<ShownProgress | undefined>) {}
+
+  /** The server is shutting down: the reading thread stops. */
+  dispose(): void {
+    this.background.dispose();
+  }
 
   /** A saved file's key: its size and modification time; undefined when it is not a regular file. */
   statKey(abs: string): string | undefined {
@@ -74,8 +107,21 @@ export class DataSamples {
     if (!key) return Promise.resolve({ ok: false, reason: 'not readable' });
     const size = Number(key.split('-')[0]);
     return this.run(`disk:${abs}`, key, size, path.basename(abs), token, (signal) =>
-      readDataset(abs, format, DEFAULT_BOUNDS, signal),
+      format === 'parquet' || size > IN_THREAD_BYTES
+        ? this.background.read(abs, format, DEFAULT_BOUNDS, signal)
+        : readDataset(abs, format, DEFAULT_BOUNDS, signal),
     );
+  }
+
+  /** Files changed on disk: a reading of an older version of one stops now rather than when next asked for. */
+  changed(files: readonly string[]): void {
+    for (const abs of files) {
+      const job = this.jobs.get(`disk:${abs}`);
+      if (job && !job.settled && job.key !== this.statKey(abs)) {
+        job.signal.cancel();
+        this.jobs.delete(`disk:${abs}`);
+      }
+    }
   }
 
   /** An open document's sample at `version`, pushed in slices: a large text gives way to other requests between them. */
@@ -95,7 +141,7 @@ export class DataSamples {
   /** A document was closed: what was read from its text is dropped. */
   forgetText(uri: string): void {
     const job = this.jobs.get(`text:${uri}`);
-    if (job) job.signal.cancelled = true;
+    if (job) job.signal.cancel();
     this.jobs.delete(`text:${uri}`);
   }
 
@@ -109,7 +155,7 @@ export class DataSamples {
   ): Promise<DataOutcome> {
     let job = this.jobs.get(id);
     if (!job || job.key !== key) {
-      if (job && !job.settled) job.signal.cancelled = true;
+      if (job && !job.settled) job.signal.cancel();
       job = this.start(id, key, size, name, read);
       this.jobs.set(id, job);
     }
@@ -123,7 +169,7 @@ export class DataSamples {
     name: string,
     read: (signal: Job['signal']) => Promise<DatasetRead>,
   ): Job {
-    const signal: Job['signal'] = { cancelled: false };
+    const signal = new Reading();
     let shown: Promise<ShownProgress | undefined> | undefined;
     if (size >= PROGRESS_BYTES) {
       shown = this.showProgress(`CrownGuard: reading ${name}`);
@@ -138,8 +184,8 @@ export class DataSamples {
       };
       void shown.then((p) =>
         p?.token.onCancellationRequested(() => {
-          signal.cancelled = true;
           userCancelled.add(signal);
+          signal.cancel();
         }),
       );
     }
@@ -176,7 +222,7 @@ export class DataSamples {
           const cancel = () => {
             // The last request waiting for a reading stops it.
             if (job.waiters === 1 && !job.settled) {
-              job.signal.cancelled = true;
+              job.signal.cancel();
               if (this.jobs.get(id) === job) this.jobs.delete(id);
             }
             reject(new ReadCancelled('cancelled'));

@@ -2,7 +2,18 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Location, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { LineIndexes, type Engine, type LineageGraph, type Span } from '../../core';
+import {
+  LineIndexes,
+  type DataContent,
+  type DatasetSample,
+  type Engine,
+  type Governance,
+  type LineageGraph,
+  type Settings,
+  type SourceFile,
+  type Span,
+} from '../../core';
+import { confinedFile } from '../../host/lineage-data';
 import { readWorkspace } from '../../host/workspace-files';
 import type { SavedFiles } from './files';
 import type { GovernanceState } from './governance';
@@ -17,9 +28,32 @@ export interface LineageView {
   relative(uri: string): string | undefined;
 }
 
-/** Per folder, the lineage graph of every file (open documents with their unsaved text), until a file that contributes changes. */
+/** Where the lineage reads the data files it names (see `LineageViews`). */
+export interface LineageData {
+  /** What a file holds now, as a key (an open document's version, a saved file's size and time); undefined when it is no data file. */
+  keyOf(abs: string): string | undefined;
+  /** Its bounded sample; undefined when it could not be read. */
+  sample(abs: string): Promise<DatasetSample | undefined>;
+}
+
+interface CachedView {
+  readonly view: Promise<LineageView>;
+  /** The data files the graph's tiers rest on, with the key each was read at; set once they are read. */
+  keys?: readonly (readonly [string, string])[];
+}
+
+/**
+ * Per folder, the lineage graph of every file (open documents with their unsaved text), until a
+ * file that contributes changes. The data files the lineage names are profiled as `crownguard
+ * lineage --explain` profiles them, so that a derived file found holding crown-jewel data raises
+ * its node's tier; a new version of one of them (saved, or edited in the editor) is a new graph.
+ */
 export class LineageViews {
-  private readonly cache = new Map<string, Promise<LineageView>>();
+  private readonly cache = new Map<string, CachedView>();
+  /** Per data file, its profile under the governance it was computed with, while its key is unchanged. */
+  private readonly profiles = new Map<string, { key: string; governance: Governance; content?: DataContent }>();
+  /** Per folder, the last contents given to the engine: unchanged contents keep their identity, so the graph is patched, not rebuilt. */
+  private readonly lastData = new Map<string, ReadonlyMap<string, DataContent>>();
 
   constructor(
     private readonly engine: Engine,
@@ -27,45 +61,83 @@ export class LineageViews {
     private readonly files: SavedFiles,
     private readonly settings: SettingsState,
     private readonly governance: GovernanceState,
+    private readonly data?: LineageData,
   ) {}
 
   of(folder: string): Promise<LineageView | undefined> {
     const root = fsPath(folder);
     if (!root) return Promise.resolve(undefined);
-    let view = this.cache.get(root);
-    if (!view) {
-      view = this.settings.of(folder).then((settings) => {
-        const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.files.text(abs);
-        const ws = readWorkspace(
-          root,
-          settings,
-          read,
-          settings.governanceManifest || undefined,
-          this.files.files(root, settings),
-        );
-        const inForce = ws.governance
-          ? this.governance.inForce(pathToFileURL(path.resolve(root, ws.governance.path)).href, ws.governance)
-          : undefined;
-        const graph = this.engine.lineage(ws.files, inForce?.result ?? this.engine.governance(undefined));
-        const texts = new Map(ws.files.map((f) => [f.path, f.text]));
-        if (ws.governance && inForce) texts.set(ws.governance.path, inForce.text);
-        const lines = new LineIndexes((p) => texts.get(p));
-        const toLocation = (p: string, span: Span): Location => {
-          const li = lines.of(p);
-          return {
-            uri: pathToFileURL(path.join(root, p)).href,
-            range: { start: li.position(span.offset), end: li.position(span.offset + span.length) },
-          };
+    const cached = this.cache.get(root);
+    if (cached && !cached.keys?.some(([abs, key]) => this.data?.keyOf(abs) !== key)) return cached.view;
+    const entry: { view?: Promise<LineageView>; keys?: CachedView['keys'] } = {};
+    entry.view = this.settings.of(folder).then(async (settings) => {
+      const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.files.text(abs);
+      const ws = readWorkspace(
+        root,
+        settings,
+        read,
+        settings.governanceManifest || undefined,
+        this.files.files(root, settings),
+      );
+      const inForce = ws.governance
+        ? this.governance.inForce(pathToFileURL(path.resolve(root, ws.governance.path)).href, ws.governance)
+        : undefined;
+      const governance = inForce?.result ?? this.engine.governance(undefined);
+      const data = await this.contents(root, ws.files, governance, settings, entry);
+      const graph = this.engine.lineage(ws.files, governance, data);
+      const texts = new Map(ws.files.map((f) => [f.path, f.text]));
+      if (ws.governance && inForce) texts.set(ws.governance.path, inForce.text);
+      const lines = new LineIndexes((p) => texts.get(p));
+      const toLocation = (p: string, span: Span): Location => {
+        const li = lines.of(p);
+        return {
+          uri: pathToFileURL(path.join(root, p)).href,
+          range: { start: li.position(span.offset), end: li.position(span.offset + span.length) },
         };
-        const relative = (u: string) => {
-          const own = fsPath(u);
-          return own ? path.relative(root, own).split(path.sep).join('/') : undefined;
-        };
-        return { graph, toLocation, relative };
-      });
-      this.cache.set(root, view);
+      };
+      const relative = (u: string) => {
+        const own = fsPath(u);
+        return own ? path.relative(root, own).split(path.sep).join('/') : undefined;
+      };
+      return { graph, toLocation, relative };
+    });
+    this.cache.set(root, entry as CachedView);
+    return entry.view;
+  }
+
+  /**
+   * The profiles of the local data files the lineage of `files` names, inside `root` only
+   * (nothing elsewhere, no URI, is read); records on `entry` which versions they were read at.
+   */
+  private async contents(
+    root: string,
+    files: readonly SourceFile[],
+    governance: ReturnType<Engine['governance']>,
+    settings: Settings,
+    entry: { keys?: CachedView['keys'] },
+  ): Promise<ReadonlyMap<string, DataContent> | undefined> {
+    if (!this.data || !settings.enable) return undefined;
+    const keys: [string, string][] = [];
+    const found = new Map<string, DataContent>();
+    for (const p of this.engine.lineageDataFiles(files, governance)) {
+      const abs = path.resolve(root, p);
+      const key = confinedFile(abs, root) ? this.data.keyOf(abs) : undefined;
+      if (key === undefined) continue;
+      keys.push([abs, key]);
+      let profiled = this.profiles.get(abs);
+      if (profiled?.key !== key || profiled.governance !== governance.governance) {
+        const sample = await this.data.sample(abs);
+        const content = sample && this.engine.analyzeDataset(p, sample, governance.governance, settings).content;
+        this.profiles.set(abs, (profiled = { key, governance: governance.governance, content }));
+      }
+      if (profiled.content) found.set(p, profiled.content);
     }
-    return view;
+    entry.keys = keys;
+    if (found.size === 0) return undefined;
+    const last = this.lastData.get(root);
+    if (last?.size === found.size && [...found].every(([p, c]) => last.get(p) === c)) return last;
+    this.lastData.set(root, found);
+    return found;
   }
 
   clear(): void {
