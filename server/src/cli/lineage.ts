@@ -53,13 +53,26 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
   const settings = { enable: true, governanceManifest: '' };
   const listed = discover([o.root], settings).files;
   const ws = readWorkspace(o.root, settings, undefined, o.governance, listed);
-  // The workspace's data files, for the assets whose locations match them.
-  const dataFiles = listed
-    .filter((abs) => streamedFormatOf(abs) !== undefined)
-    .map((abs) => path.relative(o.root, abs).split(path.sep).join('/'));
-  const contents = (shown: readonly Classified[]) =>
-    nodeContents(engine, o.root, shown, gov.governance, dataFiles, ws.governance?.path);
   const gov = engine.governance(ws.governance);
+  // The workspace's data files, for the assets whose locations match them: those listed, and
+  // those the lineage names (inside folder outs, which version control often ignores).
+  let dataFiles: string[] | undefined;
+  const contents = (shown: readonly Classified[]) =>
+    nodeContents(
+      engine,
+      o.root,
+      shown,
+      gov.governance,
+      (dataFiles ??= [
+        ...new Set([
+          ...listed
+            .filter((abs) => streamedFormatOf(abs) !== undefined)
+            .map((abs) => path.relative(o.root, abs).split(path.sep).join('/')),
+          ...engine.lineageDataFiles(ws.files, gov, folderLister(o.root, o.root)),
+        ]),
+      ]),
+      ws.governance?.path,
+    );
   // Explaining a tier reads the data files the lineage names: what a derived file shows can decide it.
   const data = o.explain && o.id !== undefined ? await lineageContents(engine, ws.files, gov, o.root) : undefined;
   const graph = engine.lineage(ws.files, gov, data);
