@@ -169,7 +169,10 @@ describe('folder outs: the data files inside are listed and their content is the
 
   it('reads at most MAX_FOLDER_FILES files of one folder out', () => {
     for (let i = 0; i < MAX_FOLDER_FILES + 5; i++) write(`data/many/part-${String(i).padStart(4, '0')}.jsonl`, '{}\n');
-    const many: SourceFile = { path: 'dvc.yaml', text: 'stages:\n  split:\n    cmd: split\n    outs:\n      - data/many\n' };
+    const many: SourceFile = {
+      path: 'dvc.yaml',
+      text: 'stages:\n  split:\n    cmd: split\n    outs:\n      - data/many\n',
+    };
     const listed = e.lineageDataFiles([many], e.governance(undefined), folderLister(dir, dir));
     assert.equal(listed.length, MAX_FOLDER_FILES);
     assert.equal(listed[0], 'data/many/part-0000.jsonl');
