@@ -86,7 +86,6 @@ describe('crownguard check and lineage: data files the lineage declares, folder 
       [
         'Asset `support-tickets` does not declare field `contact`',
         'Asset `support-tickets` does not declare field `contact`',
-        'Asset `support-tickets` does not declare field `phone_note`',
       ],
     );
   });
