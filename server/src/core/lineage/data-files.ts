@@ -9,7 +9,9 @@ import { normalisePath } from './paths';
  * entries, or undefined when it is no folder, or not one inside the checked folder. The shell
  * confines: the core never reads a folder itself.
  */
-export type FolderLister = (folder: string) => readonly { readonly name: string; readonly folder: boolean }[] | undefined;
+export type FolderLister = (
+  folder: string,
+) => readonly { readonly name: string; readonly folder: boolean }[] | undefined;
 
 /** A folder output holds at most this many data files that are read; the rest are left unread. */
 export const MAX_FOLDER_FILES = 100;
