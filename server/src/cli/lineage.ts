@@ -1,11 +1,19 @@
 import * as path from 'node:path';
 import {
+  assetFiles,
+  contentLineOf,
   didYouMean,
+  folderDataFiles,
+  MAX_FOLDER_FILES,
+  nodeFolder,
+  type DataContent,
   LineIndexes,
   maskedHop,
   maskedSource,
   maskId,
+  maskText,
   unmaskId,
+  type Classified,
   type Engine,
   type Governance,
   type Hop,
@@ -16,7 +24,8 @@ import { contentLine, readDataset, streamedFormatOf } from '../host/datasets';
 import { producerUri } from '../host/docs';
 import { MASK_KEY_VARIABLE } from '../host/mask-key';
 import { readWorkspace } from '../host/workspace-files';
-import { lineageContents } from '../host/lineage-data';
+import { confinedFile, folderLister, lineageContents } from '../host/lineage-data';
+import { discover } from '../host/discover';
 import {
   lineageDot,
   lineageJson,
@@ -41,8 +50,29 @@ export type LineageOutcome = { ok: true; output: string } | { ok: false; message
 /** `crownguard lineage`: the workspace's lineage graph, or one node's neighbourhood, in a chosen format. */
 export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOptions): Promise<LineageOutcome> {
   const engine = await makeEngine();
-  const ws = readWorkspace(o.root, { enable: true, governanceManifest: '' }, undefined, o.governance);
+  const settings = { enable: true, governanceManifest: '' };
+  const listed = discover([o.root], settings).files;
+  const ws = readWorkspace(o.root, settings, undefined, o.governance, listed);
   const gov = engine.governance(ws.governance);
+  // The workspace's data files, for the assets whose locations match them: those listed, and
+  // those the lineage names (inside folder outs, which version control often ignores).
+  let dataFiles: string[] | undefined;
+  const contents = (shown: readonly Classified[]) =>
+    nodeContents(
+      engine,
+      o.root,
+      shown,
+      gov.governance,
+      (dataFiles ??= [
+        ...new Set([
+          ...listed
+            .filter((abs) => streamedFormatOf(abs) !== undefined)
+            .map((abs) => path.relative(o.root, abs).split(path.sep).join('/')),
+          ...engine.lineageDataFiles(ws.files, gov, folderLister(o.root, o.root)),
+        ]),
+      ]),
+      ws.governance?.path,
+    );
   // Explaining a tier reads the data files the lineage names: what a derived file shows can decide it.
   const data = o.explain && o.id !== undefined ? await lineageContents(engine, ws.files, gov, o.root) : undefined;
   const graph = engine.lineage(ws.files, gov, data);
@@ -68,11 +98,20 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
         message: `no node \`${maskId(o.id)}\` in the lineage of ${maskId(o.root)}${guess ? ` (did you mean \`${guess}\`?)` : ''}${hint}`,
       };
     }
-    if (o.explain)
+    if (o.explain) {
+      const hops = graph.explain(id);
+      const shown = hops.map((h) => graph.node(h.id)).filter((n): n is Classified => n !== undefined);
       return {
         ok: true,
-        output: explain(graph.explain(id).map(maskedHop), graph.sources(id).map(maskedSource), lineOf, o.format),
+        output: explain(
+          hops.map(maskedHop),
+          graph.sources(id).map(maskedSource),
+          lineOf,
+          o.format,
+          await contents(shown),
+        ),
       };
+    }
     const up = o.direction === 'downstream' ? undefined : graph.walk(id, 'upstream', o.depth);
     const down = o.direction === 'upstream' ? undefined : graph.walk(id, 'downstream', o.depth);
     const nodes = new Map([...(up?.nodes ?? []), ...(down?.nodes ?? [])].map((n) => [n.id, n]));
@@ -81,7 +120,7 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
 
   switch (o.format) {
     case 'json':
-      return { ok: true, output: lineageJson(sub, lineOf) };
+      return { ok: true, output: lineageJson(sub, lineOf, await contents(sub.nodes)) };
     case 'mermaid':
       return { ok: true, output: lineageMermaid(sub) };
     case 'dot':
@@ -96,7 +135,7 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
         }),
       };
     default:
-      return { ok: true, output: lineageText(sub, lineOf, await datasetContents(engine, o.root, sub, gov.governance)) };
+      return { ok: true, output: lineageText(sub, lineOf, await contents(sub.nodes)) };
   }
 }
 
@@ -104,7 +143,14 @@ export async function runLineage(makeEngine: () => Promise<Engine>, o: LineageOp
  * The chain back to the declaration the tier was traced to, then every source that contributes
  * data, which one decides the tier, and where a redacting stage lowered one.
  */
-function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineOf, format: string): string {
+function explain(
+  hops: readonly Hop[],
+  sources: readonly Source[],
+  lineOf: LineOf,
+  format: string,
+  /** The content lines of the chain's nodes, by masked id. */
+  lines: ReadonlyMap<string, string>,
+): string {
   // A hop whose reason is `redacted` got its tier from the redacting stage that is the next hop.
   const redactedBy = (i: number) => (hops[i].reason === 'redacted' ? hops[i + 1]?.id : undefined);
   const rows = hops.map((h, i) => ({
@@ -113,6 +159,8 @@ function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineO
     tier: h.tier,
     reason: h.reason,
     ...(h.content ? { content: h.content } : {}),
+    // What the node's data files hold, whatever decided its tier (an asset's located files).
+    ...(lines.has(h.id) ? { holds: maskText(lines.get(h.id)!.replace(/^content: /, '')) } : {}),
     ...(redactedBy(i) ? { redactedBy: redactedBy(i) } : {}),
     file: maskId(h.path),
     line: lineOf(h.path, h.span.offset),
@@ -130,7 +178,7 @@ function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineO
   if (format === 'json') return JSON.stringify({ chain: rows, sources: from }, null, 2) + '\n';
   const chain = rows.map(
     (r, i) =>
-      `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.redactedBy ? `redacted by ${r.redactedBy}` : r.content ? `content: ${r.content}` : r.reason}) ${r.file}:${r.line}`,
+      `${'  '.repeat(i)}${i ? '<- ' : ''}${r.id} (${r.kind}, ${r.tier ?? 'unclassified'}; ${r.redactedBy ? `redacted by ${r.redactedBy}` : r.content ? `content: ${r.content}` : r.reason}${r.holds && !r.content ? `; content: ${r.holds}` : ''}) ${r.file}:${r.line}`,
   );
   const list = from.map((s) => {
     const tier = s.redactedBy
@@ -141,25 +189,58 @@ function explain(hops: readonly Hop[], sources: readonly Source[], lineOf: LineO
   return [...chain, ...(list.length ? ['sources:', ...list] : [])].join('\n') + '\n';
 }
 
-/** The content lines of the shown dataset nodes that name a data file under `root`, by masked id. */
-async function datasetContents(
+/**
+ * The content lines of the shown nodes, by masked id: a dataset whose id names a data file
+ * under `root` (its own line), a dataset that names a folder (its data files inside, bounded),
+ * and an asset whose locations match data files of the workspace (`dataFiles`, relative to
+ * `root`). Only files inside the folder are read: a remote URI or a path out of it never is.
+ */
+async function nodeContents(
   engine: Engine,
   root: string,
-  shown: Subgraph,
+  shown: readonly Classified[],
   governance: Governance,
+  dataFiles: readonly string[],
+  governancePath: string | undefined,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const n of shown.nodes) {
-    // Only files inside the folder: a remote URI or a path leading out of it is never read.
-    if (n.kind !== 'dataset' || path.isAbsolute(n.id) || n.id.split('/').includes('..') || n.id.includes('://'))
-      continue;
-    const abs = path.join(root, n.id);
+  const read = new Map<string, DataContent | undefined>();
+  const contentOf = async (rel: string): Promise<DataContent | undefined> => {
+    if (read.has(rel)) return read.get(rel);
+    const abs = path.resolve(root, rel);
     const format = streamedFormatOf(abs);
-    if (!format) continue;
-    const read = await readDataset(abs, format);
-    if (!read.ok) continue;
-    const findings = engine.analyzeDataset(n.id, read.sample, governance).findings;
-    out.set(maskId(n.id), contentLine(findings, read.sample));
+    const r = format && confinedFile(abs, root) ? await readDataset(abs, format) : undefined;
+    const c = r?.ok ? engine.analyzeDataset(rel, r.sample, governance).content : undefined;
+    read.set(rel, c);
+    return c;
+  };
+  const lineOf = async (files: readonly string[]) => {
+    const parts: DataContent[] = [];
+    for (const f of files.slice(0, MAX_FOLDER_FILES)) {
+      const c = await contentOf(f);
+      if (c) parts.push(c);
+    }
+    return parts.length > 0 ? contentLineOf(parts) : undefined;
+  };
+  const slash = governancePath?.lastIndexOf('/') ?? -1;
+  const manifestFolder = slash > 0 ? governancePath!.slice(0, slash) : '';
+  const list = folderLister(root, root);
+  for (const n of shown) {
+    let line: string | undefined;
+    if (n.kind === 'asset') {
+      const a = governance.assets.find((x) => x.id === n.id);
+      line = a ? await lineOf(assetFiles(a.locations, dataFiles, manifestFolder)) : undefined;
+    } else if (n.kind === 'dataset' && !path.isAbsolute(n.id) && !n.id.includes('://')) {
+      const folder = nodeFolder(n);
+      if (folder !== undefined) line = await lineOf(folderDataFiles(folder, list));
+      else if (!n.id.split('/').includes('..')) {
+        const abs = path.join(root, n.id);
+        const format = streamedFormatOf(abs);
+        const r = format ? await readDataset(abs, format) : undefined;
+        if (r?.ok) line = contentLine(engine.analyzeDataset(n.id, r.sample, governance).findings, r.sample);
+      }
+    }
+    if (line !== undefined) out.set(maskId(n.id), line);
   }
   return out;
 }

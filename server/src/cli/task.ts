@@ -21,7 +21,7 @@ import { readDataset } from '../host/datasets';
 import { MAX_FILE_BYTES, readText, type ReadResult } from '../host/read';
 import { openRegular } from '../host/confine';
 import { workspaceModules } from '../host/modules';
-import { confinedFile } from '../host/lineage-data';
+import { confinedFile, folderLister } from '../host/lineage-data';
 import { closeSync, readSync } from 'node:fs';
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
@@ -129,14 +129,18 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   const contents = new Map<string, DataContent>();
   // A JSON array of records the task read as text is profiled from that text: read once.
   const profiledText = new Map<string, FileResult>();
-  if (task.reportManifest) {
+  // What the lineage declares (stage outputs' locations) decides CG405; folder outs list their data files.
+  const lineage = task.reportManifest
+    ? engine.dataLineage(workspace, engine.governance(manifest), folderLister(task.cwd, root))
+    : undefined;
+  if (lineage) {
     const known = new Set(task.files);
     const asText = new Map(sources.map((f) => [f.path, f]));
-    for (const p of engine.lineageDataFiles(workspace, engine.governance(manifest))) {
+    for (const p of lineage.files) {
       const abs = path.resolve(task.cwd, p);
       const text = asText.get(rel(abs));
       if (text && /\.json$/i.test(p)) {
-        const result = engine.analyzeFile(text, governance, settings);
+        const result = engine.analyzeFile(text, governance, settings, { lineage });
         if (result.content) {
           contents.set(text.path, result.content);
           profiledText.set(text.path, result);
@@ -158,7 +162,7 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
       data.notes.push({ path: rel(abs), message: r.reason });
       continue;
     }
-    const result = engine.analyzeDataset(rel(abs), r.sample, governance, settings, manifest?.text);
+    const result = engine.analyzeDataset(rel(abs), r.sample, governance, settings, manifest?.text, lineage);
     if (result.content) contents.set(rel(abs), result.content);
     data.findings.push(...result.findings);
     data.notes.push(...result.notes);

@@ -50,7 +50,7 @@ import {
   type DataContents,
   type ProfileSummary,
 } from './datasets/profile';
-import { lineageDataFiles } from './lineage/content';
+import { LineageDataFiles, type FolderLister } from './lineage/data-files';
 import { folderOf } from './lineage/contribute';
 import { DatasetScanner, type DatasetSample } from './datasets/sample';
 import { trainingFileFindings } from './rules/sensitive-data-in-training-file';
@@ -108,6 +108,8 @@ export interface AnalyzeOptions {
    * it, a call to an imported helper is a call like any other.
    */
   readonly modules?: ModuleHost;
+  /** For a data file: what the workspace's lineage declares (`dataLineage`), which decides CG405. */
+  readonly lineage?: Pick<LineageDataFiles, 'declaredBy'>;
 }
 
 export interface FileResult {
@@ -216,7 +218,7 @@ export class Engine {
         data?.format === 'jsonl' || data?.format === 'csv' || data?.format === 'tsv' ? data.format : 'json',
       );
       scanner.push(new TextEncoder().encode(file.text));
-      return this.analyzeDataset(file.path, scanner.finish(), governance, settings);
+      return this.analyzeDataset(file.path, scanner.finish(), governance, settings, undefined, options.lineage);
     }
     const skipped = skipReason(file.text);
     // A file too large or too strange to read is a finding, so that it cannot slip through a check unseen.
@@ -331,13 +333,15 @@ export class Engine {
     settings: Settings = DEFAULT_SETTINGS,
     /** The governance manifest's text, for the fix that declares a field (CG404 is reported on it). */
     governanceText?: string,
+    /** What the workspace's lineage declares (`dataLineage`): a declared stage output is no CG405 candidate. */
+    lineage?: Pick<LineageDataFiles, 'declaredBy'>,
   ): FileResult & { readonly content?: DataContent } {
     if (!settings.enable) return { findings: [], notes: [], waivers: [] };
     const tuning = literalTuning(governance);
     const catalog = this.catalog(governance);
     const profile = profileSample(sample, catalog, { allowedEmailDomains: tuning.allowedEmailDomains });
     const { findings, notes } = trainingFileFindings(path, profile, sample, tuning);
-    const checked = undeclaredDataFindings(path, profile, sample, governance, catalog, governanceText);
+    const checked = undeclaredDataFindings(path, profile, sample, governance, catalog, governanceText, lineage);
     const own = withFingerprints(
       path,
       sample.headText,
@@ -792,11 +796,28 @@ export class Engine {
    * datasets, DVC outs, assets' file locations), as the files' paths are written: what a shell
    * reads and profiles, wherever they are, before `analyze`. URIs are never listed.
    */
-  lineageDataFiles(files: readonly SourceFile[], governance: GovernanceResult): string[] {
+  lineageDataFiles(files: readonly SourceFile[], governance: GovernanceResult, list?: FolderLister): string[] {
+    return this.dataLineage(files, governance, list).files;
+  }
+
+  /**
+   * The data files the lineage of `files` knows, with what declares each (a stage output's
+   * location): `analyzeDataset` decides CG405 with it. With `list`, the data files inside the
+   * folders the lineage names (DVC folder outs) are listed too, bounded in count and depth.
+   */
+  dataLineage(
+    files: readonly SourceFile[],
+    governance: GovernanceResult,
+    list?: FolderLister,
+    /** The profiled data files the last model was given, so that its graph is reused as it is. */
+    data?: DataContents,
+  ): LineageDataFiles {
     const gov = governance.governance;
     const manifests = files.filter((f) => f.path !== gov.path && isWorkspaceFile(f.path, f.text));
-    const graph = this.workspace.model(manifests, gov).graph;
-    return lineageDataFiles(graph.nodes.values(), gov, gov.path ? folderOf(gov.path) : '');
+    const graph = this.workspace.model(manifests, gov, [], data).graph;
+    // A stage output named like an asset may share its id with the asset's node: every file's own nodes are read.
+    const nodes = [...graph.contributions().flatMap((c) => c.nodes), ...graph.nodes.values()];
+    return new LineageDataFiles(nodes, gov, gov.path ? folderOf(gov.path) : '', list);
   }
 
   private model(
@@ -828,9 +849,15 @@ export class Engine {
     const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
     const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts, undefined, data);
     for (const list of byManifest.values()) findings.push(...list);
+    // Data files held as text are checked against what the lineage declares, as streamed ones are.
+    // Made when a data file first asks, from the graph the manifests' checks just built (the same data).
+    let made: LineageDataFiles | undefined;
+    const lineage = manifest
+      ? { declaredBy: (p: string) => (made ??= this.dataLineage(files, gov, undefined, data)).declaredBy(p) }
+      : undefined;
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;
-      const r = this.analyzeFile(file, gov.governance, settings, { modules });
+      const r = this.analyzeFile(file, gov.governance, settings, { modules, lineage });
       findings.push(...r.findings);
       notes.push(...r.notes);
       waivers.push(...r.waivers);

@@ -55,6 +55,16 @@ export {
   unmaskId,
 } from './safe';
 export { LineageGraph, type Subgraph } from './lineage/graph';
+export { contentLineOf, nodeFolder } from './lineage/content';
+export {
+  assetFiles,
+  folderDataFiles,
+  LineageDataFiles,
+  MAX_FOLDER_DEPTH,
+  MAX_FOLDER_FILES,
+  type DataDeclaration,
+  type FolderLister,
+} from './lineage/data-files';
 export type { Classified, Hop, LineageEdge, LineageNode, NodeKind } from './lineage/model';
 export { describeSources, type Source } from './lineage/explain';
 export { MODEL_KINDS } from './lineage/model';

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
+import { opendirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { DataContent, Engine, Settings, SourceFile } from '../core';
+import type { DataContent, Engine, FolderLister, Settings, SourceFile } from '../core';
 import { realFolder, resolveWithin } from './confine';
 import { readDataset } from './datasets';
 
@@ -22,6 +22,50 @@ export function confinedFile(file: string, root: string): boolean {
   }
 }
 
+/** Entries read of one folder at most: a folder of millions of files costs no more than this. */
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Lists the folders the lineage names (paths relative to `base`, as file paths are written)
+ * when they are folders inside `root`: links are followed only while they stay inside, and a
+ * folder outside, missing or not a folder lists nothing.
+ */
+export function folderLister(base: string, root: string): FolderLister {
+  const rootReal = realFolder(root);
+  return (folder) => {
+    if (!rootReal) return undefined;
+    const relative = path.relative(root, path.resolve(base, folder));
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+    const r = resolveWithin(rootReal, relative);
+    if (r.status !== 'ok') return undefined;
+    let dir;
+    try {
+      if (!statSync(r.real).isDirectory()) return undefined;
+      dir = opendirSync(r.real);
+    } catch {
+      return undefined;
+    }
+    const out: { name: string; folder: boolean }[] = [];
+    try {
+      for (let e = dir.readSync(); e && out.length < MAX_ENTRIES; e = dir.readSync()) {
+        if (e.isDirectory() || e.isFile()) out.push({ name: e.name, folder: e.isDirectory() });
+        else if (e.isSymbolicLink()) {
+          // A link is listed as what it leads to, and only when that is inside the root.
+          const to = resolveWithin(rootReal, path.join(relative, e.name));
+          if (to.status !== 'ok') continue;
+          const st = statSync(to.real, { throwIfNoEntry: false });
+          if (st?.isDirectory() || st?.isFile()) out.push({ name: e.name, folder: st.isDirectory() });
+        }
+      }
+    } catch {
+      // A folder that cannot be read further lists what was read.
+    } finally {
+      dir.closeSync();
+    }
+    return out;
+  };
+}
+
 /**
  * Reads and profiles the data files the lineage of `files` names (paths relative to `root`),
  * each sampled and bounded as `check` reads it: what `lineage --explain` needs to say what a
@@ -35,7 +79,7 @@ export async function lineageContents(
   settings?: Settings,
 ): Promise<Map<string, DataContent>> {
   const out = new Map<string, DataContent>();
-  for (const p of engine.lineageDataFiles(files, governance)) {
+  for (const p of engine.lineageDataFiles(files, governance, folderLister(root, root))) {
     const abs = path.resolve(root, p);
     if (!confinedFile(abs, root)) continue;
     const r = await readDataset(abs);

@@ -15,6 +15,8 @@ export interface NodeOut {
   crownJewel: boolean;
   file: string;
   line: number;
+  /** What the node's data files hold (a dataset's file, a folder output's files, an asset's located files). */
+  content?: string;
 }
 
 function nodeOut(n: Classified, lineOf: LineOf): NodeOut {
@@ -38,9 +40,12 @@ function edgeOut(e: LineageEdge, lineOf: LineOf) {
  * `{"nodes": [...], "edges": [...]}`, sorted so that output is stable. Every format here prints
  * the graph masked (core/safe.ts): ids, details, tiers and file names.
  */
-export function lineageJson(shown: Subgraph, lineOf: LineOf): string {
+export function lineageJson(shown: Subgraph, lineOf: LineOf, content?: ReadonlyMap<string, string>): string {
   const g = maskedGraph(shown);
-  const nodes = g.nodes.map((n) => nodeOut(n, lineOf)).sort((a, b) => a.id.localeCompare(b.id));
+  const nodes = g.nodes
+    .map((n) => nodeOut(n, lineOf))
+    .map((n) => (content?.has(n.id) ? { ...n, content: maskText(content.get(n.id)!) } : n))
+    .sort((a, b) => a.id.localeCompare(b.id));
   const edges = uniqueEdges(g.edges).map((e) => edgeOut(e, lineOf));
   return JSON.stringify({ nodes, edges }, null, 2) + '\n';
 }
@@ -56,8 +61,8 @@ function uniqueEdges(edges: readonly LineageEdge[]): LineageEdge[] {
 }
 
 /**
- * One line per node (id, kind, tier, where), a dataset's content line under it when its data
- * file was read (`content`, by masked id), then one line per edge.
+ * One line per node (id, kind, tier, where), the content line of a dataset or asset under it
+ * when its data files were read (`content`, by masked id), then one line per edge.
  */
 export function lineageText(shown: Subgraph, lineOf: LineOf, content?: ReadonlyMap<string, string>): string {
   const g = maskedGraph(shown);

@@ -1,12 +1,10 @@
 import { datasetFormatOf } from '../datasets/format';
 import type { DataContent, DataContents } from '../datasets/profile';
-import type { Governance } from '../governance/model';
 import type { LiteralClass } from '../sensitivity/literals';
-import { count, plural, sampleWords } from '../datasets/words';
+import { count, plural, roughCount, sampleWords } from '../datasets/words';
 import type { LineageNode, NodeContent } from './model';
 
 export type { NodeContent } from './model';
-import { normalisePath } from './paths';
 
 /**
  * Kinds whose presence alone makes data crown-jewel: identity and payment numbers, and any
@@ -35,14 +33,42 @@ export function nodeFile(n: LineageNode): string | undefined {
   return n.kind === 'dataset' && isDataFilePath(n.id) ? n.id : undefined;
 }
 
+/** A dataset node that names a local folder: a DVC out or a stage output's location without a data file's name. */
+export function nodeFolder(n: LineageNode): string | undefined {
+  const p = n.location ?? (n.kind === 'dataset' ? n.id : undefined);
+  if (p === undefined || !isLocalPath(p) || isDataFilePath(p) || /\s/.test(p)) return undefined;
+  // A name with an extension is a file of some other kind (`model.pkl`), not a folder.
+  return /\.[A-Za-z0-9]{1,8}$/.test(p) ? undefined : p;
+}
+
 /** The crown-jewel part of a file's profile, or undefined when it shows none. */
 export function crownJewelContent(file: string, data: DataContent): NodeContent | undefined {
-  const kinds = [...data.profile.kinds.values()]
-    .filter((k) => isCrownJewelKind(k.kind, k.class))
-    .sort((a, b) => b.records - a.records || a.kind.localeCompare(b.kind))
-    .map((k) => ({ kind: k.kind, class: k.class, records: k.records }));
+  return crownJewelOf(file, [data]);
+}
+
+/**
+ * The crown-jewel part of several files' profiles together (the data files of a folder output),
+ * named `file`: counts add up over the files; undefined when none shows any.
+ */
+export function crownJewelOf(file: string, data: readonly DataContent[], files?: number): NodeContent | undefined {
+  const byKind = new Map<string, { kind: string; class: LiteralClass; records: number }>();
+  for (const d of data)
+    for (const k of d.profile.kinds.values()) {
+      if (!isCrownJewelKind(k.kind, k.class)) continue;
+      const seen = byKind.get(k.kind);
+      if (seen) seen.records += k.records;
+      else byKind.set(k.kind, { kind: k.kind, class: k.class, records: k.records });
+    }
+  const kinds = [...byKind.values()].sort((a, b) => b.records - a.records || a.kind.localeCompare(b.kind));
   if (kinds.length === 0) return undefined;
-  return { file, kinds, sampled: data.profile.sampled, total: data.total, exact: data.exact };
+  return {
+    file,
+    kinds,
+    sampled: data.reduce((n, d) => n + d.profile.sampled, 0),
+    total: data.reduce((n, d) => n + d.total, 0),
+    exact: data.every((d) => d.exact),
+    ...(files !== undefined ? { files } : {}),
+  };
 }
 
 /** `41 of 1,000 sampled records hold US social security numbers (outputs/clean.jsonl)`. */
@@ -51,7 +77,8 @@ export function contentWords(c: NodeContent): string {
   const parts = c.kinds.map((k, i) =>
     i === 0 ? `${count(k.records)} of ${of} hold ${plural(k.kind)}` : `${count(k.records)} hold ${plural(k.kind)}`,
   );
-  return `${parts.join(', ')} (${c.file})`;
+  const where = c.files === undefined ? c.file : `${c.file}, ${count(c.files)} ${c.files === 1 ? 'file' : 'files'}`;
+  return `${parts.join(', ')} (${where})`;
 }
 
 /** What each node's data file shows, looked up by node id among the profiled files. */
@@ -67,7 +94,13 @@ export function contentIndex(
       const n = nodes.get(id);
       const file = n && nodeFile(n);
       const profiled = file === undefined ? undefined : data.get(file);
-      const c = file !== undefined && profiled ? crownJewelContent(file, profiled) : undefined;
+      let c = file !== undefined && profiled ? crownJewelContent(file, profiled) : undefined;
+      // A folder output shows what its data files show together.
+      const folder = n && file === undefined ? nodeFolder(n) : undefined;
+      if (folder !== undefined) {
+        const inside = [...data.entries()].filter(([p]) => p.startsWith(`${folder}/`)).map(([, d]) => d);
+        if (inside.length > 0) c = crownJewelOf(folder, inside, inside.length);
+      }
       cache.set(id, c);
       return c;
     },
@@ -75,17 +108,22 @@ export function contentIndex(
 }
 
 /**
- * The local data files the lineage knows, as file paths are written: nodes' files (stage
- * outputs' locations, configs' local datasets, LLaMA-Factory registry entries, DVC outs) and
- * the assets' locations that name one file. URIs are never listed: nothing is fetched.
+ * What several data files hold together, in one line for a lineage node (an asset whose
+ * locations match them, a folder output): `content: 3 sensitive fields in 2 files (sampled
+ * 1,000 of ~2.1M records)`. A field is counted once however many files hold it; a field is
+ * sensitive when a detector recognised its values or its name is. Never a value.
  */
-export function lineageDataFiles(nodes: Iterable<LineageNode>, governance: Governance, root: string): string[] {
-  const out = new Set<string>();
-  for (const n of nodes) {
-    const file = nodeFile(n);
-    if (file !== undefined) out.add(file);
-  }
-  for (const a of governance.assets)
-    for (const l of a.locations) if (isDataFilePath(l)) out.add(normalisePath(l, root));
-  return [...out].sort();
+export function contentLineOf(parts: readonly DataContent[]): string {
+  const fields = new Set<string>();
+  for (const d of parts) for (const f of d.profile.fields) if (f.kinds.size > 0 || f.named) fields.add(f.path);
+  const sampled = parts.reduce((n, d) => n + d.profile.sampled, 0);
+  const total = parts.reduce((n, d) => n + d.total, 0);
+  const exact = parts.every((d) => d.exact);
+  const of =
+    exact && sampled >= total
+      ? `all ${count(sampled)} records read`
+      : `sampled ${count(sampled)} of ${exact ? count(total) : `~${roughCount(total)}`} records`;
+  const n = fields.size;
+  const files = parts.length === 1 ? '' : ` in ${count(parts.length)} files`;
+  return `content: ${n === 0 ? 'no' : count(n)} sensitive field${n === 1 ? '' : 's'}${files} (${of})`;
 }

@@ -144,4 +144,6 @@ export interface NodeContent {
   readonly sampled: number;
   readonly total: number;
   readonly exact: boolean;
+  /** For a folder output: how many of its data files were read. */
+  readonly files?: number;
 }

@@ -2,6 +2,7 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import type { DatasetProfile, FieldProfile } from '../datasets/profile';
 import type { DatasetSample } from '../datasets/sample';
 import type { Governance } from '../governance/model';
+import type { DataDeclaration } from '../lineage/data-files';
 import type { Catalog } from '../sensitivity/catalog';
 import type { Finding, Fix } from '../types';
 import { appendItem, setKey } from '../yaml/edit';
@@ -37,7 +38,9 @@ function kindsOf(f: FieldProfile, sampled: number, sample: DatasetSample): strin
 /**
  * The data file checked against the governance manifest: a sensitive field its asset does not
  * declare (CG404, on the asset in the manifest, with the fix that declares it), or sensitive data
- * in a file no asset's locations cover (CG405, on the file). Nothing without a manifest.
+ * in a file that neither an asset's locations cover nor the lineage declares as a stage output
+ * (CG405, on the file). A stage output declared under an asset's id holds to that asset's
+ * fields. Nothing without a manifest.
  */
 export function undeclaredDataFindings(
   path: string,
@@ -46,6 +49,7 @@ export function undeclaredDataFindings(
   governance: Governance,
   catalog: Catalog,
   governanceText: string | undefined,
+  lineage?: { declaredBy(file: string): DataDeclaration | undefined },
 ): Finding[] {
   if (!governance.path) return [];
   const fields = holding(profile);
@@ -54,7 +58,11 @@ export function undeclaredDataFindings(
   const root = slash > 0 ? governance.path.slice(0, slash + 1) : '';
   const relative = root && path.startsWith(root) ? path.slice(root.length) : path;
   const owner = catalog.classifyLocation(relative.includes('/') ? relative : `./${relative}`);
-  const asset = owner?.asset ? governance.assets.find((a) => a.id === owner.asset) : undefined;
+  const declared = owner?.asset ? undefined : lineage?.declaredBy(path);
+  const assetId = owner?.asset ?? declared?.asset;
+  const asset = assetId ? governance.assets.find((a) => a.id === assetId) : undefined;
+  // A stage output the pipeline declares is no stray file: its tier comes through the lineage.
+  if (!asset && declared) return [];
   if (!asset) {
     const names = fields
       .slice(0, 5)
@@ -73,10 +81,10 @@ export function undeclaredDataFindings(
     ];
   }
   const out: Finding[] = [];
-  const declared = (f: FieldProfile) =>
+  const listed = (f: FieldProfile) =>
     asset.fields.some((d) => d === f.name || d === f.path) || catalog.classify(f.name)?.asset === asset.id;
   for (const f of fields) {
-    if (declared(f)) continue;
+    if (listed(f)) continue;
     const fix = governanceText === undefined ? undefined : declareFix(governanceText, asset.id, f.name);
     out.push({
       ruleId: undeclaredSensitiveField.id,

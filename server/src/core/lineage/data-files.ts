@@ -1,0 +1,111 @@
+import type { Governance } from '../governance/model';
+import { compileGlob } from '../sensitivity/glob';
+import { isDataFilePath, nodeFile, nodeFolder } from './content';
+import type { LineageNode } from './model';
+import { normalisePath } from './paths';
+
+/**
+ * What a shell lists of a folder the lineage names (a path as file paths are written): its
+ * entries, or undefined when it is no folder, or not one inside the checked folder. The shell
+ * confines: the core never reads a folder itself.
+ */
+export type FolderLister = (
+  folder: string,
+) => readonly { readonly name: string; readonly folder: boolean }[] | undefined;
+
+/** A folder output holds at most this many data files that are read; the rest are left unread. */
+export const MAX_FOLDER_FILES = 100;
+/** Folders below a folder output are followed this deep (the output itself is depth 0). */
+export const MAX_FOLDER_DEPTH = 3;
+
+/** What declares a data file in the lineage: the node whose data it is, and the asset whose fields it must hold to. */
+export interface DataDeclaration {
+  readonly node: string;
+  /** The asset the file belongs to: a stage output declared under an asset's id. */
+  readonly asset?: string;
+}
+
+/**
+ * The data files inside `folder`, sorted, at most MAX_FOLDER_FILES of them and MAX_FOLDER_DEPTH
+ * folders deep; names that are no data file are skipped, as are hidden entries.
+ */
+export function folderDataFiles(folder: string, list: FolderLister): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    const entries = list(dir);
+    if (!entries) return;
+    const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of sorted) {
+      if (out.length >= MAX_FOLDER_FILES) return;
+      if (e.name.startsWith('.') || e.name.includes('/') || e.name.includes('\\')) continue;
+      const p = `${dir}/${e.name}`;
+      if (e.folder) {
+        if (depth < MAX_FOLDER_DEPTH) walk(p, depth + 1);
+      } else if (isDataFilePath(e.name)) out.push(p);
+    }
+  };
+  walk(folder, 0);
+  return out;
+}
+
+/**
+ * The data files the lineage knows and what declares each: nodes' files (stage outputs'
+ * locations, configs' local datasets, LLaMA-Factory registry entries, DVC outs), the data
+ * files inside the folders such nodes name (when a lister is given), and the assets' locations
+ * that name one file. URIs are never listed: nothing is fetched.
+ */
+export class LineageDataFiles {
+  /** Every file, sorted, as file paths are written. */
+  readonly files: string[];
+  /** The data files found inside each folder a node names, by the folder. */
+  readonly inFolders = new Map<string, string[]>();
+  /** Stage outputs' locations (files and folders), with what declares them. */
+  private readonly declared = new Map<string, DataDeclaration>();
+
+  constructor(nodes: Iterable<LineageNode>, governance: Governance, root: string, list?: FolderLister) {
+    const out = new Set<string>();
+    const assets = new Set(governance.assets.map((a) => a.id));
+    for (const n of nodes) {
+      const file = nodeFile(n);
+      const folder = file === undefined ? nodeFolder(n) : undefined;
+      // A stage output with a `location` is declared by its pipeline: its file is no stray.
+      const where = n.location !== undefined ? (file ?? folder) : undefined;
+      if (where !== undefined && !this.declared.has(where))
+        this.declared.set(where, { node: n.id, ...(assets.has(n.id) ? { asset: n.id } : {}) });
+      if (file !== undefined) out.add(file);
+      else if (folder !== undefined && list && !this.inFolders.has(folder)) {
+        const inside = folderDataFiles(folder, list);
+        this.inFolders.set(folder, inside);
+        for (const f of inside) out.add(f);
+      }
+    }
+    for (const a of governance.assets)
+      for (const l of a.locations) if (isDataFilePath(l)) out.add(normalisePath(l, root));
+    this.files = [...out].sort();
+  }
+
+  /** What declares `file` (as file paths are written): a stage output at it or at a folder holding it. */
+  declaredBy(file: string): DataDeclaration | undefined {
+    const own = this.declared.get(file);
+    if (own) return own;
+    for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
+      const d = this.declared.get(file.slice(0, cut));
+      if (d) return d;
+    }
+    return undefined;
+  }
+}
+
+/** The files among `files` that an asset's locations match (paths relative to the manifest's folder `root`). */
+export function assetFiles(locations: readonly string[], files: Iterable<string>, root: string): string[] {
+  const globs = locations.filter((l) => !/^[a-z][a-z0-9+.-]*:/i.test(l)).map((l) => compileGlob(l));
+  if (globs.length === 0) return [];
+  const prefix = root ? `${root}/` : '';
+  const out: string[] = [];
+  for (const f of files) {
+    if (prefix && !f.startsWith(prefix)) continue;
+    const rel = f.slice(prefix.length);
+    if (globs.some((g) => g.test(rel) || g.test(rel + '/'))) out.push(f);
+  }
+  return out.sort();
+}
