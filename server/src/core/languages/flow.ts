@@ -7,7 +7,7 @@ import { NOT_THE_DATA, splitWords } from '../sensitivity/words';
 import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
-import { mayReturnData, type LazySummaries } from './lazy';
+import { mayReturnData, summaryCounts, type LazySummaries } from './lazy';
 import {
   MAX_PATH_STEPS,
   MAX_SUMMARISED_FUNCTIONS,
@@ -756,6 +756,7 @@ export class FlowWalker {
 
   /** Walks one function with stand-ins for its parameters and reads off where they went. */
   private summariseOne(fn: FunctionDef): FunctionSummary | undefined {
+    summaryCounts.summarised++;
     const w = new FlowWalker(this.d, this.catalog, this.redaction, this.budget, this.custom);
     w.summaries = this.summaries;
     w.summaryNames = this.summaryNames;

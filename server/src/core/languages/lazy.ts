@@ -4,6 +4,9 @@ import type { FlowWalker } from './flow';
 import type { SummaryTable } from './summaries';
 import { lastSegment } from './common';
 
+/** Functions summarised since the process started (each walk of one counts), for tests that check the laziness. */
+export const summaryCounts = { summarised: 0 };
+
 /** A function of the file, as the summary pass reads it. */
 export interface LazyFunction {
   readonly node: SyntaxNode;
