@@ -40,7 +40,8 @@ export interface LazySummaries {
  * a person's name read off `user.name`. The prefilter leaves them out when the built-in names
  * are switched off, yet a summary can still return them.
  */
-const SOURCES_WITHOUT_NAMES = /environ|process\.env|getpass|\.(?:name|username|user_name|userName|displayName|display_name)\b/;
+const SOURCES_WITHOUT_NAMES =
+  /environ|process\.env|getpass|\.(?:name|username|user_name|userName|displayName|display_name)\b/;
 const WORD = /[A-Za-z_$][\w$]*/g;
 
 /**
@@ -68,13 +69,10 @@ export function mayReturnData(
   const queue: LazyFunction[] = [];
   for (const fn of fns.values()) {
     const text = fn.node.text;
-    const words = new Set(text.match(WORD) ?? []);
-    if (
-      !prefilter ||
-      prefilter.test(text) ||
-      SOURCES_WITHOUT_NAMES.test(text) ||
-      [...words].some((w) => known.has(w))
-    ) {
+    // The cheap tests first: only a function they leave out needs its words.
+    const sensitive = !prefilter || prefilter.test(text) || SOURCES_WITHOUT_NAMES.test(text);
+    const words = sensitive ? undefined : new Set(text.match(WORD) ?? []);
+    if (!words || [...words].some((w) => known.has(w))) {
       may.add(fn);
       queue.push(fn);
       continue;
