@@ -394,7 +394,7 @@ export class FlowWalker {
   /** The walked file's path, as other files' summaries name it: a path back into it is recursion. */
   private path?: string;
   /** Set when the file's functions are summarised on demand (`summariseLazily`), shared with the walkers that summarise them. */
-  private lazy?: LazySummaries;
+  private lazy?: LazySummaries<FlowWalker>;
 
   get stopped(): boolean {
     return this.stoppedBy !== undefined;

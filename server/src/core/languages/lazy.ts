@@ -1,6 +1,5 @@
 import type { SyntaxNode } from './parsers';
 import type { SinkKind } from './sink';
-import type { FlowWalker } from './flow';
 import type { SummaryTable } from './summaries';
 import { lastSegment } from './common';
 
@@ -16,7 +15,7 @@ export interface LazyFunction {
 }
 
 /** A walker's state while the functions of its file are summarised on demand. */
-export interface LazySummaries {
+export interface LazySummaries<Walker> {
   /** The file's functions that get a summary, by the name callers use, in source order. */
   readonly fns: ReadonlyMap<string, LazyFunction>;
   /** Functions being summarised (`active`, on the stack) or summarised (`done`). */
@@ -24,7 +23,7 @@ export interface LazySummaries {
   /** The sink bindings a summary sees: the `name()` of helpers that return a logger, nothing the walk bound. */
   readonly bound: Map<string, SinkKind>;
   /** The walker of the file, which holds its summaries and whether they settled. */
-  readonly owner: FlowWalker;
+  readonly owner: Walker;
   /** The catalog's prefilter, for `mayReturnData`; absent when only exports are summarised. */
   readonly prefilter?: RegExp;
   /** The functions summarised since the outermost summary on the stack began. */
