@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { seededRandom as rng, type Engine, type Finding } from '../../server/src/core';
 import { incrementalCounts } from '../../server/src/core/incremental/document';
+import { summaryCounts } from '../../server/src/core/languages/lazy';
 import { LineIndex } from '../../server/src/core/text';
 import { engine } from '../support/engine';
 
@@ -252,6 +253,67 @@ def login(password):
     'function myLog(x) {\n  console.log(x);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
     'function myLog(x) {\n  console.log(x.length);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
     '\n\nfunction myLog(x) {\n  console.log(x);\n}\nexport function login(password) {\n  myLog(password);\n}\n',
+  ]);
+});
+
+it('a fresh analysis summarises only the helpers hot code calls, and equals the incremental one', () => {
+  // Callers before their helpers, a chain, a helper returning a logger, one returning a secret
+  // called from code that names nothing sensitive, mutual recursion, and many helpers never called.
+  const cold = Array.from({ length: 40 }, (_, i) => `def unused_${i}(rows):\n    print(rows)\n    return len(rows)\n`);
+  const base = `import logging
+logger = logging.getLogger(__name__)
+
+def login(password):
+    relay(password)
+    get_log().info(password)
+    ping(password)
+
+def report():
+    print(load())
+
+def relay(y):
+    my_log(y)
+
+def my_log(x):
+    logging.getLogger().info(x)
+
+def get_log():
+    return logger
+
+def load():
+    return read_secret_file()
+
+def read_secret_file():
+    api_key = open("k").read()
+    return api_key
+
+def ping(x):
+    pong(x)
+
+def pong(x):
+    if x:
+        ping(x)
+    print(x)
+
+${cold.join('\n')}`;
+  const governance = e.governance(undefined).governance;
+  const before = summaryCounts.summarised;
+  const fresh = e.analyzeFile({ path: 'lazy.py', text: base }, governance).findings;
+  const summarised = summaryCounts.summarised - before;
+  // The seven helpers the hot code reaches (recursion summarised again to its fixed point), none of the forty others.
+  assert.ok(summarised >= 7 && summarised < 20, `${summarised} summaries computed`);
+  const lines = show(fresh).join('\n');
+  for (const line of [5, 6, 7, 10])
+    assert.ok(
+      fresh.some((f) => f.ruleId === 'CG101' && base.slice(0, f.span.offset).split('\n').length === line),
+      `a finding on line ${line}:\n${lines}`,
+    );
+  checkSequence('lazy.py', [
+    base,
+    base.replace('    print(x)\n', '    print(len(x))\n'),
+    base.replace('    return api_key', '    return "none"'),
+    base.replace('    return logger\n', '    return None\n'),
+    base,
   ]);
 });
 

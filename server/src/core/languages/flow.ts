@@ -7,6 +7,7 @@ import { NOT_THE_DATA, splitWords } from '../sensitivity/words';
 import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
+import { mayReturnData, summaryCounts, type LazySummaries } from './lazy';
 import {
   MAX_PATH_STEPS,
   MAX_SUMMARISED_FUNCTIONS,
@@ -392,6 +393,8 @@ export class FlowWalker {
   private steps = 0;
   /** The walked file's path, as other files' summaries name it: a path back into it is recursion. */
   private path?: string;
+  /** Set when the file's functions are summarised on demand (`summariseLazily`), shared with the walkers that summarise them. */
+  private lazy?: LazySummaries<FlowWalker>;
 
   get stopped(): boolean {
     return this.stoppedBy !== undefined;
@@ -426,9 +429,13 @@ export class FlowWalker {
   ): Map<string, CachedDefinition> {
     const env = new Map<string, Taint>();
     const next = new Map<string, CachedDefinition>();
-    this.summarise(root, previous, next);
+    // Without an earlier walk to reuse or steps to keep (a scan, not an editor), nothing is
+    // remembered: a function is summarised only when the walk reaches a call to it.
+    const remember = previous !== undefined || steps !== undefined;
+    if (remember) this.summarise(root, previous, next);
+    else this.summariseLazily(root, prefilter);
     // A definition that calls a function returning sensitive data reads it, whatever its own text says.
-    const returning = [...this.summaries].filter(([, s]) => s.returns).map(([n]) => lastSegment(n));
+    const returning = remember ? [...this.summaries].filter(([, s]) => s.returns).map(([n]) => lastSegment(n)) : [];
     for (const child of root.namedChildren) {
       this.fields.clear();
       if (this.stopped) break;
@@ -445,6 +452,10 @@ export class FlowWalker {
       }
       const text = child.text;
       const taintedHere = [...env.keys()].filter((name) => text.includes(name));
+      if (!remember) {
+        if (prefilter.test(text) || taintedHere.length > 0 || this.callsReturning(text)) this.walk(child, env);
+        continue;
+      }
       const calls = this.mentioned(text);
       if (!prefilter.test(text) && taintedHere.length === 0 && !returning.some((n) => text.includes(n))) continue;
       // A definition reads only its own text, the taints and the sink bindings it names: with
@@ -541,11 +552,12 @@ export class FlowWalker {
    * them sees. The file is summarised, not walked for flows.
    */
   exported(root: SyntaxNode): Map<string, FunctionSummary> {
-    this.summarise(root, undefined, new Map());
+    this.summariseLazily(root);
     const out = new Map<string, FunctionSummary>();
-    for (const fn of this.functionsOf(root)) {
-      const summary = this.summaries.get(fn.name);
-      if (summary && !fn.name.includes('.') && !this.nested(fn.node)) out.set(fn.name, summary);
+    for (const fn of this.lazy!.fns.values()) {
+      if (fn.name.includes('.') || this.nested(fn.node)) continue;
+      const summary = this.summaryOf(fn.name);
+      if (summary) out.set(fn.name, summary);
     }
     return out;
   }
@@ -603,7 +615,10 @@ export class FlowWalker {
     if (summary && !isEmptySummary(summary)) {
       this.summaries.set(name, summary);
       if (!names.includes(name)) this.summaryNames.set(last, [...names, name]);
-      if (summary.returnsSink) this.bound.set(`${name}()`, summary.returnsSink);
+      if (summary.returnsSink) {
+        this.bound.set(`${name}()`, summary.returnsSink);
+        this.lazy?.bound.set(`${name}()`, summary.returnsSink);
+      }
     } else {
       this.summaries.delete(name);
       if (names.includes(name))
@@ -657,13 +672,98 @@ export class FlowWalker {
     this.summariesSettled = false;
   }
 
+  /**
+   * Prepares the file's functions to be summarised on demand: `summaryOf` summarises one when
+   * a call to it is first reached, and the functions it calls in turn, each once. A walk of the
+   * hot code then never pays for the functions it does not call.
+   */
+  private summariseLazily(root: SyntaxNode, prefilter?: RegExp): void {
+    const fns = new Map<string, FunctionDef>();
+    for (const fn of this.functionsOf(root)) fns.set(fn.name, fn);
+    this.lazy = { fns, state: new Map(), bound: new Map(this.bound), owner: this, prefilter, cyclic: false };
+  }
+
+  /**
+   * The summary of a callee as written at a call. A function of the file not summarised yet is
+   * summarised now. A call back into one still being summarised (recursion) sees what it has
+   * so far; the functions summarised since the outermost one began are then summarised again,
+   * in source order, until none changes: the fixed point a summary pass over the file reaches.
+   */
+  private summaryOf(callee: string): FunctionSummary | undefined {
+    const lazy = this.lazy;
+    const fn = lazy?.fns.get(callee);
+    if (!lazy || !fn) return this.summaries.get(callee);
+    const state = lazy.state.get(callee);
+    if (state === 'active') lazy.cyclic = true;
+    if (state !== undefined || this.stopped) return this.summaries.get(callee);
+    const outermost = lazy.component === undefined;
+    if (outermost) {
+      lazy.component = [];
+      lazy.cyclic = false;
+    }
+    lazy.state.set(callee, 'active');
+    lazy.component!.push(fn);
+    const summary = this.summariseOne(fn);
+    lazy.state.set(callee, 'done');
+    lazy.owner.setSummary(callee, summary);
+    if (outermost) {
+      if (lazy.cyclic && !this.settle(lazy.component!)) lazy.owner.summariesSettled = false;
+      lazy.component = undefined;
+    }
+    return this.summaries.get(callee);
+  }
+
+  /** Summarises `component` again until no summary changes; false when the rounds or the budget ran out first. */
+  private settle(component: FunctionDef[]): boolean {
+    const lazy = this.lazy!;
+    for (let round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
+      let changed = false;
+      // Functions first reached in a round join the next one.
+      for (const fn of [...component].sort((a, b) => a.node.startIndex - b.node.startIndex)) {
+        const before = summaryKey(this.summaries, [fn.name]);
+        const summary = this.summariseOne(fn);
+        if (this.stopped) return false;
+        lazy.owner.setSummary(fn.name, summary);
+        if (summaryKey(this.summaries, [fn.name]) !== before) changed = true;
+      }
+      if (!changed) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Summarised on demand, binds `name()` to the sink a function of the file returns before
+   * a lookup of it, as a summary pass before the walk would have.
+   */
+  private bindCall(text: string): void {
+    if (!this.lazy || !text.endsWith('()')) return;
+    const sink = this.summaryOf(text.slice(0, -2))?.returnsSink;
+    if (sink) this.bound.set(text, sink);
+  }
+
+  /**
+   * Whether a definition's text names a function whose return value carries sensitive data,
+   * as `walkModule`'s test over every summary would find: only the functions that may return
+   * such data (`mayReturnData`) and that the text names are summarised to find out.
+   */
+  private callsReturning(text: string): boolean {
+    const lazy = this.lazy!;
+    lazy.returning ??= mayReturnData(lazy.fns, this.summaries, lazy.prefilter);
+    for (const name of lazy.returning)
+      if (text.includes(lastSegment(name)) && this.summaryOf(name)?.returns) return true;
+    return false;
+  }
+
   /** Walks one function with stand-ins for its parameters and reads off where they went. */
   private summariseOne(fn: FunctionDef): FunctionSummary | undefined {
+    summaryCounts.summarised++;
     const w = new FlowWalker(this.d, this.catalog, this.redaction, this.budget, this.custom);
     w.summaries = this.summaries;
     w.summaryNames = this.summaryNames;
     w.path = this.path;
-    w.bound = new Map(this.bound);
+    w.lazy = this.lazy;
+    // Summarised on demand, a function sees the bindings a summary pass before the walk would have, not the walk's.
+    w.bound = new Map(this.lazy?.bound ?? this.bound);
     w.paramOf = new Map();
     w.returned = { params: new Set() };
     const env = new Map<string, Taint>();
@@ -814,7 +914,7 @@ export class FlowWalker {
             env,
           );
       }
-      const summary = shape && this.summaries.get(shape.callee);
+      const summary = shape && this.summaryOf(shape.callee);
       if (summary)
         for (const s of summary.sinks) {
           const sink = s.receiver
@@ -829,6 +929,9 @@ export class FlowWalker {
 
   /** The sink kind of a call: the governance manifest's own sinks first, then the language's. */
   private sinkKindOf(shape: CallShape): SinkKind | undefined {
+    // `get_logger().info(x)` is a log call when the helper returns a logger.
+    this.bindCall(shape.callee);
+    this.bindCall(shape.receiver);
     return (
       this.custom?.sinks.find((s) => matchesCallee(s.segments, shape.callee))?.kind ?? this.d.sinkOf(shape, this.bound)
     );
@@ -906,6 +1009,7 @@ export class FlowWalker {
     if (this.d.identifiers.has(target.type) || onSelf) {
       const name = target.text.replace(/\s+/g, '');
       const factory = valueCall && this.d.factories.find((f) => f.pattern.test(valueCall.callee));
+      if (valueCall) this.bindCall(`${valueCall.callee}()`);
       // `foo = LOGGER`, `self.out = logger`, `log = get_logger()`: the new name is the same sink.
       const alias = valueCall
         ? this.bound.get(`${valueCall.callee}()`)
@@ -1340,7 +1444,7 @@ export class FlowWalker {
     if (declared) return { hits: [{ node: n, classification: declared.classification }] };
     const source = this.d.sources.find((s) => s.pattern.test(shape.callee));
     if (source) return { hits: this.named(n, source.name) };
-    const summary = this.summaries.get(shape.callee);
+    const summary = this.summaryOf(shape.callee);
     if (summary?.returns) return { hits: [{ node: n, classification: summary.returns }] };
     if (summary && summary.returnsParams.length > 0)
       return {
