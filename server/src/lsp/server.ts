@@ -14,6 +14,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type TextDocumentChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, maskText } from '../core';
@@ -39,7 +40,7 @@ import {
 } from './handlers/notebooks';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
-import { onWorkspaceDiagnostic } from './handlers/workspaceDiagnostics';
+import { expectPull, onWorkspaceDiagnostic, pullArrived } from './handlers/workspaceDiagnostics';
 import {
   atPosition,
   checkedDocumentEvents,
@@ -226,6 +227,7 @@ export function startServer(connection: Connection): void {
       'textDocument/diagnostic',
       onDocument,
       withContext(async (ctx, params: DocumentDiagnosticParams, token: CancellationToken) => {
+        pullArrived(ctx, params.textDocument.uri);
         try {
           return await onDocumentDiagnostic(ctx, params, token);
         } finally {
@@ -276,6 +278,10 @@ export function startServer(connection: Connection): void {
   );
   documents.onDidOpen(() => startupStep('first document opened'));
   documents.onDidChangeContent(whenReady(onDidChangeContent));
+  // The edited document's pull comes next: the workspace scan lets it go first.
+  documents.onDidChangeContent(
+    whenReady((ctx, e: TextDocumentChangeEvent<TextDocument>) => expectPull(ctx, e.document.uri)),
+  );
   documents.onDidClose(whenReady(onDidClose));
   // The document notifications are checked before they reach the document store.
   documents.listen(checkedDocumentEvents(connection));
