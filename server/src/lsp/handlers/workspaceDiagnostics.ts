@@ -30,7 +30,7 @@ const turns = new WeakMap<Workspace, ScanTurns>();
 
 function scanTurns(ctx: ServerContext): ScanTurns {
   let t = turns.get(ctx.workspace);
-  if (!t) turns.set(ctx.workspace, (t = new ScanTurns(() => ctx.workspace.foregroundIdle())));
+  if (!t) turns.set(ctx.workspace, (t = new ScanTurns(ctx.workspace)));
   return t;
 }
 
@@ -42,8 +42,13 @@ export function expectPull(ctx: ServerContext, uri: string): void {
   if (ctx.capabilities.pullDiagnostics) scanTurns(ctx).edited(uri);
 }
 
-/** A document's pull arrived: it is served as foreground work, which the scan waits for. */
-export function pullArrived(ctx: ServerContext, uri: string): void {
+/** Bytes from the client were read: the scan gives the messages in them their turns first. */
+export function inputRead(ctx: ServerContext): void {
+  turns.get(ctx.workspace)?.inputRead();
+}
+
+/** A document's pull was answered: the scan goes on once the answer is written. */
+export function pullAnswered(ctx: ServerContext, uri: string): void {
   turns.get(ctx.workspace)?.pulled(uri);
 }
 
