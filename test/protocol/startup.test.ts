@@ -189,4 +189,54 @@ describe('server start-up', () => {
       assert.ok(done.items.length >= FILES + 1, 'the scan then finishes');
     });
   });
+  describe('an edit while the workspace scan runs', () => {
+    // One progress report per file: the percentage moves with each.
+    const FILES = 100;
+    let dir: string;
+    let client: TestClient;
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'crownguard-edit-'));
+      copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+      const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
+      for (let i = 0; i < FILES; i++) {
+        const sub = path.join(dir, `pkg${i % 10}`);
+        mkdirSync(sub, { recursive: true });
+        writeFileSync(path.join(sub, `job_${i}.py`), `${leak}\n# job ${i}\n`);
+      }
+      writeFileSync(path.join(dir, 'opened.py'), leak);
+      client = await TestClient.start({ folder: dir, pull: true, workDoneProgress: true });
+    });
+    after(async () => {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('after a change to an open document the scan analyses no saved file until its pull, which it then lets go first', async () => {
+      const uri = await client.open('opened.py', 'python');
+      const first = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as DocumentDiagnosticReport;
+      const scan = client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
+        previousResultIds: [],
+        workDoneToken: 'scan',
+      });
+      await client.waitFor('the scan to be under way', () => client.progress.some((p) => p.kind === 'report'), 60000);
+      const text = `${readFileSync(path.join(dir, 'opened.py'), 'utf8')}\ndef typed(customer):\n    logger.info("ssn %s", customer.ssn)\n`;
+      await client.change(uri, text);
+      // A client slow to send the pull after the edit: the scan waits for it (up to a second)
+      // instead of analysing saved files meanwhile; it may finish the one it is in.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const before = client.progress.filter((p) => p.kind === 'report').length;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const during = client.progress.filter((p) => p.kind === 'report').length - before;
+      const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as DocumentDiagnosticReport;
+      assert.ok(first.kind === 'full' && report.kind === 'full');
+      assert.equal(report.items.length, first.items.length + 1, 'the typed leak is reported');
+      assert.equal(during, 0, `the scan reported progress ${during} time(s) while the edited document's pull was due`);
+      const done = await scan;
+      assert.ok(done.items.length >= FILES, 'the scan then finishes');
+    });
+  });
 });

@@ -14,6 +14,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type TextDocumentChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, maskText } from '../core';
@@ -39,7 +40,7 @@ import {
 } from './handlers/notebooks';
 import { onDocumentSymbol } from './handlers/symbols';
 import { onDidChangeWatchedFiles } from './handlers/watchedFiles';
-import { onWorkspaceDiagnostic } from './handlers/workspaceDiagnostics';
+import { expectPull, inputRead, onWorkspaceDiagnostic, pullAnswered } from './handlers/workspaceDiagnostics';
 import {
   atPosition,
   checkedDocumentEvents,
@@ -111,6 +112,8 @@ export function startServer(connection: Connection): void {
   // Notebook cells live in the same store, so a cell is pulled and fixed like any document.
   const notebooks = new NotebookDocuments(documents);
   let ready: Promise<ServerContext> | undefined;
+  /** The context once ready, for what must act at once rather than after a promise. */
+  let current: ServerContext | undefined;
   const context = (): Promise<ServerContext> =>
     ready ?? Promise.reject(new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized.'));
   // Every request but the workspace scan is someone waiting: the scan gives way to them.
@@ -163,7 +166,10 @@ export function startServer(connection: Connection): void {
         throw new ResponseError(ErrorCodes.InternalError, message);
       },
     );
-    ready.catch(() => undefined);
+    ready.then(
+      (ctx) => (current = ctx),
+      () => undefined,
+    );
     startupStep('initialize answered');
     return {
       capabilities: {
@@ -229,6 +235,7 @@ export function startServer(connection: Connection): void {
         try {
           return await onDocumentDiagnostic(ctx, params, token);
         } finally {
+          pullAnswered(ctx, params.textDocument.uri);
           startupStep('first document diagnostics answered');
           answerFirstPull();
         }
@@ -276,6 +283,10 @@ export function startServer(connection: Connection): void {
   );
   documents.onDidOpen(() => startupStep('first document opened'));
   documents.onDidChangeContent(whenReady(onDidChangeContent));
+  // The edited document's pull comes next: the workspace scan lets it go first.
+  documents.onDidChangeContent(
+    whenReady((ctx, e: TextDocumentChangeEvent<TextDocument>) => expectPull(ctx, e.document.uri)),
+  );
   documents.onDidClose(whenReady(onDidClose));
   // The document notifications are checked before they reach the document store.
   documents.listen(checkedDocumentEvents(connection));
@@ -284,5 +295,10 @@ export function startServer(connection: Connection): void {
   notebooks.onDidClose(whenReady(onDidCloseNotebook));
   listenToNotebooks(connection, notebooks);
 
+  // The workspace scan lets the messages just read go before its next file. The transport is
+  // the one the connection took from the command line, which vscode-languageserver reads too.
+  const input = () => current && inputRead(current);
+  if (process.argv.includes('--stdio')) process.stdin.on('data', input);
+  else if (process.argv.includes('--node-ipc')) process.on('message', input);
   connection.listen();
 }

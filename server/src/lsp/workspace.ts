@@ -167,6 +167,11 @@ export class Workspace {
     }
   }
 
+  /** Whether a request the user waits for is being served now. */
+  get foregroundBusy(): boolean {
+    return this.inForeground > 0;
+  }
+
   /** Resolves when no foreground request is running: the scan waits for this between files. */
   foregroundIdle(): Promise<void> {
     return this.inForeground === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));

@@ -11,6 +11,8 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
+import { ScanTurns } from '../state/scanTurns';
+import type { Workspace } from '../workspace';
 
 /**
  * At most this many files are reported per scan. Each file's problems live in the editor's
@@ -20,8 +22,35 @@ import type { ServerContext } from '../context';
  */
 export const MAX_SCANNED_FILES = 5000;
 
-/** Yield to the event loop this often, so edits, saves and document pulls are served during a scan. */
+/** Yield to the event loop at least this often, so edits, saves and document pulls are served during a scan. */
 const SLICE_MS = 20;
+
+/** Per workspace: when its scan may analyse the next file. */
+const turns = new WeakMap<Workspace, ScanTurns>();
+
+function scanTurns(ctx: ServerContext): ScanTurns {
+  let t = turns.get(ctx.workspace);
+  if (!t) turns.set(ctx.workspace, (t = new ScanTurns(ctx.workspace)));
+  return t;
+}
+
+/**
+ * An open document was changed or opened: a pull client asks for its diagnostics next, and the
+ * scan analyses no saved file until it has (or a second has passed). A push client never pulls.
+ */
+export function expectPull(ctx: ServerContext, uri: string): void {
+  if (ctx.capabilities.pullDiagnostics) scanTurns(ctx).edited(uri);
+}
+
+/** Bytes from the client were read: the scan gives the messages in them their turns first. */
+export function inputRead(ctx: ServerContext): void {
+  turns.get(ctx.workspace)?.inputRead();
+}
+
+/** A document's pull was answered: the scan goes on once the answer is written. */
+export function pullAnswered(ctx: ServerContext, uri: string): void {
+  turns.get(ctx.workspace)?.pulled(uri);
+}
 
 /**
  * How long the scan waits for the open files' first diagnostics request before it starts anyway
@@ -49,6 +78,7 @@ export async function onWorkspaceDiagnostic(
   const items: WorkspaceDocumentDiagnosticReport[] = [];
   const seen = new Set<string>();
   const progress = new LazyProgress(ctx, params.workDoneToken !== undefined ? workDone : undefined);
+  const scheduling = scanTurns(ctx);
   let sliceStart = Date.now();
   try {
     // The editor asks for the scan and for the open files at the same moment, the scan often
@@ -84,8 +114,9 @@ export async function onWorkspaceDiagnostic(
           throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
         if (ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
         // The open files first: a document pull, a hover or a completion is served before the
-        // next saved file is analysed, not merely between slices.
-        await ws.foregroundIdle();
+        // next saved file is analysed, not merely between slices; so is the pull of a document
+        // just edited, which the editor sends right after the edit.
+        await scheduling.ready();
         const result = await ws.diagnoseSaved(uri, identity, token);
         if (!result) continue;
         if (previous.get(uri) === result.resultId)
@@ -99,8 +130,9 @@ export async function onWorkspaceDiagnostic(
             items: result.items,
           });
         if (result.computed) progress.report(done, Math.min(total, MAX_SCANNED_FILES));
-        if (Date.now() - sliceStart > SLICE_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
+        // After each analysed file (a few to a hundred milliseconds), or a slice of unchanged ones.
+        if (result.computed || Date.now() - sliceStart > SLICE_MS) {
+          await scheduling.yieldToMessages();
           sliceStart = Date.now();
         }
       }
