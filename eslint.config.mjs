@@ -9,6 +9,7 @@ export default tseslint.config(
     ignores: [
       'out/',
       'server/src/core/schema/validators.generated.ts',
+      'server/src/core/schema/policies.generated.ts',
       'dist/',
       'node_modules/',
       '.vscode-test/',

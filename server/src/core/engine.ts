@@ -166,6 +166,18 @@ export class Engine {
   /** Reads a governance manifest; with no file, the built-in default governance. */
   governance(file: SourceFile | undefined): GovernanceResult {
     if (!file) return { governance: DEFAULT_GOVERNANCE, findings: [], broken: false };
+    // A check reads the same manifest for each of its tasks, several times each: one result (one
+    // Governance object) lets the catalog, policies and summaries built for it serve them all.
+    const last = this.lastGovernance;
+    if (last?.path === file.path && last.text === file.text) return last.result;
+    const result = this.readGovernance(file);
+    this.lastGovernance = { path: file.path, text: file.text, result };
+    return result;
+  }
+
+  private lastGovernance?: { readonly path: string; readonly text: string; readonly result: GovernanceResult };
+
+  private readGovernance(file: SourceFile): GovernanceResult {
     if (file.text.trim() === '')
       return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: [], broken: false };
     const { doc, value, ...result } = loadGovernance(file);

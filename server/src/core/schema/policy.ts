@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { linearRegExpEngine } from './regex';
+import { configurePolicyAjv, POLICY_AJV_OPTIONS } from './policy-options';
+// Written by build.mjs: the built-in policies' schemas, compiled with `policyAjv`'s options.
+import { schemas as builtinSchemas, validators as builtinValidators } from './policies.generated';
 
 /** A policy schema compiled, or the reason it does not compile (first line of ajv's message). */
 export type CompiledSchema =
@@ -18,19 +19,30 @@ const COMPILES_PER_INSTANCE = 200;
 const MAX_CACHED = 256;
 
 function policyAjv(): Ajv {
-  // Policies are written by teams, so they live apart from CrownGuard's own schemas: an `$id`
-  // of theirs can neither collide with ours nor with itself across edits. Their `pattern` and
-  // `patternProperties` run on RE2 (linear time), whatever the pattern. Not strict, since a
-  // team may use keywords ajv's strict mode rejects; `$data` lets a policy compare with values
-  // from its context.
-  return addFormats(new Ajv({ allErrors: true, strict: false, $data: true, code: { regExp: linearRegExpEngine } }), {
-    keywords: true,
-  });
+  return configurePolicyAjv(new Ajv(POLICY_AJV_OPTIONS));
 }
 
 let instance: Ajv | undefined;
 let compiles = 0;
+let runTimeCompiles = 0;
 const cache = new Map<string, CompiledSchema>();
+
+/**
+ * The built-in pack's schemas, compiled to code at build time, by their JSON text: every check
+ * and every worker thread applies them, and compiling them with ajv cost each worker a third
+ * of its start-up. A team's policy with the very same schema text gets the same function.
+ */
+const builtin = new Map<string, CompiledSchema>(
+  Object.entries(builtinSchemas).map(([name, text]) => [
+    text,
+    { validate: (builtinValidators as unknown as Record<string, ValidateFunction>)[name] },
+  ]),
+);
+
+/** How many schemas were compiled by ajv at run time in this thread (the built-in pack never is). */
+export function policyRunTimeCompiles(): number {
+  return runTimeCompiles;
+}
 
 /**
  * A policy's `when` or `require` schema, compiled once per distinct text: editing a governance
@@ -38,6 +50,8 @@ const cache = new Map<string, CompiledSchema>();
  */
 export function compilePolicySchema(schema: object): CompiledSchema {
   const key = JSON.stringify(schema);
+  const precompiled = builtin.get(key);
+  if (precompiled) return precompiled;
   const cached = cache.get(key);
   if (cached) {
     // Refreshes its place: the least recently used entry is the one dropped.
@@ -52,6 +66,7 @@ export function compilePolicySchema(schema: object): CompiledSchema {
     cache.clear();
   }
   compiles++;
+  runTimeCompiles++;
   // ajv compiles the object it is given; a copy keeps the caller's object out of its caches.
   const own = JSON.parse(key) as object;
   let result: CompiledSchema;

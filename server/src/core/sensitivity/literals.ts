@@ -52,6 +52,12 @@ interface Detector {
   /** The part of a match that is the value, when the pattern can take too much; undefined rejects it. */
   trim?(value: string): string | undefined;
   readonly lowConfidence?: boolean;
+  /**
+   * Found on every line that holds a match (by default the hint): the pattern runs on those
+   * lines only. Neither it nor the pattern crosses a line break, and no lookaround of the
+   * pattern tells a line break from the text's ends. `false` when a match can span lines.
+   */
+  readonly lineHint?: RegExp | false;
   readonly mask?: boolean;
   /** A provider's own structure (and checksum, where it has one): matches are live-format secrets. */
   readonly live?: boolean;
@@ -548,6 +554,7 @@ const DETECTORS: readonly Detector[] = [
     hint: /aws_?secret/i,
     live: true,
     pattern: /aws_?secret_?(?:access_?)?key\W{0,5}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    lineHint: false,
     group: 1,
     validate: (v) => !/(EXAMPLE|SAMPLE|TEST|FAKE|DUMMY)KEY$|X{6,}$/i.test(v) && looksRandom(v, 4),
   },
@@ -682,6 +689,8 @@ const DETECTORS: readonly Detector[] = [
     kind: 'payment card number',
     key: 'card_number',
     hint: /\d{4}/,
+    // Digits written one by one (`4 1 1 1 ...`) need not hold the hint.
+    lineHint: /\d[ -]?\d[ -]?\d[ -]?\d/,
     pattern: /(?<![\d-])((?:\d[ -]?){11,18}\d)(?![\d-])/g,
     group: 1,
     validate: isCardNumber,
@@ -751,6 +760,39 @@ class Claimed {
   }
 }
 
+/** Each detector's hint as a global expression, to find the lines it occurs on. */
+const LINE_HINTS = new Map(
+  DETECTORS.flatMap((d) => {
+    const hint = d.lineHint ?? d.hint;
+    return hint ? [[d, new RegExp(hint.source, `${hint.flags}g`)] as const] : [];
+  }),
+);
+
+/**
+ * The pattern's matches in `body`, each with the offset its index counts from. A detector whose
+ * matches stay on one line is run on the lines its hint occurs on only: the hint and the
+ * pattern are found on the same line, so the other lines cannot hold a match.
+ */
+function* matchesOf(d: Detector, body: string): Generator<[number, RegExpExecArray]> {
+  const hint = LINE_HINTS.get(d);
+  if (!hint) {
+    d.pattern.lastIndex = 0;
+    for (let m = d.pattern.exec(body); m; m = d.pattern.exec(body)) yield [0, m];
+    return;
+  }
+  hint.lastIndex = 0;
+  for (let h = hint.exec(body); h; h = hint.exec(body)) {
+    const start = body.lastIndexOf('\n', h.index) + 1;
+    const newline = body.indexOf('\n', h.index);
+    const end = newline === -1 ? body.length : newline;
+    const line = body.slice(start, end);
+    d.pattern.lastIndex = 0;
+    for (let m = d.pattern.exec(line); m; m = d.pattern.exec(line)) yield [start, m];
+    // The rest of the line was scanned: the next hint is looked for from the next line on.
+    hint.lastIndex = end + 1;
+  }
+}
+
 /** All validated secrets and PII in `text`, or only those of `classes`. */
 export function scanLiterals(
   text: string,
@@ -762,12 +804,11 @@ export function scanLiterals(
   const taken = new Claimed();
   for (const d of DETECTORS) {
     if (!classes.includes(d.class) || (d.hint && !d.hint.test(body))) continue;
-    d.pattern.lastIndex = 0;
-    for (let m = d.pattern.exec(body); m; m = d.pattern.exec(body)) {
+    for (const [lineStart, m] of matchesOf(d, body)) {
       const matched = m[d.group ?? 0];
       const value = matched !== undefined && d.trim ? d.trim(matched) : matched;
       if (value === undefined || (d.validate && !d.validate(value, options))) continue;
-      const offset = m.index + m[0].indexOf(value);
+      const offset = lineStart + m.index + m[0].indexOf(value);
       if (d.context && !options.forMasking && !d.context(body, offset, offset + value.length, value)) continue;
       // A span already claimed by an earlier (more specific) detector is not reported twice.
       if (taken.overlaps(offset, offset + value.length)) continue;
