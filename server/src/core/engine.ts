@@ -108,6 +108,11 @@ export interface AnalyzeOptions {
    * it, a call to an imported helper is a call like any other.
    */
   readonly modules?: ModuleHost;
+  /**
+   * The file's path as `modules` names paths, when the file's own path is another kind of name
+   * (the language server names a document by its URI, its modules relative to the folder).
+   */
+  readonly modulePath?: string;
 }
 
 export interface FileResult {
@@ -123,6 +128,16 @@ export interface WorkspaceResult extends FileResult {
   /** True when the governance manifest has errors. */
   readonly configurationBroken: boolean;
 }
+
+/**
+ * The governance in force without a manifest, one object: the language server names a
+ * result's governance by its identity, so a folder with no manifest keeps its result ids.
+ */
+const NO_MANIFEST: GovernanceResult = Object.freeze({
+  governance: DEFAULT_GOVERNANCE,
+  findings: Object.freeze([]) as unknown as Finding[],
+  broken: false,
+});
 
 /** The CG005 finding for a file a shell could not hand to the core at all (too large, not text). */
 export function notAnalysed(path: string, shortfall: Shortfall): Finding {
@@ -163,7 +178,7 @@ export class Engine {
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
   governance(file: SourceFile | undefined): GovernanceResult {
-    if (!file) return { governance: DEFAULT_GOVERNANCE, findings: [], broken: false };
+    if (!file) return NO_MANIFEST;
     if (file.text.trim() === '')
       return { governance: { ...DEFAULT_GOVERNANCE, path: file.path }, findings: [], broken: false };
     const { doc, value, ...result } = loadGovernance(file);
@@ -226,7 +241,15 @@ export class Engine {
         findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])),
       };
     if (kind?.kind === 'code')
-      return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true, options.modules);
+      return this.analyzeCode(
+        file,
+        kind.adapter,
+        governance,
+        settings,
+        options.retain === true,
+        options.modules,
+        options.modulePath,
+      );
     if (kind?.kind === 'prompt-template') {
       const literals = literalFindings(file.path, file.text, 'a prompt template', {
         placeholderFix: true,
@@ -392,6 +415,7 @@ export class Engine {
     settings: Settings,
     retain: boolean,
     modules?: ModuleHost,
+    modulePath = file.path,
   ): FileResult {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
@@ -440,9 +464,9 @@ export class Engine {
         customFlow(governance, adapter.id),
       );
       const imported = modules
-        ? this.importedSummaries(file.path, file.text, adapter, tree, governance, modules, budget)
+        ? this.importedSummaries(modulePath, file.text, adapter, tree, governance, modules, budget)
         : undefined;
-      if (imported) walker.give(imported, file.path);
+      if (imported) walker.give(imported, modulePath);
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       const definitions = walker.walkModule(
         tree.rootNode,

@@ -56,6 +56,7 @@ import { DataSamples, ReadCancelled, type DataOutcome } from './state/datasets';
 import { SavedFiles } from './state/files';
 import { GovernanceState } from './state/governance';
 import { LineageViews, type LineageView } from './state/lineage';
+import { ServerModules } from './state/modules';
 import { fsPath, relativeTo } from './state/paths';
 import { SavedResults, type SavedResult } from './state/results';
 import { SettingsState } from './state/settings';
@@ -113,6 +114,8 @@ export class Workspace {
   workDoneProgress = false;
   /** The data files' samples, read once per size and modification time (or open document version). */
   private readonly data: DataSamples;
+  /** The modules code analyses follow imports into, and which analysed files read which. */
+  private readonly modules: ServerModules;
 
   constructor(
     connection: Connection,
@@ -120,6 +123,7 @@ export class Workspace {
     readonly documents: TextDocuments<TextDocument> = new TextDocuments(TextDocument),
   ) {
     this.settingsState = new SettingsState(connection);
+    this.modules = new ServerModules(documents);
     this.governance = new GovernanceState(engine, documents, this.files, this.settingsState, (u) => this.folderOf(u));
     this.lineageViews = new LineageViews(engine, documents, this.files, this.settingsState, this.governance);
     this.data = new DataSamples(async (title) => {
@@ -187,6 +191,7 @@ export class Workspace {
   /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
   forgetSaved(changes: readonly { uri: string; listing: boolean }[]): void {
     this.files.forget(changes);
+    this.modules.forget(changes.map((c) => c.uri));
   }
 
   /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
@@ -412,8 +417,14 @@ export class Workspace {
     }
     if (scope === 'workspace') return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
+    // Calls into the folder's other modules are followed, and what was read is remembered, so
+    // that a change to one of them re-checks this file. A file outside the folders follows none.
+    const reads = new Set<string>();
+    const modules = root && own ? { modules: this.modules.hostFor(root, reads), modulePath: relative } : {};
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
-    return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
+    const result = this.engine.analyzeFile(file, governance.governance, settings, { retain: open, ...modules });
+    if (root && own) this.modules.record(doc.uri, root, reads);
+    return result;
   }
 
   /**
@@ -562,12 +573,42 @@ export class Workspace {
 
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */
   async diagnose(doc: TextDocument, open = true, token?: CancellationToken): Promise<Diagnostic[]> {
+    return (await this.diagnoseNoting(doc, open, token)).items;
+  }
+
+  /** A document's diagnostics, and whether they differ from the ones computed for it before. */
+  private async diagnoseNoting(
+    doc: TextDocument,
+    open: boolean,
+    token?: CancellationToken,
+  ): Promise<{ items: Diagnostic[]; changed: boolean }> {
     const { findings, notes } = await this.analyze(doc, open, token);
     const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
-    return [
+    const items = [
       ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)),
       ...notes.map(noteDiagnostic),
     ];
+    return { items, changed: this.modules.noteResult(doc.uri, items) };
+  }
+
+  /** The analysed files whose analysis read one of the modules at `uris` (directly or through other modules). */
+  dependentsOf(uris: ReadonlySet<string>): string[] {
+    return this.modules.dependentsOf(uris);
+  }
+
+  /**
+   * Analyses a dependent of a changed module again: its open text, else its saved text. True
+   * when its diagnostics changed; a saved file's result id then changes, an unaffected one's stays.
+   */
+  async recheckDependent(uri: string): Promise<boolean> {
+    const open = this.documents.get(uri);
+    const abs = open ? undefined : fsPath(uri);
+    const text = abs ? this.files.text(abs) : undefined;
+    const doc = open ?? (text === undefined ? undefined : TextDocument.create(uri, 'plaintext', 0, text));
+    if (!doc) return false;
+    const { changed } = await this.diagnoseNoting(doc, open !== undefined);
+    if (changed && !open) this.modules.bumpRevision(uri);
+    return changed;
   }
 
   /** The analysable files of a workspace folder (from the folder's listing, kept until files are created or deleted). */
@@ -618,7 +659,7 @@ export class Workspace {
     if (!abs || text === undefined) return undefined;
     const governance = await this.governanceFor(uri);
     const readsManifests = isGovernanceManifest(uri, folder.settings) || isWorkspaceFile(uri, text);
-    const resultId = `${this.files.digest(abs, text)}.${this.results.identity(governance)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
+    const resultId = `${this.files.digest(abs, text)}.${this.results.identity(governance)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}${this.modules.revisionSuffix(uri)}`;
     const cached = this.results.get(uri, resultId);
     if (cached) return cached;
     const doc = TextDocument.create(uri, 'plaintext', 0, text);
