@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -183,11 +183,13 @@ describe('calls into other modules in the editor', () => {
     assert.deepEqual(cliLines(ws.folder, 'main.ts'), ['6 CG101']);
     const helper = await client.open('lib/log.ts', 'typescript', TS_HELPER.join('\n'));
     let refreshes = client.refreshRequests;
+    // The caller and its helper edited in one pause of typing: the caller is still re-checked.
+    await client.change(main, `// edited\n${readFileSync(path.join(ws.folder, 'main.ts'), 'utf8')}`);
     await client.change(helper, TS_QUIET.join('\n'));
     await refreshed(main, refreshes, []);
     refreshes = client.refreshRequests;
     await client.change(helper, TS_HELPER.join('\n'));
-    await refreshed(main, refreshes, ['6 CG101']);
+    await refreshed(main, refreshes, ['7 CG101']);
   });
 
   it('re-checks the callers of a helper that changed on disk and is not open', async () => {

@@ -80,16 +80,17 @@ export class ServerModules {
     }
   }
 
-  /** The analysed files that read one of the modules at `uris`, those files themselves excluded. */
+  /** The analysed files that read one of the modules at `uris` other than themselves. */
   dependentsOf(uris: ReadonlySet<string>): string[] {
     const changed = [...uris].flatMap((u) => {
       const abs = fsPath(u);
-      return abs ? [abs] : [];
+      return abs ? [{ uri: u, abs }] : [];
     });
     const out: string[] = [];
     for (const [uri, deps] of this.dependencies) {
-      if (uris.has(uri)) continue;
-      const hit = changed.some((abs) => {
+      // A file edited itself is still a dependent of the other modules that changed with it.
+      const hit = changed.some(({ uri: module, abs }) => {
+        if (module === uri) return false;
         const rel = path.relative(deps.root, abs);
         return !rel.startsWith('..') && !path.isAbsolute(rel) && deps.paths.has(rel.split(path.sep).join('/'));
       });
