@@ -15,6 +15,11 @@
 // handlers call helper functions that pass their arguments on to loggers (so the file has
 // function summaries, as most real code does); some of the edits there land inside a helper.
 //
+// Then the helpers move to a module of their own that the handlers' file imports: the same edits
+// to the handlers' file, and edits to the open helper module that add and remove its logging,
+// timed from the change to the moment the handlers' file's refreshed diagnostics arrive (the
+// server waits for a pause in typing, DEPENDENTS_DELAY_MS, before it re-checks dependents).
+//
 //   node bench/edit-latency.mjs                     # 10,000 lines, 50 edits
 //   node bench/edit-latency.mjs --lines 400 --edits 5   # smoke run (CI)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -178,8 +183,125 @@ async function editAll(uri, lines, comment, helperLines = 0) {
   return times;
 }
 
+/** The server's pause after a module's last change before it re-checks the files importing it. */
+const DEPENDENTS_DELAY_MS = 150;
+
+/**
+ * The helpers file split in two: `helper` (the helper functions, exported) and `caller` (the
+ * handlers, importing them from the module `bench_helpers`), with the lines the helpers took.
+ */
+function crossFiles(ext, generate) {
+  const all = lines0(generate(LINES + (ext === 'py' ? 5 + HELPERS * 9 : 3 + HELPERS * 10)));
+  const head = ext === 'py' ? 5 + HELPERS * 9 : 3 + HELPERS * 10;
+  const names = [];
+  for (let k = 0; k < HELPERS; k++)
+    names.push(
+      ...(ext === 'py'
+        ? [`log_event_${k}`, `relay_${k}`, `describe_${k}`]
+        : [`logEvent${k}`, `relay${k}`, `describe${k}`]),
+    );
+  const helper =
+    all
+      .slice(0, head)
+      .map((l) => l.replace(/^function /, 'export function '))
+      .join('\n') + '\n';
+  const imports =
+    ext === 'py'
+      ? `from bench_helpers import ${names.join(', ')}`
+      : `import { ${names.join(', ')} } from './bench_helpers';`;
+  const caller = [imports, '', ...all.slice(head)].join('\n');
+  return { helper, caller };
+}
+
+/**
+ * Edits to an open helper module that remove and restore the logging of `relay_0`: each is
+ * timed from the change to the answer of the caller's pull that the server's refresh request
+ * prompted. Returns the times and whether every refresh changed the caller's findings.
+ */
+async function helperEdits(helperUri, helperText, callerUri, ext) {
+  const edits = Math.max(2, Math.min(EDITS, 20));
+  const lines = lines0(helperText);
+  const at = lines.findIndex((l) =>
+    (ext === 'py' ? /^ {4}log_event_0\("relay 0"/ : /^ {2}logEvent0\("relay 0"/).test(l),
+  );
+  const logging = lines[at];
+  const quiet = ext === 'py' ? '    return value' : '  return value;';
+  const pullCaller = () => conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri: callerUri } });
+  let findings = (await pullCaller()).items.length;
+  let allChanged = true;
+  const times = [];
+  for (let i = 0; i < edits; i++) {
+    const before = lines[at];
+    lines[at] = i % 2 === 0 ? quiet : logging;
+    const refreshed = new Promise((resolve) => (refreshWaiter = resolve));
+    const t = performance.now();
+    await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: helperUri, version: i + 2 },
+      contentChanges: [
+        { range: { start: { line: at, character: 0 }, end: { line: at, character: before.length } }, text: lines[at] },
+      ],
+    });
+    await refreshed;
+    const now = (await pullCaller()).items.length;
+    times.push(performance.now() - t);
+    if (now === findings) allChanged = false;
+    findings = now;
+  }
+  return { times: times.sort((a, b) => a - b), allChanged };
+}
+
+/** The cross-file case of one language: the caller's own edits, then the helper's, with the floor. */
+async function crossFileRow(language, ext, comment, generate) {
+  const { helper, caller } = crossFiles(ext, generate);
+  const helperFile = path.join(dir, `bench_helpers.${ext}`);
+  const callerFile = path.join(dir, `cross-caller.${ext}`);
+  writeFileSync(helperFile, helper);
+  writeFileSync(callerFile, caller);
+  const callerUri = pathToFileURL(callerFile).href;
+  const helperUri = pathToFileURL(helperFile).href;
+  await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: callerUri, languageId: language, version: 1, text: caller },
+  });
+  const first = await conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri: callerUri } });
+  const own = await withCpu(() => editAll(callerUri, lines0(caller), comment, 0));
+  own.times.sort((a, b) => a - b);
+  await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: helperUri, languageId: language, version: 1, text: helper },
+  });
+  const helperTimes = await helperEdits(helperUri, helper, callerUri, ext);
+  for (const uri of [callerUri, helperUri])
+    await conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  const txt = pathToFileURL(path.join(dir, `floor-cross-${ext}.txt`)).href;
+  await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: txt, languageId: 'plaintext', version: 1, text: caller },
+  });
+  const floor = (await editAll(txt, lines0(caller), comment, 0)).sort((a, b) => a - b);
+  await conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: txt } });
+  return {
+    file: `${language} caller of another module`,
+    'caller findings': first.items.length,
+    'caller edit p50 ms': quantile(own.times, 0.5).toFixed(1),
+    'caller edit p95 ms': quantile(own.times, 0.95).toFixed(1),
+    'helper edit -> caller refreshed p50 ms': quantile(helperTimes.times, 0.5).toFixed(1),
+    'helper edit -> caller refreshed p95 ms': quantile(helperTimes.times, 0.95).toFixed(1),
+    'every refresh changed the caller': helperTimes.allChanged,
+    'floor p50 ms': quantile(floor, 0.5).toFixed(1),
+    'floor p95 ms': quantile(floor, 0.95).toFixed(1),
+    'pause before re-check ms': DEPENDENTS_DELAY_MS,
+  };
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-bench-'));
-const { conn, stop, pid } = await startServer(dir);
+const { conn, stop, pid } = await startServer(dir, {
+  textDocument: { diagnostic: {} },
+  workspace: { diagnostics: { refreshSupport: true } },
+});
+/** Resolved by the server's next workspace/diagnostic/refresh request. */
+let refreshWaiter = () => undefined;
+conn.onRequest('workspace/diagnostic/refresh', () => {
+  refreshWaiter();
+  return null;
+});
 try {
   console.log(`edit-to-diagnostics over the protocol: ${LINES}-line files, ${EDITS} one-line edits each`);
   // A small file of each language first: the first parse compiles the grammar's WASM, which
@@ -249,6 +371,11 @@ try {
   // The floor is the same edits to a .txt document of the same text, which the server does not analyse.
   console.table(rows);
   console.log('server CPU/edit: the mean over the edits, from /proc at 10 ms resolution');
+  console.log(`helpers in another module: ${LINES}-line caller; the floor is the same caller edits to a .txt document`);
+  console.table([
+    await crossFileRow('python', 'py', '#', pythonHelpersFile),
+    await crossFileRow('typescript', 'ts', '//', typescriptHelpersFile),
+  ]);
 } finally {
   await stop();
   rmSync(dir, { recursive: true, force: true });

@@ -110,6 +110,11 @@ export interface AnalyzeOptions {
   readonly modules?: ModuleHost;
   /** For a data file: what the workspace's lineage declares (`dataLineage`), which decides CG405. */
   readonly lineage?: Pick<LineageDataFiles, 'declaredBy'>;
+  /**
+   * The file's path as `modules` names paths, when the file's own path is another kind of name
+   * (the language server names a document by its URI, its modules relative to the folder).
+   */
+  readonly modulePath?: string;
 }
 
 export interface FileResult {
@@ -125,6 +130,16 @@ export interface WorkspaceResult extends FileResult {
   /** True when the governance manifest has errors. */
   readonly configurationBroken: boolean;
 }
+
+/**
+ * The governance in force without a manifest, one object: the language server names a
+ * result's governance by its identity, so a folder with no manifest keeps its result ids.
+ */
+const NO_MANIFEST: GovernanceResult = Object.freeze({
+  governance: DEFAULT_GOVERNANCE,
+  findings: Object.freeze([]) as unknown as Finding[],
+  broken: false,
+});
 
 /** The CG005 finding for a file a shell could not hand to the core at all (too large, not text). */
 export function notAnalysed(path: string, shortfall: Shortfall): Finding {
@@ -165,7 +180,7 @@ export class Engine {
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
   governance(file: SourceFile | undefined): GovernanceResult {
-    if (!file) return { governance: DEFAULT_GOVERNANCE, findings: [], broken: false };
+    if (!file) return NO_MANIFEST;
     // A check reads the same manifest for each of its tasks, several times each: one result (one
     // Governance object) lets the catalog, policies and summaries built for it serve them all.
     const last = this.lastGovernance;
@@ -240,7 +255,15 @@ export class Engine {
         findings: masked(withFingerprints(file.path, '', [notFullyAnalysedFinding(file.path, skipped, false)])),
       };
     if (kind?.kind === 'code')
-      return this.analyzeCode(file, kind.adapter, governance, settings, options.retain === true, options.modules);
+      return this.analyzeCode(
+        file,
+        kind.adapter,
+        governance,
+        settings,
+        options.retain === true,
+        options.modules,
+        options.modulePath,
+      );
     if (kind?.kind === 'prompt-template') {
       const literals = literalFindings(file.path, file.text, 'a prompt template', {
         placeholderFix: true,
@@ -408,6 +431,7 @@ export class Engine {
     settings: Settings,
     retain: boolean,
     modules?: ModuleHost,
+    modulePath = file.path,
   ): FileResult {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
@@ -456,9 +480,9 @@ export class Engine {
         customFlow(governance, adapter.id),
       );
       const imported = modules
-        ? this.importedSummaries(file.path, file.text, adapter, tree, governance, modules, budget)
+        ? this.importedSummaries(modulePath, file.text, adapter, tree, governance, modules, budget)
         : undefined;
-      if (imported) walker.give(imported, file.path);
+      if (imported) walker.give(imported, modulePath);
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       const definitions = walker.walkModule(
         tree.rootNode,

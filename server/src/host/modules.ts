@@ -16,6 +16,19 @@ function folderOf(root: string): string {
 }
 
 /**
+ * The text of the module at `relative` (`/` separated) inside the folder whose real path is
+ * `real`, resolved one component at a time, so that a link or a `..` leading outside is
+ * neither read nor looked at; undefined when there is no such readable text file.
+ */
+export function confinedText(real: string, relative: string): string | undefined {
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  const confined = resolveWithin(real, relative);
+  if (confined.status !== 'ok') return undefined;
+  const r = readText(confined.real);
+  return r.ok ? r.text : undefined;
+}
+
+/**
  * The files an analysis may follow imports into: those under one of `roots` (the folders a
  * check was given, a file's own folder for a file), named relative to `cwd` as the core names
  * every file. A path is resolved one component at a time inside its root, so a link or a `..`

@@ -56,6 +56,7 @@ import { DataSamples, ReadCancelled, type DataOutcome } from './state/datasets';
 import { SavedFiles } from './state/files';
 import { GovernanceState } from './state/governance';
 import { LineageViews, type LineageView } from './state/lineage';
+import { ServerModules } from './state/modules';
 import { fsPath, relativeTo } from './state/paths';
 import { SavedResults, type GovernanceReads, type SavedResult } from './state/results';
 import { SettingsState } from './state/settings';
@@ -113,6 +114,8 @@ export class Workspace {
   workDoneProgress = false;
   /** The data files' samples, read once per size and modification time (or open document version). */
   private readonly data: DataSamples;
+  /** The modules code analyses follow imports into, and which analysed files read which. */
+  private readonly modules: ServerModules;
 
   constructor(
     connection: Connection,
@@ -120,6 +123,7 @@ export class Workspace {
     readonly documents: TextDocuments<TextDocument> = new TextDocuments(TextDocument),
   ) {
     this.settingsState = new SettingsState(connection);
+    this.modules = new ServerModules(documents);
     this.governance = new GovernanceState(engine, documents, this.files, this.settingsState, (u) => this.folderOf(u));
     this.data = new DataSamples(async (title) => {
       if (!this.workDoneProgress) return undefined;
@@ -206,6 +210,7 @@ export class Workspace {
   forgetSaved(changes: readonly { uri: string; listing: boolean }[]): void {
     this.files.forget(changes);
     this.data.changed(changes.flatMap((c) => fsPath(c.uri) ?? []));
+    this.modules.forget(changes.map((c) => c.uri));
   }
 
   /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
@@ -447,8 +452,14 @@ export class Workspace {
     }
     if (scope === 'workspace') return { findings: await this.manifestFindings(doc.uri, relative), notes: [] };
     const governance = await this.governanceFor(doc.uri);
+    // Calls into the folder's other modules are followed, and what was read is remembered, so
+    // that a change to one of them re-checks this file. A file outside the folders follows none.
+    const reads = new Set<string>();
+    const modules = root && own ? { modules: this.modules.hostFor(root, reads), modulePath: relative } : {};
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
-    return this.engine.analyzeFile(file, governance.governance, settings, { retain: open });
+    const result = this.engine.analyzeFile(file, governance.governance, settings, { retain: open, ...modules });
+    if (root && own) this.modules.record(doc.uri, root, reads);
+    return result;
   }
 
   /**
@@ -597,12 +608,42 @@ export class Workspace {
 
   /** Diagnostics for one open document; waived findings are not problems and are not shown. */
   async diagnose(doc: TextDocument, open = true, token?: CancellationToken): Promise<Diagnostic[]> {
+    return (await this.diagnoseNoting(doc, open, token)).items;
+  }
+
+  /** A document's diagnostics, and whether they differ from the ones computed for it before. */
+  private async diagnoseNoting(
+    doc: TextDocument,
+    open: boolean,
+    token?: CancellationToken,
+  ): Promise<{ items: Diagnostic[]; changed: boolean }> {
     const { findings, notes } = await this.analyze(doc, open, token);
     const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
-    return [
+    const items = [
       ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)),
       ...notes.map(noteDiagnostic),
     ];
+    return { items, changed: this.modules.noteResult(doc.uri, items) };
+  }
+
+  /** The analysed files whose analysis read one of the modules at `uris` (directly or through other modules). */
+  dependentsOf(uris: ReadonlySet<string>): string[] {
+    return this.modules.dependentsOf(uris);
+  }
+
+  /**
+   * Analyses a dependent of a changed module again: its open text, else its saved text. True
+   * when its diagnostics changed; a saved file's result id then changes, an unaffected one's stays.
+   */
+  async recheckDependent(uri: string): Promise<boolean> {
+    const open = this.documents.get(uri);
+    const abs = open ? undefined : fsPath(uri);
+    const text = abs ? this.files.text(abs) : undefined;
+    const doc = open ?? (text === undefined ? undefined : TextDocument.create(uri, 'plaintext', 0, text));
+    if (!doc) return false;
+    const { changed } = await this.diagnoseNoting(doc, open !== undefined);
+    if (changed && !open) this.modules.bumpRevision(uri);
+    return changed;
   }
 
   /** The analysable files of a workspace folder (from the folder's listing, kept until files are created or deleted). */
@@ -654,7 +695,7 @@ export class Workspace {
     if (!abs || text === undefined) return undefined;
     const governance = await this.governance.withText(uri);
     const readsManifests = isGovernanceManifest(uri, folder.settings) || isWorkspaceFile(uri, text);
-    const own = `${this.files.digest(abs, text)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}`;
+    const own = `${this.files.digest(abs, text)}.${folder.id}${readsManifests ? `.${folder.manifests}` : ''}${this.modules.revisionSuffix(uri)}`;
     const keyOf = (reads: GovernanceReads) =>
       `${own}.${reads}.${this.results.governanceKey(governance.result, governance.text, reads)}`;
     const cached = this.results.reuse(uri, keyOf);

@@ -1,5 +1,6 @@
 import { FileChangeType, type DidChangeWatchedFilesParams } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
+import { modulesChanged } from './dependents';
 import { refreshAll } from './diagnostics';
 import { lineageChanged } from './lineage';
 
@@ -7,6 +8,11 @@ import { lineageChanged } from './lineage';
 export async function onDidChangeWatchedFiles(ctx: ServerContext, params: DidChangeWatchedFilesParams): Promise<void> {
   ctx.workspace.forgetSaved(params.changes.map((c) => ({ uri: c.uri, listing: c.type !== FileChangeType.Changed })));
   lineageChanged(ctx);
+  // A module changed, created or deleted on disk: the files importing it are re-checked (an open one reads its own text).
+  modulesChanged(
+    ctx,
+    params.changes.filter((c) => !ctx.workspace.documents.get(c.uri)).map((c) => c.uri),
+  );
   const affects = await Promise.all(params.changes.map((c) => ctx.workspace.affectsOthers(c.uri)));
   if (affects.some(Boolean)) {
     ctx.workspace.invalidate();
