@@ -205,7 +205,7 @@ export class Engine {
     // Alone, a file is read as what it is by itself: manifests and formats are read together in `manifestFindings`.
     const kind = fileKindOf(file.path, file.text, settings, ['file']);
     // A notebook is JSON around code, text and outputs, with its own size bound (images make it large).
-    if (kind?.kind === 'notebook') return this.analyzeNotebookFile(file, governance, settings);
+    if (kind?.kind === 'notebook') return this.analyzeNotebookFile(file, governance, settings, options.modules);
     // A data file held as text (an open document, a small file) is sampled like a streamed one.
     const data = datasetFormatOf(file.path);
     if (
@@ -275,11 +275,16 @@ export class Engine {
   ): CellsResult {
     if (!settings.enable) return { findings: [], waivers: [] };
     return analyzeCells(path, cells, language, governance, (program) =>
-      this.analyzeProgram(program, governance, settings, options.retain === true),
+      this.analyzeProgram(program, governance, settings, options.retain === true, options.modules),
     );
   }
 
-  private analyzeNotebookFile(file: SourceFile, governance: Governance, settings: Settings): FileResult {
+  private analyzeNotebookFile(
+    file: SourceFile,
+    governance: Governance,
+    settings: Settings,
+    modules?: ModuleHost,
+  ): FileResult {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (file.text.length > MAX_NOTEBOOK_CHARS)
       return { ...none, findings: [notAnalysed(file.path, { cause: 'size', limit: '64 MiB' })] };
@@ -291,13 +296,22 @@ export class Engine {
       return { ...none, findings: masked(withFingerprints(file.path, file.text, [...secrets, why])) };
     }
     const result = notebookFileFindings(file, notebook, governance, (program) =>
-      this.analyzeProgram(program, governance, settings, false),
+      this.analyzeProgram(program, governance, settings, false, modules),
     );
     return { ...result, notes: [] };
   }
 
-  /** A notebook's code cells as one Python program. */
-  private analyzeProgram(program: SourceFile, governance: Governance, settings: Settings, retain: boolean): FileResult {
+  /**
+   * A notebook's code cells as one Python program. Its path is the notebook's, so that its
+   * imports resolve from the notebook's folder, as the kernel started there finds them.
+   */
+  private analyzeProgram(
+    program: SourceFile,
+    governance: Governance,
+    settings: Settings,
+    retain: boolean,
+    modules?: ModuleHost,
+  ): FileResult {
     const skipped = skipReason(program.text);
     if (skipped)
       return {
@@ -305,7 +319,7 @@ export class Engine {
         notes: [],
         waivers: [],
       };
-    return this.analyzeCode(program, python, governance, settings, retain);
+    return this.analyzeCode(program, python, governance, settings, retain, modules);
   }
 
   /**
