@@ -318,6 +318,11 @@ interface ReturnedTaint {
   classification?: Classification;
 }
 
+/** True when a call to the function reaches sensitive data whatever its caller's text names. */
+function readsOwnData(s: FunctionSummary): boolean {
+  return s.returns !== undefined || s.sinks.some((p) => p.owned !== undefined);
+}
+
 /** Module constants per file entered as names (`nameConstants`); past it, the rest are read by their names. */
 const MAX_NAME_CONSTANTS = 512;
 
@@ -451,7 +456,8 @@ export class FlowWalker {
     const next = new Map<string, CachedDefinition>();
     this.summarise(root, previous, next);
     // A definition that calls a function returning sensitive data reads it, whatever its own text says.
-    const returning = [...this.summaries].filter(([, s]) => s.returns).map(([n]) => lastSegment(n));
+    // So does one that hands a logger to a helper logging data of its own.
+    const returning = [...this.summaries].filter(([, s]) => readsOwnData(s)).map(([n]) => lastSegment(n));
     for (const child of root.namedChildren) {
       this.fields.clear();
       if (this.stopped) break;
@@ -531,7 +537,7 @@ export class FlowWalker {
       !this.isDefinition(node) ||
       prefilter.test(text) ||
       [...env.keys()].some((name) => text.includes(name)) ||
-      [...this.summaries].some(([n, s]) => s.returns && text.includes(lastSegment(n)))
+      [...this.summaries].some(([n, s]) => readsOwnData(s) && text.includes(lastSegment(n)))
     )
       this.walk(node, env);
     return new Map(this.bound);
@@ -712,12 +718,14 @@ export class FlowWalker {
     const sinks: ParamSink[] = [];
     const seen = new Set<string>();
     for (const f of w.flows) {
-      const param = w.paramOf.get(f.classification);
+      // Data of the helper's own reaches a sink only through a logger its caller passes in.
+      const owned = w.paramOf.has(f.classification) ? undefined : f.sink.receiver && f.classification;
+      const param = owned ? f.sink.receiver!.param : w.paramOf.get(f.classification);
       if (param === undefined || (f.steps?.length ?? 0) >= MAX_PATH_STEPS) continue;
       // A recursive call reaches nothing its own body does not: the path would only repeat.
       if (f.steps?.some((x) => x.callee.startsWith(`${lastSegment(fn.name)}(`) && (!x.path || x.path === this.path)))
         continue;
-      const id = `${param}:${f.sink.kind}:${f.sink.callee}:${f.sink.receiver?.param ?? ''}`;
+      const id = `${param}:${f.sink.kind}:${f.sink.callee}:${f.sink.receiver?.param ?? ''}:${owned ? owned.name : ''}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const shown = param < 0 ? (fn.rest ?? '...') : names[param];
@@ -727,6 +735,7 @@ export class FlowWalker {
         callee: f.sink.callee,
         steps: [{ callee: `${lastSegment(fn.name)}(${shown})`, span: f.sink.span }, ...(f.steps ?? [])],
         ...(f.sink.receiver ? { receiver: f.sink.receiver } : {}),
+        ...(owned ? { owned } : {}),
       });
     }
     const r = w.returned;
@@ -927,7 +936,8 @@ export class FlowWalker {
           const sink = s.receiver
             ? this.passedSink(node, s.receiver, s.callee, env)
             : { kind: s.kind, callee: s.callee, span: spanOf(node) };
-          if (sink) this.report(node, sink, env, { param: s.param, steps: s.steps });
+          if (sink && s.owned) this.reportOwned(node, sink, s);
+          else if (sink) this.report(node, sink, env, { param: s.param, steps: s.steps });
         }
       if (shape?.callee === 'Promise') this.bindReject(node);
     }
@@ -979,6 +989,23 @@ export class FlowWalker {
       method: lastSegment(callee),
     });
     return kind && { kind, callee, span: spanOf(call) };
+  }
+
+  /**
+   * `report(LOGGER)` where `report` logs data of its own on the logger it is given: the flow is
+   * at the logger passed, the path names the helper and the sink inside it.
+   */
+  private reportOwned(call: SyntaxNode, sink: Sink, s: ParamSink): void {
+    const args = (call.childForFieldName(this.d.calls[call.type].args)?.namedChildren ?? []).filter(
+      (a) => !this.d.pairs[a.type],
+    );
+    const arg = args[s.param];
+    if (!arg || !s.owned) return;
+    if (this.flows.length >= MAX_FLOWS) {
+      this.stoppedBy = 'flows';
+      return;
+    }
+    this.flows.push({ sink, span: spanOf(arg), classification: s.owned, form: 'passed', steps: s.steps });
   }
 
   /** `new Promise((resolve, reject) => ...)`: the executor's second parameter rejects the promise, a sink like `throw`. */
@@ -1308,7 +1335,7 @@ export class FlowWalker {
   }
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
-  private formOf(node: SyntaxNode, asObject?: boolean): Flow['form'] {
+  private formOf(node: SyntaxNode, asObject?: boolean): Origin['form'] {
     if (this.d.shorthands.has(node.type)) return 'shorthand';
     if (asObject !== undefined) return asObject ? 'object' : 'value';
     const parent = node.parent;

@@ -18,6 +18,11 @@ export interface ParamSink {
    * `kind` and `callee` are then what the summary saw inside; the caller decides from its argument.
    */
   readonly receiver?: { readonly param: number; readonly method: string };
+  /**
+   * Set when the data is the helper's own rather than a parameter's (`log.info(self.password)`
+   * in `def report(self, log)`): the sink is always `receiver`, and `param` is its position.
+   */
+  readonly owned?: Classification;
 }
 
 /**
@@ -73,7 +78,7 @@ export function summaryKey(table: SummaryTable, names: readonly string[]): strin
       if (!s) return '';
       const sinks = s.sinks.map(
         (p) =>
-          `${p.param}:${p.kind}:${p.callee}:${p.receiver ? `${p.receiver.param}.${p.receiver.method}` : ''}:${p.steps.map((x) => `${x.path ?? ''}@${x.span.offset}`).join('>')}`,
+          `${p.param}:${p.kind}:${p.callee}:${p.receiver ? `${p.receiver.param}.${p.receiver.method}` : ''}:${p.owned?.name ?? ''}:${p.steps.map((x) => `${x.path ?? ''}@${x.span.offset}`).join('>')}`,
       );
       const elements = s.elements?.map((e) => `${e.params.join('+')}/${e.returns?.name ?? ''}`).join(',') ?? '';
       return `${n}=${sinks.join(',')};${s.returnsParams.join(',')};${s.returns?.name ?? ''};${s.returnsSink ?? ''};${elements};${s.nameOnly ? 'name' : ''}`;
