@@ -7,6 +7,7 @@ import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
 import { linksOf, SummaryIndex, type ModuleHost } from './languages/modules/summary-index';
+import { isWarm } from './languages/modules/warm';
 import type { FunctionSummary } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
@@ -419,8 +420,14 @@ export class Engine {
     // Secrets anywhere in the file, comments included; personal data only in string literals.
     const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
     const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'], tuning });
-    // The cheap test first: most files name nothing sensitive and need no syntax tree at all.
-    if (!catalog.prefilter.test(file.text) && piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
+    // The cheap test first: most files name nothing sensitive and need no syntax tree at all,
+    // unless they import a name from a workspace module that does (a warm file).
+    if (
+      !catalog.prefilter.test(file.text) &&
+      piiCandidates.length === 0 &&
+      !file.text.includes('crownguard:') &&
+      !(modules && isWarm(adapter.id, file.path, file.text, modules, catalog.prefilter))
+    ) {
       this.release(file.path);
       return this.finish(file, undefined, secrets, governance, settings, { open: adapter.lineComment });
     }
