@@ -3,7 +3,7 @@ import type { Budget } from '../budget';
 import type { Catalog, Classification } from '../sensitivity/catalog';
 import type { Flow, Origin, Sink, SinkKind } from './sink';
 import { isPlaceholderValue } from '../sensitivity/literals';
-import { isNameNotSecret } from '../sensitivity/names';
+import { namesAKey } from '../sensitivity/names';
 import { NOT_THE_DATA, splitWords } from '../sensitivity/words';
 import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
@@ -783,7 +783,7 @@ export class FlowWalker {
     for (const [name, value] of literals) {
       if (this.ownConstants.size >= MAX_NAME_CONSTANTS) break;
       if (value === null || value.length > 64) continue;
-      const isName = value.length < 8 || /\s/.test(value) || isPlaceholderValue(value) || isNameNotSecret(name, value);
+      const isName = value.length < 8 || /\s/.test(value) || isPlaceholderValue(value) || namesAKey(name, value);
       if (!isName) continue;
       this.ownConstants.add(name);
       this.setSummary(name, { sinks: [], returnsParams: [], nameOnly: true });

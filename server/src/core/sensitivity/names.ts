@@ -40,13 +40,23 @@ const STAND_IN = /example|sample|placeholder|dummy|fake|test|changeme|your|secre
  * says what it is (`"test-secret-value"`).
  */
 export function isNameNotSecret(name: string, value: string): boolean {
+  if (namesAKey(name, value)) return true;
+  if (/^[/~.]|^[a-z]:\\|\\[sdwbSDW]|\[\^|\(\?|[-_:.]$/.test(value)) return true;
+  return STAND_IN.test(value);
+}
+
+/**
+ * True when a credential-named variable holds a name: its own or an environment variable's,
+ * the key it is stored under (`API_KEY_KIND = "api_key"`), or when its name says it names
+ * something (`TOKEN_HEADER`). A stand-in value (`"hunter2-secret"`) is not a name: printed,
+ * it may still be someone's password.
+ */
+export function namesAKey(name: string, value: string): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (norm(name) === norm(value)) return true;
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(value)) return true;
   const nameWords = splitWords(name);
   if (NAMING_WORDS.has(nameWords[nameWords.length - 1] ?? '')) return true;
-  if (/^[/~.]|^[a-z]:\\|\\[sdwbSDW]|\[\^|\(\?|[-_:.]$/.test(value)) return true;
-  if (STAND_IN.test(value)) return true;
   // An identifier-shaped value made of the name's own words is the name of a stored key.
   if (/^[a-z][a-z0-9]*([._:-][a-z0-9]+)+$/.test(value)) {
     const words = new Set(nameWords);
