@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -88,6 +88,49 @@ describe('crownguard check on a Jupyter notebook', () => {
       assert.ok(nb.cells[3].source.every((line) => typeof line === 'string'));
       const after = run(['check', '.'], dir).stdout;
       assert.ok(!after.includes('account_number'), after);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('crownguard check: a notebook that imports a workspace helper', () => {
+  it('follows the import as a .py file does: the finding is in the cell, its path names the helper file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-nb-imports-'));
+    try {
+      mkdirSync(path.join(dir, 'utils'));
+      writeFileSync(path.join(dir, 'utils', '__init__.py'), '');
+      writeFileSync(
+        path.join(dir, 'utils', 'log.py'),
+        'import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef my_log(x):\n    logger.info("value %s", x)\n',
+      );
+      const cell = (source: string[]) => ({
+        cell_type: 'code',
+        metadata: {},
+        outputs: [],
+        execution_count: null,
+        source,
+      });
+      const nb = {
+        cells: [
+          cell(['from utils.log import my_log\n']),
+          cell(['import os\n', '\n', 'my_log(os.environ["DB_PASSWORD"])\n']),
+        ],
+        metadata: { language_info: { name: 'python' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      writeFileSync(path.join(dir, 'prep.ipynb'), JSON.stringify(nb, null, 1));
+      const r = run(['check', '.', '--format', 'json', '--fail-on', 'none'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const findings = (
+        JSON.parse(r.stdout) as { findings: { path: string; ruleId: string; message: string; cell?: object }[] }
+      ).findings.filter((f) => f.path === 'prep.ipynb');
+      assert.deepEqual(
+        findings.map((f) => [f.ruleId, f.cell]),
+        [['CG101', { number: 2, line: 3, column: 8 }]],
+      );
+      assert.match(findings[0].message, /through `my_log\(x\)` \(utils\/log\.py:7\) -> `logger\.info`/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -135,3 +135,38 @@ describe('summaries across files on hostile input', () => {
     assert.match(messages[0], /through `rawLog\(x\)` \(log\.ts:6\)/);
   });
 });
+
+describe('a file naming nothing sensitive that imports a helper which does (warm files)', () => {
+  const crm = {
+    path: 'crm.py',
+    text: 'def get_customer(customer_id):\n    row = fetch(customer_id)\n    return row.email\n\n\ndef get_count():\n    return 3\n',
+  };
+
+  it('is analysed with the imported summaries: the helper returns personal data, the file logs it', () => {
+    const app = {
+      path: 'app.py',
+      text: 'import logging\nfrom crm import get_customer\n\nlogger = logging.getLogger(__name__)\n\n\ndef show(n):\n    logger.info("%s", get_customer(n))\n',
+    };
+    const messages = cg101([crm, app], 'app.py');
+    assert.equal(messages.length, 1, messages.join('\n'));
+    assert.match(messages[0], /`email`/);
+  });
+
+  it('TypeScript: an import of a hot module makes the file warm too', () => {
+    const lib = { path: 'crm.ts', text: 'export function getCustomer(row: any) {\n  return row.email;\n}\n' };
+    const app = {
+      path: 'app.ts',
+      text: 'import { getCustomer } from "./crm";\n\nexport function show(r: unknown) {\n  console.log(getCustomer(r));\n}\n',
+    };
+    assert.equal(cg101([lib, app], 'app.ts').length, 1);
+  });
+
+  it('a helper of a hot module that returns nothing sensitive makes no finding; nor does a cold module', () => {
+    const app = {
+      path: 'app.py',
+      text: 'from crm import get_count\nfrom tools import get_customer\n\n\ndef show():\n    print(get_count())\n    print(get_customer())\n',
+    };
+    const tools = { path: 'tools.py', text: 'def get_customer():\n    return 3\n' };
+    assert.deepEqual(cg101([crm, tools, app], 'app.py'), []);
+  });
+});

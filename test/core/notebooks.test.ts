@@ -147,6 +147,52 @@ describe('notebooks: cells as one program', () => {
     assert.deepEqual(findingsOf(['print(value)\n', 'value = customer.ssn\n']), []);
   });
 
+  it('a cell that imports a workspace helper follows it as a .py file does, in the file and in the editor', () => {
+    const helper = {
+      path: 'work/utils/log.py',
+      text: 'import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef my_log(x):\n    logger.info("value %s", x)\n',
+    };
+    const cells = [
+      '%pip install acme\nfrom utils.log import my_log\n',
+      'import os\n\nmy_log(os.environ["DB_PASSWORD"])\n',
+    ];
+    const files = [
+      helper,
+      { path: 'work/utils/__init__.py', text: '' },
+      { path: 'work/prep.ipynb', text: notebook(cells) },
+    ];
+    const found = e.analyze(files, SETTINGS).findings.filter((f) => f.path === 'work/prep.ipynb');
+    assert.deepEqual(
+      found.map((f) => `${f.ruleId} cell ${f.cell?.number}:${f.cell?.line}:${f.cell?.column}`),
+      ['CG101 cell 2:3:8'],
+    );
+    assert.match(found[0].message, /through `my_log\(x\)` \(work\/utils\/log\.py:7\) -> `logger\.info`/);
+    assert.deepEqual(
+      found[0].flow?.map((s) => s.path),
+      ['work/utils/log.py'],
+    );
+    // The editor's cells see the same helper through the same host.
+    const byPath = new Map(files.map((f) => [f.path, f.text]));
+    const inEditor = e.analyzeNotebook(
+      'work/prep.ipynb',
+      cells.map((text) => ({ kind: 'code' as const, text })),
+      'python',
+      gov(),
+      SETTINGS,
+      { modules: { read: (p) => byPath.get(p) } },
+    );
+    assert.deepEqual(
+      inEditor.findings.map((f) => `${f.finding.ruleId} cell ${f.cell}`),
+      ['CG101 cell 1'],
+    );
+    // A helper that does not log its parameter makes no finding.
+    const quiet = { ...helper, text: 'def my_log(x):\n    return len(x)\n' };
+    assert.deepEqual(
+      e.analyze([quiet, ...files.slice(1)], SETTINGS).findings.filter((f) => f.path === 'work/prep.ipynb'),
+      [],
+    );
+  });
+
   it("the redaction's import goes to the top of the finding's own cell, after a cell magic", () => {
     const cells = [
       { kind: 'code' as const, text: 'import logging\nlog = logging.getLogger()\n' },

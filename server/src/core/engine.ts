@@ -7,6 +7,7 @@ import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
 import { linksOf, SummaryIndex, type ModuleHost } from './languages/modules/summary-index';
+import { isWarm } from './languages/modules/warm';
 import type { FunctionSummary } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
@@ -234,7 +235,7 @@ export class Engine {
     // Alone, a file is read as what it is by itself: manifests and formats are read together in `manifestFindings`.
     const kind = fileKindOf(file.path, file.text, settings, ['file']);
     // A notebook is JSON around code, text and outputs, with its own size bound (images make it large).
-    if (kind?.kind === 'notebook') return this.analyzeNotebookFile(file, governance, settings);
+    if (kind?.kind === 'notebook') return this.analyzeNotebookFile(file, governance, settings, options.modules);
     // A data file held as text (an open document, a small file) is sampled like a streamed one.
     const data = datasetFormatOf(file.path);
     if (
@@ -312,11 +313,16 @@ export class Engine {
   ): CellsResult {
     if (!settings.enable) return { findings: [], waivers: [] };
     return analyzeCells(path, cells, language, governance, (program) =>
-      this.analyzeProgram(program, governance, settings, options.retain === true),
+      this.analyzeProgram(program, governance, settings, options.retain === true, options.modules),
     );
   }
 
-  private analyzeNotebookFile(file: SourceFile, governance: Governance, settings: Settings): FileResult {
+  private analyzeNotebookFile(
+    file: SourceFile,
+    governance: Governance,
+    settings: Settings,
+    modules?: ModuleHost,
+  ): FileResult {
     const none: FileResult = { findings: [], notes: [], waivers: [] };
     if (file.text.length > MAX_NOTEBOOK_CHARS)
       return { ...none, findings: [notAnalysed(file.path, { cause: 'size', limit: '64 MiB' })] };
@@ -328,13 +334,22 @@ export class Engine {
       return { ...none, findings: masked(withFingerprints(file.path, file.text, [...secrets, why])) };
     }
     const result = notebookFileFindings(file, notebook, governance, (program) =>
-      this.analyzeProgram(program, governance, settings, false),
+      this.analyzeProgram(program, governance, settings, false, modules),
     );
     return { ...result, notes: [] };
   }
 
-  /** A notebook's code cells as one Python program. */
-  private analyzeProgram(program: SourceFile, governance: Governance, settings: Settings, retain: boolean): FileResult {
+  /**
+   * A notebook's code cells as one Python program. Its path is the notebook's, so that its
+   * imports resolve from the notebook's folder, as the kernel started there finds them.
+   */
+  private analyzeProgram(
+    program: SourceFile,
+    governance: Governance,
+    settings: Settings,
+    retain: boolean,
+    modules?: ModuleHost,
+  ): FileResult {
     const skipped = skipReason(program.text);
     if (skipped)
       return {
@@ -342,7 +357,7 @@ export class Engine {
         notes: [],
         waivers: [],
       };
-    return this.analyzeCode(program, python, governance, settings, retain);
+    return this.analyzeCode(program, python, governance, settings, retain, modules);
   }
 
   /**
@@ -445,8 +460,14 @@ export class Engine {
     // Secrets anywhere in the file, comments included; personal data only in string literals.
     const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
     const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'], tuning });
-    // The cheap test first: most files name nothing sensitive and need no syntax tree at all.
-    if (!catalog.prefilter.test(file.text) && piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
+    // The cheap test first: most files name nothing sensitive and need no syntax tree at all,
+    // unless they import a name from a workspace module that does (a warm file).
+    if (
+      !catalog.prefilter.test(file.text) &&
+      piiCandidates.length === 0 &&
+      !file.text.includes('crownguard:') &&
+      !(modules && isWarm(adapter.id, file.path, file.text, modules, catalog.prefilter))
+    ) {
       this.release(file.path);
       return this.finish(file, undefined, secrets, governance, settings, { open: adapter.lineComment });
     }

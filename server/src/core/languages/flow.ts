@@ -3,6 +3,7 @@ import type { Budget } from '../budget';
 import type { Catalog, Classification } from '../sensitivity/catalog';
 import type { Flow, Origin, Sink, SinkKind } from './sink';
 import { isPlaceholderValue } from '../sensitivity/literals';
+import { namesAKey } from '../sensitivity/names';
 import { NOT_THE_DATA, splitWords } from '../sensitivity/words';
 import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
@@ -16,6 +17,7 @@ import {
   summaryKey,
   type FunctionSummary,
   type ParamSink,
+  type ReturnedElement,
   type SummaryTable,
 } from './summaries';
 
@@ -54,6 +56,10 @@ export interface Dialect {
    * the condition's field, or its position among the named children when it has no field.
    */
   readonly conditionals: Readonly<Record<string, { readonly field?: string; readonly child?: number }>>;
+  /** Tuple and list literals (`a, b`, `[a, b]`): an unpacking assignment reads them element by element. */
+  readonly tuples: ReadonlySet<string>;
+  /** Unpacking targets (`a, b = ...`, `const [a, b] = ...`). */
+  readonly tuplePatterns: ReadonlySet<string>;
   /** True for expressions whose value is never the data itself (comparisons, negations, numbers). */
   isOpaque(node: SyntaxNode): boolean;
   /** The text of a string literal without interpolation, or undefined. */
@@ -307,6 +313,20 @@ interface FunctionDef {
   readonly rest?: string;
 }
 
+/** What a function being summarised returns, or one element of it: its parameters' data and other sensitive data. */
+interface ReturnedTaint {
+  readonly params: Set<number>;
+  classification?: Classification;
+}
+
+/** True when a call to the function reaches sensitive data whatever its caller's text names. */
+function readsOwnData(s: FunctionSummary): boolean {
+  return s.returns !== undefined || s.sinks.some((p) => p.owned !== undefined);
+}
+
+/** Module constants per file entered as names (`nameConstants`); past it, the rest are read by their names. */
+const MAX_NAME_CONSTANTS = 512;
+
 /** Node types whose value is an object literal: later reads of its other fields are clean. */
 const OBJECT_LITERALS = new Set(['dictionary', 'object']);
 /** What a masking replacement writes instead of each character. */
@@ -377,7 +397,15 @@ export class FlowWalker {
   /** While a function is summarised: its parameters' stand-in classifications, by position. */
   private paramOf?: Map<Classification, number>;
   /** While a function is summarised: what its return statements return. */
-  private returned?: { params: Set<number>; classification?: Classification; sink?: SinkKind };
+  private returned?: {
+    params: Set<number>;
+    classification?: Classification;
+    sink?: SinkKind;
+    /** Per element, while every return so far returned a tuple literal of one length (or nothing sensitive); null once one did not. */
+    elements?: ReturnedTaint[] | null;
+  };
+  /** The file's own module constants that hold a name (see `nameConstants`): exported with its functions. */
+  private readonly ownConstants = new Set<string>();
   /** Fields of `self`/`this` given sensitive data in the definition being walked (`self.x = password`). */
   private fields = new Map<string, Taint>();
   /** Variables last given a literal or a redacted value: they hold no one's data, whatever they are called. */
@@ -435,7 +463,10 @@ export class FlowWalker {
     if (remember) this.summarise(root, previous, next);
     else this.summariseLazily(root, prefilter);
     // A definition that calls a function returning sensitive data reads it, whatever its own text says.
-    const returning = remember ? [...this.summaries].filter(([, s]) => s.returns).map(([n]) => lastSegment(n)) : [];
+    // So does one that hands a logger to a helper logging data of its own.
+    const returning = remember
+      ? [...this.summaries].filter(([, s]) => readsOwnData(s)).map(([n]) => lastSegment(n))
+      : [];
     for (const child of root.namedChildren) {
       this.fields.clear();
       if (this.stopped) break;
@@ -519,7 +550,7 @@ export class FlowWalker {
       !this.isDefinition(node) ||
       prefilter.test(text) ||
       [...env.keys()].some((name) => text.includes(name)) ||
-      [...this.summaries].some(([n, s]) => s.returns && text.includes(lastSegment(n)))
+      [...this.summaries].some(([n, s]) => readsOwnData(s) && text.includes(lastSegment(n)))
     )
       this.walk(node, env);
     return new Map(this.bound);
@@ -558,6 +589,10 @@ export class FlowWalker {
       if (fn.name.includes('.') || this.nested(fn.node)) continue;
       const summary = this.summaryOf(fn.name);
       if (summary) out.set(fn.name, summary);
+    }
+    for (const name of this.ownConstants) {
+      const summary = this.summaries.get(name);
+      if (summary?.nameOnly && !out.has(name)) out.set(name, summary);
     }
     return out;
   }
@@ -651,6 +686,7 @@ export class FlowWalker {
     previous: ReadonlyMap<string, CachedDefinition> | undefined,
     next: Map<string, CachedDefinition>,
   ): void {
+    this.nameConstants(root);
     const fns = this.functionsOf(root);
     for (let round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
       let changed = false;
@@ -678,6 +714,8 @@ export class FlowWalker {
    * hot code then never pays for the functions it does not call.
    */
   private summariseLazily(root: SyntaxNode, prefilter?: RegExp): void {
+    // Module constants that hold a name are known before any call is read, as in a summary pass.
+    this.nameConstants(root);
     const fns = new Map<string, FunctionDef>();
     for (const fn of this.functionsOf(root)) fns.set(fn.name, fn);
     this.lazy = { fns, state: new Map(), bound: new Map(this.bound), owner: this, prefilter, cyclic: false };
@@ -750,7 +788,11 @@ export class FlowWalker {
     const lazy = this.lazy!;
     lazy.returning ??= mayReturnData(lazy.fns, this.summaries, lazy.prefilter);
     for (const name of lazy.returning)
-      if (text.includes(lastSegment(name)) && this.summaryOf(name)?.returns) return true;
+      if (text.includes(lastSegment(name))) {
+        // A helper that returns data, or logs data of its own on a logger it is handed.
+        const summary = this.summaryOf(name);
+        if (summary && readsOwnData(summary)) return true;
+      }
     return false;
   }
 
@@ -784,12 +826,14 @@ export class FlowWalker {
     const sinks: ParamSink[] = [];
     const seen = new Set<string>();
     for (const f of w.flows) {
-      const param = w.paramOf.get(f.classification);
+      // Data of the helper's own reaches a sink only through a logger its caller passes in.
+      const owned = w.paramOf.has(f.classification) ? undefined : f.sink.receiver && f.classification;
+      const param = owned ? f.sink.receiver!.param : w.paramOf.get(f.classification);
       if (param === undefined || (f.steps?.length ?? 0) >= MAX_PATH_STEPS) continue;
       // A recursive call reaches nothing its own body does not: the path would only repeat.
       if (f.steps?.some((x) => x.callee.startsWith(`${lastSegment(fn.name)}(`) && (!x.path || x.path === this.path)))
         continue;
-      const id = `${param}:${f.sink.kind}:${f.sink.callee}:${f.sink.receiver?.param ?? ''}`;
+      const id = `${param}:${f.sink.kind}:${f.sink.callee}:${f.sink.receiver?.param ?? ''}:${owned ? owned.name : ''}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const shown = param < 0 ? (fn.rest ?? '...') : names[param];
@@ -799,10 +843,64 @@ export class FlowWalker {
         callee: f.sink.callee,
         steps: [{ callee: `${lastSegment(fn.name)}(${shown})`, span: f.sink.span }, ...(f.steps ?? [])],
         ...(f.sink.receiver ? { receiver: f.sink.receiver } : {}),
+        ...(owned ? { owned } : {}),
       });
     }
     const r = w.returned;
-    return { sinks, returnsParams: [...r.params].sort(), returns: r.classification, returnsSink: r.sink };
+    const elements: ReturnedElement[] | undefined = r.elements?.map((e) => ({
+      params: [...e.params].sort(),
+      ...(e.classification ? { returns: e.classification } : {}),
+    }));
+    return {
+      sinks,
+      returnsParams: [...r.params].sort(),
+      returns: r.classification,
+      returnsSink: r.sink,
+      ...(elements && elements.length > 0 && (r.params.size > 0 || r.classification) ? { elements } : {}),
+    };
+  }
+
+  /**
+   * Enters the module's constants that hold a name rather than data as summaries: a top-level
+   * name assigned once, a short string literal with no secret's shape (`API_KEY_KIND =
+   * "api_key"`, `TOKEN_HEADER = "Authorization"`). Its name, or the name of the module it is
+   * read from (`credential_secrets.API_KEY_KIND`), would otherwise be taken for the data. Held
+   * with the summaries, they are seen by the file's functions, kept across
+   * an edit inside a function, and exported to the files that import the module.
+   */
+  private nameConstants(root: SyntaxNode): void {
+    const literals = new Map<string, string | null>();
+    const note = (n: SyntaxNode) => {
+      const a = this.d.assignments[n.type];
+      const target = a && n.childForFieldName(a.target);
+      const value = a && n.childForFieldName(a.value);
+      if (!a || !target || !this.d.identifiers.has(target.type)) return;
+      const literal = !a.augmented && value ? this.d.stringValue(value) : undefined;
+      // A name assigned twice, or once from anything but a literal, may hold data after all.
+      literals.set(target.text, literals.has(target.text) || literal === undefined ? null : literal);
+    };
+    for (const stmt of root.namedChildren) {
+      if (this.d.scopes.has(stmt.type)) continue;
+      note(stmt);
+      for (const c of stmt.namedChildren) {
+        if (this.d.scopes.has(c.type)) continue;
+        note(c);
+        for (const g of c.namedChildren) note(g);
+      }
+    }
+    for (const [name, value] of literals) {
+      if (this.ownConstants.size >= MAX_NAME_CONSTANTS) break;
+      if (value === null || value.length > 64) continue;
+      const isName = value.length < 8 || /\s/.test(value) || isPlaceholderValue(value) || namesAKey(name, value);
+      if (!isName) continue;
+      this.ownConstants.add(name);
+      this.setSummary(name, { sinks: [], returnsParams: [], nameOnly: true });
+    }
+  }
+
+  /** True for a name that is a module constant holding a name (its own file's or an imported module's). */
+  private isNameConstant(name: string): boolean {
+    return this.summaries.get(name)?.nameOnly === true;
   }
 
   /** Records what a return statement of the function being summarised returns. */
@@ -812,11 +910,37 @@ export class FlowWalker {
     const text = value.text.replace(/\s+/g, '');
     const sink = this.sinkNamed(text);
     if (sink) r.sink ??= sink;
-    for (const h of this.hits(value, env)) {
+    const hits = this.hits(value, env);
+    for (const h of hits) {
       const param = this.paramOf.get(h.classification);
       if (param !== undefined) r.params.add(param);
       else r.classification ??= h.classification;
     }
+    this.returnElements(value, hits, env);
+  }
+
+  /** Records what each element of a returned tuple carries, while every return returns one of the same length. */
+  private returnElements(value: SyntaxNode, hits: readonly Hit[], env: Map<string, Taint>): void {
+    const r = this.returned!;
+    if (r.elements === null) return;
+    const parts = this.d.tuples.has(value.type) ? value.namedChildren : undefined;
+    if (!parts || parts.length === 0 || parts.some((p) => /splat|spread/.test(p.type))) {
+      // A return of nothing sensitive (`return None`) says nothing about the elements.
+      if (hits.length > 0) r.elements = null;
+      return;
+    }
+    if (r.elements && r.elements.length !== parts.length) {
+      r.elements = null;
+      return;
+    }
+    const elements = (r.elements ??= parts.map(() => ({ params: new Set<number>() }) as ReturnedTaint));
+    parts.forEach((p, i) => {
+      for (const h of this.hits(p, env)) {
+        const param = this.paramOf!.get(h.classification);
+        if (param !== undefined) elements[i].params.add(param);
+        else elements[i].classification ??= h.classification;
+      }
+    });
   }
 
   /**
@@ -920,7 +1044,8 @@ export class FlowWalker {
           const sink = s.receiver
             ? this.passedSink(node, s.receiver, s.callee, env)
             : { kind: s.kind, callee: s.callee, span: spanOf(node) };
-          if (sink) this.report(node, sink, env, { param: s.param, steps: s.steps });
+          if (sink && s.owned) this.reportOwned(node, sink, s);
+          else if (sink) this.report(node, sink, env, { param: s.param, steps: s.steps });
         }
       if (shape?.callee === 'Promise') this.bindReject(node);
     }
@@ -977,6 +1102,23 @@ export class FlowWalker {
     return kind && { kind, callee, span: spanOf(call) };
   }
 
+  /**
+   * `report(LOGGER)` where `report` logs data of its own on the logger it is given: the flow is
+   * at the logger passed, the path names the helper and the sink inside it.
+   */
+  private reportOwned(call: SyntaxNode, sink: Sink, s: ParamSink): void {
+    const args = (call.childForFieldName(this.d.calls[call.type].args)?.namedChildren ?? []).filter(
+      (a) => !this.d.pairs[a.type],
+    );
+    const arg = args[s.param];
+    if (!arg || !s.owned) return;
+    if (this.flows.length >= MAX_FLOWS) {
+      this.stoppedBy = 'flows';
+      return;
+    }
+    this.flows.push({ sink, span: spanOf(arg), classification: s.owned, form: 'passed', steps: s.steps });
+  }
+
   /** `new Promise((resolve, reject) => ...)`: the executor's second parameter rejects the promise, a sink like `throw`. */
   private bindReject(call: SyntaxNode): void {
     const executor = call.childForFieldName(this.d.calls[call.type].args)?.namedChildren[0];
@@ -998,6 +1140,7 @@ export class FlowWalker {
   }
 
   private assign(target: SyntaxNode, value: SyntaxNode, env: Map<string, Taint>, augmented: boolean): void {
+    if (!augmented && this.d.tuplePatterns.has(target.type) && this.assignElements(target, value, env)) return;
     if (this.d.identifiers.has(target.type)) {
       const literal = this.d.stringValue(value);
       if (literal !== undefined)
@@ -1062,6 +1205,76 @@ export class FlowWalker {
       const origin = augmented && env.has(n.text) ? undefined : this.originOf(hits);
       if (hits.length > 0) env.set(n.text, { classification: hits[0].classification, offset: n.startIndex, origin });
       else if (!augmented) env.delete(n.text);
+    }
+  }
+
+  /**
+   * `base_url, api_key = url, key` and `base_url, api_key = connect(key)` when the helper's
+   * summary says what each element of its return carries: each name gets its own element's
+   * data. False when the unpacking cannot be read element by element (a starred target, a
+   * length that differs, a call with no such summary): the whole value then taints every name.
+   */
+  private assignElements(target: SyntaxNode, value: SyntaxNode, env: Map<string, Taint>): boolean {
+    const targets = target.namedChildren;
+    if (
+      targets.length === 0 ||
+      targets.some((t) => !this.d.identifiers.has(t.type) && !this.d.members[t.type] && !this.d.subscripts[t.type])
+    )
+      return false;
+    if (this.d.tuples.has(value.type)) {
+      const values = value.namedChildren;
+      if (values.length !== targets.length || values.some((v) => /splat|spread/.test(v.type))) return false;
+      // Every value is read before any name is assigned: `a, b = b, a` swaps.
+      const hits = values.map((v) => this.hits(v, env));
+      targets.forEach((t, i) => {
+        if (this.d.stringValue(values[i]) !== undefined) this.assign(t, values[i], env, false);
+        else this.assignHits(t, values[i], hits[i], env);
+      });
+      return true;
+    }
+    if (!this.d.calls[value.type]) return false;
+    const shape = this.shape(value);
+    const elements = shape && this.summaries.get(shape.callee)?.elements;
+    if (!shape || !elements || elements.length !== targets.length || isRedactingCall(shape.callee, this.redaction))
+      return false;
+    const args = (value.childForFieldName(this.d.calls[value.type].args)?.namedChildren ?? []).filter(
+      (a) => !this.d.pairs[a.type],
+    );
+    const hits = elements.map((e) => [
+      ...(e.returns ? [{ node: value, classification: e.returns }] : []),
+      ...e.params.flatMap((j) => (j < 0 ? args : args[j] ? [args[j]] : []).flatMap((a) => this.hits(a, env))),
+    ]);
+    targets.forEach((t, i) => this.assignHits(t, value, hits[i], env));
+    return true;
+  }
+
+  /** One target of an unpacking given the data of its element, as `assign` gives a whole value's. */
+  private assignHits(target: SyntaxNode, value: SyntaxNode, hits: readonly Hit[], env: Map<string, Taint>): void {
+    const member = this.d.members[target.type];
+    if (member && this.d.selfNames.has(target.childForFieldName(member.object)?.text ?? '')) {
+      const key = target.text.replace(/\s+/g, '');
+      if (hits.length > 0)
+        this.fields.set(key, {
+          classification: hits[0].classification,
+          offset: target.startIndex,
+          origin: this.originOf(hits),
+        });
+      else this.fields.delete(key);
+      return;
+    }
+    if (this.d.identifiers.has(target.type)) {
+      this.bound.delete(target.text);
+      this.objects.delete(target.text);
+      if (hits.length === 0 && this.isNeutral(value)) this.neutral.add(target.text);
+      else this.neutral.delete(target.text);
+    }
+    const names = this.d.identifiers.has(target.type)
+      ? [target]
+      : target.descendantsOfType([...this.d.identifiers]).filter((n) => !this.inIndex(n, target));
+    for (const n of names) {
+      if (hits.length > 0)
+        env.set(n.text, { classification: hits[0].classification, offset: n.startIndex, origin: this.originOf(hits) });
+      else env.delete(n.text);
     }
   }
 
@@ -1234,7 +1447,7 @@ export class FlowWalker {
   }
 
   /** `{ password }` must be rewritten as `password: ...`; `ds.push_to_hub()` cannot be wrapped at `ds`. */
-  private formOf(node: SyntaxNode, asObject?: boolean): Flow['form'] {
+  private formOf(node: SyntaxNode, asObject?: boolean): Origin['form'] {
     if (this.d.shorthands.has(node.type)) return 'shorthand';
     if (asObject !== undefined) return asObject ? 'object' : 'value';
     const parent = node.parent;
@@ -1310,7 +1523,7 @@ export class FlowWalker {
           ],
         };
       }
-      const own = this.neutral.has(n.text) ? [] : this.named(n, n.text);
+      const own = this.neutral.has(n.text) || this.isNameConstant(n.text) ? [] : this.named(n, n.text);
       if (own.length || !wholeReaches(use)) return { hits: own };
       const record = this.catalog.classifyRecord(n.text);
       return { hits: record ? [{ node: n, classification: record }] : [] };
@@ -1334,6 +1547,8 @@ export class FlowWalker {
         };
       const declared = this.custom?.attributes.find((s) => matchesCallee(s.segments, text));
       if (declared) return { hits: [{ node: n, classification: declared.classification }] };
+      // `secrets.API_KEY_KIND` of an imported module whose constant holds a name.
+      if (this.isNameConstant(text)) return none;
       const whole = this.d.wholeSources.get(text);
       if (whole) return { hits: wholeReaches(use) ? [{ node: n, classification: wholeSource(whole) }] : [] };
       const own = prop ? this.named(n, prop.text) : [];

@@ -58,7 +58,8 @@ export function mayReturnData(
   const out: string[] = [];
   const known = new Set<string>();
   for (const [name, s] of given)
-    if (s.returns && !fns.has(name)) {
+    // A helper that logs data of its own on a logger it is handed is read like one returning data.
+    if ((s.returns || s.sinks.some((p) => p.owned !== undefined)) && !fns.has(name)) {
       out.push(name);
       known.add(lastSegment(name));
     }

@@ -174,6 +174,8 @@ export const pythonDialect: Dialect = {
   definitionWrappers: new Set(['decorated_definition']),
   shorthands: new Set(),
   conditionals: { conditional_expression: { field: 'condition', child: 1 } },
+  tuples: new Set(['expression_list', 'tuple', 'list']),
+  tuplePatterns: new Set(['pattern_list', 'tuple_pattern', 'list_pattern']),
   isOpaque: (n) => OPAQUE.has(n.type),
   typedParameters(scope) {
     const params = scope.childForFieldName('parameters')?.namedChildren ?? [];

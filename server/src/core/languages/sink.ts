@@ -36,8 +36,12 @@ export interface Flow {
   readonly classification: Classification;
   /** The local variable the value travelled through, and where it was assigned. */
   readonly via?: { readonly name: string; readonly offset: number; readonly origin?: Origin };
-  /** How the flagged expression is written, which decides what a fix may do with it. */
-  readonly form: 'value' | 'shorthand' | 'object';
+  /**
+   * How the flagged expression is written, which decides what a fix may do with it. `passed`:
+   * the expression is a logger handed to a helper that logs data of its own, which is redacted
+   * inside the helper, not at the call.
+   */
+  readonly form: 'value' | 'shorthand' | 'object' | 'passed';
   /** The helpers the value went through to reach the sink, outermost first; empty for a direct sink. */
   readonly steps?: readonly PathStep[];
 }

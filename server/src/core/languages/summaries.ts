@@ -18,6 +18,11 @@ export interface ParamSink {
    * `kind` and `callee` are then what the summary saw inside; the caller decides from its argument.
    */
   readonly receiver?: { readonly param: number; readonly method: string };
+  /**
+   * Set when the data is the helper's own rather than a parameter's (`log.info(self.password)`
+   * in `def report(self, log)`): the sink is always `receiver`, and `param` is its position.
+   */
+  readonly owned?: Classification;
 }
 
 /**
@@ -33,6 +38,22 @@ export interface FunctionSummary {
   readonly returns?: Classification;
   /** The kind of sink the function returns (`def get_logger(): return LOGGER`). */
   readonly returnsSink?: SinkKind;
+  /**
+   * When every return statement returns a tuple (or array) literal of the same length: what
+   * each element carries, so that `base_url, api_key = connect(key)` taints `api_key` alone.
+   */
+  readonly elements?: readonly ReturnedElement[];
+  /**
+   * Set for a module constant that holds a name rather than data (`API_KEY_KIND = "api_key"`):
+   * reading it reads no one's data, whatever its name says. Such an entry has no sinks.
+   */
+  readonly nameOnly?: boolean;
+}
+
+/** What one element of a returned tuple carries. */
+export interface ReturnedElement {
+  readonly params: readonly number[];
+  readonly returns?: Classification;
 }
 
 /** Summaries of functions the walker may meet at a call, by the callee as written there: `my_log`, `self.my_log`. */
@@ -46,7 +67,7 @@ export const MAX_SUMMARY_ROUNDS = 4;
 export const MAX_PATH_STEPS = 8;
 
 export function isEmptySummary(s: FunctionSummary): boolean {
-  return s.sinks.length === 0 && s.returnsParams.length === 0 && !s.returns && !s.returnsSink;
+  return s.sinks.length === 0 && s.returnsParams.length === 0 && !s.returns && !s.returnsSink && !s.nameOnly;
 }
 
 /** A stable text of a table's entries for the given names, for cache keys. */
@@ -57,9 +78,10 @@ export function summaryKey(table: SummaryTable, names: readonly string[]): strin
       if (!s) return '';
       const sinks = s.sinks.map(
         (p) =>
-          `${p.param}:${p.kind}:${p.callee}:${p.receiver ? `${p.receiver.param}.${p.receiver.method}` : ''}:${p.steps.map((x) => `${x.path ?? ''}@${x.span.offset}`).join('>')}`,
+          `${p.param}:${p.kind}:${p.callee}:${p.receiver ? `${p.receiver.param}.${p.receiver.method}` : ''}:${p.owned?.name ?? ''}:${p.steps.map((x) => `${x.path ?? ''}@${x.span.offset}`).join('>')}`,
       );
-      return `${n}=${sinks.join(',')};${s.returnsParams.join(',')};${s.returns?.name ?? ''};${s.returnsSink ?? ''}`;
+      const elements = s.elements?.map((e) => `${e.params.join('+')}/${e.returns?.name ?? ''}`).join(',') ?? '';
+      return `${n}=${sinks.join(',')};${s.returnsParams.join(',')};${s.returns?.name ?? ''};${s.returnsSink ?? ''};${elements};${s.nameOnly ? 'name' : ''}`;
     })
     .join('|');
 }

@@ -172,6 +172,8 @@ export const typescriptDialect: Dialect = {
   definitionWrappers: new Set(['export_statement']),
   shorthands: new Set(['shorthand_property_identifier']),
   conditionals: { ternary_expression: { field: 'condition' } },
+  tuples: new Set(['array']),
+  tuplePatterns: new Set(['array_pattern']),
   isOpaque(n) {
     if (OPAQUE.has(n.type)) return true;
     const op = n.childForFieldName('operator')?.text;

@@ -118,7 +118,9 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
     const name = ctx.text.slice(f.span.offset, f.span.offset + f.span.length);
     // The object of `ds.push_to_hub()` or `df["email"].isna()` may not be a string: no placeholder
     // for it, and a wrap is offered but never applied unasked.
-    if (f.form === 'object') {
+    if (f.form === 'passed') {
+      // The value is the helper's own: it is redacted inside the helper, where the path ends, not here.
+    } else if (f.form === 'object') {
       if (redaction) {
         const edits = [
           ...(importEdit ? [importEdit] : []),

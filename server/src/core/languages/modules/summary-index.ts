@@ -181,14 +181,16 @@ export class SummaryIndex {
 
 /**
  * The links a text uses: an imported name it calls (`my_log(`), a module whose members it
- * reaches (`log.`). A name that is imported and never called brings no summary worth reading
- * its module for. Exports are kept whole: they are there for other files.
+ * reaches (`log.`), a constant it reads (`API_KEY_KIND`). A name that is imported and never
+ * called brings no summary worth reading its module for. Exports are kept whole: they are there for other files.
  */
 function used(links: ModuleLinks, text: string): ModuleLinks {
   const imports = links.imports.filter((b) => {
     if (b.imported === '*') return true;
     const name = b.local.replace(/[$.]/g, (c) => `\\${c}`);
-    return new RegExp(`(^|[^\\w$.])${name}${b.imported === undefined ? '\\s*\\.' : '\\s*\\('}`).test(text);
+    // A constant (`API_KEY_KIND`) is read, not called: its module may say it holds a name.
+    const after = b.imported === undefined ? '\\s*\\.' : /^[A-Z][A-Z0-9_]*$/.test(b.local) ? '(?![\\w$])' : '\\s*\\(';
+    return new RegExp(`(^|[^\\w$.])${name}${after}`).test(text);
   });
   return imports.length === links.imports.length ? links : { ...links, imports };
 }
