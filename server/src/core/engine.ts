@@ -6,9 +6,9 @@ import { adapterFor, languageById as adapterForLanguage } from './languages/regi
 import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
-import { linksOf, SummaryIndex, type ModuleHost } from './languages/modules/summary-index';
+import { linksOf, SummaryIndex, tableKey, type ModuleHost } from './languages/modules/summary-index';
 import { isWarm } from './languages/modules/warm';
-import type { FunctionSummary } from './languages/summaries';
+import type { FunctionSummary, SummaryTable } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
@@ -88,8 +88,11 @@ interface Retained {
   /** What an edit inside one definition needs to re-analyse that definition alone. */
   /** Absent when the file's summaries are not a fixed point: an edit then walks the whole file again. */
   readonly incremental?: IncrementalDocument;
-  /** True when the file imports workspace modules: what they export can change with no edit to the file. */
-  readonly imports?: boolean;
+  /**
+   * The imported summaries the file was analysed with and their `tableKey` ('' for none): an
+   * edit is analysed incrementally only while the imports of its new text read the same.
+   */
+  readonly imported?: { readonly table?: SummaryTable; readonly key: string };
 }
 
 export interface EngineOptions {
@@ -451,11 +454,9 @@ export class Engine {
     const budget = new Budget(this.fileBudgetMs);
     const catalog = this.catalog(governance);
     const tuning = literalTuning(governance);
-    // A file that imports workspace modules is analysed whole: an edit elsewhere may have changed what it calls.
-    const fast =
-      retain && !(modules && this.retained.get(file.path)?.imports)
-        ? this.incrementally(file, adapter, governance, settings, catalog, budget)
-        : undefined;
+    const fast = retain
+      ? this.incrementally(file, adapter, governance, settings, catalog, budget, modules, modulePath)
+      : undefined;
     if (fast) return fast;
     // Secrets anywhere in the file, comments included; personal data only in string literals.
     const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
@@ -524,7 +525,7 @@ export class Engine {
           catalog,
           definitions,
           incremental,
-          imports: imported !== undefined,
+          imported: modules ? { table: imported, key: imported ? tableKey(imported) : '' } : undefined,
         });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
@@ -585,23 +586,30 @@ export class Engine {
     settings: Settings,
     catalog: Catalog,
     budget: Budget,
+    modules: ModuleHost | undefined,
+    modulePath: string,
   ): FileResult | undefined {
     const kept = this.retained.get(file.path);
     const grammar = adapter.grammarFor(file.path);
     if (!kept?.incremental || kept.grammar !== grammar || kept.catalog !== catalog) return undefined;
+    // Kept without a module host (or with one), the imports were read otherwise than they are now.
+    if ((modules === undefined) !== (kept.imported === undefined)) return undefined;
     const tuning = literalTuning(governance);
     const walked = kept.incremental.update(file.text, {
       parsers: this.parsers,
       grammar,
       prefilter: catalog.prefilter,
-      walker: () =>
-        new FlowWalker(
+      walker: () => {
+        const walker = new FlowWalker(
           adapter.dialect,
           catalog,
           redactionFor(governance, adapter.id),
           budget,
           customFlow(governance, adapter.id),
-        ),
+        );
+        if (kept.imported?.table) walker.give(kept.imported.table, modulePath);
+        return walker;
+      },
       literals: (text, cls, region) =>
         literalFindings(file.path, text, 'code', { classes: [cls], tuning, regions: [region] }),
     });
@@ -609,6 +617,24 @@ export class Engine {
       // An update applied in part leaves a tree that follows the new text: it cannot be re-parsed from.
       if (kept.incremental.spoiled) this.release(file.path);
       return undefined;
+    }
+    if (modules && kept.imported) {
+      // The update walked with the summaries the old text imported. If the new text imports
+      // others (an import line edited, a helper changed on disk or in an editor), the result is
+      // not what a fresh analysis finds: the whole file is analysed again from scratch.
+      const now = this.importedSummaries(
+        modulePath,
+        file.text,
+        adapter,
+        kept.incremental.view,
+        governance,
+        modules,
+        budget,
+      );
+      if ((now ? tableKey(now) : '') !== kept.imported.key) {
+        this.release(file.path);
+        return undefined;
+      }
     }
     // A file that no longer needs a tree at all is analysed as a fresh one would be.
     if (!catalog.prefilter.test(file.text) && walked.piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
