@@ -120,6 +120,8 @@ export class Workspace {
   private readonly idleWaiters: (() => void)[] = [];
   /** Whether the client shows progress the server starts: a large data file's reading does. */
   workDoneProgress = false;
+  /** Called when the data profiles the manifests' checks use change: their diagnostics may differ. */
+  profilesChanged?: () => void;
   /** The data files' samples, read once per size and modification time (or open document version). */
   private readonly data: DataSamples;
   /** The modules code analyses follow imports into, and which analysed files read which. */
@@ -139,19 +141,27 @@ export class Workspace {
       progress?.begin(title, 0, undefined, true);
       return progress;
     });
-    this.lineageViews = new LineageViews(engine, documents, this.files, this.settingsState, this.governance, {
-      keyOf: (abs) => {
-        const open = this.documents.get(pathToFileURL(abs).href);
-        return open && textDataFormat(open.uri, open.getText()) ? `text-${open.version}` : this.data.statKey(abs);
+    this.lineageViews = new LineageViews(
+      engine,
+      documents,
+      this.files,
+      this.settingsState,
+      this.governance,
+      {
+        keyOf: (abs) => {
+          const open = this.documents.get(pathToFileURL(abs).href);
+          return open && textDataFormat(open.uri, open.getText()) ? `text-${open.version}` : this.data.statKey(abs);
+        },
+        sample: async (abs) => {
+          const uri = pathToFileURL(abs).href;
+          const open = this.documents.get(uri);
+          const format = (open && textDataFormat(uri, open.getText())) || streamedFormatOf(abs);
+          const outcome = format ? await this.dataSample(abs, format) : undefined;
+          return outcome?.ok ? outcome.sample : undefined;
+        },
       },
-      sample: async (abs) => {
-        const uri = pathToFileURL(abs).href;
-        const open = this.documents.get(uri);
-        const format = (open && textDataFormat(uri, open.getText())) || streamedFormatOf(abs);
-        const outcome = format ? await this.dataSample(abs, format) : undefined;
-        return outcome?.ok ? outcome.sample : undefined;
-      },
-    });
+      () => this.profilesChanged?.(),
+    );
   }
 
   /** Whether the client answers workspace/configuration; without it, every resource has the defaults. */
@@ -280,9 +290,15 @@ export class Workspace {
     const c = await this.manifestContext(uri);
     if (!c) return [];
     const settings = await this.settings(uri);
+    // Redaction claims (CG406) are checked against the profiles already read: the manifest's own
+    // diagnostics never wait for data files. Reading them starts here; when they are read, the
+    // diagnostics are refreshed (see `profilesChanged`).
+    const folder = this.folderOf(uri);
+    if (folder) void this.lineageViews.of(folder).catch(() => undefined);
+    const data = folder ? this.lineageViews.profiled(folder) : undefined;
     return (
       this.engine
-        .manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative)
+        .manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative, data)
         .get(relative) ?? []
     );
   }

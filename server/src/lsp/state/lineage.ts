@@ -71,7 +71,18 @@ export class LineageViews {
     private readonly settings: SettingsState,
     private readonly governance: GovernanceState,
     private readonly data?: LineageData,
+    /** Called when a folder's profiles change, once they are read (diagnostics that use them may differ). */
+    private readonly profilesChanged?: () => void,
   ) {}
+
+  /**
+   * The profiles of the folder's lineage data files read so far, without waiting for any: a
+   * manifest's diagnostics use them (CG406) and are refreshed when newer ones are read.
+   */
+  profiled(folder: string): ReadonlyMap<string, DataContent> | undefined {
+    const root = fsPath(folder);
+    return root ? this.lastData.get(root) : undefined;
+  }
 
   of(folder: string): Promise<LineageView | undefined> {
     const root = fsPath(folder);
@@ -175,10 +186,14 @@ export class LineageViews {
       if (profiled.content) found.set(p, profiled.content);
     }
     entry.keys = keys;
-    if (found.size === 0) return undefined;
+    if (found.size === 0) {
+      if (this.lastData.delete(root)) this.profilesChanged?.();
+      return undefined;
+    }
     const last = this.lastData.get(root);
     if (last?.size === found.size && [...found].every(([p, c]) => last.get(p) === c)) return last;
     this.lastData.set(root, found);
+    this.profilesChanged?.();
     return found;
   }
 
