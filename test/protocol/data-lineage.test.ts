@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   DidChangeWatchedFilesNotification,
+  DocumentDiagnosticRequest,
   FileChangeType,
   HoverRequest,
   type Hover,
@@ -62,6 +63,33 @@ describe('the lineage in the editor takes what data files hold into account', ()
     const later = new Date(Date.now() + 10_000);
     utimesSync(clean, later, later);
   }
+
+  it('reports CG406 on the `removes` item its output file contradicts, once the file is read, with a refresh', async () => {
+    const pipeline = 'pipelines/support.pipeline.yaml';
+    const refreshes = client.refreshRequests;
+    const uri = await client.open(pipeline, 'yaml');
+    opened = true;
+    const pull = async () => {
+      const r = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+      return r.kind === 'full' ? r.items.filter((d) => d.code === 'CG406') : [];
+    };
+    // The manifest's own diagnostics do not wait for the data file: it is read meanwhile, then a refresh follows.
+    let found = await pull();
+    if (found.length === 0) {
+      await client.waitFor('a diagnostics refresh', () => client.refreshRequests > refreshes || undefined);
+      found = await pull();
+    }
+    assert.deepEqual(
+      found.map((d) => d.message),
+      [
+        "Stage 'redact-pii' claims to remove 'ssn'; 3 of 10 records of prepared/clean.jsonl still hold US social security numbers",
+      ],
+    );
+    const lines = readFileSync(path.join(dir, pipeline), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('removes: [ssn'));
+    assert.equal(found[0].range.start.line, line);
+    assert.equal(found[0].range.start.character, lines[line].indexOf('ssn'));
+  });
 
   it('a stage output whose file holds SSNs is restricted by its content: graph, hover and explain say why', async () => {
     const { nodes } = await send<{ nodes: LineageNodeInfo[] }>(LineageRequests.nodes, {});

@@ -217,8 +217,17 @@ describe('training data files in the language server', () => {
     assert.ok(node, JSON.stringify(graph.nodes.map((n) => n.id)));
     assert.equal(node.kind, 'dataset');
     assert.equal(node.content, 'content: 1 sensitive field (all 2 records read)');
-    // Nodes that are no data file of the workspace have none.
-    assert.ok(graph.nodes.filter((n) => n.id !== 'data/loose.csv').every((n) => n.content === undefined));
+    // The asset says what the data files its location glob matches hold, as `crownguard lineage` does.
+    assert.equal(
+      graph.nodes.find((n) => n.id === 'support-tickets')?.content,
+      'content: 3 sensitive fields (all 2 records read)',
+    );
+    // Nodes that are no data file of the workspace, nor an asset matching some, have none.
+    assert.ok(
+      graph.nodes
+        .filter((n) => n.id !== 'data/loose.csv' && n.id !== 'support-tickets')
+        .every((n) => n.content === undefined),
+    );
   });
 
   it('hovers on a field’s first occurrence with what was found and in how many sampled records', async () => {

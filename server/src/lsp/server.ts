@@ -25,7 +25,7 @@ import type { ClientCapabilities, ServerContext } from './context';
 import { FIX_ALL_KIND, onCodeAction } from './handlers/codeAction';
 import { onCompletion } from './handlers/completion';
 import { onDidChangeConfiguration } from './handlers/configuration';
-import { onDocumentDiagnostic, schedulePush } from './handlers/diagnostics';
+import { onDocumentDiagnostic, refreshAll, schedulePush } from './handlers/diagnostics';
 import { onDidChangeContent, onDidClose } from './handlers/documents';
 import { onDocumentLinks } from './handlers/links';
 import { onCodeLens } from './handlers/configSummary';
@@ -155,6 +155,7 @@ export function startServer(connection: Connection): void {
         );
         if (workspace.folders.length === 0 && typeof params.rootUri === 'string') workspace.folders = [params.rootUri];
         const ctx: ServerContext = { connection, workspace, capabilities, firstPullAnswered, startupStep };
+        workspace.profilesChanged = () => refreshAll(ctx);
         // A push client gets the documents opened while the parsers loaded.
         if (!capabilities.pullDiagnostics) for (const doc of documents.all()) schedulePush(ctx, doc);
         return ctx;

@@ -44,11 +44,19 @@ import {
   type Span,
   type Completion,
   type RecordFormat,
+  assetFiles,
+  contentLineOf,
+  MAX_FOLDER_FILES,
+  nodeFolder,
+  type Classified,
+  type DataContent,
+  type LineageDataFiles,
 } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
 import { artifactLookup } from '../host/digest';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { contentLine, streamedFormatOf } from '../host/datasets';
+import { confinedFile } from '../host/lineage-data';
 import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
@@ -112,6 +120,8 @@ export class Workspace {
   private readonly idleWaiters: (() => void)[] = [];
   /** Whether the client shows progress the server starts: a large data file's reading does. */
   workDoneProgress = false;
+  /** Called when the data profiles the manifests' checks use change: their diagnostics may differ. */
+  profilesChanged?: () => void;
   /** The data files' samples, read once per size and modification time (or open document version). */
   private readonly data: DataSamples;
   /** The modules code analyses follow imports into, and which analysed files read which. */
@@ -131,19 +141,27 @@ export class Workspace {
       progress?.begin(title, 0, undefined, true);
       return progress;
     });
-    this.lineageViews = new LineageViews(engine, documents, this.files, this.settingsState, this.governance, {
-      keyOf: (abs) => {
-        const open = this.documents.get(pathToFileURL(abs).href);
-        return open && textDataFormat(open.uri, open.getText()) ? `text-${open.version}` : this.data.statKey(abs);
+    this.lineageViews = new LineageViews(
+      engine,
+      documents,
+      this.files,
+      this.settingsState,
+      this.governance,
+      {
+        keyOf: (abs) => {
+          const open = this.documents.get(pathToFileURL(abs).href);
+          return open && textDataFormat(open.uri, open.getText()) ? `text-${open.version}` : this.data.statKey(abs);
+        },
+        sample: async (abs) => {
+          const uri = pathToFileURL(abs).href;
+          const open = this.documents.get(uri);
+          const format = (open && textDataFormat(uri, open.getText())) || streamedFormatOf(abs);
+          const outcome = format ? await this.dataSample(abs, format) : undefined;
+          return outcome?.ok ? outcome.sample : undefined;
+        },
       },
-      sample: async (abs) => {
-        const uri = pathToFileURL(abs).href;
-        const open = this.documents.get(uri);
-        const format = (open && textDataFormat(uri, open.getText())) || streamedFormatOf(abs);
-        const outcome = format ? await this.dataSample(abs, format) : undefined;
-        return outcome?.ok ? outcome.sample : undefined;
-      },
-    });
+      () => this.profilesChanged?.(),
+    );
   }
 
   /** Whether the client answers workspace/configuration; without it, every resource has the defaults. */
@@ -272,9 +290,15 @@ export class Workspace {
     const c = await this.manifestContext(uri);
     if (!c) return [];
     const settings = await this.settings(uri);
+    // Redaction claims (CG406) are checked against the profiles already read: the manifest's own
+    // diagnostics never wait for data files. Reading them starts here; when they are read, the
+    // diagnostics are refreshed (see `profilesChanged`).
+    const folder = this.folderOf(uri);
+    if (folder) void this.lineageViews.of(folder).catch(() => undefined);
+    const data = folder ? this.lineageViews.profiled(folder) : undefined;
     return (
       this.engine
-        .manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative)
+        .manifestFindings(c.sources, c.governance, c.governanceText, settings, artifactLookup(c.root), relative, data)
         .get(relative) ?? []
     );
   }
@@ -482,8 +506,19 @@ export class Workspace {
       governance.result.governance,
       settings,
       governance.text,
+      await this.declaredLineage(uri),
     );
     return { findings: result.findings.filter((f) => f.path === relative), notes: result.notes };
+  }
+
+  /**
+   * What the lineage of the folder holding `uri` declares (a stage output's location is no stray
+   * file, CG405), as `crownguard check` decides it; undefined outside the folders.
+   */
+  private async declaredLineage(uri: string): Promise<LineageDataFiles | undefined> {
+    const folder = this.folderOf(uri);
+    if (!folder) return undefined;
+    return this.lineageViews.declared(folder).catch(() => undefined);
   }
 
   /** A data file's sample: from the open document's text, or from disk. */
@@ -506,6 +541,7 @@ export class Workspace {
     const own = governance.result.governance.path;
     if (!own || !settings.enable) return [];
     const findings: Finding[] = [];
+    const declared = await this.declaredLineage(uri);
     for (const [abs, format] of this.data.dataFiles(this.files.files(root, settings))) {
       // A data file governed by a nearer manifest is that manifest's business.
       if ((await this.governanceFor(pathToFileURL(abs).href)).governance.path !== own) continue;
@@ -517,6 +553,7 @@ export class Workspace {
         governance.result.governance,
         settings,
         governance.text,
+        declared,
       );
       findings.push(...result.findings.filter((f) => f.path === own));
     }
@@ -542,6 +579,55 @@ export class Workspace {
       this.engine.analyzeDataset(relative, outcome.sample, governance.governance, settings).findings,
       outcome.sample,
     );
+  }
+
+  /**
+   * The content line of a lineage node, as `crownguard lineage` shows it: a dataset naming a data
+   * file (its own line), a dataset naming a folder (its data files inside, bounded), an asset whose
+   * locations match data files of the folder. Only files inside the folder are read.
+   */
+  async nodeContent(scope: string | undefined, node: Classified): Promise<string | undefined> {
+    if (node.kind !== 'asset' && node.kind !== 'dataset') return undefined;
+    const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
+    const root = folder ? fsPath(folder) : undefined;
+    const view = folder ? await this.lineageViews.of(folder) : undefined;
+    if (!folder || !root || !view) return undefined;
+    const settings = await this.settings(folder);
+    if (!settings.enable) return undefined;
+    const listed = this.data.dataFiles(this.files.files(root, settings));
+    const contentOf = async (rel: string): Promise<DataContent | undefined> => {
+      const known = view.data.get(rel);
+      if (known) return known;
+      const abs = path.resolve(root, rel);
+      const format = listed.get(abs) ?? streamedFormatOf(abs);
+      if (!format || !confinedFile(abs, root)) return undefined;
+      const outcome = await this.dataSample(abs, format);
+      return outcome.ok
+        ? this.engine.analyzeDataset(rel, outcome.sample, view.governance, settings).content
+        : undefined;
+    };
+    const lineOf = async (files: readonly string[]) => {
+      const parts: DataContent[] = [];
+      for (const f of files.slice(0, MAX_FOLDER_FILES)) {
+        const c = await contentOf(f);
+        if (c) parts.push(c);
+      }
+      return parts.length > 0 ? contentLineOf(parts) : undefined;
+    };
+    if (node.kind === 'asset') {
+      const asset = view.governance.assets.find((a) => a.id === node.id);
+      if (!asset) return undefined;
+      // The folder's data files (listed, and those inside folder outs, which version control often ignores).
+      const files = new Set([...listed.keys()].map((abs) => relativeTo(root, abs)));
+      for (const f of view.dataLineage.files) files.add(f);
+      const gp = view.governancePath;
+      const slash = gp?.lastIndexOf('/') ?? -1;
+      return lineOf(assetFiles(asset.locations, files, slash > 0 ? gp!.slice(0, slash) : ''));
+    }
+    if (path.isAbsolute(node.id) || node.id.includes('://')) return undefined;
+    const inside = nodeFolder(node);
+    if (inside !== undefined) return lineOf(view.dataLineage.inFolders.get(inside) ?? []);
+    return this.dataContent(scope, node.id);
   }
 
   /**

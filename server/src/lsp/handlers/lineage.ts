@@ -64,7 +64,10 @@ function graphInfo(v: LineageView, g: Subgraph): LineageGraphInfo {
 
 const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
 
-/** Dataset nodes that name a data file of the folder say what it holds (`nodes` as given, in order). */
+/**
+ * Dataset nodes that name a data file or a folder of the folder, and assets whose locations
+ * match data files, say what they hold (`nodes` as given, in order), as `crownguard lineage` does.
+ */
 async function withContent(
   ctx: ServerContext,
   scope: string | undefined,
@@ -72,8 +75,8 @@ async function withContent(
   nodes: LineageNodeInfo[],
 ): Promise<LineageNodeInfo[]> {
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i].kind !== 'dataset') continue;
-    const content = await ctx.workspace.dataContent(scope, raw[i].id);
+    if (raw[i].kind !== 'dataset' && raw[i].kind !== 'asset') continue;
+    const content = await ctx.workspace.nodeContent(scope, raw[i]);
     if (content) nodes[i].content = maskText(content);
   }
   return nodes;

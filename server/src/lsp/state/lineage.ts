@@ -8,12 +8,12 @@ import {
   type DatasetSample,
   type Engine,
   type Governance,
+  type LineageDataFiles,
   type LineageGraph,
   type Settings,
-  type SourceFile,
   type Span,
 } from '../../core';
-import { confinedFile } from '../../host/lineage-data';
+import { confinedFile, folderLister } from '../../host/lineage-data';
 import { readWorkspace } from '../../host/workspace-files';
 import type { SavedFiles } from './files';
 import type { GovernanceState } from './governance';
@@ -26,6 +26,13 @@ export interface LineageView {
   toLocation(path: string, span: Span): Location;
   /** A document's path relative to the folder, as the graph names files. */
   relative(uri: string): string | undefined;
+  /** The data files the lineage knows, with what declares each (decides CG405), and those inside folder outs. */
+  readonly dataLineage: LineageDataFiles;
+  /** The profiles of those data files that were read, by their path relative to the folder. */
+  readonly data: ReadonlyMap<string, DataContent>;
+  /** The governance the graph was built under, and its manifest's path relative to the folder. */
+  readonly governance: Governance;
+  readonly governancePath?: string;
 }
 
 /** Where the lineage reads the data files it names (see `LineageViews`). */
@@ -38,6 +45,8 @@ export interface LineageData {
 
 interface CachedView {
   readonly view: Promise<LineageView>;
+  /** What the lineage declares, known before any data file is read. */
+  readonly declared: Promise<LineageDataFiles>;
   /** The data files the graph's tiers rest on, with the key each was read at; set once they are read. */
   keys?: readonly (readonly [string, string])[];
 }
@@ -62,14 +71,44 @@ export class LineageViews {
     private readonly settings: SettingsState,
     private readonly governance: GovernanceState,
     private readonly data?: LineageData,
+    /** Called when a folder's profiles change, once they are read (diagnostics that use them may differ). */
+    private readonly profilesChanged?: () => void,
   ) {}
+
+  /**
+   * The profiles of the folder's lineage data files read so far, without waiting for any: a
+   * manifest's diagnostics use them (CG406) and are refreshed when newer ones are read.
+   */
+  profiled(folder: string): ReadonlyMap<string, DataContent> | undefined {
+    const root = fsPath(folder);
+    return root ? this.lastData.get(root) : undefined;
+  }
 
   of(folder: string): Promise<LineageView | undefined> {
     const root = fsPath(folder);
     if (!root) return Promise.resolve(undefined);
     const cached = this.cache.get(root);
     if (cached && !cached.keys?.some(([abs, key]) => this.data?.keyOf(abs) !== key)) return cached.view;
-    const entry: { view?: Promise<LineageView>; keys?: CachedView['keys'] } = {};
+    return this.build(folder, root).view;
+  }
+
+  /**
+   * What the lineage of the folder declares (stage outputs' locations, folder outs' files), without
+   * waiting for its data files to be read: a data file's CG405 depends on it.
+   */
+  declared(folder: string): Promise<LineageDataFiles | undefined> {
+    const root = fsPath(folder);
+    if (!root) return Promise.resolve(undefined);
+    const cached = this.cache.get(root);
+    if (cached && !cached.keys?.some(([abs, key]) => this.data?.keyOf(abs) !== key)) return cached.declared;
+    return this.build(folder, root).declared;
+  }
+
+  private build(folder: string, root: string): CachedView {
+    const entry: { view?: Promise<LineageView>; declared?: Promise<LineageDataFiles>; keys?: CachedView['keys'] } = {};
+    let declare: (d: LineageDataFiles) => void = () => undefined;
+    let fail: (e: unknown) => void = () => undefined;
+    entry.declared = new Promise<LineageDataFiles>((resolve, reject) => ((declare = resolve), (fail = reject)));
     entry.view = this.settings.of(folder).then(async (settings) => {
       const read = (abs: string) => this.documents.get(pathToFileURL(abs).href)?.getText() ?? this.files.text(abs);
       const ws = readWorkspace(
@@ -83,7 +122,10 @@ export class LineageViews {
         ? this.governance.inForce(pathToFileURL(path.resolve(root, ws.governance.path)).href, ws.governance)
         : undefined;
       const governance = inForce?.result ?? this.engine.governance(undefined);
-      const data = await this.contents(root, ws.files, governance, settings, entry);
+      // Folder outs list their data files (inside the folder only), as `crownguard check` does.
+      const dataLineage = this.engine.dataLineage(ws.files, governance, folderLister(root, root));
+      declare(dataLineage);
+      const data = await this.contents(root, dataLineage.files, governance, settings, entry);
       const graph = this.engine.lineage(ws.files, governance, data);
       const texts = new Map(ws.files.map((f) => [f.path, f.text]));
       if (ws.governance && inForce) texts.set(ws.governance.path, inForce.text);
@@ -99,19 +141,30 @@ export class LineageViews {
         const own = fsPath(u);
         return own ? path.relative(root, own).split(path.sep).join('/') : undefined;
       };
-      return { graph, toLocation, relative };
+      return {
+        graph,
+        toLocation,
+        relative,
+        dataLineage,
+        data: data ?? new Map<string, DataContent>(),
+        governance: governance.governance,
+        governancePath: ws.governance?.path,
+      };
     });
+    entry.view.catch(fail);
+    // A view that failed before declaring anything must not leave an unhandled rejection.
+    entry.declared.catch(() => undefined);
     this.cache.set(root, entry as CachedView);
-    return entry.view;
+    return entry as CachedView;
   }
 
   /**
-   * The profiles of the local data files the lineage of `files` names, inside `root` only
+   * The profiles of the local data files the lineage names (`lineageFiles`), inside `root` only
    * (nothing elsewhere, no URI, is read); records on `entry` which versions they were read at.
    */
   private async contents(
     root: string,
-    files: readonly SourceFile[],
+    lineageFiles: readonly string[],
     governance: ReturnType<Engine['governance']>,
     settings: Settings,
     entry: { keys?: CachedView['keys'] },
@@ -119,7 +172,7 @@ export class LineageViews {
     if (!this.data || !settings.enable) return undefined;
     const keys: [string, string][] = [];
     const found = new Map<string, DataContent>();
-    for (const p of this.engine.lineageDataFiles(files, governance)) {
+    for (const p of lineageFiles) {
       const abs = path.resolve(root, p);
       const key = confinedFile(abs, root) ? this.data.keyOf(abs) : undefined;
       if (key === undefined) continue;
@@ -133,10 +186,14 @@ export class LineageViews {
       if (profiled.content) found.set(p, profiled.content);
     }
     entry.keys = keys;
-    if (found.size === 0) return undefined;
+    if (found.size === 0) {
+      if (this.lastData.delete(root)) this.profilesChanged?.();
+      return undefined;
+    }
     const last = this.lastData.get(root);
     if (last?.size === found.size && [...found].every(([p, c]) => last.get(p) === c)) return last;
     this.lastData.set(root, found);
+    this.profilesChanged?.();
     return found;
   }
 
