@@ -1,11 +1,9 @@
 import * as path from 'node:path';
 import {
-  assetFiles,
-  contentLineOf,
+  contentFilesOf,
+  contentLineFrom,
   didYouMean,
   folderDataFiles,
-  MAX_FOLDER_FILES,
-  nodeFolder,
   type DataContent,
   LineIndexes,
   maskedHop,
@@ -214,31 +212,23 @@ async function nodeContents(
     read.set(rel, c);
     return c;
   };
-  const lineOf = async (files: readonly string[]) => {
-    const parts: DataContent[] = [];
-    for (const f of files.slice(0, MAX_FOLDER_FILES)) {
-      const c = await contentOf(f);
-      if (c) parts.push(c);
-    }
-    return parts.length > 0 ? contentLineOf(parts) : undefined;
-  };
   const slash = governancePath?.lastIndexOf('/') ?? -1;
   const manifestFolder = slash > 0 ? governancePath!.slice(0, slash) : '';
   const list = folderLister(root, root);
   for (const n of shown) {
     let line: string | undefined;
-    if (n.kind === 'asset') {
-      const a = governance.assets.find((x) => x.id === n.id);
-      line = a ? await lineOf(assetFiles(a.locations, dataFiles, manifestFolder)) : undefined;
-    } else if (n.kind === 'dataset' && !path.isAbsolute(n.id) && !n.id.includes('://')) {
-      const folder = nodeFolder(n);
-      if (folder !== undefined) line = await lineOf(folderDataFiles(folder, list));
-      else if (!n.id.split('/').includes('..')) {
-        const abs = path.join(root, n.id);
-        const format = streamedFormatOf(abs);
-        const r = format ? await readDataset(abs, format) : undefined;
-        if (r?.ok) line = contentLine(engine.analyzeDataset(n.id, r.sample, governance).findings, r.sample);
-      }
+    const files = contentFilesOf(n, governance, manifestFolder, dataFiles, (folder) => folderDataFiles(folder, list));
+    if (files) line = await contentLineFrom(files, contentOf);
+    else if (
+      n.kind === 'dataset' &&
+      !path.isAbsolute(n.id) &&
+      !n.id.includes('://') &&
+      !n.id.split('/').includes('..')
+    ) {
+      const abs = path.join(root, n.id);
+      const format = streamedFormatOf(abs);
+      const r = format ? await readDataset(abs, format) : undefined;
+      if (r?.ok) line = contentLine(engine.analyzeDataset(n.id, r.sample, governance).findings, r.sample);
     }
     if (line !== undefined) out.set(maskId(n.id), line);
   }

@@ -58,6 +58,8 @@ export { LineageGraph, type Subgraph } from './lineage/graph';
 export { contentLineOf, nodeFolder } from './lineage/content';
 export {
   assetFiles,
+  contentFilesOf,
+  contentLineFrom,
   folderDataFiles,
   LineageDataFiles,
   MAX_FOLDER_DEPTH,

@@ -44,10 +44,8 @@ import {
   type Span,
   type Completion,
   type RecordFormat,
-  assetFiles,
-  contentLineOf,
-  MAX_FOLDER_FILES,
-  nodeFolder,
+  contentFilesOf,
+  contentLineFrom,
   type Classified,
   type DataContent,
   type LineageDataFiles,
@@ -606,27 +604,24 @@ export class Workspace {
         ? this.engine.analyzeDataset(rel, outcome.sample, view.governance, settings).content
         : undefined;
     };
-    const lineOf = async (files: readonly string[]) => {
-      const parts: DataContent[] = [];
-      for (const f of files.slice(0, MAX_FOLDER_FILES)) {
-        const c = await contentOf(f);
-        if (c) parts.push(c);
-      }
-      return parts.length > 0 ? contentLineOf(parts) : undefined;
-    };
-    if (node.kind === 'asset') {
-      const asset = view.governance.assets.find((a) => a.id === node.id);
-      if (!asset) return undefined;
-      // The folder's data files (listed, and those inside folder outs, which version control often ignores).
-      const files = new Set([...listed.keys()].map((abs) => relativeTo(root, abs)));
-      for (const f of view.dataLineage.files) files.add(f);
-      const gp = view.governancePath;
-      const slash = gp?.lastIndexOf('/') ?? -1;
-      return lineOf(assetFiles(asset.locations, files, slash > 0 ? gp!.slice(0, slash) : ''));
-    }
+    // The folder's data files (listed, and those inside folder outs, which version control often ignores).
+    const files = new Set(
+      node.kind === 'asset'
+        ? [...[...listed.keys()].map((abs) => relativeTo(root, abs)), ...view.dataLineage.files]
+        : [],
+    );
+    const gp = view.governancePath;
+    const slash = gp?.lastIndexOf('/') ?? -1;
+    const manifestFolder = slash > 0 ? gp!.slice(0, slash) : '';
+    const shown = contentFilesOf(
+      node,
+      view.governance,
+      manifestFolder,
+      files,
+      (inside) => view.dataLineage.inFolders.get(inside) ?? [],
+    );
+    if (shown) return contentLineFrom(shown, contentOf);
     if (path.isAbsolute(node.id) || node.id.includes('://')) return undefined;
-    const inside = nodeFolder(node);
-    if (inside !== undefined) return lineOf(view.dataLineage.inFolders.get(inside) ?? []);
     return this.dataContent(scope, node.id);
   }
 

@@ -1,6 +1,7 @@
 import type { Governance } from '../governance/model';
 import { compileGlob } from '../sensitivity/glob';
-import { isDataFilePath, nodeFile, nodeFolder } from './content';
+import type { DataContent } from '../datasets/profile';
+import { contentLineOf, isDataFilePath, nodeFile, nodeFolder } from './content';
 import type { LineageNode } from './model';
 import { normalisePath } from './paths';
 
@@ -108,4 +109,43 @@ export function assetFiles(locations: readonly string[], files: Iterable<string>
     if (globs.some((g) => g.test(rel) || g.test(rel + '/'))) out.push(f);
   }
   return out.sort();
+}
+
+/**
+ * The data files whose content a lineage node shows together, at most MAX_FOLDER_FILES: for an
+ * asset, the files among `files` its locations match (`manifestFolder` is the governance
+ * manifest's folder, which locations are relative to); for a dataset naming a folder, the data
+ * files `inFolder` lists inside it. Undefined for any other node: a dataset naming one file
+ * shows that file's own line, which the shell reads.
+ */
+export function contentFilesOf(
+  node: LineageNode,
+  governance: Governance,
+  manifestFolder: string,
+  files: Iterable<string>,
+  inFolder: (folder: string) => readonly string[],
+): string[] | undefined {
+  if (node.kind === 'asset') {
+    const asset = governance.assets.find((a) => a.id === node.id);
+    return asset ? assetFiles(asset.locations, files, manifestFolder).slice(0, MAX_FOLDER_FILES) : [];
+  }
+  if (node.kind !== 'dataset' || node.id.startsWith('/')) return undefined;
+  const folder = nodeFolder(node);
+  return folder === undefined ? undefined : inFolder(folder).slice(0, MAX_FOLDER_FILES);
+}
+
+/**
+ * One content line for several files, each profiled by `contentOf` in turn (the shell reads):
+ * undefined when none of them shows anything.
+ */
+export async function contentLineFrom(
+  files: readonly string[],
+  contentOf: (file: string) => Promise<DataContent | undefined>,
+): Promise<string | undefined> {
+  const parts: DataContent[] = [];
+  for (const f of files) {
+    const c = await contentOf(f);
+    if (c) parts.push(c);
+  }
+  return parts.length > 0 ? contentLineOf(parts) : undefined;
 }
