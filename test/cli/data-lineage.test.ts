@@ -4,16 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TICKETS_GOVERNANCE } from '../support/data-files';
+import { DATA_LINEAGE_FAKES, DATA_LINEAGE_WORKSPACE } from '../support/data-files';
 import { CLI } from '../support/paths';
 
 function run(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
-/** Made-up values only: e-mail addresses at a made-up domain, numbers in the SSN shape. */
-const FAKE = ['ann.lee', 'raj.pal', 'lu.ng', 'fernmail', '512-44-1234', '513-44-2345'];
 
 describe('crownguard check and lineage: data files the lineage declares, folder outs, asset content', () => {
   let dir: string;
@@ -23,39 +20,7 @@ describe('crownguard check and lineage: data files the lineage declares, folder 
   };
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'crownguard-data-lineage-cli-'));
-    write('governance.yaml', TICKETS_GOVERNANCE);
-    write(
-      'pipelines/prep.yaml',
-      [
-        'apiVersion: crownguard/v1',
-        'kind: Pipeline',
-        'metadata:',
-        '  name: support-prep',
-        'stages:',
-        '  - id: prepare',
-        '    type: transform',
-        '    inputs: [support-tickets]',
-        '    outputs:',
-        '      - id: clean-tickets',
-        '        location: ../prepared/clean.jsonl',
-        '',
-      ].join('\n'),
-    );
-    write(
-      'dvc.yaml',
-      ['stages:', '  split:', '    cmd: python split.py', '    outs:', '      - data/splits', ''].join('\n'),
-    );
-    // DVC lists its outs in .gitignore: the folder's files are found through the lineage alone.
-    write('.gitignore', '/data/splits\n');
-    write('data/splits/train.tsv', 'id\tquestion\tssn\n1\thow to sort\t512-44-1234\n2\tregex\t513-44-2345\n');
-    write('data/splits/notes.txt', 'not data\n');
-    write('prepared/clean.jsonl', '{"ticket_body": "printer jams", "contact": "lu.ng@fernmail.org"}\n');
-    write('exports/dump.jsonl', '{"ticket_body": "refund", "contact": "raj.pal@fernmail.org"}\n');
-    write('data/tickets/march.jsonl', '{"ticket_body": "printer jams", "contact": "ann.lee@fernmail.org"}\n');
-    write(
-      'data/tickets/april.jsonl',
-      '{"ticket_body": "refund", "phone_note": "none", "contact": "raj.pal@fernmail.org"}\n',
-    );
+    for (const [rel, text] of Object.entries(DATA_LINEAGE_WORKSPACE)) write(rel, text);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -97,7 +62,7 @@ describe('crownguard check and lineage: data files the lineage declares, folder 
     const under = (id: string) => lines[lines.findIndex((l) => l.startsWith(`  ${id} `)) + 1]?.trim();
     assert.equal(under('support-tickets'), 'content: 3 sensitive fields in 2 files (all 2 records read)');
     assert.equal(under('data/splits'), 'content: 1 sensitive field (all 2 records read)');
-    for (const v of FAKE) assert.ok(!r.stdout.includes(v), `lineage output shows ${v}`);
+    for (const v of DATA_LINEAGE_FAKES) assert.ok(!r.stdout.includes(v), `lineage output shows ${v}`);
   });
 
   it('lineage --format json carries the content line on the asset node', () => {

@@ -13,7 +13,7 @@ import {
   type SourceFile,
 } from '../../server/src/core';
 import { folderLister } from '../../server/src/host/lineage-data';
-import { TICKETS_GOVERNANCE } from '../support/data-files';
+import { prepPipeline, TICKETS_GOVERNANCE } from '../support/data-files';
 import { engine } from '../support/engine';
 
 let e: Engine;
@@ -37,22 +37,7 @@ function sampleOf(text: string, format: 'jsonl' | 'csv' | 'tsv' = 'jsonl') {
 
 /** A pipeline whose stages write their outputs to the given locations (relative to `pipelines/`). */
 function pipeline(outputs: { id: string; location: string }[]): SourceFile {
-  return {
-    path: 'pipelines/prep.yaml',
-    text: [
-      'apiVersion: crownguard/v1',
-      'kind: Pipeline',
-      'metadata:',
-      '  name: support-prep',
-      'stages:',
-      '  - id: prepare',
-      '    type: transform',
-      '    inputs: [support-tickets]',
-      '    outputs:',
-      ...outputs.flatMap((o) => [`      - id: ${o.id}`, `        location: ${o.location}`]),
-      '',
-    ].join('\n'),
-  };
+  return { path: 'pipelines/prep.yaml', text: prepPipeline(outputs) };
 }
 
 const governanceFile: SourceFile = { path: 'governance.yaml', text: TICKETS_GOVERNANCE };

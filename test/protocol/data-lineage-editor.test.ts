@@ -5,11 +5,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
 import { LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
-import { TICKETS_GOVERNANCE } from '../support/data-files';
+import { DATA_LINEAGE_FAKES, DATA_LINEAGE_WORKSPACE } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
-
-/** Made-up values only: e-mail addresses at a made-up domain, numbers in the SSN shape. */
-const FAKE = ['ann.lee', 'raj.pal', 'lu.ng', 'fernmail', '512-44-1234', '513-44-2345'];
 
 // The workspace of test/cli/data-lineage.test.ts: the editor must agree with `crownguard check` and `lineage`.
 describe('the editor decides CG405 with the lineage and shows what asset nodes and folder outs hold', () => {
@@ -21,38 +18,7 @@ describe('the editor decides CG405 with the lineage and shows what asset nodes a
   };
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cg-data-lineage-editor-'));
-    write('governance.yaml', TICKETS_GOVERNANCE);
-    write(
-      'pipelines/prep.yaml',
-      [
-        'apiVersion: crownguard/v1',
-        'kind: Pipeline',
-        'metadata:',
-        '  name: support-prep',
-        'stages:',
-        '  - id: prepare',
-        '    type: transform',
-        '    inputs: [support-tickets]',
-        '    outputs:',
-        '      - id: clean-tickets',
-        '        location: ../prepared/clean.jsonl',
-        '',
-      ].join('\n'),
-    );
-    write(
-      'dvc.yaml',
-      ['stages:', '  split:', '    cmd: python split.py', '    outs:', '      - data/splits', ''].join('\n'),
-    );
-    // DVC lists its outs in .gitignore: the folder's files are found through the lineage alone.
-    write('.gitignore', '/data/splits\n');
-    write('data/splits/train.tsv', 'id\tquestion\tssn\n1\thow to sort\t512-44-1234\n2\tregex\t513-44-2345\n');
-    write('prepared/clean.jsonl', '{"ticket_body": "printer jams", "contact": "lu.ng@fernmail.org"}\n');
-    write('exports/dump.jsonl', '{"ticket_body": "refund", "contact": "raj.pal@fernmail.org"}\n');
-    write('data/tickets/march.jsonl', '{"ticket_body": "printer jams", "contact": "ann.lee@fernmail.org"}\n');
-    write(
-      'data/tickets/april.jsonl',
-      '{"ticket_body": "refund", "phone_note": "none", "contact": "raj.pal@fernmail.org"}\n',
-    );
+    for (const [rel, text] of Object.entries(DATA_LINEAGE_WORKSPACE)) write(rel, text);
     client = await TestClient.start({ folder: dir, pull: true });
   });
   after(async () => {
@@ -71,7 +37,8 @@ describe('the editor decides CG405 with the lineage and shows what asset nodes a
     assert.deepEqual(codes('exports/dump.jsonl'), ['CG203', 'CG405']);
     for (const r of scan.items)
       if (r.kind === 'full')
-        for (const d of r.items) for (const v of FAKE) assert.ok(!String(d.message).includes(v), String(d.message));
+        for (const d of r.items)
+          for (const v of DATA_LINEAGE_FAKES) assert.ok(!String(d.message).includes(v), String(d.message));
   });
 
   it('an asset matched by a location glob and a DVC folder out have content in lineage/graph', async () => {
@@ -79,6 +46,6 @@ describe('the editor decides CG405 with the lineage and shows what asset nodes a
     const content = (id: string) => graph.nodes.find((n) => n.id === id)?.content;
     assert.equal(content('support-tickets'), 'content: 3 sensitive fields in 2 files (all 2 records read)');
     assert.equal(content('data/splits'), 'content: 1 sensitive field (all 2 records read)');
-    for (const v of FAKE) assert.ok(!JSON.stringify(graph).includes(v), `the graph shows ${v}`);
+    for (const v of DATA_LINEAGE_FAKES) assert.ok(!JSON.stringify(graph).includes(v), `the graph shows ${v}`);
   });
 });
