@@ -2,7 +2,7 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { adapterFor, languageById as adapterForLanguage } from './languages/registry';
+import { adapterFor, languageById as adapterForLanguage, LANGUAGES } from './languages/registry';
 import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
@@ -180,6 +180,11 @@ export class Engine {
 
   static async create(loadWasm: WasmLoader, options: EngineOptions = {}): Promise<Engine> {
     return new Engine(await Parsers.create(loadWasm), options);
+  }
+
+  /** Compiles every language's grammars in the background (a server does this at start-up). */
+  prepareGrammars(): Promise<void> {
+    return this.parsers.prepare([...new Set(LANGUAGES.flatMap((a) => a.grammars))]);
   }
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
