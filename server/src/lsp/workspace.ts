@@ -477,7 +477,7 @@ export class Workspace {
     // Calls into the folder's other modules are followed, and what was read is remembered, so
     // that a change to one of them re-checks this file. A file outside the folders follows none.
     const reads = new Set<string>();
-    const modules = root && own ? { modules: this.modules.hostFor(root, reads), modulePath: relative } : {};
+    const modules = root && own ? { modules: this.modules.hostFor(root, reads, doc.uri), modulePath: relative } : {};
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     const result = this.engine.analyzeFile(file, governance.governance, settings, { retain: open, ...modules });
     if (root && own) this.modules.record(doc.uri, root, reads);
