@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileKindOf, isAnalysable, type SourceFile } from '../../server/src/core';
+import { DVC_SCHEMA_RULE } from '../../server/src/core/formats/dvc-file';
 import { loadConfig } from '../../server/src/core/formats/load';
+import { manifestSchema } from '../../server/src/core/rules/manifest-schema';
 import { configFormatOf } from '../../server/src/core/formats/recognise';
 import { folderLister } from '../../server/src/host/lineage-data';
 import { discover } from '../../server/src/host/discover';
@@ -226,6 +228,10 @@ describe('.dvc files are read as DVC 3 writes them', () => {
       findings.map((f) => f.ruleId),
       ['CG001'],
     );
+  });
+
+  it('a malformed .dvc file is reported under the manifest-schema rule', () => {
+    assert.equal(DVC_SCHEMA_RULE, manifestSchema.id);
   });
 
   it('the findings reach a check of the workspace', async () => {

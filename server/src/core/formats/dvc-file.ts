@@ -1,5 +1,4 @@
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
-import { manifestSchema } from '../rules/manifest-schema';
 import type { Finding } from '../types';
 import { keySpan, valueSpan, type YamlPath } from '../yaml/locate';
 import type { DvcTracked, DvcTrackedDep, DvcTrackedOut } from './model';
@@ -12,11 +11,17 @@ import type { DvcTracked, DvcTrackedDep, DvcTrackedOut } from './model';
  * whether it is a folder (`nfiles`, or an md5 ending in `.dir`), its hash kind, and each dep's
  * source (`repo: {url, rev, rev_lock}` for an import, a URL or path for import-url).
  */
+/**
+ * The manifest-schema rule's id (core/rules/manifest-schema.ts). Formats sit below the rules in
+ * the import graph, so the id is named here; the .dvc tests compare it with the rule's own.
+ */
+export const DVC_SCHEMA_RULE = 'CG002';
+
 export function readDvcFile(path: string, text: string, doc: Document): { tracked?: DvcTracked; findings: Finding[] } {
   const findings: Finding[] = [];
   const warn = (at: YamlPath, message: string, key = false) =>
     findings.push({
-      ruleId: manifestSchema.id,
+      ruleId: DVC_SCHEMA_RULE,
       severity: 'warning',
       message,
       path,
@@ -29,7 +34,7 @@ export function readDvcFile(path: string, text: string, doc: Document): { tracke
       // Its first line: a squiggle over the whole file would hide where it goes wrong.
       const end = text.indexOf('\n', start);
       findings.push({
-        ruleId: manifestSchema.id,
+        ruleId: DVC_SCHEMA_RULE,
         severity: 'warning',
         message: 'A `.dvc` file is a mapping (`outs:`, `deps:`, `md5:`); this one is not, and DVC does not read it',
         path,
