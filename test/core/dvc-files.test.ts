@@ -12,25 +12,13 @@ import { folderLister } from '../../server/src/host/lineage-data';
 import { discover } from '../../server/src/host/discover';
 import { DEFAULT_SETTINGS } from '../../server/src/core/types';
 import { assertExpectations } from '../support/expectations';
+import { DVC_WORKSPACE } from '../support/dvc-workspace';
 import { engine } from '../support/engine';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
 /** An import as `dvc import` writes it (example-get-started's data/data.xml.dvc has this shape). */
-const IMPORT = lines(
-  'md5: 4f1c0c6b3f3e2c1f9a1b8d7e6c5b4a39',
-  'frozen: true',
-  'deps:',
-  '- path: raw/customers.csv',
-  '  repo:',
-  '    url: https://github.com/acme/data-registry',
-  '    rev_lock: 0123456789abcdef0123456789abcdef01234567',
-  'outs:',
-  '- md5: 22a1a2931c8370d3aeedd7183606fd7f',
-  '  size: 120',
-  '  hash: md5',
-  '  path: customers.csv',
-);
+const IMPORT = DVC_WORKSPACE['data/customers.csv.dvc'];
 
 const tracked = (p: string, text: string) => {
   const c = loadConfig({ path: p, text }, 'dvc');
