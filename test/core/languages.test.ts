@@ -60,6 +60,18 @@ describe('language adapters are the one list of languages', () => {
       }
   });
 
+  // VS Code answers a `workspaceContains:` pattern with a search of the whole workspace, which
+  // runs while the window and the server start and slows both; a plain name is one file lookup.
+  it('activates at start-up by names at a folder root, never by a workspace search', () => {
+    const contains = manifest.activationEvents
+      .filter((e) => e.startsWith('workspaceContains:'))
+      .map((e) => e.slice('workspaceContains:'.length));
+    assert.deepEqual([...contains].sort(), ['governance.yaml', 'governance.yml']);
+    for (const name of contains) assert.doesNotMatch(name, /[*?{}[\]/\\]/, `workspaceContains:${name} needs a search`);
+    // The notebook cells the client selects activate it too.
+    assert.ok(manifest.activationEvents.includes('onNotebook:jupyter-notebook'));
+  });
+
   it('activates on, and selects, the same documents', () => {
     const activated = manifest.activationEvents.filter((e) => e.startsWith('onLanguage:')).map((e) => e.slice(11));
     assert.deepEqual([...activated].sort(), [...DOCUMENT_LANGUAGES].sort());
