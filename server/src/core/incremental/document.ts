@@ -610,6 +610,15 @@ export class IncrementalDocument {
     };
   }
 
+  /**
+   * The function or class definition (a statement that is re-parsed alone) that holds
+   * `offset` of the current text: what is known of its syntax is known of its text.
+   */
+  definitionAt(offset: number): { readonly start: number; readonly end: number } | undefined {
+    const k = this.stepAt(offset);
+    return k >= 0 && this.steps[k].alone ? this.steps[k] : undefined;
+  }
+
   /** The re-parsable definition that holds [start, oldEnd) strictly inside, or -1. */
   private stepAround(start: number, oldEnd: number): number {
     const k = this.lastStartingAt(start);
