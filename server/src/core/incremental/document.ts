@@ -542,13 +542,20 @@ export class IncrementalDocument {
       this.steps.slice(r.from, r.to).reduce((n, s) => n + s.functions.length, 0);
     this.scopes += scopeShift;
     const after = this.steps.slice(r.to);
+    // Statements that shared the walk's state still share it once moved: each state is moved
+    // once, not once per statement, and the next edit sees the state unchanged where it was.
+    const moved = new Map<ReadonlyMap<string, Taint>, ReadonlyMap<string, Taint>>();
     for (const s of after) {
       s.start += delta;
       s.end += delta;
       s.flows += flowShift;
       s.literals += literalShift;
       s.firstScope += scopeShift;
-      if (delta !== 0) s.env = movedTaints(s.env, start, delta);
+      if (delta !== 0) {
+        let env = moved.get(s.env);
+        if (!env) moved.set(s.env, (env = movedTaints(s.env, start, delta)));
+        s.env = env;
+      }
     }
     this.steps.splice(r.from, r.to - r.from, ...r.steps);
 

@@ -45,6 +45,8 @@ export class FinishMemo {
   private answers = new Map<string, boolean>();
   private previous: { readonly text: string; readonly answers: Map<string, boolean> } | undefined;
   private edit: TextEdit | undefined;
+  /** The entries of this text's definitions, by the definition as `definitionAt` returns it. */
+  private entries = new Map<Definition, Entry>();
 
   /**
    * Starts finishing `text`. `change` is the edit that made it from `before`, when the caller
@@ -56,15 +58,19 @@ export class FinishMemo {
     definitionAt: ((offset: number) => Definition | undefined) | undefined,
     change?: { readonly before: string; readonly edit: TextEdit },
   ): void {
-    if (this.text !== text) {
-      // An edit from another text than the one last finished says nothing about its answers.
-      const known = this.text !== undefined && change !== undefined && change.before === this.text;
+    // An edit from another text than the one last finished says nothing about its answers. The
+    // texts are not compared: two large texts of one length compare up to where they differ.
+    const known = this.text !== undefined && change !== undefined && change.before === this.text;
+    if (known && change.edit.start === change.edit.oldEnd && change.edit.start === change.edit.newEnd) {
+      // The same text again: its answers stand.
+    } else {
       this.previous = known ? { text: this.text!, answers: this.answers } : undefined;
       this.edit = known ? change.edit : undefined;
       this.answers = new Map();
-      this.text = text;
     }
+    this.text = text;
     this.definitionAt = definitionAt ?? (() => undefined);
+    this.entries = new Map();
   }
 
   /** Drops what the text just finished did not use, so that the memo holds one version's definitions. */
@@ -133,11 +139,15 @@ export class FinishMemo {
     finishMemoCounts.asked++;
     const d = this.definitionAt(from);
     if (!d || from < d.start || to > d.end) return undefined;
-    const key = this.text!.slice(d.start, d.end);
-    let entry = this.used.get(key);
+    let entry = this.entries.get(d);
     if (!entry) {
-      entry = this.kept.get(key) ?? { annotatable: new Map(), fingerprints: new Map() };
-      this.used.set(key, entry);
+      const key = this.text!.slice(d.start, d.end);
+      entry = this.used.get(key);
+      if (!entry) {
+        entry = this.kept.get(key) ?? { annotatable: new Map(), fingerprints: new Map() };
+        this.used.set(key, entry);
+      }
+      this.entries.set(d, entry);
     }
     return [entry, d.start];
   }
