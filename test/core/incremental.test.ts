@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { seededRandom as rng, type Engine, type Finding, type ModuleHost } from '../../server/src/core';
+import { Engine, seededRandom as rng, type Finding, type ModuleHost } from '../../server/src/core';
+import { loadWasm } from '../../server/src/host/wasm';
 import { incrementalCounts } from '../../server/src/core/incremental/document';
+import { finishMemoCounts } from '../../server/src/core/incremental/finish-memo';
 import { summaryCounts } from '../../server/src/core/languages/lazy';
 import { keptImportsCounts } from '../../server/src/core/languages/modules/kept-imports';
 import { LineIndex } from '../../server/src/core/text';
 import { engine } from '../support/engine';
 
 let e: Engine;
+/** A second engine, for fresh analyses under the same path (fingerprints read the path). */
+let other: Engine;
 before(async () => {
   e = await engine();
+  other = await Engine.create(loadWasm);
 });
 
 const show = (fs: Finding[]) =>
@@ -23,9 +28,12 @@ function checkSequence(path: string, steps: string[]): void {
   e.release(path);
   const governance = e.governance(undefined).governance;
   for (const [i, text] of steps.entries()) {
-    const incremental = e.analyzeFile({ path, text }, governance, undefined, { retain: true }).findings;
-    const fresh = e.analyzeFile({ path: `fresh-${i}-${path}`, text }, governance).findings.map((f) => ({ ...f, path }));
-    assert.deepEqual(show(incremental), show(fresh), `step ${i} of ${path}`);
+    const incremental = e.analyzeFile({ path, text }, governance, undefined, { retain: true });
+    // Everything a shell shows or applies: fixes (the waiver fix among them), fingerprints, waivers.
+    const fresh = other.analyzeFile({ path, text }, governance);
+    assert.deepEqual(show(incremental.findings), show(fresh.findings), `step ${i} of ${path}`);
+    assert.deepEqual(incremental.findings, fresh.findings, `step ${i} of ${path}: fixes, fingerprints, waivers`);
+    assert.deepEqual(incremental.waivers, fresh.waivers, `step ${i} of ${path}: waivers`);
   }
   e.release(path);
 }
@@ -766,4 +774,92 @@ it('reused imported summaries are read again when a module changes under them', 
       expected: 0,
     },
   ]);
+});
+
+/**
+ * A sequence of edits each made inside one definition (so that the fast path takes it), each
+ * result compared whole with a fresh analysis; returns how many the fast path took.
+ */
+function fastSequence(path: string, steps: string[]): number {
+  const before = incrementalCounts.patched;
+  checkSequence(path, steps);
+  return incrementalCounts.patched - before;
+}
+
+/** A TypeScript file of `n` functions, each logging a sensitive value, one finding each. */
+function loggingFunctions(n: number, sink = 'logger.info'): string {
+  let text = 'const logger = pino();\n';
+  for (let i = 0; i < n; i++) text += `function f${i}() {\n  const x = ${i};\n  ${sink}(account.ssn);\n}\n`;
+  return text;
+}
+
+it('an annotation typed far from any finding is read, though the text had none before', () => {
+  const base = loggingFunctions(30);
+  const edited = base.replace('x = 7', 'x = 70');
+  const annotation = '  // crownguard: waive CG101 reason="checked" expires=2027-01-31\n';
+  const far = edited.replace('  const x = 2;', `${annotation}  const x = 2;`);
+  const near = far.replace('  const x = 25;\n', `  const x = 25;\n${annotation}`);
+  const before = { ...finishMemoCounts };
+  const steps = [base, edited, far, near, far, edited];
+  assert.equal(fastSequence('annotations.ts', steps), steps.length - 1);
+  // The memo answered: the findings of the unchanged definitions were not worked out again.
+  assert.ok(finishMemoCounts.kept - before.kept > 100, `kept ${finishMemoCounts.kept - before.kept}`);
+});
+
+it('an edit that makes a file run in a web page changes its log findings, and one that undoes it too', () => {
+  // Only the console reads otherwise in a web page.
+  const base = loggingFunctions(20, 'console.log').replace('  const x = 3;', '  const x = require\n  ;');
+  const edited = base.replace('x = 7', 'x = 70');
+  const page = edited.replace('  const x = 15;', '  const x = document.title;');
+  const paged = page.replace('x = 9', 'x = 90');
+  const required = paged.replace('require\n  ;', 'require\n  ("fs");');
+  const steps = [base, edited, page, paged, required, paged, page, edited];
+  assert.equal(fastSequence('browser.ts', steps), steps.length - 1);
+  const governance = e.governance(undefined).governance;
+  const inPage = (text: string) =>
+    other
+      .analyzeFile({ path: 'browser.ts', text }, governance)
+      .findings.filter((f) => f.message.includes('runs in a web page')).length;
+  // The sequence means something only if the answer changed along it.
+  assert.deepEqual([inPage(base), inPage(page), inPage(required)], [0, 20, 0]);
+});
+
+it('what is kept of a definition follows its text, not its place', () => {
+  // Two versions of f3 of the same length: in the first, the logging line starts inside a template literal.
+  const plain = loggingFunctions(10);
+  const template = plain.replace(
+    '  const x = 3;\n  logger.info(account.ssn);\n',
+    '  const s = `${\n  logger.info(account.ssn)}`;\n',
+  );
+  assert.equal(template.length, plain.length + 3);
+  const padded = plain.replace('  const x = 3;', '  const x = 3000;');
+  const steps = [
+    template,
+    padded,
+    template,
+    // The same line with a comment at its end: its fingerprint reads the whole line.
+    padded.replace(
+      '  logger.info(account.ssn);\n}\nfunction f4',
+      '  logger.info(account.ssn); // note\n}\nfunction f4',
+    ),
+    padded,
+  ];
+  assert.equal(fastSequence('kept.ts', steps), steps.length - 1);
+  const governance = e.governance(undefined).governance;
+  const waiverFixes = (text: string) =>
+    other
+      .analyzeFile({ path: 'kept.ts', text }, governance)
+      .findings.filter((f) => f.fixes.some((x) => x.title.startsWith('Waive'))).length;
+  assert.deepEqual([waiverFixes(template), waiverFixes(padded)], [9, 10]);
+});
+
+it('a line break made CRLF inside a definition makes every waiver fix write CRLF', () => {
+  const base = loggingFunctions(10);
+  const crlf = base.replace('  const x = 4;\n', '  const x = 4;\r\n');
+  assert.equal(fastSequence('eol.ts', [base, crlf, base]), 2);
+  const governance = e.governance(undefined).governance;
+  const fix = other
+    .analyzeFile({ path: 'eol.ts', text: crlf }, governance)
+    .findings[0].fixes.find((x) => x.title.startsWith('Waive'));
+  assert.ok(fix?.edits[0].newText.endsWith('\r\n'));
 });

@@ -11,6 +11,7 @@ import { keptImports, type Imports, type ImportsBasis } from './languages/module
 import { isWarm } from './languages/modules/warm';
 import type { FunctionSummary } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
+import { FinishMemo, stillWithout } from './incremental/finish-memo';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
 import type { Declaration } from './manifests/load';
@@ -38,7 +39,7 @@ import {
   type SourceFile,
   type Waiver,
 } from './types';
-import { applyWaivers, waiverFix } from './waivers';
+import { applyWaivers, waiverFixer } from './waivers';
 import { withFingerprints } from './fingerprint';
 import { masked, maskedNote } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
@@ -94,6 +95,8 @@ interface Retained {
    * edit is analysed incrementally only while the imports of its new text read the same.
    */
   readonly imported?: Imports;
+  /** What finishing its findings worked out, for the next version of its text. */
+  readonly finished: FinishMemo;
 }
 
 export interface EngineOptions {
@@ -481,6 +484,8 @@ export class Engine {
     const grammar = adapter.grammarFor(file.path);
     const previous = retain ? this.retained.get(file.path) : undefined;
     const reusable = previous?.grammar === grammar ? previous : undefined;
+    // Kept by the text of each definition, which reads the same under the same grammar.
+    const finished = reusable?.finished ?? new FinishMemo();
     const parseBudget = Math.min(PARSE_BUDGET_MS, budget.remaining());
     const tree = this.parsers.parse(grammar, file.text, parseBudget, reusable);
     // The previous tree was edited in place for the re-parse: it is of no further use.
@@ -532,11 +537,24 @@ export class Engine {
           definitions,
           incremental,
           imported: imports,
+          finished,
         });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
+        finished.begin(file.text, incremental && ((offset) => incremental.definitionAt(offset)));
       }
-      return this.codeResult(file, adapter, governance, settings, tree, walker, secrets, piiCandidates, budget);
+      return this.codeResult(
+        file,
+        adapter,
+        governance,
+        settings,
+        tree,
+        walker,
+        secrets,
+        piiCandidates,
+        budget,
+        keep ? finished : undefined,
+      );
     } catch (err) {
       // A bug in a rule, or nesting deeper than a library can follow, costs the file's flow
       // findings, never its literal secrets and never the run.
@@ -686,7 +704,10 @@ export class Engine {
     // Most recently used last, as the eviction of the oldest expects.
     this.retained.delete(file.path);
     this.retained.set(file.path, { ...kept, text: file.text, imported });
-    const tree = kept.incremental.view;
+    const incremental = kept.incremental;
+    const tree = incremental.view;
+    const edit = incremental.lastEdit;
+    kept.finished.begin(file.text, (offset) => incremental.definitionAt(offset), edit && { before: kept.text, edit });
     try {
       return this.codeResult(
         file,
@@ -698,6 +719,7 @@ export class Engine {
         walked.secrets,
         walked.piiCandidates,
         budget,
+        kept.finished,
       );
     } catch (err) {
       return this.shortOf(file, walked.secrets, shortfallOf(err), governance, settings, { open: adapter.lineComment });
@@ -715,11 +737,15 @@ export class Engine {
     secrets: Finding[],
     piiCandidates: Finding[],
     budget: Budget,
+    /** What finishing the last version of an open document worked out, begun for this text. */
+    memo?: FinishMemo,
   ): FileResult {
     const catalog = this.catalog(governance);
     const tuning = literalTuning(governance);
     const comment = { open: adapter.lineComment };
     {
+      const inBrowser = adapter.runsInBrowser;
+      const unchanged = adapter.runsInBrowserUnchanged;
       const ctx: FileContext = {
         path: file.path,
         text: file.text,
@@ -727,6 +753,7 @@ export class Engine {
         lines: LineIndex.of(file.text),
         adapter,
         governance,
+        ...(memo && inBrowser && unchanged && { runsInBrowser: () => memo.wholeText('browser', inBrowser, unchanged) }),
       };
       const isCredential = (name: string) => catalog.classify(name)?.category === 'credential';
       const findings = [
@@ -745,7 +772,7 @@ export class Engine {
           ? [notFullyAnalysedFinding(file.path, { cause: 'findings', limit: MAX_FLOWS }, true)]
           : []),
       ];
-      return this.finish(file, tree, findings, governance, settings, comment, adapter);
+      return this.finish(file, tree, findings, governance, settings, comment, adapter, memo);
     }
   }
 
@@ -758,27 +785,48 @@ export class Engine {
     settings: Settings,
     comment: { open: string; close?: string } | undefined,
     adapter?: LanguageAdapter,
+    /** An open document's memo, begun for this text: what its unchanged definitions gave before. */
+    memo?: FinishMemo,
   ): FileResult {
     const day = today(settings);
     // Bounded first, so that a data dump's thousands of values cost nothing further.
     findings = boundLiteralFindings(findings, governance.literals?.maxPerFile);
     const lines = findings.length > 0 && comment ? LineIndex.of(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
-    const canAnnotate = (f: Finding) =>
-      !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
+    const annotatable = (start: number) => !adapter!.isInLiteral(tree!, start);
+    const canAnnotate = (f: Finding) => {
+      if (!tree || !adapter) return true;
+      const start = lines!.lineStart(lines!.position(f.span.offset).line);
+      return memo ? memo.annotatable(start, () => annotatable(start)) : annotatable(start);
+    };
+    const crlf = memo?.wholeText('crlf', (t) => t.includes('\r\n'), stillWithout('\r\n'));
+    const fixer =
+      lines && comment
+        ? waiverFixer(file.text, lines, comment, governance, day, crlf === undefined ? undefined : crlf ? '\r\n' : '\n')
+        : undefined;
     const withWaiver = (f: Finding): Finding => {
-      const fix = canAnnotate(f) ? waiverFix(file.text, lines!, f, comment!, governance, day) : undefined;
+      const fix = canAnnotate(f) ? fixer!(f) : undefined;
       return fix ? { ...f, fixes: [...f.fixes, fix] } : f;
     };
-    const withWaiverFix = lines && comment ? findings.map(withWaiver) : findings;
-    const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, {
-      today: day,
-      inline: settings.inlineWaivers !== false,
-    });
+    const withWaiverFix = fixer ? findings.map(withWaiver) : findings;
+    // A text with no annotation has no waivers to read: the memo knows without reading the text again.
+    const waived =
+      memo?.wholeText('annotations', (t) => t.includes('crownguard:'), stillWithout('crownguard:')) === false
+        ? { findings: withWaiverFix, waivers: [] }
+        : applyWaivers(file.path, file.text, tree, withWaiverFix, governance, {
+            today: day,
+            inline: settings.inlineWaivers !== false,
+          });
     const allowed = withoutAllowed(
-      withFingerprints(file.path, file.text, waived.findings),
+      withFingerprints(
+        file.path,
+        file.text,
+        waived.findings,
+        memo && ((f, line, compute) => memo.fingerprint(f.ruleId, f.span, line, compute)),
+      ),
       literalTuning(governance).allowFingerprints,
     );
+    memo?.end();
     return { findings: masked(allowed), notes: [], waivers: waived.waivers };
   }
 

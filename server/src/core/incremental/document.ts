@@ -542,13 +542,20 @@ export class IncrementalDocument {
       this.steps.slice(r.from, r.to).reduce((n, s) => n + s.functions.length, 0);
     this.scopes += scopeShift;
     const after = this.steps.slice(r.to);
+    // Statements that shared the walk's state still share it once moved: each state is moved
+    // once, not once per statement, and the next edit sees the state unchanged where it was.
+    const moved = new Map<ReadonlyMap<string, Taint>, ReadonlyMap<string, Taint>>();
     for (const s of after) {
       s.start += delta;
       s.end += delta;
       s.flows += flowShift;
       s.literals += literalShift;
       s.firstScope += scopeShift;
-      if (delta !== 0) s.env = movedTaints(s.env, start, delta);
+      if (delta !== 0) {
+        let env = moved.get(s.env);
+        if (!env) moved.set(s.env, (env = movedTaints(s.env, start, delta)));
+        s.env = env;
+      }
     }
     this.steps.splice(r.from, r.to - r.from, ...r.steps);
 
@@ -608,6 +615,15 @@ export class IncrementalDocument {
       secrets: this.secrets,
       piiCandidates: this.piiCandidates,
     };
+  }
+
+  /**
+   * The function or class definition (a statement that is re-parsed alone) that holds
+   * `offset` of the current text: what is known of its syntax is known of its text.
+   */
+  definitionAt(offset: number): { readonly start: number; readonly end: number } | undefined {
+    const k = this.stepAt(offset);
+    return k >= 0 && this.steps[k].alone ? this.steps[k] : undefined;
   }
 
   /** The re-parsable definition that holds [start, oldEnd) strictly inside, or -1. */
