@@ -10,6 +10,9 @@ export const WATCHED_FILES =
 /** Text data files the client hands to the server by name, so that hover works on their fields. */
 export const DATA_FILE_EXTENSIONS: readonly string[] = ['jsonl', 'ndjson', 'csv', 'tsv'];
 
+/** DVC's `.dvc` files (YAML), which the client hands to the server by name whatever their language. */
+export const DVC_FILE_PATTERN = '**/*.dvc';
+
 /**
  * The editor language ids whose documents the client hands to the server: each language
  * adapter's ids (tested against the adapters), the manifests' YAML and JSON, and prompt templates.

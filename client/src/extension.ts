@@ -33,17 +33,19 @@ import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { answerWhileStarting } from './starting';
 import { Status, STATUS_COMMAND } from './status';
 import { SETTING_KEYS } from '../../shared/settings';
-import { DATA_FILE_EXTENSIONS, DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
+import { DATA_FILE_EXTENSIONS, DOCUMENT_LANGUAGES, DVC_FILE_PATTERN, WATCHED_FILES } from '../../shared/watched-files';
 
 /**
  * The documents CrownGuard analyses: code, manifests, configs and prompt templates, the Python
  * and markdown cells of Jupyter notebooks (the server syncs those as notebooks), and text data
- * files by name (no language is sure to be installed for them). VS Code does not hand a file
+ * files and DVC's `.dvc` files by name (no language is sure to be installed for them; the manifest
+ * makes `.dvc` files YAML, but another extension may claim them). VS Code does not hand a file
  * over 50 MB to extensions at all: the server reads such a file from disk in the workspace scan.
  */
 const DOCUMENT_SELECTOR = [
   ...DOCUMENT_LANGUAGES.map((language) => ({ scheme: 'file', language })),
   { scheme: 'file', pattern: `**/*.{${DATA_FILE_EXTENSIONS.join(',')}}` },
+  { scheme: 'file', pattern: DVC_FILE_PATTERN },
   ...['python', 'markdown'].map((language) => ({ notebook: 'jupyter-notebook', language })),
 ];
 

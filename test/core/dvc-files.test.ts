@@ -291,6 +291,27 @@ describe('.dvc files in the lineage', () => {
     assert.ok(graph.outOf('data/customers.csv').some((x) => x.to === 'dvc:prepare' && x.relation === 'input'));
   });
 
+  // DVC 3 lets an out carry annotations (`desc`, `type`, `labels`, `meta`); `type: model` is how a
+  // `dvc add`ed model folder says it is one (a folder named `models` says nothing by itself).
+  it('dvc add with `type: model`: the out is a model node the .dvc entry produces', async () => {
+    const e = await engine();
+    const model: SourceFile = {
+      path: 'models.dvc',
+      text: lines(
+        'outs:',
+        '- md5: 2934bbf386b47a5cfc12064dd46a465f.dir',
+        '  nfiles: 4',
+        '  path: models',
+        '  type: model',
+      ),
+    };
+    const graph = e.lineage([...files, model], e.governance(governance));
+    assert.equal(graph.node('models')?.kind, 'model');
+    assert.equal(graph.node('models')?.path, 'models.dvc');
+    assert.ok(graph.outOf('dvc:models.dvc').some((x) => x.to === 'models' && x.relation === 'output'));
+    assert.equal(graph.node('data/corpus')?.kind, 'dataset');
+  });
+
   it('dvc add: an out an asset\u2019s locations match is the asset, and its tier flows on', async () => {
     const e = await engine();
     const graph = e.lineage(files, e.governance(governance));

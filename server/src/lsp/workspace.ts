@@ -540,7 +540,7 @@ export class Workspace {
     if (!own || !settings.enable) return [];
     const findings: Finding[] = [];
     const declared = await this.declaredLineage(uri);
-    for (const [abs, format] of this.data.dataFiles(this.files.files(root, settings))) {
+    for (const [abs, format] of await this.folderData(folder, root, settings)) {
       // A data file governed by a nearer manifest is that manifest's business.
       if ((await this.governanceFor(pathToFileURL(abs).href)).governance.path !== own) continue;
       const outcome = await cancellable(this.dataSample(abs, format, token));
@@ -734,11 +734,40 @@ export class Workspace {
     return changed;
   }
 
-  /** The analysable files of a workspace folder (from the folder's listing, kept until files are created or deleted). */
+  /**
+   * The analysable files of a workspace folder (from the folder's listing, kept until files are
+   * created or deleted), and the data files its lineage names that the listing leaves out.
+   */
   async folderFiles(folder: string): Promise<string[]> {
     const root = fsPath(folder);
     if (!root) return [];
-    return this.files.files(root, await this.settings(folder));
+    const settings = await this.settings(folder);
+    const listed = this.files.files(root, settings);
+    const data = await this.folderData(folder, root, settings);
+    const known = new Set(listed);
+    return [...listed, ...[...data.keys()].filter((abs) => !known.has(abs))];
+  }
+
+  /**
+   * The data files of a folder by absolute path: those of its listing, and those its lineage names
+   * (a DVC out, a stage output's location) inside the folder, which version control often ignores
+   * (DVC lists its outs in .gitignore), as `crownguard check` reads them.
+   */
+  private async folderData(
+    folder: string,
+    root: string,
+    settings: Settings,
+  ): Promise<ReadonlyMap<string, RecordFormat>> {
+    const listed = this.data.dataFiles(this.files.files(root, settings));
+    const named = settings.enable ? await this.lineageViews.declared(folder).catch(() => undefined) : undefined;
+    if (!named?.files.length) return listed;
+    const all = new Map(listed);
+    for (const rel of named.files) {
+      const abs = path.resolve(root, rel);
+      const format = all.has(abs) ? undefined : streamedFormatOf(abs);
+      if (format && confinedFile(abs, root)) all.set(abs, format);
+    }
+    return all;
   }
 
   /**
@@ -755,7 +784,7 @@ export class Workspace {
     // The governance manifest's findings name what its data files hold: a changed data file changes them.
     const root = fsPath(folder);
     if (root)
-      for (const abs of this.data.dataFiles(this.files.files(root, settings)).keys())
+      for (const abs of (await this.folderData(folder, root, settings)).keys())
         hash
           .update(abs)
           .update('\0')
@@ -777,7 +806,7 @@ export class Workspace {
     token?: CancellationToken,
   ): Promise<SavedResult | undefined> {
     const abs = fsPath(uri);
-    const data = abs ? this.savedDataFormat(uri, abs, folder.settings) : undefined;
+    const data = abs ? await this.savedDataFormat(uri, abs, folder.settings) : undefined;
     if (abs && data) return this.diagnoseSavedData(uri, abs, data, folder, token);
     const text = abs ? this.files.text(abs) : undefined;
     if (!abs || text === undefined) return undefined;
@@ -804,10 +833,10 @@ export class Workspace {
   }
 
   /** The record format of a saved file of a workspace folder that is read as data. */
-  private savedDataFormat(uri: string, abs: string, settings: Settings): RecordFormat | undefined {
+  private async savedDataFormat(uri: string, abs: string, settings: Settings): Promise<RecordFormat | undefined> {
     const folder = this.folderOf(uri);
     const root = folder ? fsPath(folder) : undefined;
-    return root ? this.data.dataFiles(this.files.files(root, settings)).get(abs) : undefined;
+    return folder && root ? (await this.folderData(folder, root, settings)).get(abs) : undefined;
   }
 
   /**

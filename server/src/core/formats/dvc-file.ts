@@ -90,6 +90,7 @@ export function readDvcFile(path: string, text: string, doc: Document): { tracke
     const md5 = item.get('md5');
     const nfiles = item.get('nfiles');
     const hash = item.get('hash');
+    const type = item.get('type');
     outs.push({
       value: p,
       span: valueSpan(doc, [...at, 'path']),
@@ -113,6 +114,7 @@ export function readDvcFile(path: string, text: string, doc: Document): { tracke
       push: item.get('push') !== false,
       persist: item.get('persist') === true,
       remote: typeof item.get('remote') === 'string' ? (item.get('remote') as string) : undefined,
+      type: type === 'model' || type === 'dataset' ? type : undefined,
     });
   }
 

@@ -112,6 +112,8 @@ export interface DvcTrackedOut extends Located {
   readonly persist: boolean;
   /** The DVC remote the out is pushed to, when not the default one. */
   readonly remote?: string;
+  /** The out's `type` annotation (`dvc/annotations.py`): `model` or `dataset` say what its path holds. */
+  readonly type?: 'model' | 'dataset';
 }
 
 /** A dep of a `.dvc` file: where imported data comes from. */

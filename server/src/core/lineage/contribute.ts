@@ -339,8 +339,12 @@ function dvcFileContribution(path: string, t: DvcTracked, nodes: LineageNode[], 
     else if (!CODE_DEPENDENCY.test(d.value))
       edges.push({ from: { ref: d.value, base: t.wdir }, to: id, relation: 'input', path, span: d.span });
   }
-  for (const o of t.outs)
+  for (const o of t.outs) {
+    // An out annotated `type: model` (or `dataset`) says what it holds, as a dvc.yaml artifact does;
+    // without one the path's node is a dataset, or a model for a weights file.
+    if (o.type) nodes.push({ id: o.path, kind: o.type, detail: `dvc out (type: ${o.type})`, path, span: o.span });
     edges.push({ from: id, to: { ref: o.value, base: t.wdir }, relation: 'output', path, span: o.span });
+  }
 }
 
 /** Quoted strings that look like a storage path or URI. */
