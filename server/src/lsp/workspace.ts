@@ -503,7 +503,7 @@ export class Workspace {
     // Calls into the folder's other modules are followed, and what was read is remembered, so
     // that a change to one of them re-checks this file. A file outside the folders follows none.
     const reads = new Set<string>();
-    const modules = root && own ? { modules: this.modules.hostFor(root, reads), modulePath: relative } : {};
+    const modules = root && own ? { modules: this.modules.hostFor(root, reads, doc.uri), modulePath: relative } : {};
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     const result = this.engine.analyzeFile(file, governance.governance, settings, { retain: open, ...modules });
     if (root && own) this.modules.record(doc.uri, root, reads);
@@ -654,7 +654,9 @@ export class Workspace {
     const relative = node.id;
     if (path.isAbsolute(relative) || relative.includes('://') || relative.includes('..')) return undefined;
     const abs = path.join(root, relative);
-    const format = listed.get(abs);
+    // A file the lineage names (a `.dvc` out) is read even when version control ignores it.
+    const named = view.dataLineage.files.includes(relative) && confinedFile(abs, root);
+    const format = listed.get(abs) ?? (named ? streamedFormatOf(abs) : undefined);
     if (!format) return undefined;
     const outcome = this.dataSampleNow(abs, format);
     if (!outcome) return CONTENT_PENDING;
