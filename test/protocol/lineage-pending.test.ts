@@ -4,19 +4,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LineageNotifications, LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
+import { CONTENT_PENDING, LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
 import { DATA_LINEAGE_FAKES, DATA_LINEAGE_WORKSPACE } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
 import { CLI } from '../support/paths';
-
-const PENDING = 'content: reading…';
 
 // The lineage view's first answer never waits for the data files its nodes name; it is then
 // completed, and what it shows is what `crownguard lineage` shows.
 describe('the editor answers the lineage before the data files are read, then shows what they hold', () => {
   let dir: string;
   let client: TestClient;
-  let changes = 0;
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cg-lineage-pending-'));
     for (const [rel, text] of Object.entries(DATA_LINEAGE_WORKSPACE)) {
@@ -24,7 +21,6 @@ describe('the editor answers the lineage before the data files are read, then sh
       writeFileSync(path.join(dir, rel), text);
     }
     client = await TestClient.start({ folder: dir, pull: true });
-    client.onNotification(LineageNotifications.didChange, () => changes++);
   });
   after(async () => {
     await client.stop();
@@ -42,14 +38,14 @@ describe('the editor answers the lineage before the data files are read, then sh
 
   it('shows content lines as pending first, then as `crownguard lineage --format json` does, after a change notification', async () => {
     const first = await graph();
-    const pending = first.nodes.filter((n) => n.content === PENDING).map((n) => n.id);
+    const pending = first.nodes.filter((n) => n.content === CONTENT_PENDING).map((n) => n.id);
     assert.ok(pending.includes('support-tickets'), JSON.stringify(contents(first)));
     assert.ok(pending.includes('data/splits'), JSON.stringify(contents(first)));
 
     let last = first;
-    while (last.nodes.some((n) => n.content === PENDING)) {
-      const seen = changes;
-      await client.waitFor('the lineage changed notification', () => changes > seen || undefined);
+    while (last.nodes.some((n) => n.content === CONTENT_PENDING)) {
+      const seen = client.lineageChanges;
+      await client.waitFor('the lineage changed notification', () => client.lineageChanges > seen || undefined);
       last = await graph();
     }
     const cli = spawnSync(process.execPath, [CLI, 'lineage', '--root', dir, '--format', 'json'], { encoding: 'utf8' });
@@ -61,11 +57,11 @@ describe('the editor answers the lineage before the data files are read, then sh
   });
 
   it('answers a second request from what was read: nothing is pending, no file is read again', async () => {
-    const seen = changes;
+    const seen = client.lineageChanges;
     const again = await graph();
-    assert.ok(!again.nodes.some((n) => n.content === PENDING), JSON.stringify(contents(again)));
+    assert.ok(!again.nodes.some((n) => n.content === CONTENT_PENDING), JSON.stringify(contents(again)));
     // No reading was started, so no change is announced.
     await new Promise((resolve) => setTimeout(resolve, 600));
-    assert.equal(changes, seen);
+    assert.equal(client.lineageChanges, seen);
   });
 });

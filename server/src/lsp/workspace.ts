@@ -51,7 +51,7 @@ import {
   type LineageDataFiles,
 } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
-import { LineageNotifications } from '../../../shared/lineage-protocol';
+import { CONTENT_PENDING, LineageNotifications } from '../../../shared/lineage-protocol';
 import { artifactLookup } from '../host/digest';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { contentLine, streamedFormatOf } from '../host/datasets';
@@ -71,8 +71,6 @@ import { Timers } from './state/timers';
 
 export type { LineageView } from './state/lineage';
 
-/** A lineage node's content line while its data files are read. */
-export const CONTENT_PENDING = 'content: reading…';
 export type { SavedResult } from './state/results';
 
 /** What the diagnostics of a folder's saved files depend on besides each file's own text. */
