@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DocumentDiagnosticRequest, WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
-import { LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
 import { DVC_FAKES, DVC_WORKSPACE } from '../support/dvc-workspace';
 import { TestClient } from '../support/lsp-client';
 
@@ -29,7 +28,7 @@ describe('the editor reads .dvc files: lineage, content, and a malformed file\u2
   });
 
   it('lineage/graph: import source -> .dvc entry -> out -> dvc.yaml stage, with the tracked files\u2019 content', async () => {
-    const graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
+    const graph = await client.settledLineage();
     const has = (from: string, to: string, relation: string) =>
       graph.edges.some((e) => e.from === from && e.to === to && e.relation === relation);
     assert.ok(has(SOURCE, 'dvc:data/customers.csv.dvc', 'input'), JSON.stringify(graph.edges));

@@ -51,6 +51,7 @@ import {
   type LineageDataFiles,
 } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
+import { CONTENT_PENDING, LineageNotifications } from '../../../shared/lineage-protocol';
 import { artifactLookup } from '../host/digest';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { contentLine, streamedFormatOf } from '../host/datasets';
@@ -69,6 +70,7 @@ import { SettingsState } from './state/settings';
 import { Timers } from './state/timers';
 
 export type { LineageView } from './state/lineage';
+
 export type { SavedResult } from './state/results';
 
 /** What the diagnostics of a folder's saved files depend on besides each file's own text. */
@@ -126,7 +128,7 @@ export class Workspace {
   private readonly modules: ServerModules;
 
   constructor(
-    connection: Connection,
+    private readonly connection: Connection,
     private readonly engine: Engine,
     readonly documents: TextDocuments<TextDocument> = new TextDocuments(TextDocument),
   ) {
@@ -157,8 +159,10 @@ export class Workspace {
           const outcome = format ? await this.dataSample(abs, format) : undefined;
           return outcome?.ok ? outcome.sample : undefined;
         },
+        dataFiles: (list) => this.data.dataFiles(list),
       },
       () => this.profilesChanged?.(),
+      () => this.contentRead(),
     );
   }
 
@@ -215,11 +219,14 @@ export class Workspace {
    * edge written there points at (an input, a dataset path in a config); with the span.
    */
   async lineageAt(uri: string, offset: number): Promise<{ view: LineageView; id: string; span: Span } | undefined> {
-    const view = await this.lineage(uri);
-    const file = view?.relative(uri);
-    if (!view || !file) return undefined;
-    const at = view.graph.nameAt(file, offset);
-    return at ? { view, ...at } : undefined;
+    // Where nothing is named, the answer does not wait for the data files; where a node is, its
+    // tier may rest on them.
+    const early = await this.lineageNow(uri);
+    const file = early?.relative(uri);
+    if (!early || !file || !early.graph.nameAt(file, offset)) return undefined;
+    const view = early.complete ? early : await this.lineage(uri);
+    const at = view?.graph.nameAt(file, offset);
+    return view && at ? { view, ...at } : undefined;
   }
 
   /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
@@ -241,6 +248,23 @@ export class Workspace {
   lineage(uri: string | undefined): Promise<LineageView | undefined> {
     const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
     return folder ? this.lineageViews.of(folder) : Promise.resolve(undefined);
+  }
+
+  /**
+   * The same graph without waiting for the data files it names: what the lineage views show
+   * first. Until they are read, its tiers rest on the manifests alone and content lines are
+   * pending (see `nodeContent`); the client is told when to ask again.
+   */
+  lineageNow(uri: string | undefined): Promise<LineageView | undefined> {
+    const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
+    return folder ? this.lineageViews.now(folder) : Promise.resolve(undefined);
+  }
+
+  /** Data files shown pending were read: the lineage views ask again (once, after a pause). */
+  private contentRead(): void {
+    this.timers.schedule('lineage', 300, () => {
+      void this.connection.sendNotification(LineageNotifications.didChange);
+    });
   }
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
@@ -559,55 +583,48 @@ export class Workspace {
   }
 
   /**
-   * What the data file a dataset node names (`relative` to the folder of `scope`) holds, as the
-   * node's content line; undefined when the node is no data file of the folder.
+   * A data file's outcome without waiting: an open document's or a saved file's sample already
+   * read, else undefined, and the reading starts (a lineage view is told to ask again once it ends).
    */
-  async dataContent(
-    scope: string | undefined,
-    relative: string,
-    /** The lineage names the file (a `.dvc` out): read it even when version control ignores it. */
-    named = false,
-  ): Promise<string | undefined> {
-    const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
-    const root = folder ? fsPath(folder) : undefined;
-    if (!folder || !root || relative.includes('..')) return undefined;
-    const settings = await this.settings(folder);
-    const abs = path.join(root, relative);
-    const format =
-      this.data.dataFiles(this.files.files(root, settings)).get(abs) ??
-      (named && confinedFile(abs, root) ? streamedFormatOf(abs) : undefined);
-    if (!format || !settings.enable) return undefined;
-    const outcome = await this.dataSample(abs, format);
-    if (!outcome.ok) return undefined;
-    const governance = await this.governanceFor(pathToFileURL(abs).href);
-    return contentLine(
-      this.engine.analyzeDataset(relative, outcome.sample, governance.governance, settings).findings,
-      outcome.sample,
+  private dataSampleNow(abs: string, format: RecordFormat): DataOutcome | undefined {
+    const uri = pathToFileURL(abs).href;
+    const open = this.documents.get(uri);
+    if (!(open && textDataFormat(uri, open.getText()))) {
+      const settled = this.data.settledFromDisk(abs);
+      if (settled) return settled;
+    }
+    void this.dataSample(abs, format).then(
+      () => this.contentRead(),
+      () => undefined,
     );
+    return undefined;
   }
 
   /**
-   * The content line of a lineage node, as `crownguard lineage` shows it: a dataset naming a data
-   * file (its own line), a dataset naming a folder (its data files inside, bounded), an asset whose
-   * locations match data files of the folder. Only files inside the folder are read.
+   * The content line of a lineage node of `view`, as `crownguard lineage` shows it: a dataset
+   * naming a data file (its own line), a dataset naming a folder (its data files inside,
+   * bounded), an asset whose locations match data files of the folder. Only files inside the
+   * folder are read. Never waits for a reading: a file not read yet makes the line
+   * `CONTENT_PENDING`, and the reading starts.
    */
-  async nodeContent(scope: string | undefined, node: Classified): Promise<string | undefined> {
+  async nodeContent(scope: string | undefined, node: Classified, view: LineageView): Promise<string | undefined> {
     if (node.kind !== 'asset' && node.kind !== 'dataset') return undefined;
     const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
     const root = folder ? fsPath(folder) : undefined;
-    const view = folder ? await this.lineageViews.of(folder) : undefined;
-    if (!folder || !root || !view) return undefined;
+    if (!folder || !root) return undefined;
     const settings = await this.settings(folder);
     if (!settings.enable) return undefined;
     const listed = this.data.dataFiles(this.files.files(root, settings));
+    let pending = false;
     const contentOf = async (rel: string): Promise<DataContent | undefined> => {
       const known = view.data.get(rel);
       if (known) return known;
       const abs = path.resolve(root, rel);
       const format = listed.get(abs) ?? streamedFormatOf(abs);
       if (!format || !confinedFile(abs, root)) return undefined;
-      const outcome = await this.dataSample(abs, format);
-      return outcome.ok
+      const outcome = this.dataSampleNow(abs, format);
+      if (!outcome) pending = true;
+      return outcome?.ok
         ? this.engine.analyzeDataset(rel, outcome.sample, view.governance, settings).content
         : undefined;
     };
@@ -627,9 +644,26 @@ export class Workspace {
       files,
       (inside) => view.dataLineage.inFolders.get(inside) ?? [],
     );
-    if (shown) return contentLineFrom(shown, contentOf);
-    if (path.isAbsolute(node.id) || node.id.includes('://')) return undefined;
-    return this.dataContent(scope, node.id, view.dataLineage.files.includes(node.id));
+    if (shown) {
+      const line = await contentLineFrom(shown, contentOf);
+      return pending ? CONTENT_PENDING : line;
+    }
+    // A dataset naming a data file of the folder: its own line.
+    const relative = node.id;
+    if (path.isAbsolute(relative) || relative.includes('://') || relative.includes('..')) return undefined;
+    const abs = path.join(root, relative);
+    // A file the lineage names (a `.dvc` out) is read even when version control ignores it.
+    const named = view.dataLineage.files.includes(relative) && confinedFile(abs, root);
+    const format = listed.get(abs) ?? (named ? streamedFormatOf(abs) : undefined);
+    if (!format) return undefined;
+    const outcome = this.dataSampleNow(abs, format);
+    if (!outcome) return CONTENT_PENDING;
+    if (!outcome.ok) return undefined;
+    const governance = await this.governanceFor(pathToFileURL(abs).href);
+    return contentLine(
+      this.engine.analyzeDataset(relative, outcome.sample, governance.governance, settings).findings,
+      outcome.sample,
+    );
   }
 
   /**
