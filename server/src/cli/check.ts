@@ -13,8 +13,8 @@ import {
   type Waiver,
 } from '../core';
 import { discover, nearestGovernanceManifest } from '../host/discover';
-import { threadClock } from './profile';
-import { emptyProfile, runTask, type Task, type TaskProfile, type TaskResult } from './task';
+import { emptyProfile, threadClock, type ScanProfile, type TaskProfile } from './profile';
+import { runTask, type Task, type TaskResult } from './task';
 
 export interface CheckResult {
   /** Every finding, waived ones included (with `waiver` set). */
@@ -32,23 +32,6 @@ export interface CheckResult {
   readonly roots: readonly string[];
   /** Where the check's time went, when asked for (`profile`). */
   readonly profile?: ScanProfile;
-}
-
-/** Where a check's time went: milliseconds by each thread's clock, summed over the threads. */
-export interface ScanProfile {
-  /** From the process's start to the check's (Node and the CLI bundle). */
-  readonly processStartMs: number;
-  /** Each worker's start-up: from its thread's start to a ready engine. */
-  readonly workerStartMs: number[];
-  /** Listing the files (with the ignore files) and planning the tasks, in the main thread. */
-  readonly listingMs: number;
-  readonly planMs: number;
-  /** What the tasks spent, summed over the threads that ran them. */
-  readonly tasks: TaskProfile;
-  /** The main thread's share of the results: merging and sorting them. */
-  mergeMs: number;
-  /** From the check's start until its result was ready. */
-  checkMs: number;
 }
 
 export interface CheckOptions {

@@ -1,8 +1,58 @@
 import { openSync, readSync } from 'node:fs';
-import type { ScanProfile } from './check';
 
 let schedstat: number | null | undefined;
 const buffer = Buffer.alloc(128);
+
+/** Where a task's time went, in milliseconds of this thread's clock. */
+export interface TaskProfile {
+  /** Opening, reading and decoding the files. */
+  readMs: number;
+  /** Analysing the files the catalog's prefilter rejects (no sensitive name in them). */
+  coldMs: number;
+  coldFiles: number;
+  coldBytes: number;
+  /** Analysing the files it admits. */
+  hotMs: number;
+  hotFiles: number;
+  hotBytes: number;
+  /** Data files, lineage and the governance manifest. */
+  dataMs: number;
+  /** The whole task, end to end. */
+  totalMs: number;
+  /** The thread's start-up (its bundle and engine), reported with its first task. */
+  startupMs?: number;
+}
+
+export function emptyProfile(): TaskProfile {
+  return {
+    readMs: 0,
+    coldMs: 0,
+    coldFiles: 0,
+    coldBytes: 0,
+    hotMs: 0,
+    hotFiles: 0,
+    hotBytes: 0,
+    dataMs: 0,
+    totalMs: 0,
+  };
+}
+
+/** Where a check's time went: milliseconds by each thread's clock, summed over the threads. */
+export interface ScanProfile {
+  /** From the process's start to the check's (Node and the CLI bundle). */
+  readonly processStartMs: number;
+  /** Each worker's start-up: from its thread's start to a ready engine. */
+  readonly workerStartMs: number[];
+  /** Listing the files (with the ignore files) and planning the tasks, in the main thread. */
+  readonly listingMs: number;
+  readonly planMs: number;
+  /** What the tasks spent, summed over the threads that ran them. */
+  readonly tasks: TaskProfile;
+  /** The main thread's share of the results: merging and sorting them. */
+  mergeMs: number;
+  /** From the check's start until its result was ready. */
+  checkMs: number;
+}
 
 /**
  * This thread's CPU time in milliseconds, from Linux's per-thread scheduler statistics (in

@@ -24,7 +24,7 @@ import { openRegular } from '../host/confine';
 import { workspaceModules } from '../host/modules';
 import { confinedFile, folderLister } from '../host/lineage-data';
 import { closeSync, readSync } from 'node:fs';
-import { threadClock } from './profile';
+import { emptyProfile, threadClock, type TaskProfile } from './profile';
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
 function isLargeJsonRecords(abs: string): boolean {
@@ -62,40 +62,6 @@ export interface Task {
   readonly roots?: readonly string[];
   /** Measure where the task's time goes (`check --profile-scan`). */
   readonly profile?: boolean;
-}
-
-/** Where a task's time went, in milliseconds of this thread's clock. */
-export interface TaskProfile {
-  /** Opening, reading and decoding the files. */
-  readMs: number;
-  /** Analysing the files the catalog's prefilter rejects (no sensitive name in them). */
-  coldMs: number;
-  coldFiles: number;
-  coldBytes: number;
-  /** Analysing the files it admits. */
-  hotMs: number;
-  hotFiles: number;
-  hotBytes: number;
-  /** Data files, lineage and the governance manifest. */
-  dataMs: number;
-  /** The whole task, end to end. */
-  totalMs: number;
-  /** The thread's start-up (its bundle and engine), reported with its first task. */
-  startupMs?: number;
-}
-
-export function emptyProfile(): TaskProfile {
-  return {
-    readMs: 0,
-    coldMs: 0,
-    coldFiles: 0,
-    coldBytes: 0,
-    hotMs: 0,
-    hotFiles: 0,
-    hotBytes: 0,
-    dataMs: 0,
-    totalMs: 0,
-  };
 }
 
 export interface TaskResult {
