@@ -1011,6 +1011,8 @@ export class Engine {
     data?: DataContents,
     /** Where imported modules are read; by default, among `files`. */
     modules: ModuleHost = filesHost(files),
+    /** Runs each file's own analysis: a shell wraps it to measure what each file costs. */
+    each: (file: SourceFile, analyse: () => FileResult) => FileResult = (_, analyse) => analyse(),
   ): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
     const gov = this.governance(manifest);
@@ -1030,7 +1032,7 @@ export class Engine {
       : undefined;
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;
-      const r = this.analyzeFile(file, gov.governance, settings, { modules, lineage });
+      const r = each(file, () => this.analyzeFile(file, gov.governance, settings, { modules, lineage }));
       findings.push(...r.findings);
       notes.push(...r.notes);
       waivers.push(...r.waivers);
