@@ -98,7 +98,7 @@ function severity(m: LiteralMatch, role: FileRole, tuning: LiteralTuning): Sever
 }
 
 /** Lines that credit a person on purpose: licence headers, authors and maintainers lists. */
-const CREDIT_LINE = /copyright|\(c\)|licen[cs]ed|spdx|author|maintainer|contributor|owner/i;
+const CREDIT_LINE = /copyright|\(c\)|licen[cs]ed|spdx|author|maintainer|contributor|owner|contact_?e-?mails?/i;
 
 function creditLine(text: string, offset: number): boolean {
   const start = text.lastIndexOf('\n', offset) + 1;
