@@ -196,7 +196,10 @@ describe('held-out repositories: published keys, image defaults and escaped line
     `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ iss: 'supabase', ref: 'qzrkplmnbvcxwe', role, iat: 1767225600, exp: 2082758400 })}.${s.digits(20)}Xk3vQ9LmTz7RwYp2Hn8sJd4Fc6Bg1aE`;
 
   it("Supabase's anon key is published on purpose; its service-role key is a secret", () => {
-    const anon = { path: 'src/telemetry.ts', text: `const SUPABASE_ANON_KEY = "${jwt('anon')}";\n` };
+    const anon = {
+      path: 'src/telemetry.ts',
+      text: `const SUPABASE_PUBLIC_API_KEY = "${jwt('anon')}";\nconst headers = { apikey: "${jwt('anon')}" };\n`,
+    };
     const service = { path: 'src/admin.ts', text: `const SUPABASE_KEY = "${jwt('service_role')}";\n` };
     const fs = run(anon, service);
     assert.deepEqual(at(fs, anon.path), []);

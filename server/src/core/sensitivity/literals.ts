@@ -413,16 +413,28 @@ function decodeJson(part: string): unknown {
   return JSON.parse(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)));
 }
 
+/**
+ * Keys published on purpose: Supabase's anon key is sent by every browser (row-level security guards the data),
+ * like Stripe's publishable key; its service-role key is the secret.
+ */
+export function isPublishedKey(value: string): boolean {
+  const body = /^eyJ[\w-]*\.(eyJ[\w-]*)\./.exec(value)?.[1];
+  if (!body) return false;
+  try {
+    const claims = decodeJson(body) as { iss?: unknown; role?: unknown } | null;
+    return claims?.iss === 'supabase' && claims.role === 'anon';
+  } catch {
+    return false;
+  }
+}
+
 function isJwt(token: string): boolean {
   try {
     const [head, body, signature] = token.split('.');
     const header = decodeJson(head) as { alg?: unknown };
     const payload = decodeJson(body);
     if (typeof header.alg !== 'string' || typeof payload !== 'object' || payload === null) return false;
-    // Supabase's anon key is published on purpose (browsers send it; row-level security guards the data), like
-    // Stripe's publishable key; its service-role key is the secret.
-    const claims = payload as { iss?: unknown; role?: unknown };
-    if (claims.iss === 'supabase' && claims.role === 'anon') return false;
+    if (isPublishedKey(token)) return false;
     // An unsigned token (`alg: none`) is still a bearer token where a server accepts it.
     return signature ? true : header.alg.toLowerCase() === 'none';
   } catch {
@@ -724,7 +736,8 @@ const DETECTORS: readonly Detector[] = [
     hint: /@/,
     // In a JSON or code string (`"registry\n\n@registry.register"`) an escaped line break ends in a letter: that
     // `n` does not start an address, and an address may start right after it.
-    pattern: /(?:(?<![\w.%+:/-])(?!(?<=\\)[nrt])|(?<=\\[nrt]))([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g,
+    pattern:
+      /(?:(?<![\w.%+:/-])(?!(?<=\\)[nrt])|(?<=\\[nrt]))([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g,
     group: 1,
     validate: isEmail,
     lowConfidence: true,
