@@ -113,12 +113,14 @@ export async function onWorkspaceDiagnostic(
         if (token.isCancellationRequested)
           throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
         if (ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
-        // The open files first: a document pull, a hover or a completion is served before the
-        // next saved file is analysed, not merely between slices; so is the pull of a document
-        // just edited, which the editor sends right after the edit.
-        await scheduling.ready();
+        // In this thread, the open files first: a document pull, a hover or a completion is
+        // served before the next saved file is analysed, not merely between slices; so is the
+        // pull of a document just edited, which the editor sends right after the edit. Code
+        // analysed in the scan thread waits for none of them: this thread only reads and converts it.
+        if (!ws.scanThreadAvailable) await scheduling.ready();
         const result = await ws.diagnoseSaved(uri, identity, token);
-        if (!result) continue;
+        // A file opened while it was analysed reports its open text, pulled on its own.
+        if (!result || ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
         if (previous.get(uri) === result.resultId)
           items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: result.resultId });
         else
