@@ -74,8 +74,7 @@ export class ServerModules {
 
   /** True when one of the module paths `reads` of the folder at `root` is a document open in the editor. */
   readsOpen(root: string, reads: ReadonlySet<string>): boolean {
-    for (const relative of reads)
-      if (this.documents.get(pathToFileURL(path.join(root, relative)).href)) return true;
+    for (const relative of reads) if (this.documents.get(pathToFileURL(path.join(root, relative)).href)) return true;
     return false;
   }
 
