@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { seededRandom as rng, type Engine, type Finding } from '../../server/src/core';
+import { seededRandom as rng, type Engine, type Finding, type ModuleHost } from '../../server/src/core';
 import { incrementalCounts } from '../../server/src/core/incremental/document';
 import { summaryCounts } from '../../server/src/core/languages/lazy';
+import { keptImportsCounts } from '../../server/src/core/languages/modules/kept-imports';
 import { LineIndex } from '../../server/src/core/text';
 import { engine } from '../support/engine';
 
@@ -598,12 +599,17 @@ const TYPESCRIPT_PAIR: ModulePair = {
  * helper module edited between the caller's edits and the caller's import lines edited too:
  * after each, the incremental result must be the fresh one.
  */
-function randomModuleEdits(pair: ModulePair, seed: number, edits: number): number {
+function randomModuleEdits(pair: ModulePair, seed: number, edits: number, revisioned = false): number {
   const r = rng(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)];
   const governance = e.governance(undefined).governance;
   let helper = pair.helpers[0];
-  const modules = { read: (p: string) => (p === pair.helper ? helper : undefined) };
+  // A host with a revision lets an edit that touches no import reuse the imported summaries:
+  // the revision changes with the helper, as the editor's host counts a module's changes.
+  let revision = 0;
+  const modules: ModuleHost = { read: (p: string) => (p === pair.helper ? helper : undefined) };
+  // A getter, so that each analysis reads the revision as it is then.
+  if (revisioned) Object.defineProperty(modules, 'revision', { get: () => revision });
   let text = pair.imports[0] + pair.header;
   for (let i = 0; i < 30; i++) text += '\n' + pick(pair.defs)(i);
   e.release(pair.caller);
@@ -615,7 +621,9 @@ function randomModuleEdits(pair: ModulePair, seed: number, edits: number): numbe
       const at = Math.floor(r() * text.length);
       if (roll < 0.15) {
         // The helper module changes (on disk or in an editor) while the caller stays as it is.
-        helper = pick(pair.helpers);
+        const next = pick(pair.helpers);
+        if (next !== helper) revision++;
+        helper = next;
       } else if (roll < 0.3) {
         // The import line is edited: what the caller's calls reach changes with no edit to them.
         const line = pair.imports.find((l) => text.startsWith(l) && l !== '\n') ?? '';
@@ -661,4 +669,101 @@ it('incremental analysis equals a fresh one after random edits to a caller and t
     assert.ok(c.patched >= 40, `fast path taken ${c.patched} times`);
     assert.ok(c.declined >= 20, `full analysis ${c.declined} times`);
   }
+});
+
+it('incremental analysis equals a fresh one after random edits when the imported summaries are reused between edits', () => {
+  for (const pair of [PYTHON_PAIR, TYPESCRIPT_PAIR]) {
+    let compared = 0;
+    const before = { ...keptImportsCounts };
+    const c = counted(() => {
+      for (const seed of [31, 32, 33]) compared += randomModuleEdits(pair, seed, 120, true);
+    });
+    const reused = keptImportsCounts.reused - before.reused;
+    const relinked = keptImportsCounts.relinked - before.relinked;
+    console.log(
+      `${pair.caller}: ${compared} versions compared, fast path ${c.patched}, reused ${reused}, relinked ${relinked}`,
+    );
+    // The comparisons prove something only if the kept summaries were reused often.
+    assert.ok(reused >= 30, `imported summaries reused ${reused} times`);
+  }
+});
+
+/**
+ * One caller edited step by step through a host with a revision, each step's findings compared
+ * with a fresh analysis and with the expected count of findings through the helper.
+ */
+function checkImportSteps(
+  caller: string,
+  helperPath: string,
+  steps: readonly { text: string; helper: string; revision: number; expected: number }[],
+): void {
+  e.release(caller);
+  const governance = e.governance(undefined).governance;
+  for (const [i, step] of steps.entries()) {
+    const modules = { read: (p: string) => (p === helperPath ? step.helper : undefined), revision: step.revision };
+    const incremental = e.analyzeFile({ path: caller, text: step.text }, governance, undefined, {
+      retain: true,
+      modules,
+    });
+    const fresh = e.analyzeFile({ path: `fresh-${i}-${caller}`, text: step.text }, governance, undefined, {
+      modules,
+      modulePath: caller,
+    });
+    assert.deepEqual(
+      show(incremental.findings),
+      show(fresh.findings.map((f) => ({ ...f, path: caller }))),
+      `step ${i} of ${caller}`,
+    );
+    const through = incremental.findings.filter((f) => / through `/.test(f.message)).length;
+    assert.equal(through, step.expected, `step ${i} of ${caller}: findings through the helper`);
+  }
+  e.release(caller);
+}
+
+it('reused imported summaries follow an edit that starts or stops using an imported name', () => {
+  const before = keptImportsCounts.relinked;
+  const helper =
+    'import logging\nlog = logging.getLogger(__name__)\n\ndef my_log(x):\n    log.info(x)\n\ndef shout(y):\n    log.warning(y)\n';
+  const py = (body: string) =>
+    `from utils import my_log, shout\n\n\ndef login(password, ticket):\n    my_log(password)\n${body}\n\ndef other(user):\n    n = 1\n`;
+  checkImportSteps('app.py', 'utils.py', [
+    { text: py('    print(ticket)'), helper, revision: 1, expected: 1 },
+    // `shout` was imported and never called: its first call must bring its summary.
+    { text: py('    shout(password)'), helper, revision: 1, expected: 2 },
+    { text: py('    shout (password)'), helper, revision: 1, expected: 2 },
+    // The only call goes: what the caller imports is less.
+    { text: py('    shou(password)'), helper, revision: 1, expected: 1 },
+    { text: py('    shout(password)'), helper, revision: 1, expected: 2 },
+  ]);
+  const tsHelper =
+    'export function myLog(x: any) {\n  console.log(x);\n}\nexport function shout(y: any) {\n  console.warn(y);\n}\n';
+  const ts = (body: string) =>
+    `import { myLog, shout } from "./utils";\n\nexport function login(password: string, ticket: string) {\n  myLog(password);\n${body}\n}\n\nexport function other(u: any) {\n  const n = 1;\n}\n`;
+  checkImportSteps('app.ts', 'utils.ts', [
+    { text: ts('  console.info(ticket.length);'), helper: tsHelper, revision: 1, expected: 1 },
+    { text: ts('  shout(password);'), helper: tsHelper, revision: 1, expected: 2 },
+    { text: ts('  shou(password);'), helper: tsHelper, revision: 1, expected: 1 },
+  ]);
+  // Each call added or removed recomputed the summaries from the links kept.
+  assert.ok(keptImportsCounts.relinked - before >= 4, `recomputed ${keptImportsCounts.relinked - before} times`);
+});
+
+it('reused imported summaries are read again when a module changes under them', () => {
+  const logs = 'def my_log(x):\n    print(x)\n';
+  const quiet = 'def my_log(x):\n    print(len(x))\n';
+  const py = (extra: string) =>
+    `from utils import my_log\n\n\ndef login(password, ticket):\n    my_log(password)${extra}\n\ndef other(user):\n    n = 1\n`;
+  checkImportSteps('app.py', 'utils.py', [
+    { text: py(''), helper: logs, revision: 1, expected: 1 },
+    // The caller is edited where it calls nothing imported, as the helper stops logging.
+    { text: py('  # edited'), helper: quiet, revision: 2, expected: 0 },
+    { text: py('  # edited again'), helper: logs, revision: 3, expected: 1 },
+    // An import line edited: the links are read again.
+    {
+      text: py('').replace('from utils import my_log', 'from utils import my_log as shout'),
+      helper: logs,
+      revision: 3,
+      expected: 0,
+    },
+  ]);
 });

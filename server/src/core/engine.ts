@@ -6,9 +6,10 @@ import { adapterFor, languageById as adapterForLanguage } from './languages/regi
 import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
-import { linksOf, SummaryIndex, tableKey, type ModuleHost } from './languages/modules/summary-index';
+import { linksOf, SummaryIndex, tableKey, usageIn, type ModuleHost } from './languages/modules/summary-index';
+import { keptImports, type Imports, type ImportsBasis } from './languages/modules/kept-imports';
 import { isWarm } from './languages/modules/warm';
-import type { FunctionSummary, SummaryTable } from './languages/summaries';
+import type { FunctionSummary } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
@@ -92,7 +93,7 @@ interface Retained {
    * The imported summaries the file was analysed with and their `tableKey` ('' for none): an
    * edit is analysed incrementally only while the imports of its new text read the same.
    */
-  readonly imported?: { readonly table?: SummaryTable; readonly key: string };
+  readonly imported?: Imports;
 }
 
 export interface EngineOptions {
@@ -501,10 +502,10 @@ export class Engine {
         budget,
         customFlow(governance, adapter.id),
       );
-      const imported = modules
+      const imports = modules
         ? this.importedSummaries(modulePath, file.text, adapter, tree, governance, modules, budget)
         : undefined;
-      if (imported) walker.give(imported, modulePath);
+      if (imports?.table) walker.give(imports.table, modulePath);
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       const definitions = walker.walkModule(
         tree.rootNode,
@@ -525,7 +526,7 @@ export class Engine {
           catalog,
           definitions,
           incremental,
-          imported: modules ? { table: imported, key: imported ? tableKey(imported) : '' } : undefined,
+          imported: imports,
         });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
@@ -552,25 +553,52 @@ export class Engine {
     governance: Governance,
     modules: ModuleHost,
     budget: Budget,
-  ): Map<string, FunctionSummary> | undefined {
-    const links = linksOf(adapter.id, tree.rootNode, path, modules);
-    if (links.imports.length === 0) return undefined;
-    let index = this.summaryIndexes.get(governance);
-    if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
-    const catalog = this.catalog(governance);
-    // The imported modules get a share of the file's budget, so that reading them never costs the file its own findings.
-    const share = new Budget(Math.min(budget.remaining(), budget.ms * IMPORTS_BUDGET_SHARE));
-    return index.imported(path, text, links, modules, {
-      parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, share.remaining())),
-      walker: (language) =>
-        new FlowWalker(
-          (adapterForLanguage(language) ?? adapter).dialect,
-          catalog,
-          redactionFor(governance, language),
-          share,
-          customFlow(governance, language),
-        ),
-    });
+    /** The links, as read before an edit that left them as they were, and the names the new text uses. */
+    given?: { readonly basis: ImportsBasis; readonly usage: readonly boolean[] },
+  ): Imports {
+    // What is asked of the host is noted, so that an edit which touches no import can reuse the result.
+    const reads = new Set<string>(given?.basis.linkReads ?? []);
+    const host: ModuleHost = {
+      read: (p) => {
+        reads.add(p);
+        return modules.read(p);
+      },
+    };
+    const revision = modules.revision;
+    const links = given?.basis.links ?? linksOf(adapter.id, tree.rootNode, path, host);
+    const linkReads = [...reads];
+    const usage = given?.usage ?? usageIn(links, text);
+    const outcome = { complete: true };
+    let table: Map<string, FunctionSummary> | undefined;
+    if (links.imports.length > 0) {
+      let index = this.summaryIndexes.get(governance);
+      if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
+      const catalog = this.catalog(governance);
+      // The imported modules get a share of the file's budget, so that reading them never costs the file its own findings.
+      const share = new Budget(Math.min(budget.remaining(), budget.ms * IMPORTS_BUDGET_SHARE));
+      table = index.imported(
+        path,
+        text,
+        links,
+        host,
+        {
+          parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, share.remaining())),
+          walker: (language) =>
+            new FlowWalker(
+              (adapterForLanguage(language) ?? adapter).dialect,
+              catalog,
+              redactionFor(governance, language),
+              share,
+              customFlow(governance, language),
+            ),
+        },
+        outcome,
+        usage,
+      );
+    }
+    const basis =
+      revision !== undefined && outcome.complete ? { links, linkReads, usage, reads: [...reads], revision } : undefined;
+    return { table, key: table ? tableKey(table) : '', basis };
   }
 
   /**
@@ -618,23 +646,32 @@ export class Engine {
       if (kept.incremental.spoiled) this.release(file.path);
       return undefined;
     }
+    let imported = kept.imported;
     if (modules && kept.imported) {
       // The update walked with the summaries the old text imported. If the new text imports
       // others (an import line edited, a helper changed on disk or in an editor), the result is
-      // not what a fresh analysis finds: the whole file is analysed again from scratch.
-      const now = this.importedSummaries(
-        modulePath,
-        file.text,
-        adapter,
-        kept.incremental.view,
-        governance,
-        modules,
-        budget,
-      );
-      if ((now ? tableKey(now) : '') !== kept.imported.key) {
+      // not what a fresh analysis finds: the whole file is analysed again from scratch. An edit
+      // that touches no import, no use of an imported name and no module keeps them as they were.
+      const edit = kept.incremental.lastEdit;
+      const reuse = keptImports(kept.imported, edit, adapter.id, modulePath, kept.text, file.text, modules);
+      const now =
+        reuse && 'same' in reuse
+          ? reuse.same
+          : this.importedSummaries(
+              modulePath,
+              file.text,
+              adapter,
+              kept.incremental.view,
+              governance,
+              modules,
+              budget,
+              reuse,
+            );
+      if (now.key !== kept.imported.key) {
         this.release(file.path);
         return undefined;
       }
+      imported = now;
     }
     // A file that no longer needs a tree at all is analysed as a fresh one would be.
     if (!catalog.prefilter.test(file.text) && walked.piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
@@ -643,7 +680,7 @@ export class Engine {
     }
     // Most recently used last, as the eviction of the oldest expects.
     this.retained.delete(file.path);
-    this.retained.set(file.path, { ...kept, text: file.text });
+    this.retained.set(file.path, { ...kept, text: file.text, imported });
     const tree = kept.incremental.view;
     try {
       return this.codeResult(

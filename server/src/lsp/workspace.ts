@@ -488,7 +488,7 @@ export class Workspace {
     // Calls into the folder's other modules are followed, and what was read is remembered, so
     // that a change to one of them re-checks this file. A file outside the folders follows none.
     const reads = new Set<string>();
-    const modules = root && own ? { modules: this.modules.hostFor(root, reads), modulePath: relative } : {};
+    const modules = root && own ? { modules: this.modules.hostFor(root, reads, doc.uri), modulePath: relative } : {};
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     const result = this.engine.analyzeFile(file, governance.governance, settings, { retain: open, ...modules });
     if (root && own) this.modules.record(doc.uri, root, reads);
@@ -573,13 +573,20 @@ export class Workspace {
    * What the data file a dataset node names (`relative` to the folder of `scope`) holds, as the
    * node's content line; undefined when the node is no data file of the folder.
    */
-  async dataContent(scope: string | undefined, relative: string): Promise<string | undefined> {
+  async dataContent(
+    scope: string | undefined,
+    relative: string,
+    /** The lineage names the file (a `.dvc` out): read it even when version control ignores it. */
+    named = false,
+  ): Promise<string | undefined> {
     const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
     const root = folder ? fsPath(folder) : undefined;
     if (!folder || !root || relative.includes('..')) return undefined;
     const settings = await this.settings(folder);
     const abs = path.join(root, relative);
-    const format = this.data.dataFiles(this.files.files(root, settings)).get(abs);
+    const format =
+      this.data.dataFiles(this.files.files(root, settings)).get(abs) ??
+      (named && confinedFile(abs, root) ? streamedFormatOf(abs) : undefined);
     if (!format || !settings.enable) return undefined;
     const outcome = await this.dataSample(abs, format);
     if (!outcome.ok) return undefined;
@@ -633,7 +640,7 @@ export class Workspace {
     );
     if (shown) return contentLineFrom(shown, contentOf);
     if (path.isAbsolute(node.id) || node.id.includes('://')) return undefined;
-    return this.dataContent(scope, node.id);
+    return this.dataContent(scope, node.id, view.dataLineage.files.includes(node.id));
   }
 
   /**

@@ -45,6 +45,14 @@ interface Edit {
   readonly delta: number;
 }
 
+/** What the last update changed: the edit, and the top-level statements it replaced and put in their place. */
+export interface LastEdit extends Edit {
+  /** The types of the statements the edit replaced. */
+  readonly replaced: readonly string[];
+  /** A root whose named children are the statements put in their place (a fragment's tree, valid until the next update). */
+  readonly root: SyntaxNode | undefined;
+}
+
 /** Steps [from, to) of the last analysis, replaced by `steps` after an edit inside them. */
 interface Replacement {
   readonly from: number;
@@ -132,6 +140,7 @@ export class IncrementalDocument {
   private readonly names = new Map<string, number>();
   private scopes = 0;
   private spoilt = false;
+  private edited: LastEdit | undefined;
 
   private constructor(
     private text: string,
@@ -160,6 +169,11 @@ export class IncrementalDocument {
    */
   get spoiled(): boolean {
     return this.spoilt;
+  }
+
+  /** What the last successful update changed; undefined after one that did not apply. */
+  get lastEdit(): LastEdit | undefined {
+    return this.edited;
   }
 
   /** Keeps what a full analysis of `text` found; `steps` are `walkModule`'s. */
@@ -230,7 +244,11 @@ export class IncrementalDocument {
 
   private patch(text: string, analysis: Analysis): Walked | undefined {
     const old = this.text;
-    if (text === old) return this.walked();
+    this.edited = undefined;
+    if (text === old) {
+      this.edited = { start: 0, oldEnd: 0, newEnd: 0, delta: 0, replaced: [], root: undefined };
+      return this.walked();
+    }
     // The one replaced range: [start, oldEnd) of the old text became [start, newEnd).
     const max = Math.min(old.length, text.length);
     // Whole chunks compared natively first, then characters: a large file's common prefix and
@@ -270,6 +288,7 @@ export class IncrementalDocument {
       fragment.tree.delete();
       return undefined;
     }
+    const replacedTypes = this.steps.slice(from, to).map((s) => s.type);
     this.apply(text, edit, replaced, flows, assignments, flowsFrom, flowsEnd, literalsFrom, literalsEnd);
     [this.secrets, this.piiCandidates] = literals;
     if (replaced.summaries) this.summaries = replaced.summaries;
@@ -280,6 +299,7 @@ export class IncrementalDocument {
       }
       incrementalCounts.callers++;
     }
+    this.edited = { ...edit, replaced: replacedTypes, root: fragment.tree.rootNode };
     return this.walked();
   }
 
