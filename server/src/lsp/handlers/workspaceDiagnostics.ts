@@ -113,12 +113,15 @@ export async function onWorkspaceDiagnostic(
         if (token.isCancellationRequested)
           throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.');
         if (ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
-        // In this thread, the open files first: a document pull, a hover or a completion is
-        // served before the next saved file is analysed, not merely between slices; so is the
-        // pull of a document just edited, which the editor sends right after the edit. Code
-        // analysed in the scan thread waits for none of them: this thread only reads and converts it.
-        if (!ws.scanThreadAvailable) await scheduling.ready();
+        // The open files first: a document pull, a hover or a completion is served before the
+        // next saved file is analysed, not merely between slices; so is the pull of a document
+        // just edited, which the editor sends right after the edit. The scan thread is given no
+        // file meanwhile either: the editor's files compete with it for the machine's cores.
+        await scheduling.ready();
         const result = await ws.diagnoseSaved(uri, identity, token);
+        // The file the scan thread was analysing when the editor asked is held until the
+        // editor's files are answered: this thread converts and reports it only then.
+        if (result?.computed) await scheduling.ready();
         // A file opened while it was analysed reports its open text, pulled on its own.
         if (!result || ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
         if (previous.get(uri) === result.resultId)
