@@ -120,8 +120,13 @@ export async function onWorkspaceDiagnostic(
         await scheduling.ready();
         const result = await ws.diagnoseSaved(uri, identity, token);
         // The file the scan thread was analysing when the editor asked is held until the
-        // editor's files are answered: this thread converts and reports it only then.
-        if (result?.computed) await scheduling.ready();
+        // editor's files are answered (an edit read meanwhile is handled first, so its pull is
+        // waited for): this thread reports it only then. A file analysed in this thread was
+        // finished before any of that was read.
+        if (result?.computed && ws.scanThreadAvailable) {
+          await scheduling.yieldToMessages();
+          await scheduling.ready();
+        }
         // A file opened while it was analysed reports its open text, pulled on its own.
         if (!result || ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
         if (previous.get(uri) === result.resultId)
