@@ -99,6 +99,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/worker.ts'], outfile: 'dist/worker.js' }),
   // The language server reads data files in this thread, started on the first large one.
   build({ ...common, entryPoints: ['server/src/host/data-worker.ts'], outfile: 'dist/data-worker.js' }),
+  // The language server analyses the workspace scan's saved code files in this thread.
+  build({ ...common, entryPoints: ['server/src/host/scan-worker.ts'], outfile: 'dist/scan-worker.js' }),
   // The lineage graph webview runs in the editor's browser sandbox: no Node, no module loader.
   build({
     ...common,

@@ -58,6 +58,7 @@ import { contentLine, streamedFormatOf } from '../host/datasets';
 import { confinedFile } from '../host/lineage-data';
 import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
+import { ScanThread } from '../host/scan-thread';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
 import { DataSamples, ReadCancelled, type DataOutcome } from './state/datasets';
 import { SavedFiles } from './state/files';
@@ -126,6 +127,8 @@ export class Workspace {
   private readonly data: DataSamples;
   /** The modules code analyses follow imports into, and which analysed files read which. */
   private readonly modules: ServerModules;
+  /** The thread that analyses saved code files for the workspace scan and background re-checks. */
+  private readonly scanThread = new ScanThread();
 
   constructor(
     private readonly connection: Connection,
@@ -179,6 +182,7 @@ export class Workspace {
   dispose(): void {
     this.timers.dispose();
     this.data.dispose();
+    this.scanThread.dispose();
   }
 
   /** Runs a request the user waits for; the workspace scan pauses until none is running. */
@@ -189,6 +193,11 @@ export class Workspace {
     } finally {
       if (--this.inForeground === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Whether saved code files are analysed in the scan thread (false where it cannot start). */
+  get scanThreadAvailable(): boolean {
+    return this.scanThread.available;
   }
 
   /** Whether a request the user waits for is being served now. */
@@ -212,6 +221,7 @@ export class Workspace {
     this.governance.clear();
     this.lineageViews.clear();
     this.files.clear();
+    this.scanThread.forgetAll();
   }
 
   /**
@@ -234,6 +244,7 @@ export class Workspace {
     this.files.forget(changes);
     this.data.changed(changes.flatMap((c) => fsPath(c.uri) ?? []));
     this.modules.forget(changes.map((c) => c.uri));
+    this.scanThread.forget(changes.flatMap((c) => fsPath(c.uri) ?? []));
   }
 
   /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
@@ -738,8 +749,9 @@ export class Workspace {
     doc: TextDocument,
     open: boolean,
     token?: CancellationToken,
+    analysed?: { findings: Finding[]; notes: Note[] },
   ): Promise<{ items: Diagnostic[]; changed: boolean }> {
-    const { findings, notes } = await this.analyze(doc, open, token);
+    const { findings, notes } = analysed ?? (await this.analyze(doc, open, token));
     const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
     const items = [
       ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)),
@@ -763,7 +775,12 @@ export class Workspace {
     const text = abs ? this.files.text(abs) : undefined;
     const doc = open ?? (text === undefined ? undefined : TextDocument.create(uri, 'plaintext', 0, text));
     if (!doc) return false;
-    const { changed } = await this.diagnoseNoting(doc, open !== undefined);
+    const { changed } = await this.diagnoseNoting(
+      doc,
+      open !== undefined,
+      undefined,
+      open ? undefined : await this.analyzeInScanThread(doc),
+    );
     if (changed && !open) this.modules.bumpRevision(uri);
     return changed;
   }
@@ -851,9 +868,51 @@ export class Workspace {
       `${own}.${reads}.${this.results.governanceKey(governance.result, governance.text, reads)}`;
     const cached = this.results.reuse(uri, keyOf);
     if (cached) return cached;
-    const items = await this.diagnose(TextDocument.create(uri, 'plaintext', 0, text), false);
+    const doc = TextDocument.create(uri, 'plaintext', 0, text);
+    const { items } = await this.diagnoseNoting(doc, false, undefined, await this.analyzeInScanThread(doc, token));
     const reads = readsManifests || this.pointsIntoGovernance(uri, items, governance.result) ? 'all' : 'rules';
     return this.results.keep(uri, items, reads, keyOf(reads));
+  }
+
+  /**
+   * A saved file's findings from the scan thread, when it is code of a workspace folder: the
+   * thread reads the modules it imports from disk, and an analysis that read a module open in
+   * the editor is done again here (undefined), from the module's current text, which only this
+   * thread has. Manifests, configs and data files read the folder's other files and their data:
+   * they are analysed here too, and so is every file when the thread is unavailable.
+   */
+  private async analyzeInScanThread(
+    doc: TextDocument,
+    token?: CancellationToken,
+  ): Promise<{ findings: Finding[]; notes: Note[] } | undefined> {
+    if (!this.scanThread.available || this.notebooks?.findNotebookDocumentForCell(doc.uri)) return undefined;
+    const folder = this.folderOf(doc.uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const own = fsPath(doc.uri);
+    if (!folder || !root || !own) return undefined;
+    const settings = await this.settings(folder);
+    const text = doc.getText();
+    if (!settings.enable || textDataFormat(doc.uri, text)) return undefined;
+    const kind = fileKindOf(doc.uri, text, settings);
+    if (kind && scopeOf(kind) !== 'file') return undefined;
+    const governance = await this.governance.withText(doc.uri);
+    const manifest = governance.result.governance.path;
+    if (manifest && governance.text === undefined) return undefined;
+    const answer = await untilCancelled(
+      this.scanThread.analyze({
+        path: doc.uri,
+        text,
+        settings,
+        governance: manifest ? { path: manifest, text: governance.text! } : undefined,
+        modules: { root, modulePath: path.relative(root, own).split(path.sep).join('/') },
+      }),
+      token,
+    );
+    if (!answer) return undefined;
+    const reads = new Set(answer.reads);
+    if (this.modules.readsOpen(root, reads)) return undefined;
+    this.modules.record(doc.uri, root, reads);
+    return { findings: answer.findings, notes: answer.notes };
   }
 
   /** True when some diagnostic of `uri` points into the governance manifest, so its positions depend on that file's text. */
@@ -926,6 +985,22 @@ function textDataFormat(uri: string, text: string): Exclude<RecordFormat, 'parqu
   const named = datasetFormatOf(uri);
   if (named) return named.compression || named.format === 'parquet' ? undefined : named.format;
   return /\.json$/i.test(uri) && isJsonRecords(text) ? 'json' : undefined;
+}
+
+/**
+ * Waits for the scan thread's answer; a request cancelled meanwhile answers as cancelled at once
+ * (the thread finishes the file, and the answer is dropped).
+ */
+function untilCancelled<T>(answer: Promise<T>, token?: CancellationToken): Promise<T> {
+  if (!token) return answer;
+  if (token.isCancellationRequested)
+    return Promise.reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const listener = token.onCancellationRequested(() =>
+      reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.')),
+    );
+    answer.then(resolve, reject).finally(() => listener.dispose());
+  });
 }
 
 /** Waits for a reading; a request cancelled while it waits answers as cancelled. */

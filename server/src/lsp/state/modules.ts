@@ -90,6 +90,12 @@ export class ServerModules {
     if (this.dependencies.size > MAX_DEPENDENTS) this.dependencies.delete(this.dependencies.keys().next().value!);
   }
 
+  /** True when one of the module paths `reads` of the folder at `root` is a document open in the editor. */
+  readsOpen(root: string, reads: ReadonlySet<string>): boolean {
+    for (const relative of reads) if (this.documents.get(pathToFileURL(path.join(root, relative)).href)) return true;
+    return false;
+  }
+
   /** Files changed on disk: their texts are read again when next asked for. */
   forget(uris: readonly string[]): void {
     this.changes++;
