@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { DVC_FAKES, DVC_WORKSPACE } from '../support/dvc-workspace';
 import { CLI, REPO } from '../support/paths';
+import { writeFiles } from '../support/workspace';
 
 function run(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -20,10 +21,7 @@ describe('crownguard lineage and check on a DVC project with .dvc files', () => 
   let dir: string;
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'crownguard-dvc-files-cli-'));
-    for (const [rel, text] of Object.entries(DVC_WORKSPACE)) {
-      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      writeFileSync(path.join(dir, rel), text);
-    }
+    writeFiles(dir, DVC_WORKSPACE);
     // A repository, so that .gitignore applies as DVC relies on it.
     mkdirSync(path.join(dir, '.git'));
   });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { DocumentDiagnosticRequest, WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
 import { DVC_FAKES, DVC_WORKSPACE } from '../support/dvc-workspace';
 import { TestClient } from '../support/lsp-client';
+import { writeFiles } from '../support/workspace';
 
 const SOURCE = 'https://github.com/acme/data-registry#raw/customers.csv@0123456789ab';
 
@@ -16,10 +17,7 @@ describe('the editor reads .dvc files: lineage, content, and a malformed file\u2
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cg-dvc-files-editor-'));
     mkdirSync(path.join(dir, '.git'));
-    for (const [rel, text] of Object.entries(DVC_WORKSPACE)) {
-      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      writeFileSync(path.join(dir, rel), text);
-    }
+    writeFiles(dir, DVC_WORKSPACE);
     client = await TestClient.start({ folder: dir, pull: true });
   });
   after(async () => {

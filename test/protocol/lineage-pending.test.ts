@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { CONTENT_PENDING, LineageRequests, type LineageGraphInfo } from '../../s
 import { DATA_LINEAGE_FAKES, DATA_LINEAGE_WORKSPACE } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
 import { CLI } from '../support/paths';
+import { writeFiles } from '../support/workspace';
 
 // The lineage view's first answer never waits for the data files its nodes name; it is then
 // completed, and what it shows is what `crownguard lineage` shows.
@@ -16,10 +17,7 @@ describe('the editor answers the lineage before the data files are read, then sh
   let client: TestClient;
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cg-lineage-pending-'));
-    for (const [rel, text] of Object.entries(DATA_LINEAGE_WORKSPACE)) {
-      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      writeFileSync(path.join(dir, rel), text);
-    }
+    writeFiles(dir, DATA_LINEAGE_WORKSPACE);
     client = await TestClient.start({ folder: dir, pull: true });
   });
   after(async () => {
