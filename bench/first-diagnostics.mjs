@@ -10,7 +10,14 @@
 // - opened after start-up: the extension starts with the window (a governance.yaml at the
 //   folder's root activates it), so the server is up and its scan running when the user opens
 //   a file --open-after ms later; timed from the didOpen.
+// - restored tab: as VS Code restoring a window sends it: initialize, initialized, the
+//   workspace/diagnostic pull at once, then the restored tab's didOpen 200 ms later and its pull;
+//   timed from the didOpen.
 // - floor: as "opened with the window", with no workspace scan.
+//
+// --busy N runs N busy processes beside the server for the whole run, as the editor's own
+// renderer and extension host are busy while a window opens: on a machine with few cores the
+// scan then competes with them, and what the server does first shows.
 //
 // Each then types --typed leaks one by one (a didChange, then the file's pull, as VS Code sends
 // them) and times each to its answer. The "typed leak while the scan runs" row counts only the
@@ -21,6 +28,8 @@
 //
 //   node bench/first-diagnostics.mjs                 # 2,000 files, 3 rounds
 //   node bench/first-diagnostics.mjs --files 200 --rounds 1   # smoke run
+//   node bench/first-diagnostics.mjs --busy 2        # beside two busy processes
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +45,7 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '150' },
     'open-after': { type: 'string', default: '1500' },
     typed: { type: 'string', default: '5' },
+    busy: { type: 'string', default: '0' },
   },
 });
 const FILES = Number(values.files);
@@ -43,6 +53,7 @@ const ROUNDS = Number(values.rounds);
 const LINES = Number(values.lines);
 const OPEN_AFTER = Number(values['open-after']);
 const TYPED = Number(values.typed);
+const BUSY = Number(values.busy);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-first-'));
@@ -71,8 +82,8 @@ function cpuSeconds(pid) {
 const capabilities = { textDocument: { diagnostic: {} }, workspace: { diagnostics: { refreshSupport: true } } };
 
 /**
- * One cold start, `mode` 'floor', 'with-window' or 'after-start': ms to the opened file's first
- * answer (from the spawn, or from the didOpen for 'after-start'), and each typed leak's ms with
+ * One cold start, `mode` 'floor', 'with-window', 'restored' or 'after-start': ms to the opened file's
+ * first answer (from the spawn, or from the didOpen for 'restored' and 'after-start'), and each typed leak's ms with
  * whether the scan still ran when it was answered.
  */
 async function round(mode) {
@@ -88,9 +99,9 @@ async function round(mode) {
         scanned = { ms: performance.now() - t0, files: r.items.length, cpu: cpuSeconds(pid) };
       });
     // No file is open yet: the editor asks for the workspace's problems at once.
-    if (mode === 'after-start') {
+    if (mode === 'after-start' || mode === 'restored') {
       scan = startScan();
-      await new Promise((resolve) => setTimeout(resolve, OPEN_AFTER));
+      await new Promise((resolve) => setTimeout(resolve, mode === 'restored' ? 200 : OPEN_AFTER));
     }
     const openedAt = performance.now();
     await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
@@ -98,7 +109,7 @@ async function round(mode) {
     });
     if (mode === 'with-window') scan = startScan();
     const first = await conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri } });
-    const firstMs = performance.now() - (mode === 'after-start' ? openedAt : t0);
+    const firstMs = performance.now() - (mode === 'after-start' || mode === 'restored' ? openedAt : t0);
     // Leaks typed while the scan still runs (it usually does, with 2,000 files), one by one.
     const typed = [];
     let text = openedText;
@@ -125,11 +136,16 @@ async function round(mode) {
   }
 }
 
+// Each busy process spins until the run ends (killed in the `finally` below), or until this
+// process is gone, should it be killed first: it looks for its parent every few million turns.
+const SPIN = `const parent = ${process.pid}; for (let i = 1; ; i++) if (i % 5e7 === 0) try { process.kill(parent, 0); } catch { process.exit(); }`;
+const busy = Array.from({ length: BUSY }, () => spawn(process.execPath, ['-e', SPIN], { stdio: 'ignore' }));
 try {
   console.log(
-    `cold start to the opened file's first diagnostics: ${FILES} files of ${LINES} lines in the folder, ${ROUNDS} round(s)`,
+    `cold start to the opened file's first diagnostics: ${FILES} files of ${LINES} lines in the folder, ${ROUNDS} round(s)` +
+      (BUSY ? `, beside ${BUSY} busy process(es)` : ''),
   );
-  const rows = { floor: [], 'with-window': [], 'after-start': [] };
+  const rows = { floor: [], 'with-window': [], restored: [], 'after-start': [] };
   for (let i = 0; i < ROUNDS; i++) for (const mode of Object.keys(rows)) rows[mode].push(await round(mode));
   const med = (xs) =>
     quantile(
@@ -139,6 +155,7 @@ try {
   for (const [name, rs] of [
     ['floor: no workspace scan', rows.floor],
     ['opened with the window', rows['with-window']],
+    ['restored tab (scan asked first)', rows.restored],
     [`opened ${OPEN_AFTER} ms after start-up`, rows['after-start']],
   ]) {
     const cpu =
@@ -146,7 +163,7 @@ try {
     const scan = rs[0].scanned
       ? `  scan done at ${med(rs.map((r) => r.scanned.ms)).toFixed(0)} ms (${rs[0].scanned.files} files${cpu})`
       : '';
-    const from = rs === rows['after-start'] ? 'after didOpen' : 'after spawn';
+    const from = rs === rows['after-start'] || rs === rows.restored ? 'after didOpen' : 'after spawn';
     console.log(
       `${name.padEnd(32)} initialize ${med(rs.map((r) => r.initialized))
         .toFixed(0)
@@ -158,7 +175,7 @@ try {
   // Every leak typed, by whether the scan was running when it was answered.
   const leaks = (rs) => rs.flatMap((r) => r.typed);
   const floor = leaks(rows.floor).map((l) => l.ms);
-  const withScan = [...leaks(rows['with-window']), ...leaks(rows['after-start'])];
+  const withScan = [...leaks(rows['with-window']), ...leaks(rows.restored), ...leaks(rows['after-start'])];
   const during = withScan.filter((l) => l.scanRunning).map((l) => l.ms);
   const spread = (xs) => {
     const sorted = [...xs].sort((a, b) => a - b);
@@ -171,5 +188,6 @@ try {
     `${'typed leak while the scan runs'.padEnd(32)} ${spread(during)}  (${during.length} of ${withScan.length} leaks typed with a scan were answered while it ran)`,
   );
 } finally {
+  for (const b of busy) b.kill();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   commands,
   EventEmitter,
@@ -17,7 +16,6 @@ import {
   ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
-  TransportKind,
   vsdiag,
   type CloseHandlerResult,
   type ErrorHandler,
@@ -34,6 +32,7 @@ import { answerWhileStarting } from './starting';
 import { Status, STATUS_COMMAND } from './status';
 import { SETTING_KEYS } from '../../shared/settings';
 import { DATA_FILE_EXTENSIONS, DOCUMENT_LANGUAGES, DVC_FILE_PATTERN, WATCHED_FILES } from '../../shared/watched-files';
+import { earlyForkTime, forkServerEarly, serverProcess, stopUnclaimedServer } from './server-process';
 
 /**
  * The documents CrownGuard analyses: code, manifests, configs and prompt templates, the Python
@@ -90,6 +89,9 @@ export interface Startup {
 declare const CROWNGUARD_BUNDLE_START: number | undefined;
 declare const CROWNGUARD_BUNDLE_LOADED: number | undefined;
 
+// The server's process starts as this bundle loads, before the editor calls activate().
+forkServerEarly();
+
 let client: LanguageClient | undefined;
 let lineage: LineageClient | undefined;
 
@@ -144,15 +146,10 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   if (typeof CROWNGUARD_BUNDLE_LOADED === 'number') step('dist/client.js loaded', CROWNGUARD_BUNDLE_LOADED);
   step('activate() entered');
   const reports = new EventEmitter<Report>();
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: {
-      module: serverModule,
-      transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', '--inspect=6019'] },
-    },
-  };
+  const forked = earlyForkTime();
+  if (forked !== undefined) step('server process forked as dist/client.js loaded', forked);
+  // Forked by this bundle (server-process.ts) rather than by the client: the first one early.
+  const serverOptions: ServerOptions = serverProcess;
   let status: Status | undefined;
   let forgetWorkspaceResults = false;
   const clientOptions: LanguageClientOptions = {
@@ -291,6 +288,7 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
 }
 
 export async function deactivate(): Promise<void> {
+  stopUnclaimedServer();
   await client?.stop();
   client = undefined;
 }

@@ -126,6 +126,41 @@ describe('server start-up', () => {
     });
   });
 
+  describe('a window restoring its tabs', () => {
+    let dir: string;
+    let client: TestClient;
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'crownguard-restored-'));
+      copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+      const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
+      for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `job_${i}.py`), `${leak}\n# job ${i}\n`);
+      writeFileSync(path.join(dir, 'opened.py'), leak);
+      client = await TestClient.start({ folder: dir, pull: true, workDoneProgress: true });
+    });
+    after(async () => {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a scan asked for just before the first file is opened waits for that file too', async () => {
+      // VS Code asks for the workspace's problems first and opens the tabs it restores a moment later.
+      const scan = client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
+        previousResultIds: [],
+        workDoneToken: 'scan',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const uri = await client.open('opened.py', 'python');
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      assert.equal(client.progress.filter((p) => p.kind === 'report').length, 0, 'the scan analysed saved files first');
+      const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as DocumentDiagnosticReport;
+      assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'CG101'));
+      const done = await scan;
+      assert.ok(done.items.length >= 40, 'the scan then runs');
+    });
+  });
+
   describe('an open file while the workspace scan runs', () => {
     const FILES = 600;
     let dir: string;

@@ -85,6 +85,10 @@ export function logSteps(userDataDir: string): Step[] {
     },
     { what: 'dist/client.js began to load', at: clientStep('dist/client\\.js loading') },
     { what: 'dist/client.js loaded (the editor then prepares the context)', at: clientStep('dist/client\\.js loaded') },
+    {
+      what: 'server process forked (as dist/client.js loaded)',
+      at: clientStep('server process forked as dist/client\\.js loaded'),
+    },
     { what: 'activate() entered', at: clientStep('activate\\(\\) entered') },
     { what: 'client asked to start the server', at: clientStep('starting the server process') },
     { what: 'server process started', at: loaded ? loaded.at - loaded.since : undefined },

@@ -141,6 +141,12 @@ async function breakdown(own: Step[]): Promise<void> {
     steps = logSteps(userData);
   }
   printBreakdown(windowOpened, [...own, ...steps]);
+  // The server's process is forked as the client bundle loads, before activate() is entered:
+  // Node loading the server overlaps with the editor preparing the extension's context.
+  const at = (what: string) => steps.find((s) => s.what.startsWith(what))?.at;
+  const forked = at('server process forked');
+  assert.ok(forked !== undefined, 'the early fork was logged');
+  assert.ok(forked <= at('activate() entered')!, 'the server process was forked before activate() was entered');
   // A manifest at the folder's root activates CrownGuard as the window starts, by a file check:
   // not by the file opened later, nor by a glob search that may give up on a busy machine.
   assert.equal(activationEvent(userData), 'workspaceContains:governance.yaml');

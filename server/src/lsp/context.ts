@@ -22,6 +22,11 @@ export interface ServerContext {
    * waits for it, so that the file the user opened is analysed before the files they did not.
    */
   readonly firstPullAnswered: Promise<void>;
+  /**
+   * Resolves once the first document is opened. An editor that restores its tabs asks for the
+   * workspace's problems a moment before it opens them: the first scan waits briefly for it.
+   */
+  readonly firstOpened: Promise<void>;
   /** Writes a start-up step to the log at debug level, with the time since the process started. */
   readonly startupStep: (what: string) => void;
 }

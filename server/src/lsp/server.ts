@@ -116,6 +116,8 @@ export function startServer(connection: Connection): void {
   const firstOpen = new FirstOpen();
   let answerFirstPull: () => void = () => undefined;
   const firstPullAnswered = new Promise<void>((resolve) => (answerFirstPull = resolve));
+  let markFirstOpened: () => void = () => undefined;
+  const firstOpened = new Promise<void>((resolve) => (markFirstOpened = resolve));
   // Listening from the start: a document opened before the parsers are ready is not missed.
   const documents = new TextDocuments(TextDocument);
   // Notebook cells live in the same store, so a cell is pulled and fixed like any document.
@@ -164,7 +166,14 @@ export function startServer(connection: Connection): void {
           typeof f?.uri === 'string' ? [f.uri] : [],
         );
         if (workspace.folders.length === 0 && typeof params.rootUri === 'string') workspace.folders = [params.rootUri];
-        const ctx: ServerContext = { connection, workspace, capabilities, firstPullAnswered, startupStep };
+        const ctx: ServerContext = {
+          connection,
+          workspace,
+          capabilities,
+          firstPullAnswered,
+          firstOpened,
+          startupStep,
+        };
         workspace.profilesChanged = () => refreshAll(ctx);
         // A push client gets the documents opened while the parsers loaded.
         if (!capabilities.pullDiagnostics) for (const doc of documents.all()) schedulePush(ctx, doc);
@@ -315,7 +324,10 @@ export function startServer(connection: Connection): void {
       }),
     ),
   );
-  documents.onDidOpen(() => startupStep('first document opened'));
+  documents.onDidOpen(() => {
+    startupStep('first document opened');
+    markFirstOpened();
+  });
   // The first document's analysis starts as it arrives, before the editor asks for it.
   documents.onDidOpen(
     whenReady((ctx, e: TextDocumentChangeEvent<TextDocument>) => {

@@ -58,6 +58,23 @@ export function pullAnswered(ctx: ServerContext, uri: string): void {
  */
 const FIRST_PULL_WAIT_MS = 5000;
 
+/**
+ * How long a new server's first scan waits for a first document when none is open yet. VS Code
+ * restoring a window asks for the workspace's problems, then opens its tabs a few hundred
+ * milliseconds later: that file is analysed first. A window with no file open waits this once.
+ */
+const FIRST_OPEN_WAIT_MS = 1000;
+
+/** The servers whose first scan has started: only that one waits for a first document. */
+const started = new WeakSet<ServerContext>();
+
+/** Resolves with `promise` or after `ms`, whichever is first. */
+async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** The result id of a file the scan no longer finds (deleted, or now ignored): reported empty once. */
 const GONE = 'gone';
 
@@ -85,14 +102,11 @@ export async function onWorkspaceDiagnostic(
     // first: the opened file's pull is answered before the folders are listed and the first
     // saved file is read, since listing and reading compete with it for the one thread.
     await new Promise((resolve) => setImmediate(resolve));
-    if (ws.documents.all().length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        ctx.firstPullAnswered,
-        new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PULL_WAIT_MS))),
-      ]);
-      clearTimeout(timer);
+    if (!started.has(ctx)) {
+      started.add(ctx);
+      if (ws.documents.all().length === 0) await atMost(ctx.firstOpened, FIRST_OPEN_WAIT_MS);
     }
+    if (ws.documents.all().length > 0) await atMost(ctx.firstPullAnswered, FIRST_PULL_WAIT_MS);
     await ws.foregroundIdle();
     ctx.startupStep('workspace scan started');
     const listed: { folder: string; uris: string[] }[] = [];
