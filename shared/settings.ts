@@ -69,3 +69,29 @@ export function readSettings(get: (key: keyof CrownGuardSettings) => unknown): C
     exclude: strings(get('exclude')),
   };
 }
+
+/**
+ * The server's settings of each workspace folder, as the client reads them when it starts the
+ * server and sends them in `initializationOptions.folderSettings`. Both settings are
+ * `resource`-scoped, so a file's value is its folder's: the server answers the first files it
+ * is asked about with these instead of a `workspace/configuration` round trip, which a busy
+ * editor answers slowly while a window opens. Once a setting changes, the server asks.
+ */
+export interface FolderSettings {
+  /** The folder's URI, as the client writes document URIs. */
+  readonly folder: string;
+  readonly settings: ServerSettings;
+}
+
+/** The folder settings in `initializationOptions`, each entry checked: anything malformed is left out. */
+export function readFolderSettings(initializationOptions: unknown): FolderSettings[] {
+  const list = (initializationOptions as { folderSettings?: unknown } | null | undefined)?.folderSettings;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry: unknown) => {
+    const e = entry as { folder?: unknown; settings?: unknown } | null;
+    if (typeof e?.folder !== 'string' || typeof e.settings !== 'object' || e.settings === null) return [];
+    const values = e.settings as Record<string, unknown>;
+    const { enable, governanceManifest } = readSettings((key) => values[key]);
+    return [{ folder: e.folder, settings: { enable, governanceManifest } }];
+  });
+}

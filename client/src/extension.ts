@@ -27,10 +27,10 @@ import { createGovernanceManifest, showProblems } from './commands';
 import { registerLineage } from './lineage/commands';
 import { GraphPanel } from './lineage/panel';
 import type { LineageClient } from './lineage/requests';
-import { applyRuleSettings, editorSettings, inScope } from './settings';
+import { applyRuleSettings, editorSettings, inScope, serverSettings } from './settings';
 import { answerWhileStarting } from './starting';
 import { Status, STATUS_COMMAND } from './status';
-import { SETTING_KEYS } from '../../shared/settings';
+import { SETTING_KEYS, type FolderSettings } from '../../shared/settings';
 import { DATA_FILE_EXTENSIONS, DOCUMENT_LANGUAGES, DVC_FILE_PATTERN, WATCHED_FILES } from '../../shared/watched-files';
 import { earlyForkTime, forkServerEarly, serverProcess, stopUnclaimedServer } from './server-process';
 
@@ -154,6 +154,14 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   let forgetWorkspaceResults = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
+    // Each folder's server settings, read as the server starts: its first answers then need no
+    // settings round trip to an extension host that is still busy opening the window.
+    initializationOptions: (): { folderSettings: FolderSettings[] } => ({
+      folderSettings: (workspace.workspaceFolders ?? []).map((f) => ({
+        folder: f.uri.toString(),
+        settings: serverSettings(f.uri),
+      })),
+    }),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: new RestartingErrorHandler(output, () => status?.setState('failed')),

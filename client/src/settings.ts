@@ -7,7 +7,7 @@ import {
   type TextDocument,
   type Uri,
 } from 'vscode';
-import { readSettings, type EditorSettings, type RuleSetting } from '../../shared/settings';
+import { readSettings, type EditorSettings, type RuleSetting, type ServerSettings } from '../../shared/settings';
 
 export type { EditorSettings, RuleSetting };
 
@@ -22,6 +22,13 @@ const SEVERITIES: Record<Exclude<RuleSetting, 'default' | 'off'>, DiagnosticSeve
 export function editorSettings(resource: Uri): EditorSettings {
   const c = workspace.getConfiguration('crownguard', resource);
   return readSettings((key) => c.get(key));
+}
+
+/** The settings the server reads, of one resource (a workspace folder when the server starts). */
+export function serverSettings(resource: Uri): ServerSettings {
+  const c = workspace.getConfiguration('crownguard', resource);
+  const { enable, governanceManifest } = readSettings((key) => c.get(key));
+  return { enable, governanceManifest };
 }
 
 /** A document, or a file that is not open (as the workspace's problems name it). */

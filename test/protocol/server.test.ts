@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -250,5 +250,51 @@ describe('language server over stdio, pull diagnostics and settings', () => {
 
   it('shuts down cleanly', async () => {
     assert.equal(await client.stop(), 0);
+  });
+});
+
+describe('folder settings sent with initialize', () => {
+  let ws: ReturnType<typeof copyOfExamples>;
+  let client: TestClient;
+  /** The resources the server asked the client's settings of, in order. */
+  const asked: (string | undefined)[] = [];
+  before(async () => {
+    ws = copyOfExamples();
+    client = await TestClient.start({
+      folder: ws.dir,
+      pull: true,
+      configuration: (scope) => {
+        asked.push(scope);
+        return { enable: true };
+      },
+      // The client read `enable: false` for the folder as it started the server.
+      initializationOptions: {
+        folderSettings: [{ folder: pathToFileURL(ws.dir).href, settings: { enable: false, governanceManifest: '' } }],
+      },
+    });
+  });
+  after(async () => {
+    await client.stop();
+    ws.remove();
+  });
+
+  const pull = async (uri: string) =>
+    (
+      (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+      })) as FullDocumentDiagnosticReport
+    ).items;
+
+  it("answers the folder's files with them, with no settings round trip, and asks once settings change", async () => {
+    const uri = await client.open('src/train.py', 'python');
+    assert.deepEqual(await pull(uri), [], 'the start-up settings (enable: false) are in force');
+    assert.ok(
+      !asked.some((scope) => scope?.startsWith(pathToFileURL(ws.dir).href)),
+      `the server asked the client for settings it had: ${asked.join(', ')}`,
+    );
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.waitFor('a refresh request', () => client.refreshRequests > 0 || undefined);
+    assert.equal((await pull(uri)).length, 2, "once settings change, the client's current ones (enable: true) apply");
+    assert.ok(asked.includes(uri), 'and they were asked of the client');
   });
 });

@@ -38,6 +38,8 @@ export interface ClientOptions {
   readonly snippets?: boolean;
   /** Whether the client shows progress the server starts (window/workDoneProgress/create). */
   readonly workDoneProgress?: boolean;
+  /** Sent as initialize's `initializationOptions`. */
+  readonly initializationOptions?: unknown;
 }
 
 /**
@@ -139,6 +141,7 @@ export class TestClient {
       rootUri: uri,
       capabilities,
       workspaceFolders: [{ uri, name: path.basename(options.folder) }],
+      initializationOptions: options.initializationOptions,
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;

@@ -65,6 +65,7 @@ import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
 import type { LineageParams, LineageRequestName } from '../../../shared/lineage-requests';
 import { WATCHED_FILES } from '../../../shared/watched-files';
+import { readFolderSettings } from '../../../shared/settings';
 
 /** What each lineage request's parameters must look like. */
 const LINEAGE_PARAMS: Record<LineageRequestName, Check> = {
@@ -160,6 +161,7 @@ export function startServer(connection: Connection): void {
         const workspace = new Workspace(connection, loaded, documents);
         workspace.notebooks = notebooks;
         workspace.configurationSupported = params.capabilities.workspace?.configuration === true;
+        workspace.initialSettings = readFolderSettings(params.initializationOptions);
         workspace.workDoneProgress = capabilities.workDoneProgress;
         // Folders whose uri is not a string are left out rather than trusted.
         workspace.folders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : []).flatMap((f) =>

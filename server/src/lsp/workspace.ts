@@ -68,6 +68,7 @@ import { ServerModules } from './state/modules';
 import { fsPath, relativeTo } from './state/paths';
 import { SavedResults, type GovernanceReads, type SavedResult } from './state/results';
 import { SettingsState } from './state/settings';
+import type { FolderSettings } from '../../../shared/settings';
 import { Timers } from './state/timers';
 
 export type { LineageView } from './state/lineage';
@@ -208,6 +209,11 @@ export class Workspace {
   /** Resolves when no foreground request is running: the scan waits for this between files. */
   foregroundIdle(): Promise<void> {
     return this.inForeground === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Each folder's settings as the client read them when it started the server (initializationOptions). */
+  set initialSettings(folders: FolderSettings[]) {
+    this.settingsState.initial = folders;
   }
 
   /** Settings for a resource, asked of the client once per resource until they change. */
