@@ -110,7 +110,8 @@ export function hotPlan(
 ): HotPlan | undefined {
   const python = language === 'python';
   if (!hotParsing.enabled) return undefined;
-  if (!python && language !== 'typescript' && language !== 'javascript') return undefined;
+  // TypeScript and JavaScript segments are read below, but their plan is not yet exact: whole parses.
+  if (!python) return undefined;
   if (text.includes('crownguard:') || text.includes('\f') || /\r(?!\n)/.test(text)) return undefined;
   if (text.length > 12_000 && scopeMarks(text, python) >= MAX_SCOPE_MARKS) return undefined;
   const segments = python ? pythonSegments(text) : scriptSegments(text);
@@ -222,7 +223,6 @@ function scopeMarks(text: string, python: boolean): number {
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
-const NL = 10;
 const HASH = 35;
 
 function pythonHead(text: string, at: number): 'def' | 'decorator' | undefined {
