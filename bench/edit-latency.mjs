@@ -22,6 +22,8 @@
 //
 //   node bench/edit-latency.mjs                     # 10,000 lines, 50 edits
 //   node bench/edit-latency.mjs --lines 400 --edits 5   # smoke run (CI)
+//   node bench/edit-latency.mjs --only 'typescript caller' --cpu-prof /tmp/prof
+//       # one row (the rows whose name contains the text), with the server's CPU profile written to the folder
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -35,10 +37,17 @@ const require = createRequire(import.meta.url);
 const TreeSitter = require('web-tree-sitter');
 
 const { values } = parseArgs({
-  options: { lines: { type: 'string', default: '10000' }, edits: { type: 'string', default: '50' } },
+  options: {
+    lines: { type: 'string', default: '10000' },
+    edits: { type: 'string', default: '50' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+  },
 });
 const LINES = Number(values.lines);
 const EDITS = Number(values.edits);
+/** Whether the row of this name is measured in this run. */
+const wanted = (name) => values.only === undefined || name.includes(values.only);
 
 async function treeSitterFullParse(grammar, text) {
   await TreeSitter.Parser.init();
@@ -292,10 +301,11 @@ async function crossFileRow(language, ext, comment, generate) {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-bench-'));
-const { conn, stop, pid } = await startServer(dir, {
-  textDocument: { diagnostic: {} },
-  workspace: { diagnostics: { refreshSupport: true } },
-});
+const { conn, stop, pid } = await startServer(
+  dir,
+  { textDocument: { diagnostic: {} }, workspace: { diagnostics: { refreshSupport: true } } },
+  { nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [] },
+);
 /** Resolved by the server's next workspace/diagnostic/refresh request. */
 let refreshWaiter = () => undefined;
 conn.onRequest('workspace/diagnostic/refresh', () => {
@@ -324,6 +334,7 @@ try {
     ['typescript', 'ts', 'typescript', typescriptHelpersFile, '//', HELPERS * 10],
   ]) {
     const kind = helperLines > 0 ? 'helpers' : 'self-contained';
+    if (!wanted(`${language} ${kind}`)) continue;
     let text = generate(LINES);
     const file = path.join(dir, `big-${kind}.${ext}`);
     writeFileSync(file, text);
@@ -372,10 +383,13 @@ try {
   console.table(rows);
   console.log('server CPU/edit: the mean over the edits, from /proc at 10 ms resolution');
   console.log(`helpers in another module: ${LINES}-line caller; the floor is the same caller edits to a .txt document`);
-  console.table([
-    await crossFileRow('python', 'py', '#', pythonHelpersFile),
-    await crossFileRow('typescript', 'ts', '//', typescriptHelpersFile),
-  ]);
+  const cross = [];
+  for (const [language, ext, comment, generate] of [
+    ['python', 'py', '#', pythonHelpersFile],
+    ['typescript', 'ts', '//', typescriptHelpersFile],
+  ])
+    if (wanted(`${language} caller`)) cross.push(await crossFileRow(language, ext, comment, generate));
+  console.table(cross);
 } finally {
   await stop();
   rmSync(dir, { recursive: true, force: true });

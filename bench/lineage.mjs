@@ -12,7 +12,17 @@
 //
 //   node bench/lineage.mjs                          # 2,000 manifests, 20 edits, 200 queries
 //   node bench/lineage.mjs --manifests 100 --edits 3 --queries 10   # smoke run (CI)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//
+// With --workspace DIR, a real workspace instead (a governance manifest, pipelines, data files):
+// the server is started on DIR and asked for `crownguard/lineage/graph`, and it times the first
+// answer, the answer whose content lines are complete (the server says the graph changed once
+// the data files are profiled) and hovers on another file meanwhile; then `crownguard lineage
+// --root DIR --format json` as the floor, whose tiers and content lines the server's must equal.
+// CPU times (user + system, from /proc) are printed beside wall times: the machine may be busy.
+//
+//   node bench/lineage.mjs --workspace /tmp/LLaMA-Factory-with-governance
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,8 +39,13 @@ const { values } = parseArgs({
     manifests: { type: 'string', default: '2000' },
     edits: { type: 'string', default: '20' },
     queries: { type: 'string', default: '200' },
+    workspace: { type: 'string' },
   },
 });
+if (values.workspace) {
+  await realWorkspace(path.resolve(values.workspace));
+  process.exit(0);
+}
 const MANIFESTS = Number(values.manifests);
 const EDITS = Number(values.edits);
 const QUERIES = Number(values.queries);
@@ -97,4 +112,139 @@ try {
 } finally {
   await stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; NaN where there is none. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** `crownguard lineage --format json` on `dir` as a child process: its nodes, wall time and CPU time. */
+function cliLineage(dir) {
+  const cli = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'cli.js');
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, [cli, 'lineage', '--root', dir, '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    let cpu = NaN;
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    // The child's CPU time is read just before it is reaped.
+    const poll = setInterval(() => {
+      const c = cpuMs(child.pid);
+      if (!Number.isNaN(c)) cpu = c;
+    }, 20);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      if (code !== 0) return reject(new Error(`lineage exited ${code}`));
+      resolve({ nodes: JSON.parse(out).nodes, ms: performance.now() - t, cpu });
+    });
+  });
+}
+
+async function realWorkspace(dir) {
+  // A content line the server has not read the data files for yet.
+  const PENDING = /^content: reading/;
+  const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const other = path.join(mkdtempSync(path.join(tmpdir(), 'crownguard-bench-')), 'notes.py');
+  writeFileSync(other, 'print("hello")\n');
+  const started = performance.now();
+  const { conn, stop, pid } = await startServer(dir, { textDocument: {}, workspace: {} });
+  let ready = NaN;
+  let changes = 0;
+  conn.onNotification('crownguard/lineage/didChange', () => changes++);
+  let first;
+  let complete;
+  const hovers = [];
+  try {
+    const uri = pathToFileURL(other).href;
+    await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'python', version: 1, text: 'print("hello")\n' },
+    });
+    const hover = () =>
+      conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 1 } });
+    // The engine's parsers load after initialize: a first request waits for them, whatever it
+    // asks. A hover on a document that is not open waits for them without building the lineage.
+    await conn.sendRequest(rpc.HoverRequest.type, {
+      textDocument: { uri: `${uri}.not-open` },
+      position: { line: 0, character: 1 },
+    });
+    ready = performance.now() - started;
+    const cpu0 = cpuMs(pid);
+    const t = performance.now();
+    let done = false;
+    const hovering = (async () => {
+      while (!done) {
+        const h = performance.now();
+        await hover();
+        hovers.push(performance.now() - h);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    let graph = await conn.sendRequest('crownguard/lineage/graph', {});
+    first = {
+      ms: performance.now() - t,
+      cpu: cpuMs(pid) - cpu0,
+      pending: graph.nodes.filter((n) => PENDING.test(n.content ?? '')).length,
+    };
+    // The graph changed notification, then the graph again, until no content line is pending.
+    while (graph.nodes.some((n) => PENDING.test(n.content ?? ''))) {
+      const seen = changes;
+      while (changes === seen) await new Promise((resolve) => setTimeout(resolve, 10));
+      graph = await conn.sendRequest('crownguard/lineage/graph', {});
+    }
+    complete = { ms: performance.now() - t, cpu: cpuMs(pid) - cpu0, graph };
+    done = true;
+    await hovering;
+  } finally {
+    await stop();
+    rmSync(path.dirname(other), { recursive: true, force: true });
+  }
+  const cli = await cliLineage(dir);
+  // Content lines must be equal; tiers may differ, as the editor's take what data files hold
+  // into account (the CLI's only with --explain).
+  const shown = (nodes) =>
+    JSON.stringify(nodes.map((n) => [n.id, n.content ?? null]).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  const same = shown(cli.nodes) === shown(complete.graph.nodes);
+  const contents = complete.graph.nodes.filter((n) => n.content).length;
+  hovers.sort((a, b) => a - b);
+  console.log(
+    `lineage of ${dir}: ${complete.graph.nodes.length} nodes, ${contents} with a content line; server ready (parsers loaded) ${fmt(ready)} after start, then the lineage was asked for`,
+  );
+  console.table([
+    {
+      step: 'server: first lineage/graph answer',
+      wall: fmt(first.ms),
+      cpu: fmt(first.cpu),
+      note: `${first.pending} content lines pending`,
+    },
+    {
+      step: 'server: content complete',
+      wall: fmt(complete.ms),
+      cpu: fmt(complete.cpu),
+      note: `ratio to floor (wall) ${(complete.ms / cli.ms).toFixed(2)}`,
+    },
+    {
+      step: 'floor: crownguard lineage --format json',
+      wall: fmt(cli.ms),
+      cpu: fmt(cli.cpu),
+      note: same ? 'same content lines' : 'DIFFERENT content lines',
+    },
+  ]);
+  console.log(
+    `hovers on another file meanwhile: ${hovers.length}, p50 ${quantile(hovers, 0.5).toFixed(0)} ms, max ${hovers[hovers.length - 1].toFixed(0)} ms`,
+  );
+  if (!same) {
+    console.log('cli   ', shown(cli.nodes));
+    console.log('server', shown(complete.graph.nodes));
+    process.exitCode = 1;
+  }
 }

@@ -12,7 +12,8 @@
 //   node bench/repo-scan.mjs --density 1               # dense: every file names sensitive data
 //
 // Besides wall time it prints CPU time (all threads): MB per CPU-second is the per-core rate,
-// and the CPU ratio to ripgrep is the figure to read when the machine is shared.
+// and the CPU ratio to ripgrep is the figure to read when the machine is shared. Below the table
+// it prints crownguard's own breakdown of its CPU time (`check --profile-scan`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -176,7 +177,18 @@ try {
 
   const cg = timed(
     process.execPath,
-    [path.join(repo, 'dist', 'cli.js'), 'check', '.', '--format', 'json', '--fail-on', 'none', '--jobs', String(JOBS)],
+    [
+      path.join(repo, 'dist', 'cli.js'),
+      'check',
+      '.',
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+      '--jobs',
+      String(JOBS),
+      '--profile-scan',
+    ],
     dir,
   );
   if (cg.status !== 0) throw new Error(`crownguard failed: ${cg.stderr}`);
@@ -218,6 +230,9 @@ try {
       `${name.padEnd(42)} ${r.seconds.toFixed(2).padStart(6)} s ${(mb / (r.seconds || 0.001)).toFixed(1).padStart(8)} ${r.cpu.toFixed(2).padStart(8)} s ${(mb / (r.cpu || 0.001)).toFixed(1).padStart(10)} ${r.peakMb.toFixed(0).padStart(7)} MB ${(r.seconds / floor).toFixed(1).padStart(15)}x ${(r.cpu / cpuFloor).toFixed(1).padStart(14)}x`,
     );
   }
+  // Where crownguard's CPU time went, by phase (its `--profile-scan` breakdown on stderr).
+  const breakdown = cg.stderr.slice(cg.stderr.indexOf('crownguard: where the check spent'));
+  if (breakdown.startsWith('crownguard:')) process.stdout.write(breakdown);
   const missed = planted.filter((p) => !found.has(p));
   console.log(`planted findings found by crownguard: ${planted.length - missed.length}/${planted.length}`);
   if (missed.length) {

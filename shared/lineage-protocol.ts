@@ -131,7 +131,13 @@ export const LineageRequests = {
   graph: 'crownguard/lineage/graph',
 } as const;
 
+/**
+ * A node's content line while the data files it names are still read; the server sends
+ * `LineageNotifications.didChange` once they are, and the view asks again.
+ */
+export const CONTENT_PENDING = 'content: reading…';
+
 export const LineageNotifications = {
-  /** server -> client. No parameters: the graph may have changed (a manifest or config changed); views refresh. */
+  /** server -> client. No parameters: the graph may have changed (a manifest or config changed, data files were read); views refresh. */
   didChange: 'crownguard/lineage/didChange',
 } as const;

@@ -33,17 +33,19 @@ import { applyRuleSettings, editorSettings, inScope } from './settings';
 import { answerWhileStarting } from './starting';
 import { Status, STATUS_COMMAND } from './status';
 import { SETTING_KEYS } from '../../shared/settings';
-import { DATA_FILE_EXTENSIONS, DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
+import { DATA_FILE_EXTENSIONS, DOCUMENT_LANGUAGES, DVC_FILE_PATTERN, WATCHED_FILES } from '../../shared/watched-files';
 
 /**
  * The documents CrownGuard analyses: code, manifests, configs and prompt templates, the Python
  * and markdown cells of Jupyter notebooks (the server syncs those as notebooks), and text data
- * files by name (no language is sure to be installed for them). VS Code does not hand a file
+ * files and DVC's `.dvc` files by name (no language is sure to be installed for them; the manifest
+ * makes `.dvc` files YAML, but another extension may claim them). VS Code does not hand a file
  * over 50 MB to extensions at all: the server reads such a file from disk in the workspace scan.
  */
 const DOCUMENT_SELECTOR = [
   ...DOCUMENT_LANGUAGES.map((language) => ({ scheme: 'file', language })),
   { scheme: 'file', pattern: `**/*.{${DATA_FILE_EXTENSIONS.join(',')}}` },
+  { scheme: 'file', pattern: DVC_FILE_PATTERN },
   ...['python', 'markdown'].map((language) => ({ notebook: 'jupyter-notebook', language })),
 ];
 
@@ -77,10 +79,16 @@ export interface Startup {
   clientStarting?: number;
   /** The server answered initialize. */
   serverReady?: number;
+  /** The first document was sent to the server. */
+  firstOpen?: number;
   /** The first document diagnostics request was sent, and when its answer arrived. */
   firstPull?: number;
   firstDiagnostics?: number;
 }
+
+/** Date.now() when dist/client.js began and finished loading (set by the bundle; unset when unbundled). */
+declare const CROWNGUARD_BUNDLE_START: number | undefined;
+declare const CROWNGUARD_BUNDLE_LOADED: number | undefined;
 
 let client: LanguageClient | undefined;
 let lineage: LineageClient | undefined;
@@ -128,9 +136,12 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   const startup: Startup = { activated: Date.now() };
   const output = window.createOutputChannel('CrownGuard', { log: true });
   // Start-up steps at debug level (the output's log level menu shows them), times since activation.
-  const step = (what: string) =>
-    output.debug(`start-up: ${what} ${Date.now() - startup.activated} ms after activation`);
+  // The clock time too: the output channel stamps a line when it writes it, which can be later.
+  const step = (what: string, at = Date.now()) =>
+    output.debug(`start-up: ${what} ${at - startup.activated} ms after activation (clock ${at})`);
   // The editor logs when it begins to activate, before it loads this module: the difference is the load.
+  if (typeof CROWNGUARD_BUNDLE_START === 'number') step('dist/client.js loading', CROWNGUARD_BUNDLE_START);
+  if (typeof CROWNGUARD_BUNDLE_LOADED === 'number') step('dist/client.js loaded', CROWNGUARD_BUNDLE_LOADED);
   step('activate() entered');
   const reports = new EventEmitter<Report>();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -161,6 +172,13 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
         mode === DiagnosticPullMode.onType && editorSettings(document.uri).run === 'onSave',
     },
     middleware: {
+      didOpen: (document, next) => {
+        if (startup.firstOpen === undefined) {
+          startup.firstOpen = Date.now();
+          step('first document open sent');
+        }
+        return next(document);
+      },
       // The per-rule switches and severities and the include/exclude globs apply here, to what
       // the server reports, so they take effect without a restart.
       provideDiagnostics: async (document, previousResultId, token, next) => {
@@ -208,6 +226,12 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     },
   };
   client = new LanguageClient('crownguard', 'CrownGuard', serverOptions, clientOptions);
+  // The server process first, everything else while it starts: Node and the server bundle take
+  // a second or more to load on a busy machine, and a file opened meanwhile waits for them.
+  startup.clientStarting = Date.now();
+  step('starting the server process');
+  const starting = client.start();
+  context.subscriptions.push(answerWhileStarting(client, DOCUMENT_SELECTOR, starting));
   status = new Status(client);
 
   context.subscriptions.push(
@@ -250,10 +274,6 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
     }),
   );
   try {
-    startup.clientStarting = Date.now();
-    step('starting the server process');
-    const starting = client.start();
-    context.subscriptions.push(answerWhileStarting(client, DOCUMENT_SELECTOR, starting));
     await starting;
     startup.serverReady = Date.now();
     step('the server answered initialize');

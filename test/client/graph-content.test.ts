@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { JSDOM } from 'jsdom';
 import { DEFAULT_STATE, layout } from '../../client/src/lineage/layout';
 import { graphPage } from '../../client/src/lineage/page';
-import { LINEAGE_NODE_KINDS, LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
+import { LINEAGE_NODE_KINDS, type LineageGraphInfo } from '../../shared/lineage-protocol';
 import { LOOSE_CSV, TRAIN_ON_LOOSE_CSV } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
 import { REPO } from '../support/paths';
@@ -21,7 +21,7 @@ describe('lineage graph view: dataset content', () => {
     writeFileSync(path.join(dir, 'train.yaml'), TRAIN_ON_LOOSE_CSV);
     writeFileSync(path.join(dir, 'data', 'loose.csv'), LOOSE_CSV);
     const client = await TestClient.start({ folder: dir, pull: true });
-    graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
+    graph = await client.settledLineage();
     await client.stop();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GraphController, type ToWebview } from '../../client/src/lineage/messages';
 import { MAX_NODES, type LaidOut } from '../../client/src/lineage/layout';
-import { LineageRequests, type LineageGraphInfo, type LineageLocation } from '../../shared/lineage-protocol';
+import { type LineageGraphInfo, type LineageLocation } from '../../shared/lineage-protocol';
 import { TestClient } from '../support/lsp-client';
 import { copyOfExamples } from '../support/workspace';
 
@@ -14,7 +14,7 @@ describe('lineage graph view: webview messages', () => {
   before(async () => {
     ws = copyOfExamples();
     client = await TestClient.start({ folder: ws.dir, pull: true });
-    graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
+    graph = await client.settledLineage();
   });
   after(async () => {
     await client.stop();

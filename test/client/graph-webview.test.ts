@@ -6,7 +6,7 @@ import { JSDOM } from 'jsdom';
 import { DEFAULT_STATE, layout, type LaidOut } from '../../client/src/lineage/layout';
 import type { FromWebview } from '../../client/src/lineage/messages';
 import { graphPage } from '../../client/src/lineage/page';
-import { LINEAGE_NODE_KINDS, LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
+import { LINEAGE_NODE_KINDS, type LineageGraphInfo } from '../../shared/lineage-protocol';
 import { TestClient } from '../support/lsp-client';
 import { REPO } from '../support/paths';
 import { copyOfExamples } from '../support/workspace';
@@ -17,7 +17,7 @@ describe('lineage graph view: the webview page', () => {
   before(async () => {
     const ws = copyOfExamples();
     const client = await TestClient.start({ folder: ws.dir, pull: true });
-    graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
+    graph = await client.settledLineage();
     await client.stop();
     ws.remove();
   });

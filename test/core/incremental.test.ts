@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { seededRandom as rng, type Engine, type Finding } from '../../server/src/core';
+import { Engine, seededRandom as rng, type Finding, type ModuleHost } from '../../server/src/core';
+import { loadWasm } from '../../server/src/host/wasm';
 import { incrementalCounts } from '../../server/src/core/incremental/document';
+import { finishMemoCounts } from '../../server/src/core/incremental/finish-memo';
 import { summaryCounts } from '../../server/src/core/languages/lazy';
+import { keptImportsCounts } from '../../server/src/core/languages/modules/kept-imports';
 import { LineIndex } from '../../server/src/core/text';
 import { engine } from '../support/engine';
 
 let e: Engine;
+/** A second engine, for fresh analyses under the same path (fingerprints read the path). */
+let other: Engine;
 before(async () => {
   e = await engine();
+  other = await Engine.create(loadWasm);
 });
 
 const show = (fs: Finding[]) =>
@@ -22,9 +28,12 @@ function checkSequence(path: string, steps: string[]): void {
   e.release(path);
   const governance = e.governance(undefined).governance;
   for (const [i, text] of steps.entries()) {
-    const incremental = e.analyzeFile({ path, text }, governance, undefined, { retain: true }).findings;
-    const fresh = e.analyzeFile({ path: `fresh-${i}-${path}`, text }, governance).findings.map((f) => ({ ...f, path }));
-    assert.deepEqual(show(incremental), show(fresh), `step ${i} of ${path}`);
+    const incremental = e.analyzeFile({ path, text }, governance, undefined, { retain: true });
+    // Everything a shell shows or applies: fixes (the waiver fix among them), fingerprints, waivers.
+    const fresh = other.analyzeFile({ path, text }, governance);
+    assert.deepEqual(show(incremental.findings), show(fresh.findings), `step ${i} of ${path}`);
+    assert.deepEqual(incremental.findings, fresh.findings, `step ${i} of ${path}: fixes, fingerprints, waivers`);
+    assert.deepEqual(incremental.waivers, fresh.waivers, `step ${i} of ${path}: waivers`);
   }
   e.release(path);
 }
@@ -598,12 +607,17 @@ const TYPESCRIPT_PAIR: ModulePair = {
  * helper module edited between the caller's edits and the caller's import lines edited too:
  * after each, the incremental result must be the fresh one.
  */
-function randomModuleEdits(pair: ModulePair, seed: number, edits: number): number {
+function randomModuleEdits(pair: ModulePair, seed: number, edits: number, revisioned = false): number {
   const r = rng(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)];
   const governance = e.governance(undefined).governance;
   let helper = pair.helpers[0];
-  const modules = { read: (p: string) => (p === pair.helper ? helper : undefined) };
+  // A host with a revision lets an edit that touches no import reuse the imported summaries:
+  // the revision changes with the helper, as the editor's host counts a module's changes.
+  let revision = 0;
+  const modules: ModuleHost = { read: (p: string) => (p === pair.helper ? helper : undefined) };
+  // A getter, so that each analysis reads the revision as it is then.
+  if (revisioned) Object.defineProperty(modules, 'revision', { get: () => revision });
   let text = pair.imports[0] + pair.header;
   for (let i = 0; i < 30; i++) text += '\n' + pick(pair.defs)(i);
   e.release(pair.caller);
@@ -615,7 +629,9 @@ function randomModuleEdits(pair: ModulePair, seed: number, edits: number): numbe
       const at = Math.floor(r() * text.length);
       if (roll < 0.15) {
         // The helper module changes (on disk or in an editor) while the caller stays as it is.
-        helper = pick(pair.helpers);
+        const next = pick(pair.helpers);
+        if (next !== helper) revision++;
+        helper = next;
       } else if (roll < 0.3) {
         // The import line is edited: what the caller's calls reach changes with no edit to them.
         const line = pair.imports.find((l) => text.startsWith(l) && l !== '\n') ?? '';
@@ -661,4 +677,189 @@ it('incremental analysis equals a fresh one after random edits to a caller and t
     assert.ok(c.patched >= 40, `fast path taken ${c.patched} times`);
     assert.ok(c.declined >= 20, `full analysis ${c.declined} times`);
   }
+});
+
+it('incremental analysis equals a fresh one after random edits when the imported summaries are reused between edits', () => {
+  for (const pair of [PYTHON_PAIR, TYPESCRIPT_PAIR]) {
+    let compared = 0;
+    const before = { ...keptImportsCounts };
+    const c = counted(() => {
+      for (const seed of [31, 32, 33]) compared += randomModuleEdits(pair, seed, 120, true);
+    });
+    const reused = keptImportsCounts.reused - before.reused;
+    const relinked = keptImportsCounts.relinked - before.relinked;
+    console.log(
+      `${pair.caller}: ${compared} versions compared, fast path ${c.patched}, reused ${reused}, relinked ${relinked}`,
+    );
+    // The comparisons prove something only if the kept summaries were reused often.
+    assert.ok(reused >= 30, `imported summaries reused ${reused} times`);
+  }
+});
+
+/**
+ * One caller edited step by step through a host with a revision, each step's findings compared
+ * with a fresh analysis and with the expected count of findings through the helper.
+ */
+function checkImportSteps(
+  caller: string,
+  helperPath: string,
+  steps: readonly { text: string; helper: string; revision: number; expected: number }[],
+): void {
+  e.release(caller);
+  const governance = e.governance(undefined).governance;
+  for (const [i, step] of steps.entries()) {
+    const modules = { read: (p: string) => (p === helperPath ? step.helper : undefined), revision: step.revision };
+    const incremental = e.analyzeFile({ path: caller, text: step.text }, governance, undefined, {
+      retain: true,
+      modules,
+    });
+    const fresh = e.analyzeFile({ path: `fresh-${i}-${caller}`, text: step.text }, governance, undefined, {
+      modules,
+      modulePath: caller,
+    });
+    assert.deepEqual(
+      show(incremental.findings),
+      show(fresh.findings.map((f) => ({ ...f, path: caller }))),
+      `step ${i} of ${caller}`,
+    );
+    const through = incremental.findings.filter((f) => / through `/.test(f.message)).length;
+    assert.equal(through, step.expected, `step ${i} of ${caller}: findings through the helper`);
+  }
+  e.release(caller);
+}
+
+it('reused imported summaries follow an edit that starts or stops using an imported name', () => {
+  const before = keptImportsCounts.relinked;
+  const helper =
+    'import logging\nlog = logging.getLogger(__name__)\n\ndef my_log(x):\n    log.info(x)\n\ndef shout(y):\n    log.warning(y)\n';
+  const py = (body: string) =>
+    `from utils import my_log, shout\n\n\ndef login(password, ticket):\n    my_log(password)\n${body}\n\ndef other(user):\n    n = 1\n`;
+  checkImportSteps('app.py', 'utils.py', [
+    { text: py('    print(ticket)'), helper, revision: 1, expected: 1 },
+    // `shout` was imported and never called: its first call must bring its summary.
+    { text: py('    shout(password)'), helper, revision: 1, expected: 2 },
+    { text: py('    shout (password)'), helper, revision: 1, expected: 2 },
+    // The only call goes: what the caller imports is less.
+    { text: py('    shou(password)'), helper, revision: 1, expected: 1 },
+    { text: py('    shout(password)'), helper, revision: 1, expected: 2 },
+  ]);
+  const tsHelper =
+    'export function myLog(x: any) {\n  console.log(x);\n}\nexport function shout(y: any) {\n  console.warn(y);\n}\n';
+  const ts = (body: string) =>
+    `import { myLog, shout } from "./utils";\n\nexport function login(password: string, ticket: string) {\n  myLog(password);\n${body}\n}\n\nexport function other(u: any) {\n  const n = 1;\n}\n`;
+  checkImportSteps('app.ts', 'utils.ts', [
+    { text: ts('  console.info(ticket.length);'), helper: tsHelper, revision: 1, expected: 1 },
+    { text: ts('  shout(password);'), helper: tsHelper, revision: 1, expected: 2 },
+    { text: ts('  shou(password);'), helper: tsHelper, revision: 1, expected: 1 },
+  ]);
+  // Each call added or removed recomputed the summaries from the links kept.
+  assert.ok(keptImportsCounts.relinked - before >= 4, `recomputed ${keptImportsCounts.relinked - before} times`);
+});
+
+it('reused imported summaries are read again when a module changes under them', () => {
+  const logs = 'def my_log(x):\n    print(x)\n';
+  const quiet = 'def my_log(x):\n    print(len(x))\n';
+  const py = (extra: string) =>
+    `from utils import my_log\n\n\ndef login(password, ticket):\n    my_log(password)${extra}\n\ndef other(user):\n    n = 1\n`;
+  checkImportSteps('app.py', 'utils.py', [
+    { text: py(''), helper: logs, revision: 1, expected: 1 },
+    // The caller is edited where it calls nothing imported, as the helper stops logging.
+    { text: py('  # edited'), helper: quiet, revision: 2, expected: 0 },
+    { text: py('  # edited again'), helper: logs, revision: 3, expected: 1 },
+    // An import line edited: the links are read again.
+    {
+      text: py('').replace('from utils import my_log', 'from utils import my_log as shout'),
+      helper: logs,
+      revision: 3,
+      expected: 0,
+    },
+  ]);
+});
+
+/**
+ * A sequence of edits each made inside one definition (so that the fast path takes it), each
+ * result compared whole with a fresh analysis; returns how many the fast path took.
+ */
+function fastSequence(path: string, steps: string[]): number {
+  const before = incrementalCounts.patched;
+  checkSequence(path, steps);
+  return incrementalCounts.patched - before;
+}
+
+/** A TypeScript file of `n` functions, each logging a sensitive value, one finding each. */
+function loggingFunctions(n: number, sink = 'logger.info'): string {
+  let text = 'const logger = pino();\n';
+  for (let i = 0; i < n; i++) text += `function f${i}() {\n  const x = ${i};\n  ${sink}(account.ssn);\n}\n`;
+  return text;
+}
+
+it('an annotation typed far from any finding is read, though the text had none before', () => {
+  const base = loggingFunctions(30);
+  const edited = base.replace('x = 7', 'x = 70');
+  const annotation = '  // crownguard: waive CG101 reason="checked" expires=2027-01-31\n';
+  const far = edited.replace('  const x = 2;', `${annotation}  const x = 2;`);
+  const near = far.replace('  const x = 25;\n', `  const x = 25;\n${annotation}`);
+  const before = { ...finishMemoCounts };
+  const steps = [base, edited, far, near, far, edited];
+  assert.equal(fastSequence('annotations.ts', steps), steps.length - 1);
+  // The memo answered: the findings of the unchanged definitions were not worked out again.
+  assert.ok(finishMemoCounts.kept - before.kept > 100, `kept ${finishMemoCounts.kept - before.kept}`);
+});
+
+it('an edit that makes a file run in a web page changes its log findings, and one that undoes it too', () => {
+  // Only the console reads otherwise in a web page.
+  const base = loggingFunctions(20, 'console.log').replace('  const x = 3;', '  const x = require\n  ;');
+  const edited = base.replace('x = 7', 'x = 70');
+  const page = edited.replace('  const x = 15;', '  const x = document.title;');
+  const paged = page.replace('x = 9', 'x = 90');
+  const required = paged.replace('require\n  ;', 'require\n  ("fs");');
+  const steps = [base, edited, page, paged, required, paged, page, edited];
+  assert.equal(fastSequence('browser.ts', steps), steps.length - 1);
+  const governance = e.governance(undefined).governance;
+  const inPage = (text: string) =>
+    other
+      .analyzeFile({ path: 'browser.ts', text }, governance)
+      .findings.filter((f) => f.message.includes('runs in a web page')).length;
+  // The sequence means something only if the answer changed along it.
+  assert.deepEqual([inPage(base), inPage(page), inPage(required)], [0, 20, 0]);
+});
+
+it('what is kept of a definition follows its text, not its place', () => {
+  // Two versions of f3 of the same length: in the first, the logging line starts inside a template literal.
+  const plain = loggingFunctions(10);
+  const template = plain.replace(
+    '  const x = 3;\n  logger.info(account.ssn);\n',
+    '  const s = `${\n  logger.info(account.ssn)}`;\n',
+  );
+  assert.equal(template.length, plain.length + 3);
+  const padded = plain.replace('  const x = 3;', '  const x = 3000;');
+  const steps = [
+    template,
+    padded,
+    template,
+    // The same line with a comment at its end: its fingerprint reads the whole line.
+    padded.replace(
+      '  logger.info(account.ssn);\n}\nfunction f4',
+      '  logger.info(account.ssn); // note\n}\nfunction f4',
+    ),
+    padded,
+  ];
+  assert.equal(fastSequence('kept.ts', steps), steps.length - 1);
+  const governance = e.governance(undefined).governance;
+  const waiverFixes = (text: string) =>
+    other
+      .analyzeFile({ path: 'kept.ts', text }, governance)
+      .findings.filter((f) => f.fixes.some((x) => x.title.startsWith('Waive'))).length;
+  assert.deepEqual([waiverFixes(template), waiverFixes(padded)], [9, 10]);
+});
+
+it('a line break made CRLF inside a definition makes every waiver fix write CRLF', () => {
+  const base = loggingFunctions(10);
+  const crlf = base.replace('  const x = 4;\n', '  const x = 4;\r\n');
+  assert.equal(fastSequence('eol.ts', [base, crlf, base]), 2);
+  const governance = e.governance(undefined).governance;
+  const fix = other
+    .analyzeFile({ path: 'eol.ts', text: crlf }, governance)
+    .findings[0].fixes.find((x) => x.title.startsWith('Waive'));
+  assert.ok(fix?.edits[0].newText.endsWith('\r\n'));
 });

@@ -4,12 +4,15 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import governanceSchema from '../../schemas/governance.schema.json';
 import { LANGUAGES } from '../../server/src/core/languages/registry';
-import { DOCUMENT_LANGUAGES, WATCHED_FILES } from '../../shared/watched-files';
+import { DOCUMENT_LANGUAGES, DVC_FILE_PATTERN, WATCHED_FILES } from '../../shared/watched-files';
 import { REPO } from '../support/paths';
 
 interface ExtensionManifest {
   readonly activationEvents: readonly string[];
-  readonly contributes: { readonly codeActions: readonly { readonly languages: readonly string[] }[] };
+  readonly contributes: {
+    readonly codeActions: readonly { readonly languages: readonly string[] }[];
+    readonly languages: readonly { readonly id: string; readonly filenamePatterns?: readonly string[] }[];
+  };
 }
 
 const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as ExtensionManifest;
@@ -58,6 +61,28 @@ describe('language adapters are the one list of languages', () => {
         assert.ok(manifest.activationEvents.includes(`onLanguage:${id}`), `${a.id}: onLanguage:${id} is missing`);
         assert.ok(codeActions.has(id), `${a.id}: ${id} is missing from contributes.codeActions`);
       }
+  });
+
+  // VS Code answers a `workspaceContains:` pattern with a search of the whole workspace, which
+  // runs while the window and the server start and slows both; a plain name is one file lookup.
+  it('activates at start-up by names at a folder root, never by a workspace search', () => {
+    const contains = manifest.activationEvents
+      .filter((e) => e.startsWith('workspaceContains:'))
+      .map((e) => e.slice('workspaceContains:'.length));
+    assert.deepEqual([...contains].sort(), ['governance.yaml', 'governance.yml']);
+    for (const name of contains) assert.doesNotMatch(name, /[*?{}[\]/\\]/, `workspaceContains:${name} needs a search`);
+    // The notebook cells the client selects activate it too.
+    assert.ok(manifest.activationEvents.includes('onNotebook:jupyter-notebook'));
+  });
+
+  // VS Code knows no language for `.dvc` files: without the manifest's pattern they open as plain
+  // text, which the selector's languages do not take.
+  it('makes `.dvc` files a selected language, and selects and watches them by name too', () => {
+    const ids = manifest.contributes.languages.filter((l) => l.filenamePatterns?.includes('*.dvc')).map((l) => l.id);
+    assert.deepEqual(ids, ['yaml']);
+    assert.ok(DOCUMENT_LANGUAGES.includes('yaml'));
+    assert.equal(DVC_FILE_PATTERN, '**/*.dvc');
+    assert.ok(globExtensions(WATCHED_FILES).has('.dvc'));
   });
 
   it('activates on, and selects, the same documents', () => {

@@ -188,3 +188,62 @@ describe('bounded output', () => {
     assert.match(mailFindings[20].message, /^And [\d,]+ more literal personal values in this file/);
   });
 });
+
+describe('held-out repositories: published keys, image defaults and escaped line breaks', () => {
+  const lineOf = (text: string, f: Finding) => text.slice(0, f.span.offset).split('\n').length;
+  const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const jwt = (role: string) =>
+    `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ iss: 'supabase', ref: 'qzrkplmnbvcxwe', role, iat: 1767225600, exp: 2082758400 })}.${s.digits(20)}Xk3vQ9LmTz7RwYp2Hn8sJd4Fc6Bg1aE`;
+
+  it("Supabase's anon key is published on purpose; its service-role key is a secret", () => {
+    const anon = {
+      path: 'src/telemetry.ts',
+      text: `const SUPABASE_PUBLIC_API_KEY = "${jwt('anon')}";\nconst headers = { apikey: "${jwt('anon')}" };\n`,
+    };
+    const service = { path: 'src/admin.ts', text: `const SUPABASE_KEY = "${jwt('service_role')}";\n` };
+    const fs = run(anon, service);
+    assert.deepEqual(at(fs, anon.path), []);
+    assert.deepEqual(at(fs, service.path), ['CG201 error']);
+  });
+
+  it('a connection string whose password repeats the user, or that points at loopback, is a default; others are not', () => {
+    const text = [
+      'BROKER = "amqp://relay_svc:relay_svc@queue:5672/"',
+      'LOCAL = "mysql://app:Zq8vN3kLx2pRw@127.0.0.1:3306/app"',
+      'LIVE = "postgres://relay_svc:Zq8vN3kLx2pRw@db.internal:5432/app"',
+    ].join('\n');
+    const fs = run({ path: 'src/settings.py', text });
+    assert.deepEqual(
+      fs.filter((f) => f.path === 'src/settings.py').map((f) => `${f.ruleId} ${f.severity} ${lineOf(text, f)}`),
+      ['CG201 error 3'],
+    );
+  });
+
+  it('an escaped line break before a decorator is not an e-mail; an address right after one still is', () => {
+    const records = Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify({
+        content: `def f${i}():\n    pass\n\n@registry.register\ndef g${i}(): pass`,
+        note: i < 3 ? `reach me at\nmira.okafor${i}@northwind-clinic.com` : 'none',
+      }),
+    ).join('\n');
+    const fs = run({ path: 'data/chunks.jsonl', text: `${records}\n` });
+    assert.deepEqual(
+      fs.filter((f) => f.path === 'data/chunks.jsonl').map((f) => f.message.replace(/ in \d+ of \d+ records/, '')),
+      ['Training data field `note`: email addresses'],
+    );
+  });
+
+  it("a package's contact address is a credit line, like its authors", () => {
+    const text = "__contact_names__ = 'Model Tools Team'\n__contact_emails__ = 'model-tools@northwind-clinic.com'\n";
+    assert.deepEqual(at(run({ path: 'src/pkg/package_info.py', text }), 'src/pkg/package_info.py'), []);
+  });
+
+  it("an account's user name is its handle, not the person's name; a display name still is", () => {
+    const py =
+      'import logging\n\ndef audit(request):\n    logging.error("failed for %s", request.user.username)\n    logging.error("failed for %s", request.user.display_name)\n';
+    assert.deepEqual(
+      run({ path: 'src/audit.py', text: py }).map((f) => `${f.ruleId} ${lineOf(py, f)}`),
+      ['CG101 5'],
+    );
+  });
+});

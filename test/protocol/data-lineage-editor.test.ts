@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
-import { LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
 import { DATA_LINEAGE_FAKES, DATA_LINEAGE_WORKSPACE } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
 
@@ -42,7 +41,7 @@ describe('the editor decides CG405 with the lineage and shows what asset nodes a
   });
 
   it('an asset matched by a location glob and a DVC folder out have content in lineage/graph', async () => {
-    const graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
+    const graph = await client.settledLineage();
     const content = (id: string) => graph.nodes.find((n) => n.id === id)?.content;
     assert.equal(content('support-tickets'), 'content: 3 sensitive fields in 2 files (all 2 records read)');
     assert.equal(content('data/splits'), 'content: 1 sensitive field (all 2 records read)');

@@ -92,6 +92,9 @@ describe('the lineage in the editor takes what data files hold into account', ()
   });
 
   it('a stage output whose file holds SSNs is restricted by its content: graph, hover and explain say why', async () => {
+    // The lineage answers before its data files are read; the tiers take their content in once
+    // they are.
+    await client.settledLineage();
     const { nodes } = await send<{ nodes: LineageNodeInfo[] }>(LineageRequests.nodes, {});
     const node = nodes.find((n) => n.id === 'clean-customers');
     assert.equal(node?.tier, 'restricted', JSON.stringify(node));

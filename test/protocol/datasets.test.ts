@@ -18,7 +18,6 @@ import {
   type Hover,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
-import { LineageRequests, type LineageGraphInfo } from '../../shared/lineage-protocol';
 import { LOOSE_CSV, TICKETS_GOVERNANCE, TRAIN_ON_LOOSE_CSV } from '../support/data-files';
 import { TestClient } from '../support/lsp-client';
 
@@ -212,7 +211,7 @@ describe('training data files in the language server', () => {
   });
 
   it("shows a dataset node's content in the lineage graph: how many sensitive fields, over how many records", async () => {
-    const graph = (await client.connection.sendRequest(LineageRequests.graph, {})) as LineageGraphInfo;
+    const graph = await client.settledLineage();
     const node = graph.nodes.find((n) => n.id === 'data/loose.csv');
     assert.ok(node, JSON.stringify(graph.nodes.map((n) => n.id)));
     assert.equal(node.kind, 'dataset');

@@ -19,6 +19,12 @@ import {
   type InitializeResult,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import {
+  CONTENT_PENDING,
+  LineageNotifications,
+  LineageRequests,
+  type LineageGraphInfo,
+} from '../../shared/lineage-protocol';
 import { CLI } from './paths';
 
 export interface ClientOptions {
@@ -58,6 +64,8 @@ export class TestClient {
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   private readonly stderr: string[] = [];
+  /** How many times the server said the lineage may have changed. */
+  lineageChanges = 0;
 
   private constructor(
     readonly process: ChildProcess,
@@ -88,6 +96,10 @@ export class TestClient {
     connection.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
       client.progressTokens.push(p.token);
       return null;
+    });
+    connection.onNotification(LineageNotifications.didChange, () => {
+      client.lineageChanges++;
+      client.wake();
     });
     connection.onNotification('$/progress', (p: { token: string | number; value: TestClient['progress'][number] }) => {
       client.progress.push({ ...p.value, token: p.token });
@@ -166,6 +178,19 @@ export class TestClient {
       contentChanges: [{ text }],
     });
     return version;
+  }
+
+  /**
+   * The lineage graph once no content line is still being read: asked again after each change
+   * the server announces, as the graph view does.
+   */
+  async settledLineage(params: object = {}): Promise<LineageGraphInfo> {
+    for (;;) {
+      const seen = this.lineageChanges;
+      const graph = (await this.connection.sendRequest(LineageRequests.graph, params)) as LineageGraphInfo;
+      if (!graph.nodes.some((n) => n.content === CONTENT_PENDING)) return graph;
+      await this.waitFor('the lineage changed notification', () => this.lineageChanges > seen || undefined);
+    }
   }
 
   /** Waits until `predicate` holds, woken by each message from the server; fails after `ms`. */

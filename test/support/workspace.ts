@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXAMPLES } from './paths';
@@ -9,6 +9,14 @@ export function copyOfExamples(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-test-'));
   cpSync(EXAMPLES, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes `files` (relative path -> text) under `dir`, making the folders they need. */
+export function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
 }
 
 /** A hash of every file's path and content under `dir`, to prove a test changed nothing. */

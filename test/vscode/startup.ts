@@ -66,14 +66,15 @@ export function logSteps(userDataDir: string): Step[] {
     /_doActivateExtension crownguard\.crownguard, startup: (\w+), activationEvent: '([^']+)'/,
   );
   const timedOut = first(host, /Not activating extension 'crownguard\.crownguard': Timed out/);
-  // The server's own steps carry the time since its process started; the line's stamp is when
-  // the client logged it, so the process start is that stamp less the server's count.
-  const serverStep = (what: string) => {
-    const hit = first(ours, new RegExp(`start-up: ${what} (\\d+) ms after the server process started`));
-    return hit ? { at: hit.at, started: hit.at - Number(hit.match[1]) } : undefined;
+  // Each step carries the clock time it happened at: a log line is stamped when it is written,
+  // which is later when the extension host is busy (its first lines wait for the channel).
+  const clock = (ls: string[], what: string) => {
+    const hit = first(ls, new RegExp(`start-up: ${what} (-?\\d+) ms after [^(]*\\(clock (\\d+)\\)`));
+    return hit ? { at: Number(hit.match[2]), since: Number(hit.match[1]) } : undefined;
   };
-  const initializeReceived = serverStep('initialize received');
-  const clientStep = (what: string) => first(ours, new RegExp(`start-up: ${what} \\d+ ms after activation`))?.at;
+  const serverStep = (what: string) => clock(ours, what)?.at;
+  const clientStep = serverStep;
+  const loaded = clock(ours, 'server code loaded');
   return [
     { what: 'extension host launched', at: first(agent, /Launched Extension Host Process/)?.at },
     { what: 'extension host started', at: first(host, /Extension host with pid \d+ started/)?.at },
@@ -82,15 +83,25 @@ export function logSteps(userDataDir: string): Step[] {
       what: `activate() called${activated ? ` (startup: ${activated.match[1]}, by ${activated.match[2]})` : ''}`,
       at: activated?.at,
     },
-    { what: 'activate() entered (dist/client.js loaded)', at: clientStep('activate\\(\\) entered') },
+    { what: 'dist/client.js began to load', at: clientStep('dist/client\\.js loading') },
+    { what: 'dist/client.js loaded (the editor then prepares the context)', at: clientStep('dist/client\\.js loaded') },
+    { what: 'activate() entered', at: clientStep('activate\\(\\) entered') },
     { what: 'client asked to start the server', at: clientStep('starting the server process') },
-    { what: 'server process started', at: initializeReceived?.started },
-    { what: 'initialize received by the server', at: initializeReceived?.at },
+    { what: 'server process started', at: loaded ? loaded.at - loaded.since : undefined },
+    { what: 'server code loaded (Node and dist/server.js)', at: loaded?.at },
+    { what: 'initialize received by the server', at: serverStep('initialize received') },
+    { what: 'initialize answered (server side)', at: serverStep('initialize answered') },
     { what: 'initialize answered (client side)', at: clientStep('the server answered initialize') },
-    { what: 'first document opened on the server', at: serverStep('first document opened')?.at },
+    { what: 'parser runtime ready', at: serverStep('parser runtime ready') },
+    { what: 'first document open sent', at: clientStep('first document open sent') },
+    { what: 'first document opened on the server', at: serverStep('first document opened') },
     { what: 'first document pull sent', at: clientStep('first document diagnostics request sent') },
-    { what: 'first document diagnostics answered', at: serverStep('first document diagnostics answered')?.at },
+    { what: 'first document pull received by the server', at: serverStep('first document pull received') },
+    { what: 'first document analysis started', at: serverStep('first document analysis started') },
+    { what: 'first document settings received', at: serverStep('first document settings received') },
+    { what: 'first document diagnostics answered', at: serverStep('first document diagnostics answered') },
     { what: 'first document diagnostics received', at: clientStep('first document diagnostics received') },
+    { what: 'workspace scan started', at: serverStep('workspace scan started') },
   ];
 }
 

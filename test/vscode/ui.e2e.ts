@@ -45,7 +45,8 @@ after(async () => {
   await browser?.close().catch(() => undefined);
   await server?.stop();
   rmSync(copy, { recursive: true, force: true });
-  if (flowPassed) rmSync(run, { recursive: true, force: true });
+  // CROWNGUARD_KEEP_RUN keeps the logs and settings of a passing run too, to read them.
+  if (flowPassed && !process.env.CROWNGUARD_KEEP_RUN) rmSync(run, { recursive: true, force: true });
 });
 
 it('npm run package produces a small, self-contained .vsix', () => {
@@ -157,17 +158,23 @@ async function workbenchFlow(): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('notify.ts');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notify.ts' }).first().waitFor();
-  // The squiggle's own time: an observer in the page notes when it enters the DOM, which the
-  // locator below, polling, sees only later. (A string: this file has no DOM types.)
+  // When the diagnostics reach the screen: an observer in the page notes when the squiggle
+  // enters the DOM, when the editor's own Problems count first changes (the markers reached the
+  // workbench) and when CrownGuard's status item shows the count; the locator below, polling,
+  // sees the squiggle only later. (A string: this file has no DOM types.)
   await page.evaluate(`(() => {
-    const seen = () => {
-      if (document.querySelector('.editor-instance .monaco-editor .squiggly-error')) {
-        window.__crownguardSquiggle = Date.now();
-        observer.disconnect();
-      }
+    const problems = () => document.getElementById('status.problems')?.textContent ?? '';
+    const before = problems();
+    const seen = window.__crownguardSeen = {};
+    const check = () => {
+      const now = Date.now();
+      if (!seen.squiggle && document.querySelector('.editor-instance .monaco-editor .squiggly-error')) seen.squiggle = now;
+      if (!seen.problems && problems() !== before) seen.problems = now;
+      if (!seen.status && [...document.querySelectorAll('.statusbar-item')].some((e) => /CrownGuard: \\d/.test(e.textContent ?? ''))) seen.status = now;
+      if (seen.squiggle && seen.problems && seen.status) observer.disconnect();
     };
-    const observer = new MutationObserver(seen);
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
   })()`);
   const opened = Date.now();
   await page.keyboard.press('Enter');
@@ -181,15 +188,17 @@ async function workbenchFlow(): Promise<void> {
   console.log(
     `figure: first squiggle ${since(opened)} after notify.ts was opened in the cold window (${since(windowOpened)} after the window was opened)`,
   );
-  const rendered = Number(await page.evaluate('window.__crownguardSquiggle'));
+  await page.locator('.statusbar-item', { hasText: 'CrownGuard: 1' }).waitFor();
+  const observed = (await page.evaluate('window.__crownguardSeen')) as Record<string, number | undefined>;
   await breakdown([
     { what: 'workbench shown', at: workbenchShown },
     { what: 'notify.ts opened (Enter in Quick Open)', at: opened },
     { what: 'notify.ts text shown', at: shown },
-    { what: 'squiggle in the DOM (observer)', at: Number.isFinite(rendered) && rendered > 0 ? rendered : undefined },
+    { what: "the editor's Problems count changed (observer)", at: observed.problems },
+    { what: 'squiggle in the DOM (observer)', at: observed.squiggle },
+    { what: "CrownGuard's status item shows the count (observer)", at: observed.status },
     { what: 'squiggle seen by the test (locator)', at: seen },
   ]);
-  await page.locator('.statusbar-item', { hasText: 'CrownGuard: 1' }).waitFor();
 
   // The Problems panel lists it with its rule id.
   await page.keyboard.press('Control+Shift+M');

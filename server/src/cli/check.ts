@@ -13,6 +13,7 @@ import {
   type Waiver,
 } from '../core';
 import { discover, nearestGovernanceManifest } from '../host/discover';
+import { emptyProfile, threadClock, type ScanProfile, type TaskProfile } from './profile';
 import { runTask, type Task, type TaskResult } from './task';
 
 export interface CheckResult {
@@ -29,6 +30,8 @@ export interface CheckResult {
   readonly texts: ReadonlyMap<string, string>;
   /** The folders and files checked, as absolute paths. */
   readonly roots: readonly string[];
+  /** Where the check's time went, when asked for (`profile`). */
+  readonly profile?: ScanProfile;
 }
 
 export interface CheckOptions {
@@ -38,6 +41,8 @@ export interface CheckOptions {
   /** When set, only these files (absolute paths) are checked; manifests are always read. */
   readonly only?: ReadonlySet<string>;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Measure where the time goes (`check --profile-scan`). */
+  readonly profile?: boolean;
 }
 
 /** Files per task: large enough to amortise messaging, small enough to balance the workers. */
@@ -63,6 +68,23 @@ function governedFolder(manifest: string, settings: Settings): string {
   let folder = manifest;
   for (let i = 0; i < depth; i++) folder = path.dirname(folder);
   return folder;
+}
+
+/** Adds a task's profile to the check's. */
+function add(to: TaskProfile, p: TaskProfile, startups: number[]): void {
+  for (const k of [
+    'readMs',
+    'coldMs',
+    'coldFiles',
+    'coldBytes',
+    'hotMs',
+    'hotFiles',
+    'hotBytes',
+    'dataMs',
+    'totalMs',
+  ] as const)
+    to[k] += p[k];
+  if (p.startupMs !== undefined) startups.push(p.startupMs);
 }
 
 /** Splits the files into tasks, each under the governance manifest nearest above its files. */
@@ -168,6 +190,8 @@ export async function runCheck(
   cwd: string,
   options: CheckOptions = {},
 ): Promise<CheckResult> {
+  const began = performance.now();
+  const beganCpu = options.profile ? threadClock() : 0;
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const roots = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
   const jobs = Math.max(1, options.jobs ?? 1);
@@ -180,10 +204,18 @@ export async function runCheck(
   };
   let found: ReturnType<typeof discover>;
   let tasks: Task[];
+  let listedAt = 0;
+  let planned = 0;
   try {
     found = discover(roots, settings, onFile);
+    listedAt = options.profile ? threadClock() : 0;
     // Every task follows imports within the same roots, so a task's files see the same helpers wherever they run.
-    tasks = plan(roots, found.files, cwd, settings, options.only).map((t) => ({ ...t, roots }));
+    tasks = plan(roots, found.files, cwd, settings, options.only).map((t) => ({
+      ...t,
+      roots,
+      profile: options.profile,
+    }));
+    planned = options.profile ? threadClock() : 0;
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw err;
@@ -197,7 +229,12 @@ export async function runCheck(
   const texts = new Map<string, string>();
   let filesChecked = 0;
   let done = 0;
+  const spent = emptyProfile();
+  const workerStartMs: number[] = [];
+  let mergeMs = 0;
   const collect = (r: TaskResult, files: number) => {
+    const t = options.profile ? threadClock() : 0;
+    if (r.profile) add(spent, r.profile, workerStartMs);
     findings.push(...r.findings);
     notes.push(...r.notes);
     waivers.push(...r.waivers);
@@ -206,21 +243,38 @@ export async function runCheck(
     filesChecked += r.filesChecked;
     done += files;
     options.onProgress?.(done, total);
+    if (options.profile) mergeMs += threadClock() - t;
   };
   if (jobs > 1 && tasks.length > 1) await runParallel(tasks, workers.length ? workers : startWorkers(jobs), collect);
   else {
     await Promise.all(workers.map((w) => w.terminate()));
+    const creating = options.profile ? threadClock() : 0;
     const e = await engine();
+    if (options.profile) workerStartMs.push(threadClock() - creating);
     for (const t of tasks) collect(await runTask(e, t), t.files.length);
   }
   const byPosition = (
     a: { path: string; span?: { offset: number } },
     b: { path: string; span?: { offset: number } },
   ) => (a.path === b.path ? (a.span?.offset ?? 0) - (b.span?.offset ?? 0) : a.path < b.path ? -1 : 1);
+  const sorting = threadClock();
   findings.sort(byPosition);
   notes.sort(byPosition);
   waivers.sort(byPosition);
+  mergeMs += threadClock() - sorting;
+  const profile: ScanProfile | undefined = options.profile
+    ? {
+        processStartMs: beganCpu,
+        workerStartMs,
+        listingMs: listedAt - beganCpu,
+        planMs: planned - listedAt,
+        tasks: spent,
+        mergeMs,
+        checkMs: performance.now() - began,
+      }
+    : undefined;
   return {
+    profile,
     findings,
     waivers,
     notes,

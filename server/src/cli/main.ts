@@ -10,6 +10,7 @@ import { useMaskKeyFromEnvironment } from '../host/mask-key';
 import { startServer } from '../lsp/server';
 import { applyBaseline, readBaseline, writeBaseline } from './baseline';
 import { runCheck, type CheckResult } from './check';
+import { formatScanProfile, threadClock } from './profile';
 import { runExplain } from './explain';
 import { runLineage, type LineageOptions } from './lineage';
 import { applySafeFixes } from './fix';
@@ -84,6 +85,11 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         type: 'boolean',
         default: false,
         help: 'List on stderr every file passed over (empty files are otherwise only counted)',
+      },
+      'profile-scan': {
+        type: 'boolean',
+        default: false,
+        help: 'Print on stderr where the check spent its time (start-up, listing, files, output)',
       },
     },
     epilogue:
@@ -290,7 +296,8 @@ async function check(args: string[], started: number): Promise<number> {
     governanceManifest: (values.governance as string | undefined) ?? '',
     inlineWaivers: !values['no-inline-waivers'],
   };
-  const options = { settings, jobs, only, onProgress: progressReporter(process.stderr) };
+  const profile = values['profile-scan'] === true;
+  const options = { settings, jobs, only, onProgress: progressReporter(process.stderr), profile };
   let result = await runCheck(engine, positionals, cwd, options);
   if (result.missing.length) fail(`no such file or folder: ${result.missing.join(', ')}`);
   if (values.fix) {
@@ -316,6 +323,7 @@ async function check(args: string[], started: number): Promise<number> {
     result = { ...result, findings: split.fresh };
   }
 
+  const output = profile ? threadClock() : 0;
   const regions = new Regions((p) => result.texts.get(p));
   const out =
     format === 'json'
@@ -324,6 +332,8 @@ async function check(args: string[], started: number): Promise<number> {
         ? formatSarif(result, regions, packageVersion(), cwd)
         : formatText(result, regions, performance.now() - started, known);
   process.stdout.write(out);
+  if (result.profile)
+    process.stderr.write(formatScanProfile(result.profile, threadClock() - output, process.cpuUsage()));
   if (format === 'text') {
     // An empty file (a package's __init__.py) is routine: the summary counts them, --verbose lists them.
     for (const n of result.notes)

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import {
+  Catalog,
   isNotebookPath,
   MAX_NOTEBOOK_CHARS,
   datasetFormatOf,
@@ -23,6 +24,7 @@ import { openRegular } from '../host/confine';
 import { workspaceModules } from '../host/modules';
 import { confinedFile, folderLister } from '../host/lineage-data';
 import { closeSync, readSync } from 'node:fs';
+import { emptyProfile, threadClock, type TaskProfile } from './profile';
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
 function isLargeJsonRecords(abs: string): boolean {
@@ -58,6 +60,8 @@ export interface Task {
   readonly settings: Settings;
   /** The folders and files checked (absolute): imports are followed into the files under them. */
   readonly roots?: readonly string[];
+  /** Measure where the task's time goes (`check --profile-scan`). */
+  readonly profile?: boolean;
 }
 
 export interface TaskResult {
@@ -68,6 +72,7 @@ export interface TaskResult {
   readonly filesChecked: number;
   /** The text of each file with findings, by reported path, for regions and fixes. */
   readonly texts: [string, string][];
+  readonly profile?: TaskProfile;
 }
 
 /** A notebook holds its outputs and images: it has its own, larger, size bound. */
@@ -87,11 +92,26 @@ function modulesFor(task: Task): ModuleHost {
 
 /** Reads a task's files and runs the engine over them; the same code in-process and in workers. */
 export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
+  const profile = task.profile ? emptyProfile() : undefined;
+  const began = profile ? threadClock() : 0;
+  const result = await checkTask(engine, task, profile);
+  if (profile) profile.totalMs = threadClock() - began;
+  return profile ? { ...result, profile } : result;
+}
+
+async function checkTask(engine: Engine, task: Task, profile: TaskProfile | undefined): Promise<TaskResult> {
   const rel = (p: string) => path.relative(task.cwd, p).split(path.sep).join('/') || '.';
   const notes: Note[] = [];
   const unread: Finding[] = [];
+  const timedRead = (abs: string, limit: number): ReadResult => {
+    if (!profile) return readText(abs, limit);
+    const t = threadClock();
+    const r = readText(abs, limit);
+    profile.readMs += threadClock() - t;
+    return r;
+  };
   const read = (abs: string, report = true): SourceFile | undefined => {
-    const r = readText(abs, readLimit(abs));
+    const r = timedRead(abs, readLimit(abs));
     if (r.ok) return { path: rel(abs), text: r.text };
     // A file too large or not text is a finding (CG005), so that it cannot slip through a check.
     if (report && r.unanalysable) unread.push(notAnalysed(rel(abs), shortfallOf(r.unanalysable, readLimit(abs))));
@@ -113,11 +133,16 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
     };
   }
   // Data files are streamed and sampled, never read whole; the rest are read as text.
+  const dataStarted = profile ? threadClock() : 0;
   const dataFiles = task.files.filter((f) => datasetFormatOf(f) !== undefined || isLargeJsonRecords(f));
+  const readStarted = profile ? threadClock() : 0;
   const sources = task.files
     .filter((f) => !dataFiles.includes(f))
     .map((f) => read(f))
     .filter((f): f is SourceFile => f !== undefined);
+  // The time before the reads was spent on the manifest and on finding the data files.
+  const dataBefore = profile ? readStarted - dataStarted : 0;
+  const afterReads = profile ? threadClock() : 0;
   const settings = manifest ? { ...task.settings, governanceManifest: manifest.path } : task.settings;
   const governance = engine.governance(manifest).governance;
   // Releases' artifacts are looked up from the folder of the manifest that governs them.
@@ -173,13 +198,32 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
     data.findings.push(...r.findings);
     data.notes.push(...r.notes);
   }
+  if (profile) profile.dataMs += dataBefore + threadClock() - afterReads;
   const host = modulesFor(task);
+  const prefilter = profile ? new Catalog(governance).prefilter : undefined;
   const result = engine.analyze(
     workspace.filter((f) => !profiledText.has(f.path)),
     settings,
     artifactLookup(root),
     contents,
     host,
+    profile && prefilter
+      ? (file, analyse) => {
+          const t = threadClock();
+          const r = analyse();
+          const ms = threadClock() - t;
+          if (prefilter.test(file.text)) {
+            profile.hotMs += ms;
+            profile.hotFiles++;
+            profile.hotBytes += file.text.length;
+          } else {
+            profile.coldMs += ms;
+            profile.coldFiles++;
+            profile.coldBytes += file.text.length;
+          }
+          return r;
+        }
+      : undefined,
   );
   const findings = [
     ...unread,

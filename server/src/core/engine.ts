@@ -2,15 +2,17 @@ import { Budget } from './budget';
 import { loadGovernance, type GovernanceResult } from './governance/load';
 import { DEFAULT_GOVERNANCE, type Governance } from './governance/model';
 import type { LanguageAdapter } from './languages/adapter';
-import { adapterFor, languageById as adapterForLanguage } from './languages/registry';
+import { adapterFor, languageById as adapterForLanguage, LANGUAGES } from './languages/registry';
 import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
 import { fitsPlan, hotCounts, hotPlan } from './languages/hot';
-import { linksOf, SummaryIndex, tableKey, type ModuleHost } from './languages/modules/summary-index';
+import { linksOf, SummaryIndex, tableKey, usageIn, type ModuleHost } from './languages/modules/summary-index';
+import { keptImports, type Imports, type ImportsBasis } from './languages/modules/kept-imports';
 import { isWarm } from './languages/modules/warm';
-import type { FunctionSummary, SummaryTable } from './languages/summaries';
+import type { FunctionSummary } from './languages/summaries';
 import { IncrementalDocument, type Walked } from './incremental/document';
+import { FinishMemo, stillWithout } from './incremental/finish-memo';
 import { Parsers, type Tree, type WasmLoader } from './languages/parsers';
 import { fileKindOf, isGovernanceManifest, isWorkspaceFile } from './files/kinds';
 import type { Declaration } from './manifests/load';
@@ -38,7 +40,7 @@ import {
   type SourceFile,
   type Waiver,
 } from './types';
-import { applyWaivers, waiverFix } from './waivers';
+import { applyWaivers, waiverFixer } from './waivers';
 import { withFingerprints } from './fingerprint';
 import { masked, maskedNote } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
@@ -93,7 +95,9 @@ interface Retained {
    * The imported summaries the file was analysed with and their `tableKey` ('' for none): an
    * edit is analysed incrementally only while the imports of its new text read the same.
    */
-  readonly imported?: { readonly table?: SummaryTable; readonly key: string };
+  readonly imported?: Imports;
+  /** What finishing its findings worked out, for the next version of its text. */
+  readonly finished: FinishMemo;
 }
 
 export interface EngineOptions {
@@ -181,6 +185,11 @@ export class Engine {
 
   static async create(loadWasm: WasmLoader, options: EngineOptions = {}): Promise<Engine> {
     return new Engine(await Parsers.create(loadWasm), options);
+  }
+
+  /** Compiles every language's grammars in the background (a server does this at start-up). */
+  prepareGrammars(): Promise<void> {
+    return this.parsers.prepare([...new Set(LANGUAGES.flatMap((a) => a.grammars))]);
   }
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
@@ -476,6 +485,8 @@ export class Engine {
     const grammar = adapter.grammarFor(file.path);
     const previous = retain ? this.retained.get(file.path) : undefined;
     const reusable = previous?.grammar === grammar ? previous : undefined;
+    // Kept by the text of each definition, which reads the same under the same grammar.
+    const finished = reusable?.finished ?? new FinishMemo();
     const parseBudget = Math.min(PARSE_BUDGET_MS, budget.remaining());
     // A scan parses only the definitions the walk can read (see hot.ts); the editor keeps whole trees.
     let plan = retain ? undefined : hotPlan(adapter.id, file.text, catalog.prefilter, [...secrets, ...piiCandidates]);
@@ -503,7 +514,7 @@ export class Engine {
       );
     let keep = false;
     try {
-      const imported = modules
+      const imports = modules
         ? this.importedSummaries(modulePath, file.text, adapter, tree, governance, modules, budget)
         : undefined;
       const walkerOf = () => {
@@ -514,7 +525,7 @@ export class Engine {
           budget,
           customFlow(governance, adapter.id),
         );
-        if (imported) w.give(imported, modulePath);
+        if (imports?.table) w.give(imports.table, modulePath);
         return w;
       };
       let walker = walkerOf();
@@ -559,12 +570,25 @@ export class Engine {
           catalog,
           definitions,
           incremental,
-          imported: modules ? { table: imported, key: imported ? tableKey(imported) : '' } : undefined,
+          imported: imports,
+          finished,
         });
         keep = true;
         if (this.retained.size > MAX_RETAINED) this.release(this.retained.keys().next().value!);
+        finished.begin(file.text, incremental && ((offset) => incremental.definitionAt(offset)));
       }
-      return this.codeResult(file, adapter, governance, settings, tree, walker, secrets, piiCandidates, budget);
+      return this.codeResult(
+        file,
+        adapter,
+        governance,
+        settings,
+        tree,
+        walker,
+        secrets,
+        piiCandidates,
+        budget,
+        keep ? finished : undefined,
+      );
     } catch (err) {
       // A bug in a rule, or nesting deeper than a library can follow, costs the file's flow
       // findings, never its literal secrets and never the run.
@@ -586,25 +610,52 @@ export class Engine {
     governance: Governance,
     modules: ModuleHost,
     budget: Budget,
-  ): Map<string, FunctionSummary> | undefined {
-    const links = linksOf(adapter.id, tree.rootNode, path, modules);
-    if (links.imports.length === 0) return undefined;
-    let index = this.summaryIndexes.get(governance);
-    if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
-    const catalog = this.catalog(governance);
-    // The imported modules get a share of the file's budget, so that reading them never costs the file its own findings.
-    const share = new Budget(Math.min(budget.remaining(), budget.ms * IMPORTS_BUDGET_SHARE));
-    return index.imported(path, text, links, modules, {
-      parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, share.remaining())),
-      walker: (language) =>
-        new FlowWalker(
-          (adapterForLanguage(language) ?? adapter).dialect,
-          catalog,
-          redactionFor(governance, language),
-          share,
-          customFlow(governance, language),
-        ),
-    });
+    /** The links, as read before an edit that left them as they were, and the names the new text uses. */
+    given?: { readonly basis: ImportsBasis; readonly usage: readonly boolean[] },
+  ): Imports {
+    // What is asked of the host is noted, so that an edit which touches no import can reuse the result.
+    const reads = new Set<string>(given?.basis.linkReads ?? []);
+    const host: ModuleHost = {
+      read: (p) => {
+        reads.add(p);
+        return modules.read(p);
+      },
+    };
+    const revision = modules.revision;
+    const links = given?.basis.links ?? linksOf(adapter.id, tree.rootNode, path, host);
+    const linkReads = [...reads];
+    const usage = given?.usage ?? usageIn(links, text);
+    const outcome = { complete: true };
+    let table: Map<string, FunctionSummary> | undefined;
+    if (links.imports.length > 0) {
+      let index = this.summaryIndexes.get(governance);
+      if (!index) this.summaryIndexes.set(governance, (index = new SummaryIndex()));
+      const catalog = this.catalog(governance);
+      // The imported modules get a share of the file's budget, so that reading them never costs the file its own findings.
+      const share = new Budget(Math.min(budget.remaining(), budget.ms * IMPORTS_BUDGET_SHARE));
+      table = index.imported(
+        path,
+        text,
+        links,
+        host,
+        {
+          parse: (grammar, text) => this.parsers.parse(grammar, text, Math.min(PARSE_BUDGET_MS, share.remaining())),
+          walker: (language) =>
+            new FlowWalker(
+              (adapterForLanguage(language) ?? adapter).dialect,
+              catalog,
+              redactionFor(governance, language),
+              share,
+              customFlow(governance, language),
+            ),
+        },
+        outcome,
+        usage,
+      );
+    }
+    const basis =
+      revision !== undefined && outcome.complete ? { links, linkReads, usage, reads: [...reads], revision } : undefined;
+    return { table, key: table ? tableKey(table) : '', basis };
   }
 
   /**
@@ -652,23 +703,32 @@ export class Engine {
       if (kept.incremental.spoiled) this.release(file.path);
       return undefined;
     }
+    let imported = kept.imported;
     if (modules && kept.imported) {
       // The update walked with the summaries the old text imported. If the new text imports
       // others (an import line edited, a helper changed on disk or in an editor), the result is
-      // not what a fresh analysis finds: the whole file is analysed again from scratch.
-      const now = this.importedSummaries(
-        modulePath,
-        file.text,
-        adapter,
-        kept.incremental.view,
-        governance,
-        modules,
-        budget,
-      );
-      if ((now ? tableKey(now) : '') !== kept.imported.key) {
+      // not what a fresh analysis finds: the whole file is analysed again from scratch. An edit
+      // that touches no import, no use of an imported name and no module keeps them as they were.
+      const edit = kept.incremental.lastEdit;
+      const reuse = keptImports(kept.imported, edit, adapter.id, modulePath, kept.text, file.text, modules);
+      const now =
+        reuse && 'same' in reuse
+          ? reuse.same
+          : this.importedSummaries(
+              modulePath,
+              file.text,
+              adapter,
+              kept.incremental.view,
+              governance,
+              modules,
+              budget,
+              reuse,
+            );
+      if (now.key !== kept.imported.key) {
         this.release(file.path);
         return undefined;
       }
+      imported = now;
     }
     // A file that no longer needs a tree at all is analysed as a fresh one would be.
     if (!catalog.prefilter.test(file.text) && walked.piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
@@ -677,8 +737,11 @@ export class Engine {
     }
     // Most recently used last, as the eviction of the oldest expects.
     this.retained.delete(file.path);
-    this.retained.set(file.path, { ...kept, text: file.text });
-    const tree = kept.incremental.view;
+    this.retained.set(file.path, { ...kept, text: file.text, imported });
+    const incremental = kept.incremental;
+    const tree = incremental.view;
+    const edit = incremental.lastEdit;
+    kept.finished.begin(file.text, (offset) => incremental.definitionAt(offset), edit && { before: kept.text, edit });
     try {
       return this.codeResult(
         file,
@@ -690,6 +753,7 @@ export class Engine {
         walked.secrets,
         walked.piiCandidates,
         budget,
+        kept.finished,
       );
     } catch (err) {
       return this.shortOf(file, walked.secrets, shortfallOf(err), governance, settings, { open: adapter.lineComment });
@@ -707,11 +771,15 @@ export class Engine {
     secrets: Finding[],
     piiCandidates: Finding[],
     budget: Budget,
+    /** What finishing the last version of an open document worked out, begun for this text. */
+    memo?: FinishMemo,
   ): FileResult {
     const catalog = this.catalog(governance);
     const tuning = literalTuning(governance);
     const comment = { open: adapter.lineComment };
     {
+      const inBrowser = adapter.runsInBrowser;
+      const unchanged = adapter.runsInBrowserUnchanged;
       const ctx: FileContext = {
         path: file.path,
         text: file.text,
@@ -719,6 +787,7 @@ export class Engine {
         lines: LineIndex.of(file.text),
         adapter,
         governance,
+        ...(memo && inBrowser && unchanged && { runsInBrowser: () => memo.wholeText('browser', inBrowser, unchanged) }),
       };
       const isCredential = (name: string) => catalog.classify(name)?.category === 'credential';
       const findings = [
@@ -737,7 +806,7 @@ export class Engine {
           ? [notFullyAnalysedFinding(file.path, { cause: 'findings', limit: MAX_FLOWS }, true)]
           : []),
       ];
-      return this.finish(file, tree, findings, governance, settings, comment, adapter);
+      return this.finish(file, tree, findings, governance, settings, comment, adapter, memo);
     }
   }
 
@@ -750,27 +819,48 @@ export class Engine {
     settings: Settings,
     comment: { open: string; close?: string } | undefined,
     adapter?: LanguageAdapter,
+    /** An open document's memo, begun for this text: what its unchanged definitions gave before. */
+    memo?: FinishMemo,
   ): FileResult {
     const day = today(settings);
     // Bounded first, so that a data dump's thousands of values cost nothing further.
     findings = boundLiteralFindings(findings, governance.literals?.maxPerFile);
     const lines = findings.length > 0 && comment ? LineIndex.of(file.text) : undefined;
     // A comment line cannot go where the line above starts inside a string (a docstring, a template literal).
-    const canAnnotate = (f: Finding) =>
-      !tree || !adapter || !adapter.isInLiteral(tree, lines!.lineStart(lines!.position(f.span.offset).line));
+    const annotatable = (start: number) => !adapter!.isInLiteral(tree!, start);
+    const canAnnotate = (f: Finding) => {
+      if (!tree || !adapter) return true;
+      const start = lines!.lineStart(lines!.position(f.span.offset).line);
+      return memo ? memo.annotatable(start, () => annotatable(start)) : annotatable(start);
+    };
+    const crlf = memo?.wholeText('crlf', (t) => t.includes('\r\n'), stillWithout('\r\n'));
+    const fixer =
+      lines && comment
+        ? waiverFixer(file.text, lines, comment, governance, day, crlf === undefined ? undefined : crlf ? '\r\n' : '\n')
+        : undefined;
     const withWaiver = (f: Finding): Finding => {
-      const fix = canAnnotate(f) ? waiverFix(file.text, lines!, f, comment!, governance, day) : undefined;
+      const fix = canAnnotate(f) ? fixer!(f) : undefined;
       return fix ? { ...f, fixes: [...f.fixes, fix] } : f;
     };
-    const withWaiverFix = lines && comment ? findings.map(withWaiver) : findings;
-    const waived = applyWaivers(file.path, file.text, tree, withWaiverFix, governance, {
-      today: day,
-      inline: settings.inlineWaivers !== false,
-    });
+    const withWaiverFix = fixer ? findings.map(withWaiver) : findings;
+    // A text with no annotation has no waivers to read: the memo knows without reading the text again.
+    const waived =
+      memo?.wholeText('annotations', (t) => t.includes('crownguard:'), stillWithout('crownguard:')) === false
+        ? { findings: withWaiverFix, waivers: [] }
+        : applyWaivers(file.path, file.text, tree, withWaiverFix, governance, {
+            today: day,
+            inline: settings.inlineWaivers !== false,
+          });
     const allowed = withoutAllowed(
-      withFingerprints(file.path, file.text, waived.findings),
+      withFingerprints(
+        file.path,
+        file.text,
+        waived.findings,
+        memo && ((f, line, compute) => memo.fingerprint(f.ruleId, f.span, line, compute)),
+      ),
       literalTuning(governance).allowFingerprints,
     );
+    memo?.end();
     return { findings: masked(allowed), notes: [], waivers: waived.waivers };
   }
 
@@ -955,6 +1045,8 @@ export class Engine {
     data?: DataContents,
     /** Where imported modules are read; by default, among `files`. */
     modules: ModuleHost = filesHost(files),
+    /** Runs each file's own analysis: a shell wraps it to measure what each file costs. */
+    each: (file: SourceFile, analyse: () => FileResult) => FileResult = (_, analyse) => analyse(),
   ): WorkspaceResult {
     const manifest = files.find((f) => isGovernanceManifest(f.path, settings));
     const gov = this.governance(manifest);
@@ -974,7 +1066,7 @@ export class Engine {
       : undefined;
     for (const file of files) {
       if (file === manifest || byManifest.has(file.path)) continue;
-      const r = this.analyzeFile(file, gov.governance, settings, { modules, lineage });
+      const r = each(file, () => this.analyzeFile(file, gov.governance, settings, { modules, lineage }));
       findings.push(...r.findings);
       notes.push(...r.notes);
       waivers.push(...r.waivers);

@@ -17,7 +17,16 @@ function fnv(text: string, seed: number): string {
  * not the line number. Masking matters: a hash of a short value such as an SSN could be
  * reversed by trying every number. Identical lines in one file are told apart by their order.
  */
-export function withFingerprints(path: string, text: string, findings: readonly Finding[]): Finding[] {
+export function withFingerprints(
+  path: string,
+  text: string,
+  findings: readonly Finding[],
+  /**
+   * Where a finding's hash before numbering may come from instead (what was kept of an
+   * unchanged definition): `line` is the finding's line, which the hash reads.
+   */
+  kept?: (f: Finding, line: { start: number; end: number }, compute: () => string) => string,
+): Finding[] {
   if (findings.length === 0) return [];
   const lines = LineIndex.of(text);
   const seen = new Map<string, number>();
@@ -25,14 +34,21 @@ export function withFingerprints(path: string, text: string, findings: readonly 
     const line = lines.position(f.span.offset).line;
     const start = lines.lineStart(line);
     const end = lines.lineEnd(line);
-    const from = Math.max(start, f.span.offset);
-    const to = Math.min(end, f.span.offset + f.span.length);
-    // At most 100 characters either side: enough to tell findings apart, bounded on long lines.
-    const context = (text.slice(Math.max(start, from - 100), from) + '\u0000' + text.slice(to, Math.min(end, to + 100)))
-      .replace(/\s+/g, ' ')
-      .trim();
-    const base = `${f.ruleId}\u0000${path}\u0000${context}`;
-    const baseHash = fnv(base, 0x811c9dc5) + fnv(base, 0x050c5d1f);
+    const hashOf = () => {
+      const from = Math.max(start, f.span.offset);
+      const to = Math.min(end, f.span.offset + f.span.length);
+      // At most 100 characters either side: enough to tell findings apart, bounded on long lines.
+      const context = (
+        text.slice(Math.max(start, from - 100), from) +
+        '\u0000' +
+        text.slice(to, Math.min(end, to + 100))
+      )
+        .replace(/\s+/g, ' ')
+        .trim();
+      const base = `${f.ruleId}\u0000${path}\u0000${context}`;
+      return fnv(base, 0x811c9dc5) + fnv(base, 0x050c5d1f);
+    };
+    const baseHash = kept ? kept(f, { start, end }, hashOf) : hashOf();
     const n = seen.get(baseHash) ?? 0;
     seen.set(baseHash, n + 1);
     const key = `${baseHash}\u0000${n}`;

@@ -40,6 +40,7 @@ export { RULES, ruleById, rulePagePath, type RuleMeta } from './rules/registry';
 export { combineFixes } from './fixes';
 export { LineIndex, LineIndexes, applyEdits, didYouMean, plainText } from './text';
 export { maskSensitive } from './sensitivity/literals';
+export { Catalog } from './sensitivity/catalog';
 export {
   maskId,
   maskKey,

@@ -187,37 +187,61 @@ export function waiverFix(
   governance: Governance,
   today: string,
 ): Fix | undefined {
+  return waiverFixer(text, lines, comment, governance, today)(finding);
+}
+
+/**
+ * `waiverFix` for the findings of one text: what is the same for all of them (the expiry date,
+ * the line break, each rule's policy) is worked out once, not per finding. `eol` is the text's
+ * line break when the caller knows it.
+ */
+export function waiverFixer(
+  text: string,
+  lines: LineIndex,
+  comment: { open: string; close?: string },
+  governance: Governance,
+  today: string,
+  eol?: string,
+): (finding: Finding) => Fix | undefined {
   const policy = governance.waiverPolicy;
-  const tier = finding.classification?.tier;
-  if (tier && policy.forbidInlineForTiers.includes(tier)) return undefined;
-  const line = lines.position(finding.span.offset).line;
-  const start = lines.lineStart(line);
-  const indent = /^[ \t]*/.exec(text.slice(start, lines.lineEnd(line)))?.[0] ?? '';
-  const policyId = governance.policies.find((p) => p.rules.includes(finding.ruleId))?.id;
-  const days = Math.min(30, policy.maxDays ?? 30);
-  const eol = eolOf(text);
-  const fields = [
-    `crownguard: waive ${finding.ruleId}`,
-    policyId ? `policy=${policyId}` : policy.requirePolicy ? 'policy=""' : '',
-    'reason=""',
-    `expires=${addDays(today, days)}`,
-    finding.classification?.crownJewel && policy.requireApproverForCrownJewel ? 'approver=""' : '',
-  ];
-  const annotation = fields.filter(Boolean).join(' ');
-  const missing = [
-    'the reason',
-    ...(fields[4] ? ['the approver'] : []),
-    ...(fields[1] === 'policy=""' ? ['the policy'] : []),
-  ];
-  return {
-    title: `Waive ${finding.ruleId} for this statement (write ${missing.join(' and ')})`,
-    edits: [
-      {
-        offset: start,
-        length: 0,
-        newText: `${indent}${comment.open} ${annotation}${comment.close ? ` ${comment.close}` : ''}${eol}`,
-      },
-    ],
-    safe: false,
+  const expires = `expires=${addDays(today, Math.min(30, policy.maxDays ?? 30))}`;
+  const policies = new Map<string, string | undefined>();
+  const policyOf = (ruleId: string) => {
+    if (!policies.has(ruleId)) policies.set(ruleId, governance.policies.find((p) => p.rules.includes(ruleId))?.id);
+    return policies.get(ruleId);
+  };
+  let lineBreak = eol;
+  return (finding) => {
+    const tier = finding.classification?.tier;
+    if (tier && policy.forbidInlineForTiers.includes(tier)) return undefined;
+    const line = lines.position(finding.span.offset).line;
+    const start = lines.lineStart(line);
+    const indent = /^[ \t]*/.exec(text.slice(start, lines.lineEnd(line)))?.[0] ?? '';
+    const policyId = policyOf(finding.ruleId);
+    lineBreak ??= eolOf(text);
+    const fields = [
+      `crownguard: waive ${finding.ruleId}`,
+      policyId ? `policy=${policyId}` : policy.requirePolicy ? 'policy=""' : '',
+      'reason=""',
+      expires,
+      finding.classification?.crownJewel && policy.requireApproverForCrownJewel ? 'approver=""' : '',
+    ];
+    const annotation = fields.filter(Boolean).join(' ');
+    const missing = [
+      'the reason',
+      ...(fields[4] ? ['the approver'] : []),
+      ...(fields[1] === 'policy=""' ? ['the policy'] : []),
+    ];
+    return {
+      title: `Waive ${finding.ruleId} for this statement (write ${missing.join(' and ')})`,
+      edits: [
+        {
+          offset: start,
+          length: 0,
+          newText: `${indent}${comment.open} ${annotation}${comment.close ? ` ${comment.close}` : ''}${lineBreak}`,
+        },
+      ],
+      safe: false,
+    };
   };
 }

@@ -68,7 +68,14 @@ export async function readDataset(
   try {
     if (!format) return { ok: false, reason: 'not a data file' };
     if (format === 'parquet') return await readParquet(fd, size, bounds, signal);
-    const scanner = new DatasetScanner(format, bounds);
+    // The scanner's time bound counts from the first bytes read: a reading that waits its turn
+    // (others read alongside it, on this thread) is not cut short for the time it waited.
+    let made: DatasetScanner | undefined;
+    const scanner = {
+      push: (chunk: Buffer) => (made ??= new DatasetScanner(format, bounds)).push(chunk),
+      finish: (estimateFrom: number | undefined, complete: boolean) =>
+        (made ??= new DatasetScanner(format, bounds)).finish(estimateFrom, complete),
+    };
     const raw = Readable.from(chunks(fd, size, signal), { objectMode: false });
     let complete = true;
     let stopped = false;

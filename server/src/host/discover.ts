@@ -23,6 +23,7 @@ const SKIPPED_DIRS = new Set([
   'out',
   '.next',
   '.cache',
+  '.dvc', // DVC's own config and cache; the team's `*.dvc` files sit next to their data.
 ]);
 /**
  * Build folders whose name data pipelines use for their outputs too: walked for data files

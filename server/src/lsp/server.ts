@@ -7,9 +7,11 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
+  DocumentDiagnosticReportKind,
   type DidChangeWorkspaceFoldersParams,
   type CancellationToken,
   type DocumentDiagnosticParams,
+  type DocumentDiagnosticReport,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
@@ -58,6 +60,7 @@ import {
   workspaceSymbolParams,
   type Check,
 } from './params';
+import { FirstOpen, warmUp } from './state/startup';
 import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
 import type { LineageParams, LineageRequestName } from '../../../shared/lineage-requests';
@@ -99,12 +102,18 @@ export function startServer(connection: Connection): void {
   // Start-up steps, each logged once at debug level with the time since the process started
   // (performance.now() counts from it): where a cold window's wait for its first squiggle goes.
   const logged = new Set<string>();
-  const startupStep = (what: string): void => {
+  // The clock time too: a log line is stamped when the editor writes it, which can be much later.
+  const startupStep = (what: string, since = performance.now()): void => {
     if (logged.has(what)) return;
     logged.add(what);
-    connection.console.debug(`start-up: ${what} ${performance.now().toFixed(0)} ms after the server process started`);
+    connection.console.debug(
+      `start-up: ${what} ${since.toFixed(0)} ms after the server process started (clock ${Math.round(performance.timeOrigin + since)})`,
+    );
   };
+  // Node itself and the bundle's evaluation, before any of the server's own code ran.
+  const loaded = performance.now();
   const engine = Engine.create(loadWasm);
+  const firstOpen = new FirstOpen();
   let answerFirstPull: () => void = () => undefined;
   const firstPullAnswered = new Promise<void>((resolve) => (answerFirstPull = resolve));
   // Listening from the start: a document opened before the parsers are ready is not missed.
@@ -140,6 +149,7 @@ export function startServer(connection: Connection): void {
         );
 
   connection.onInitialize((params): InitializeResult => {
+    startupStep('server code loaded', loaded);
     startupStep('initialize received');
     const capabilities = readCapabilities(params);
     ready = engine.then(
@@ -158,6 +168,9 @@ export function startServer(connection: Connection): void {
         workspace.profilesChanged = () => refreshAll(ctx);
         // A push client gets the documents opened while the parsers loaded.
         if (!capabilities.pullDiagnostics) for (const doc of documents.all()) schedulePush(ctx, doc);
+        void warmUp(ctx, loaded).catch((err: unknown) =>
+          connection.console.warn(`warm-up failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`),
+        );
         return ctx;
       },
       (err: unknown) => {
@@ -228,20 +241,28 @@ export function startServer(connection: Connection): void {
     }),
   );
   connection.onNotification(DidChangeWorkspaceFoldersNotification.type, foldersChanged);
+  const pullDocument = withContext(async (ctx, params: DocumentDiagnosticParams, token: CancellationToken) => {
+    try {
+      startupStep('first document analysis started');
+      const doc = ctx.workspace.documents.get(params.textDocument.uri);
+      const prepared = doc && firstOpen.take(doc);
+      if (prepared)
+        return { kind: DocumentDiagnosticReportKind.Full, items: await prepared } as DocumentDiagnosticReport;
+      // Asked here first (the answer is kept): the start-up steps tell the editor's round trip apart.
+      await ctx.workspace.settings(params.textDocument.uri);
+      startupStep('first document settings received');
+      return await onDocumentDiagnostic(ctx, params, token);
+    } finally {
+      pullAnswered(ctx, params.textDocument.uri);
+      startupStep('first document diagnostics answered');
+      answerFirstPull();
+    }
+  });
   connection.languages.diagnostics.on(
-    request(
-      'textDocument/diagnostic',
-      onDocument,
-      withContext(async (ctx, params: DocumentDiagnosticParams, token: CancellationToken) => {
-        try {
-          return await onDocumentDiagnostic(ctx, params, token);
-        } finally {
-          pullAnswered(ctx, params.textDocument.uri);
-          startupStep('first document diagnostics answered');
-          answerFirstPull();
-        }
-      }),
-    ),
+    request('textDocument/diagnostic', onDocument, (params: DocumentDiagnosticParams, token: CancellationToken) => {
+      startupStep('first document pull received');
+      return pullDocument(params, token);
+    }),
   );
   // The scan is not foreground work: it is what gives way.
   connection.languages.diagnostics.onWorkspace(
@@ -271,7 +292,12 @@ export function startServer(connection: Connection): void {
     );
   };
   for (const name of Object.keys(LineageRequests) as LineageRequestName[]) onLineage(name);
-  connection.onDidChangeConfiguration(whenReady(onDidChangeConfiguration));
+  connection.onDidChangeConfiguration(
+    whenReady((ctx) => {
+      firstOpen.forget();
+      onDidChangeConfiguration(ctx);
+    }),
+  );
   // Delayed work (pushed diagnostics, the lineage notification) is cancelled: nothing runs after shutdown.
   connection.onShutdown(() => {
     void ready?.then(
@@ -280,9 +306,26 @@ export function startServer(connection: Connection): void {
     );
   });
   connection.onDidChangeWatchedFiles(
-    note('workspace/didChangeWatchedFiles', didChangeWatchedFilesParams, whenReady(onDidChangeWatchedFiles)),
+    note(
+      'workspace/didChangeWatchedFiles',
+      didChangeWatchedFilesParams,
+      whenReady((ctx, params) => {
+        firstOpen.forget();
+        return onDidChangeWatchedFiles(ctx, params);
+      }),
+    ),
   );
   documents.onDidOpen(() => startupStep('first document opened'));
+  // The first document's analysis starts as it arrives, before the editor asks for it.
+  documents.onDidOpen(
+    whenReady((ctx, e: TextDocumentChangeEvent<TextDocument>) => {
+      firstOpen.opened(ctx, e.document);
+      // Its settings are the editor's to answer, which takes a while when it is busy starting up.
+      void ctx.workspace.settings(e.document.uri).then(() => startupStep('first document settings received'));
+    }),
+  );
+  documents.onDidChangeContent((e) => firstOpen.changed(e.document.uri));
+  documents.onDidClose(() => firstOpen.forget());
   documents.onDidChangeContent(whenReady(onDidChangeContent));
   // The edited document's pull comes next: the workspace scan lets it go first.
   documents.onDidChangeContent(

@@ -51,12 +51,14 @@ import {
   type LineageDataFiles,
 } from '../core';
 import type { GovernanceResult } from '../core/governance/load';
+import { CONTENT_PENDING, LineageNotifications } from '../../../shared/lineage-protocol';
 import { artifactLookup } from '../host/digest';
 import { ruleDocText, ruleDocUrl } from '../host/docs';
 import { contentLine, streamedFormatOf } from '../host/datasets';
 import { confinedFile } from '../host/lineage-data';
 import { resolveLink } from '../host/links';
 import { readText } from '../host/read';
+import { ScanThread } from '../host/scan-thread';
 import { noteDiagnostic, toDiagnostic, toRange, type RelatedResolver } from './convert';
 import { DataSamples, ReadCancelled, type DataOutcome } from './state/datasets';
 import { SavedFiles } from './state/files';
@@ -69,6 +71,7 @@ import { SettingsState } from './state/settings';
 import { Timers } from './state/timers';
 
 export type { LineageView } from './state/lineage';
+
 export type { SavedResult } from './state/results';
 
 /** What the diagnostics of a folder's saved files depend on besides each file's own text. */
@@ -124,9 +127,11 @@ export class Workspace {
   private readonly data: DataSamples;
   /** The modules code analyses follow imports into, and which analysed files read which. */
   private readonly modules: ServerModules;
+  /** The thread that analyses saved code files for the workspace scan and background re-checks. */
+  private readonly scanThread = new ScanThread();
 
   constructor(
-    connection: Connection,
+    private readonly connection: Connection,
     private readonly engine: Engine,
     readonly documents: TextDocuments<TextDocument> = new TextDocuments(TextDocument),
   ) {
@@ -157,8 +162,10 @@ export class Workspace {
           const outcome = format ? await this.dataSample(abs, format) : undefined;
           return outcome?.ok ? outcome.sample : undefined;
         },
+        dataFiles: (list) => this.data.dataFiles(list),
       },
       () => this.profilesChanged?.(),
+      () => this.contentRead(),
     );
   }
 
@@ -175,6 +182,7 @@ export class Workspace {
   dispose(): void {
     this.timers.dispose();
     this.data.dispose();
+    this.scanThread.dispose();
   }
 
   /** Runs a request the user waits for; the workspace scan pauses until none is running. */
@@ -185,6 +193,11 @@ export class Workspace {
     } finally {
       if (--this.inForeground === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Whether saved code files are analysed in the scan thread (false where it cannot start). */
+  get scanThreadAvailable(): boolean {
+    return this.scanThread.available;
   }
 
   /** Whether a request the user waits for is being served now. */
@@ -208,6 +221,7 @@ export class Workspace {
     this.governance.clear();
     this.lineageViews.clear();
     this.files.clear();
+    this.scanThread.forgetAll();
   }
 
   /**
@@ -215,11 +229,14 @@ export class Workspace {
    * edge written there points at (an input, a dataset path in a config); with the span.
    */
   async lineageAt(uri: string, offset: number): Promise<{ view: LineageView; id: string; span: Span } | undefined> {
-    const view = await this.lineage(uri);
-    const file = view?.relative(uri);
-    if (!view || !file) return undefined;
-    const at = view.graph.nameAt(file, offset);
-    return at ? { view, ...at } : undefined;
+    // Where nothing is named, the answer does not wait for the data files; where a node is, its
+    // tier may rest on them.
+    const early = await this.lineageNow(uri);
+    const file = early?.relative(uri);
+    if (!early || !file || !early.graph.nameAt(file, offset)) return undefined;
+    const view = early.complete ? early : await this.lineage(uri);
+    const at = view?.graph.nameAt(file, offset);
+    return view && at ? { view, ...at } : undefined;
   }
 
   /** Files changed on disk: their saved texts are read again; a created or deleted file changes the listings. */
@@ -227,6 +244,7 @@ export class Workspace {
     this.files.forget(changes);
     this.data.changed(changes.flatMap((c) => fsPath(c.uri) ?? []));
     this.modules.forget(changes.map((c) => c.uri));
+    this.scanThread.forget(changes.flatMap((c) => fsPath(c.uri) ?? []));
   }
 
   /** Forgets the lineage graphs only (an open manifest, config or code file was edited). */
@@ -241,6 +259,23 @@ export class Workspace {
   lineage(uri: string | undefined): Promise<LineageView | undefined> {
     const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
     return folder ? this.lineageViews.of(folder) : Promise.resolve(undefined);
+  }
+
+  /**
+   * The same graph without waiting for the data files it names: what the lineage views show
+   * first. Until they are read, its tiers rest on the manifests alone and content lines are
+   * pending (see `nodeContent`); the client is told when to ask again.
+   */
+  lineageNow(uri: string | undefined): Promise<LineageView | undefined> {
+    const folder = (uri && this.folderOf(uri)) ?? this.folders[0];
+    return folder ? this.lineageViews.now(folder) : Promise.resolve(undefined);
+  }
+
+  /** Data files shown pending were read: the lineage views ask again (once, after a pause). */
+  private contentRead(): void {
+    this.timers.schedule('lineage', 300, () => {
+      void this.connection.sendNotification(LineageNotifications.didChange);
+    });
   }
 
   /** The workspace folder containing `uri` (the innermost, for nested folders). */
@@ -477,7 +512,7 @@ export class Workspace {
     // Calls into the folder's other modules are followed, and what was read is remembered, so
     // that a change to one of them re-checks this file. A file outside the folders follows none.
     const reads = new Set<string>();
-    const modules = root && own ? { modules: this.modules.hostFor(root, reads), modulePath: relative } : {};
+    const modules = root && own ? { modules: this.modules.hostFor(root, reads, doc.uri), modulePath: relative } : {};
     // Open documents keep their tree, so the next keystroke re-parses only what changed.
     const result = this.engine.analyzeFile(file, governance.governance, settings, { retain: open, ...modules });
     if (root && own) this.modules.record(doc.uri, root, reads);
@@ -540,7 +575,7 @@ export class Workspace {
     if (!own || !settings.enable) return [];
     const findings: Finding[] = [];
     const declared = await this.declaredLineage(uri);
-    for (const [abs, format] of this.data.dataFiles(this.files.files(root, settings))) {
+    for (const [abs, format] of await this.folderData(folder, root, settings)) {
       // A data file governed by a nearer manifest is that manifest's business.
       if ((await this.governanceFor(pathToFileURL(abs).href)).governance.path !== own) continue;
       const outcome = await cancellable(this.dataSample(abs, format, token));
@@ -559,48 +594,48 @@ export class Workspace {
   }
 
   /**
-   * What the data file a dataset node names (`relative` to the folder of `scope`) holds, as the
-   * node's content line; undefined when the node is no data file of the folder.
+   * A data file's outcome without waiting: an open document's or a saved file's sample already
+   * read, else undefined, and the reading starts (a lineage view is told to ask again once it ends).
    */
-  async dataContent(scope: string | undefined, relative: string): Promise<string | undefined> {
-    const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
-    const root = folder ? fsPath(folder) : undefined;
-    if (!folder || !root || relative.includes('..')) return undefined;
-    const settings = await this.settings(folder);
-    const abs = path.join(root, relative);
-    const format = this.data.dataFiles(this.files.files(root, settings)).get(abs);
-    if (!format || !settings.enable) return undefined;
-    const outcome = await this.dataSample(abs, format);
-    if (!outcome.ok) return undefined;
-    const governance = await this.governanceFor(pathToFileURL(abs).href);
-    return contentLine(
-      this.engine.analyzeDataset(relative, outcome.sample, governance.governance, settings).findings,
-      outcome.sample,
+  private dataSampleNow(abs: string, format: RecordFormat): DataOutcome | undefined {
+    const uri = pathToFileURL(abs).href;
+    const open = this.documents.get(uri);
+    if (!(open && textDataFormat(uri, open.getText()))) {
+      const settled = this.data.settledFromDisk(abs);
+      if (settled) return settled;
+    }
+    void this.dataSample(abs, format).then(
+      () => this.contentRead(),
+      () => undefined,
     );
+    return undefined;
   }
 
   /**
-   * The content line of a lineage node, as `crownguard lineage` shows it: a dataset naming a data
-   * file (its own line), a dataset naming a folder (its data files inside, bounded), an asset whose
-   * locations match data files of the folder. Only files inside the folder are read.
+   * The content line of a lineage node of `view`, as `crownguard lineage` shows it: a dataset
+   * naming a data file (its own line), a dataset naming a folder (its data files inside,
+   * bounded), an asset whose locations match data files of the folder. Only files inside the
+   * folder are read. Never waits for a reading: a file not read yet makes the line
+   * `CONTENT_PENDING`, and the reading starts.
    */
-  async nodeContent(scope: string | undefined, node: Classified): Promise<string | undefined> {
+  async nodeContent(scope: string | undefined, node: Classified, view: LineageView): Promise<string | undefined> {
     if (node.kind !== 'asset' && node.kind !== 'dataset') return undefined;
     const folder = (scope && this.folderOf(scope)) ?? this.folders[0];
     const root = folder ? fsPath(folder) : undefined;
-    const view = folder ? await this.lineageViews.of(folder) : undefined;
-    if (!folder || !root || !view) return undefined;
+    if (!folder || !root) return undefined;
     const settings = await this.settings(folder);
     if (!settings.enable) return undefined;
     const listed = this.data.dataFiles(this.files.files(root, settings));
+    let pending = false;
     const contentOf = async (rel: string): Promise<DataContent | undefined> => {
       const known = view.data.get(rel);
       if (known) return known;
       const abs = path.resolve(root, rel);
       const format = listed.get(abs) ?? streamedFormatOf(abs);
       if (!format || !confinedFile(abs, root)) return undefined;
-      const outcome = await this.dataSample(abs, format);
-      return outcome.ok
+      const outcome = this.dataSampleNow(abs, format);
+      if (!outcome) pending = true;
+      return outcome?.ok
         ? this.engine.analyzeDataset(rel, outcome.sample, view.governance, settings).content
         : undefined;
     };
@@ -620,9 +655,26 @@ export class Workspace {
       files,
       (inside) => view.dataLineage.inFolders.get(inside) ?? [],
     );
-    if (shown) return contentLineFrom(shown, contentOf);
-    if (path.isAbsolute(node.id) || node.id.includes('://')) return undefined;
-    return this.dataContent(scope, node.id);
+    if (shown) {
+      const line = await contentLineFrom(shown, contentOf);
+      return pending ? CONTENT_PENDING : line;
+    }
+    // A dataset naming a data file of the folder: its own line.
+    const relative = node.id;
+    if (path.isAbsolute(relative) || relative.includes('://') || relative.includes('..')) return undefined;
+    const abs = path.join(root, relative);
+    // A file the lineage names (a `.dvc` out) is read even when version control ignores it.
+    const named = view.dataLineage.files.includes(relative) && confinedFile(abs, root);
+    const format = listed.get(abs) ?? (named ? streamedFormatOf(abs) : undefined);
+    if (!format) return undefined;
+    const outcome = this.dataSampleNow(abs, format);
+    if (!outcome) return CONTENT_PENDING;
+    if (!outcome.ok) return undefined;
+    const governance = await this.governanceFor(pathToFileURL(abs).href);
+    return contentLine(
+      this.engine.analyzeDataset(relative, outcome.sample, governance.governance, settings).findings,
+      outcome.sample,
+    );
   }
 
   /**
@@ -697,8 +749,9 @@ export class Workspace {
     doc: TextDocument,
     open: boolean,
     token?: CancellationToken,
+    analysed?: { findings: Finding[]; notes: Note[] },
   ): Promise<{ items: Diagnostic[]; changed: boolean }> {
-    const { findings, notes } = await this.analyze(doc, open, token);
+    const { findings, notes } = analysed ?? (await this.analyze(doc, open, token));
     const resolve = findings.some((f) => f.related?.length) ? await this.relatedResolver(doc.uri) : undefined;
     const items = [
       ...findings.filter((f) => !f.waiver).map((f) => toDiagnostic(doc, f, resolve)),
@@ -722,16 +775,50 @@ export class Workspace {
     const text = abs ? this.files.text(abs) : undefined;
     const doc = open ?? (text === undefined ? undefined : TextDocument.create(uri, 'plaintext', 0, text));
     if (!doc) return false;
-    const { changed } = await this.diagnoseNoting(doc, open !== undefined);
+    const { changed } = await this.diagnoseNoting(
+      doc,
+      open !== undefined,
+      undefined,
+      open ? undefined : await this.analyzeInScanThread(doc),
+    );
     if (changed && !open) this.modules.bumpRevision(uri);
     return changed;
   }
 
-  /** The analysable files of a workspace folder (from the folder's listing, kept until files are created or deleted). */
+  /**
+   * The analysable files of a workspace folder (from the folder's listing, kept until files are
+   * created or deleted), and the data files its lineage names that the listing leaves out.
+   */
   async folderFiles(folder: string): Promise<string[]> {
     const root = fsPath(folder);
     if (!root) return [];
-    return this.files.files(root, await this.settings(folder));
+    const settings = await this.settings(folder);
+    const listed = this.files.files(root, settings);
+    const data = await this.folderData(folder, root, settings);
+    const known = new Set(listed);
+    return [...listed, ...[...data.keys()].filter((abs) => !known.has(abs))];
+  }
+
+  /**
+   * The data files of a folder by absolute path: those of its listing, and those its lineage names
+   * (a DVC out, a stage output's location) inside the folder, which version control often ignores
+   * (DVC lists its outs in .gitignore), as `crownguard check` reads them.
+   */
+  private async folderData(
+    folder: string,
+    root: string,
+    settings: Settings,
+  ): Promise<ReadonlyMap<string, RecordFormat>> {
+    const listed = this.data.dataFiles(this.files.files(root, settings));
+    const named = settings.enable ? await this.lineageViews.declared(folder).catch(() => undefined) : undefined;
+    if (!named?.files.length) return listed;
+    const all = new Map(listed);
+    for (const rel of named.files) {
+      const abs = path.resolve(root, rel);
+      const format = all.has(abs) ? undefined : streamedFormatOf(abs);
+      if (format && confinedFile(abs, root)) all.set(abs, format);
+    }
+    return all;
   }
 
   /**
@@ -748,7 +835,7 @@ export class Workspace {
     // The governance manifest's findings name what its data files hold: a changed data file changes them.
     const root = fsPath(folder);
     if (root)
-      for (const abs of this.data.dataFiles(this.files.files(root, settings)).keys())
+      for (const abs of (await this.folderData(folder, root, settings)).keys())
         hash
           .update(abs)
           .update('\0')
@@ -770,7 +857,7 @@ export class Workspace {
     token?: CancellationToken,
   ): Promise<SavedResult | undefined> {
     const abs = fsPath(uri);
-    const data = abs ? this.savedDataFormat(uri, abs, folder.settings) : undefined;
+    const data = abs ? await this.savedDataFormat(uri, abs, folder.settings) : undefined;
     if (abs && data) return this.diagnoseSavedData(uri, abs, data, folder, token);
     const text = abs ? this.files.text(abs) : undefined;
     if (!abs || text === undefined) return undefined;
@@ -781,9 +868,51 @@ export class Workspace {
       `${own}.${reads}.${this.results.governanceKey(governance.result, governance.text, reads)}`;
     const cached = this.results.reuse(uri, keyOf);
     if (cached) return cached;
-    const items = await this.diagnose(TextDocument.create(uri, 'plaintext', 0, text), false);
+    const doc = TextDocument.create(uri, 'plaintext', 0, text);
+    const { items } = await this.diagnoseNoting(doc, false, undefined, await this.analyzeInScanThread(doc, token));
     const reads = readsManifests || this.pointsIntoGovernance(uri, items, governance.result) ? 'all' : 'rules';
     return this.results.keep(uri, items, reads, keyOf(reads));
+  }
+
+  /**
+   * A saved file's findings from the scan thread, when it is code of a workspace folder: the
+   * thread reads the modules it imports from disk, and an analysis that read a module open in
+   * the editor is done again here (undefined), from the module's current text, which only this
+   * thread has. Manifests, configs and data files read the folder's other files and their data:
+   * they are analysed here too, and so is every file when the thread is unavailable.
+   */
+  private async analyzeInScanThread(
+    doc: TextDocument,
+    token?: CancellationToken,
+  ): Promise<{ findings: Finding[]; notes: Note[] } | undefined> {
+    if (!this.scanThread.available || this.notebooks?.findNotebookDocumentForCell(doc.uri)) return undefined;
+    const folder = this.folderOf(doc.uri);
+    const root = folder ? fsPath(folder) : undefined;
+    const own = fsPath(doc.uri);
+    if (!folder || !root || !own) return undefined;
+    const settings = await this.settings(folder);
+    const text = doc.getText();
+    if (!settings.enable || textDataFormat(doc.uri, text)) return undefined;
+    const kind = fileKindOf(doc.uri, text, settings);
+    if (kind && scopeOf(kind) !== 'file') return undefined;
+    const governance = await this.governance.withText(doc.uri);
+    const manifest = governance.result.governance.path;
+    if (manifest && governance.text === undefined) return undefined;
+    const answer = await untilCancelled(
+      this.scanThread.analyze({
+        path: doc.uri,
+        text,
+        settings,
+        governance: manifest ? { path: manifest, text: governance.text! } : undefined,
+        modules: { root, modulePath: path.relative(root, own).split(path.sep).join('/') },
+      }),
+      token,
+    );
+    if (!answer) return undefined;
+    const reads = new Set(answer.reads);
+    if (this.modules.readsOpen(root, reads)) return undefined;
+    this.modules.record(doc.uri, root, reads);
+    return { findings: answer.findings, notes: answer.notes };
   }
 
   /** True when some diagnostic of `uri` points into the governance manifest, so its positions depend on that file's text. */
@@ -797,10 +926,10 @@ export class Workspace {
   }
 
   /** The record format of a saved file of a workspace folder that is read as data. */
-  private savedDataFormat(uri: string, abs: string, settings: Settings): RecordFormat | undefined {
+  private async savedDataFormat(uri: string, abs: string, settings: Settings): Promise<RecordFormat | undefined> {
     const folder = this.folderOf(uri);
     const root = folder ? fsPath(folder) : undefined;
-    return root ? this.data.dataFiles(this.files.files(root, settings)).get(abs) : undefined;
+    return folder && root ? (await this.folderData(folder, root, settings)).get(abs) : undefined;
   }
 
   /**
@@ -856,6 +985,22 @@ function textDataFormat(uri: string, text: string): Exclude<RecordFormat, 'parqu
   const named = datasetFormatOf(uri);
   if (named) return named.compression || named.format === 'parquet' ? undefined : named.format;
   return /\.json$/i.test(uri) && isJsonRecords(text) ? 'json' : undefined;
+}
+
+/**
+ * Waits for the scan thread's answer; a request cancelled meanwhile answers as cancelled at once
+ * (the thread finishes the file, and the answer is dropped).
+ */
+function untilCancelled<T>(answer: Promise<T>, token?: CancellationToken): Promise<T> {
+  if (!token) return answer;
+  if (token.isCancellationRequested)
+    return Promise.reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const listener = token.onCancellationRequested(() =>
+      reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace scan was cancelled.')),
+    );
+    answer.then(resolve, reject).finally(() => listener.dispose());
+  });
 }
 
 /** Waits for a reading; a request cancelled while it waits answers as cancelled. */

@@ -68,8 +68,8 @@ export function isDatasetPath(path: string): boolean {
   return datasetFormatOf(path) !== undefined;
 }
 
-/** Names that may hold a CrownGuard manifest or a known format, which are recognised by content. */
-const WORKSPACE_NAME = /\.(ya?ml|json|md)$/i;
+/** Names that may hold a CrownGuard manifest or a known format (a `.dvc` file by its name), recognised by content. */
+const WORKSPACE_NAME = /\.(ya?ml|json|md|dvc)$/i;
 
 const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonc', '.toml', '.ini', '.cfg', '.conf', '.properties'];
 /** Generated files that hold no one's data and are large: never scanned. */

@@ -1,11 +1,12 @@
 import { parseYaml } from '../governance/load';
 import type { SourceFile } from '../types';
 import { readDvc } from './dvc';
+import { readDvcFile } from './dvc-file';
 import { readDatasetRegistry } from './llama-factory';
 import type { ConfigFormat, LoadedConfig, TrainingConfig } from './model';
 import { readModelCard } from './model-card';
 import { Reader, topLevelKeys, type Value } from './reader';
-import { frontMatterEnd } from './recognise';
+import { frontMatterEnd, isDvcFile } from './recognise';
 import { trainingFormat } from './training';
 
 /**
@@ -27,6 +28,18 @@ export function loadConfig(file: SourceFile, format: ConfigFormat): LoadedConfig
   }
   const parsed = parseYaml(file);
   const readable = parsed.doc && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value);
+  if (format === 'dvc' && isDvcFile(file.path)) {
+    const read =
+      parsed.doc && parsed.value !== undefined ? readDvcFile(file.path, file.text, parsed.doc) : { findings: [] };
+    return {
+      format,
+      path: file.path,
+      findings: [...parsed.findings, ...read.findings],
+      doc: parsed.doc,
+      stages: [],
+      tracked: read.tracked,
+    };
+  }
   if (format === 'dvc')
     return {
       format,

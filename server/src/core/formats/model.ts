@@ -96,6 +96,49 @@ export interface DvcArtifact {
   readonly path?: Located;
 }
 
+/** An out of a `.dvc` file: the data DVC tracks, its path resolved against the file's folder and `wdir`. */
+export interface DvcTrackedOut extends Located {
+  /** Workspace-relative, as file paths are written. */
+  readonly path: string;
+  /** A folder out: `nfiles`, or an md5 ending in `.dir` (the digest of its listing). */
+  readonly folder: boolean;
+  readonly nfiles?: number;
+  /** `md5` (DVC 3, `hash: md5`), `md5-dos2unix` (DVC 2, no `hash`), or a cloud `etag` / `checksum`. */
+  readonly hash?: 'md5' | 'md5-dos2unix' | 'etag' | 'checksum';
+  /** `cache: false`: DVC tracks the file but does not keep it in its cache (nor pushes it). */
+  readonly cache: boolean;
+  /** `push: false`: never pushed to a remote. */
+  readonly push: boolean;
+  readonly persist: boolean;
+  /** The DVC remote the out is pushed to, when not the default one. */
+  readonly remote?: string;
+  /** The out's `type` annotation (`dvc/annotations.py`): `model` or `dataset` say what its path holds. */
+  readonly type?: 'model' | 'dataset';
+}
+
+/** A dep of a `.dvc` file: where imported data comes from. */
+export interface DvcTrackedDep extends Located {
+  /** `dvc import`: the DVC or git repository, the revision asked for and the commit it resolved to. */
+  readonly repo?: { readonly url: string; readonly rev?: string; readonly revLock?: string };
+  /** `dvc import-url` from a URL or an absolute path: a source outside the workspace, never read. */
+  readonly external?: boolean;
+  /** A path inside the workspace, workspace-relative. */
+  readonly path?: string;
+}
+
+/** A `.dvc` file: what `dvc add`, `dvc import` or `dvc import-url` put under DVC's control. */
+export interface DvcTracked {
+  readonly how: 'add' | 'import' | 'import-url';
+  /** The folder its paths are relative to (the file's folder, or its `wdir`), workspace-relative. */
+  readonly wdir: string;
+  /** `frozen: true` (or DVC 1's `locked`): `dvc update` is needed to change it. */
+  readonly frozen: boolean;
+  readonly outs: readonly DvcTrackedOut[];
+  readonly deps: readonly DvcTrackedDep[];
+  /** Where its node is shown: the first out's path. */
+  readonly span: Span;
+}
+
 export interface ModelCard {
   /** The model's name: `model-index[0].name`, else the card's folder. */
   readonly name: Located;
@@ -115,6 +158,8 @@ export type LoadedConfig =
       readonly format: 'dvc';
       readonly stages: readonly DvcStage[];
       readonly artifacts?: readonly DvcArtifact[];
+      /** For a `.dvc` file (no stages): what it tracks. */
+      readonly tracked?: DvcTracked;
     })
   | (Base & { readonly format: 'llama-factory-datasets'; readonly registry?: DatasetRegistry })
   | (Base & { readonly format: 'model-card'; readonly card?: ModelCard });

@@ -18,6 +18,16 @@ export function frontMatterEnd(text: string): number | undefined {
 }
 
 /**
+ * A `.dvc` file (`data.xml.dvc`, what `dvc add` / `dvc import` write next to the data). Not
+ * anything inside the `.dvc/` folder, which holds DVC's own config and cache.
+ */
+export function isDvcFile(path: string): boolean {
+  const p = path.replace(/\\/g, '/');
+  const name = baseName(p);
+  return name.endsWith('.dvc') && name !== '.dvc' && !/(^|\/)\.dvc\//.test(p);
+}
+
+/**
  * Which known format a file is, recognised by its content (key names), not only by its name:
  * teams keep configs under any name. Cheap: a few regular expressions, no parse.
  */
@@ -29,6 +39,7 @@ export function configFormatOf(path: string, text: string): ConfigFormat | undef
       ? 'model-card'
       : undefined;
   }
+  if (isDvcFile(path)) return 'dvc';
   if (!/\.(ya?ml|json)$/.test(name)) return undefined;
   // CrownGuard's own manifests are not third-party formats.
   if (/^\s*["']?apiVersion["']?\s*:\s*["']?crownguard\//m.test(text)) return undefined;

@@ -45,6 +45,14 @@ interface Edit {
   readonly delta: number;
 }
 
+/** What the last update changed: the edit, and the top-level statements it replaced and put in their place. */
+export interface LastEdit extends Edit {
+  /** The types of the statements the edit replaced. */
+  readonly replaced: readonly string[];
+  /** A root whose named children are the statements put in their place (a fragment's tree, valid until the next update). */
+  readonly root: SyntaxNode | undefined;
+}
+
 /** Steps [from, to) of the last analysis, replaced by `steps` after an edit inside them. */
 interface Replacement {
   readonly from: number;
@@ -132,6 +140,7 @@ export class IncrementalDocument {
   private readonly names = new Map<string, number>();
   private scopes = 0;
   private spoilt = false;
+  private edited: LastEdit | undefined;
 
   private constructor(
     private text: string,
@@ -160,6 +169,11 @@ export class IncrementalDocument {
    */
   get spoiled(): boolean {
     return this.spoilt;
+  }
+
+  /** What the last successful update changed; undefined after one that did not apply. */
+  get lastEdit(): LastEdit | undefined {
+    return this.edited;
   }
 
   /** Keeps what a full analysis of `text` found; `steps` are `walkModule`'s. */
@@ -230,7 +244,11 @@ export class IncrementalDocument {
 
   private patch(text: string, analysis: Analysis): Walked | undefined {
     const old = this.text;
-    if (text === old) return this.walked();
+    this.edited = undefined;
+    if (text === old) {
+      this.edited = { start: 0, oldEnd: 0, newEnd: 0, delta: 0, replaced: [], root: undefined };
+      return this.walked();
+    }
     // The one replaced range: [start, oldEnd) of the old text became [start, newEnd).
     const max = Math.min(old.length, text.length);
     // Whole chunks compared natively first, then characters: a large file's common prefix and
@@ -270,6 +288,7 @@ export class IncrementalDocument {
       fragment.tree.delete();
       return undefined;
     }
+    const replacedTypes = this.steps.slice(from, to).map((s) => s.type);
     this.apply(text, edit, replaced, flows, assignments, flowsFrom, flowsEnd, literalsFrom, literalsEnd);
     [this.secrets, this.piiCandidates] = literals;
     if (replaced.summaries) this.summaries = replaced.summaries;
@@ -280,6 +299,7 @@ export class IncrementalDocument {
       }
       incrementalCounts.callers++;
     }
+    this.edited = { ...edit, replaced: replacedTypes, root: fragment.tree.rootNode };
     return this.walked();
   }
 
@@ -522,13 +542,20 @@ export class IncrementalDocument {
       this.steps.slice(r.from, r.to).reduce((n, s) => n + s.functions.length, 0);
     this.scopes += scopeShift;
     const after = this.steps.slice(r.to);
+    // Statements that shared the walk's state still share it once moved: each state is moved
+    // once, not once per statement, and the next edit sees the state unchanged where it was.
+    const moved = new Map<ReadonlyMap<string, Taint>, ReadonlyMap<string, Taint>>();
     for (const s of after) {
       s.start += delta;
       s.end += delta;
       s.flows += flowShift;
       s.literals += literalShift;
       s.firstScope += scopeShift;
-      if (delta !== 0) s.env = movedTaints(s.env, start, delta);
+      if (delta !== 0) {
+        let env = moved.get(s.env);
+        if (!env) moved.set(s.env, (env = movedTaints(s.env, start, delta)));
+        s.env = env;
+      }
     }
     this.steps.splice(r.from, r.to - r.from, ...r.steps);
 
@@ -588,6 +615,15 @@ export class IncrementalDocument {
       secrets: this.secrets,
       piiCandidates: this.piiCandidates,
     };
+  }
+
+  /**
+   * The function or class definition (a statement that is re-parsed alone) that holds
+   * `offset` of the current text: what is known of its syntax is known of its text.
+   */
+  definitionAt(offset: number): { readonly start: number; readonly end: number } | undefined {
+    const k = this.stepAt(offset);
+    return k >= 0 && this.steps[k].alone ? this.steps[k] : undefined;
   }
 
   /** The re-parsable definition that holds [start, oldEnd) strictly inside, or -1. */

@@ -41,4 +41,11 @@ export interface LanguageAdapter {
    * browser console, a different risk from a server log.
    */
   runsInBrowser?(text: string): boolean;
+  /** Whether `runsInBrowser` still answers `was` after `edit` made `text` from `before` (false when it cannot tell). */
+  runsInBrowserUnchanged?(
+    before: string,
+    was: boolean,
+    text: string,
+    edit: { readonly start: number; readonly oldEnd: number; readonly newEnd: number },
+  ): boolean;
 }

@@ -236,7 +236,8 @@ const WHOLE_METHODS = new Set([
 /** Objects that stand for a person, and their fields that name them. */
 const PERSONS =
   /^_*(current_?|the_?|auth_?|logged_?in_?)?(user|customer|person|member|patient|employee|author|owner)$/i;
-const PERSON_NAMES = new Set(['name', 'username', 'user_name', 'userName', 'displayName', 'display_name']);
+// A user name is an account's handle, as the bare name `username` is taken to be: not the person's name.
+const PERSON_NAMES = new Set(['name', 'displayName', 'display_name']);
 const PERSON_NAME: Classification = {
   name: 'user_name',
   category: 'personal',

@@ -10,7 +10,11 @@ type CompiledWasm = Parameters<typeof TreeSitter.Language.loadSync>[0];
  * WebAssembly's module constructor, a web standard that Node.js and browsers both have. The
  * core's type libraries leave out the DOM and Node, so it is named here in the one shape used.
  */
-const WASM = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => unknown } }).WebAssembly;
+const WASM = (
+  globalThis as unknown as {
+    WebAssembly: { Module: new (bytes: Uint8Array) => unknown; compile: (bytes: Uint8Array) => Promise<unknown> };
+  }
+).WebAssembly;
 export type SyntaxNode = TreeSitter.Node;
 
 /**
@@ -32,6 +36,22 @@ export class Parsers {
     const p = new Parsers(load);
     for (const g of preload) p.parserFor(g);
     return p;
+  }
+
+  /**
+   * Compiles grammars ahead of their first use, off the thread (WebAssembly.compile runs on the
+   * engine's background threads), so that a file parsed later does not wait for its grammar.
+   * A grammar that a parse compiled meanwhile is not compiled again.
+   */
+  async prepare(grammars: readonly string[]): Promise<void> {
+    for (const grammar of grammars) {
+      if (this.parsers.has(grammar)) continue;
+      const compiled = await WASM.compile(this.load(`tree-sitter-${grammar}.wasm`));
+      if (this.parsers.has(grammar)) continue;
+      const parser = new TreeSitter.Parser();
+      parser.setLanguage(TreeSitter.Language.loadSync(compiled as CompiledWasm));
+      this.parsers.set(grammar, parser);
+    }
   }
 
   /** The grammars compiled so far, in the order they were first needed. */

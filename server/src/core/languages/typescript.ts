@@ -217,6 +217,58 @@ export function runsInBrowser(text: string): boolean {
   return BROWSER_GLOBALS.test(text) && !NODE_SIGNS.test(text);
 }
 
+/** Every match of `BROWSER_GLOBALS` and of `NODE_SIGNS` holds one of these words. */
+const BROWSER_WORDS =
+  /document|window|localStorage|sessionStorage|navigator|use client|require|process|module|__dirname|__filename|Buffer|from/;
+
+/**
+ * Whether `runsInBrowser` answers for `text` as it did (`was`) for `before`, the text before
+ * `edit`. A match that starts or stops being one holds a word of `BROWSER_WORDS` on the edited
+ * lines, or on the nearest line with code above or below them (a match runs across lines only
+ * over white space: `require\n(`, `from\n'fs'`, `"use client"` after blank lines): when neither
+ * text has one there, the answer stands, and the edit costs no pass over the whole file.
+ */
+export function runsInBrowserUnchanged(
+  before: string,
+  _was: boolean,
+  text: string,
+  edit: { readonly start: number; readonly oldEnd: number; readonly newEnd: number },
+): boolean {
+  return (
+    !BROWSER_WORDS.test(aroundLines(before, edit.start, edit.oldEnd)) &&
+    !BROWSER_WORDS.test(aroundLines(text, edit.start, edit.newEnd))
+  );
+}
+
+/** The lines of [start, end) of `text`, with the nearest line that is not white space on either side. */
+function aroundLines(text: string, start: number, end: number): string {
+  const lineStart = (at: number) => (at <= 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1);
+  let from = lineStart(start);
+  while (from > 0 && isSpace(text.charCodeAt(from - 1))) from--;
+  from = lineStart(from);
+  let to = text.indexOf('\n', end);
+  to = to < 0 ? text.length : to;
+  while (to < text.length && isSpace(text.charCodeAt(to))) to++;
+  const next = text.indexOf('\n', to);
+  return text.slice(from, next < 0 ? text.length : next);
+}
+
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0xfeff ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x1680 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
 /** Names bound at the top of a module by `import` or `require`. */
 function boundNames(tree: Tree): Set<string> {
   const names = new Set<string>();
@@ -318,6 +370,7 @@ function makeAdapter(
 
     stringLiteral: (value) => JSON.stringify(value),
     runsInBrowser,
+    runsInBrowserUnchanged,
   };
 }
 

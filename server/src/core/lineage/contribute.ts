@@ -1,7 +1,7 @@
 import type { Governance } from '../governance/model';
 import { maskId } from '../safe';
 import { hubRepo, isPlaceholder, pushTarget } from '../formats/hub';
-import type { DatasetRef, LoadedConfig } from '../formats/model';
+import type { DatasetRef, DvcTracked, LoadedConfig } from '../formats/model';
 import type { LoadedManifest } from '../manifests/load';
 import type { Span } from '../types';
 import { valueSpan } from '../yaml/locate';
@@ -267,6 +267,8 @@ export function configContribution(c: LoadedConfig): Contribution {
         path: c.path,
         span: { offset: 0, length: 0 },
       });
+  } else if (c.format === 'dvc' && c.tracked) {
+    dvcFileContribution(c.path, c.tracked, nodes, edges);
   } else if (c.format === 'dvc') {
     for (const a of c.artifacts ?? []) {
       // A declared artifact's type says what its path holds; the stage that writes it links to this node.
@@ -307,6 +309,42 @@ export function configContribution(c: LoadedConfig): Contribution {
     }
   }
   return { path: c.path, nodes, edges };
+}
+
+/**
+ * A `.dvc` file: its node (`dvc:<file>`, what DVC does with the data) produces each out, which
+ * resolves like a `dvc.yaml` out (to an asset whose locations match, else to the path's node,
+ * which `dvc.yaml` deps find by the same path). An import's source is a node of its own naming
+ * the repository, the path in it and the commit `rev_lock` pins; an import-url's is its URL
+ * (an absolute path becomes a `file://` URI: never read).
+ */
+function dvcFileContribution(path: string, t: DvcTracked, nodes: LineageNode[], edges: EdgeSpec[]): void {
+  const id = `dvc:${path}`;
+  const detail = `dvc ${t.how}${t.frozen ? ', frozen' : ''}`;
+  nodes.push({ id, kind: 'stage', detail, path, span: t.span, tracks: t.outs.map((o) => o.path) });
+  for (const d of t.deps) {
+    if (d.repo) {
+      // The id names the commit as git abbreviates it; the detail keeps it whole.
+      const pin = d.repo.revLock ? d.repo.revLock.slice(0, 12) : d.repo.rev;
+      const source = `${maskId(d.repo.url)}#${d.value}${pin ? `@${pin}` : ''}`;
+      const how = d.repo.revLock ? `pinned at ${d.repo.revLock}` : d.repo.rev ? `at ${d.repo.rev}` : 'not pinned';
+      nodes.push({ id: source, kind: 'dataset', detail: `dvc import source, ${how}`, path, span: d.span });
+      edges.push({ from: source, to: id, relation: 'input', path, span: d.span });
+    } else if (d.external && !/^[a-z][a-z0-9+.-]*:/i.test(d.value)) {
+      const source = `file://${d.value.replace(/\\/g, '/')}`;
+      nodes.push({ id: source, kind: 'dataset', detail: 'dvc import-url source', path, span: d.span });
+      edges.push({ from: source, to: id, relation: 'input', path, span: d.span });
+    } else if (d.external)
+      edges.push({ from: { ref: d.value, base: '' }, to: id, relation: 'input', path, span: d.span });
+    else if (!CODE_DEPENDENCY.test(d.value))
+      edges.push({ from: { ref: d.value, base: t.wdir }, to: id, relation: 'input', path, span: d.span });
+  }
+  for (const o of t.outs) {
+    // An out annotated `type: model` (or `dataset`) says what it holds, as a dvc.yaml artifact does;
+    // without one the path's node is a dataset, or a model for a weights file.
+    if (o.type) nodes.push({ id: o.path, kind: o.type, detail: `dvc out (type: ${o.type})`, path, span: o.span });
+    edges.push({ from: id, to: { ref: o.value, base: t.wdir }, relation: 'output', path, span: o.span });
+  }
 }
 
 /** Quoted strings that look like a storage path or URI. */

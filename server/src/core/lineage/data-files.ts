@@ -1,7 +1,7 @@
 import type { Governance } from '../governance/model';
 import { compileGlob } from '../sensitivity/glob';
 import type { DataContent } from '../datasets/profile';
-import { contentLineOf, isDataFilePath, nodeFile, nodeFolder } from './content';
+import { contentLineOf, isDataFilePath, isLocalPath, nodeFile, nodeFolder } from './content';
 import type { LineageNode } from './model';
 import { normalisePath } from './paths';
 
@@ -74,15 +74,23 @@ export class LineageDataFiles {
       if (where !== undefined && !this.declared.has(where))
         this.declared.set(where, { node: n.id, ...(assets.has(n.id) ? { asset: n.id } : {}) });
       if (file !== undefined) out.add(file);
-      else if (folder !== undefined && list && !this.inFolders.has(folder)) {
-        const inside = folderDataFiles(folder, list);
-        this.inFolders.set(folder, inside);
-        for (const f of inside) out.add(f);
+      else if (folder !== undefined) this.addFolder(folder, out, list);
+      // What a `.dvc` file tracks is read even when its path is an asset's rather than a node's own.
+      for (const t of n.tracks ?? []) {
+        if (isDataFilePath(t)) out.add(t);
+        else if (isLocalPath(t) && !/\.[A-Za-z0-9]{1,8}$/.test(t)) this.addFolder(t, out, list);
       }
     }
     for (const a of governance.assets)
       for (const l of a.locations) if (isDataFilePath(l)) out.add(normalisePath(l, root));
     this.files = [...out].sort();
+  }
+
+  private addFolder(folder: string, out: Set<string>, list: FolderLister | undefined): void {
+    if (!list || this.inFolders.has(folder)) return;
+    const inside = folderDataFiles(folder, list);
+    this.inFolders.set(folder, inside);
+    for (const f of inside) out.add(f);
   }
 
   /** What declares `file` (as file paths are written): a stage output at it or at a folder holding it. */

@@ -36,6 +36,12 @@ export interface LineageNode {
    * folder of the file that names it as file paths are written; a URI as written.
    */
   readonly location?: string;
+  /**
+   * For a `.dvc` file's node: the data it tracks (workspace-relative paths, files or folders).
+   * Its data files are read for content even when version control ignores them (DVC does) and
+   * when the path resolves to an asset rather than to a node of its own.
+   */
+  readonly tracks?: readonly string[];
 }
 
 export interface LineageEdge {

@@ -24,6 +24,8 @@ export interface FileContext {
   readonly lines: LineIndex;
   readonly adapter: LanguageAdapter;
   readonly governance: Governance;
+  /** The adapter's `runsInBrowser` for this text, when the caller keeps it between versions of the text. */
+  readonly runsInBrowser?: () => boolean;
 }
 
 /** The redaction function for a language, or its adapter's stand-in (TypeScript and JavaScript serve each other). */
@@ -93,7 +95,8 @@ export function flowFindings(rule: FlowRule, ctx: FileContext, flows: readonly F
   const importEdit = redaction ? ctx.adapter.importEdit(ctx.tree, ctx.text, redaction) : undefined;
   const tuning = literalTuning(ctx.governance);
   const inTest = fileRole(ctx.path, tuning.testPaths, tuning.root) === 'test';
-  const inBrowser = rule.sink === 'log' && ctx.adapter.runsInBrowser?.(ctx.text) === true;
+  const inBrowser =
+    rule.sink === 'log' && (ctx.runsInBrowser ? ctx.runsInBrowser() : ctx.adapter.runsInBrowser?.(ctx.text) === true);
   return mine.map((f) => {
     const via = f.via
       ? ` through local variable \`${f.via.name}\` (assigned on line ${ctx.lines.position(f.via.offset).line + 1})`

@@ -2,7 +2,13 @@ import { isTrainingConfig } from '../formats/model';
 import type { Governance } from '../governance/model';
 import type { Glob } from '../sensitivity/glob';
 import { fileRole, testPathGlob, type FileRole } from '../sensitivity/location';
-import { isPlaceholderValue, scanLiterals, type LiteralClass, type LiteralMatch } from '../sensitivity/literals';
+import {
+  isPlaceholderValue,
+  isPublishedKey,
+  scanLiterals,
+  type LiteralClass,
+  type LiteralMatch,
+} from '../sensitivity/literals';
 import { isNameNotSecret } from '../sensitivity/names';
 import type { Finding, Fix, Severity, Span } from '../types';
 import type { Rule, RuleMeta, WorkspaceRuleContext } from './rule';
@@ -98,7 +104,7 @@ function severity(m: LiteralMatch, role: FileRole, tuning: LiteralTuning): Sever
 }
 
 /** Lines that credit a person on purpose: licence headers, authors and maintainers lists. */
-const CREDIT_LINE = /copyright|\(c\)|licen[cs]ed|spdx|author|maintainer|contributor|owner/i;
+const CREDIT_LINE = /copyright|\(c\)|licen[cs]ed|spdx|author|maintainer|contributor|owner|contact_?e-?mails?/i;
 
 function creditLine(text: string, offset: number): boolean {
   const start = text.lastIndexOf('\n', offset) + 1;
@@ -225,6 +231,7 @@ export function assignedCredentials(
       /\s/.test(a.value) ||
       isPlaceholderValue(a.value) ||
       isNameNotSecret(a.name, a.value) ||
+      isPublishedKey(a.value) ||
       !isCredential(a.name)
     )
       continue;

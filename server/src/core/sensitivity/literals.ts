@@ -413,12 +413,28 @@ function decodeJson(part: string): unknown {
   return JSON.parse(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)));
 }
 
+/**
+ * Keys published on purpose: Supabase's anon key is sent by every browser (row-level security guards the data),
+ * like Stripe's publishable key; its service-role key is the secret.
+ */
+export function isPublishedKey(value: string): boolean {
+  const body = /^eyJ[\w-]*\.(eyJ[\w-]*)\./.exec(value)?.[1];
+  if (!body) return false;
+  try {
+    const claims = decodeJson(body) as { iss?: unknown; role?: unknown } | null;
+    return claims?.iss === 'supabase' && claims.role === 'anon';
+  } catch {
+    return false;
+  }
+}
+
 function isJwt(token: string): boolean {
   try {
     const [head, body, signature] = token.split('.');
     const header = decodeJson(head) as { alg?: unknown };
     const payload = decodeJson(body);
     if (typeof header.alg !== 'string' || typeof payload !== 'object' || payload === null) return false;
+    if (isPublishedKey(token)) return false;
     // An unsigned token (`alg: none`) is still a bearer token where a server accepts it.
     return signature ? true : header.alg.toLowerCase() === 'none';
   } catch {
@@ -447,13 +463,17 @@ function privateKeyBody(text: string, _start: number, end: number, value: string
   return b64.length >= 64 && entropy(b64) >= 4.5;
 }
 
-/** Passwords that only tutorials, tests and placeholders use. */
+/** Passwords that only tutorials, tests and placeholders use, and the defaults of database and broker images. */
 const PLACEHOLDER_PASSWORDS =
-  /^(pass(word)?\d*|passwd|pwd|pw|secret|s3cr3t|token|hunter2|changeme|admin|root|user(name)?|test|dbpass|mypass(word)?|yourpassword|letmein|foobar|foo|bar|qwerty|p@ssw0rd|pa\$\$word)$/i;
-/** Hosts reserved for documentation and tests (RFC 2606, RFC 6761). */
-const EXAMPLE_HOST = /^([\w.-]*\.)?(example(\.(com|org|net))?|invalid|test|localhost)$|\.(example|invalid|test)$/i;
+  /^(pass(word)?\d*|passwd|pwd|pw|secret|s3cr3t|token|hunter2|changeme|admin|root|user(name)?|test|dbpass|mypass(word)?|yourpassword|letmein|foobar|foo|bar|qwerty|p@ssw0rd|pa\$\$word|postgres|mysql|guest|invalid|minioadmin)$/i;
+/** Hosts reserved for documentation and tests (RFC 2606, RFC 6761), and the loopback addresses. */
+const EXAMPLE_HOST =
+  /^([\w.-]*\.)?(example(\.(com|org|net))?|invalid|test|localhost)$|\.(example|invalid|test)$|^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0)$/i;
 
-function connectionContext(text: string, _start: number, end: number): boolean {
+function connectionContext(text: string, start: number, end: number, value: string): boolean {
+  // `postgres://postgres:postgres@db`: a password that repeats the user name is an image's default, not a secret.
+  const user = /\/\/([^\s:@/'"]{0,256}):$/.exec(text.slice(Math.max(0, start - 260), start))?.[1];
+  if (user !== undefined && user.toLowerCase() === value.toLowerCase()) return false;
   const host = /^@([^\s/:'"?#]{1,256})/.exec(text.slice(end, end + 260))?.[1] ?? '';
   return !EXAMPLE_HOST.test(host);
 }
@@ -668,7 +688,8 @@ const DETECTORS: readonly Detector[] = [
     kind: 'connection string with a password',
     key: 'connection_string',
     hint: /:\/\/[^\s/]{0,256}:[^\s/]{0,256}@/,
-    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:([^\s@/'"]{1,256})@[^\s/'"]{1,256}/gi,
+    // The scheme and user are looked behind, so that the match starts at the password even when the user is the same text.
+    pattern: /(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:)([^\s@/'"]{1,256})(?=@[^\s/'"]{1,256})/gi,
     group: 1,
     validate: (v) => !isPlaceholderValue(v) && !PLACEHOLDER_PASSWORDS.test(v) && v.length >= 4 && !/^\d{1,5}$/.test(v),
     context: connectionContext,
@@ -713,7 +734,10 @@ const DETECTORS: readonly Detector[] = [
     kind: 'email address',
     key: 'email',
     hint: /@/,
-    pattern: /(?<![\w.%+:/-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g,
+    // In a JSON or code string (`"registry\n\n@registry.register"`) an escaped line break ends in a letter: that
+    // `n` does not start an address, and an address may start right after it.
+    pattern:
+      /(?:(?<![\w.%+:/-])(?!(?<=\\)[nrt])|(?<=\\[nrt]))([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b/g,
     group: 1,
     validate: isEmail,
     lowConfidence: true,

@@ -6,10 +6,14 @@ import type { ServerContext } from '../context';
 async function summaryOf(ctx: ServerContext, uri: string): Promise<ConfigSummary | undefined> {
   const doc = ctx.workspace.documents.get(uri);
   if (!doc) return undefined;
+  // A file that is no config answers without waiting for the data files the lineage names.
+  const early = await ctx.workspace.lineageNow(uri);
+  const path = early?.relative(uri);
+  if (!early || path === undefined) return undefined;
+  const summary = summariseConfig({ path, text: doc.getText() }, early.graph);
+  if (!summary || early.complete) return summary;
   const view = await ctx.workspace.lineage(uri);
-  const path = view?.relative(uri);
-  if (!view || path === undefined) return undefined;
-  return summariseConfig({ path, text: doc.getText() }, view.graph);
+  return view ? summariseConfig({ path, text: doc.getText() }, view.graph) : undefined;
 }
 
 /**
@@ -32,7 +36,8 @@ export async function configSummaryHover(ctx: ServerContext, uri: string, line: 
  */
 export async function configPlaceholderHover(ctx: ServerContext, uri: string, offset: number): Promise<Hover | null> {
   const doc = ctx.workspace.documents.get(uri);
-  const view = doc && (await ctx.workspace.lineage(uri));
+  // Only the file's path in the folder is needed: the data files are not waited for.
+  const view = doc && (await ctx.workspace.lineageNow(uri));
   const path = view?.relative(uri);
   if (!doc || path === undefined) return null;
   const at = placeholderAt({ path, text: doc.getText() }, offset);

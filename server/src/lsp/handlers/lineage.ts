@@ -71,12 +71,13 @@ const EMPTY: LineageGraphInfo = { nodes: [], edges: [] };
 async function withContent(
   ctx: ServerContext,
   scope: string | undefined,
+  v: LineageView,
   raw: readonly Classified[],
   nodes: LineageNodeInfo[],
 ): Promise<LineageNodeInfo[]> {
   for (let i = 0; i < raw.length; i++) {
     if (raw[i].kind !== 'dataset' && raw[i].kind !== 'asset') continue;
-    const content = await ctx.workspace.nodeContent(scope, raw[i]);
+    const content = await ctx.workspace.nodeContent(scope, raw[i], v);
     if (content) nodes[i].content = maskText(content);
   }
   return nodes;
@@ -88,23 +89,27 @@ async function withContent(
  */
 export function lineageHandlers(ctx: ServerContext): LineageHandlers {
   const view = (p: ScopeParams) => ctx.workspace.lineage(p.uri);
+  // What a lineage view draws answers at once: data files not read yet show as pending, and the
+  // client is told to ask again when they are (tiers that rest on them may change then).
+  const shown = (p: ScopeParams) => ctx.workspace.lineageNow(p.uri);
   // Clients name nodes by the masked ids they were given; a raw id (typed, or from the file) works too.
   const idOf = (v: LineageView | undefined, id: unknown) =>
     v && typeof id === 'string' ? unmaskId(v.graph.nodes.keys(), id) : undefined;
   const contentGraph = async (p: ScopeParams, v: LineageView, g: Subgraph): Promise<LineageGraphInfo> => {
     const info = graphInfo(v, g);
-    await withContent(ctx, p.uri, g.nodes, info.nodes);
+    await withContent(ctx, p.uri, v, g.nodes, info.nodes);
     return info;
   };
   return {
     nodes: async (p: ScopeParams) => {
-      const v = await view(p);
+      const v = await shown(p);
       const all = v ? v.graph.all() : [];
       return {
         nodes: v
           ? await withContent(
               ctx,
               p.uri,
+              v,
               all,
               all.map((n) => nodeInfo(v, n)),
             )
@@ -112,21 +117,21 @@ export function lineageHandlers(ctx: ServerContext): LineageHandlers {
       };
     },
     graph: async (p: ScopeParams) => {
-      const v = await view(p);
+      const v = await shown(p);
       return v ? contentGraph(p, v, { nodes: v.graph.all(), edges: [...v.graph.edges] }) : EMPTY;
     },
     upstream: async (p: WalkParams) => {
-      const v = await view(p);
+      const v = await shown(p);
       const id = idOf(v, p.id);
       return v && id ? contentGraph(p, v, v.graph.walk(id, 'upstream', p.depth ?? Infinity)) : EMPTY;
     },
     downstream: async (p: WalkParams) => {
-      const v = await view(p);
+      const v = await shown(p);
       const id = idOf(v, p.id);
       return v && id ? contentGraph(p, v, v.graph.walk(id, 'downstream', p.depth ?? Infinity)) : EMPTY;
     },
     path: async (p: PathParams) => {
-      const v = await view(p);
+      const v = await shown(p);
       const from = idOf(v, p.from);
       const to = idOf(v, p.to);
       const found = from && to ? v?.graph.path(from, to) : undefined;

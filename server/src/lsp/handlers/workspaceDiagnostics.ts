@@ -115,10 +115,20 @@ export async function onWorkspaceDiagnostic(
         if (ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
         // The open files first: a document pull, a hover or a completion is served before the
         // next saved file is analysed, not merely between slices; so is the pull of a document
-        // just edited, which the editor sends right after the edit.
+        // just edited, which the editor sends right after the edit. The scan thread is given no
+        // file meanwhile either: the editor's files compete with it for the machine's cores.
         await scheduling.ready();
         const result = await ws.diagnoseSaved(uri, identity, token);
-        if (!result) continue;
+        // The file the scan thread was analysing when the editor asked is held until the
+        // editor's files are answered (an edit read meanwhile is handled first, so its pull is
+        // waited for): this thread reports it only then. A file analysed in this thread was
+        // finished before any of that was read.
+        if (result?.computed && ws.scanThreadAvailable) {
+          await scheduling.yieldToMessages();
+          await scheduling.ready();
+        }
+        // A file opened while it was analysed reports its open text, pulled on its own.
+        if (!result || ws.documents.get(uri) || ws.isOpenNotebook(uri)) continue;
         if (previous.get(uri) === result.resultId)
           items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: result.resultId });
         else

@@ -50,7 +50,15 @@ interface Job {
   /** Requests waiting for it: when the last is cancelled, the reading stops. */
   waiters: number;
   settled: boolean;
+  /** The outcome, once settled: what a request that cannot wait shows. */
+  result?: DataOutcome;
 }
+
+/**
+ * Saved files read at once, at most: a lineage naming twenty data files reads them side by
+ * side (a file's I/O overlaps another's scanning) without starting twenty readings at a time.
+ */
+export const CONCURRENT_READS = 4;
 
 /** The reading was cancelled by the request that waited for it (`$/cancelRequest`). */
 export class ReadCancelled extends Error {}
@@ -68,6 +76,9 @@ export class DataSamples {
   private readonly listed = new WeakMap<readonly string[], ReadonlyMap<string, RecordFormat>>();
   /** One thread for the readings that would block this one. */
   private readonly background = new BackgroundReader();
+  /** Disk readings running now, and those waiting for one of them to end. */
+  private reading = 0;
+  private readonly queued: (() => void)[] = [];
 
   constructor(private readonly showProgress: (title: string) => Promise<ShownProgress | undefined>) {}
 
@@ -107,10 +118,33 @@ export class DataSamples {
     if (!key) return Promise.resolve({ ok: false, reason: 'not readable' });
     const size = Number(key.split('-')[0]);
     return this.run(`disk:${abs}`, key, size, path.basename(abs), token, (signal) =>
-      format === 'parquet' || size > IN_THREAD_BYTES
-        ? this.background.read(abs, format, DEFAULT_BOUNDS, signal)
-        : readDataset(abs, format, DEFAULT_BOUNDS, signal),
+      this.bounded(signal, () =>
+        format === 'parquet' || size > IN_THREAD_BYTES
+          ? this.background.read(abs, format, DEFAULT_BOUNDS, signal)
+          : readDataset(abs, format, DEFAULT_BOUNDS, signal),
+      ),
     );
+  }
+
+  /**
+   * A saved file's outcome when it has been read at its current size and modification time,
+   * without waiting; undefined when it has not (or is being read).
+   */
+  settledFromDisk(abs: string): DataOutcome | undefined {
+    const job = this.jobs.get(`disk:${abs}`);
+    return job?.settled && job.key === this.statKey(abs) ? job.result : undefined;
+  }
+
+  /** Runs `read` once fewer than `CONCURRENT_READS` disk readings run; a reading cancelled while it waits never starts. */
+  private async bounded(signal: Reading, read: () => Promise<DatasetRead>): Promise<DatasetRead> {
+    if (this.reading >= CONCURRENT_READS) await new Promise<void>((resolve) => this.queued.push(resolve));
+    this.reading++;
+    try {
+      return signal.cancelled ? { ok: false, reason: 'reading was cancelled' } : await read();
+    } finally {
+      this.reading--;
+      this.queued.shift()?.();
+    }
   }
 
   /** Files changed on disk: a reading of an older version of one stops now rather than when next asked for. */
@@ -199,13 +233,14 @@ export class DataSamples {
         .then((outcome): DataOutcome => {
           job.settled = true;
           void shown?.then((p) => p?.done());
-          if (userCancelled.has(signal)) return { ok: false, reason: 'reading was cancelled', cancelled: true };
+          if (userCancelled.has(signal))
+            return (job.result = { ok: false, reason: 'reading was cancelled', cancelled: true });
           if (signal.cancelled) {
             // Stopped because nobody waits any more: the next request reads again.
             if (this.jobs.get(id) === job) this.jobs.delete(id);
             return { ok: false, reason: 'reading was cancelled' };
           }
-          return outcome;
+          return (job.result = outcome);
         }),
     };
     return job;

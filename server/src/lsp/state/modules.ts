@@ -33,19 +33,37 @@ export class ServerModules {
   private readonly lastResults = new Map<string, string>();
   /** Per saved file, how often a re-check found new diagnostics: part of its result id. */
   private readonly revisions = new Map<string, number>();
+  /** Changes to what `text` answers: open documents opened, edited or closed, files changed on disk. */
+  private changes = 0;
+  /** Of those, the changes to each open document itself. */
+  private readonly ownChanges = new Map<string, number>();
 
-  constructor(private readonly documents: TextDocuments<TextDocument>) {}
+  constructor(private readonly documents: TextDocuments<TextDocument>) {
+    documents.onDidChangeContent((e) => this.changed(e.document.uri));
+    documents.onDidClose((e) => {
+      this.changed(e.document.uri);
+      this.ownChanges.delete(e.document.uri);
+    });
+  }
+
+  private changed(uri: string): void {
+    this.changes++;
+    this.ownChanges.set(uri, (this.ownChanges.get(uri) ?? 0) + 1);
+  }
 
   /**
-   * A host for one analysis of a file of the folder at `root` (a file system path): module
-   * paths are relative to the folder, `/` separated, and each one asked for is added to `reads`.
+   * A host for one analysis of the file `uri` of the folder at `root` (a file system path):
+   * module paths are relative to the folder, `/` separated, and each one asked for is added to
+   * `reads`. Its revision counts the changes to every text but the file's own, which the engine
+   * follows itself: typing in the file leaves it as it was.
    */
-  hostFor(root: string, reads: Set<string>): ModuleHost {
+  hostFor(root: string, reads: Set<string>, uri?: string): ModuleHost {
     return {
       read: (relative: string): string | undefined => {
         reads.add(relative);
         return this.text(root, relative);
       },
+      revision: this.changes - (uri === undefined ? 0 : (this.ownChanges.get(uri) ?? 0)),
     };
   }
 
@@ -72,8 +90,15 @@ export class ServerModules {
     if (this.dependencies.size > MAX_DEPENDENTS) this.dependencies.delete(this.dependencies.keys().next().value!);
   }
 
+  /** True when one of the module paths `reads` of the folder at `root` is a document open in the editor. */
+  readsOpen(root: string, reads: ReadonlySet<string>): boolean {
+    for (const relative of reads) if (this.documents.get(pathToFileURL(path.join(root, relative)).href)) return true;
+    return false;
+  }
+
   /** Files changed on disk: their texts are read again when next asked for. */
   forget(uris: readonly string[]): void {
+    this.changes++;
     for (const uri of uris) {
       const abs = fsPath(uri);
       if (abs) this.disk.delete(abs);

@@ -6,6 +6,12 @@
 export interface ModuleHost {
   /** The text of a workspace file, or undefined when there is none (or it lies outside the workspace). */
   read(path: string): string | undefined;
+  /**
+   * A number that changes whenever `read` could answer otherwise than before for any path but
+   * the analysed file's own (a module edited, created or deleted). Without it, the modules are
+   * read again for every analysis; with it, an edit that touches no import reuses what they gave.
+   */
+  readonly revision?: number;
 }
 
 /** The folder of a path: `a/b/c.py` -> `a/b`, `c.py` -> ``. */

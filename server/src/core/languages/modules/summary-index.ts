@@ -3,7 +3,7 @@ import type { FlowWalker } from '../flow';
 import type { Tree } from '../parsers';
 import { adapterFor } from '../registry';
 import { MAX_SUMMARY_ROUNDS, summaryKey, type FunctionSummary, type PathStep, type SummaryTable } from '../summaries';
-import { linksOf, type ModuleLinks } from './imports';
+import { linksOf, type Binding, type ModuleLinks } from './imports';
 import type { ModuleHost } from './resolve';
 
 export type { ModuleHost } from './resolve';
@@ -50,6 +50,8 @@ export function tableKey(table: SummaryTable): string {
  */
 export class SummaryIndex {
   private readonly entries = new Map<string, Entry>();
+  /** False once a module of the current `imported` call could not be read whole (its parse or walk ran out of budget). */
+  private complete = true;
 
   /**
    * The summaries a file with these links sees, by the callee as its calls write it:
@@ -61,9 +63,13 @@ export class SummaryIndex {
     all: ModuleLinks,
     host: ModuleHost,
     analysis: ModuleAnalysis,
+    /** Set to whether every module was read whole: a table cut short by the budget may read otherwise next time. */
+    outcome?: { complete: boolean },
+    usage?: readonly boolean[],
   ): Map<string, FunctionSummary> {
-    const links = used(all, text);
+    const links = used(all, text, usage);
     const trees = new Map<string, Tree>();
+    this.complete = true;
     try {
       const order = this.closure(links, host, analysis, trees);
       const exported = new Map<string, Exports>();
@@ -81,6 +87,7 @@ export class SummaryIndex {
       return tableOf({ ...links, imports: links.imports.filter((b) => b.from !== self) }, exported);
     } finally {
       for (const t of trees.values()) t.delete();
+      if (outcome) outcome.complete = this.complete;
     }
   }
 
@@ -127,7 +134,10 @@ export class SummaryIndex {
     if (cached && cached.text === text) return cached;
     const grammar = adapter.grammarFor(path);
     const tree = analysis.parse(grammar, text);
-    if (!tree) return undefined;
+    if (!tree) {
+      this.complete = false;
+      return undefined;
+    }
     trees.set(path, tree);
     const entry: Entry = {
       text,
@@ -166,6 +176,7 @@ export class SummaryIndex {
       own = placed(found, path, entry.text);
       // Summaries the budget cut short are not remembered: the next file reads the module again.
       if (tree && !walker.stopped) entry.own.set(key, own);
+      else this.complete = false;
     }
     const out = new Map(own);
     const add = (name: string, s: FunctionSummary | undefined) => {
@@ -184,15 +195,64 @@ export class SummaryIndex {
  * reaches (`log.`), a constant it reads (`API_KEY_KIND`). A name that is imported and never
  * called brings no summary worth reading its module for. Exports are kept whole: they are there for other files.
  */
-function used(links: ModuleLinks, text: string): ModuleLinks {
-  const imports = links.imports.filter((b) => {
-    if (b.imported === '*') return true;
-    const name = b.local.replace(/[$.]/g, (c) => `\\${c}`);
-    // A constant (`API_KEY_KIND`) is read, not called: its module may say it holds a name.
-    const after = b.imported === undefined ? '\\s*\\.' : /^[A-Z][A-Z0-9_]*$/.test(b.local) ? '(?![\\w$])' : '\\s*\\(';
-    return new RegExp(`(^|[^\\w$.])${name}${after}`).test(text);
-  });
+export function used(links: ModuleLinks, text: string, usage: readonly boolean[] = usageIn(links, text)): ModuleLinks {
+  const imports = links.imports.filter((_, i) => usage[i]);
   return imports.length === links.imports.length ? links : { ...links, imports };
+}
+
+/** The pattern of a use of an imported binding in a text; undefined for `*`, which is always used. */
+function usePattern(b: Binding): RegExp | undefined {
+  if (b.imported === '*') return undefined;
+  const name = b.local.replace(/[$.]/g, (c) => `\\${c}`);
+  // A constant (`API_KEY_KIND`) is read, not called: its module may say it holds a name.
+  const after = b.imported === undefined ? '\\s*\\.' : /^[A-Z][A-Z0-9_]*$/.test(b.local) ? '(?![\\w$])' : '\\s*\\(';
+  return new RegExp(`(^|[^\\w$.])${name}${after}`);
+}
+
+/** Whether `text` uses each import of `links`, in their order. */
+export function usageIn(links: ModuleLinks, text: string): boolean[] {
+  return links.imports.map((b) => usePattern(b)?.test(text) ?? true);
+}
+
+/**
+ * `usageIn(links, text)` from the usage of the text before one edit, [start, oldEnd) of `old`
+ * replaced by [start, newEnd) of `text`: only a use that overlaps the edit can appear or go, so
+ * only the text around the edit is read, and the whole text only for a name whose use there went.
+ */
+export function usageAfterEdit(
+  links: ModuleLinks,
+  before: readonly boolean[],
+  old: string,
+  text: string,
+  edit: { readonly start: number; readonly oldEnd: number; readonly newEnd: number },
+): boolean[] {
+  const oldAround = around(old, edit.start, edit.oldEnd);
+  const newAround = around(text, edit.start, edit.newEnd);
+  return links.imports.map((b, i) => {
+    const pattern = usePattern(b);
+    if (!pattern) return true;
+    if (pattern.test(newAround)) return true;
+    return pattern.test(oldAround) ? pattern.test(text) : before[i];
+  });
+}
+
+const NAME_CHAR = /[\w$.]/;
+const SPACE = /\s/;
+
+/**
+ * [from, to) of `text` widened to every use (`name`, white space, `(` or `.`) that overlaps it,
+ * with the character either side that decides whether one starts or ends there.
+ */
+function around(text: string, from: number, to: number): string {
+  let a = from;
+  while (a > 0 && SPACE.test(text[a - 1])) a--;
+  while (a > 0 && NAME_CHAR.test(text[a - 1])) a--;
+  if (a > 0) a--;
+  let b = to;
+  while (b < text.length && NAME_CHAR.test(text[b])) b++;
+  while (b < text.length && SPACE.test(text[b])) b++;
+  if (b < text.length) b++;
+  return text.slice(a, b);
 }
 
 /** The modules a module's links lead to, each once, in the order written. */
