@@ -164,3 +164,36 @@ it('a scan with the hot plan finds exactly what a whole-file parse finds (genera
   assert.ok(planned - fallbacks >= 600, `${fallbacks} of ${planned} plans fell back to a whole parse`);
   assert.ok(findings >= 1500 && through >= 500, `${findings} findings, ${through} of them through a helper`);
 });
+
+it('module-level try/except and if/else keep the plan, and leave out the definitions around them', () => {
+  const text = `import logging
+try:
+    import yaml
+except ImportError:
+    yaml = None
+finally:
+    pass
+
+if yaml:
+    log = logging.getLogger(__name__)
+elif False:
+    log = None
+else:
+    log = logging.getLogger("fallback")
+
+
+def cold_one(rows):
+    return sum(rows)
+
+
+def leaks(user):
+    log.info("user %s", user.password)
+`;
+  const before = { ...hotCounts };
+  const { hot, whole } = both('clauses.py', text);
+  assert.deepEqual(hot.findings, whole.findings);
+  assert.equal(whole.findings.length, 1);
+  assert.equal(hotCounts.planned - before.planned, 1, 'a plan was made');
+  assert.equal(hotCounts.fallbacks - before.fallbacks, 0, 'and kept: no whole parse');
+  assert.ok(hotCounts.coldChars - before.coldChars >= 'def cold_one(rows):'.length);
+});

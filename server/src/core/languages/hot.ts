@@ -225,6 +225,9 @@ const TAB = 9;
 const CR = 13;
 const HASH = 35;
 
+/** A clause that continues the compound statement before it. */
+const CLAUSE = /^(?:else|elif|except|finally)\b/;
+
 function pythonHead(text: string, at: number): 'def' | 'decorator' | undefined {
   if (text.charCodeAt(at) === 64) return 'decorator';
   return /^(?:async[ \t]+def|def|class)\b/.test(text.slice(at, at + 12)) ? 'def' : undefined;
@@ -249,7 +252,9 @@ function pythonSegments(text: string): Segment[] | undefined {
     if (code) {
       if (triple === '' && depth === 0 && !continued) {
         const head = pythonHead(text, ls);
-        if (cur?.decorated && head) {
+        // `else:`, `except:` and the like go on the statement above: one segment, as one tree node.
+        if (cur && CLAUSE.test(text.slice(ls, ls + 9))) cur.eligible = false;
+        else if (cur?.decorated && head) {
           if (head === 'def') cur.decorated = false;
         } else {
           if (cur) {
