@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { seededRandom, type Engine, type FileResult, type ModuleHost } from '../../server/src/core';
-import { hotCounts, hotParsing } from '../../server/src/core/languages/hot';
+import { fitsPlan, hotCounts, hotParsing, hotPlan } from '../../server/src/core/languages/hot';
+import { Parsers, type SyntaxNode } from '../../server/src/core/languages/parsers';
+import { Catalog } from '../../server/src/core/sensitivity/catalog';
+import { loadWasm } from '../../server/src/host/wasm';
 import { engine } from '../support/engine';
 
 /**
@@ -196,4 +199,36 @@ def leaks(user):
   assert.equal(hotCounts.planned - before.planned, 1, 'a plan was made');
   assert.equal(hotCounts.fallbacks - before.fallbacks, 0, 'and kept: no whole parse');
   assert.ok(hotCounts.coldChars - before.coldChars >= 'def cold_one(rows):'.length);
+});
+
+/** A node and everything under it: type, offsets and line-and-column positions. */
+function shape(n: SyntaxNode): string {
+  const p = (x: { row: number; column: number }) => `${x.row}:${x.column}`;
+  return `${n.type}[${n.startIndex}-${n.endIndex} ${p(n.startPosition)}-${p(n.endPosition)}](${n.namedChildren.map(shape).join(' ')})`;
+}
+
+it("the plan's tree holds each kept statement exactly as the whole file's tree does", async () => {
+  const parsers = await Parsers.create(loadWasm, ['python']);
+  const prefilter = new Catalog(e.governance(undefined).governance).prefilter;
+  let compared = 0;
+  for (let seed = 1; seed <= 400; seed++) {
+    const text = generate(seed);
+    const plan = hotPlan('python', text, prefilter, []);
+    if (!plan) continue;
+    const part = parsers.parse('python', text, 5_000, undefined, plan.ranges)!;
+    const whole = parsers.parse('python', text, 5_000)!;
+    try {
+      if (!fitsPlan(plan, part.rootNode)) continue;
+      // The whole tree's statements, less those that start inside a definition the plan left out.
+      const kept = whole.rootNode.namedChildren.filter(
+        (c) => !plan.cold.some((d) => c.startIndex >= d.start && c.startIndex < d.end),
+      );
+      assert.deepEqual(part.rootNode.namedChildren.map(shape), kept.map(shape), `seed ${seed}`);
+      compared++;
+    } finally {
+      part.delete();
+      whole.delete();
+    }
+  }
+  assert.ok(compared >= 200, `${compared} plans compared`);
 });

@@ -1,13 +1,13 @@
 /**
  * Which top-level definitions of a scanned file need a syntax tree at all. A definition whose
  * text names nothing sensitive, that no kept code calls and that calls nothing that may return
- * data is never walked by the flow walker: blanking it out before the parse costs nothing in
- * findings and saves its parse. The plan is read from the text alone; the walker then checks,
- * at each blanked definition, that it would not have walked it (a tainted module name, a call
+ * data is never walked by the flow walker: leaving it out of the parse (tree-sitter's included
+ * ranges) costs nothing in findings and saves its parse. The plan is read from the text alone; the walker then checks,
+ * at each left-out definition, that it would not have walked it (a tainted module name, a call
  * to a helper returning data) and asks for the full parse when it would have.
  */
 
-/** Files analysed with a blanked-out text, and those that needed the full parse after all, since the process started. */
+/** Files parsed from a plan, and those that needed the full parse after all, since the process started. */
 export const hotCounts = { planned: 0, fallbacks: 0, keptChars: 0, coldChars: 0 };
 
 /** Off, every file is parsed whole: for the tests that compare the two, and for measuring. */
@@ -20,9 +20,17 @@ export interface ColdDefinition {
   readonly text: string;
 }
 
+/** A stretch of the file's text the parse reads, in the terms tree-sitter's `includedRanges` take. */
+export interface ParsedRange {
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: { readonly row: number; readonly column: number };
+  readonly endPosition: { readonly row: number; readonly column: number };
+}
+
 export interface HotPlan {
-  /** The file's text with every cold definition replaced by spaces (line breaks kept), so offsets and lines are the file's. */
-  readonly text: string;
+  /** What the parse reads: the file less its cold definitions, each stretch at its own offsets and lines. */
+  readonly ranges: readonly ParsedRange[];
   readonly cold: readonly ColdDefinition[];
   /** Start offsets of every top-level segment, in order, then the text's length. */
   readonly bounds: readonly number[];
@@ -31,9 +39,11 @@ export interface HotPlan {
 interface Segment {
   start: number;
   end: number;
+  /** The 0-based line the segment starts on (at column 0). */
+  row: number;
   /** Starts with a function or class definition (or its decorators). */
   definition: boolean;
-  /** A definition whose lines after its head are all indented (or close it), so that blanking it can hide nothing else. */
+  /** A definition whose lines after its head are all indented (or close it), so that leaving it out can hide nothing else. */
   eligible: boolean;
   /** Python: decorators read, the `def` or `class` line not yet. */
   decorated?: boolean;
@@ -45,7 +55,7 @@ interface Segment {
  */
 const SOURCES_WITHOUT_NAMES =
   /environ|process\.env|getpass|\.(?:name|username|user_name|userName|displayName|display_name)\b/;
-/** Code a blanked definition must not hold: imports inside functions are read by the import resolution. */
+/** Code a left-out definition must not hold: imports inside functions are read by the import resolution. */
 const IMPORTS = /\bimport\b|\brequire\b/;
 const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
 /** Names a Python file's functions and methods are called by. */
@@ -167,20 +177,40 @@ export function hotPlan(
   }
   if (kept.every(Boolean)) return undefined;
   const cold: ColdDefinition[] = [];
-  const parts: string[] = [];
-  let at = 0;
-  for (let i = 0; i < segments.length; i++) {
-    if (kept[i]) continue;
+  const ranges: ParsedRange[] = [];
+  // Segments start at column 0 of their line, so only the text's end needs a column.
+  const lastBreak = text.lastIndexOf('\n');
+  const end = {
+    row: segments[segments.length - 1].row + countBreaks(text, segments[segments.length - 1].start),
+    column: text.length - lastBreak - 1,
+  };
+  const pointAt = (i: number) => (i < segments.length ? { row: segments[i].row, column: 0 } : end);
+  const startOf = (i: number) => (i < segments.length ? segments[i].start : text.length);
+  let from = 0;
+  for (let i = 0; i <= segments.length; i++) {
+    if (i < segments.length && kept[i]) continue;
+    if (i > from)
+      ranges.push({
+        startIndex: startOf(from),
+        endIndex: startOf(i),
+        startPosition: pointAt(from),
+        endPosition: pointAt(i),
+      });
+    from = i + 1;
+    if (i === segments.length) break;
     const s = segments[i];
-    parts.push(text.slice(at, s.start), texts[i].replace(/[^\n]/g, ' '));
     cold.push({ start: s.start, end: s.end, text: texts[i] });
-    at = s.end;
     hotCounts.coldChars += s.end - s.start;
   }
-  parts.push(text.slice(at));
   hotCounts.planned++;
   hotCounts.keptChars += text.length - cold.reduce((n, d) => n + d.end - d.start, 0);
-  return { text: parts.join(''), cold, bounds: [...segments.map((s) => s.start), text.length] };
+  return { ranges, cold, bounds: [...segments.map((s) => s.start), text.length] };
+}
+
+function countBreaks(text: string, from: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
@@ -244,7 +274,8 @@ function pythonSegments(text: string): Segment[] | undefined {
   let triple = '';
   let quote = 0;
   let continued = false;
-  for (let ls = 0; ls < text.length;) {
+  let row = 0;
+  for (let ls = 0; ls < text.length; row++) {
     let le = text.indexOf('\n', ls);
     if (le < 0) le = text.length;
     const c = text.charCodeAt(ls);
@@ -263,7 +294,7 @@ function pythonSegments(text: string): Segment[] | undefined {
             cur.end = ls;
             out.push(cur);
           }
-          cur = { start: ls, end: le, definition: head !== undefined, eligible: head !== undefined };
+          cur = { start: ls, end: le, row, definition: head !== undefined, eligible: head !== undefined };
           if (head === 'decorator') cur.decorated = true;
         }
       } else if (cur) cur.eligible = false;
@@ -333,6 +364,7 @@ function scriptSegments(text: string): Segment[] | undefined {
   /** In the current definition: code seen after its braces closed. */
   let closed = false;
   let ls = 0;
+  let row = 0;
   const close = (end: number) => {
     if (!cur) return;
     if (cur.definition && !closed) cur.eligible = false;
@@ -351,7 +383,7 @@ function scriptSegments(text: string): Segment[] | undefined {
       if (top && !closing) {
         close(ls);
         const head = TS_HEAD.test(text.slice(ls, ls + 48));
-        cur = { start: ls, end: le, definition: head, eligible: head };
+        cur = { start: ls, end: le, row, definition: head, eligible: head };
         closed = false;
       } else if (cur && !closing) cur.eligible = false;
     }
@@ -431,6 +463,7 @@ function scriptSegments(text: string): Segment[] | undefined {
       lastWord = '';
     }
     ls = le + 1;
+    row++;
   }
   close(text.length);
   if (state !== 'code' || depth !== 0 || templates.length > 0) return undefined;
