@@ -93,6 +93,8 @@ function generate(seed: number): string {
         `    return ${helper()}(x)`,
         `    def inner(y):\n        ${pick(SINKS)('y')}\n    inner(x)`,
         `    s = f"value {x!r:>10}"\n    return s`,
+        // Characters outside ASCII, one of them two UTF-16 code units: offsets are counted in code units.
+        `    label = "naïve ✓ 𝔘 {}".format(x)  # värde\n    return label`,
         `    """Docs.\n\ndef fake(password):\n    print(password)\n"""\n    return x`,
         `    total = x + \\\n        1\n# a comment at column 0 inside the body\n    return total`,
         `    ${pick(SINKS)('x')}  # def trailing(password)`,
@@ -107,6 +109,7 @@ function generate(seed: number): string {
         `    ${helper()}(${src})`,
         `    v = ${src}\n    ${helper()}(v)`,
         `    emit(${src})`,
+        `    # ünïcode 𝔘 before the sink\n    ${pick(SINKS)(src)}`,
         `    print(${helper()}(${src}))`,
         `    alias(${src})`,
         `    ${pick(SINKS)(pick(NEUTRAL))}\n    return ${src}`,

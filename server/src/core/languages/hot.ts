@@ -2,9 +2,10 @@
  * Which top-level definitions of a scanned file need a syntax tree at all. A definition whose
  * text names nothing sensitive, that no kept code calls and that calls nothing that may return
  * data is never walked by the flow walker: leaving it out of the parse (tree-sitter's included
- * ranges) costs nothing in findings and saves its parse. The plan is read from the text alone; the walker then checks,
- * at each left-out definition, that it would not have walked it (a tainted module name, a call
- * to a helper returning data) and asks for the full parse when it would have.
+ * ranges) costs nothing in findings and saves its parse. The plan is read from the text alone;
+ * the walker then checks, at each left-out definition, that it would not have walked it (a
+ * tainted module name, a call to a helper returning data) and asks for the full parse when it
+ * would have.
  */
 
 /** Files parsed from a plan, and those that needed the full parse after all, since the process started. */
