@@ -6,6 +6,7 @@ import { adapterFor, languageById as adapterForLanguage, LANGUAGES } from './lan
 import { customFlow } from './languages/custom';
 import { python } from './languages/python';
 import { FlowWalker, MAX_FLOWS, type CachedDefinition, type ModuleStep } from './languages/flow';
+import { fitsPlan, hotCounts, hotPlan } from './languages/hot';
 import { linksOf, SummaryIndex, tableKey, usageIn, type ModuleHost } from './languages/modules/summary-index';
 import { keptImports, type Imports, type ImportsBasis } from './languages/modules/kept-imports';
 import { isWarm } from './languages/modules/warm';
@@ -487,7 +488,15 @@ export class Engine {
     // Kept by the text of each definition, which reads the same under the same grammar.
     const finished = reusable?.finished ?? new FinishMemo();
     const parseBudget = Math.min(PARSE_BUDGET_MS, budget.remaining());
-    const tree = this.parsers.parse(grammar, file.text, parseBudget, reusable);
+    // A scan parses only the definitions the walk can read (see hot.ts); the editor keeps whole trees.
+    let plan = retain ? undefined : hotPlan(adapter.id, file.text, catalog.prefilter, [...secrets, ...piiCandidates]);
+    let tree = this.parsers.parse(grammar, file.text, parseBudget, reusable, plan?.ranges);
+    if (plan && tree && !fitsPlan(plan, tree.rootNode)) {
+      tree.delete();
+      hotCounts.fallbacks++;
+      plan = undefined;
+      tree = this.parsers.parse(grammar, file.text, Math.min(PARSE_BUDGET_MS, budget.remaining()));
+    }
     // The previous tree was edited in place for the re-parse: it is of no further use.
     this.release(file.path);
     const comment = { open: adapter.lineComment };
@@ -505,24 +514,49 @@ export class Engine {
       );
     let keep = false;
     try {
-      const walker = new FlowWalker(
-        adapter.dialect,
-        catalog,
-        redactionFor(governance, adapter.id),
-        budget,
-        customFlow(governance, adapter.id),
-      );
       const imports = modules
         ? this.importedSummaries(modulePath, file.text, adapter, tree, governance, modules, budget)
         : undefined;
-      if (imports?.table) walker.give(imports.table, modulePath);
+      const walkerOf = () => {
+        const w = new FlowWalker(
+          adapter.dialect,
+          catalog,
+          redactionFor(governance, adapter.id),
+          budget,
+          customFlow(governance, adapter.id),
+        );
+        if (imports?.table) w.give(imports.table, modulePath);
+        return w;
+      };
+      let walker = walkerOf();
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
-      const definitions = walker.walkModule(
+      let definitions = walker.walkModule(
         tree.rootNode,
         catalog.prefilter,
         reusable?.catalog === catalog ? reusable.definitions : undefined,
         steps,
+        plan?.cold,
       );
+      if (walker.needsFull) {
+        // A definition left out would have been walked: the whole file is parsed and walked after all.
+        hotCounts.fallbacks++;
+        tree.delete();
+        const full = this.parsers.parse(grammar, file.text, Math.min(PARSE_BUDGET_MS, budget.remaining()));
+        if (!full) {
+          tree = undefined;
+          return this.shortOf(
+            file,
+            secrets,
+            { cause: 'time', budgetMs: limit, during: 'parsing' },
+            governance,
+            settings,
+            comment,
+          );
+        }
+        tree = full;
+        walker = walkerOf();
+        definitions = walker.walkModule(tree.rootNode, catalog.prefilter);
+      }
       // A walk the budget cut short is not kept for the next edit: what it left unread must be read then.
       if (retain && !walker.stopped) {
         // Summaries that still changed in the last round are not what an edit's re-summarising would settle on.
@@ -560,7 +594,7 @@ export class Engine {
       // findings, never its literal secrets and never the run.
       return this.shortOf(file, secrets, shortfallOf(err), governance, settings, comment);
     } finally {
-      if (!keep) tree.delete();
+      if (!keep) tree?.delete();
     }
   }
 

@@ -8,6 +8,7 @@ import { NOT_THE_DATA, splitWords } from '../sensitivity/words';
 import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
+import type { ColdDefinition } from './hot';
 import { mayReturnData, summaryCounts, type LazySummaries } from './lazy';
 import {
   MAX_PATH_STEPS,
@@ -417,6 +418,8 @@ export class FlowWalker {
   private readonly objects = new Map<string, Map<string, Taint>>();
   /** Set once the budget ran out or the flows reached `MAX_FLOWS`: the flows found so far are kept, the rest of the file is not read. */
   stoppedBy: 'time' | 'flows' | undefined;
+  /** Set when a definition left out of the parse would have been walked: the file must be parsed and walked whole. */
+  needsFull = false;
   /** False when the summaries still changed in the last round allowed: they are then not a fixed point. */
   summariesSettled = true;
   private steps = 0;
@@ -455,6 +458,7 @@ export class FlowWalker {
     prefilter: RegExp,
     previous?: ReadonlyMap<string, CachedDefinition>,
     steps?: ModuleStep[],
+    cold?: readonly ColdDefinition[],
   ): Map<string, CachedDefinition> {
     const env = new Map<string, Taint>();
     const next = new Map<string, CachedDefinition>();
@@ -468,9 +472,14 @@ export class FlowWalker {
     const returning = remember
       ? [...this.summaries].filter(([, s]) => readsOwnData(s)).map(([n]) => lastSegment(n))
       : [];
+    let c = 0;
     for (const child of root.namedChildren) {
       this.fields.clear();
       if (this.stopped) break;
+      // A definition left out of the parse is one this walk would skip: else the file is parsed whole.
+      for (; cold && c < cold.length && cold[c].start < child.startIndex; c++)
+        if (this.wouldWalk(cold[c].text, env)) this.needsFull = true;
+      if (this.needsFull) break;
       steps?.push({
         node: child,
         env: new Map(env),
@@ -523,7 +532,22 @@ export class FlowWalker {
           .map((l) => ({ ...l, span: { ...l.span, offset: l.span.offset - child.startIndex } })),
       });
     }
+    for (; cold && c < cold.length && !this.stopped && !this.needsFull; c++)
+      if (this.wouldWalk(cold[c].text, env)) this.needsFull = true;
     return next;
+  }
+
+  /**
+   * Whether `walkModule` would walk a definition with this text, for one left out of the parse
+   * (it names nothing sensitive): when it names a tainted variable or a function that may
+   * return data. Read from the names alone, so that nothing is summarised out of turn.
+   */
+  private wouldWalk(text: string, env: ReadonlyMap<string, Taint>): boolean {
+    for (const name of env.keys()) if (text.includes(name)) return true;
+    const lazy = this.lazy;
+    if (!lazy) return true;
+    lazy.returning ??= mayReturnData(lazy.fns, this.summaries, lazy.prefilter);
+    return lazy.returning.some((n) => text.includes(lastSegment(n)));
   }
 
   /** True for the top-level statements `walkModule` may skip or reuse: functions, classes, exports. */

@@ -79,12 +79,22 @@ export class Parsers {
    * Parses `text`, giving up after `budgetMs`. The caller owns the tree and must `delete()` it:
    * trees live in WASM memory, which the garbage collector never sees.
    */
-  parse(grammar: string, text: string, budgetMs: number, previous?: { text: string; tree: Tree }): Tree | undefined {
+  parse(
+    grammar: string,
+    text: string,
+    budgetMs: number,
+    previous?: { text: string; tree: Tree },
+    /** Only these stretches of `text` are read (tree-sitter's included ranges); the tree's offsets are the text's. */
+    ranges?: readonly TreeSitter.Range[],
+  ): Tree | undefined {
     const parser = this.parserFor(grammar);
     // Re-parsing after an edit reuses every part of the old tree the edit did not touch.
     const old = previous ? editTree(previous.tree, previous.text, text) : null;
     const deadline = Date.now() + budgetMs;
-    const tree = parser.parse(text, old, { progressCallback: () => Date.now() > deadline });
+    const tree = parser.parse(text, old, {
+      progressCallback: () => Date.now() > deadline,
+      ...(ranges && { includedRanges: [...ranges] }),
+    });
     // A cancelled parse leaves the parser mid-document; reset it for the next file.
     if (!tree) parser.reset();
     return tree ?? undefined;
