@@ -195,6 +195,15 @@ describe('language server over stdio, push diagnostics', () => {
   });
 });
 
+/** The diagnostics of a document, pulled. */
+async function pullItems(client: TestClient, uri: string): Promise<Diagnostic[]> {
+  return (
+    (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+      textDocument: { uri },
+    })) as FullDocumentDiagnosticReport
+  ).items;
+}
+
 describe('language server over stdio, pull diagnostics and settings', () => {
   let ws: ReturnType<typeof copyOfExamples>;
   let client: TestClient;
@@ -205,12 +214,7 @@ describe('language server over stdio, pull diagnostics and settings', () => {
   });
   after(() => ws.remove());
 
-  const pull = async (uri: string) =>
-    (
-      (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
-        textDocument: { uri },
-      })) as FullDocumentDiagnosticReport
-    ).items;
+  const pull = (uri: string) => pullItems(client, uri);
 
   it('answers textDocument/diagnostic', async () => {
     const uri = await client.open('src/train.py', 'python');
@@ -278,12 +282,7 @@ describe('folder settings sent with initialize', () => {
     ws.remove();
   });
 
-  const pull = async (uri: string) =>
-    (
-      (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
-        textDocument: { uri },
-      })) as FullDocumentDiagnosticReport
-    ).items;
+  const pull = (uri: string) => pullItems(client, uri);
 
   it("answers the folder's files with them, with no settings round trip, and asks once settings change", async () => {
     const uri = await client.open('src/train.py', 'python');

@@ -26,6 +26,26 @@ import {
 import { CLI, EXAMPLES } from '../support/paths';
 import { TestClient } from '../support/lsp-client';
 
+/** A folder of 40 saved files that leak, and `opened.py` (the same leak) to open; a server on it. */
+async function fortyLeaks(prefix: string): Promise<{ dir: string; client: TestClient }> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+  const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
+  for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `job_${i}.py`), `${leak}\n# job ${i}\n`);
+  writeFileSync(path.join(dir, 'opened.py'), leak);
+  return { dir, client: await TestClient.start({ folder: dir, pull: true, workDoneProgress: true }) };
+}
+
+/** Pulls the open file, which gets its leak, then lets the waiting scan run to its end. */
+async function openFileThenScan(client: TestClient, uri: string, scan: Promise<{ items: unknown[] }>): Promise<void> {
+  const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+    textDocument: { uri },
+  })) as DocumentDiagnosticReport;
+  assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'CG101'));
+  const done = await scan;
+  assert.ok(done.items.length >= 40, 'the scan then runs');
+}
+
 /** The server's start-up order: what the editor asks at once is answered in full, the open file before the scan. */
 describe('server start-up', () => {
   it('answers a document opened, a hover and a completion sent at once after initialize, while the parsers still load', async () => {
@@ -90,14 +110,7 @@ describe('server start-up', () => {
   describe('the opened file before the workspace scan', () => {
     let dir: string;
     let client: TestClient;
-    before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'crownguard-opened-'));
-      copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
-      const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
-      for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `job_${i}.py`), `${leak}\n# job ${i}\n`);
-      writeFileSync(path.join(dir, 'opened.py'), leak);
-      client = await TestClient.start({ folder: dir, pull: true, workDoneProgress: true });
-    });
+    before(async () => ({ dir, client } = await fortyLeaks('crownguard-opened-')));
     after(async () => {
       await client.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -117,26 +130,14 @@ describe('server start-up', () => {
       await new Promise((resolve) => setTimeout(resolve, 4000));
       assert.equal(scanned, false, 'the scan finished before the open file was pulled');
       assert.equal(client.progress.filter((p) => p.kind === 'report').length, 0, 'the scan analysed saved files first');
-      const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
-        textDocument: { uri },
-      })) as DocumentDiagnosticReport;
-      assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'CG101'));
-      const done = await scan;
-      assert.ok(done.items.length >= 40, 'the scan then runs');
+      await openFileThenScan(client, uri, scan);
     });
   });
 
   describe('a window restoring its tabs', () => {
     let dir: string;
     let client: TestClient;
-    before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'crownguard-restored-'));
-      copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
-      const leak = readFileSync(path.join(EXAMPLES, 'src', 'prepare_data.py'), 'utf8');
-      for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `job_${i}.py`), `${leak}\n# job ${i}\n`);
-      writeFileSync(path.join(dir, 'opened.py'), leak);
-      client = await TestClient.start({ folder: dir, pull: true, workDoneProgress: true });
-    });
+    before(async () => ({ dir, client } = await fortyLeaks('crownguard-restored-')));
     after(async () => {
       await client.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -153,12 +154,7 @@ describe('server start-up', () => {
       const uri = await client.open('opened.py', 'python');
       await new Promise((resolve) => setTimeout(resolve, 3000));
       assert.equal(client.progress.filter((p) => p.kind === 'report').length, 0, 'the scan analysed saved files first');
-      const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
-        textDocument: { uri },
-      })) as DocumentDiagnosticReport;
-      assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'CG101'));
-      const done = await scan;
-      assert.ok(done.items.length >= 40, 'the scan then runs');
+      await openFileThenScan(client, uri, scan);
     });
   });
 

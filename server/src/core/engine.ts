@@ -503,15 +503,9 @@ export class Engine {
     // Without a tree, the secrets found in the text are still the file's findings.
     // The message names the limit that was reached: the parse's own, or what the file's budget had left.
     const limit = parseBudget < PARSE_BUDGET_MS ? budget.ms : PARSE_BUDGET_MS;
-    if (!tree)
-      return this.shortOf(
-        file,
-        secrets,
-        { cause: 'time', budgetMs: limit, during: 'parsing' },
-        governance,
-        settings,
-        comment,
-      );
+    const parseCutShort = () =>
+      this.shortOf(file, secrets, { cause: 'time', budgetMs: limit, during: 'parsing' }, governance, settings, comment);
+    if (!tree) return parseCutShort();
     let keep = false;
     try {
       const imports = modules
@@ -544,14 +538,7 @@ export class Engine {
         const full = this.parsers.parse(grammar, file.text, Math.min(PARSE_BUDGET_MS, budget.remaining()));
         if (!full) {
           tree = undefined;
-          return this.shortOf(
-            file,
-            secrets,
-            { cause: 'time', budgetMs: limit, during: 'parsing' },
-            governance,
-            settings,
-            comment,
-          );
+          return parseCutShort();
         }
         tree = full;
         walker = walkerOf();
