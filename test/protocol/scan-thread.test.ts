@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../support/lsp-client';
 import { EXAMPLES } from '../support/paths';
+import { writeFiles } from '../support/workspace';
 
 /** A saved module of `functions` small functions: a few hundred milliseconds of analysis each. */
 function slowModule(seed: number, functions: number): string {
@@ -99,10 +100,7 @@ describe('the workspace scan runs beside the editor', () => {
 describe('open documents win over the files the scan reads', () => {
   let dir: string;
   let client: TestClient;
-  const write = (rel: string, lines: string[]) => {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), lines.join('\n'));
-  };
+  const write = (rel: string, lines: string[]) => writeFiles(dir, { [rel]: lines.join('\n') });
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'crownguard-scan-open-'));
     copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));

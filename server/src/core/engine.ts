@@ -427,6 +427,26 @@ export class Engine {
    * The result of a file whose analysis stopped short: the findings it has (literal secrets
    * at least, found from the text alone) and the CG005 finding that says why it stopped.
    */
+  /** A flow walker for a file of this language under this governance, given the summaries it imports. */
+  private walkerFor(
+    adapter: LanguageAdapter,
+    catalog: Catalog,
+    governance: Governance,
+    budget: Budget,
+    imported: Parameters<FlowWalker['give']>[0] | undefined,
+    modulePath: string | undefined,
+  ): FlowWalker {
+    const walker = new FlowWalker(
+      adapter.dialect,
+      catalog,
+      redactionFor(governance, adapter.id),
+      budget,
+      customFlow(governance, adapter.id),
+    );
+    if (imported) walker.give(imported, modulePath);
+    return walker;
+  }
+
   private shortOf(
     file: SourceFile,
     kept: Finding[],
@@ -511,17 +531,7 @@ export class Engine {
       const imports = modules
         ? this.importedSummaries(modulePath, file.text, adapter, tree, governance, modules, budget)
         : undefined;
-      const walkerOf = () => {
-        const w = new FlowWalker(
-          adapter.dialect,
-          catalog,
-          redactionFor(governance, adapter.id),
-          budget,
-          customFlow(governance, adapter.id),
-        );
-        if (imports?.table) w.give(imports.table, modulePath);
-        return w;
-      };
+      const walkerOf = () => this.walkerFor(adapter, catalog, governance, budget, imports?.table, modulePath);
       let walker = walkerOf();
       const steps: ModuleStep[] | undefined = retain ? [] : undefined;
       let definitions = walker.walkModule(
@@ -671,17 +681,7 @@ export class Engine {
       parsers: this.parsers,
       grammar,
       prefilter: catalog.prefilter,
-      walker: () => {
-        const walker = new FlowWalker(
-          adapter.dialect,
-          catalog,
-          redactionFor(governance, adapter.id),
-          budget,
-          customFlow(governance, adapter.id),
-        );
-        if (kept.imported?.table) walker.give(kept.imported.table, modulePath);
-        return walker;
-      },
+      walker: () => this.walkerFor(adapter, catalog, governance, budget, kept.imported?.table, modulePath),
       literals: (text, cls, region) =>
         literalFindings(file.path, text, 'code', { classes: [cls], tuning, regions: [region] }),
     });
