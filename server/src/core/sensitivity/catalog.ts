@@ -22,12 +22,13 @@ export interface Classification {
   readonly record?: boolean;
 }
 
-/** One word as it can start within an identifier: `ssn` after a non-letter, `Ssn` anywhere, `SSN` after a non-capital. */
-function wordPattern(word: string, first: boolean): string {
-  const w = escape(word);
-  const cap = escape(word[0].toUpperCase() + word.slice(1));
-  const upper = escape(word.toUpperCase());
-  return first ? `(?:(?<![A-Za-z])${w}|${cap}|(?<![A-Z])${upper})` : `(?:${w}|${cap}|${upper})`;
+/** A later word of a name as identifiers spell it: `token`, `Token` or `TOKEN`. */
+function wordPattern(word: string): string {
+  return `(?:${escape(word)}|${escape(capitalised(word))}|${escape(word.toUpperCase())})`;
+}
+
+function capitalised(word: string): string {
+  return word[0].toUpperCase() + word.slice(1);
 }
 
 /**
@@ -38,17 +39,50 @@ function wordPattern(word: string, first: boolean): string {
 const GLUE = '[_.-]{0,2}';
 /** Text a quoted key may hold before or after a name written as words (`"Customer Date of Birth"`). */
 const IN_QUOTES = '[\\w .-]{0,40}';
+/**
+ * Read once a name's first character `c` has matched: the character before it is not a letter
+ * (`ssn` does not start inside `lessn`), or for an all-capitals spelling not a capital. The
+ * lookbehind names `c` itself: one that reads any character there (`[^]`) made the test ten
+ * times slower on real files.
+ */
+const notAfterLetter = (c: string) => `(?<![A-Za-z]${escape(c)})`;
+const notAfterCapital = (c: string) => `(?<![A-Z]${escape(c)})`;
 
-function namePattern(words: readonly string[]): string {
-  const parts = words.map((w, i) => wordPattern(w, i === 0));
-  const glued = parts.join(GLUE);
-  if (parts.length === 1) return glued;
-  // Words with spaces between them are one name only inside a string: a key such as `"date of birth"`.
-  // The quote is looked for only once the words have matched (they have a fixed length), so
-  // the test costs nothing at the places where they do not.
-  const length = words.reduce((n, w) => n + w.length, words.length - 1);
-  const quoted = `(?<=["'\`]${IN_QUOTES}[^]{${length}})|(?=${IN_QUOTES}["'\`])`;
-  return `(?:${glued}|(?:${parts.join(' ')})(?:${quoted}))`;
+/**
+ * Every name as code spells it, one alternative per character a spelling starts with. A name
+ * starts where a new word can start: `ssn` after a non-letter, `Ssn` anywhere, `SSN` after a
+ * non-capital; its later words follow in any of their spellings, glued (`idToken`, `id_token`)
+ * or, inside a string, with spaces (`"date of birth"`). Grouping by the first character lets
+ * the regular expression engine try at each position only the names that can start there: the
+ * test runs over every file a scan reads, and on real repositories a flat alternation of every
+ * spelling read 180 MB/s where this reads 270.
+ */
+export function namesPattern(names: Iterable<readonly string[]>): string[] {
+  const byFirst = new Map<string, Set<string>>();
+  const add = (spelling: string, after: (c: string) => string, tail: string) => {
+    const rests = byFirst.get(spelling[0]) ?? new Set<string>();
+    byFirst.set(spelling[0], rests);
+    rests.add(`${after(spelling[0])}${escape(spelling.slice(1))}${tail}`);
+  };
+  for (const words of names) {
+    const [first, ...later] = words;
+    if (!first) continue;
+    const tails = [later.map((w) => GLUE + wordPattern(w)).join('')];
+    if (later.length > 0) {
+      // Words with spaces between them are one name only inside a string: a key such as `"date of birth"`.
+      // The quote is looked for only once the words have matched (they have a fixed length), so
+      // the test costs nothing at the places where they do not.
+      const length = words.reduce((n, w) => n + w.length, words.length - 1);
+      const quoted = `(?:(?<=["'\`]${IN_QUOTES}[^]{${length}})|(?=${IN_QUOTES}["'\`]))`;
+      tails.push(later.map((w) => ' ' + wordPattern(w)).join('') + quoted);
+    }
+    for (const tail of tails) {
+      add(first, notAfterLetter, tail);
+      add(capitalised(first), () => '', tail);
+      add(first.toUpperCase(), notAfterCapital, tail);
+    }
+  }
+  return [...byFirst].map(([c, rests]) => `${escape(c)}(?:${[...rests].join('|')})`);
 }
 
 function escape(s: string): string {
@@ -157,12 +191,10 @@ export class Catalog {
       // Each name as identifiers spell it, with the words in order and any separators between:
       // `id_token`, `idToken`, `ID_TOKEN`, `idtoken`. A word starts a name only where a new word
       // can start, so `tin` does not match inside `setting`.
-      const names = new Set<string>();
-      for (const e of this.entries) names.add(namePattern(e.words));
-      for (const r of this.records) names.add(namePattern(r.words.split(' ')));
+      const names = [...this.entries.map((e) => e.words), ...this.records.map((r) => r.words.split(' '))];
       const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
       const alternatives = [
-        ...names,
+        ...namesPattern(names),
         ...locationHeads.map(escape),
         ...(this.governance.builtinNames ? BUILTIN_SOURCE_TEXT : []),
         // The manifest's own sources, by their last name: `get_customer()` is read wherever it is called.
