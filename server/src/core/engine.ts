@@ -1007,7 +1007,7 @@ export class Engine {
     data?: DataContents,
   ): LineageDataFiles {
     const gov = governance.governance;
-    const manifests = files.filter((f) => f.path !== gov.path && isWorkspaceFile(f.path, f.text));
+    const manifests = files.filter((f) => f.path !== gov.path && readTogether(f));
     const graph = this.workspace.model(manifests, gov, [], data).graph;
     // A stage output named like an asset may share its id with the asset's node: every file's own nodes are read.
     const nodes = [...graph.contributions().flatMap((c) => c.nodes), ...graph.nodes.values()];
@@ -1042,7 +1042,7 @@ export class Engine {
     const waivers: Waiver[] = [];
     if (manifest && manifest.text.trim() === '')
       notes.push({ path: manifest.path, message: 'empty governance manifest: the built-in default applies' });
-    const manifests = files.filter((f) => f !== manifest && isWorkspaceFile(f.path, f.text));
+    const manifests = files.filter((f) => f !== manifest && readTogether(f));
     const byManifest = this.manifestFindings(manifests, gov, manifest?.text, settings, artifacts, undefined, data);
     for (const list of byManifest.values()) findings.push(...list);
     // Data files held as text are checked against what the lineage declares, as streamed ones are.
@@ -1066,6 +1066,18 @@ export class Engine {
     if (!catalog) this.catalogs.set(governance, (catalog = new Catalog(governance)));
     return catalog;
   }
+}
+
+/**
+ * Whether the workspace-wide checks read a file (a manifest or a known format): asked of every
+ * file by `analyze` and again by `dataLineage`, and read from its text with a few regular
+ * expressions, so answered once per file.
+ */
+const together = new WeakMap<SourceFile, boolean>();
+function readTogether(file: SourceFile): boolean {
+  let answer = together.get(file);
+  if (answer === undefined) together.set(file, (answer = isWorkspaceFile(file.path, file.text)));
+  return answer;
 }
 
 /** The given files as the only workspace modules there are. */
