@@ -9,7 +9,7 @@ import { matchesCallee, type CustomFlow } from './custom';
 import { isAuthKey, isOptionsArgument, isRedactingCall, lastSegment, spanOf } from './common';
 import type { SyntaxNode } from './parsers';
 import type { ColdDefinition } from './hot';
-import { mayReturnData, summaryCounts, type LazySummaries } from './lazy';
+import { mayReturnData, SOURCES_WITHOUT_NAMES, summaryCounts, type LazySummaries } from './lazy';
 import {
   MAX_PATH_STEPS,
   MAX_SUMMARISED_FUNCTIONS,
@@ -50,6 +50,8 @@ export interface Dialect {
   readonly raises: Readonly<Record<string, string>>;
   /** Nodes that wrap a top-level definition (decorators, `export`): walked as the definition. */
   readonly definitionWrappers: ReadonlySet<string>;
+  /** Nodes whose children are statements run in order: a function's or a branch's body. */
+  readonly blocks: ReadonlySet<string>;
   /** Object shorthand properties (`{ password }`): the name is both the key and the value. */
   readonly shorthands: ReadonlySet<string>;
   /**
@@ -372,11 +374,26 @@ const MAX_INTERPOLATION_DEPTH = 64;
  * file is generated or hostile code, and each finding costs fixes, fingerprints and masking.
  */
 export const MAX_FLOWS = 10_000;
+
+/**
+ * Off, a scan reads every statement of the definitions it walks: for the tests that compare the
+ * two, and for measuring. `passed` counts the statements passed over since the process started.
+ */
+export const quietStatements = { enabled: true, passed: 0 };
+
+/**
+ * Text that may assign: an `=` that is not part of a comparison (`==`, `!=`, `<=`, `>=`,
+ * `===`), or a shift that assigns (`<<=`, `>>=`). Keyword arguments and arrows (`=>`) read as
+ * assignments too, which only keeps a statement that could have been passed over.
+ */
+const MAY_ASSIGN = /(?<![=!<>])=(?!=)|<<=|>>=/;
 /** Nodes visited between two looks at the clock: often enough to stop on time, rarely enough to cost nothing. */
 const STEPS_PER_CLOCK_CHECK = 1024;
 
 /** One pending step of the walk: a node to visit in an environment, or what to do once a subtree is done. */
-type Step = { readonly node: SyntaxNode; readonly env: Map<string, Taint> } | { readonly then: () => void };
+type Step =
+  | { readonly node: SyntaxNode; readonly env: Map<string, Taint>; readonly statement?: boolean }
+  | { readonly then: () => void };
 
 /** What an expression carries: the hits found at this node, or the parts whose hits, in order, are its own. */
 type Carried = { readonly hits: Hit[] } | { readonly parts: readonly (readonly [SyntaxNode, Use])[] };
@@ -425,6 +442,8 @@ export class FlowWalker {
   private steps = 0;
   /** The walked file's path, as other files' summaries name it: a path back into it is recursion. */
   private path?: string;
+  /** While `walkModule` walks a scanned file: its prefilter, for passing over statements that cannot matter (see `quiet`). */
+  private quietPrefilter?: RegExp;
   /** Set when the file's functions are summarised on demand (`summariseLazily`), shared with the walkers that summarise them. */
   private lazy?: LazySummaries<FlowWalker>;
 
@@ -467,6 +486,8 @@ export class FlowWalker {
     const remember = previous !== undefined || steps !== undefined;
     if (remember) this.summarise(root, previous, next);
     else this.summariseLazily(root, prefilter);
+    // A scan reads each kept definition once: statements that cannot matter are passed over.
+    this.quietPrefilter = !remember && quietStatements.enabled ? prefilter : undefined;
     // A definition that calls a function returning sensitive data reads it, whatever its own text says.
     // So does one that hands a logger to a helper logging data of its own.
     const returning = remember
@@ -978,7 +999,7 @@ export class FlowWalker {
       if (this.mustStop()) return;
       const step = stack.pop()!;
       if ('then' in step) step.then();
-      else this.visit(step.node, step.env, stack);
+      else if (!step.statement || !this.quiet(step.node, step.env)) this.visit(step.node, step.env, stack);
     }
   }
 
@@ -986,7 +1007,9 @@ export class FlowWalker {
   private visit(node: SyntaxNode, env: Map<string, Taint>, stack: Step[]): void {
     const children = (of: SyntaxNode, inEnv: Map<string, Taint>) => {
       const list = of.namedChildren;
-      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], env: inEnv });
+      // A summary reads every statement: what each return gives is part of it.
+      const statement = this.quietPrefilter !== undefined && !this.paramOf && this.d.blocks.has(of.type);
+      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], env: inEnv, statement });
     };
     const t = node.type;
     if (this.d.scopes.has(t)) {
@@ -1075,6 +1098,30 @@ export class FlowWalker {
       if (shape?.callee === 'Promise') this.bindReject(node);
     }
     children(node, env);
+  }
+
+  /**
+   * Whether a statement of a scanned file can be passed over unread, decided when the walk
+   * reaches it: it may assign nothing, and names nothing sensitive, no variable, field or
+   * object literal's variable the walk holds, no function that may return data, no promise.
+   * Reading it could then report nothing, since a flow needs data, and change nothing a later
+   * statement reads: what the walk carries from one statement to the next (taints, sink
+   * bindings, literal and object-literal variables, fields, a promise's reject) changes only
+   * by assignment or by a promise's executor. Most statements of a function that names data
+   * somewhere are such; the functions they call are summarised when a read statement calls them.
+   */
+  private quiet(node: SyntaxNode, env: ReadonlyMap<string, Taint>): boolean {
+    const text = node.text;
+    if (MAY_ASSIGN.test(text) || text.includes('Promise')) return false;
+    if (this.quietPrefilter!.test(text) || SOURCES_WITHOUT_NAMES.test(text)) return false;
+    for (const names of [env.keys(), this.fields.keys(), this.objects.keys()])
+      for (const name of names) if (text.includes(name)) return false;
+    const lazy = this.lazy;
+    if (!lazy) return false;
+    lazy.returning ??= mayReturnData(lazy.fns, this.summaries, lazy.prefilter);
+    if (lazy.returning.some((n) => text.includes(lastSegment(n)))) return false;
+    quietStatements.passed++;
+    return true;
   }
 
   /** The sink kind of a call: the governance manifest's own sinks first, then the language's. */

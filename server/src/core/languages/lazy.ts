@@ -39,7 +39,7 @@ export interface LazySummaries<Walker> {
  * a person's name read off `user.name`. The prefilter leaves them out when the built-in names
  * are switched off, yet a summary can still return them.
  */
-const SOURCES_WITHOUT_NAMES =
+export const SOURCES_WITHOUT_NAMES =
   /environ|process\.env|getpass|\.(?:name|username|user_name|userName|displayName|display_name)\b/;
 const WORD = /[A-Za-z_$][\w$]*/g;
 

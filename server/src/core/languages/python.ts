@@ -172,6 +172,7 @@ export const pythonDialect: Dialect = {
   pairs: { keyword_argument: 'value', pair: 'value' },
   raises: { raise_statement: 'raise' },
   definitionWrappers: new Set(['decorated_definition']),
+  blocks: new Set(['block']),
   shorthands: new Set(),
   conditionals: { conditional_expression: { field: 'condition', child: 1 } },
   tuples: new Set(['expression_list', 'tuple', 'list']),

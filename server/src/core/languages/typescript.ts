@@ -170,6 +170,7 @@ export const typescriptDialect: Dialect = {
   pairs: { pair: 'value' },
   raises: { throw_statement: 'throw' },
   definitionWrappers: new Set(['export_statement']),
+  blocks: new Set(['statement_block']),
   shorthands: new Set(['shorthand_property_identifier']),
   conditionals: { ternary_expression: { field: 'condition' } },
   tuples: new Set(['array']),
