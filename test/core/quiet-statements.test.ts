@@ -181,6 +181,9 @@ function typescript(seed: number): string {
       `console.log(process.env);`,
       `console.log(user.name);`,
       `rows.sort((a, b) => a.score - b.score);`,
+      `rows.forEach((r) => logger.info("row", r, ${v()}));`,
+      `rows.forEach((r) => {\n  ${v()} = r;\n});`,
+      `rows.forEach((r: Customer) => console.log(r));`,
     ]);
   const out = [
     'import pino from "pino";',
@@ -216,6 +219,7 @@ assets:
   - id: customers
     tier: restricted
     fields: [password, ssn, email, api_key, apiKey]
+    records: [Customer]
 `;
 
 function both(path: string, text: string, manifest?: string): { quiet: FileResult; every: FileResult } {

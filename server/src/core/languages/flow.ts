@@ -383,10 +383,10 @@ export const quietStatements = { enabled: true, passed: 0 };
 
 /**
  * Text that may assign: an `=` that is not part of a comparison (`==`, `!=`, `<=`, `>=`,
- * `===`), or a shift that assigns (`<<=`, `>>=`). Keyword arguments and arrows (`=>`) read as
+ * `===`) or an arrow (`=>`), or a shift that assigns (`<<=`, `>>=`). Keyword arguments read as
  * assignments too, which only keeps a statement that could have been passed over.
  */
-const MAY_ASSIGN = /(?<![=!<>])=(?!=)|<<=|>>=/;
+const MAY_ASSIGN = /(?<![=!<>])=(?![=>])|<<=|>>=/;
 /** Nodes visited between two looks at the clock: often enough to stop on time, rarely enough to cost nothing. */
 const STEPS_PER_CLOCK_CHECK = 1024;
 
