@@ -1007,8 +1007,9 @@ export class FlowWalker {
   private visit(node: SyntaxNode, env: Map<string, Taint>, stack: Step[]): void {
     const children = (of: SyntaxNode, inEnv: Map<string, Taint>) => {
       const list = of.namedChildren;
-      // A summary reads every statement: what each return gives is part of it.
-      const statement = this.quietPrefilter !== undefined && !this.paramOf && this.d.blocks.has(of.type);
+      // Only a scan's walk has a quiet prefilter: a summary (its own walker) reads every statement,
+      // since what each return gives is part of it.
+      const statement = this.quietPrefilter !== undefined && this.d.blocks.has(of.type);
       for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], env: inEnv, statement });
     };
     const t = node.type;

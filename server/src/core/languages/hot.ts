@@ -8,6 +8,8 @@
  * would have.
  */
 
+import { SOURCES_WITHOUT_NAMES } from './lazy';
+
 /** Files parsed from a plan, and those that needed the full parse after all, since the process started. */
 export const hotCounts = { planned: 0, fallbacks: 0, keptChars: 0, coldChars: 0 };
 
@@ -50,12 +52,6 @@ interface Segment {
   decorated?: boolean;
 }
 
-/**
- * Text that the walker classifies whatever the catalog says (see `mayReturnData`): a
- * definition holding it may return data, so it is kept.
- */
-const SOURCES_WITHOUT_NAMES =
-  /environ|process\.env|getpass|\.(?:name|username|user_name|userName|displayName|display_name)\b/;
 /** Code a left-out definition must not hold: imports inside functions are read by the import resolution. */
 const IMPORTS = /\bimport\b|\brequire\b/;
 const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
@@ -133,7 +129,8 @@ export function hotPlan(
   const may = new Set<number>();
   for (let i = 0; i < segments.length; i++) {
     const t = texts[i];
-    // Statements too: a function a statement defines may return data.
+    // Statements too: a function a statement defines may return data. So may one holding text the
+    // walker classifies whatever the catalog says (`SOURCES_WITHOUT_NAMES`).
     if (prefilter.test(t) || SOURCES_WITHOUT_NAMES.test(t)) may.add(i);
     if (!kept[i] && (may.has(i) || IMPORTS.test(t))) kept[i] = true;
   }
