@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { seededRandom, type Engine, type FileResult, type ModuleHost } from '../../server/src/core';
-import { fitsPlan, hotCounts, hotParsing, hotPlan } from '../../server/src/core/languages/hot';
-import { Parsers, type SyntaxNode } from '../../server/src/core/languages/parsers';
+import { seededRandom, type Engine, type ModuleHost } from '../../server/src/core';
+import { fitsPlan, hotCounts, hotPlan } from '../../server/src/core/languages/hot';
+import { Parsers } from '../../server/src/core/languages/parsers';
 import { Catalog } from '../../server/src/core/sensitivity/catalog';
 import { loadWasm } from '../../server/src/host/wasm';
 import { engine } from '../support/engine';
+import { both as bothWays, shape } from '../support/hot-parse';
 
 /**
  * A scan parses only the top-level definitions its walk can read (the hot plan). Whatever a
@@ -137,18 +138,7 @@ function generate(seed: number): string {
   return out.join(chance(0.5) ? '\n\n\n' : '\n') + (chance(0.8) ? '\n' : '');
 }
 
-function both(path: string, text: string): { hot: FileResult; whole: FileResult } {
-  const governance = e.governance(undefined).governance;
-  try {
-    hotParsing.enabled = true;
-    const hot = e.analyzeFile({ path, text }, governance, undefined, { modules });
-    hotParsing.enabled = false;
-    const whole = e.analyzeFile({ path, text }, governance, undefined, { modules });
-    return { hot, whole };
-  } finally {
-    hotParsing.enabled = true;
-  }
-}
+const both = (path: string, text: string) => bothWays(e, modules, path, text);
 
 it('a scan with the hot plan finds exactly what a whole-file parse finds (generated Python)', () => {
   const before = { ...hotCounts };
@@ -203,12 +193,6 @@ def leaks(user):
   assert.equal(hotCounts.fallbacks - before.fallbacks, 0, 'and kept: no whole parse');
   assert.ok(hotCounts.coldChars - before.coldChars >= 'def cold_one(rows):'.length);
 });
-
-/** A node and everything under it: type, offsets and line-and-column positions. */
-function shape(n: SyntaxNode): string {
-  const p = (x: { row: number; column: number }) => `${x.row}:${x.column}`;
-  return `${n.type}[${n.startIndex}-${n.endIndex} ${p(n.startPosition)}-${p(n.endPosition)}](${n.namedChildren.map(shape).join(' ')})`;
-}
 
 it("the plan's tree holds each kept statement exactly as the whole file's tree does", async () => {
   const parsers = await Parsers.create(loadWasm, ['python']);

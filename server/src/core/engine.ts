@@ -509,7 +509,7 @@ export class Engine {
     const finished = reusable?.finished ?? new FinishMemo();
     const parseBudget = Math.min(PARSE_BUDGET_MS, budget.remaining());
     // A scan parses only the definitions the walk can read (see hot.ts); the editor keeps whole trees.
-    let plan = retain ? undefined : hotPlan(adapter.id, file.text, catalog.prefilter, [...secrets, ...piiCandidates]);
+    let plan = retain ? undefined : hotPlan(grammar, file.text, catalog.prefilter, [...secrets, ...piiCandidates]);
     let tree = this.parsers.parse(grammar, file.text, parseBudget, reusable, plan?.ranges);
     if (plan && tree && !fitsPlan(plan, tree.rootNode)) {
       tree.delete();

@@ -35,7 +35,7 @@ export interface HotPlan {
   /** What the parse reads: the file less its cold definitions, each stretch at its own offsets and lines. */
   readonly ranges: readonly ParsedRange[];
   readonly cold: readonly ColdDefinition[];
-  /** Start offsets of every top-level segment, in order, then the text's length. */
+  /** Start offsets of the cold definitions, in order, then the text's length: no parsed statement may reach past the next one. */
   readonly bounds: readonly number[];
 }
 
@@ -48,7 +48,7 @@ interface Segment {
   definition: boolean;
   /** A definition whose lines after its head are all indented (or close it), so that leaving it out can hide nothing else. */
   eligible: boolean;
-  /** Python: decorators read, the `def` or `class` line not yet. */
+  /** Decorators read, the `def` or `class` line not yet. */
   decorated?: boolean;
 }
 
@@ -100,6 +100,10 @@ const KEYWORDS = new Set([
   'else',
   'super',
 ]);
+/** The grammars whose files a plan can be made for. */
+const PLANNED = new Set(['python', 'typescript', 'tsx', 'javascript']);
+/** The grammars that read JSX. */
+const JSX = new Set(['tsx', 'javascript']);
 /** Past this many possible scopes the summary pass counts which functions it reads (`MAX_SUMMARISED_FUNCTIONS`): parsed whole. */
 const MAX_SCOPE_MARKS = 1_500;
 
@@ -110,15 +114,15 @@ const MAX_SCOPE_MARKS = 1_500;
  * decides how it is reported.
  */
 export function hotPlan(
-  language: string,
+  grammar: string,
   text: string,
   prefilter: RegExp,
   findings: readonly { span: { offset: number } }[],
 ): HotPlan | undefined {
-  const python = language === 'python';
-  if (!hotParsing.enabled) return undefined;
-  // TypeScript and JavaScript segments are read below, but their plan is not yet exact: whole parses.
-  if (!python) return undefined;
+  if (!hotParsing.enabled || !PLANNED.has(grammar)) return undefined;
+  const python = grammar === 'python';
+  // JSX text is not code: an apostrophe in it would read as a string. Files that may hold it are parsed whole.
+  if (JSX.has(grammar) && /<\/|\/>/.test(text)) return undefined;
   if (text.includes('crownguard:') || text.includes('\f') || /\r(?!\n)/.test(text)) return undefined;
   if (text.length > 12_000 && scopeMarks(text, python) >= MAX_SCOPE_MARKS) return undefined;
   const segments = python ? pythonSegments(text) : scriptSegments(text);
@@ -139,9 +143,9 @@ export function hotPlan(
   for (let i = 0; i < segments.length && f < offsets.length; i++)
     for (; f < offsets.length && offsets[f] < segments[i].end; f++) if (offsets[f] >= segments[i].start) kept[i] = true;
   if (kept.every(Boolean)) return undefined;
-  const declared = texts.map((t, i) =>
-    kept[i] && !may.has(i) && segments[i].definition ? undefined : namesIn(t, python),
-  );
+  // The names each segment may declare, read only when needed: reading them is most of a plan's cost.
+  const declared: (string[] | undefined)[] = [];
+  const namesOf = (i: number) => (declared[i] ??= namesIn(texts[i], python));
   const words = new Set<string>();
   const keptText: string[] = [];
   const addWords = (i: number) => {
@@ -150,17 +154,17 @@ export function hotPlan(
   };
   for (let i = 0; i < segments.length; i++) if (kept[i]) addWords(i);
   const mayNames = new Set<string>();
-  for (const i of may) for (const n of declared[i]!) mayNames.add(n);
+  for (const i of may) for (const n of namesOf(i)) mayNames.add(n);
   // Kept code may call a cold definition (keep it), and a cold definition may call one that
   // returns data (keep it too, and what calls it in turn), until neither adds a definition.
   for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i < segments.length; i++) {
       if (kept[i] && may.has(i)) continue;
-      const names = (declared[i] ??= namesIn(texts[i], python));
-      const calls = !kept[i] && names.some((n) => calledIn(n, words, keptText));
       const calling = [...mayNames].some((n) => texts[i].includes(n));
+      const calls = !kept[i] && namesOf(i).some((n) => calledIn(n, words, keptText));
       if (!calls && !calling) continue;
+      const names = namesOf(i);
       if (!kept[i]) {
         kept[i] = true;
         addWords(i);
@@ -182,8 +186,10 @@ export function hotPlan(
     row: segments[segments.length - 1].row + countBreaks(text, segments[segments.length - 1].start),
     column: text.length - lastBreak - 1,
   };
-  const pointAt = (i: number) => (i < segments.length ? { row: segments[i].row, column: 0 } : end);
-  const startOf = (i: number) => (i < segments.length ? segments[i].start : text.length);
+  // The first stretch starts at the text's start, with the comments above the first statement.
+  const pointAt = (i: number) =>
+    i === 0 ? { row: 0, column: 0 } : i < segments.length ? { row: segments[i].row, column: 0 } : end;
+  const startOf = (i: number) => (i === 0 ? 0 : i < segments.length ? segments[i].start : text.length);
   let from = 0;
   for (let i = 0; i <= segments.length; i++) {
     if (i < segments.length && kept[i]) continue;
@@ -202,7 +208,7 @@ export function hotPlan(
   }
   hotCounts.planned++;
   hotCounts.keptChars += text.length - cold.reduce((n, d) => n + d.end - d.start, 0);
-  return { ranges, cold, bounds: [...segments.map((s) => s.start), text.length] };
+  return { ranges, cold, bounds: [...cold.map((d) => d.start), text.length] };
 }
 
 function countBreaks(text: string, from: number): number {
@@ -213,7 +219,8 @@ function countBreaks(text: string, from: number): number {
 
 /**
  * True when the tree parsed from a plan's text has the shape the plan assumed: no syntax
- * error, and each top-level statement inside one segment. Otherwise the file is parsed whole.
+ * error, and no top-level statement reaching over a left-out definition (which would then
+ * have been part of it). Otherwise the file is parsed whole.
  */
 export function fitsPlan(
   plan: HotPlan,
@@ -221,10 +228,10 @@ export function fitsPlan(
 ): boolean {
   if (root.hasError) return false;
   const b = plan.bounds;
-  let seg = 0;
+  let next = 0;
   for (const c of root.namedChildren) {
-    while (seg + 1 < b.length && b[seg + 1] <= c.startIndex) seg++;
-    if (c.endIndex > b[seg + 1]) return false;
+    while (next + 1 < b.length && b[next] <= c.startIndex) next++;
+    if (c.endIndex > b[next]) return false;
   }
   return true;
 }
@@ -344,22 +351,55 @@ function pythonSegments(text: string): Segment[] | undefined {
 
 const TS_HEAD = /^(?:export[ \t]+(?:default[ \t]+)?)?(?:(?:async[ \t]+)?function\b|(?:abstract[ \t]+)?class\b)/;
 
+/** Words after which the statement goes on into the next line: what that line starts is not a statement. */
+const CONTINUED_BY_WORD = new Set([
+  'export',
+  'default',
+  'extends',
+  'implements',
+  'new',
+  'typeof',
+  'await',
+  'yield',
+  'async',
+  'declare',
+  'abstract',
+  'in',
+  'of',
+  'instanceof',
+  'case',
+  'else',
+  'do',
+  'void',
+  'delete',
+  'throw',
+  'keyof',
+  'as',
+  'satisfies',
+]);
+/** Characters after which the statement goes on into the next line. */
+const CONTINUED_BY = new Set([...'=,+-*/%&|^!~<>?:.@('].map((c) => c.charCodeAt(0)));
+
+const OPENS: Record<number, number> = { 41: 40, 93: 91, 125: 123 };
+
 /**
  * A TypeScript or JavaScript file's top-level segments: each starts at a line that begins at
- * column 0 outside any bracket, string, template, comment or regular expression. A definition
- * is eligible when its braces close on its last code and every later line of it is indented.
+ * column 0 outside any bracket, string, template, comment or regular expression, where the
+ * code before it cannot go on (it ends in neither an operator nor a word like `export`). A
+ * definition is eligible when its braces close on its last code, every later line of it is
+ * indented, and no decorator stands above it. A bracket closed by one of another kind means
+ * the text was misread: no segments.
  */
 function scriptSegments(text: string): Segment[] | undefined {
   const out: Segment[] = [];
   let cur: Segment | undefined;
-  let depth = 0;
-  /** Brace depths at which the template substitutions being read began. */
-  const templates: number[] = [];
+  /** The brackets open, innermost last; a template substitution's `${` is pushed as `$`. */
+  const open: number[] = [];
   let state: 'code' | 'block' | 'template' = 'code';
   /** The last character of code read, for telling a regular expression from a division. */
   let last = 0;
   let lastWord = '';
-  /** In the current definition: code seen after its braces closed. */
+  /** In the current definition: its outermost braces have closed. */
   let closed = false;
   let ls = 0;
   let row = 0;
@@ -376,14 +416,24 @@ function scriptSegments(text: string): Segment[] | undefined {
     const blank = ls >= le || c === SPACE || c === TAB || c === CR;
     const comment = text.startsWith('//', ls) || text.startsWith('/*', ls);
     if (!blank && !comment) {
-      const top = state === 'code' && depth === 0 && templates.length === 0;
+      const top = state === 'code' && open.length === 0;
       const closing = c === 125 || c === 41 || c === 93;
-      if (top && !closing) {
+      // Decorators go with the class below them: one statement.
+      const continued =
+        cur !== undefined &&
+        (cur.decorated === true || (lastWord !== '' ? CONTINUED_BY_WORD.has(lastWord) : CONTINUED_BY.has(last)));
+      // A class's body or the end of its type parameters on a line of their own: its head goes on.
+      const joins = c === 123 || c === 62;
+      if (top && !closing && !continued && !joins) {
         close(ls);
         const head = TS_HEAD.test(text.slice(ls, ls + 48));
         cur = { start: ls, end: le, row, definition: head, eligible: head };
+        if (c === 64) cur.decorated = true;
         closed = false;
-      } else if (cur && !closing) cur.eligible = false;
+      } else if (cur && !closing && !(top && joins && !continued)) {
+        cur.eligible = false;
+        if (top && c !== 64) cur.decorated = false;
+      }
     }
     for (let i = ls; i < le; i++) {
       const ch = text.charCodeAt(i);
@@ -399,17 +449,18 @@ function scriptSegments(text: string): Segment[] | undefined {
         else if (ch === 96) {
           state = 'code';
           last = 96;
+          lastWord = '';
         } else if (ch === 36 && text.charCodeAt(i + 1) === 123) {
-          templates.push(depth);
-          depth++;
+          open.push(36);
           i++;
           state = 'code';
           last = 123;
+          lastWord = '';
         }
         continue;
       }
       if (ch === SPACE || ch === TAB || ch === CR) continue;
-      if (cur?.definition && closed && depth === 0 && ch !== 47) cur.eligible = false;
+      if (cur?.definition && closed && open.length === 0 && ch !== 47) cur.eligible = false;
       if (ch === 47) {
         const next = text.charCodeAt(i + 1);
         if (next === 47) break;
@@ -436,19 +487,22 @@ function scriptSegments(text: string): Segment[] | undefined {
         // A string left open at the end of its line: not a shape to reason about.
         if (j >= le) return undefined;
         i = j;
+        last = ch;
+        lastWord = '';
+        continue;
       } else if (ch === 96) {
         state = 'template';
-      } else if (ch === 40 || ch === 91 || ch === 123) depth++;
+        continue;
+      } else if (ch === 40 || ch === 91 || ch === 123) open.push(ch);
       else if (ch === 41 || ch === 93 || ch === 125) {
-        if (depth === 0) return undefined;
-        depth--;
-        if (ch === 125 && templates.length > 0 && templates[templates.length - 1] === depth) {
-          templates.pop();
+        const top = open.pop();
+        if (top === 36 && ch === 125) {
           state = 'template';
           continue;
         }
-        if (depth === 0 && ch === 125 && cur?.definition) closed = true;
-      }
+        if (top !== OPENS[ch]) return undefined;
+        if (open.length === 0 && ch === 125 && cur?.definition) closed = true;
+      } else if (ch === 64 && open.length === 0 && cur?.definition) cur.eligible = false;
       if (isWordCode(ch)) {
         let j = i + 1;
         while (j < le && isWordCode(text.charCodeAt(j))) j++;
@@ -464,7 +518,7 @@ function scriptSegments(text: string): Segment[] | undefined {
     row++;
   }
   close(text.length);
-  if (state !== 'code' || depth !== 0 || templates.length > 0) return undefined;
+  if (state !== 'code' || open.length > 0) return undefined;
   return out;
 }
 
