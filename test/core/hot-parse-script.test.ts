@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { seededRandom, type Engine, type ModuleHost } from '../../server/src/core';
-import { fitsPlan, hotCounts, hotPlan } from '../../server/src/core/languages/hot';
-import { Parsers } from '../../server/src/core/languages/parsers';
+import { hotCounts, hotPlan } from '../../server/src/core/languages/hot';
 import { Catalog } from '../../server/src/core/sensitivity/catalog';
-import { loadWasm } from '../../server/src/host/wasm';
 import { engine } from '../support/engine';
-import { both as bothWays, shape } from '../support/hot-parse';
+import { both as bothWays, compareBothWays, comparePlanTrees } from '../support/hot-parse';
 
 /**
  * The hot plan for TypeScript and JavaScript: a scan parses only the top-level definitions its
@@ -178,20 +176,11 @@ for (const [ext, typed] of [
   ['js', false],
 ] as const) {
   it(`a scan with the hot plan finds exactly what a whole-file parse finds (generated .${ext})`, () => {
-    const before = { ...hotCounts };
-    let findings = 0;
-    let through = 0;
-    for (let seed = 1; seed <= 1200; seed++) {
-      const text = generate(seed, typed);
-      const { hot, whole } = both(`gen/file${seed}.${ext}`, text);
-      // Everything a shell shows or applies: rule, range, message, fixes, fingerprints, waivers.
-      assert.deepEqual(hot.findings, whole.findings, `seed ${seed}:\n${text}`);
-      assert.deepEqual(hot.waivers, whole.waivers, `seed ${seed}: waivers`);
-      findings += whole.findings.length;
-      through += whole.findings.filter((f) => f.message.includes('through `')).length;
-    }
-    const planned = hotCounts.planned - before.planned;
-    const fallbacks = hotCounts.fallbacks - before.fallbacks;
+    const files = Array.from({ length: 1200 }, (_, i) => ({
+      path: `gen/file${i + 1}.${ext}`,
+      text: generate(i + 1, typed),
+    }));
+    const { planned, fallbacks, findings, through } = compareBothWays(e, modules, files);
     // The comparison means something only if plans were made, some kept and some left out.
     assert.ok(planned >= 500, `only ${planned} of 1200 files had a plan`);
     assert.ok(planned - fallbacks >= 400, `${fallbacks} of ${planned} plans fell back to a whole parse`);
@@ -267,27 +256,8 @@ export function leaks(user) {
 });
 
 it("the plan's tree holds each kept statement exactly as the whole file's tree does (TypeScript)", async () => {
-  const parsers = await Parsers.create(loadWasm, ['typescript']);
   const prefilter = new Catalog(e.governance(undefined).governance).prefilter;
-  let compared = 0;
-  for (let seed = 1; seed <= 400; seed++) {
-    const text = generate(seed, true);
-    const plan = hotPlan('typescript', text, prefilter, []);
-    if (!plan) continue;
-    const part = parsers.parse('typescript', text, 5_000, undefined, plan.ranges)!;
-    const whole = parsers.parse('typescript', text, 5_000)!;
-    try {
-      if (!fitsPlan(plan, part.rootNode)) continue;
-      // The whole tree's statements, less those that start inside a definition the plan left out.
-      const kept = whole.rootNode.namedChildren.filter(
-        (c) => !plan.cold.some((d) => c.startIndex >= d.start && c.startIndex < d.end),
-      );
-      assert.deepEqual(part.rootNode.namedChildren.map(shape), kept.map(shape), `seed ${seed}`);
-      compared++;
-    } finally {
-      part.delete();
-      whole.delete();
-    }
-  }
+  const texts = Array.from({ length: 400 }, (_, i) => generate(i + 1, true));
+  const compared = await comparePlanTrees('typescript', texts, prefilter);
   assert.ok(compared >= 150, `${compared} plans compared`);
 });

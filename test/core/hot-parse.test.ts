@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { seededRandom, type Engine, type ModuleHost } from '../../server/src/core';
-import { fitsPlan, hotCounts, hotPlan } from '../../server/src/core/languages/hot';
-import { Parsers } from '../../server/src/core/languages/parsers';
+import { hotCounts } from '../../server/src/core/languages/hot';
 import { Catalog } from '../../server/src/core/sensitivity/catalog';
-import { loadWasm } from '../../server/src/host/wasm';
 import { engine } from '../support/engine';
-import { both as bothWays, shape } from '../support/hot-parse';
+import { both as bothWays, compareBothWays, comparePlanTrees } from '../support/hot-parse';
 
 /**
  * A scan parses only the top-level definitions its walk can read (the hot plan). Whatever a
@@ -141,20 +139,8 @@ function generate(seed: number): string {
 const both = (path: string, text: string) => bothWays(e, modules, path, text);
 
 it('a scan with the hot plan finds exactly what a whole-file parse finds (generated Python)', () => {
-  const before = { ...hotCounts };
-  let findings = 0;
-  let through = 0;
-  for (let seed = 1; seed <= 1500; seed++) {
-    const text = generate(seed);
-    const { hot, whole } = both(`gen/file${seed}.py`, text);
-    // Everything a shell shows or applies: rule, range, message, fixes, fingerprints, waivers.
-    assert.deepEqual(hot.findings, whole.findings, `seed ${seed}:\n${text}`);
-    assert.deepEqual(hot.waivers, whole.waivers, `seed ${seed}: waivers`);
-    findings += whole.findings.length;
-    through += whole.findings.filter((f) => f.message.includes('through `')).length;
-  }
-  const planned = hotCounts.planned - before.planned;
-  const fallbacks = hotCounts.fallbacks - before.fallbacks;
+  const files = Array.from({ length: 1500 }, (_, i) => ({ path: `gen/file${i + 1}.py`, text: generate(i + 1) }));
+  const { planned, fallbacks, findings, through } = compareBothWays(e, modules, files);
   // The comparison means something only if plans were made, some kept and some left out.
   assert.ok(planned >= 800, `only ${planned} of 1500 files had a plan`);
   assert.ok(planned - fallbacks >= 600, `${fallbacks} of ${planned} plans fell back to a whole parse`);
@@ -195,27 +181,8 @@ def leaks(user):
 });
 
 it("the plan's tree holds each kept statement exactly as the whole file's tree does", async () => {
-  const parsers = await Parsers.create(loadWasm, ['python']);
   const prefilter = new Catalog(e.governance(undefined).governance).prefilter;
-  let compared = 0;
-  for (let seed = 1; seed <= 400; seed++) {
-    const text = generate(seed);
-    const plan = hotPlan('python', text, prefilter, []);
-    if (!plan) continue;
-    const part = parsers.parse('python', text, 5_000, undefined, plan.ranges)!;
-    const whole = parsers.parse('python', text, 5_000)!;
-    try {
-      if (!fitsPlan(plan, part.rootNode)) continue;
-      // The whole tree's statements, less those that start inside a definition the plan left out.
-      const kept = whole.rootNode.namedChildren.filter(
-        (c) => !plan.cold.some((d) => c.startIndex >= d.start && c.startIndex < d.end),
-      );
-      assert.deepEqual(part.rootNode.namedChildren.map(shape), kept.map(shape), `seed ${seed}`);
-      compared++;
-    } finally {
-      part.delete();
-      whole.delete();
-    }
-  }
+  const texts = Array.from({ length: 400 }, (_, i) => generate(i + 1));
+  const compared = await comparePlanTrees('python', texts, prefilter);
   assert.ok(compared >= 200, `${compared} plans compared`);
 });
