@@ -24,7 +24,7 @@ export function both(
 }
 
 /** A node and everything under it: type, offsets and line-and-column positions. */
-export function shape(n: SyntaxNode): string {
+function shape(n: SyntaxNode): string {
   const p = (x: { row: number; column: number }) => `${x.row}:${x.column}`;
   return `${n.type}[${n.startIndex}-${n.endIndex} ${p(n.startPosition)}-${p(n.endPosition)}](${n.namedChildren.map(shape).join(' ')})`;
 }

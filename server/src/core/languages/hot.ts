@@ -495,12 +495,12 @@ function scriptSegments(text: string): Segment[] | undefined {
         continue;
       } else if (ch === 40 || ch === 91 || ch === 123) open.push(ch);
       else if (ch === 41 || ch === 93 || ch === 125) {
-        const top = open.pop();
-        if (top === 36 && ch === 125) {
+        const opener = open.pop();
+        if (opener === 36 && ch === 125) {
           state = 'template';
           continue;
         }
-        if (top !== OPENS[ch]) return undefined;
+        if (opener !== OPENS[ch]) return undefined;
         if (open.length === 0 && ch === 125 && cur?.definition) closed = true;
       } else if (ch === 64 && open.length === 0 && cur?.definition) cur.eligible = false;
       if (isWordCode(ch)) {
