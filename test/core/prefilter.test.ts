@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { seededRandom, type Engine } from '../../server/src/core';
 import { BUILTIN_NAMES } from '../../server/src/core/sensitivity/builtin';
-import { Catalog, namesPattern } from '../../server/src/core/sensitivity/catalog';
+import { Catalog, nameAnchor, namesPattern } from '../../server/src/core/sensitivity/catalog';
+import { anchoredPrefilter } from '../../server/src/core/sensitivity/prefilter';
 import { engine } from '../support/engine';
 
 // The prefilter decides which code is parsed and walked at all: a text it lets through costs a
@@ -106,5 +107,114 @@ describe('the prefilter tries at a position only the names that can start there'
     }
     // Both answers must be common, or the comparison says little.
     assert.ok(matched > 4_000 && matched < 16_000, `${matched} of 20,000 matched`);
+  });
+});
+
+describe('the prefilter finds its anchors and answers exactly what its expression does', () => {
+  // A manifest that uses every kind of alternative: fields of several words whose longest word
+  // is not the first, a one-letter field, a record type, asset locations and flow sources.
+  const MANIFEST = `apiVersion: crownguard/v1
+kind: Governance
+assets:
+  - id: customers
+    tier: restricted
+    fields: [ssn, date_of_birth_place, card_holder_name, x, code_2fa]
+    records: [CustomerProfile]
+    locations: ["s3://acme-pii/customers/*", "data/raw/Émile/*"]
+sensitiveIdentifiers:
+  - name: tax_id
+    category: government-id
+    tier: restricted
+flow:
+  sources:
+    - call: crm.fetch_person
+      field: ssn
+    - attribute: vault.master_secret
+      field: ssn
+tiers:
+  - id: internal
+  - id: restricted
+    crownJewel: true
+`;
+  const r = seededRandom(11);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const words = [
+    ...new Set(BUILTIN_NAMES.flatMap((b) => b.words)),
+    'date',
+    'of',
+    'birth',
+    'place',
+    'card',
+    'holder',
+    'name',
+    'x',
+    '2fa',
+    'code',
+    'customer',
+    'profile',
+    'fetch_person',
+    'master_secret',
+    's3://acme-pii/cust',
+    'data/raw/Émile',
+    'getpass',
+    'process.env',
+    'os.environ',
+    'user.name',
+    'owner.displayName',
+    'setting',
+    'less',
+    'tokens',
+  ];
+  const glue = ['', '', '_', '__', '___', '.', '-', ' ', '  ', ', ', '"', "'", '`', '\n', 'a', 'Z', '9', 'é', '😀'];
+  const spell = (w: string) =>
+    pick([w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1), w.slice(0, -1), w.slice(1), w + pick(['s', '_'])]);
+  const generated = (from: readonly string[]) =>
+    Array.from({ length: 20_000 }, () => {
+      let text = '';
+      const parts = 1 + Math.floor(r() * 7);
+      for (let i = 0; i < parts; i++) text += pick(glue) + spell(pick(from));
+      return text + pick(glue);
+    });
+  const texts = generated(words);
+
+  it('under the built-in names and under a manifest of every kind of alternative (20,000 texts each)', () => {
+    const manifest = e.governance({ path: 'governance.yaml', text: MANIFEST });
+    assert.deepEqual(manifest.findings, []);
+    for (const governance of [e.governance(undefined).governance, manifest.governance]) {
+      const c = new Catalog(governance);
+      const expression = c.prefilterExpression;
+      let matched = 0;
+      for (const text of texts) {
+        const expected = expression.test(text);
+        assert.equal(c.prefilter.test(text), expected, JSON.stringify(text));
+        if (expected) matched++;
+      }
+      assert.ok(matched > 4_000 && matched < 16_000, `${matched} of 20,000 matched`);
+      // The texts joined into one: the scan goes on past the anchors the expression turns down.
+      const joined = texts.slice(0, 300).join(' ; ');
+      assert.equal(c.prefilter.test(joined), expression.test(joined));
+      assert.equal(c.prefilter.test('def f(id, token): pass\n'.repeat(500)), false);
+    }
+  });
+
+  it('a name is found from its longest word wherever that word is (the comparison can fail)', () => {
+    const names = [['date', 'of', 'birth'], ['card', 'holder', 'name'], ['id', 'token'], ['ssn']];
+    const source = namesPattern(names).join('|');
+    const expression = new RegExp(source);
+    const anchored = anchoredPrefilter(source, names.map(nameAnchor));
+    // Anchors that forget the glue a later word may follow: names glued with separators are missed.
+    const careless = anchoredPrefilter(
+      source,
+      names.map((n) => ({ ...nameAnchor(n), max: nameAnchor(n).min })),
+    );
+    let missed = 0;
+    for (const text of generated([...names.flat(), 'less', 'setting'])) {
+      assert.equal(anchored.test(text), expression.test(text), JSON.stringify(text));
+      if (careless.test(text) !== expression.test(text)) missed++;
+    }
+    assert.ok(missed > 10, `the careless anchors missed ${missed} texts`);
+    assert.equal(anchored.test('x = row["Date Of Birth"]'), true);
+    assert.equal(anchored.test('card__holder__name = 1'), true);
+    assert.equal(careless.test('card__holder__name = 1'), false);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Engine, FileResult, ModuleHost } from '../../server/src/core';
 import { fitsPlan, hotCounts, hotParsing, hotPlan } from '../../server/src/core/languages/hot';
 import { Parsers, type SyntaxNode } from '../../server/src/core/languages/parsers';
+import type { Prefilter } from '../../server/src/core/sensitivity/prefilter';
 import { loadWasm } from '../../server/src/host/wasm';
 
 /** One file analysed as a scan does, with the hot plan and then with the whole file parsed. */
@@ -34,7 +35,11 @@ function shape(n: SyntaxNode): string {
  * statements are the whole tree's, less those inside a left-out definition: type, offsets and
  * positions, all the way down. Returns how many plans were compared.
  */
-export async function comparePlanTrees(grammar: string, texts: Iterable<string>, prefilter: RegExp): Promise<number> {
+export async function comparePlanTrees(
+  grammar: string,
+  texts: Iterable<string>,
+  prefilter: Prefilter,
+): Promise<number> {
   const parsers = await Parsers.create(loadWasm, [grammar]);
   let compared = 0;
   let n = 0;

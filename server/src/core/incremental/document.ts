@@ -6,6 +6,7 @@ import { MAX_SUMMARISED_FUNCTIONS, type FunctionSummary } from '../languages/sum
 import { readFrom, textEdit, type Parsers, type Point, type SyntaxNode, type Tree } from '../languages/parsers';
 import { LineIndex } from '../text';
 import type { Finding } from '../types';
+import type { Prefilter } from '../sensitivity/prefilter';
 
 /** A plain string literal assigned to one name, as the flow walker reports it. */
 type LiteralAssignment = FlowWalker['literalAssignments'][number];
@@ -118,7 +119,7 @@ export interface Walked {
 export interface Analysis {
   readonly parsers: Parsers;
   readonly grammar: string;
-  readonly prefilter: RegExp;
+  readonly prefilter: Prefilter;
   walker(): FlowWalker;
   /** The literal findings of one class within `region` of `text`. */
   literals(text: string, classes: 'secret' | 'pii', region: { offset: number; length: number }): Finding[];

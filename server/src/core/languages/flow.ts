@@ -21,6 +21,7 @@ import {
   type ReturnedElement,
   type SummaryTable,
 } from './summaries';
+import type { Prefilter } from '../sensitivity/prefilter';
 
 /**
  * What a language's syntax tree looks like, as far as following data is concerned: which node
@@ -443,7 +444,7 @@ export class FlowWalker {
   /** The walked file's path, as other files' summaries name it: a path back into it is recursion. */
   private path?: string;
   /** While `walkModule` walks a scanned file: its prefilter, for passing over statements that cannot matter (see `quiet`). */
-  private quietPrefilter?: RegExp;
+  private quietPrefilter?: Prefilter;
   /** Set when the file's functions are summarised on demand (`summariseLazily`), shared with the walkers that summarise them. */
   private lazy?: LazySummaries<FlowWalker>;
 
@@ -474,7 +475,7 @@ export class FlowWalker {
    */
   walkModule(
     root: SyntaxNode,
-    prefilter: RegExp,
+    prefilter: Prefilter,
     previous?: ReadonlyMap<string, CachedDefinition>,
     steps?: ModuleStep[],
     cold?: readonly ColdDefinition[],
@@ -584,7 +585,7 @@ export class FlowWalker {
   walkAlone(
     node: SyntaxNode,
     bound: ReadonlyMap<string, SinkKind>,
-    prefilter: RegExp,
+    prefilter: Prefilter,
     env: Map<string, Taint>,
   ): Map<string, SinkKind> {
     this.bound.clear();
@@ -759,7 +760,7 @@ export class FlowWalker {
    * a call to it is first reached, and the functions it calls in turn, each once. A walk of the
    * hot code then never pays for the functions it does not call.
    */
-  private summariseLazily(root: SyntaxNode, prefilter?: RegExp): void {
+  private summariseLazily(root: SyntaxNode, prefilter?: Prefilter): void {
     // Module constants that hold a name are known before any call is read, as in a summary pass.
     this.nameConstants(root);
     const fns = new Map<string, FunctionDef>();

@@ -9,6 +9,7 @@
  */
 
 import { SOURCES_WITHOUT_NAMES } from './lazy';
+import type { Prefilter } from '../sensitivity/prefilter';
 
 /** Files parsed from a plan, and those that needed the full parse after all, since the process started. */
 export const hotCounts = { planned: 0, fallbacks: 0, keptChars: 0, coldChars: 0 };
@@ -116,7 +117,7 @@ const MAX_SCOPE_MARKS = 1_500;
 export function hotPlan(
   grammar: string,
   text: string,
-  prefilter: RegExp,
+  prefilter: Prefilter,
   findings: readonly { span: { offset: number } }[],
 ): HotPlan | undefined {
   if (!hotParsing.enabled || !PLANNED.has(grammar)) return undefined;

@@ -2,6 +2,7 @@ import type { SyntaxNode } from './parsers';
 import type { SinkKind } from './sink';
 import type { SummaryTable } from './summaries';
 import { lastSegment } from './common';
+import type { Prefilter } from '../sensitivity/prefilter';
 
 /** Functions summarised since the process started (each walk of one counts), for tests that check the laziness. */
 export const summaryCounts = { summarised: 0 };
@@ -25,7 +26,7 @@ export interface LazySummaries<Walker> {
   /** The walker of the file, which holds its summaries and whether they settled. */
   readonly owner: Walker;
   /** The catalog's prefilter, for `mayReturnData`; absent when only exports are summarised. */
-  readonly prefilter?: RegExp;
+  readonly prefilter?: Prefilter;
   /** The functions summarised since the outermost summary on the stack began. */
   component?: LazyFunction[];
   /** Set when a call reached a function still being summarised: the component needs a fixed point. */
@@ -53,7 +54,7 @@ const WORD = /[A-Za-z_$][\w$]*/g;
 export function mayReturnData(
   fns: ReadonlyMap<string, LazyFunction>,
   given: SummaryTable,
-  prefilter: RegExp | undefined,
+  prefilter: Prefilter | undefined,
 ): string[] {
   const out: string[] = [];
   const known = new Set<string>();

@@ -1,4 +1,5 @@
 import type { Category } from '../governance/model';
+import type { Anchor } from './prefilter';
 
 /**
  * The built-in names that are sensitive without any governance manifest: credentials and
@@ -94,12 +95,18 @@ const entries: [Category, string[], string[]][] = [
 /**
  * Text the flow walker treats as a source whatever the names around it (`getpass.getpass()`,
  * the process environment, `user.name`): the catalog's prefilter lets code holding it through.
+ * Each expression comes with the fixed texts one of which every match of it holds, and how far
+ * into the match that text begins (see prefilter.ts).
  */
-export const BUILTIN_SOURCE_TEXT: readonly string[] = [
-  'getpass',
-  'process\\.env\\b',
-  'os\\.environ\\b',
-  '(?:user|customer|person|member|patient|employee|author|owner)\\.(?:name|username|user_name|userName|displayName|display_name)\\b',
+const PERSONS = ['user', 'customer', 'person', 'member', 'patient', 'employee', 'author', 'owner'];
+export const BUILTIN_SOURCE_TEXT: readonly { readonly source: string; readonly anchors: readonly Anchor[] }[] = [
+  { source: 'getpass', anchors: [{ text: 'getpass', min: 0, max: 0 }] },
+  { source: 'process\\.env\\b', anchors: [{ text: 'process.env', min: 0, max: 0 }] },
+  { source: 'os\\.environ\\b', anchors: [{ text: 'os.environ', min: 0, max: 0 }] },
+  {
+    source: `(?:${PERSONS.join('|')})\\.(?:name|username|user_name|userName|displayName|display_name)\\b`,
+    anchors: PERSONS.map((p) => ({ text: `${p}.`, min: 0, max: 0 })),
+  },
 ];
 
 export const BUILTIN_NAMES: readonly BuiltinName[] = entries.flatMap(([category, names, low]) => [

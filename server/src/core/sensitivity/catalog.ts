@@ -1,6 +1,7 @@
 import { findTier, type Category, type Governance } from '../governance/model';
 import { BUILTIN_NAMES, BUILTIN_SOURCE_TEXT } from './builtin';
 import { compileGlob, type Glob } from './glob';
+import { anchoredPrefilter, type Anchor, type Prefilter } from './prefilter';
 import { NOT_THE_DATA, runIndex, splitWords } from './words';
 
 /** Why a name is sensitive, in words that never include a value. */
@@ -85,6 +86,18 @@ export function namesPattern(names: Iterable<readonly string[]>): string[] {
   return [...byFirst].map(([c, rests]) => `${escape(c)}(?:${[...rests].join('|')})`);
 }
 
+/**
+ * The fixed text every spelling of a name holds, for the prefilter's scan: its longest word, and
+ * how far into the name it begins (the words before it, with up to two characters of glue, or
+ * one space, after each).
+ */
+export function nameAnchor(words: readonly string[]): Anchor {
+  let k = 0;
+  for (let i = 1; i < words.length; i++) if (words[i].length > words[k].length) k = i;
+  const min = words.slice(0, k).reduce((n, w) => n + w.length, 0);
+  return { text: words[k], min, max: min + 2 * k };
+}
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -102,7 +115,7 @@ interface Entry {
 export class Catalog {
   private readonly entries: Entry[] = [];
   private readonly locations: { pattern: Glob; source: string; classification: Classification }[] = [];
-  private prefilterRe: RegExp | undefined;
+  private prefilterTest: Prefilter | undefined;
   private readonly records: { words: string; classification: Classification }[] = [];
   private readonly memo = new Map<string, Classification | null>();
 
@@ -186,26 +199,44 @@ export class Catalog {
    * lets the analysers skip code that cannot produce a finding. It may match more than
    * `classify` does, never less.
    */
-  get prefilter(): RegExp {
-    if (!this.prefilterRe) {
-      // Each name as identifiers spell it, with the words in order and any separators between:
-      // `id_token`, `idToken`, `ID_TOKEN`, `idtoken`. A word starts a name only where a new word
-      // can start, so `tin` does not match inside `setting`.
-      const names = [...this.entries.map((e) => e.words), ...this.records.map((r) => r.words.split(' '))];
-      const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
-      const alternatives = [
-        ...namesPattern(names),
-        ...locationHeads.map(escape),
-        ...(this.governance.builtinNames ? BUILTIN_SOURCE_TEXT : []),
-        // The manifest's own sources, by their last name: `get_customer()` is read wherever it is called.
-        ...(this.governance.flow?.sources ?? [])
-          .map((s) => (s.call ?? s.attribute ?? '').split('.').pop() ?? '')
-          .filter((n) => n && n !== '*')
-          .map((n) => `\\b${escape(n)}\\b`),
-      ];
-      this.prefilterRe = new RegExp(alternatives.length ? alternatives.join('|') : '(?!)');
+  get prefilter(): Prefilter {
+    if (!this.prefilterTest) {
+      const { source, anchors } = this.prefilterParts();
+      this.prefilterTest = anchoredPrefilter(source, anchors);
     }
-    return this.prefilterRe;
+    return this.prefilterTest;
+  }
+
+  /** The prefilter as the regular expression it answers for (what `prefilter` tests, found faster). */
+  get prefilterExpression(): RegExp {
+    return new RegExp(this.prefilterParts().source);
+  }
+
+  private prefilterParts(): { source: string; anchors: Anchor[] } {
+    // Each name as identifiers spell it, with the words in order and any separators between:
+    // `id_token`, `idToken`, `ID_TOKEN`, `idtoken`. A word starts a name only where a new word
+    // can start, so `tin` does not match inside `setting`.
+    const names = [...this.entries.map((e) => e.words), ...this.records.map((r) => r.words.split(' '))];
+    const locationHeads = this.locations.map((l) => l.source.slice(0, 12)).filter((h) => h.length >= 3);
+    // The manifest's own sources, by their last name: `get_customer()` is read wherever it is called.
+    const sourceNames = (this.governance.flow?.sources ?? [])
+      .map((s) => (s.call ?? s.attribute ?? '').split('.').pop() ?? '')
+      .filter((n) => n && n !== '*');
+    const builtin = this.governance.builtinNames ? BUILTIN_SOURCE_TEXT : [];
+    const alternatives = [
+      ...namesPattern(names),
+      ...locationHeads.map(escape),
+      ...builtin.map((b) => b.source),
+      ...sourceNames.map((n) => `\\b${escape(n)}\\b`),
+    ];
+    // What every match of each alternative holds, for the scan that finds them (prefilter.ts).
+    const anchors = [
+      ...names.map(nameAnchor),
+      ...locationHeads.map((text) => ({ text, min: 0, max: 0 })),
+      ...builtin.flatMap((b) => b.anchors),
+      ...sourceNames.map((text) => ({ text, min: 0, max: 0 })),
+    ];
+    return { source: alternatives.length ? alternatives.join('|') : '(?!)', anchors };
   }
 
   /** The classification of an identifier or key name, or undefined when it is not sensitive. */

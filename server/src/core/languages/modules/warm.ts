@@ -1,4 +1,5 @@
 import { resolveEs, resolvePython, type ModuleHost } from './resolve';
+import type { Prefilter } from '../../sensitivity/prefilter';
 
 /** Import lines of one file looked at; past them, the file stays cold. */
 const MAX_IMPORT_LINES = 256;
@@ -26,7 +27,7 @@ function defines(text: string, name: string): boolean {
  * imported modules' texts, which the host reads once and keeps. A module is hot by its own
  * text; one that is only hot through its own imports is not looked for.
  */
-export function isWarm(language: string, path: string, text: string, host: ModuleHost, hot: RegExp): boolean {
+export function isWarm(language: string, path: string, text: string, host: ModuleHost, hot: Prefilter): boolean {
   const hotModule = (module: string | undefined, names: readonly string[]): boolean => {
     const body = module === undefined ? undefined : host.read(module);
     if (body === undefined || !hot.test(body)) return false;
