@@ -55,6 +55,13 @@ const PATTERNS = [
   'doc/\n!doc/',
   'x\n\n# c\n!x',
   '\uFEFF*.md',
+  // Patterns compared as plain strings: a name, a folder from the top, one star.
+  'Node_Modules',
+  '/Dist/Types',
+  'BUILD*',
+  '*.LOG',
+  'x*.log',
+  'é*.log',
 ];
 
 const PATHS = [
@@ -127,6 +134,19 @@ const PATHS = [
   'aab',
   'a/c/b',
   'q/r/s/t.md',
+  'node_modules/a.js',
+  'x/NODE_MODULES/a.js',
+  'dist/types/a.d.ts',
+  'x/dist/types',
+  'dist/typesx',
+  'Build.log',
+  'xa.log',
+  'x.log',
+  'x/X.LOG',
+  'é/a.log',
+  'x/éa.log',
+  'éa.log',
+  'É/BUILD1/z',
 ];
 
 describe('ignore files: conformance with the `ignore` package on ordinary patterns', () => {

@@ -25,6 +25,41 @@ interface Rule {
   readonly dirOnly: boolean;
   readonly states: readonly State[];
   readonly accept: number;
+  /** The same pattern as a comparison of lower-case text, when it is that simple (see `plainOf`). */
+  readonly plain?: Plain;
+}
+
+/**
+ * Most lines of real ignore files are a name (`node_modules`, `dist`), a folder from the top
+ * (`/build`, `docs/_build`) or one star and a name (`*.pyc`, `build*`). On ASCII paths they are
+ * compared as strings: the automaton tests its characters one by one without case, which made
+ * listing a real monorepo spend most of its time in these patterns.
+ */
+type Plain =
+  /** Anchored and star-free: the path up to some folder boundary is exactly this. */
+  | { readonly anchored: true; readonly path: string }
+  /** Unanchored, no slash: some segment starts with `head` and ends with `tail` (one string when there is no star). */
+  | { readonly anchored: false; readonly head: string; readonly tail?: string };
+
+/** No character past ASCII (a control character in a path is still ASCII). */
+const ASCII_TEXT = /^[^\u0080-\uffff]*$/;
+
+function plainOf(body: string, anchored: boolean): Plain | undefined {
+  if (!ASCII_TEXT.test(body) || /[?[\\]/.test(body)) return undefined;
+  const lower = body.toLowerCase();
+  const stars = lower.split('*').length - 1;
+  if (anchored) return stars === 0 ? { anchored: true, path: lower } : undefined;
+  if (stars === 0) return { anchored: false, head: lower };
+  if (stars > 1) return undefined;
+  const star = lower.indexOf('*');
+  return { anchored: false, head: lower.slice(0, star), tail: lower.slice(star + 1) };
+}
+
+function matchPlain(plain: Plain, segments: readonly string[], prefixes: readonly string[]): boolean[] {
+  if (plain.anchored) return prefixes.map((p) => p === plain.path);
+  const { head, tail } = plain;
+  if (tail === undefined) return segments.map((s) => s === head);
+  return segments.map((s) => s.length >= head.length + tail.length && s.startsWith(head) && s.endsWith(tail));
 }
 
 /** One character of a pattern body, after escapes and brackets are resolved. */
@@ -240,7 +275,7 @@ function parseLine(line: string): Rule | undefined {
   if (body.startsWith('/')) body = body.slice(1);
   if (!body) return undefined;
   const built = build(tokenize(body), anchored);
-  return { negative, dirOnly, states: built.states, accept: built.accept };
+  return { negative, dirOnly, states: built.states, accept: built.accept, plain: plainOf(body, anchored) };
 }
 
 function hasTrailingBackslash(s: string): boolean {
@@ -329,7 +364,13 @@ export class IgnoreRules {
     const ends: number[] = [];
     let at = -1;
     for (const s of segments) ends.push((at += s.length + 1));
-    const matches = this.rules.map((r) => matchPrefixes(r, clean, ends));
+    // ASCII paths only: lower-casing a whole string can change its length where one character does not.
+    const lower = ASCII_TEXT.test(clean) ? segments.map((s) => s.toLowerCase()) : undefined;
+    const prefixes: string[] = [];
+    if (lower) for (const s of lower) prefixes.push(prefixes.length ? `${prefixes[prefixes.length - 1]}/${s}` : s);
+    const matches = this.rules.map((r) =>
+      r.plain && lower ? matchPlain(r.plain, lower, prefixes) : matchPrefixes(r, clean, ends),
+    );
     for (let k = 0; k < segments.length; k++) {
       const folder = k < segments.length - 1 || isDir;
       let ignored = false;
