@@ -48,8 +48,12 @@ class AnchorScan implements Prefilter {
   private readonly delta: Int32Array;
   /** States from here on end an anchor: accepting states are numbered last. */
   private readonly acceptFrom: number;
-  /** For an accepting state (by its number divided by the class count): the anchors ending there. */
-  private readonly ends: (readonly Anchor[])[];
+  /**
+   * For an accepting state (by its number divided by the class count): how far back from the
+   * end of the anchors ending there a match holding one of them can start, each distance once
+   * (`token` ends `auth token`, `api token` and `id token`, whose starts overlap).
+   */
+  private readonly reach: Int32Array[];
   private readonly width: number;
 
   constructor(
@@ -109,7 +113,11 @@ class AnchorScan implements Prefilter {
       for (let k = 0; k < width; k++) this.delta[number[s] * width + k] = number[raw[s * width + k]] * width;
     const firstAccepting = byNumber.findIndex((s) => output[s].length > 0);
     this.acceptFrom = (firstAccepting === -1 ? states : firstAccepting) * width;
-    this.ends = byNumber.map((s) => output[s]);
+    this.reach = byNumber.map((s) => {
+      const distances = new Set<number>();
+      for (const a of output[s]) for (let d = a.min; d <= a.max; d++) distances.add(a.text.length + d);
+      return Int32Array.from([...distances].sort((a, b) => a - b));
+    });
   }
 
   test(text: string): boolean {
@@ -124,12 +132,10 @@ class AnchorScan implements Prefilter {
 
   /** Whether the expression matches where an anchor ending at `end` (state `s`) would start a match. */
   private confirmed(text: string, end: number, s: number): boolean {
-    for (const anchor of this.ends[s / this.width]) {
-      const at = end - anchor.text.length;
-      for (let start = Math.max(0, at - anchor.max); start <= at - anchor.min; start++) {
-        this.sticky.lastIndex = start;
-        if (this.sticky.test(text)) return true;
-      }
+    for (const distance of this.reach[s / this.width]) {
+      if (distance > end) break;
+      this.sticky.lastIndex = end - distance;
+      if (this.sticky.test(text)) return true;
     }
     return false;
   }
