@@ -177,7 +177,7 @@ try {
   rows.push([`${rgVersion} (${NAMES.length} names)`, rg]);
 
   // The timed run is the check as users run it; the breakdown comes from a second run with
-  // `--profile-scan`, whose clock reads and per-file bookkeeping cost about a tenth more CPU.
+  // `--profile-scan`, whose clock reads and per-file bookkeeping cost CPU of their own (row (f)).
   const checkArgs = [
     path.join(repo, 'dist', 'cli.js'),
     'check',

@@ -49,6 +49,8 @@ describe('crownguard check --profile-scan', () => {
       assert.equal(engines.length, Number(jobs));
       for (const name of ['(b) listing, with the ignore files (main thread)', '(e) formatting and writing the output'])
         assert.ok(r.has(name), name);
+      // The profile's own clock reads and hot-or-cold tests are a row of their own, not the workspace checks'.
+      assert.ok((r.get('(f) the profile itself (clocks, hot-or-cold test)')?.ms ?? 0) > 0, profiled.stderr);
       assert.ok((r.get('process CPU time, all threads')?.ms ?? 0) > 0);
     });
   }

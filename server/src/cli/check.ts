@@ -81,6 +81,7 @@ function add(to: TaskProfile, p: TaskProfile, startups: number[]): void {
     'hotFiles',
     'hotBytes',
     'dataMs',
+    'bookkeepingMs',
     'totalMs',
   ] as const)
     to[k] += p[k];
