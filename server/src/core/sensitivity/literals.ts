@@ -4,6 +4,8 @@
  * look-alike does not become a finding. Results carry a span and a kind, never the value.
  */
 
+import { AnchorAutomaton } from './anchors';
+
 export type LiteralClass = 'secret' | 'pii';
 
 export interface LiteralMatch {
@@ -43,6 +45,12 @@ interface Detector {
   readonly key: string;
   /** A cheap test run before the pattern: a substring every match contains. */
   readonly hint?: RegExp;
+  /**
+   * Fixed texts, one of which every match of the hint holds, compared as anchors.ts compares
+   * them (ASCII letters without case): one pass finds which detectors' anchors a text holds,
+   * and the others' hints are not run at all.
+   */
+  readonly anchors?: readonly string[];
   readonly pattern: RegExp;
   /** Which capture group is the value (0 for the whole match). */
   readonly group?: number;
@@ -562,6 +570,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'AWS access key ID',
     key: 'aws_access_key_id',
     hint: /A[KS]IA|AB?IA|ACCA/,
+    anchors: ['akia', 'asia', 'aia', 'abia', 'acca'],
     live: true,
     pattern: /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/g,
     group: 1,
@@ -572,6 +581,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'AWS secret access key',
     key: 'aws_secret_access_key',
     hint: /aws_?secret/i,
+    anchors: ['aws'],
     live: true,
     pattern: /aws_?secret_?(?:access_?)?key\W{0,5}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
     lineHint: false,
@@ -583,6 +593,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'GitHub token',
     key: 'github_token',
     hint: /gh[pousr]_|github_pat_/,
+    anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
     live: true,
     pattern: /\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b/g,
     group: 1,
@@ -593,6 +604,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'npm token',
     key: 'npm_token',
     hint: /npm_/,
+    anchors: ['npm_'],
     live: true,
     pattern: /\b(npm_[A-Za-z0-9]{36})\b/g,
     group: 1,
@@ -603,6 +615,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'Slack token',
     key: 'slack_token',
     hint: /xox|xapp-/,
+    anchors: ['xox', 'xapp-'],
     live: true,
     pattern:
       /(?<![\w-])(xoxb-\d{10,13}-\d{10,13}-[A-Za-z0-9]{20,34}|xoxb-\d{8,14}-[A-Za-z0-9]{18,26}|xox[pe](?:-\d{10,13}){3}-[A-Za-z0-9]{28,34}|xapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-f0-9]{32,64}|xoxe\.xox[bp]-\d-[A-Z0-9]{163,166}|xoxe-\d-[A-Z0-9]{146}|xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}|xox[os]-\d+-\d+-\d+-[a-fA-F\d]{16,64})(?![\w-])/g,
@@ -617,6 +630,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'Stripe live key',
     key: 'stripe_key',
     hint: /_live_/,
+    anchors: ['_live_'],
     live: true,
     pattern: /\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})\b/g,
     group: 1,
@@ -627,6 +641,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'Anthropic API key',
     key: 'anthropic_api_key',
     hint: /sk-ant-/,
+    anchors: ['sk-ant-'],
     live: true,
     pattern: /\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])/g,
     group: 1,
@@ -637,6 +652,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'OpenAI API key',
     key: 'openai_api_key',
     hint: /sk-/,
+    anchors: ['sk-'],
     live: true,
     pattern:
       /\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})(?![A-Za-z0-9_-])/g,
@@ -648,6 +664,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'Hugging Face token',
     key: 'hf_token',
     hint: /hf_|api_org_/,
+    anchors: ['hf_', 'api_org_'],
     live: true,
     pattern: /\b((?:hf_|api_org_)[A-Za-z]{34})(?![A-Za-z0-9_-])/g,
     group: 1,
@@ -658,6 +675,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'Google API key',
     key: 'google_api_key',
     hint: /AIza/,
+    anchors: ['aiza'],
     live: true,
     pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g,
     group: 1,
@@ -668,6 +686,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'private key',
     key: 'private_key',
     hint: /PRIVATE KEY/,
+    anchors: ['private key'],
     live: true,
     pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g,
     context: privateKeyBody,
@@ -677,6 +696,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'JSON Web Token',
     key: 'jwt',
     hint: /eyJ/,
+    anchors: ['eyj'],
     live: true,
     pattern:
       /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.(?:[A-Za-z0-9_-]{10,})?)(?![A-Za-z0-9_-]|\.[A-Za-z0-9_-]{10,})/g,
@@ -688,6 +708,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'connection string with a password',
     key: 'connection_string',
     hint: /:\/\/[^\s/]{0,256}:[^\s/]{0,256}@/,
+    anchors: ['://'],
     // The scheme and user are looked behind, so that the match starts at the password even when the user is the same text.
     pattern: /(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"]{0,256}:)([^\s@/'"]{1,256})(?=@[^\s/'"]{1,256})/gi,
     group: 1,
@@ -817,6 +838,34 @@ function* matchesOf(d: Detector, body: string): Generator<[number, RegExpExecArr
   }
 }
 
+/** Each detector's hint and anchors, for the test that every hint match holds an anchor. */
+export function detectorHints(): readonly { key: string; hint?: RegExp; anchors?: readonly string[] }[] {
+  return DETECTORS.map((d) => ({ key: d.key, hint: d.hint, anchors: d.anchors }));
+}
+
+/** Every detector's anchors in one automaton, and which detector each anchor is of. */
+const ANCHORS = DETECTORS.flatMap((d, i) => (d.anchors ?? []).map((text) => ({ text, detector: i })));
+const ANCHORED_DETECTORS = new Set(ANCHORS.map((a) => a.detector)).size;
+let anchorAutomaton: AnchorAutomaton | undefined;
+
+/** Which detectors (by index) have an anchor in `text`: one pass, stopped once all have. */
+function anchoredIn(text: string): Uint8Array {
+  const automaton = (anchorAutomaton ??= new AnchorAutomaton(ANCHORS.map((a) => a.text)));
+  const found = new Uint8Array(DETECTORS.length);
+  let left = ANCHORED_DETECTORS;
+  automaton.run(text, (state) => {
+    for (const anchor of automaton.endingAt[state]) {
+      const detector = ANCHORS[anchor].detector;
+      if (!found[detector]) {
+        found[detector] = 1;
+        left--;
+      }
+    }
+    return left === 0;
+  });
+  return found;
+}
+
 /** All validated secrets and PII in `text`, or only those of `classes`. */
 export function scanLiterals(
   text: string,
@@ -826,8 +875,10 @@ export function scanLiterals(
   const out: LiteralMatch[] = [];
   const body = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
   const taken = new Claimed();
-  for (const d of DETECTORS) {
-    if (!classes.includes(d.class) || (d.hint && !d.hint.test(body))) continue;
+  const anchored = classes.includes('secret') ? anchoredIn(body) : undefined;
+  for (let i = 0; i < DETECTORS.length; i++) {
+    const d = DETECTORS[i];
+    if (!classes.includes(d.class) || (d.anchors && !anchored?.[i]) || (d.hint && !d.hint.test(body))) continue;
     for (const [lineStart, m] of matchesOf(d, body)) {
       const matched = m[d.group ?? 0];
       const value = matched !== undefined && d.trim ? d.trim(matched) : matched;
