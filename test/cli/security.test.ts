@@ -154,6 +154,27 @@ describe('links out of the checked folder', () => {
     assert.match(r.stdout, /1 link leading outside the folder/);
   });
 
+  it('an imported module reached through a folder linked outside is not read; one linked inside is', () => {
+    const helper = 'def show(value):\n    print(value)\n';
+    const app = 'from lib.helpers import show\n\ndef main(user):\n    show(user.password)\n';
+    const outside = folder({ 'helpers.py': helper });
+    const dir = folder({ 'app.py': app, 'inside/helpers.py': helper, 'other.py': 'from lib.helpers import show\n' });
+    symlinkSync(outside, path.join(dir, 'lib'));
+    const refused = run(['check', 'app.py', 'other.py', '--format', 'json'], dir);
+    assert.equal(refused.code, 0, refused.stdout + refused.stderr);
+    assert.deepEqual(JSON.parse(refused.stdout).findings, []);
+    // The same import once the link leads inside: the helper is read and its print is the sink.
+    rmSync(path.join(dir, 'lib'));
+    symlinkSync(path.join(dir, 'inside'), path.join(dir, 'lib'));
+    const followed = run(['check', 'app.py', 'other.py', '--format', 'json'], dir);
+    assert.equal(followed.code, 1, followed.stdout + followed.stderr);
+    const findings = JSON.parse(followed.stdout).findings as { path: string; ruleId: string; startLine: number }[];
+    assert.deepEqual(
+      findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId}`),
+      ['app.py:4 CG101'],
+    );
+  });
+
   it('a file named on the command line that links outside its folder is not read', () => {
     const outside = folder({ 'leak.py': 'print(password)\n' });
     const dir = folder({ 'app.py': 'x = 1\n' });

@@ -1,4 +1,14 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import * as path from 'node:path';
 
 /** Where a path inside a folder really leads: a real path inside the folder, outside it, or nowhere. */
@@ -16,14 +26,40 @@ export function realFolder(p: string): string | undefined {
   }
 }
 
+/** What is at a path, not following a link there; undefined when nothing is. */
+export type Lstat = (p: string) => Stats | undefined;
+
+function lstatOrMissing(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What `lstat` says, remembered for each path: for a one-off check, where the same folders are
+ * looked at for every import that might be in them (`trl/trainer/...` for each of a file's imports).
+ */
+export function rememberingLstat(limit: number): Lstat {
+  const known = new Map<string, Stats | undefined>();
+  return (p) => {
+    if (known.has(p)) return known.get(p);
+    const st = lstatOrMissing(p);
+    if (known.size >= limit) known.delete(known.keys().next().value!);
+    known.set(p, st);
+    return st;
+  };
+}
+
 /**
  * Resolves `relative` (a path relative to the folder whose real path is `rootReal`) one
  * component at a time, following links only while they stay inside the folder. Nothing
  * outside the folder is looked at, not even to see whether it exists, so the answer says
  * nothing about files outside: a link to /etc/passwd and a link to a file that does not
- * exist outside are both just "outside".
+ * exist outside are both just "outside". `lstat` may remember what it saw (rememberingLstat).
  */
-export function resolveWithin(rootReal: string, relative: string): Confined {
+export function resolveWithin(rootReal: string, relative: string, lstat: Lstat = lstatOrMissing): Confined {
   let current = rootReal;
   const pending = relative.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   let links = 0;
@@ -35,12 +71,8 @@ export function resolveWithin(rootReal: string, relative: string): Confined {
       continue;
     }
     const next = path.join(current, part);
-    let st;
-    try {
-      st = lstatSync(next);
-    } catch {
-      return { status: 'missing' };
-    }
+    const st = lstat(next);
+    if (!st) return { status: 'missing' };
     if (!st.isSymbolicLink()) {
       current = next;
       continue;

@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ModuleHost } from '../core';
-import { realFolder, resolveWithin } from './confine';
+import { realFolder, rememberingLstat, resolveWithin } from './confine';
 import { readText } from './read';
 
 /** Module texts kept per host: a helper imported by many files is read once. */
 const MAX_CACHED_READS = 8_192;
+/** Paths whose `lstat` a host keeps (folders and files on the way to the modules it looked for). */
+const MAX_CACHED_LOOKS = 65_536;
 
 function folderOf(root: string): string {
   try {
@@ -37,6 +39,8 @@ export function confinedText(real: string, relative: string): string | undefined
 export function workspaceModules(cwd: string, roots: readonly string[]): ModuleHost {
   const folders = roots.map(folderOf).map((f) => ({ folder: f, real: realFolder(f) }));
   const cache = new Map<string, string | undefined>();
+  // A check reads the workspace as it was when it began: the folders on each import's way are looked at once.
+  const lstat = rememberingLstat(MAX_CACHED_LOOKS);
   return {
     read(p: string): string | undefined {
       if (cache.has(p)) return cache.get(p);
@@ -45,7 +49,7 @@ export function workspaceModules(cwd: string, roots: readonly string[]): ModuleH
       for (const { folder, real } of folders) {
         const rel = path.relative(folder, abs);
         if (!real || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-        const confined = resolveWithin(real, rel);
+        const confined = resolveWithin(real, rel, lstat);
         if (confined.status !== 'ok') continue;
         const r = readText(confined.real);
         if (r.ok) text = r.text;
