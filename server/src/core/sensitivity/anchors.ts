@@ -88,18 +88,26 @@ export class AnchorAutomaton {
     this.endingAt = byNumber.map((s) => output[s]);
   }
 
+  /** The state `next` stopped in, by index (see `endingAt`); where the next call goes on from. */
+  state = 0;
+
   /**
-   * Reads `text` and, at each place one or more texts end, calls `found` with the state's index
-   * (see `endingAt`) and the offset just past them; stops as soon as `found` returns true.
-   * Returns whether it stopped.
+   * Reads `text` from `from`, in the state `state` (0 to start), to the next place one or more
+   * texts end: returns the offset just past them, with `this.state` the state there (by index),
+   * or -1 at the text's end. No callback: the loop stays the same for every caller, which an
+   * engine that specialises calls cannot keep fast when callers pass different functions.
    */
-  run(text: string, found: (state: number, end: number) => boolean): boolean {
+  next(text: string, from: number, state: number): number {
     const { classes, delta, acceptFrom, width } = this;
-    let s = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
+    let s = state * width;
+    for (let i = from, n = text.length; i < n; i++) {
       s = delta[s + classes[text.charCodeAt(i)]];
-      if (s >= acceptFrom && found(s / width, i + 1)) return true;
+      if (s >= acceptFrom) {
+        this.state = s / width;
+        return i + 1;
+      }
     }
-    return false;
+    this.state = s / width;
+    return -1;
   }
 }

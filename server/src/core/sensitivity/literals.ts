@@ -853,16 +853,14 @@ function anchoredIn(text: string): Uint8Array {
   const automaton = (anchorAutomaton ??= new AnchorAutomaton(ANCHORS.map((a) => a.text)));
   const found = new Uint8Array(DETECTORS.length);
   let left = ANCHORED_DETECTORS;
-  automaton.run(text, (state) => {
-    for (const anchor of automaton.endingAt[state]) {
+  for (let end = automaton.next(text, 0, 0); end !== -1 && left > 0; end = automaton.next(text, end, automaton.state))
+    for (const anchor of automaton.endingAt[automaton.state]) {
       const detector = ANCHORS[anchor].detector;
       if (!found[detector]) {
         found[detector] = 1;
         left--;
       }
     }
-    return left === 0;
-  });
   return found;
 }
 

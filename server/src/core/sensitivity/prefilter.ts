@@ -49,15 +49,6 @@ class AnchorScan implements Prefilter {
    * and `id token`, whose starts overlap).
    */
   private readonly reach: Int32Array[];
-  private text = '';
-  private readonly confirm = (state: number, end: number): boolean => {
-    for (const distance of this.reach[state]) {
-      if (distance > end) break;
-      this.sticky.lastIndex = end - distance;
-      if (this.sticky.test(this.text)) return true;
-    }
-    return false;
-  };
 
   constructor(
     private readonly sticky: RegExp,
@@ -73,11 +64,14 @@ class AnchorScan implements Prefilter {
   }
 
   test(text: string): boolean {
-    this.text = text;
-    try {
-      return this.automaton.run(text, this.confirm);
-    } finally {
-      this.text = '';
+    const automaton = this.automaton;
+    for (let end = automaton.next(text, 0, 0); end !== -1; end = automaton.next(text, end, automaton.state)) {
+      for (const distance of this.reach[automaton.state]) {
+        if (distance > end) break;
+        this.sticky.lastIndex = end - distance;
+        if (this.sticky.test(text)) return true;
+      }
     }
+    return false;
   }
 }
