@@ -1,3 +1,5 @@
+// First: the server's process starts as this bundle begins to load (see early-fork.ts).
+import './early-fork';
 import {
   commands,
   EventEmitter,
@@ -32,7 +34,7 @@ import { answerWhileStarting } from './starting';
 import { Status, STATUS_COMMAND } from './status';
 import { SETTING_KEYS, type FolderSettings } from '../../shared/settings';
 import { DATA_FILE_EXTENSIONS, DOCUMENT_LANGUAGES, DVC_FILE_PATTERN, WATCHED_FILES } from '../../shared/watched-files';
-import { earlyForkTime, forkServerEarly, serverProcess, stopUnclaimedServer } from './server-process';
+import { earlyForkTime, serverProcess, stopUnclaimedServer } from './server-process';
 
 /**
  * The documents CrownGuard analyses: code, manifests, configs and prompt templates, the Python
@@ -89,9 +91,6 @@ export interface Startup {
 declare const CROWNGUARD_BUNDLE_START: number | undefined;
 declare const CROWNGUARD_BUNDLE_LOADED: number | undefined;
 
-// The server's process starts as this bundle loads, before the editor calls activate().
-forkServerEarly();
-
 let client: LanguageClient | undefined;
 let lineage: LineageClient | undefined;
 
@@ -147,7 +146,7 @@ export async function activate(context: ExtensionContext): Promise<CrownGuardApi
   step('activate() entered');
   const reports = new EventEmitter<Report>();
   const forked = earlyForkTime();
-  if (forked !== undefined) step('server process forked as dist/client.js loaded', forked);
+  if (forked !== undefined) step('server process forked as dist/client.js began to load', forked);
   // Forked by this bundle (server-process.ts) rather than by the client: the first one early.
   const serverOptions: ServerOptions = serverProcess;
   let status: Status | undefined;

@@ -37,7 +37,8 @@ function forkServer(): ChildProcess {
 let early: { process: ChildProcess; at: number; timer: NodeJS.Timeout } | undefined;
 
 /**
- * Forks the server as this bundle loads. The editor calls activate() a while later (it prepares
+ * Forks the server as this bundle begins to load (early-fork.ts is its first module), before
+ * the language client library is initialised. The editor calls activate() a while later (it prepares
  * the extension's context first: most of a second on a busy machine), and Node then loading the
  * server bundle is the longest step before a first squiggle; forked here, the two overlap.
  * Not under a debugger, where the server waits for one on a fixed port.
@@ -63,7 +64,7 @@ export function earlyForkTime(): number | undefined {
 }
 
 /**
- * The server's process for the language client: the one forked as the bundle loaded, the first
+ * The server's process for the language client: the one forked as the bundle began to load, the first
  * time if it is still running, otherwise a new one (a restart, or a server that stopped).
  */
 export async function serverProcess(): Promise<{ process: ChildProcess; detached: boolean }> {

@@ -107,6 +107,47 @@ describe('server start-up', () => {
     }
   });
 
+  it('compiles its grammars and runs its analysis once while it waits for initialize', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-early-'));
+    copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    const logged: string[] = [];
+    connection.onNotification('window/logMessage', (p: { message: string }) => void logged.push(p.message));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.listen();
+    try {
+      // The editor takes a while to send initialize after the early fork: here, long enough
+      // for the warm-up to end on a busy machine (it takes a few hundred milliseconds at most).
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      assert.equal(logged.length, 0, 'nothing is sent before initialize');
+      const root = pathToFileURL(dir).href;
+      await connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: root,
+        workspaceFolders: [{ uri: root, name: 'early' }],
+        capabilities: { textDocument: { diagnostic: {} } },
+      });
+      const clock = (what: string) => {
+        const line = logged.find((l) => l.startsWith(`start-up: ${what} `));
+        return line ? Number(/\(clock (\d+)\)/.exec(line)?.[1]) : undefined;
+      };
+      const warmed = clock('analysis warmed up before initialize');
+      const received = clock('initialize received');
+      assert.ok(warmed !== undefined && received !== undefined, `the steps were logged:\n${logged.join('\n')}`);
+      assert.ok(warmed <= received, 'the warm-up ended before initialize arrived');
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+    } finally {
+      connection.dispose();
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('the opened file before the workspace scan', () => {
     let dir: string;
     let client: TestClient;

@@ -75,6 +75,7 @@ export function logSteps(userDataDir: string): Step[] {
   const serverStep = (what: string) => clock(ours, what)?.at;
   const clientStep = serverStep;
   const loaded = clock(ours, 'server code loaded');
+  const warmedEarly = serverStep('analysis warmed up before initialize');
   return [
     { what: 'extension host launched', at: first(agent, /Launched Extension Host Process/)?.at },
     { what: 'extension host started', at: first(host, /Extension host with pid \d+ started/)?.at },
@@ -86,13 +87,15 @@ export function logSteps(userDataDir: string): Step[] {
     { what: 'dist/client.js began to load', at: clientStep('dist/client\\.js loading') },
     { what: 'dist/client.js loaded (the editor then prepares the context)', at: clientStep('dist/client\\.js loaded') },
     {
-      what: 'server process forked (as dist/client.js loaded)',
-      at: clientStep('server process forked as dist/client\\.js loaded'),
+      what: 'server process forked (as dist/client.js began to load)',
+      at: clientStep('server process forked as dist/client\\.js began to load'),
     },
     { what: 'activate() entered', at: clientStep('activate\\(\\) entered') },
     { what: 'client asked to start the server', at: clientStep('starting the server process') },
     { what: 'server process started', at: loaded ? loaded.at - loaded.since : undefined },
     { what: 'server code loaded (Node and dist/server.js)', at: loaded?.at },
+    // Logged only when the warm-up ended before initialize arrived.
+    ...(warmedEarly !== undefined ? [{ what: 'analysis warmed up before initialize', at: warmedEarly }] : []),
     { what: 'initialize received by the server', at: serverStep('initialize received') },
     { what: 'initialize answered (server side)', at: serverStep('initialize answered') },
     { what: 'initialize answered (client side)', at: clientStep('the server answered initialize') },

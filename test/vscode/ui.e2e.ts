@@ -141,11 +141,13 @@ async function breakdown(own: Step[]): Promise<void> {
     steps = logSteps(userData);
   }
   printBreakdown(windowOpened, [...own, ...steps]);
-  // The server's process is forked as the client bundle loads, before activate() is entered:
-  // Node loading the server overlaps with the editor preparing the extension's context.
+  // The server's process is forked as the client bundle begins to load, before the bundle has
+  // initialised the language client library and before activate() is entered: Node loading the
+  // server overlaps with both.
   const at = (what: string) => steps.find((s) => s.what.startsWith(what))?.at;
   const forked = at('server process forked');
   assert.ok(forked !== undefined, 'the early fork was logged');
+  assert.ok(forked < at('dist/client.js loaded')!, 'the server process was forked before the bundle had loaded');
   assert.ok(forked <= at('activate() entered')!, 'the server process was forked before activate() was entered');
   // A manifest at the folder's root activates CrownGuard as the window starts, by a file check,
   // not by a glob search that may give up on a busy machine. The test opens a file as soon as

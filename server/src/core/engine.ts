@@ -187,10 +187,12 @@ export class Engine {
     return new Engine(await Parsers.create(loadWasm), options);
   }
 
-  /** Compiles every language's grammars in the background (a server does this at start-up). */
+  /** Compiles every language's grammars in the background, once (a server does this at start-up). */
   prepareGrammars(): Promise<void> {
-    return this.parsers.prepare([...new Set(LANGUAGES.flatMap((a) => a.grammars))]);
+    return (this.grammarsPrepared ??= this.parsers.prepare([...new Set(LANGUAGES.flatMap((a) => a.grammars))]));
   }
+
+  private grammarsPrepared?: Promise<void>;
 
   /** Reads a governance manifest; with no file, the built-in default governance. */
   governance(file: SourceFile | undefined): GovernanceResult {

@@ -60,7 +60,7 @@ import {
   workspaceSymbolParams,
   type Check,
 } from './params';
-import { FirstOpen, warmUp } from './state/startup';
+import { FirstOpen, warmBeforeInitialize, warmUp } from './state/startup';
 import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
 import type { LineageParams, LineageRequestName } from '../../../shared/lineage-requests';
@@ -114,6 +114,15 @@ export function startServer(connection: Connection): void {
   // Node itself and the bundle's evaluation, before any of the server's own code ran.
   const loaded = performance.now();
   const engine = Engine.create(loadWasm);
+  // Started before `initialize` arrives: the grammars and a first run of the analysis. When it
+  // ended, if it did before `initialize`: the start-up steps name it then.
+  let warmedEarly: number | undefined;
+  void engine
+    .then((e) => warmBeforeInitialize(e, () => ready !== undefined))
+    .then((done) => {
+      if (done) warmedEarly = performance.now();
+    })
+    .catch(() => undefined);
   const firstOpen = new FirstOpen();
   let answerFirstPull: () => void = () => undefined;
   const firstPullAnswered = new Promise<void>((resolve) => (answerFirstPull = resolve));
@@ -153,6 +162,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     startupStep('server code loaded', loaded);
+    if (warmedEarly !== undefined) startupStep('analysis warmed up before initialize', warmedEarly);
     startupStep('initialize received');
     const capabilities = readCapabilities(params);
     ready = engine.then(

@@ -13,6 +13,27 @@ const SAMPLES = [
 ];
 
 /**
+ * What a new server does before the editor's `initialize` arrives, in the time the editor takes
+ * to prepare the extension (most of a second while a window opens on a busy machine): compile
+ * every grammar, then run the analysis once on the samples under the built-in governance, so
+ * that neither waits in front of the first file opened. Gives way as soon as `initialize` has
+ * arrived (false); what is left is then done by `warmUp`. Nothing is logged here: before its
+ * `initialize`, a server sends the editor nothing.
+ */
+export async function warmBeforeInitialize(engine: Engine, initialized: () => boolean): Promise<boolean> {
+  await engine.prepareGrammars();
+  for (const sample of SAMPLES) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (initialized()) return false;
+    // As an open document is analysed (its tree kept), then let go.
+    const file = { path: `warm-up.${sample.ext}`, text: sample.text };
+    engine.analyzeFile(file, engine.governance(undefined).governance, undefined, { retain: true });
+    engine.release(file.path);
+  }
+  return true;
+}
+
+/**
  * What a new server does in the background once its parsers are ready, so that the first file
  * opened is not the one to pay for it: the first folder's settings and governance manifest, every
  * grammar (compiled off the thread), and a first run of the analysis on small samples. A sample
