@@ -3,7 +3,9 @@ import { before, describe, it } from 'node:test';
 import { seededRandom, type Engine } from '../../server/src/core';
 import { BUILTIN_NAMES } from '../../server/src/core/sensitivity/builtin';
 import { Catalog, nameAnchor, namesPattern } from '../../server/src/core/sensitivity/catalog';
+import { LITERAL_ANCHORS, scanLiterals } from '../../server/src/core/sensitivity/literals';
 import { anchoredPrefilter } from '../../server/src/core/sensitivity/prefilter';
+import { sampleSets } from '../quality/samples';
 import { engine } from '../support/engine';
 
 // The prefilter decides which code is parsed and walked at all: a text it lets through costs a
@@ -195,6 +197,42 @@ tiers:
       assert.equal(c.prefilter.test(joined), expression.test(joined));
       assert.equal(c.prefilter.test('def f(id, token): pass\n'.repeat(500)), false);
     }
+  });
+
+  it("one pass over a file gives the prefilter's answer and the secret detectors' anchors (20,000 texts each)", () => {
+    // The texts mix the names with the detectors' anchors and real secrets (the detectors' own
+    // samples), in every case, glued as above.
+    const secrets = sampleSets()
+      .filter((s) => s.rule === 'CG201')
+      .flatMap((s) => s.samples.filter((x) => x.positive).map((x) => x.text));
+    const anchorsOf = LITERAL_ANCHORS.flatMap((a) => [a, a.toUpperCase()]);
+    const mixed = generated([...words, ...anchorsOf, ...secrets.slice(0, 40)]);
+    const asciiFold = (t: string) => t.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    const manifest = e.governance({ path: 'governance.yaml', text: MANIFEST }).governance;
+    let held = 0;
+    let found = 0;
+    for (const governance of [e.governance(undefined).governance, manifest]) {
+      const c = new Catalog(governance);
+      const expression = c.prefilterExpression;
+      for (const text of mixed) {
+        const pass = c.firstPass(text);
+        assert.equal(pass.named, expression.test(text), JSON.stringify(text));
+        assert.ok(pass.holds, 'the pass looked for the anchors');
+        const folded = asciiFold(text);
+        // The anchors are ASCII: held exactly where the text, ASCII letters folded, holds them.
+        assert.deepEqual(
+          [...pass.holds],
+          LITERAL_ANCHORS.map((a) => Number(folded.includes(a))),
+          JSON.stringify(text),
+        );
+        held += pass.holds.reduce((n, h) => n + h, 0);
+        // What the literal scan finds with the pass's anchors is what it finds looking itself.
+        const own = scanLiterals(text, ['secret']);
+        assert.deepEqual(scanLiterals(text, ['secret'], { anchorsHeld: pass.holds }), own, JSON.stringify(text));
+        found += own.length;
+      }
+    }
+    assert.ok(held > 40_000 && found > 4_000, `${held} anchors held, ${found} secrets found`);
   });
 
   it('a name is found from its longest word wherever that word is (the comparison can fail)', () => {

@@ -490,13 +490,19 @@ export class Engine {
       ? this.incrementally(file, adapter, governance, settings, catalog, budget, modules, modulePath)
       : undefined;
     if (fast) return fast;
+    // One read of the file for the prefilter and the secret detectors' anchors (catalog.ts).
+    const first = catalog.firstPass(file.text);
     // Secrets anywhere in the file, comments included; personal data only in string literals.
-    const secrets = literalFindings(file.path, file.text, 'code', { classes: ['secret'], tuning });
+    const secrets = literalFindings(file.path, file.text, 'code', {
+      classes: ['secret'],
+      tuning,
+      anchorsHeld: first.holds,
+    });
     const piiCandidates = literalFindings(file.path, file.text, 'code', { classes: ['pii'], tuning });
     // The cheap test first: most files name nothing sensitive and need no syntax tree at all,
     // unless they import a name from a workspace module that does (a warm file).
     if (
-      !catalog.prefilter.test(file.text) &&
+      !first.named &&
       piiCandidates.length === 0 &&
       !file.text.includes('crownguard:') &&
       !(modules && isWarm(adapter.id, file.path, file.text, modules, catalog.prefilter))

@@ -132,6 +132,8 @@ export function literalFindings(
     regions?: readonly Span[];
     placeholderFix?: boolean;
     tuning?: LiteralTuning;
+    /** The literal anchors a pass over the whole text found (see `ScanOptions.anchorsHeld`). */
+    anchorsHeld?: Uint8Array;
   } = {},
 ): Finding[] {
   const regions = opts.regions ?? [{ offset: 0, length: text.length }];
@@ -141,6 +143,7 @@ export function literalFindings(
   for (const r of regions) {
     for (const m of scanLiterals(text.slice(r.offset, r.offset + r.length), opts.classes, {
       allowedEmailDomains: tuning.allowedEmailDomains,
+      anchorsHeld: opts.anchorsHeld,
     })) {
       const span = { offset: r.offset + m.offset, length: m.length };
       // Package metadata and credit lines name people on purpose: that is not personal data to report.

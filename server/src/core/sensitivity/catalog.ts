@@ -1,7 +1,8 @@
 import { findTier, type Category, type Governance } from '../governance/model';
 import { BUILTIN_NAMES, BUILTIN_SOURCE_TEXT } from './builtin';
 import { compileGlob, type Glob } from './glob';
-import { anchoredPrefilter, type Anchor, type Prefilter } from './prefilter';
+import { anchoredPrefilter, type Anchor, type FirstPass, type FirstPassPrefilter, type Prefilter } from './prefilter';
+import { LITERAL_ANCHORS } from './literals';
 import { NOT_THE_DATA, runIndex, splitWords } from './words';
 
 /** Why a name is sensitive, in words that never include a value. */
@@ -115,7 +116,7 @@ interface Entry {
 export class Catalog {
   private readonly entries: Entry[] = [];
   private readonly locations: { pattern: Glob; source: string; classification: Classification }[] = [];
-  private prefilterTest: Prefilter | undefined;
+  private prefilterTest: FirstPassPrefilter | undefined;
   private readonly records: { words: string; classification: Classification }[] = [];
   private readonly memo = new Map<string, Classification | null>();
 
@@ -200,9 +201,21 @@ export class Catalog {
    * `classify` does, never less.
    */
   get prefilter(): Prefilter {
+    return this.anchoredPrefilter;
+  }
+
+  /**
+   * One read of a whole file for what the scan asks of every file: the prefilter's answer, and
+   * which of the secret detectors' anchors (`LITERAL_ANCHORS`) it holds, for `scanLiterals`.
+   */
+  firstPass(text: string): FirstPass {
+    return this.anchoredPrefilter.firstPass(text);
+  }
+
+  private get anchoredPrefilter(): FirstPassPrefilter {
     if (!this.prefilterTest) {
       const { source, anchors } = this.prefilterParts();
-      this.prefilterTest = anchoredPrefilter(source, anchors);
+      this.prefilterTest = anchoredPrefilter(source, anchors, LITERAL_ANCHORS);
     }
     return this.prefilterTest;
   }

@@ -37,6 +37,12 @@ export interface ScanOptions {
    * digits of a decimal, a value inside a path or an id) do not keep it from being masked.
    */
   readonly forMasking?: boolean;
+  /**
+   * Which of `LITERAL_ANCHORS` the text may hold (1) and cannot (0), when a pass over it already
+   * looked (the catalog's first pass over a file): the scan then does not look again. Any
+   * superset of the anchors held gives the same findings.
+   */
+  readonly anchorsHeld?: Uint8Array;
 }
 
 interface Detector {
@@ -848,6 +854,16 @@ const ANCHORS = DETECTORS.flatMap((d, i) => (d.anchors ?? []).map((text) => ({ t
 const ANCHORED_DETECTORS = new Set(ANCHORS.map((a) => a.detector)).size;
 let anchorAutomaton: AnchorAutomaton | undefined;
 
+/** The secret detectors' anchors, in the order `ScanOptions.anchorsHeld` reads them. */
+export const LITERAL_ANCHORS: readonly string[] = ANCHORS.map((a) => a.text);
+
+/** Which detectors (by index) have an anchor among those held (by index in `LITERAL_ANCHORS`). */
+function anchoredBy(held: Uint8Array): Uint8Array {
+  const found = new Uint8Array(DETECTORS.length);
+  for (let i = 0; i < ANCHORS.length; i++) if (held[i]) found[ANCHORS[i].detector] = 1;
+  return found;
+}
+
 /** Which detectors (by index) have an anchor in `text`: one pass, stopped once all have. */
 function anchoredIn(text: string): Uint8Array {
   const automaton = (anchorAutomaton ??= new AnchorAutomaton(ANCHORS.map((a) => a.text)));
@@ -873,7 +889,11 @@ export function scanLiterals(
   const out: LiteralMatch[] = [];
   const body = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
   const taken = new Claimed();
-  const anchored = classes.includes('secret') ? anchoredIn(body) : undefined;
+  const anchored = !classes.includes('secret')
+    ? undefined
+    : options.anchorsHeld
+      ? anchoredBy(options.anchorsHeld)
+      : anchoredIn(body);
   for (let i = 0; i < DETECTORS.length; i++) {
     const d = DETECTORS[i];
     if (!classes.includes(d.class) || (d.anchors && !anchored?.[i]) || (d.hint && !d.hint.test(body))) continue;
