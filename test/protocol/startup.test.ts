@@ -22,6 +22,7 @@ import {
   type CompletionList,
   type DocumentDiagnosticReport,
   type Hover,
+  type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { CLI, EXAMPLES } from '../support/paths';
 import { TestClient } from '../support/lsp-client';
@@ -46,19 +47,40 @@ async function openFileThenScan(client: TestClient, uri: string, scan: Promise<{
   assert.ok(done.items.length >= 40, 'the scan then runs');
 }
 
+/**
+ * A server on a folder holding the examples' manifest, spoken to directly, with no client
+ * library: `talk` sends everything, initialize included; the messages it logs are in `logged`.
+ */
+async function bareServer(
+  prefix: string,
+  talk: (server: { dir: string; connection: ProtocolConnection; logged: string[] }) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
+  const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
+  const logged: string[] = [];
+  connection.onNotification('window/logMessage', (p: { message: string }) => void logged.push(p.message));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  try {
+    await talk({ dir, connection, logged });
+    await connection.sendRequest(ShutdownRequest.type);
+    await connection.sendNotification(ExitNotification.type);
+  } finally {
+    connection.dispose();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The server's start-up order: what the editor asks at once is answered in full, the open file before the scan. */
 describe('server start-up', () => {
   it('answers a document opened, a hover and a completion sent at once after initialize, while the parsers still load', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-start-'));
-    copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
-    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
-    const connection = createProtocolConnection(
-      new StreamMessageReader(child.stdout!),
-      new StreamMessageWriter(child.stdin!),
-    );
-    connection.onRequest('client/registerCapability', () => null);
-    connection.listen();
-    try {
+    await bareServer('crownguard-start-', async ({ dir, connection }) => {
       const root = pathToFileURL(dir).href;
       const uri = pathToFileURL(path.join(dir, 'governance.yaml')).href;
       const text = readFileSync(path.join(dir, 'governance.yaml'), 'utf8');
@@ -98,28 +120,11 @@ describe('server start-up', () => {
         `the completion offers the declared tiers, not nothing: ${labels.join(', ')}`,
       );
       assert.equal((await diagnostics).kind, 'full');
-      await connection.sendRequest(ShutdownRequest.type);
-      await connection.sendNotification(ExitNotification.type);
-    } finally {
-      connection.dispose();
-      child.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('compiles its grammars and runs its analysis once while it waits for initialize', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-early-'));
-    copyFileSync(path.join(EXAMPLES, 'governance.yaml'), path.join(dir, 'governance.yaml'));
-    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
-    const connection = createProtocolConnection(
-      new StreamMessageReader(child.stdout!),
-      new StreamMessageWriter(child.stdin!),
-    );
-    const logged: string[] = [];
-    connection.onNotification('window/logMessage', (p: { message: string }) => void logged.push(p.message));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.listen();
-    try {
+    await bareServer('crownguard-early-', async ({ dir, connection, logged }) => {
       // The editor takes a while to send initialize after the early fork: here, long enough
       // for the warm-up to end on a busy machine (it takes a few hundred milliseconds at most).
       await new Promise((resolve) => setTimeout(resolve, 4000));
@@ -139,13 +144,7 @@ describe('server start-up', () => {
       const received = clock('initialize received');
       assert.ok(warmed !== undefined && received !== undefined, `the steps were logged:\n${logged.join('\n')}`);
       assert.ok(warmed <= received, 'the warm-up ended before initialize arrived');
-      await connection.sendRequest(ShutdownRequest.type);
-      await connection.sendNotification(ExitNotification.type);
-    } finally {
-      connection.dispose();
-      child.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   describe('the opened file before the workspace scan', () => {
