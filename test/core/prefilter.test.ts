@@ -232,6 +232,9 @@ tiers:
         found += own.length;
       }
     }
+    // A prefilter built without other texts says it did not look for them, rather than that none is held.
+    const alone = anchoredPrefilter(namesPattern([['ssn']]).join('|'), [nameAnchor(['ssn'])]);
+    assert.deepEqual(alone.firstPass('ghp_ ssn'), { named: true, holds: undefined });
     assert.ok(held > 40_000 && found > 4_000, `${held} anchors held, ${found} secrets found`);
   });
 

@@ -866,7 +866,7 @@ function anchoredBy(held: Uint8Array): Uint8Array {
 
 /** Which detectors (by index) have an anchor in `text`: one pass, stopped once all have. */
 function anchoredIn(text: string): Uint8Array {
-  const automaton = (anchorAutomaton ??= new AnchorAutomaton(ANCHORS.map((a) => a.text)));
+  const automaton = (anchorAutomaton ??= new AnchorAutomaton(LITERAL_ANCHORS));
   const found = new Uint8Array(DETECTORS.length);
   let left = ANCHORED_DETECTORS;
   for (let end = automaton.next(text, 0, 0); end !== -1 && left > 0; end = automaton.next(text, end, automaton.state))

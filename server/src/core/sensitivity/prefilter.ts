@@ -137,6 +137,7 @@ class AnchorScan implements Prefilter {
       if (!named && this.confirmed(text, end, state)) named = true;
       if (named && missing === 0) break;
     }
-    return { named, holds };
+    // With no other texts to look for, none was looked for: the caller looks itself.
+    return { named, holds: this.others > 0 ? holds : undefined };
   }
 }
