@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { seededRandom, type Engine } from '../../server/src/core';
+import { ANNOTATION_MARKER } from '../../server/src/core/annotation-marker';
 import { BUILTIN_NAMES } from '../../server/src/core/sensitivity/builtin';
 import { Catalog, nameAnchor, namesPattern } from '../../server/src/core/sensitivity/catalog';
 import { LITERAL_ANCHORS, scanLiterals } from '../../server/src/core/sensitivity/literals';
@@ -205,12 +206,14 @@ tiers:
     const secrets = sampleSets()
       .filter((s) => s.rule === 'CG201')
       .flatMap((s) => s.samples.filter((x) => x.positive).map((x) => x.text));
-    const anchorsOf = LITERAL_ANCHORS.flatMap((a) => [a, a.toUpperCase()]);
+    // The annotation marker as written and in other cases, which the automaton also stops at.
+    const anchorsOf = [...LITERAL_ANCHORS, ANNOTATION_MARKER].flatMap((a) => [a, a.toUpperCase()]);
     const mixed = generated([...words, ...anchorsOf, ...secrets.slice(0, 40)]);
     const asciiFold = (t: string) => t.replace(/[A-Z]/g, (c) => c.toLowerCase());
     const manifest = e.governance({ path: 'governance.yaml', text: MANIFEST }).governance;
     let held = 0;
     let found = 0;
+    let annotated = 0;
     for (const governance of [e.governance(undefined).governance, manifest]) {
       const c = new Catalog(governance);
       const expression = c.prefilterExpression;
@@ -225,6 +228,8 @@ tiers:
           LITERAL_ANCHORS.map((a) => Number(folded.includes(a))),
           JSON.stringify(text),
         );
+        assert.equal(pass.annotated, text.includes(ANNOTATION_MARKER), JSON.stringify(text));
+        annotated += Number(pass.annotated);
         held += pass.holds.reduce((n, h) => n + h, 0);
         // What the literal scan finds with the pass's anchors is what it finds looking itself.
         const own = scanLiterals(text, ['secret']);
@@ -236,6 +241,7 @@ tiers:
     const alone = anchoredPrefilter(namesPattern([['ssn']]).join('|'), [nameAnchor(['ssn'])]);
     assert.deepEqual(alone.firstPass('ghp_ ssn'), { named: true, holds: undefined });
     assert.ok(held > 40_000 && found > 4_000, `${held} anchors held, ${found} secrets found`);
+    assert.ok(annotated > 200, `${annotated} texts annotated`);
   });
 
   it('a name is found from its longest word wherever that word is (the comparison can fail)', () => {

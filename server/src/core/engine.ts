@@ -41,6 +41,7 @@ import {
   type Waiver,
 } from './types';
 import { applyWaivers, waiverFixer } from './waivers';
+import { ANNOTATION_MARKER } from './annotation-marker';
 import { withFingerprints } from './fingerprint';
 import { masked, maskedNote } from './safe';
 import { notFullyAnalysedFinding, shortfallOf, type Shortfall } from './rules/not-fully-analysed';
@@ -504,10 +505,12 @@ export class Engine {
     if (
       !first.named &&
       piiCandidates.length === 0 &&
-      !file.text.includes('crownguard:') &&
+      !first.annotated &&
       !(modules && isWarm(adapter.id, file.path, file.text, modules, catalog.prefilter))
     ) {
       this.release(file.path);
+      // Nothing found and no annotation to read: most files of a scan end here.
+      if (secrets.length === 0) return { findings: [], notes: [], waivers: [] };
       return this.finish(file, undefined, secrets, governance, settings, { open: adapter.lineComment });
     }
     const grammar = adapter.grammarFor(file.path);
@@ -726,7 +729,11 @@ export class Engine {
       imported = now;
     }
     // A file that no longer needs a tree at all is analysed as a fresh one would be.
-    if (!catalog.prefilter.test(file.text) && walked.piiCandidates.length === 0 && !file.text.includes('crownguard:')) {
+    if (
+      !catalog.prefilter.test(file.text) &&
+      walked.piiCandidates.length === 0 &&
+      !file.text.includes(ANNOTATION_MARKER)
+    ) {
       this.release(file.path);
       return undefined;
     }
@@ -840,7 +847,7 @@ export class Engine {
     const withWaiverFix = fixer ? findings.map(withWaiver) : findings;
     // A text with no annotation has no waivers to read: the memo knows without reading the text again.
     const waived =
-      memo?.wholeText('annotations', (t) => t.includes('crownguard:'), stillWithout('crownguard:')) === false
+      memo?.wholeText('annotations', (t) => t.includes(ANNOTATION_MARKER), stillWithout(ANNOTATION_MARKER)) === false
         ? { findings: withWaiverFix, waivers: [] }
         : applyWaivers(file.path, file.text, tree, withWaiverFix, governance, {
             today: day,

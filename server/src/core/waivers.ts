@@ -1,3 +1,4 @@
+import { ANNOTATION_MARKER } from './annotation-marker';
 import type { Governance } from './governance/model';
 import type { SyntaxNode, Tree } from './languages/parsers';
 import { LANGUAGES } from './languages/registry';
@@ -63,7 +64,7 @@ export function parseWaivers(
   governance: Governance,
   today: string,
 ): Parsed[] {
-  if (!text.includes('crownguard:')) return [];
+  if (!text.includes(ANNOTATION_MARKER)) return [];
   const lines = new LineIndex(text);
   const knownRules = new Set(RULES.map((r) => r.id));
   const out: Parsed[] = [];

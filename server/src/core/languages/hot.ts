@@ -8,6 +8,7 @@
  * would have.
  */
 
+import { ANNOTATION_MARKER } from '../annotation-marker';
 import { SOURCES_WITHOUT_NAMES } from './lazy';
 import type { Prefilter } from '../sensitivity/prefilter';
 
@@ -124,7 +125,7 @@ export function hotPlan(
   const python = grammar === 'python';
   // JSX text is not code: an apostrophe in it would read as a string. Files that may hold it are parsed whole.
   if (JSX.has(grammar) && /<\/|\/>/.test(text)) return undefined;
-  if (text.includes('crownguard:') || text.includes('\f') || /\r(?!\n)/.test(text)) return undefined;
+  if (text.includes(ANNOTATION_MARKER) || text.includes('\f') || /\r(?!\n)/.test(text)) return undefined;
   if (text.length > 12_000 && scopeMarks(text, python) >= MAX_SCOPE_MARKS) return undefined;
   const segments = python ? pythonSegments(text) : scriptSegments(text);
   if (!segments || segments.length < 2) return undefined;

@@ -1,9 +1,16 @@
+import { ANNOTATION_MARKER } from '../annotation-marker';
 import { findTier, type Category, type Governance } from '../governance/model';
 import { BUILTIN_NAMES, BUILTIN_SOURCE_TEXT } from './builtin';
 import { compileGlob, type Glob } from './glob';
 import { anchoredPrefilter, type Anchor, type FirstPass, type FirstPassPrefilter, type Prefilter } from './prefilter';
 import { LITERAL_ANCHORS } from './literals';
 import { NOT_THE_DATA, runIndex, splitWords } from './words';
+
+/** What the scan's first pass over a file finds (`Catalog.firstPass`). */
+export interface FileFirstPass extends FirstPass {
+  /** Whether the text holds a policy annotation's marker (`ANNOTATION_MARKER`), as written. */
+  readonly annotated: boolean;
+}
 
 /** Why a name is sensitive, in words that never include a value. */
 export interface Classification {
@@ -205,17 +212,26 @@ export class Catalog {
   }
 
   /**
-   * One read of a whole file for what the scan asks of every file: the prefilter's answer, and
-   * which of the secret detectors' anchors (`LITERAL_ANCHORS`) it holds, for `scanLiterals`.
+   * One read of a whole file for what the scan asks of every file: the prefilter's answer,
+   * which of the secret detectors' anchors (`LITERAL_ANCHORS`) it holds, for `scanLiterals`,
+   * and whether it holds a policy annotation.
    */
-  firstPass(text: string): FirstPass {
-    return this.anchoredPrefilter.firstPass(text);
+  firstPass(text: string): FileFirstPass {
+    const pass = this.anchoredPrefilter.firstPass(text);
+    const marker = pass.holds?.[LITERAL_ANCHORS.length];
+    return {
+      named: pass.named,
+      holds: pass.holds?.subarray(0, LITERAL_ANCHORS.length),
+      // The automaton folds case: where it saw the marker, the text is asked for it as written.
+      annotated:
+        marker === undefined ? text.includes(ANNOTATION_MARKER) : marker === 1 && text.includes(ANNOTATION_MARKER),
+    };
   }
 
   private get anchoredPrefilter(): FirstPassPrefilter {
     if (!this.prefilterTest) {
       const { source, anchors } = this.prefilterParts();
-      this.prefilterTest = anchoredPrefilter(source, anchors, LITERAL_ANCHORS);
+      this.prefilterTest = anchoredPrefilter(source, anchors, [...LITERAL_ANCHORS, ANNOTATION_MARKER]);
     }
     return this.prefilterTest;
   }
