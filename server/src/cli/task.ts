@@ -56,6 +56,7 @@ export interface Task {
   readonly manifest?: string;
   /** Whether this task reports the manifest's own findings (one task per manifest does). */
   readonly reportManifest: boolean;
+  /** Absolute paths, each listed as a regular file by `discover`. */
   readonly files: readonly string[];
   readonly settings: Settings;
   /** The folders and files checked (absolute): imports are followed into the files under them. */
@@ -108,10 +109,12 @@ async function checkTask(engine: Engine, task: Task, profile: TaskProfile | unde
   const rel = (p: string) => path.relative(task.cwd, p).split(path.sep).join('/') || '.';
   const notes: Note[] = [];
   const unread: Finding[] = [];
+  // The task's files were listed as regular files (discover.ts); its manifest was not.
+  const listed = new Set(task.files);
   const timedRead = (abs: string, limit: number): ReadResult => {
-    if (!profile) return readText(abs, limit);
+    if (!profile) return readText(abs, limit, listed.has(abs));
     const t = threadClock();
-    const r = readText(abs, limit);
+    const r = readText(abs, limit, listed.has(abs));
     profile.readMs += threadClock() - t;
     return r;
   };

@@ -104,11 +104,19 @@ export type Opened = { ok: true; fd: number; size: number } | { ok: false; reaso
  * at most `size` bytes, so a file that reports no size but never ends (/proc, /sys) cannot
  * hold a reader either.
  */
-export function openRegular(file: string): Opened {
+export function openRegular(
+  file: string,
+  /**
+   * The file was listed as a regular file a moment ago (discover.ts reads each entry's type
+   * with the listing): the look before the open is not taken again. The open still cannot
+   * block, and what it opened is still checked.
+   */
+  listedAsRegular = false,
+): Opened {
   let fd: number;
   try {
     // Devices and FIFOs are not opened at all: opening one can block or have effects.
-    if (!statSync(file).isFile()) return { ok: false, reason: 'skipped: not a regular file' };
+    if (!listedAsRegular && !statSync(file).isFile()) return { ok: false, reason: 'skipped: not a regular file' };
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -14,7 +14,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads up to `size` bytes of an open file: never more than the size it reported when opened. */
 export function readAll(fd: number, size: number): Buffer {
-  const bytes = Buffer.alloc(size);
+  // Every byte handed back was read: a file that came up short is cut where it ended.
+  const bytes = Buffer.allocUnsafe(size);
   let read = 0;
   while (read < size) {
     const n = readSync(fd, bytes, read, size - read, read);
@@ -28,8 +29,8 @@ export function readAll(fd: number, size: number): Buffer {
  * Reads a regular file as UTF-8 text, or says in plain words why it was not read. Never
  * throws, never opens a FIFO or device, and never reads past the size the file reported.
  */
-export function readText(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
-  const opened = openRegular(file);
+export function readText(file: string, maxBytes = MAX_FILE_BYTES, listedAsRegular = false): ReadResult {
+  const opened = openRegular(file, listedAsRegular);
   if (!opened.ok) return opened;
   const { fd, size } = opened;
   try {
