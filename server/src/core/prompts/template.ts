@@ -50,8 +50,11 @@ function ignoredRegions(text: string): Span[] {
 
 const PATH = /^([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*(['"])[^'"\]]+\2\s*\])*)/;
 
-/** The placeholders of a template, in order. Statements (`{% %}`) and sections are skipped. */
-export function placeholders(text: string): Placeholder[] {
+/**
+ * The placeholders of a template, in order, or only those whose field `wanted` accepts (the
+ * rest are not read further). Statements (`{% %}`) and sections are skipped.
+ */
+export function placeholders(text: string, wanted?: (field: string) => boolean): Placeholder[] {
   const ignored = ignoredRegions(text);
   const out: Placeholder[] = [];
   const tag = /\{\{(\{)?([-~]?)([\s\S]{0,1000}?)([-~]?)\}\}(\})?/g;
@@ -75,6 +78,8 @@ export function placeholders(text: string): Placeholder[] {
     if (!path) continue;
     const variable = { offset: innerStart + lead, length: path[1].length };
     const segments = path[1].split(/\s*\.\s*|\s*\[\s*['"]|['"]\s*\]/).filter(Boolean);
+    const field = segments[segments.length - 1];
+    if (wanted && !wanted(field)) continue;
     const rest = inner.slice(lead + path[1].length);
     // Filters count only when they apply to the variable itself: `{{ ssn if x else "-" | redact }}`
     // filters the fallback, and `{{ x | default(ssn) }}` is not the variable's filter either.
@@ -84,7 +89,7 @@ export function placeholders(text: string): Placeholder[] {
     out.push({
       tag: { offset: start, length: tagLength },
       variable,
-      field: segments[segments.length - 1],
+      field,
       filters,
       filterInsertAt: trimmedEnd,
       simple,

@@ -19,7 +19,7 @@ export const sensitiveFieldInPromptTemplate: Rule = {
 /** Placeholders that interpolate sensitive fields without a redacting filter. */
 export function checkPromptTemplate(path: string, text: string, catalog: Catalog, governance: Governance): Finding[] {
   const filter = governance.redaction.templates;
-  return placeholders(text).flatMap((p) => {
+  return placeholders(text, (field) => catalog.classify(field) !== undefined).flatMap((p) => {
     const c = catalog.classify(p.field);
     if (!c || p.filters.some((f) => isRedactingCall(f, filter))) return [];
     const fixes: Fix[] = !p.simple
