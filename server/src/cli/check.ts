@@ -48,9 +48,11 @@ export interface CheckOptions {
 /** Files per task: large enough to amortise messaging, small enough to balance the workers. */
 const TASK_SIZE = 64;
 
+/** Whether `file` is `dir` or below it; both absolute and normalised (as `path.resolve` gives them). */
 function isUnder(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return !rel.startsWith('..') && !path.isAbsolute(rel);
+  if (file === dir) return true;
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  return file.startsWith(prefix);
 }
 
 /**
@@ -97,13 +99,13 @@ function plan(roots: string[], files: string[], cwd: string, settings: Settings,
   }
   for (const f of files) if (isGovernanceManifest(f, settings)) manifests.add(f);
   // The deepest manifest governs the files below it.
-  const ordered = [...manifests].sort(
-    (a, b) => governedFolder(b, settings).length - governedFolder(a, settings).length,
-  );
-  const groups = new Map<string | undefined, string[]>(ordered.map((m) => [m, []]));
+  const governed = [...manifests]
+    .map((m) => ({ manifest: m, folder: governedFolder(m, settings) }))
+    .sort((a, b) => b.folder.length - a.folder.length);
+  const groups = new Map<string | undefined, string[]>(governed.map((g) => [g.manifest, []]));
   for (const f of files) {
     if (manifests.has(f) || (only && !only.has(f))) continue;
-    const m = ordered.find((x) => isUnder(f, governedFolder(x, settings)));
+    const m = governed.find((g) => isUnder(f, g.folder))?.manifest;
     const list = groups.get(m);
     if (list) list.push(f);
     else groups.set(m, [f]);
