@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { MAX_FILE_BYTES, readText } from '../../server/src/host/read';
 import { CLI, EXAMPLES } from '../support/paths';
 import { hashTree } from '../support/workspace';
 
@@ -236,6 +237,17 @@ describe('links out of the checked folder', () => {
         'The artifact `X` is not in the workspace, so its sha256 is not verified',
       ]),
     );
+  });
+
+  it('a listed file swapped for a FIFO before its read is refused at once, not waited on', () => {
+    // The check reads a listed file without looking at it again first (readText's
+    // listedAsRegular): the open must still not block, and what it opened must still be checked.
+    const dir = folder({});
+    const swapped = path.join(dir, 'app.py');
+    execFileSync('mkfifo', [swapped]);
+    assert.deepEqual(readText(swapped, MAX_FILE_BYTES, true), { ok: false, reason: 'skipped: not a regular file' });
+    writeFileSync(path.join(dir, 'real.py'), 'x = 1\n');
+    assert.deepEqual(readText(path.join(dir, 'real.py'), MAX_FILE_BYTES, true), { ok: true, text: 'x = 1\n' });
   });
 
   it('a FIFO and a link to a FIFO are never opened, and a file reached twice is reported once', () => {
