@@ -48,11 +48,13 @@ export interface CheckOptions {
 /** Files per task: large enough to amortise messaging, small enough to balance the workers. */
 const TASK_SIZE = 64;
 
-/** Whether `file` is `dir` or below it; both absolute and normalised (as `path.resolve` gives them). */
+/**
+ * Whether `file` is `dir` or below it; both absolute and normalised (as `path.resolve` gives
+ * them). Windows compares paths without case, as `path.relative` does there.
+ */
 function isUnder(file: string, dir: string): boolean {
-  if (file === dir) return true;
-  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
-  return file.startsWith(prefix);
+  const [f, d] = process.platform === 'win32' ? [file.toLowerCase(), dir.toLowerCase()] : [file, dir];
+  return f === d || f.startsWith(d.endsWith(path.sep) ? d : d + path.sep);
 }
 
 /**
