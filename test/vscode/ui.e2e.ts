@@ -149,6 +149,11 @@ async function breakdown(own: Step[]): Promise<void> {
   assert.ok(forked !== undefined, 'the early fork was logged');
   assert.ok(forked < at('dist/client.js loaded')!, 'the server process was forked before the bundle had loaded');
   assert.ok(forked <= at('activate() entered')!, 'the server process was forked before activate() was entered');
+  // The language client starts as the bundle loads, not once the editor has prepared the
+  // extension's context and called activate(): the server's initialize does not wait for that.
+  const clientStarting = at('client asked to start the server');
+  assert.ok(clientStarting !== undefined, 'the client start was logged');
+  assert.ok(clientStarting < at('activate() entered')!, 'the client was started before activate() was entered');
   // A manifest at the folder's root activates CrownGuard as the window starts, by a file check,
   // not by a glob search that may give up on a busy machine. The test opens a file as soon as
   // the workbench shows, so on a busy machine the opened file's language can win the race: then
