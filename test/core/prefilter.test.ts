@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { seededRandom, type Engine } from '../../server/src/core';
 import { ANNOTATION_MARKER } from '../../server/src/core/annotation-marker';
@@ -6,7 +8,9 @@ import { BUILTIN_NAMES } from '../../server/src/core/sensitivity/builtin';
 import { Catalog, nameAnchor, namesPattern } from '../../server/src/core/sensitivity/catalog';
 import { LITERAL_ANCHORS, scanLiterals } from '../../server/src/core/sensitivity/literals';
 import { anchoredPrefilter } from '../../server/src/core/sensitivity/prefilter';
+import { splitWords } from '../../server/src/core/sensitivity/words';
 import { sampleSets } from '../quality/samples';
+import { EXAMPLES } from '../support/paths';
 import { engine } from '../support/engine';
 
 // The prefilter decides which code is parsed and walked at all: a text it lets through costs a
@@ -263,5 +267,64 @@ tiers:
     assert.equal(anchored.test('x = row["Date Of Birth"]'), true);
     assert.equal(anchored.test('card__holder__name = 1'), true);
     assert.equal(careless.test('card__holder__name = 1'), false);
+  });
+});
+
+describe('what the catalog classifies, the prefilter lets through', () => {
+  // The scan skips the files the prefilter stops. A name the catalog classifies but the
+  // prefilter does not read as a name would be a finding only in files admitted for something
+  // else: `cv_c` (the words of `cvc` cut in two), `api_ key` (two separators), `SsN`.
+  const r = seededRandom(23);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const cases: ((w: string) => string)[] = [
+    (w) => w,
+    (w) => w,
+    (w) => w[0].toUpperCase() + w.slice(1),
+    (w) => w.toUpperCase(),
+    (w) => [...w].map((c) => (r() < 0.5 ? c.toUpperCase() : c)).join(''),
+  ];
+  const glue = ['', '', '_', '_', '-', '.', '__', ' ', '_ ', ' _', '  ', '-_', ':', '/'];
+  /** A spelling of a name's words: each in some case, some cut in two, with glue between and maybe words around. */
+  const spelling = (words: readonly string[]): string => {
+    const pieces = words.flatMap((w) => {
+      if (w.length < 2 || r() > 0.15) return [w];
+      const at = 1 + Math.floor(r() * (w.length - 1));
+      return [w.slice(0, at), w.slice(at)];
+    });
+    if (r() < 0.3) pieces.unshift(pick(['customer', 'my', 'user', 'x', 'raw']));
+    if (r() < 0.2) pieces.push(pick(['value', 'str', 'v2', 'list']));
+    return pieces.map((p) => pick(cases)(p)).reduce((name, p, i) => (i === 0 ? p : name + pick(glue) + p));
+  };
+
+  it("on 60,000 generated spellings of the built-in names and of a manifest's fields", () => {
+    const manifest = e.governance({
+      path: 'governance.yaml',
+      text: readFileSync(path.join(EXAMPLES, 'governance.yaml'), 'utf8'),
+    });
+    assert.deepEqual(manifest.findings, []);
+    for (const governance of [e.governance(undefined).governance, manifest.governance]) {
+      const c = new Catalog(governance);
+      const names = [
+        ...BUILTIN_NAMES.map((b) => b.words),
+        ...governance.assets.flatMap((a) => a.fields.map((f) => splitWords(f))),
+        ...governance.identifiers.map((i) => splitWords(i.name)),
+      ];
+      let classified = 0;
+      for (let i = 0; i < 30_000; i++) {
+        const name = spelling(pick(names));
+        if (!c.classify(name)) continue;
+        classified++;
+        // Between quotes, as a key is written: words with a space between are a name only there.
+        assert.ok(c.prefilter.test(`"${name}"`), `${JSON.stringify(name)} is classified but the prefilter stops it`);
+      }
+      assert.ok(classified > 5_000, `${classified} of 30,000 classified`);
+    }
+  });
+
+  it('names it cannot read as one are not classified; their plain spellings are', () => {
+    for (const name of ['cv_c', 'api_ key', 'SsN', 'date of_ birth'])
+      assert.equal(catalog.classify(name), undefined, name);
+    for (const name of ['cvc', 'api_key', 'apiKey', 'SSN', 'userSsn', 'creditCard', 'cardnumber', 'date of birth'])
+      assert.ok(catalog.classify(name), name);
   });
 });

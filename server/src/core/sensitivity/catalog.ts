@@ -312,8 +312,19 @@ export class Catalog {
       // The words around the match decide whether the name holds the data or something about it.
       const around = [...words.slice(0, at), ...words.slice(at + e.words.length)];
       if (around.some((w) => NOT_THE_DATA.has(w))) return undefined;
-      return e.classification;
+      return this.readAsName(name) ? e.classification : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Whether the prefilter reads `name` as a name. The scan skips the files it stops, so a name
+   * it does not read as one (`cv_c`: the words of `cvc` cut in two; `api_ key`: two separators;
+   * `SsN`) is not classified either: it would be a finding only in the files admitted for
+   * something else. Between quotes, as a key is written: words with spaces between them are a
+   * name only in a string.
+   */
+  private readAsName(name: string): boolean {
+    return this.anchoredPrefilter.test(`"${name}"`);
   }
 }
