@@ -208,9 +208,18 @@ describe('language server over stdio, pull diagnostics and settings', () => {
   let ws: ReturnType<typeof copyOfExamples>;
   let client: TestClient;
   let enabled = true;
+  /** How many settings the server asked the client for. */
+  let asked = 0;
   before(async () => {
     ws = copyOfExamples();
-    client = await TestClient.start({ folder: ws.dir, pull: true, configuration: () => ({ enable: enabled }) });
+    client = await TestClient.start({
+      folder: ws.dir,
+      pull: true,
+      configuration: () => {
+        asked++;
+        return { enable: enabled };
+      },
+    });
   });
   after(() => ws.remove());
 
@@ -241,14 +250,33 @@ describe('language server over stdio, pull diagnostics and settings', () => {
     assert.equal(actions[0]?.title, 'Wrap in redact()');
   });
 
-  it('re-reads per-resource settings when they change, and asks the client to refresh', async () => {
+  it('a settings notification with no setting changed (VS Code sends two as it starts) refreshes nothing', async () => {
+    assert.equal((await pull(client.uri('src/train.py'))).length, 2);
+    const before = client.refreshRequests;
+    const askedBefore = asked;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    // The server asks for the settings again, finds them unchanged; then a real change.
+    await client.waitFor('the settings asked again', () => asked > askedBefore || undefined);
     enabled = false;
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    await client.waitFor('a refresh request', () => client.refreshRequests > 0 || undefined);
+    await client.waitFor('a refresh request', () => client.refreshRequests > before || undefined);
+    assert.deepEqual(await pull(client.uri('src/train.py')), []);
+    assert.equal(client.refreshRequests, before + 1, 'only the notification that changed a setting refreshed');
+    enabled = true;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.waitFor('a second refresh request', () => client.refreshRequests > before + 1 || undefined);
+    assert.equal((await pull(client.uri('src/train.py'))).length, 2);
+  });
+
+  it('re-reads per-resource settings when they change, and asks the client to refresh', async () => {
+    const before = client.refreshRequests;
+    enabled = false;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.waitFor('a refresh request', () => client.refreshRequests > before || undefined);
     assert.deepEqual(await pull(client.uri('src/train.py')), []);
     enabled = true;
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    await client.waitFor('a second refresh request', () => client.refreshRequests > 1 || undefined);
+    await client.waitFor('a second refresh request', () => client.refreshRequests > before + 1 || undefined);
     assert.equal((await pull(client.uri('src/train.py'))).length, 2);
   });
 

@@ -313,8 +313,10 @@ export function startServer(connection: Connection): void {
     );
   };
   for (const name of Object.keys(LineageRequests) as LineageRequestName[]) onLineage(name);
+  // Only a real change: VS Code announces its settings as the client starts, changed or not.
   connection.onDidChangeConfiguration(
-    whenReady((ctx) => {
+    whenReady(async (ctx) => {
+      if (!(await ctx.workspace.settingsChanged())) return;
       firstOpen.forget();
       onDidChangeConfiguration(ctx);
     }),

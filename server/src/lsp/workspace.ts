@@ -221,6 +221,11 @@ export class Workspace {
     return this.settingsState.of(uri);
   }
 
+  /** Whether the client's settings differ from those the server is using (asked of it again). */
+  settingsChanged(): Promise<boolean> {
+    return this.settingsState.changed();
+  }
+
   /** Forgets cached settings and manifests; the next diagnostics request recomputes them. */
   invalidate(): void {
     this.settingsState.clear();

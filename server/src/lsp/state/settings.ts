@@ -2,6 +2,12 @@ import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, type Settings } from '../../core';
 import { readSettings, type FolderSettings, type ServerSettings } from '../../../../shared/settings';
 
+/** The settings the server reads, from a client's `crownguard` section. */
+function serverSettings(c: Partial<Record<string, unknown>> | null): ServerSettings {
+  const { enable, governanceManifest } = readSettings((key) => c?.[key]);
+  return { enable, governanceManifest };
+}
+
 /** The `crownguard` settings per resource, asked of the client once per resource until they change. */
 export class SettingsState {
   configurationSupported = false;
@@ -25,14 +31,41 @@ export class SettingsState {
         ? Promise.resolve<Settings>(known.settings)
         : this.connection.workspace
             .getConfiguration({ scopeUri: uri, section: 'crownguard' })
-            .then((c: Partial<Record<string, unknown>> | null): ServerSettings => {
-              const { enable, governanceManifest } = readSettings((key) => c?.[key]);
-              return { enable, governanceManifest };
-            })
+            .then(serverSettings)
             .catch(() => DEFAULT_SETTINGS);
       this.cache.set(uri, s);
     }
     return s;
+  }
+
+  /**
+   * Whether the client's settings now differ from the ones held, asked again (in one request)
+   * for every resource whose settings were read and every folder the client sent. A client
+   * announces settings also when none changed: VS Code's sends the notification as it starts,
+   * once for the client's own configuration section and once for the server's registration,
+   * and the files analysed with the start-up settings need not be analysed again. True when
+   * the settings cannot be read.
+   */
+  async changed(): Promise<boolean> {
+    if (!this.configurationSupported) return true;
+    const held = new Map<string, Promise<Settings>>(this.cache);
+    for (const f of this.folders) if (!held.has(f.folder)) held.set(f.folder, Promise.resolve(f.settings));
+    if (held.size === 0) return false;
+    const scopes = [...held.keys()];
+    try {
+      const now: unknown = await this.connection.workspace.getConfiguration(
+        scopes.map((scopeUri) => ({ scopeUri, section: 'crownguard' })),
+      );
+      if (!Array.isArray(now) || now.length !== scopes.length) return true;
+      for (const [i, scope] of scopes.entries()) {
+        const was = await held.get(scope)!;
+        const is = serverSettings(now[i] as Partial<Record<string, unknown>> | null);
+        if (was.enable !== is.enable || was.governanceManifest !== is.governanceManifest) return true;
+      }
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   /** Settings changed: every resource's are asked of the client again, the start-up values included. */
