@@ -47,6 +47,8 @@ export interface Step {
   readonly what: string;
   /** Date.now() of the step; undefined when no log said when it happened. */
   readonly at: number | undefined;
+  /** The server process's CPU time (ms) at the step, for the server's own steps. */
+  readonly cpu?: number;
 }
 
 /** What activated CrownGuard, as the extension host logged it (e.g. `workspaceContains:governance.yaml`). */
@@ -69,13 +71,21 @@ export function logSteps(userDataDir: string): Step[] {
   // Each step carries the clock time it happened at: a log line is stamped when it is written,
   // which is later when the extension host is busy (its first lines wait for the channel).
   const clock = (ls: string[], what: string) => {
-    const hit = first(ls, new RegExp(`start-up: ${what} (-?\\d+) ms after [^(]*\\(clock (\\d+)\\)`));
-    return hit ? { at: Number(hit.match[2]), since: Number(hit.match[1]) } : undefined;
+    const hit = first(
+      ls,
+      new RegExp(`start-up: ${what} (-?\\d+) ms after [^(]*?(?:CPU (\\d+) ms )?\\(clock (\\d+)\\)`),
+    );
+    return hit
+      ? { at: Number(hit.match[3]), since: Number(hit.match[1]), cpu: hit.match[2] ? Number(hit.match[2]) : undefined }
+      : undefined;
   };
-  const serverStep = (what: string) => clock(ours, what)?.at;
-  const clientStep = serverStep;
+  const clientStep = (what: string) => clock(ours, what)?.at;
+  const server = (what: string, label: string): Step => {
+    const hit = clock(ours, what);
+    return { what: label, at: hit?.at, cpu: hit?.cpu };
+  };
   const loaded = clock(ours, 'server code loaded');
-  const warmedEarly = serverStep('analysis warmed up before initialize');
+  const warmedEarly = server('analysis warmed up before initialize', 'analysis warmed up before initialize');
   return [
     { what: 'extension host launched', at: first(agent, /Launched Extension Host Process/)?.at },
     { what: 'extension host started', at: first(host, /Extension host with pid \d+ started/)?.at },
@@ -93,32 +103,38 @@ export function logSteps(userDataDir: string): Step[] {
     { what: 'activate() entered', at: clientStep('activate\\(\\) entered') },
     { what: 'client asked to start the server', at: clientStep('starting the server process') },
     { what: 'server process started', at: loaded ? loaded.at - loaded.since : undefined },
-    { what: 'server code loaded (Node and dist/server.js)', at: loaded?.at },
+    { what: 'server code loaded (Node and dist/server.js)', at: loaded?.at, cpu: loaded?.cpu },
     // Logged only when the warm-up ended before initialize arrived.
-    ...(warmedEarly !== undefined ? [{ what: 'analysis warmed up before initialize', at: warmedEarly }] : []),
-    { what: 'initialize received by the server', at: serverStep('initialize received') },
-    { what: 'initialize answered (server side)', at: serverStep('initialize answered') },
+    ...(warmedEarly.at !== undefined ? [warmedEarly] : []),
+    server('initialize received', 'initialize received by the server'),
+    server('initialize answered', 'initialize answered (server side)'),
     { what: 'initialize answered (client side)', at: clientStep('the server answered initialize') },
-    { what: 'parser runtime ready', at: serverStep('parser runtime ready') },
+    server('parser runtime ready', 'parser runtime ready'),
     { what: 'first document open sent', at: clientStep('first document open sent') },
-    { what: 'first document opened on the server', at: serverStep('first document opened') },
+    server('first document opened', 'first document opened on the server'),
+    server('grammars and governance ready', 'grammars and governance ready (warm-up)'),
+    server('analysis warmed up', 'analysis warmed up (warm-up, when no document was open yet)'),
+    server('first document analysed as it was opened', 'first document analysed (as it was opened)'),
     { what: 'first document pull sent', at: clientStep('first document diagnostics request sent') },
-    { what: 'first document pull received by the server', at: serverStep('first document pull received') },
-    { what: 'first document analysis started', at: serverStep('first document analysis started') },
-    { what: 'first document settings received', at: serverStep('first document settings received') },
-    { what: 'first document diagnostics answered', at: serverStep('first document diagnostics answered') },
+    server('first document pull received', 'first document pull received by the server'),
+    server('first document analysis started', 'first document analysis started'),
+    server('first document settings received', 'first document settings received'),
+    server('first document diagnostics answered', 'first document diagnostics answered'),
     { what: 'first document diagnostics received', at: clientStep('first document diagnostics received') },
-    { what: 'workspace scan started', at: serverStep('workspace scan started') },
+    server('workspace scan started', 'workspace scan started'),
   ];
 }
 
 /**
  * Prints the steps as `figure:` lines, each as seconds after the window was opened and the
- * time since the step before; a step no log recorded is shown as n/a.
+ * time since the step before; a step no log recorded is shown as n/a. A server step also shows
+ * the CPU time its process used since the server step before: a long wait with little CPU
+ * was spent waiting, on the editor or on a machine busy with other work.
  */
 export function printBreakdown(windowOpened: number, steps: Step[]): void {
   const sorted = [...steps].sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity));
   let previous = windowOpened;
+  let cpu = 0;
   console.log('figure: cold window, step by step (s after the window was opened, +s since the step before):');
   for (const s of sorted) {
     if (s.at === undefined) {
@@ -127,7 +143,9 @@ export function printBreakdown(windowOpened: number, steps: Step[]): void {
     }
     const at = ((s.at - windowOpened) / 1000).toFixed(2).padStart(6);
     const delta = `+${((s.at - previous) / 1000).toFixed(2)}`.padStart(7);
-    console.log(`figure:   ${at} s ${delta} s  ${s.what}`);
+    const used = s.cpu === undefined ? '' : `  (server CPU +${s.cpu - cpu} ms)`;
+    if (s.cpu !== undefined) cpu = s.cpu;
+    console.log(`figure:   ${at} s ${delta} s  ${s.what}${used}`);
     previous = s.at;
   }
 }

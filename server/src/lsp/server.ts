@@ -107,8 +107,11 @@ export function startServer(connection: Connection): void {
   const startupStep = (what: string, since = performance.now()): void => {
     if (logged.has(what)) return;
     logged.add(what);
+    // And the process's CPU time so far: a step that took long while the process used little
+    // CPU was waiting (for the editor, or for a machine busy with other work).
+    const { user, system } = process.cpuUsage();
     connection.console.debug(
-      `start-up: ${what} ${since.toFixed(0)} ms after the server process started (clock ${Math.round(performance.timeOrigin + since)})`,
+      `start-up: ${what} ${since.toFixed(0)} ms after the server process started, CPU ${Math.round((user + system) / 1000)} ms (clock ${Math.round(performance.timeOrigin + since)})`,
     );
   };
   // Node itself and the bundle's evaluation, before any of the server's own code ran.

@@ -77,7 +77,10 @@ export class FirstOpen {
     this.done = true;
     const items = ctx.workspace.foreground(() => ctx.workspace.diagnose(doc, true));
     // A failure is the pull's to report, if it comes: it then analyses the document itself.
-    items.catch(() => undefined);
+    items.then(
+      () => ctx.startupStep('first document analysed as it was opened'),
+      () => undefined,
+    );
     this.pending = { uri: doc.uri, version: doc.version, items };
   }
 
