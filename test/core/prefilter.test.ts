@@ -268,6 +268,31 @@ tiers:
     assert.equal(anchored.test('card__holder__name = 1'), true);
     assert.equal(careless.test('card__holder__name = 1'), false);
   });
+
+  it("where an anchor carries the alternatives holding it, only those are tried there, and the answer is the expression's", () => {
+    // `token` is the longest word of both `id token` and `api token`: one expression for the two.
+    const names = [['id', 'token'], ['api', 'token'], ['ssn'], ['date', 'of', 'birth']];
+    const source = namesPattern(names).join('|');
+    const expression = new RegExp(source);
+    const sourceOf = (text: string) => namesPattern(names.filter((n) => nameAnchor(n).text === text)).join('|');
+    const anchored = anchoredPrefilter(
+      source,
+      names.map((n) => ({ ...nameAnchor(n), source: sourceOf(nameAnchor(n).text) })),
+    );
+    // Expressions that leave out a name holding their anchor (`token` tried as `id token` only): `api token` is missed.
+    const firstHolding = (text: string) => names.find((n) => nameAnchor(n).text === text)!;
+    const careless = anchoredPrefilter(
+      source,
+      names.map((n) => ({ ...nameAnchor(n), source: namesPattern([firstHolding(nameAnchor(n).text)]).join('|') })),
+    );
+    let missed = 0;
+    for (const text of generated([...names.flat(), 'less', 'setting'])) {
+      assert.equal(anchored.test(text), expression.test(text), JSON.stringify(text));
+      assert.equal(anchored.firstPass(text).named, expression.test(text), JSON.stringify(text));
+      if (careless.test(text) !== expression.test(text)) missed++;
+    }
+    assert.ok(missed > 10, `the careless expressions missed ${missed} texts`);
+  });
 });
 
 describe('what the catalog classifies, the prefilter lets through', () => {

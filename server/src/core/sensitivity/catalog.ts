@@ -258,12 +258,22 @@ export class Catalog {
       ...builtin.map((b) => b.source),
       ...sourceNames.map((n) => `\\b${escape(n)}\\b`),
     ];
-    // What every match of each alternative holds, for the scan that finds them (prefilter.ts).
-    const anchors = [
-      ...names.map(nameAnchor),
-      ...locationHeads.map((text) => ({ text, min: 0, max: 0 })),
-      ...builtin.flatMap((b) => b.anchors),
-      ...sourceNames.map((text) => ({ text, min: 0, max: 0 })),
+    // What every match of each alternative holds, for the scan that finds them (prefilter.ts),
+    // with the alternatives that hold it: the names sharing an anchor (`token` for `auth token`
+    // and `api token`) make one small expression, tried where that anchor is found.
+    const nameAnchors = names.map(nameAnchor);
+    const byAnchor = new Map<string, (readonly string[])[]>();
+    names.forEach((words, i) => {
+      const group = byAnchor.get(nameAnchors[i].text) ?? [];
+      byAnchor.set(nameAnchors[i].text, group);
+      group.push(words);
+    });
+    const groupSource = new Map([...byAnchor].map(([text, group]) => [text, namesPattern(group).join('|')]));
+    const anchors: Anchor[] = [
+      ...nameAnchors.map((a) => ({ ...a, source: groupSource.get(a.text) })),
+      ...locationHeads.map((text) => ({ text, min: 0, max: 0, source: escape(text) })),
+      ...builtin.flatMap((b) => b.anchors.map((a) => ({ ...a, source: b.source }))),
+      ...sourceNames.map((text) => ({ text, min: 0, max: 0, source: `\\b${escape(text)}\\b` })),
     ];
     return { source: alternatives.length ? alternatives.join('|') : '(?!)', anchors };
   }
