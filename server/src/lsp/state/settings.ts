@@ -1,6 +1,11 @@
 import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, type Settings } from '../../core';
-import { readSettings, type FolderSettings, type ServerSettings } from '../../../../shared/settings';
+import { readSettings, SETTING_KEYS, type FolderSettings, type ServerSettings } from '../../../../shared/settings';
+
+/** The keys of the settings the server applies (the editor applies the others). */
+const SERVER_KEYS = (Object.keys(SETTING_KEYS) as (keyof typeof SETTING_KEYS)[]).filter(
+  (k): k is keyof ServerSettings => SETTING_KEYS[k] === 'server',
+);
 
 /** The settings the server reads, from a client's `crownguard` section. */
 function serverSettings(c: Partial<Record<string, unknown>> | null): ServerSettings {
@@ -60,7 +65,7 @@ export class SettingsState {
       for (const [i, scope] of scopes.entries()) {
         const was = await held.get(scope)!;
         const is = serverSettings(now[i] as Partial<Record<string, unknown>> | null);
-        if (was.enable !== is.enable || was.governanceManifest !== is.governanceManifest) return true;
+        if (SERVER_KEYS.some((k) => was[k] !== is[k])) return true;
       }
       return false;
     } catch {
