@@ -71,9 +71,10 @@ export function anchoredPrefilter(
   anchors: readonly Anchor[],
   others: readonly string[] = [],
 ): FirstPassPrefilter {
-  const expression = new RegExp(source);
-  if (anchors.length === 0 || anchors.some((a) => a.text.length === 0 || a.min < 0 || a.max < a.min))
+  if (anchors.length === 0 || anchors.some((a) => a.text.length === 0 || a.min < 0 || a.max < a.min)) {
+    const expression = new RegExp(source);
     return { test: (text) => expression.test(text), firstPass: (text) => ({ named: expression.test(text) }) };
+  }
   // One sticky expression per distinct source, shared by the anchors that name it.
   const bySource = new Map<string, number>();
   const stickies: RegExp[] = [];
