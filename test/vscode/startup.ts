@@ -57,6 +57,9 @@ export function activationEvent(userDataDir: string): string | undefined {
   return first(host, /_doActivateExtension crownguard\.crownguard, startup: \w+, activationEvent: '([^']+)'/)?.match[1];
 }
 
+/** Built-in extensions whose activation shares the extension host with CrownGuard as a window opens. */
+const OTHER_EXTENSIONS = ['vscode.typescript-language-features', 'vscode.git', 'vscode.github'];
+
 /** The steps from the logs, in the order a cold start goes through them. */
 export function logSteps(userDataDir: string): Step[] {
   const logs = path.join(userDataDir, 'logs');
@@ -94,6 +97,14 @@ export function logSteps(userDataDir: string): Step[] {
       what: `activate() called${activated ? ` (startup: ${activated.match[1]}, by ${activated.match[2]})` : ''}`,
       at: activated?.at,
     },
+    // Other extensions in the same extension host: while one activates, the host runs nothing else
+    // (our messages wait), and TypeScript's activates as a .ts file opens. The log says when each
+    // began; when the host's start-up extensions were all active, it says once.
+    ...OTHER_EXTENSIONS.map((id) => ({
+      what: `${id} began to activate (same extension host)`,
+      at: first(host, new RegExp(`_doActivateExtension ${id.replace(/\./g, '\\.')}, `))?.at,
+    })),
+    { what: "the extension host's start-up extensions all active", at: first(host, /Eager extensions activated/)?.at },
     { what: 'dist/client.js began to load', at: clientStep('dist/client\\.js loading') },
     { what: 'dist/client.js loaded (the editor then prepares the context)', at: clientStep('dist/client\\.js loaded') },
     {
