@@ -147,7 +147,6 @@ export function startSession(): Session {
   const forked = earlyForkTime();
   if (forked !== undefined) step('server process forked as dist/client.js began to load', forked);
   const reports = new EventEmitter<Report>();
-  let status: Status | undefined;
   let forgetWorkspaceResults = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -161,7 +160,7 @@ export function startSession(): Session {
     }),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    errorHandler: new RestartingErrorHandler(output, () => status?.setState('failed')),
+    errorHandler: new RestartingErrorHandler(output, () => status.setState('failed')),
     synchronize: { configurationSection: 'crownguard', fileEvents: workspace.createFileSystemWatcher(WATCHED_FILES) },
     // Workspace diagnostics (the problems of files never opened) are on because the server
     // declares them; vscode-languageclient 11 has no client-side switch for them. When a file
@@ -233,8 +232,7 @@ export function startSession(): Session {
   step('starting the server process');
   const running = client.start();
   const whileStarting = answerWhileStarting(client, DOCUMENT_SELECTOR, running);
-  status = new Status(client);
-  const shown = status;
+  const status = new Status(client);
   const starting = running.then(
     () => {
       startup.serverReady = Date.now();
@@ -245,7 +243,7 @@ export function startSession(): Session {
       );
     },
     (err: unknown) => {
-      shown.setState('failed');
+      status.setState('failed');
       output.error(`The CrownGuard server did not start: ${err instanceof Error ? err.message : String(err)}`);
       offerRestart('The CrownGuard server did not start. See the CrownGuard output for details.', output);
     },
