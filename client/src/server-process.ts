@@ -3,11 +3,14 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { workspace } from 'vscode';
 
-/** The server bundle, beside this one in dist/. */
-const SERVER_MODULE = path.join(__dirname, 'server.js');
-
 /** An extension host under a debugger starts the server under one too (attach on port 6019). */
 const DEBUGGING = process.execArgv.some((a) => /^--(inspect|debug)(-brk)?(=|$)/.test(a));
+
+/**
+ * The server, beside this bundle in dist/: through the entry that compiles it with V8's code
+ * cache (a start skips most of compiling it), or, under a debugger, the bundle itself.
+ */
+const SERVER_MODULE = path.join(__dirname, DEBUGGING ? 'server.js' : 'server-cached.js');
 
 /** A process forked early and never claimed (activation failed) is stopped after this long. */
 const UNCLAIMED_MS = 60_000;

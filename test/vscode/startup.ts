@@ -60,12 +60,19 @@ export function activationEvent(userDataDir: string): string | undefined {
 /** Built-in extensions whose activation shares the extension host with CrownGuard as a window opens. */
 const OTHER_EXTENSIONS = ['vscode.typescript-language-features', 'vscode.git', 'vscode.github'];
 
-/** The steps from the logs, in the order a cold start goes through them. */
-export function logSteps(userDataDir: string): Step[] {
+/** What the server says of its code cache as it starts (server/src/host/code-cache.ts). */
+const CODE_CACHE_STATES = ['used', 'none', 'rejected'];
+
+/**
+ * The steps from the logs, in the order a cold start goes through them; with `since`, those of
+ * the window opened then (the lines logged from then on).
+ */
+export function logSteps(userDataDir: string, since?: number): Step[] {
   const logs = path.join(userDataDir, 'logs');
-  const agent = lines(logs, 'remoteagent.log');
-  const host = lines(logs, 'remoteexthost.log');
-  const ours = lines(logs, 'CrownGuard.log');
+  const from = (ls: string[]) => (since === undefined ? ls : ls.filter((l) => (logTime(l) ?? -Infinity) >= since));
+  const agent = from(lines(logs, 'remoteagent.log'));
+  const host = from(lines(logs, 'remoteexthost.log'));
+  const ours = from(lines(logs, 'CrownGuard.log'));
   const activated = first(
     host,
     /_doActivateExtension crownguard\.crownguard, startup: (\w+), activationEvent: '([^']+)'/,
@@ -115,6 +122,11 @@ export function logSteps(userDataDir: string): Step[] {
     { what: 'client asked to start the server', at: clientStep('starting the server process') },
     { what: 'server process started', at: loaded ? loaded.at - loaded.since : undefined },
     { what: 'server code loaded (Node and dist/server.js)', at: loaded?.at, cpu: loaded?.cpu },
+    // Whether V8 compiled the server from its code cache (dist/code-cache/), made by an earlier start.
+    ...CODE_CACHE_STATES.flatMap((state) => {
+      const hit = clock(ours, `code cache ${state}`);
+      return hit ? [{ what: `code cache ${state} (V8's compiled server code)`, at: hit.at }] : [];
+    }),
     // Logged only when the warm-up ended before initialize arrived.
     ...(warmedEarly.at !== undefined ? [warmedEarly] : []),
     server('initialize received', 'initialize received by the server'),

@@ -22,6 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, maskText } from '../core';
 import { packageVersion } from '../host/docs';
 import { loadWasm } from '../host/wasm';
+import { codeCache } from '../host/code-cache';
 import { useMaskKeyFromEnvironment } from '../host/mask-key';
 import type { ClientCapabilities, ServerContext } from './context';
 import { FIX_ALL_KIND, onCodeAction } from './handlers/codeAction';
@@ -60,7 +61,7 @@ import {
   workspaceSymbolParams,
   type Check,
 } from './params';
-import { FirstOpen, warmBeforeInitialize, warmUp } from './state/startup';
+import { FirstOpen, saveCodeCacheWhenWarm, warmBeforeInitialize, warmUp } from './state/startup';
 import { Workspace } from './workspace';
 import { LineageRequests } from '../../../shared/lineage-protocol';
 import type { LineageParams, LineageRequestName } from '../../../shared/lineage-requests';
@@ -165,6 +166,9 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     startupStep('server code loaded', loaded);
+    // Started by the editor's client through dist/server-cached.js: whether V8 took the compiled code.
+    const cache = codeCache();
+    if (cache) startupStep(`code cache ${cache.state}`, loaded);
     if (warmedEarly !== undefined) startupStep('analysis warmed up before initialize', warmedEarly);
     startupStep('initialize received');
     const capabilities = readCapabilities(params);
@@ -192,9 +196,10 @@ export function startServer(connection: Connection): void {
         workspace.profilesChanged = () => refreshAll(ctx);
         // A push client gets the documents opened while the parsers loaded.
         if (!capabilities.pullDiagnostics) for (const doc of documents.all()) schedulePush(ctx, doc);
-        void warmUp(ctx, loaded).catch((err: unknown) =>
+        const warmedUp = warmUp(ctx, loaded).catch((err: unknown) =>
           connection.console.warn(`warm-up failed: ${err instanceof Error ? maskText(err.message) : 'unknown error'}`),
         );
+        saveCodeCacheWhenWarm(ctx, warmedUp, firstPullAnswered);
         return ctx;
       },
       (err: unknown) => {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../../core';
+import { codeCache } from '../../host/code-cache';
 import type { ServerContext } from '../context';
 
 /**
@@ -101,4 +102,27 @@ export class FirstOpen {
   forget(): void {
     this.pending = undefined;
   }
+}
+
+/** With no document opened, how long after the warm-up the code cache is written anyway. */
+const CACHE_WITHOUT_DOCUMENT_MS = 30_000;
+
+/**
+ * Writes the bundle's code cache (host/code-cache.ts) once this start's code has compiled: when
+ * the warm-up has ended and the first document's diagnostics were answered (or no document came
+ * for a while), so that the cache holds the code the next start runs up to its first squiggle.
+ * Once per build of the server; the next start logs whether V8 took it.
+ */
+export function saveCodeCacheWhenWarm(ctx: ServerContext, warmedUp: Promise<unknown>, firstPull: Promise<void>): void {
+  const cache = codeCache();
+  if (!cache || (cache.state !== 'none' && cache.state !== 'rejected')) return;
+  void warmedUp
+    .then(() =>
+      Promise.race([firstPull, new Promise((resolve) => setTimeout(resolve, CACHE_WITHOUT_DOCUMENT_MS).unref())]),
+    )
+    .then(() => ctx.workspace.foregroundIdle())
+    .then(() => {
+      cache.save();
+      ctx.connection.console.debug(`code cache: ${cache.state}`);
+    });
 }
