@@ -37,7 +37,10 @@ export class AnchorAutomaton {
     const classOf = new Map(used.map((c, i) => [c, i + 1]));
     const width = used.length + 1;
     this.width = width;
-    for (let code = 0; code < 65536; code++) this.classes[code] = classOf.get(folded(code)) ?? 0;
+    for (let code = 0; code < 128; code++) this.classes[code] = classOf.get(folded(code)) ?? 0;
+    // Every code unit past ASCII reads as one: one fill, not 65,408 lookups (a loop that long
+    // also had the optimising compiler compile this constructor in every thread that built one).
+    this.classes.fill(classOf.get(128) ?? 0, 128);
     // The trie of the texts, then its failure links breadth first.
     const next: Map<number, number>[] = [new Map()];
     const output: number[][] = [[]];
