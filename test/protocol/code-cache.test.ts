@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
@@ -157,5 +157,36 @@ describe('the server started with its code cache', () => {
     assert.ok(r.logged.includes('code cache: unwritable'), r.logged.join('\n'));
     assert.deepEqual(r.codes, ['CG101']);
     rmSync(cacheFolder(), { force: true });
+  });
+});
+
+describe('a bundle run with its code cache', () => {
+  it('runs as Node runs a main module: its `#!` line allowed, `require.main` itself, the same from the cache', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crownguard-bundle-'));
+    try {
+      const bundle = path.join(dir, 'tool.js');
+      writeFileSync(
+        bundle,
+        [
+          '#!/usr/bin/env node',
+          'const path = require("node:path");',
+          'if (require.main === module) console.log(`main ${path.basename(__filename)}`);',
+          '',
+        ].join('\n'),
+      );
+      const loader = JSON.stringify(path.join(REPO, 'out', 'server', 'src', 'host', 'code-cache.js'));
+      const runner = [
+        `const c = require(${loader});`,
+        `c.runWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(path.join(dir, 'cache'))});`,
+        'c.codeCache().save();',
+        'console.log(c.codeCache().state);',
+      ].join('\n');
+      const first = spawnSync(process.execPath, ['-e', runner], { encoding: 'utf8' });
+      assert.equal(first.stdout, 'main tool.js\nmade\n', first.stderr);
+      const second = spawnSync(process.execPath, ['-e', runner], { encoding: 'utf8' });
+      assert.equal(second.stdout, 'main tool.js\nused\n', second.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -49,7 +49,10 @@ export function runWithCodeCache(bundle: string, folder: string | undefined): vo
       // None yet, or unreadable: compiled from the text, as without a cache.
     }
   }
-  const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+  // A `#!` line is only allowed first in a file, and the wrapper comes first: it becomes a
+  // comment of the same length, so positions in the bundle do not move.
+  const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
+  const script = new Script(Module.wrap(body), { filename: bundle, cachedData });
   let state: CodeCacheState = !file ? 'off' : !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
   const hook: CodeCache = {
     get state() {
@@ -85,5 +88,8 @@ export function runWithCodeCache(bundle: string, folder: string | undefined): vo
     filename: string,
     dirname: string,
   ) => void;
-  run.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  const require = createRequire(bundle);
+  // As the main module: a bundle that runs only when it is (`require.main === module`) runs.
+  require.main = module;
+  run.call(module.exports, module.exports, require, module, bundle, path.dirname(bundle));
 }
