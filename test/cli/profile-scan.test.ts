@@ -44,9 +44,10 @@ describe('crownguard check --profile-scan', () => {
       // The prefilter admits the 100 files that name `ssn` and rejects the other 200.
       assert.match(r.get('(c) files the prefilter rejects')?.note ?? '', /^200 files, /);
       assert.match(r.get('(d) files the prefilter admits')?.note ?? '', /^100 files, /);
-      // One engine per thread that checked files: this one, or each worker.
-      const engines = r.get('(a) engine start-up, per thread')?.note.split(' + ') ?? [];
-      assert.equal(engines.length, Number(jobs));
+      // One engine per thread that checked files: this one, and with more jobs, workers beside it.
+      const note = r.get('(a) engine start-up, per thread')?.note ?? '';
+      assert.equal(note.split(' + ').length, Number(jobs), note);
+      assert.match(note, jobs === '1' ? /\(this thread\)$/ : /\(1 worker and this thread\)$/);
       for (const name of ['(b) listing, with the ignore files (main thread)', '(e) formatting and writing the output'])
         assert.ok(r.has(name), name);
       // The profile's own clock reads and hot-or-cold tests are a row of their own, not the workspace checks'.

@@ -80,7 +80,11 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         value: 'REF',
         help: 'Check only files changed since the git ref (manifests are always read)',
       },
-      jobs: { type: 'string', value: 'N', help: 'Worker threads (default: the number of cores)' },
+      jobs: {
+        type: 'string',
+        value: 'N',
+        help: 'Threads to check with, this one included (default: the number of cores)',
+      },
       verbose: {
         type: 'boolean',
         default: false,
@@ -100,7 +104,11 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: 'List every waiver with its rule, policy, reason, expiry and place',
     options: {
       format: { type: 'string', value: 'text|json', default: 'text', help: 'Output format (default: text)' },
-      jobs: { type: 'string', value: 'N', help: 'Worker threads (default: the number of cores)' },
+      jobs: {
+        type: 'string',
+        value: 'N',
+        help: 'Threads to check with, this one included (default: the number of cores)',
+      },
     },
     epilogue: 'Exit codes: 0 no waiver has expired; 1 a waiver has expired; 2 usage error.',
   },

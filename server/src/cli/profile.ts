@@ -50,6 +50,8 @@ export interface ScanProfile {
   readonly processStartMs: number;
   /** Each worker's start-up: from its thread's start to a ready engine. */
   readonly workerStartMs: number[];
+  /** This thread's engine's start-up, when this thread checked files too. */
+  readonly localStartMs?: number;
   /** Listing the files (with the ignore files) and planning the tasks, in the main thread. */
   readonly listingMs: number;
   readonly planMs: number;
@@ -105,6 +107,17 @@ export function threadClockIsCpu(): boolean {
   return schedstat !== null;
 }
 
+/** The engines' start-ups, each thread's: `120 + 4 ms (1 worker and this thread)`. */
+function engineStarts(p: ScanProfile): string {
+  const ms = [...p.workerStartMs, ...(p.localStartMs === undefined ? [] : [p.localStartMs])];
+  const workers = p.workerStartMs.length;
+  const who =
+    workers === 0
+      ? 'this thread'
+      : `${workers} worker${workers === 1 ? '' : 's'}${p.localStartMs === undefined ? '' : ' and this thread'}`;
+  return `${ms.map((m) => m.toFixed(0)).join(' + ')} ms (${who})`;
+}
+
 /**
  * The breakdown `check --profile-scan` prints: where the time went, by phase, as each thread's
  * CPU time spent in it (summed over the worker threads), and the process's CPU time for the
@@ -120,8 +133,8 @@ export function formatScanProfile(p: ScanProfile, outputMs: number, cpu: NodeJS.
     ['(a) process start-up (Node, the CLI bundle)', p.processStartMs, ''],
     [
       '(a) engine start-up, per thread',
-      p.workerStartMs.reduce((a, b) => a + b, 0),
-      p.workerStartMs.map((ms) => ms.toFixed(0)).join(' + ') + ' ms',
+      [...p.workerStartMs, p.localStartMs ?? 0].reduce((a, b) => a + b, 0),
+      engineStarts(p),
     ],
     ['(b) listing, with the ignore files (main thread)', p.listingMs, ''],
     ['(b) planning the tasks (main thread)', p.planMs, ''],
