@@ -7,6 +7,7 @@ import {
   isJsonRecords,
   notAnalysed,
   type Engine,
+  type Governance,
   type Shortfall,
   type Finding,
   type ModuleHost,
@@ -89,6 +90,18 @@ function modulesFor(task: Task): ModuleHost {
   const key = JSON.stringify([task.cwd, roots]);
   if (modules?.key !== key) modules = { key, host: workspaceModules(task.cwd, roots) };
   return modules.host;
+}
+
+/**
+ * The prefilter the profile tells a rejected file from an admitted one with: one per governance
+ * in each thread, as the engine keeps its catalogs (built for every task, its automata were most
+ * of what the profile counted as the workspace checks).
+ */
+const profilePrefilters = new WeakMap<Governance, Catalog['prefilter']>();
+function profilePrefilter(governance: Governance): Catalog['prefilter'] {
+  let p = profilePrefilters.get(governance);
+  if (!p) profilePrefilters.set(governance, (p = new Catalog(governance).prefilter));
+  return p;
 }
 
 /** Reads a task's files and runs the engine over them; the same code in-process and in workers. */
@@ -208,7 +221,7 @@ async function checkTask(engine: Engine, task: Task, profile: TaskProfile | unde
   }
   if (profile) profile.dataMs += dataBefore + threadClock() - afterReads;
   const host = modulesFor(task);
-  const prefilter = profile ? new Catalog(governance).prefilter : undefined;
+  const prefilter = profile ? profilePrefilter(governance) : undefined;
   const result = engine.analyze(
     workspace.filter((f) => !profiledText.has(f.path)),
     settings,
