@@ -9,6 +9,7 @@ import {
   readFileSync,
   mkdtempSync,
   readdirSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -16,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { rememberingLstat, rememberingResolver, resolveWithin } from '../../server/src/host/confine';
 import { MAX_FILE_BYTES, readText } from '../../server/src/host/read';
 import { CLI, EXAMPLES } from '../support/paths';
 import { hashTree } from '../support/workspace';
@@ -174,6 +176,34 @@ describe('links out of the checked folder', () => {
       findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId}`),
       ['app.py:4 CG101'],
     );
+  });
+
+  it('looking up many imports, a remembered folder answers as resolving each path whole does', () => {
+    const outside = folder({ 'secret.py': 'x = 1\n' });
+    const dir = folder({ 'pkg/a.py': '', 'pkg/sub/b.py': '', 'pkg/Mixed.py': '', 'top.py': '' });
+    symlinkSync(outside, path.join(dir, 'out'));
+    symlinkSync(path.join(dir, 'pkg', 'sub'), path.join(dir, 'pkg', 'in'));
+    symlinkSync('../top.py', path.join(dir, 'pkg', 'top-link.py'));
+    symlinkSync(path.join(outside, 'secret.py'), path.join(dir, 'pkg', 'secret-link.py'));
+    symlinkSync('loop', path.join(dir, 'pkg', 'loop'));
+    const names = ['a.py', 'b.py', 'Mixed.py', 'mixed.py', 'top.py', 'top-link.py', 'secret-link.py', 'secret.py'];
+    const folders = ['', 'pkg', 'pkg/sub', 'pkg/in', 'out', 'pkg/loop', 'pkg/a.py', 'missing', 'pkg/..', '..'];
+    const real = realpathSync(dir);
+    const lstat = rememberingLstat(1000);
+    const resolve = rememberingResolver(lstat, 1000);
+    let compared = 0;
+    // Twice over: the second round reads the remembered folders.
+    for (let round = 0; round < 2; round++)
+      for (const f of folders)
+        for (const n of [...names, '.', '..', '']) {
+          const rel = f === '' ? n : `${f}/${n}`;
+          assert.deepEqual(resolve(real, rel), resolveWithin(real, rel, lstat), rel);
+          compared++;
+        }
+    assert.ok(compared > 200);
+    assert.equal(resolve(real, 'out/secret.py').status, 'outside');
+    assert.equal(resolve(real, 'pkg/secret-link.py').status, 'outside');
+    assert.deepEqual(resolve(real, 'pkg/top-link.py'), { status: 'ok', real: path.join(real, 'top.py') });
   });
 
   it('a file named on the command line that links outside its folder is not read', () => {

@@ -31,7 +31,8 @@ export type Lstat = (p: string) => Stats | undefined;
 
 function lstatOrMissing(p: string): Stats | undefined {
   try {
-    return lstatSync(p);
+    // Most paths asked about do not exist (an import's candidates): no error is made for those.
+    return lstatSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -94,6 +95,34 @@ export function resolveWithin(rootReal: string, relative: string, lstat: Lstat =
     }
   }
   return { status: 'ok', real: current };
+}
+
+/**
+ * `resolveWithin` for many paths under the same folders, as a check looks up the candidates of
+ * every import (`./util` as `util.ts`, `util/index.ts`, ...): each folder on the way is resolved
+ * once and remembered, then only the last component is looked at. The same answers as
+ * `resolveWithin` with the same `lstat` (a last component that is a link, `..` or `.` is
+ * resolved by it whole); meant, like a remembering `lstat`, for a workspace read as it was.
+ */
+export function rememberingResolver(lstat: Lstat, limit: number): (rootReal: string, relative: string) => Confined {
+  const folders = new Map<string, Confined>();
+  return (rootReal, relative) => {
+    const cut = Math.max(relative.lastIndexOf('/'), relative.lastIndexOf('\\'));
+    const last = relative.slice(cut + 1);
+    if (last === '' || last === '.' || last === '..') return resolveWithin(rootReal, relative, lstat);
+    const key = `${rootReal}\0${cut === -1 ? '' : relative.slice(0, cut)}`;
+    let folder = folders.get(key);
+    if (!folder) {
+      folder = resolveWithin(rootReal, cut === -1 ? '' : relative.slice(0, cut), lstat);
+      if (folders.size >= limit) folders.delete(folders.keys().next().value!);
+      folders.set(key, folder);
+    }
+    if (folder.status !== 'ok') return folder;
+    const next = path.join(folder.real, last);
+    const st = lstat(next);
+    if (!st) return { status: 'missing' };
+    return st.isSymbolicLink() ? resolveWithin(rootReal, relative, lstat) : { status: 'ok', real: next };
+  };
 }
 
 export type Opened = { ok: true; fd: number; size: number } | { ok: false; reason: string };

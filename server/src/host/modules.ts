@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ModuleHost } from '../core';
-import { realFolder, rememberingLstat, resolveWithin } from './confine';
+import { realFolder, rememberingLstat, rememberingResolver, resolveWithin } from './confine';
 import { readText } from './read';
 
 /** Module texts kept per host: a helper imported by many files is read once. */
@@ -41,6 +41,7 @@ export function workspaceModules(cwd: string, roots: readonly string[]): ModuleH
   const cache = new Map<string, string | undefined>();
   // A check reads the workspace as it was when it began: the folders on each import's way are looked at once.
   const lstat = rememberingLstat(MAX_CACHED_LOOKS);
+  const resolve = rememberingResolver(lstat, MAX_CACHED_LOOKS);
   return {
     read(p: string): string | undefined {
       if (cache.has(p)) return cache.get(p);
@@ -49,7 +50,7 @@ export function workspaceModules(cwd: string, roots: readonly string[]): ModuleH
       for (const { folder, real } of folders) {
         const rel = path.relative(folder, abs);
         if (!real || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-        const confined = resolveWithin(real, rel, lstat);
+        const confined = resolve(real, rel);
         if (confined.status !== 'ok') continue;
         const r = readText(confined.real);
         if (r.ok) text = r.text;
