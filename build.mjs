@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server and the CLI with esbuild, and copies the
 // tree-sitter WASM files they load next to the bundles.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -113,6 +113,17 @@ await Promise.all([
     outfile: 'dist/lineage-view.js',
   }),
 ]);
+// dist/server-cached.js runs dist/server.js as a script compiled with V8's code cache, where
+// Node 20 cannot run `import()` (server/src/host/code-cache.ts): the bundle's one, in
+// web-tree-sitter, loads a grammar given by path, and ours are given as bytes. A new one fails
+// here (type imports in doc comments, `{import('x').T}`, are not calls).
+const dynamicImports = [
+  ...readFileSync('dist/server.js', 'utf8').matchAll(/(?<![{.\w$]|typeof )import\(\s*["'`]([^"'`]*)/g),
+].map((m) => m[1]);
+if (dynamicImports.join() !== 'fs/promises')
+  throw new Error(
+    `dist/server.js calls import() (${dynamicImports.join(', ')}), which the code-cached start cannot run`,
+  );
 copyFileSync('client/webview/graph.css', 'dist/lineage-view.css');
 // The graph layout library, loaded by the client only when a graph is first shown.
 copyFileSync(require.resolve('elkjs/lib/elk.bundled.js'), 'dist/elk.js');

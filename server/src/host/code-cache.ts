@@ -34,7 +34,10 @@ export function codeCache(): CodeCache | undefined {
  * it is trusted as the bundle is. Its name holds a hash of the bundle's text and V8's version:
  * V8 itself checks only the text's length, and a cache of another build is never offered to it.
  * The bundle asks for a cache to be written (`codeCache().save()`) once the code a start runs
- * has compiled; V8 then includes every function compiled so far.
+ * has compiled; V8 then includes every function compiled so far. The bundle must not need
+ * `import()`: Node 20 runs it in a script compiled this way only with an experimental option,
+ * and not at all once the script comes from a cache (the server's one `import()`, in
+ * web-tree-sitter, is for grammars given by path; ours are given as bytes).
  */
 export function runWithCodeCache(bundle: string, folder: string | undefined): void {
   const source = readFileSync(bundle, 'utf8');
@@ -65,8 +68,13 @@ export function runWithCodeCache(bundle: string, folder: string | undefined): vo
         // Written whole under another name, then renamed: a window starting meanwhile reads
         // either no cache or a whole one.
         const partial = `${file}.${process.pid}.partial`;
-        writeFileSync(partial, script.createCachedData());
-        renameSync(partial, file);
+        try {
+          writeFileSync(partial, script.createCachedData());
+          renameSync(partial, file);
+        } catch (err) {
+          rmSync(partial, { force: true });
+          throw err;
+        }
         state = 'made';
         // Caches of other builds of this bundle are of no further use (those of this build for
         // another V8, an editor sharing the folder, are kept).

@@ -124,5 +124,7 @@ export function saveCodeCacheWhenWarm(ctx: ServerContext, warmedUp: Promise<unkn
     .then(() => {
       cache.save();
       ctx.connection.console.debug(`code cache: ${cache.state}`);
-    });
+    })
+    // The server may be stopping meanwhile: nothing is left to do then.
+    .catch(() => undefined);
 }
