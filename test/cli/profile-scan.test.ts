@@ -53,6 +53,9 @@ describe('crownguard check --profile-scan', () => {
       // The profile's own clock reads and hot-or-cold tests are a row of their own, not the workspace checks'.
       assert.ok((r.get('(f) the profile itself (clocks, hot-or-cold test)')?.ms ?? 0) > 0, profiled.stderr);
       assert.ok((r.get('process CPU time, all threads')?.ms ?? 0) > 0);
+      // Where the threads' clocks are CPU time (Linux), what V8's and Node's own threads used is a row too.
+      if (/^crownguard: where the check spent its time \(CPU/.test(profiled.stderr))
+        assert.ok(r.has("(g) V8's and Node's own threads (compiler, GC...)"), profiled.stderr);
     });
   }
 });

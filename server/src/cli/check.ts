@@ -272,10 +272,15 @@ export async function runCheck(
   const spent = emptyProfile();
   const workerStartMs: number[] = [];
   let localStartMs: number | undefined;
+  const workerClocks = new Map<number, number>();
   let mergeMs = 0;
   const collect = (r: TaskResult, files: number) => {
     const t = options.profile ? threadClock() : 0;
-    if (r.profile) add(spent, r.profile, workerStartMs);
+    if (r.profile) {
+      add(spent, r.profile, workerStartMs);
+      if (r.profile.threadId && r.profile.threadMs !== undefined)
+        workerClocks.set(r.profile.threadId, Math.max(workerClocks.get(r.profile.threadId) ?? 0, r.profile.threadMs));
+    }
     findings.push(...r.findings);
     notes.push(...r.notes);
     waivers.push(...r.waivers);
@@ -316,6 +321,7 @@ export async function runCheck(
         tasks: spent,
         mergeMs,
         checkMs: performance.now() - began,
+        workerThreadsMs: [...workerClocks.values()].reduce((a, b) => a + b, 0),
       }
     : undefined;
   return {

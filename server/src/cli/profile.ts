@@ -27,6 +27,9 @@ export interface TaskProfile {
   totalMs: number;
   /** The thread's start-up (its bundle and engine), reported with its first task. */
   startupMs?: number;
+  /** The thread that ran the task (0: the main one) and its clock when the task ended. */
+  threadId?: number;
+  threadMs?: number;
 }
 
 export function emptyProfile(): TaskProfile {
@@ -61,6 +64,8 @@ export interface ScanProfile {
   mergeMs: number;
   /** From the check's start until its result was ready. */
   checkMs: number;
+  /** The worker threads' own clocks when their last tasks ended, summed. */
+  readonly workerThreadsMs: number;
 }
 
 /**
@@ -160,6 +165,15 @@ export function formatScanProfile(p: ScanProfile, outputMs: number, cpu: NodeJS.
     ['(e) formatting and writing the output', outputMs, ''],
     ['(f) the profile itself (clocks, hot-or-cold test)', t.bookkeepingMs, ''],
   ];
+  // What no thread of ours ran: V8's own threads (the optimising compiler, the collector's
+  // helpers, the WASM compiler) and Node's thread pool, from the process's CPU time less this
+  // thread's and the workers' (each worker's clock when its last task ended).
+  if (threadClockIsCpu())
+    rows.push([
+      "(g) V8's and Node's own threads (compiler, GC...)",
+      Math.max(0, (cpu.user + cpu.system) / 1000 - threadClock() - p.workerThreadsMs),
+      'the process less our threads',
+    ]);
   const lines = rows.map(([name, ms, note]) => `  ${name.padEnd(50)} ${ms.toFixed(0).padStart(7)} ms  ${note}`);
   return [
     `crownguard: where the check spent its time (${threadClockIsCpu() ? 'CPU' : 'wall'} time of each thread, summed over threads):`,

@@ -25,6 +25,7 @@ import { openRegular } from '../host/confine';
 import { workspaceModules } from '../host/modules';
 import { confinedFile, folderLister } from '../host/lineage-data';
 import { closeSync, readSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { clockReadsMs, emptyProfile, threadClock, type TaskProfile } from './profile';
 
 /** True for a JSON file too large to read as text whose content is an array of records: it is streamed as data. */
@@ -112,8 +113,10 @@ export async function runTask(engine: Engine, task: Task): Promise<TaskResult> {
   const began = profile ? threadClock() : 0;
   const result = await checkTask(engine, task, profile);
   if (profile) {
-    profile.totalMs = threadClock() - began;
     profile.bookkeepingMs += clockReadsMs() - readsBefore;
+    profile.threadId = threadId;
+    profile.threadMs = threadClock();
+    profile.totalMs = profile.threadMs - began;
   }
   return profile ? { ...result, profile } : result;
 }
