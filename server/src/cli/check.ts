@@ -202,7 +202,8 @@ async function runParallel(
         }),
     );
     const mine = (async () => {
-      const creating = threadClock();
+      // This thread's clock is read only when someone asks how long its engine took.
+      const creating = onLocalStart ? threadClock() : 0;
       const e = await local();
       onLocalStart?.(threadClock() - creating);
       for (let t = queue.pop(); t && failed === undefined; t = queue.pop()) {
@@ -292,9 +293,13 @@ export async function runCheck(
     if (options.profile) mergeMs += threadClock() - t;
   };
   if (jobs > 1 && tasks.length > 1)
-    await runParallel(tasks, workers.length ? workers : startWorkers(jobs - 1), engine, collect, (ms) => {
-      if (options.profile) localStartMs = ms;
-    });
+    await runParallel(
+      tasks,
+      workers.length ? workers : startWorkers(jobs - 1),
+      engine,
+      collect,
+      options.profile ? (ms) => (localStartMs = ms) : undefined,
+    );
   else {
     await Promise.all(workers.map((w) => w.terminate()));
     const creating = options.profile ? threadClock() : 0;

@@ -118,8 +118,7 @@ export function threadClockIsCpu(): boolean {
 }
 
 /** The engines' start-ups, each thread's: `120 + 4 ms (1 worker and this thread)`. */
-function engineStarts(p: ScanProfile): string {
-  const ms = [...p.workerStartMs, ...(p.localStartMs === undefined ? [] : [p.localStartMs])];
+function engineStarts(p: ScanProfile, ms: readonly number[]): string {
   const workers = p.workerStartMs.length;
   const who =
     workers === 0
@@ -139,13 +138,10 @@ export function formatScanProfile(p: ScanProfile, outputMs: number, cpu: NodeJS.
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   const rate = (bytes: number, ms: number) => (ms > 0 ? ((bytes / 1024 / 1024) * 1000) / ms : 0).toFixed(1);
   const other = Math.max(0, t.totalMs - t.readMs - t.coldMs - t.hotMs - t.dataMs - t.bookkeepingMs);
+  const starts = [...p.workerStartMs, ...(p.localStartMs === undefined ? [] : [p.localStartMs])];
   const rows: [string, number, string][] = [
     ['(a) process start-up (Node, the CLI bundle)', p.processStartMs, ''],
-    [
-      '(a) engine start-up, per thread',
-      [...p.workerStartMs, p.localStartMs ?? 0].reduce((a, b) => a + b, 0),
-      engineStarts(p),
-    ],
+    ['(a) engine start-up, per thread', starts.reduce((a, b) => a + b, 0), engineStarts(p, starts)],
     ['(b) listing, with the ignore files (main thread)', p.listingMs, ''],
     ['(b) planning the tasks (main thread)', p.planMs, ''],
     ['(c) reading and decoding every file', t.readMs, ''],
